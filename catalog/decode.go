@@ -1,0 +1,383 @@
+package catalog
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/atelier-app/atelier/catalog/expr"
+	"github.com/atelier-app/atelier/catalog/jsonnode"
+	"github.com/shopspring/decimal"
+)
+
+// decoder turns a JSON tree into catalog types, collecting every error with
+// its position instead of stopping at the first.
+type decoder struct {
+	file string
+	errs ErrorList
+	lang string // default language, for plain-string texts
+}
+
+func (d *decoder) errorf(pos Pos, format string, args ...any) {
+	d.errs = append(d.errs, &Error{File: d.file, Pos: pos, Msg: fmt.Sprintf(format, args...)})
+}
+
+// object reads the members of one JSON object, remembering which keys were
+// used so that unknown keys (usually typos) are reported.
+type object struct {
+	d    *decoder
+	n    *jsonnode.Node
+	what string
+	used map[string]bool
+}
+
+func (d *decoder) object(n *jsonnode.Node, what string) *object {
+	o := &object{d: d, what: what, used: map[string]bool{}}
+	if n == nil {
+		return o
+	}
+	if n.Kind != jsonnode.Object {
+		d.errorf(n.Pos, "%s must be an object, not %s", what, n.Kind)
+		return o
+	}
+	o.n = n
+	return o
+}
+
+// valid reports whether the object exists (it was an object in the file).
+func (o *object) valid() bool { return o.n != nil }
+
+func (o *object) pos() Pos {
+	if o.n == nil {
+		return Pos{}
+	}
+	return o.n.Pos
+}
+
+func (o *object) get(key string) *jsonnode.Node {
+	o.used[key] = true
+	return o.n.Get(key)
+}
+
+// at is the position of key's value, or of the object when key is absent.
+func (o *object) at(key string) Pos {
+	if v := o.n.Get(key); v != nil {
+		return v.Pos
+	}
+	return o.pos()
+}
+
+func (o *object) missing(key string) {
+	if o.n != nil {
+		o.d.errorf(o.n.Pos, "%s has no %q", o.what, key)
+	}
+}
+
+// done reports keys that were never asked for.
+func (o *object) done(known ...string) {
+	if o.n == nil {
+		return
+	}
+	for _, m := range o.n.Members {
+		if o.used[m.Key] || slices.Contains(known, m.Key) || strings.HasPrefix(m.Key, "x-") || m.Key == "$schema" || m.Key == "$comment" {
+			continue
+		}
+		best, bestD := "", 3
+		for k := range o.used {
+			if dd := expr.Distance(strings.ToLower(m.Key), strings.ToLower(k)); dd < bestD || (dd == bestD && best != "" && k < best) {
+				best, bestD = k, dd
+			}
+		}
+		hint := ""
+		if best != "" {
+			hint = fmt.Sprintf(" (did you mean %q?)", best)
+		}
+		o.d.errorf(m.KeyPos, "unknown key %q in %s%s", m.Key, o.what, hint)
+	}
+}
+
+func (o *object) str(key string, required bool) string {
+	v := o.get(key)
+	if v == nil {
+		if required {
+			o.missing(key)
+		}
+		return ""
+	}
+	if v.Kind != jsonnode.String {
+		o.d.errorf(v.Pos, "%q of %s must be a string, not %s", key, o.what, v.Kind)
+		return ""
+	}
+	o.d.checkText(v.Pos, key, v.Str)
+	return v.Str
+}
+
+var (
+	idPattern        = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
+	featureIDPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+	langPattern      = regexp.MustCompile(`^[a-z]{2,3}(-[A-Z]{2})?$`)
+	currencyPattern  = regexp.MustCompile(`^[A-Z]{3}$`)
+	skuPattern       = regexp.MustCompile(`^[A-Za-z0-9._/-]{0,40}$`)
+)
+
+// id reads an identifier: lower-case ASCII letters, digits, '_', '.', '-'.
+func (o *object) id(key string, required bool) string {
+	s := o.str(key, required)
+	if s != "" && !idPattern.MatchString(s) {
+		o.d.errorf(o.at(key), "%q is not a valid id: use 1 to 64 lower-case letters, digits, '_', '.' or '-', starting with a letter or digit", s)
+	}
+	if s == "" && required && o.get(key) != nil {
+		o.d.errorf(o.at(key), "%q of %s must not be empty", key, o.what)
+	}
+	return s
+}
+
+// checkText rejects characters that make a text look different from what it
+// is: control characters and bidirectional overrides ("unicode tricks").
+func (d *decoder) checkText(pos Pos, key, s string) {
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\t':
+		case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200E || r == 0x200F, r == 0x061C:
+			d.errorf(pos, "%q contains the invisible direction control U+%04X, which can disguise text", key, r)
+			return
+		case unicode.IsControl(r):
+			d.errorf(pos, "%q contains the control character U+%04X", key, r)
+			return
+		}
+	}
+}
+
+func (o *object) text(key string, required bool) Text {
+	v := o.get(key)
+	if v == nil {
+		if required {
+			o.missing(key)
+		}
+		return nil
+	}
+	return o.d.text(v, key)
+}
+
+func (d *decoder) text(v *jsonnode.Node, key string) Text {
+	switch v.Kind {
+	case jsonnode.String:
+		d.checkText(v.Pos, key, v.Str)
+		return Text{d.lang: v.Str}
+	case jsonnode.Object:
+		t := Text{}
+		for _, m := range v.Members {
+			if !langPattern.MatchString(m.Key) {
+				d.errorf(m.KeyPos, "%q is not a language code (use e.g. \"en\", \"de\" or \"pt-BR\")", m.Key)
+				continue
+			}
+			if m.Value.Kind != jsonnode.String {
+				d.errorf(m.Value.Pos, "the %q text of %q must be a string, not %s", m.Key, key, m.Value.Kind)
+				continue
+			}
+			d.checkText(m.Value.Pos, key, m.Value.Str)
+			t[m.Key] = m.Value.Str
+		}
+		if len(t) == 0 && len(v.Members) == 0 {
+			d.errorf(v.Pos, "%q has no text in any language", key)
+		}
+		return t
+	}
+	d.errorf(v.Pos, "%q must be a text (a string, or an object of language: text), not %s", key, v.Kind)
+	return nil
+}
+
+func (o *object) integer(key string, required bool, def, lo, hi int) int {
+	v := o.get(key)
+	if v == nil {
+		if required {
+			o.missing(key)
+		}
+		return def
+	}
+	if v.Kind != jsonnode.Number || v.Num != float64(int64(v.Num)) {
+		o.d.errorf(v.Pos, "%q of %s must be a whole number", key, o.what)
+		return def
+	}
+	n := int(v.Num)
+	if n < lo || n > hi {
+		o.d.errorf(v.Pos, "%q is %d, out of range (%d to %d)", key, n, lo, hi)
+		return def
+	}
+	return n
+}
+
+// dec reads an exact decimal: a JSON number or a string like "649.90".
+func (o *object) dec(key string, required bool) (decimal.Decimal, bool) {
+	v := o.get(key)
+	if v == nil {
+		if required {
+			o.missing(key)
+		}
+		return decimal.Zero, false
+	}
+	return o.d.decimal(v, key)
+}
+
+var decimalPattern = regexp.MustCompile(`^-?[0-9]{1,15}(\.[0-9]{1,6})?$`)
+
+func (d *decoder) decimal(v *jsonnode.Node, key string) (decimal.Decimal, bool) {
+	raw := ""
+	switch v.Kind {
+	case jsonnode.Number:
+		raw = v.Raw
+		if strings.ContainsAny(raw, "eE") {
+			if f, err := decimal.NewFromString(raw); err == nil && f.Abs().LessThan(decimal.New(1, 15)) && -f.Exponent() <= 6 {
+				return f, true
+			}
+		}
+	case jsonnode.String:
+		raw = v.Str
+	default:
+		d.errorf(v.Pos, "%q must be a number, not %s", key, v.Kind)
+		return decimal.Zero, false
+	}
+	if !decimalPattern.MatchString(raw) {
+		d.errorf(v.Pos, "%q is not a valid amount %q: write digits with at most 6 decimals, like 649.90", key, clip(raw))
+		return decimal.Zero, false
+	}
+	x, err := decimal.NewFromString(raw)
+	if err != nil {
+		d.errorf(v.Pos, "%q is not a valid number", key)
+		return decimal.Zero, false
+	}
+	return x, true
+}
+
+func clip(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:36]) + "…"
+	}
+	return s
+}
+
+func (o *object) boolean(key string, def bool) bool {
+	v := o.get(key)
+	if v == nil {
+		return def
+	}
+	if v.Kind != jsonnode.Bool {
+		o.d.errorf(v.Pos, "%q of %s must be true or false, not %s", key, o.what, v.Kind)
+		return def
+	}
+	return v.Bool
+}
+
+// array reads an array; a missing optional array is empty.
+func (o *object) array(key string, required bool) []*jsonnode.Node {
+	v := o.get(key)
+	if v == nil {
+		if required {
+			o.missing(key)
+		}
+		return nil
+	}
+	if v.Kind != jsonnode.Array {
+		o.d.errorf(v.Pos, "%q of %s must be an array, not %s", key, o.what, v.Kind)
+		return nil
+	}
+	return v.Items
+}
+
+func (o *object) strings(key string) []string {
+	var out []string
+	for _, it := range o.array(key, false) {
+		if it.Kind != jsonnode.String {
+			o.d.errorf(it.Pos, "%q holds strings, not %s", key, it.Kind)
+			continue
+		}
+		out = append(out, it.Str)
+	}
+	return out
+}
+
+// enum reads a string that must be one of allowed.
+func (o *object) enum(key string, required bool, def string, allowed ...string) string {
+	v := o.get(key)
+	if v == nil {
+		if required {
+			o.missing(key)
+		}
+		return def
+	}
+	if v.Kind != jsonnode.String || !slices.Contains(allowed, v.Str) {
+		got := v.Kind.String()
+		if v.Kind == jsonnode.String {
+			got = fmt.Sprintf("%q", v.Str)
+		}
+		o.d.errorf(v.Pos, "%q of %s must be one of %s, not %s", key, o.what, quoteAll(allowed), got)
+		return def
+	}
+	return v.Str
+}
+
+func quoteAll(s []string) string {
+	q := make([]string, len(s))
+	for i, x := range s {
+		q[i] = fmt.Sprintf("%q", x)
+	}
+	return strings.Join(q, ", ")
+}
+
+// expression reads an expression (a string, or a number for a constant) and
+// checks it against scope; want is the type it must have (Invalid: any).
+func (o *object) expression(key string, required bool, scope expr.Scope, want expr.Type) *Expr {
+	v := o.get(key)
+	if v == nil {
+		if required {
+			o.missing(key)
+		}
+		return nil
+	}
+	return o.d.expression(v, key, scope, want)
+}
+
+func (d *decoder) expression(v *jsonnode.Node, key string, scope expr.Scope, want expr.Type) *Expr {
+	var src string
+	switch v.Kind {
+	case jsonnode.String:
+		src = v.Str
+	case jsonnode.Number:
+		src = v.Raw
+	case jsonnode.Bool:
+		src = fmt.Sprint(v.Bool)
+	default:
+		d.errorf(v.Pos, "%q must be an expression (a string such as \"width / 2\", or a number), not %s", key, v.Kind)
+		return nil
+	}
+	at := func(off int) Pos {
+		p := v.Pos
+		if v.Kind == jsonnode.String {
+			p.Col += 1 + off
+			p.Offset += 1 + off
+		}
+		return p
+	}
+	root, err := expr.Parse(src)
+	if err != nil {
+		e := err.(*expr.Error)
+		d.errorf(at(e.Offset), "in %q: %s", key, e.Msg)
+		return nil
+	}
+	t, err := expr.Check(root, scope)
+	if err != nil {
+		if e, ok := err.(*expr.Error); ok {
+			d.errorf(at(e.Offset), "in %q: %s", key, e.Msg)
+		} else {
+			d.errorf(v.Pos, "in %q: %v", key, err)
+		}
+		return nil
+	}
+	if want != expr.Invalid && t != want {
+		d.errorf(v.Pos, "%q must be %s, but %q is %s", key, want, clip(src), t)
+		return nil
+	}
+	return &Expr{Src: src, Root: root, Type: t, Pos: v.Pos}
+}

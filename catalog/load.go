@@ -1,0 +1,133 @@
+package catalog
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// MainFile is the name of the catalog file inside a folder or zip.
+const MainFile = "catalog.json"
+
+// Limits on what a catalog package may hold, so that a hostile zip cannot
+// exhaust memory ("zip bomb") or escape its folder.
+const (
+	maxCatalogBytes = 32 << 20
+	maxAssetBytes   = 16 << 20
+	maxPackageBytes = 256 << 20
+	maxAssets       = 4096
+)
+
+var assetExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".svg": true, ".webp": true}
+
+// Load reads a catalog from a .json file, a folder holding catalog.json and
+// its images, or a .zip of such a folder.
+func Load(p string) (*Catalog, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("open catalog: %w", err)
+	}
+	if st.IsDir() {
+		return LoadFS(os.DirFS(p), filepath.Join(p, MainFile))
+	}
+	if strings.EqualFold(filepath.Ext(p), ".zip") {
+		return loadZip(p)
+	}
+	if st.Size() > maxCatalogBytes {
+		return nil, ErrorList{{File: p, Msg: fmt.Sprintf("the file is too large (%d MiB; the limit is %d MiB)", st.Size()>>20, maxCatalogBytes>>20)}}
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("read catalog: %w", err)
+	}
+	return Parse(p, data, nil)
+}
+
+// LoadFS reads a catalog folder from fsys: catalog.json at its root and image
+// assets anywhere below. name is used in messages.
+func LoadFS(fsys fs.FS, name string) (*Catalog, error) {
+	data, err := readLimited(fsys, MainFile, maxCatalogBytes)
+	if err != nil {
+		return nil, ErrorList{{File: name, Msg: err.Error()}}
+	}
+	assets := map[string][]byte{}
+	total := 0
+	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !assetExts[strings.ToLower(path.Ext(p))] {
+			return nil
+		}
+		if len(assets) >= maxAssets {
+			return fmt.Errorf("more than %d images", maxAssets)
+		}
+		b, err := readLimited(fsys, p, maxAssetBytes)
+		if err != nil {
+			return err
+		}
+		total += len(b)
+		if total > maxPackageBytes {
+			return fmt.Errorf("the images add up to more than %d MiB", maxPackageBytes>>20)
+		}
+		assets[p] = b
+		return nil
+	})
+	if err != nil {
+		return nil, ErrorList{{File: name, Msg: "read images: " + err.Error()}}
+	}
+	return Parse(name, data, assets)
+}
+
+func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, fmt.Errorf("%s is missing", name)
+		}
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d MiB", name, limit>>20)
+	}
+	return b, nil
+}
+
+func loadZip(p string) (*Catalog, error) {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("read catalog: %w", err)
+	}
+	return ParseZip(p, data)
+}
+
+// ParseZip reads a zipped catalog folder.
+func ParseZip(name string, data []byte) (*Catalog, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, ErrorList{{File: name, Msg: "not a readable zip file: " + err.Error()}}
+	}
+	if len(zr.File) > maxAssets+16 {
+		return nil, ErrorList{{File: name, Msg: fmt.Sprintf("the zip holds %d files; the limit is %d", len(zr.File), maxAssets)}}
+	}
+	for _, f := range zr.File {
+		if !fs.ValidPath(f.Name) || strings.Contains(f.Name, `\`) {
+			return nil, ErrorList{{File: name, Msg: fmt.Sprintf("the zip holds an unsafe path %q", f.Name)}}
+		}
+		if f.UncompressedSize64 > maxCatalogBytes {
+			return nil, ErrorList{{File: name, Msg: fmt.Sprintf("%s is larger than %d MiB", f.Name, maxCatalogBytes>>20)}}
+		}
+	}
+	return LoadFS(zr, name+"!"+MainFile)
+}

@@ -1,0 +1,1015 @@
+package catalog
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/atelier-app/atelier/catalog/expr"
+	"github.com/atelier-app/atelier/catalog/jsonnode"
+	"github.com/shopspring/decimal"
+)
+
+// Parse reads a catalog file's content. name is used in messages. On any
+// problem it returns an ErrorList with every error found, in file order.
+// Assets (images) referenced by the catalog are looked up in assets; pass nil
+// for a single-file catalog.
+func Parse(name string, data []byte, assets map[string][]byte) (*Catalog, error) {
+	root, err := jsonnode.Parse(data)
+	if err != nil {
+		var se *jsonnode.SyntaxError
+		if errors.As(err, &se) {
+			return nil, ErrorList{{File: name, Pos: se.Pos, Msg: se.Msg}}
+		}
+		return nil, ErrorList{{File: name, Msg: err.Error()}}
+	}
+	d := &decoder{file: name, lang: "en"}
+	c := d.catalog(root)
+	c.File = name
+	c.Assets = assets
+	d.checkAssets(c)
+	if len(d.errs) > 0 {
+		d.errs.sort()
+		if len(d.errs) > MaxErrors {
+			more := len(d.errs) - MaxErrors
+			d.errs = append(d.errs[:MaxErrors], &Error{File: name, Msg: fmt.Sprintf("and %d more errors", more)})
+		}
+		return nil, d.errs
+	}
+	return c, nil
+}
+
+func (d *decoder) catalog(root *jsonnode.Node) *Catalog {
+	c := &Catalog{
+		materialsByID:   map[string]*Material{},
+		productsByID:    map[string]*Product{},
+		priceGroupsByID: map[string]*PriceGroup{},
+	}
+	o := d.object(root, "the catalog")
+	if !o.valid() {
+		return c
+	}
+	c.Format = o.str("format", true)
+	if c.Format != "" && c.Format != FormatV1 {
+		d.errorf(o.at("format"), "unsupported format %q: this version of Atelier reads %q", c.Format, FormatV1)
+		return c
+	}
+	// Languages first: plain-string texts are in the default language.
+	c.Languages = o.strings("languages")
+	for i, l := range c.Languages {
+		if !langPattern.MatchString(l) {
+			d.errorf(o.at("languages"), "%q is not a language code (use e.g. \"en\", \"de\" or \"pt-BR\")", l)
+		}
+		if slices.Contains(c.Languages[:i], l) {
+			d.errorf(o.at("languages"), "language %q is listed twice", l)
+		}
+	}
+	if len(c.Languages) == 0 {
+		c.Languages = []string{"en"}
+	}
+	d.lang = c.Languages[0]
+
+	c.ID = o.id("id", true)
+	c.Version = o.str("version", true)
+	if c.Version != "" && !versionPattern.MatchString(c.Version) {
+		d.errorf(o.at("version"), "version %q is not valid: use numbers separated by dots, like \"2026.1\" or \"3.2.0\"", c.Version)
+	}
+	c.Name = o.text("name", true)
+	c.Description = o.text("description", false)
+	c.Currency = o.str("currency", true)
+	if c.Currency != "" && !currencyPattern.MatchString(c.Currency) {
+		d.errorf(o.at("currency"), "currency %q is not an ISO 4217 code like \"EUR\" or \"USD\"", c.Currency)
+	}
+	c.Units = o.enum("units", true, "mm", "mm")
+	c.ValidFrom = d.date(o, "validFrom", true)
+	c.ValidUntil = d.date(o, "validUntil", false)
+	if !c.ValidFrom.IsZero() && !c.ValidUntil.IsZero() && c.ValidUntil.Before(c.ValidFrom) {
+		d.errorf(o.at("validUntil"), "validUntil (%s) is before validFrom (%s)", c.ValidUntil.Format(time.DateOnly), c.ValidFrom.Format(time.DateOnly))
+	}
+	mo := d.object(o.get("manufacturer"), "the manufacturer")
+	if o.get("manufacturer") == nil {
+		o.missing("manufacturer")
+	}
+	c.Manufacturer = Manufacturer{
+		ID:      mo.id("id", true),
+		Name:    mo.str("name", true),
+		Address: mo.str("address", false),
+		Email:   mo.str("email", false),
+		Website: mo.str("website", false),
+	}
+	mo.done()
+
+	for _, n := range o.array("priceGroups", false) {
+		gobj := d.object(n, "a price group")
+		g := &PriceGroup{ID: gobj.id("id", true), Name: gobj.text("name", true), Pos: n.Pos}
+		gobj.done()
+		if g.ID == "" {
+			continue
+		}
+		if _, dup := c.priceGroupsByID[g.ID]; dup {
+			d.errorf(gobj.at("id"), "duplicate price group id %q", g.ID)
+			continue
+		}
+		c.priceGroupsByID[g.ID] = g
+		c.PriceGroups = append(c.PriceGroups, g)
+	}
+
+	mats := o.array("materials", true)
+	for _, n := range mats {
+		m := d.material(n)
+		if m == nil || m.ID == "" {
+			continue
+		}
+		if prev, dup := c.materialsByID[m.ID]; dup {
+			d.errorf(m.Pos, "duplicate material id %q (first defined at %s)", m.ID, prev.Pos)
+			continue
+		}
+		c.materialsByID[m.ID] = m
+		c.Materials = append(c.Materials, m)
+	}
+
+	prods := o.array("products", true)
+	if o.get("products") != nil && len(prods) == 0 {
+		d.errorf(o.at("products"), "the catalog has no products")
+	}
+	for _, n := range prods {
+		p := d.product(c, n)
+		if p == nil || p.ID == "" {
+			continue
+		}
+		if prev, dup := c.productsByID[p.ID]; dup {
+			d.errorf(p.Pos, "duplicate product id %q (first defined at %s)", p.ID, prev.Pos)
+			continue
+		}
+		c.productsByID[p.ID] = p
+		c.Products = append(c.Products, p)
+	}
+	o.done()
+	d.checkLanguages(c)
+	return c
+}
+
+var versionPattern = regexp.MustCompile(`^[0-9]{1,9}(\.[0-9]{1,9}){0,3}$`)
+
+func (d *decoder) date(o *object, key string, required bool) time.Time {
+	s := o.str(key, required)
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		d.errorf(o.at(key), "%q is not a date: write YYYY-MM-DD, like \"2026-01-31\"", s)
+	}
+	return t
+}
+
+var colorPattern = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
+
+func (d *decoder) material(n *jsonnode.Node) *Material {
+	o := d.object(n, "a material")
+	if !o.valid() {
+		return nil
+	}
+	m := &Material{Pos: n.Pos}
+	m.ID = o.id("id", true)
+	m.Name = o.text("name", true)
+	col := o.str("color", true)
+	if col != "" {
+		if c, ok := parseColor(col); ok {
+			m.Color = c
+		} else {
+			d.errorf(o.at("color"), "bad colour %q: write #rrggbb or #rgb, like \"#8a5a2b\"", col)
+		}
+	}
+	m.Finish = Finish(o.enum("finish", true, string(Matte), finishNames()...))
+	m.Pattern = Pattern(o.enum("pattern", false, string(NoPattern), patternNames()...))
+	m.Swatch = o.str("swatch", false)
+	o.done()
+	return m
+}
+
+func finishNames() []string {
+	var s []string
+	for _, f := range Finishes {
+		s = append(s, string(f))
+	}
+	return s
+}
+
+func patternNames() []string {
+	var s []string
+	for _, p := range Patterns {
+		s = append(s, string(p))
+	}
+	return s
+}
+
+func parseColor(s string) (Color, bool) {
+	if !colorPattern.MatchString(s) {
+		return Color{}, false
+	}
+	hex := func(c byte) uint8 {
+		switch {
+		case c >= '0' && c <= '9':
+			return c - '0'
+		case c >= 'a' && c <= 'f':
+			return c - 'a' + 10
+		default:
+			return c - 'A' + 10
+		}
+	}
+	s = s[1:]
+	if len(s) == 3 {
+		return Color{hex(s[0]) * 17, hex(s[1]) * 17, hex(s[2]) * 17}, true
+	}
+	return Color{hex(s[0])<<4 | hex(s[1]), hex(s[2])<<4 | hex(s[3]), hex(s[4])<<4 | hex(s[5])}, true
+}
+
+// Hex formats c as #rrggbb.
+func (c Color) Hex() string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
+
+func (d *decoder) product(c *Catalog, n *jsonnode.Node) *Product {
+	o := d.object(n, "a product")
+	if !o.valid() {
+		return nil
+	}
+	p := &Product{Pos: n.Pos, featuresByID: map[string]*Feature{}}
+	p.ID = o.id("id", true)
+	o.what = fmt.Sprintf("product %q", p.ID)
+	p.Name = o.text("name", true)
+	p.Description = o.text("description", false)
+	p.Category = o.str("category", false)
+	p.PriceGroup = o.str("priceGroup", false)
+	if p.PriceGroup != "" && c.priceGroupsByID[p.PriceGroup] == nil {
+		d.errorf(o.at("priceGroup"), "unknown price group %q%s", p.PriceGroup, suggest(p.PriceGroup, keys(c.priceGroupsByID)))
+	}
+	p.SKU = o.str("sku", true)
+	if !skuPattern.MatchString(p.SKU) {
+		d.errorf(o.at("sku"), "SKU %q may hold only letters, digits and . _ / - (at most 40)", clip(p.SKU))
+	}
+	if bp, ok := o.dec("basePrice", true); ok {
+		if bp.IsNegative() {
+			d.errorf(o.at("basePrice"), "basePrice must not be negative")
+		}
+		p.BasePrice = bp
+	}
+	p.LeadTimeDays = o.integer("leadTimeDays", false, 0, 0, 3650)
+	p.Image = o.str("image", false)
+
+	for _, fn := range o.array("features", true) {
+		f := d.feature(c, p, fn)
+		if f == nil || f.ID == "" {
+			continue
+		}
+		if prev, dup := p.featuresByID[f.ID]; dup {
+			d.errorf(f.Pos, "duplicate feature id %q in product %q (first defined at %s)", f.ID, p.ID, prev.Pos)
+			continue
+		}
+		p.featuresByID[f.ID] = f
+		p.Features = append(p.Features, f)
+	}
+	if o.get("features") != nil && len(p.Features) == 0 && len(o.array("features", false)) == 0 {
+		d.errorf(o.at("features"), "product %q has no features", p.ID)
+	}
+	scope := p.Scope()
+
+	ruleIDs := map[string]Pos{}
+	for _, rn := range o.array("rules", false) {
+		r := d.rule(p, rn, scope)
+		if r == nil {
+			continue
+		}
+		if prev, dup := ruleIDs[r.ID]; dup && r.ID != "" {
+			d.errorf(r.Pos, "duplicate rule id %q (first defined at %s)", r.ID, prev)
+		}
+		ruleIDs[r.ID] = r.Pos
+		p.Rules = append(p.Rules, r)
+	}
+	for _, dn := range o.array("defaults", false) {
+		if cd := d.conditionalDefault(p, dn, scope); cd != nil {
+			p.Defaults = append(p.Defaults, cd)
+		}
+	}
+	presetIDs := map[string]Pos{}
+	for _, pn := range o.array("presets", false) {
+		pr := d.preset(p, pn)
+		if pr == nil {
+			continue
+		}
+		if prev, dup := presetIDs[pr.ID]; dup && pr.ID != "" {
+			d.errorf(pr.Pos, "duplicate preset id %q (first defined at %s)", pr.ID, prev)
+		}
+		presetIDs[pr.ID] = pr.Pos
+		p.Presets = append(p.Presets, pr)
+	}
+	priceScope := p.Scope()
+	priceScope["quantity"] = expr.Var{Type: expr.NumberT, What: "variable"}
+	priceIDs := map[string]Pos{}
+	for _, pn := range o.array("pricing", false) {
+		pr := d.priceRule(pn, priceScope)
+		if pr == nil {
+			continue
+		}
+		if prev, dup := priceIDs[pr.ID]; dup && pr.ID != "" {
+			d.errorf(pr.Pos, "duplicate price rule id %q (first defined at %s)", pr.ID, prev)
+		}
+		priceIDs[pr.ID] = pr.Pos
+		p.Pricing = append(p.Pricing, pr)
+	}
+	lastQty := 0
+	for _, qn := range o.array("quantityBreaks", false) {
+		qo := d.object(qn, "a quantity break")
+		if !qo.valid() {
+			continue
+		}
+		q := &QuantityBreak{Pos: qn.Pos}
+		q.MinQuantity = qo.integer("minQuantity", true, 0, 2, 1000000)
+		if pct, ok := qo.dec("percent", true); ok {
+			if pct.LessThanOrEqual(decimal.Zero) || pct.GreaterThan(decimal.NewFromInt(100)) {
+				d.errorf(qo.at("percent"), "a quantity break's percent must be more than 0 and at most 100")
+			}
+			q.Percent = pct
+		}
+		qo.done()
+		if q.MinQuantity != 0 && q.MinQuantity <= lastQty {
+			d.errorf(qo.at("minQuantity"), "quantity breaks must be in increasing order of minQuantity")
+		}
+		lastQty = max(lastQty, q.MinQuantity)
+		p.QuantityBreaks = append(p.QuantityBreaks, q)
+	}
+	geo := d.object(o.get("geometry"), fmt.Sprintf("the geometry of %q", p.ID))
+	if o.get("geometry") == nil {
+		o.missing("geometry")
+	}
+	if geo.valid() {
+		partIDs := map[string]Pos{}
+		for _, gn := range geo.array("parts", true) {
+			part := d.part(c, p, gn)
+			if part == nil {
+				continue
+			}
+			if prev, dup := partIDs[part.ID]; dup && part.ID != "" {
+				d.errorf(part.Pos, "duplicate part id %q (first defined at %s)", part.ID, prev)
+			}
+			partIDs[part.ID] = part.Pos
+			p.Parts = append(p.Parts, part)
+		}
+		geo.done()
+	}
+	for _, bn := range o.array("bom", false) {
+		if b := d.bomItem(p, bn, scope); b != nil {
+			p.BOM = append(p.BOM, b)
+		}
+	}
+	o.done()
+	return p
+}
+
+// Scope is the set of names the product's expressions may use: its features.
+func (p *Product) Scope() expr.Scope {
+	s := expr.Scope{}
+	for _, f := range p.Features {
+		v := expr.Var{What: "feature"}
+		switch f.Kind {
+		case Choice:
+			v.Type = expr.StringT
+			v.Options = f.optionIDs()
+		case Multi:
+			v.Type = expr.SetT
+			v.Options = f.optionIDs()
+		case Number:
+			v.Type = expr.NumberT
+		case Textual:
+			v.Type = expr.StringT
+		}
+		s[f.ID] = v
+	}
+	return s
+}
+
+func (f *Feature) optionIDs() []string {
+	ids := make([]string, 0, len(f.Options))
+	for _, o := range f.Options {
+		ids = append(ids, o.ID)
+	}
+	return ids
+}
+
+var units = []string{"mm", "cm", "m", "pcs", "deg", "kg", "%"}
+
+func (d *decoder) feature(c *Catalog, p *Product, n *jsonnode.Node) *Feature {
+	o := d.object(n, "a feature")
+	if !o.valid() {
+		return nil
+	}
+	f := &Feature{Pos: n.Pos, optionsBy: map[string]*Option{}}
+	f.ID = o.str("id", true)
+	if f.ID != "" {
+		if !featureIDPattern.MatchString(f.ID) {
+			d.errorf(o.at("id"), "feature id %q is not valid: features are named in expressions, so use lower-case letters, digits and '_', starting with a letter", f.ID)
+		} else if slices.Contains(expr.Reserved, f.ID) || f.ID == "quantity" {
+			d.errorf(o.at("id"), "feature id %q is a reserved word of the expression language", f.ID)
+		}
+	}
+	o.what = fmt.Sprintf("feature %q", f.ID)
+	f.Name = o.text("name", true)
+	f.Description = o.text("description", false)
+	f.Group = o.str("group", false)
+	f.Kind = FeatureKind(o.enum("kind", true, "", "choice", "multi", "number", "text"))
+	switch f.Kind {
+	case Choice, Multi:
+		opts := o.array("options", true)
+		if len(opts) == 0 && o.get("options") != nil {
+			d.errorf(o.at("options"), "feature %q has no options", f.ID)
+		}
+		for _, on := range opts {
+			opt := d.option(c, on)
+			if opt == nil || opt.ID == "" {
+				continue
+			}
+			if prev, dup := f.optionsBy[opt.ID]; dup {
+				d.errorf(opt.Pos, "duplicate option id %q in feature %q (first defined at %s)", opt.ID, f.ID, prev.Pos)
+				continue
+			}
+			f.optionsBy[opt.ID] = opt
+			f.Options = append(f.Options, opt)
+		}
+		if f.Kind == Multi {
+			f.MinSelected = o.integer("minSelected", false, 0, 0, 1000)
+			f.MaxSelected = o.integer("maxSelected", false, len(f.Options), 0, 1000)
+			if f.MinSelected > f.MaxSelected {
+				d.errorf(o.at("minSelected"), "minSelected (%d) is greater than maxSelected (%d)", f.MinSelected, f.MaxSelected)
+			}
+			if f.MaxSelected > len(f.Options) && len(f.Options) > 0 {
+				d.errorf(o.at("maxSelected"), "maxSelected (%d) is more than the %d options", f.MaxSelected, len(f.Options))
+			}
+		}
+	case Number:
+		var ok1, ok2, ok3 bool
+		f.Min, ok1 = o.dec("min", true)
+		f.Max, ok2 = o.dec("max", true)
+		f.Step, ok3 = o.dec("step", false)
+		if !ok3 && o.get("step") == nil {
+			f.Step, ok3 = decimal.NewFromInt(1), true
+		}
+		f.Unit = o.enum("unit", true, "mm", units...)
+		if ok1 && ok2 && f.Min.GreaterThan(f.Max) {
+			d.errorf(o.at("min"), "min (%s) is greater than max (%s)", f.Min, f.Max)
+		}
+		if ok3 && !f.Step.IsPositive() {
+			d.errorf(o.at("step"), "step must be greater than 0")
+		} else if ok1 && ok2 && ok3 && !f.Max.Sub(f.Min).Mod(f.Step).IsZero() {
+			d.errorf(o.at("step"), "max (%s) is not on the grid of min (%s) plus steps of %s", f.Max, f.Min, f.Step)
+		} else if ok1 && ok2 && ok3 && f.Max.Sub(f.Min).Div(f.Step).GreaterThan(decimal.NewFromInt(1_000_000)) {
+			d.errorf(o.at("step"), "the range has more than a million steps; use a larger step")
+		}
+	case Textual:
+		f.MaxLength = o.integer("maxLength", true, 0, 1, 1000)
+		f.Charset = o.str("charset", false)
+		if f.Charset != "" {
+			if _, err := regexp.Compile("^[" + f.Charset + "]*$"); err != nil || strings.ContainsAny(f.Charset, "[]") {
+				d.errorf(o.at("charset"), "charset %q is not a valid character class body such as \"A-Za-z0-9 .-\"", clip(f.Charset))
+				f.Charset = ""
+			}
+		}
+	}
+	if dn := o.get("default"); dn != nil && f.Kind != "" {
+		if v, ok := d.value(f, dn, "default"); ok {
+			f.Default = v
+		}
+	} else if f.Kind == Choice && len(f.Options) > 0 {
+		f.Default = Value{Kind: Choice, Str: f.Options[0].ID}
+	} else if f.Kind == Number {
+		f.Default = Value{Kind: Number, Num: f.Min}
+	} else {
+		f.Default = Value{Kind: f.Kind}
+	}
+	o.done()
+	return f
+}
+
+func (d *decoder) option(c *Catalog, n *jsonnode.Node) *Option {
+	o := d.object(n, "an option")
+	if !o.valid() {
+		return nil
+	}
+	opt := &Option{Pos: n.Pos}
+	opt.ID = o.id("id", true)
+	o.what = fmt.Sprintf("option %q", opt.ID)
+	opt.Name = o.text("name", true)
+	opt.Description = o.text("description", false)
+	if pr, ok := o.dec("price", false); ok {
+		opt.Price = pr
+	}
+	opt.SKU = o.str("sku", false)
+	if !skuPattern.MatchString(opt.SKU) {
+		d.errorf(o.at("sku"), "SKU fragment %q may hold only letters, digits and . _ / - (at most 40)", clip(opt.SKU))
+	}
+	opt.Material = o.str("material", false)
+	if opt.Material != "" && c.materialsByID[opt.Material] == nil {
+		d.errorf(o.at("material"), "unknown material %q%s", opt.Material, suggest(opt.Material, keys(c.materialsByID)))
+	}
+	opt.Swatch = o.str("swatch", false)
+	o.done()
+	return opt
+}
+
+// value reads a value for feature f: a decision, default or preset value.
+func (d *decoder) value(f *Feature, n *jsonnode.Node, key string) (Value, bool) {
+	v := Value{Kind: f.Kind}
+	switch f.Kind {
+	case Choice:
+		if n.Kind != jsonnode.String {
+			d.errorf(n.Pos, "%s of %q must be an option id (a string), not %s", key, f.ID, n.Kind)
+			return v, false
+		}
+		if f.Option(n.Str) == nil {
+			d.errorf(n.Pos, "%s %q is not an option of %q%s", key, n.Str, f.ID, suggest(n.Str, f.optionIDs()))
+			return v, false
+		}
+		v.Str = n.Str
+	case Multi:
+		if n.Kind != jsonnode.Array {
+			d.errorf(n.Pos, "%s of %q must be a list of option ids, not %s", key, f.ID, n.Kind)
+			return v, false
+		}
+		ok := true
+		v.Set = []string{}
+		for _, it := range n.Items {
+			switch {
+			case it.Kind != jsonnode.String:
+				d.errorf(it.Pos, "%s of %q must hold option ids, not %s", key, f.ID, it.Kind)
+				ok = false
+			case f.Option(it.Str) == nil:
+				d.errorf(it.Pos, "%s %q is not an option of %q%s", key, it.Str, f.ID, suggest(it.Str, f.optionIDs()))
+				ok = false
+			case slices.Contains(v.Set, it.Str):
+				d.errorf(it.Pos, "%s lists %q twice", key, it.Str)
+				ok = false
+			default:
+				v.Set = append(v.Set, it.Str)
+			}
+		}
+		if ok && (len(v.Set) < f.MinSelected || len(v.Set) > f.MaxSelected) {
+			d.errorf(n.Pos, "%s of %q selects %d options; it allows %d to %d", key, f.ID, len(v.Set), f.MinSelected, f.MaxSelected)
+			ok = false
+		}
+		return v, ok
+	case Number:
+		num, ok := d.decimal(n, key)
+		if !ok {
+			return v, false
+		}
+		if err := f.CheckNumber(num); err != nil {
+			d.errorf(n.Pos, "%s of %q: %v", key, f.ID, err)
+			return v, false
+		}
+		v.Num = num
+	case Textual:
+		if n.Kind != jsonnode.String {
+			d.errorf(n.Pos, "%s of %q must be a string, not %s", key, f.ID, n.Kind)
+			return v, false
+		}
+		if err := f.CheckText(n.Str); err != nil {
+			d.errorf(n.Pos, "%s of %q: %v", key, f.ID, err)
+			return v, false
+		}
+		v.Str = n.Str
+	default:
+		return v, false
+	}
+	return v, true
+}
+
+// CheckNumber reports whether x is in the feature's range and on its grid.
+func (f *Feature) CheckNumber(x decimal.Decimal) error {
+	if x.LessThan(f.Min) || x.GreaterThan(f.Max) {
+		return fmt.Errorf("%s %s is out of range (%s to %s %s)", x, f.Unit, f.Min, f.Max, f.Unit)
+	}
+	if f.Step.IsPositive() && !x.Sub(f.Min).Mod(f.Step).IsZero() {
+		return fmt.Errorf("%s %s is not on the grid (from %s in steps of %s)", x, f.Unit, f.Min, f.Step)
+	}
+	return nil
+}
+
+// CheckText reports whether s fits the feature's length and characters.
+func (f *Feature) CheckText(s string) error {
+	if n := len([]rune(s)); n > f.MaxLength {
+		return fmt.Errorf("text is %d characters long; at most %d are allowed", n, f.MaxLength)
+	}
+	if f.Charset != "" {
+		re := regexp.MustCompile("^[" + f.Charset + "]*$")
+		if !re.MatchString(s) {
+			for _, r := range s {
+				if !re.MatchString(string(r)) {
+					return fmt.Errorf("the character %q is not allowed (allowed: %s)", r, f.Charset)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (d *decoder) rule(p *Product, n *jsonnode.Node, scope expr.Scope) *Rule {
+	o := d.object(n, "a rule")
+	if !o.valid() {
+		return nil
+	}
+	r := &Rule{Pos: n.Pos}
+	r.ID = o.id("id", true)
+	o.what = fmt.Sprintf("rule %q", r.ID)
+	r.Kind = RuleKind(o.enum("kind", true, "", "requires", "excludes", "table", "constraint"))
+	r.Message = o.text("message", true)
+	switch r.Kind {
+	case Requires, Excludes:
+		r.When = o.expression("when", true, scope, expr.BoolT)
+		r.Then = o.expression("then", true, scope, expr.BoolT)
+	case Constraint:
+		r.Expr = o.expression("expr", true, scope, expr.BoolT)
+	case Table:
+		d.table(p, o, r)
+	}
+	o.done()
+	return r
+}
+
+func (d *decoder) table(p *Product, o *object, r *Rule) {
+	feats := o.array("features", true)
+	var fs []*Feature
+	for _, fn := range feats {
+		if fn.Kind != jsonnode.String {
+			d.errorf(fn.Pos, "a table's features are feature ids, not %s", fn.Kind)
+			fs = append(fs, nil)
+			continue
+		}
+		f := p.Feature(fn.Str)
+		switch {
+		case f == nil:
+			d.errorf(fn.Pos, "unknown feature %q in a rule%s", fn.Str, suggest(fn.Str, keys(p.featuresByID)))
+		case f.Kind != Choice && f.Kind != Number:
+			d.errorf(fn.Pos, "a table can use choice and number features; %q is a %s feature", f.ID, f.Kind)
+			f = nil
+		case slices.Contains(r.Features, f.ID):
+			d.errorf(fn.Pos, "feature %q is listed twice in the table", f.ID)
+		}
+		r.Features = append(r.Features, fn.Str)
+		fs = append(fs, f)
+	}
+	if len(feats) > 0 && len(feats) < 2 {
+		d.errorf(o.at("features"), "a table relates 2 or more features; use a constraint for one")
+	}
+	rows := o.array("allow", true)
+	if o.get("allow") != nil && len(rows) == 0 {
+		d.errorf(o.at("allow"), "the table allows no combination at all")
+	}
+	seen := map[string]Pos{}
+	for _, rn := range rows {
+		if rn.Kind != jsonnode.Array {
+			d.errorf(rn.Pos, "each allowed combination is an array of values, not %s", rn.Kind)
+			continue
+		}
+		if len(rn.Items) != len(fs) {
+			d.errorf(rn.Pos, "this combination has %d values but the table has %d features", len(rn.Items), len(fs))
+			continue
+		}
+		row := make([]TableCell, len(fs))
+		var key strings.Builder
+		for i, cn := range rn.Items {
+			cell := TableCell{Pos: cn.Pos}
+			f := fs[i]
+			switch {
+			case cn.Kind == jsonnode.String && cn.Str == "*":
+				cell.Any = true
+			case f == nil:
+			case f.Kind == Choice:
+				if cn.Kind != jsonnode.String {
+					d.errorf(cn.Pos, "the value for %q must be an option id or \"*\", not %s", f.ID, cn.Kind)
+				} else if f.Option(cn.Str) == nil {
+					d.errorf(cn.Pos, "%q is not an option of %q%s", cn.Str, f.ID, suggest(cn.Str, f.optionIDs()))
+				}
+				cell.Str = cn.Str
+			case f.Kind == Number:
+				if x, ok := d.decimal(cn, f.ID); ok {
+					if err := f.CheckNumber(x); err != nil {
+						d.errorf(cn.Pos, "value for %q: %v", f.ID, err)
+					}
+					cell.Num = x
+				}
+			}
+			row[i] = cell
+			fmt.Fprintf(&key, "%v|%s|%s;", cell.Any, cell.Str, cell.Num)
+		}
+		if prev, dup := seen[key.String()]; dup {
+			d.errorf(rn.Pos, "this combination is already allowed at %s", prev)
+		}
+		seen[key.String()] = rn.Pos
+		r.Allow = append(r.Allow, row)
+	}
+}
+
+func (d *decoder) conditionalDefault(p *Product, n *jsonnode.Node, scope expr.Scope) *ConditionalDefault {
+	o := d.object(n, "a default")
+	if !o.valid() {
+		return nil
+	}
+	cd := &ConditionalDefault{Pos: n.Pos}
+	cd.When = o.expression("when", true, scope, expr.BoolT)
+	cd.Feature = o.str("feature", true)
+	f := p.Feature(cd.Feature)
+	if cd.Feature != "" && f == nil {
+		d.errorf(o.at("feature"), "unknown feature %q%s", cd.Feature, suggest(cd.Feature, keys(p.featuresByID)))
+	}
+	if vn := o.get("value"); vn == nil {
+		o.missing("value")
+	} else if f != nil {
+		cd.Value, _ = d.value(f, vn, "value")
+	}
+	if cd.When != nil && f != nil && slices.Contains(expr.Idents(cd.When.Root), f.ID) {
+		d.errorf(o.at("when"), "a default for %q cannot depend on %q itself", f.ID, f.ID)
+	}
+	o.done()
+	return cd
+}
+
+func (d *decoder) preset(p *Product, n *jsonnode.Node) *Preset {
+	o := d.object(n, "a preset")
+	if !o.valid() {
+		return nil
+	}
+	pr := &Preset{Pos: n.Pos, Values: map[string]Value{}}
+	pr.ID = o.id("id", true)
+	o.what = fmt.Sprintf("preset %q", pr.ID)
+	pr.Name = o.text("name", true)
+	pr.Description = o.text("description", false)
+	vo := d.object(o.get("values"), fmt.Sprintf("the values of preset %q", pr.ID))
+	if o.get("values") == nil {
+		o.missing("values")
+	}
+	if vo.valid() {
+		for _, m := range vo.n.Members {
+			f := p.Feature(m.Key)
+			if f == nil {
+				d.errorf(m.KeyPos, "unknown feature %q in preset %q%s", m.Key, pr.ID, suggest(m.Key, keys(p.featuresByID)))
+				continue
+			}
+			if v, ok := d.value(f, m.Value, "preset value"); ok {
+				pr.Values[m.Key] = v
+				pr.Order = append(pr.Order, m.Key)
+			}
+		}
+	}
+	o.done()
+	return pr
+}
+
+func (d *decoder) priceRule(n *jsonnode.Node, scope expr.Scope) *PriceRule {
+	o := d.object(n, "a price rule")
+	if !o.valid() {
+		return nil
+	}
+	pr := &PriceRule{Pos: n.Pos}
+	pr.ID = o.id("id", true)
+	o.what = fmt.Sprintf("price rule %q", pr.ID)
+	pr.Kind = PriceRuleKind(o.enum("kind", true, "", "formula", "surcharge", "discount"))
+	pr.Label = o.text("label", true)
+	pr.When = o.expression("when", false, scope, expr.BoolT)
+	hasAmount, hasPercent := o.get("amount") != nil, o.get("percent") != nil
+	switch {
+	case hasAmount && hasPercent:
+		d.errorf(o.at("percent"), "a price rule has either \"amount\" or \"percent\", not both")
+	case hasPercent:
+		if pr.Kind == Formula {
+			d.errorf(o.at("percent"), "a formula computes an \"amount\"; use a surcharge or discount for a percentage")
+		}
+		if pct, ok := o.dec("percent", true); ok {
+			if !pct.IsPositive() || pct.GreaterThan(decimal.NewFromInt(100)) && pr.Kind == Discount {
+				d.errorf(o.at("percent"), "percent must be more than 0 (and at most 100 for a discount)")
+			}
+			pr.Percent = &pct
+		}
+	default:
+		pr.Amount = o.expression("amount", true, scope, expr.NumberT)
+	}
+	if pr.Kind != Formula && pr.When == nil && o.get("when") == nil {
+		d.errorf(o.pos(), "a %s needs a \"when\" condition (use a formula for an amount that always applies)", pr.Kind)
+	}
+	o.done()
+	return pr
+}
+
+func (d *decoder) part(c *Catalog, p *Product, n *jsonnode.Node) *Part {
+	o := d.object(n, "a part")
+	if !o.valid() {
+		return nil
+	}
+	part := &Part{Pos: n.Pos}
+	part.ID = o.id("id", false)
+	o.what = fmt.Sprintf("part %q", part.ID)
+	part.Name = o.text("name", false)
+	part.Shape = Shape(o.enum("shape", true, "", "box", "roundedBox", "cylinder", "extrusion"))
+	scope := p.Scope()
+	if rn := o.get("repeat"); rn != nil {
+		ro := d.object(rn, "a repeat")
+		part.Repeat = &Repeat{Var: ro.str("var", false)}
+		if part.Repeat.Var == "" {
+			part.Repeat.Var = "i"
+		}
+		if !featureIDPattern.MatchString(part.Repeat.Var) || p.Feature(part.Repeat.Var) != nil || slices.Contains(expr.Reserved, part.Repeat.Var) {
+			d.errorf(ro.at("var"), "repeat variable %q must be a name that is not a feature or reserved word", part.Repeat.Var)
+		}
+		part.Repeat.Count = ro.expression("count", true, scope, expr.NumberT)
+		ro.done()
+		scope[part.Repeat.Var] = expr.Var{Type: expr.NumberT, What: "variable"}
+	}
+	vec := func(key string, required bool) [3]*Expr {
+		var out [3]*Expr
+		items := o.array(key, required)
+		if items == nil {
+			return out
+		}
+		if len(items) != 3 {
+			d.errorf(o.at(key), "%q needs 3 values (x, y, z), not %d", key, len(items))
+			return out
+		}
+		for i, it := range items {
+			out[i] = d.expression(it, key, scope, expr.NumberT)
+		}
+		return out
+	}
+	switch part.Shape {
+	case Box, RoundedBox:
+		part.Size = vec("size", true)
+	case Cylinder, Extrusion:
+		part.Length = o.expression("length", true, scope, expr.NumberT)
+		part.Axis = o.enum("axis", false, "y", "x", "y", "z")
+	}
+	part.Position = vec("position", true)
+	part.Rotation = vec("rotation", false)
+	switch part.Shape {
+	case RoundedBox, Cylinder:
+		part.Radius = o.expression("radius", true, scope, expr.NumberT)
+	}
+	if part.Shape == Cylinder {
+		part.Segments = o.integer("segments", false, 32, 3, 256)
+	}
+	if part.Shape == Extrusion {
+		pts := o.array("profile", true)
+		if o.get("profile") != nil && len(pts) < 3 {
+			d.errorf(o.at("profile"), "a profile needs at least 3 points, not %d", len(pts))
+		}
+		if len(pts) > 256 {
+			d.errorf(o.at("profile"), "a profile has at most 256 points, not %d", len(pts))
+			pts = nil
+		}
+		for _, pt := range pts {
+			if pt.Kind != jsonnode.Array || len(pt.Items) != 2 {
+				d.errorf(pt.Pos, "a profile point is a pair [u, v]")
+				continue
+			}
+			part.Profile = append(part.Profile, [2]*Expr{
+				d.expression(pt.Items[0], "profile", scope, expr.NumberT),
+				d.expression(pt.Items[1], "profile", scope, expr.NumberT),
+			})
+		}
+	}
+	part.Material = o.str("material", false)
+	part.MaterialFrom = o.str("materialFrom", false)
+	switch {
+	case part.Material != "" && part.MaterialFrom != "":
+		d.errorf(o.at("materialFrom"), "a part has either \"material\" or \"materialFrom\", not both")
+	case part.Material != "":
+		if c.materialsByID[part.Material] == nil {
+			d.errorf(o.at("material"), "unknown material %q%s", part.Material, suggest(part.Material, keys(c.materialsByID)))
+		}
+	case part.MaterialFrom != "":
+		f := p.Feature(part.MaterialFrom)
+		switch {
+		case f == nil:
+			d.errorf(o.at("materialFrom"), "unknown feature %q%s", part.MaterialFrom, suggest(part.MaterialFrom, keys(p.featuresByID)))
+		case f.Kind != Choice:
+			d.errorf(o.at("materialFrom"), "materialFrom needs a choice feature; %q is a %s feature", f.ID, f.Kind)
+		default:
+			for _, opt := range f.Options {
+				if opt.Material == "" {
+					d.errorf(opt.Pos, "option %q of %q has no material, but part %q takes its material from %q", opt.ID, f.ID, part.ID, f.ID)
+				}
+			}
+		}
+	default:
+		d.errorf(o.pos(), "part %q needs a \"material\" or \"materialFrom\"", part.ID)
+	}
+	part.Visible = o.expression("visible", false, scope, expr.BoolT)
+	o.get("repeat")
+	o.done()
+	return part
+}
+
+var placeholder = regexp.MustCompile(`\{([^{}]*)\}`)
+
+func (d *decoder) bomItem(p *Product, n *jsonnode.Node, scope expr.Scope) *BOMItem {
+	o := d.object(n, "a bill of materials item")
+	if !o.valid() {
+		return nil
+	}
+	b := &BOMItem{Pos: n.Pos}
+	b.SKU = o.str("sku", true)
+	for _, m := range placeholder.FindAllStringSubmatch(b.SKU, -1) {
+		if p.Feature(m[1]) == nil {
+			d.errorf(o.at("sku"), "unknown feature {%s} in SKU %q%s", m[1], b.SKU, suggest(m[1], keys(p.featuresByID)))
+		}
+	}
+	if rest := placeholder.ReplaceAllString(b.SKU, "X"); !skuPattern.MatchString(rest) || rest == "" {
+		d.errorf(o.at("sku"), "SKU %q may hold only letters, digits, . _ / - and {feature} placeholders", clip(b.SKU))
+	}
+	b.Name = o.text("name", true)
+	b.Quantity = o.expression("quantity", true, scope, expr.NumberT)
+	b.Unit = o.enum("unit", false, "pcs", units...)
+	b.When = o.expression("when", false, scope, expr.BoolT)
+	o.done()
+	return b
+}
+
+// checkLanguages makes sure every text has the default language.
+func (d *decoder) checkLanguages(c *Catalog) {
+	def := c.DefaultLanguage()
+	check := func(t Text, pos Pos, what string) {
+		if t == nil {
+			return
+		}
+		if _, ok := t[def]; !ok {
+			d.errorf(pos, "%s has no text in the catalog's default language %q", what, def)
+		}
+		for l := range t {
+			if !slices.Contains(c.Languages, l) {
+				d.errorf(pos, "%s has a text in %q, which is not in the catalog's languages %v", what, l, c.Languages)
+			}
+		}
+	}
+	for _, m := range c.Materials {
+		check(m.Name, m.Pos, fmt.Sprintf("the name of material %q", m.ID))
+	}
+	for _, p := range c.Products {
+		check(p.Name, p.Pos, fmt.Sprintf("the name of product %q", p.ID))
+		check(p.Description, p.Pos, fmt.Sprintf("the description of product %q", p.ID))
+		for _, f := range p.Features {
+			check(f.Name, f.Pos, fmt.Sprintf("the name of feature %q", f.ID))
+			for _, o := range f.Options {
+				check(o.Name, o.Pos, fmt.Sprintf("the name of option %q", o.ID))
+			}
+		}
+		for _, r := range p.Rules {
+			check(r.Message, r.Pos, fmt.Sprintf("the message of rule %q", r.ID))
+		}
+	}
+}
+
+func (d *decoder) checkAssets(c *Catalog) {
+	need := func(path string, pos Pos, what string) {
+		if path == "" {
+			return
+		}
+		if c.Assets == nil {
+			d.errorf(pos, "%s refers to the image %q, but a single-file catalog has no images: pack it as a folder or zip", what, path)
+			return
+		}
+		if _, ok := c.Assets[path]; !ok {
+			d.errorf(pos, "%s refers to the image %q, which is not in the catalog", what, path)
+		}
+	}
+	for _, m := range c.Materials {
+		need(m.Swatch, m.Pos, fmt.Sprintf("material %q", m.ID))
+	}
+	for _, p := range c.Products {
+		need(p.Image, p.Pos, fmt.Sprintf("product %q", p.ID))
+		for _, f := range p.Features {
+			for _, o := range f.Options {
+				need(o.Swatch, o.Pos, fmt.Sprintf("option %q", o.ID))
+			}
+		}
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func suggest(s string, candidates []string) string {
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if d := expr.Distance(s, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
