@@ -1,0 +1,108 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/atelier-app/atelier/assets"
+	"github.com/atelier-app/atelier/catalog"
+)
+
+// loadCatalog reads the catalog at path, or the embedded demo when path is empty.
+func loadCatalog(path string) (*catalog.Catalog, error) {
+	if path == "" {
+		return assets.DemoCatalog()
+	}
+	return catalog.Load(path)
+}
+
+// LintCmd checks a catalog.
+type LintCmd struct {
+	Path string `arg:"" help:"Catalog file (.json), folder or .zip." type:"path"`
+}
+
+// Run prints every error as file:line:col: message, or a one-line summary.
+func (c *LintCmd) Run(env *Env) error {
+	cat, err := catalog.Load(c.Path)
+	if err != nil {
+		var list catalog.ErrorList
+		if errors.As(err, &list) {
+			for _, e := range list {
+				fmt.Fprintln(env.Stderr, e)
+			}
+			fmt.Fprintf(env.Stderr, "%s: %d %s\n", c.Path, len(list), plural(len(list), "error", "errors"))
+			return exitError{1}
+		}
+		return err
+	}
+	fmt.Fprintln(env.Stdout, summary(cat))
+	return nil
+}
+
+func summary(cat *catalog.Catalog) string {
+	features, rules, parts := 0, 0, 0
+	for _, p := range cat.Products {
+		features += len(p.Features)
+		rules += len(p.Rules)
+		parts += len(p.Parts)
+	}
+	return fmt.Sprintf("%s: ok: catalog %s %s, %d %s, %d features, %d rules, %d materials, %d geometry parts",
+		cat.File, cat.ID, cat.Version, len(cat.Products), plural(len(cat.Products), "product", "products"),
+		features, rules, len(cat.Materials), parts)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// ShowCmd prints a catalog.
+type ShowCmd struct {
+	Path string `arg:"" optional:"" help:"Catalog file, folder or .zip (default: the embedded demo catalog)." type:"path"`
+	JSON bool   `name:"json" help:"Print the normalized catalog as JSON."`
+	Lang string `help:"Language of the texts in the plain listing." default:"en"`
+}
+
+// Run prints the catalog as normalized JSON or as a readable listing.
+func (c *ShowCmd) Run(env *Env) error {
+	cat, err := loadCatalog(c.Path)
+	if err != nil {
+		return err
+	}
+	if c.JSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(cat.Normalized())
+	}
+	def := cat.DefaultLanguage()
+	fmt.Fprintf(env.Stdout, "%s — %s %s (%s)\n", cat.Name.In(c.Lang, def), cat.ID, cat.Version, cat.Manufacturer.Name)
+	until := "open-ended"
+	if !cat.ValidUntil.IsZero() {
+		until = cat.ValidUntil.Format(time.DateOnly)
+	}
+	fmt.Fprintf(env.Stdout, "valid %s to %s, prices in %s, dimensions in %s\n", cat.ValidFrom.Format(time.DateOnly), until, cat.Currency, cat.Units)
+	for _, p := range cat.Products {
+		fmt.Fprintf(env.Stdout, "\n%s  %s  (%s, from %s %s)\n", p.ID, p.Name.In(c.Lang, def), p.SKU, p.BasePrice.StringFixed(2), cat.Currency)
+		for _, f := range p.Features {
+			fmt.Fprintf(env.Stdout, "  %-14s %-7s %s", f.ID, f.Kind, f.Name.In(c.Lang, def))
+			switch f.Kind {
+			case catalog.Number:
+				fmt.Fprintf(env.Stdout, " [%s–%s %s, step %s]", f.Min, f.Max, f.Unit, f.Step)
+			case catalog.Textual:
+				fmt.Fprintf(env.Stdout, " [up to %d characters]", f.MaxLength)
+			}
+			fmt.Fprintln(env.Stdout)
+			for _, o := range f.Options {
+				fmt.Fprintf(env.Stdout, "      %-14s %s (%s)\n", o.ID, o.Name.In(c.Lang, def), o.Price.StringFixed(2))
+			}
+		}
+		fmt.Fprintf(env.Stdout, "  %d rules, %d presets, %d price rules, %d parts, %d BOM lines\n",
+			len(p.Rules), len(p.Presets), len(p.Pricing), len(p.Parts), len(p.BOM))
+	}
+	return nil
+}

@@ -1,0 +1,107 @@
+// Command atelierctl is Atelier's headless command line: it checks and shows
+// catalogs, renders previews and (in later versions) configures products,
+// manages designs and exports and verifies orders. It needs no window and
+// builds with CGO_ENABLED=0.
+//
+// Exit codes: 0 success, 1 the work failed (an invalid catalog, a missing
+// file), 2 the command line itself is wrong.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/alecthomas/kong"
+)
+
+// version is set by the build (-ldflags "-X main.version=...").
+var version = "dev"
+
+// usageError marks errors in the command line: they exit with status 2.
+type usageError struct{ error }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// exitError carries an exit status for a failure that has already been
+// reported (for example, lint errors printed one per line).
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// CLI is the command line grammar.
+type CLI struct {
+	Catalog CatalogCmd       `cmd:"" help:"Check and show catalogs."`
+	Render  RenderCmd        `cmd:"" help:"Render a product preview to a PNG file."`
+	Version kong.VersionFlag `help:"Print the version and exit."`
+}
+
+// CatalogCmd groups catalog verbs.
+type CatalogCmd struct {
+	Lint LintCmd `cmd:"" help:"Check a catalog; print every error as file:line:col: message."`
+	Show ShowCmd `cmd:"" help:"Print a catalog (the embedded demo when PATH is absent)."`
+}
+
+// Env is what commands write to; tests replace it.
+type Env struct {
+	Stdout, Stderr io.Writer
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], Env{Stdout: os.Stdout, Stderr: os.Stderr}))
+}
+
+// run parses args, runs the command and returns the exit status.
+func run(args []string, env Env) (code int) {
+	// kong calls Exit after --help and --version; unwind to here instead of
+	// leaving the process, so that tests can call run.
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(exitPanic)
+			if !ok {
+				panic(r)
+			}
+			code = e.code
+		}
+	}()
+	var cli CLI
+	parser, err := kong.New(&cli,
+		kong.Name("atelierctl"),
+		kong.Description("Atelier's headless tool: catalogs, previews, designs and orders."),
+		kong.Vars{"version": version},
+		kong.Writers(env.Stdout, env.Stderr),
+		kong.Exit(func(code int) { panic(exitPanic{code}) }),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+	)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "atelierctl:", err)
+		return 1
+	}
+	ctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "atelierctl: %v\nRun 'atelierctl --help' for usage.\n", err)
+		return 2
+	}
+	if err := ctx.Run(&env); err != nil {
+		return report(env, err)
+	}
+	return 0
+}
+
+type exitPanic struct{ code int }
+
+func report(env Env, err error) int {
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	fmt.Fprintln(env.Stderr, "atelierctl:", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}

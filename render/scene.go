@@ -1,0 +1,316 @@
+// Package render draws a configured product: it evaluates the catalog's
+// parametric geometry into meshes (Build) and projects, shades and draws
+// them with gg (Draw). It is pure: product and configuration in, image out.
+package render
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/catalog/expr"
+	"github.com/shopspring/decimal"
+)
+
+// Vec is a point or direction in millimetres.
+type Vec struct{ X, Y, Z float64 }
+
+func (a Vec) Add(b Vec) Vec     { return Vec{a.X + b.X, a.Y + b.Y, a.Z + b.Z} }
+func (a Vec) Sub(b Vec) Vec     { return Vec{a.X - b.X, a.Y - b.Y, a.Z - b.Z} }
+func (a Vec) Mul(k float64) Vec { return Vec{a.X * k, a.Y * k, a.Z * k} }
+func (a Vec) Dot(b Vec) float64 { return a.X*b.X + a.Y*b.Y + a.Z*b.Z }
+func (a Vec) Cross(b Vec) Vec   { return Vec{a.Y*b.Z - a.Z*b.Y, a.Z*b.X - a.X*b.Z, a.X*b.Y - a.Y*b.X} }
+func (a Vec) Len() float64      { return math.Sqrt(a.Dot(a)) }
+func (a Vec) Normalize() Vec {
+	l := a.Len()
+	if l == 0 {
+		return a
+	}
+	return a.Mul(1 / l)
+}
+
+// Face is a planar convex polygon with an outward normal.
+type Face struct {
+	Points []Vec
+	Normal Vec
+}
+
+// Mesh is one instance of a part: its faces and material.
+type Mesh struct {
+	Part     string
+	Faces    []Face
+	Material *catalog.Material
+	Min, Max Vec // bounding box
+}
+
+// Scene is a product's geometry for one configuration.
+type Scene struct {
+	Meshes   []Mesh
+	Min, Max Vec
+}
+
+// maxInstances bounds repeats, so that a catalog cannot ask for millions of parts.
+const maxInstances = 2000
+
+// Build evaluates the product's parts for a configuration.
+func Build(cat *catalog.Catalog, cfg *catalog.Config) (*Scene, error) {
+	s := &Scene{Min: Vec{math.Inf(1), math.Inf(1), math.Inf(1)}, Max: Vec{math.Inf(-1), math.Inf(-1), math.Inf(-1)}}
+	base := cfg.Env()
+	total := 0
+	for _, part := range cfg.Product.Parts {
+		count := 1
+		if part.Repeat != nil {
+			n, err := expr.EvalNumber(part.Repeat.Count.Root, base)
+			if err != nil {
+				return nil, fmt.Errorf("part %q: repeat count: %w", part.ID, err)
+			}
+			count = int(n.IntPart())
+		}
+		for i := 0; i < count; i++ {
+			total++
+			if total > maxInstances {
+				return nil, fmt.Errorf("the product has more than %d parts", maxInstances)
+			}
+			env := base
+			if part.Repeat != nil {
+				idx := expr.NumberValue(decimal.NewFromInt(int64(i)))
+				name := part.Repeat.Var
+				env = func(n string) (expr.Value, bool) {
+					if n == name {
+						return idx, true
+					}
+					return base(n)
+				}
+			}
+			if part.Visible != nil {
+				ok, err := expr.EvalBool(part.Visible.Root, env)
+				if err != nil {
+					return nil, fmt.Errorf("part %q: visible: %w", part.ID, err)
+				}
+				if !ok {
+					continue
+				}
+			}
+			m, err := buildMesh(part, env)
+			if err != nil {
+				return nil, fmt.Errorf("part %q: %w", part.ID, err)
+			}
+			if m == nil {
+				continue
+			}
+			m.Material = cfg.MaterialOf(cat, part)
+			s.Meshes = append(s.Meshes, *m)
+			s.Min = Vec{math.Min(s.Min.X, m.Min.X), math.Min(s.Min.Y, m.Min.Y), math.Min(s.Min.Z, m.Min.Z)}
+			s.Max = Vec{math.Max(s.Max.X, m.Max.X), math.Max(s.Max.Y, m.Max.Y), math.Max(s.Max.Z, m.Max.Z)}
+		}
+	}
+	if len(s.Meshes) == 0 {
+		s.Min, s.Max = Vec{}, Vec{}
+	}
+	return s, nil
+}
+
+func num(e *catalog.Expr, env expr.Env, def float64) (float64, error) {
+	if e == nil {
+		return def, nil
+	}
+	d, err := expr.EvalNumber(e.Root, env)
+	if err != nil {
+		return 0, err
+	}
+	f, _ := d.Float64()
+	return f, nil
+}
+
+func vec3(es [3]*catalog.Expr, env expr.Env) (Vec, error) {
+	var v [3]float64
+	for i, e := range es {
+		f, err := num(e, env, 0)
+		if err != nil {
+			return Vec{}, err
+		}
+		v[i] = f
+	}
+	return Vec{v[0], v[1], v[2]}, nil
+}
+
+func buildMesh(part *catalog.Part, env expr.Env) (*Mesh, error) {
+	pos, err := vec3(part.Position, env)
+	if err != nil {
+		return nil, fmt.Errorf("position: %w", err)
+	}
+	rot, err := vec3(part.Rotation, env)
+	if err != nil {
+		return nil, fmt.Errorf("rotation: %w", err)
+	}
+	var faces []Face
+	switch part.Shape {
+	case catalog.Box, catalog.RoundedBox:
+		size, err := vec3(part.Size, env)
+		if err != nil {
+			return nil, fmt.Errorf("size: %w", err)
+		}
+		if size.X <= 0 || size.Y <= 0 || size.Z <= 0 {
+			return nil, nil // nothing to draw
+		}
+		faces = box(size)
+	case catalog.Cylinder, catalog.Extrusion:
+		length, err := num(part.Length, env, 0)
+		if err != nil {
+			return nil, fmt.Errorf("length: %w", err)
+		}
+		if length <= 0 {
+			return nil, nil
+		}
+		var profile [][2]float64
+		if part.Shape == catalog.Cylinder {
+			r, err := num(part.Radius, env, 0)
+			if err != nil {
+				return nil, fmt.Errorf("radius: %w", err)
+			}
+			if r <= 0 {
+				return nil, nil
+			}
+			for k := 0; k < part.Segments; k++ {
+				a := 2 * math.Pi * float64(k) / float64(part.Segments)
+				profile = append(profile, [2]float64{r * math.Cos(a), r * math.Sin(a)})
+			}
+		} else {
+			for _, pt := range part.Profile {
+				u, err := num(pt[0], env, 0)
+				if err != nil {
+					return nil, fmt.Errorf("profile: %w", err)
+				}
+				v, err := num(pt[1], env, 0)
+				if err != nil {
+					return nil, fmt.Errorf("profile: %w", err)
+				}
+				profile = append(profile, [2]float64{u, v})
+			}
+		}
+		faces = prism(profile, length, part.Axis)
+	}
+	orientOutward(faces)
+	m := &Mesh{Part: part.ID,
+		Min: Vec{math.Inf(1), math.Inf(1), math.Inf(1)}, Max: Vec{math.Inf(-1), math.Inf(-1), math.Inf(-1)}}
+	for _, f := range faces {
+		for i, p := range f.Points {
+			p = rotate(p, rot).Add(pos)
+			f.Points[i] = p
+			m.Min = Vec{math.Min(m.Min.X, p.X), math.Min(m.Min.Y, p.Y), math.Min(m.Min.Z, p.Z)}
+			m.Max = Vec{math.Max(m.Max.X, p.X), math.Max(m.Max.Y, p.Y), math.Max(m.Max.Z, p.Z)}
+		}
+		f.Normal = rotate(f.Normal, rot).Normalize()
+		m.Faces = append(m.Faces, f)
+	}
+	return m, nil
+}
+
+// rotate applies rotations about x, y and z (degrees), in that order.
+func rotate(p Vec, deg Vec) Vec {
+	if deg == (Vec{}) {
+		return p
+	}
+	ax, ay, az := deg.X*math.Pi/180, deg.Y*math.Pi/180, deg.Z*math.Pi/180
+	p = Vec{p.X, p.Y*math.Cos(ax) - p.Z*math.Sin(ax), p.Y*math.Sin(ax) + p.Z*math.Cos(ax)}
+	p = Vec{p.X*math.Cos(ay) + p.Z*math.Sin(ay), p.Y, -p.X*math.Sin(ay) + p.Z*math.Cos(ay)}
+	p = Vec{p.X*math.Cos(az) - p.Y*math.Sin(az), p.X*math.Sin(az) + p.Y*math.Cos(az), p.Z}
+	return p
+}
+
+// box returns the 6 faces of a box of the given size centred on the origin,
+// each wound counter-clockwise seen from outside.
+func box(s Vec) []Face {
+	x, y, z := s.X/2, s.Y/2, s.Z/2
+	v := func(a, b, c float64) Vec { return Vec{a, b, c} }
+	return []Face{
+		{[]Vec{v(-x, -y, z), v(x, -y, z), v(x, y, z), v(-x, y, z)}, Vec{0, 0, 1}},
+		{[]Vec{v(x, -y, -z), v(-x, -y, -z), v(-x, y, -z), v(x, y, -z)}, Vec{0, 0, -1}},
+		{[]Vec{v(x, -y, z), v(x, -y, -z), v(x, y, -z), v(x, y, z)}, Vec{1, 0, 0}},
+		{[]Vec{v(-x, -y, -z), v(-x, -y, z), v(-x, y, z), v(-x, y, -z)}, Vec{-1, 0, 0}},
+		{[]Vec{v(-x, y, z), v(x, y, z), v(x, y, -z), v(-x, y, -z)}, Vec{0, 1, 0}},
+		{[]Vec{v(-x, -y, -z), v(x, -y, -z), v(x, -y, z), v(-x, -y, z)}, Vec{0, -1, 0}},
+	}
+}
+
+// prism extrudes a 2D profile along an axis, centred on the origin.
+func prism(profile [][2]float64, length float64, axis string) []Face {
+	h := length / 2
+	// Map profile (u, v) and extrusion coordinate w to x, y, z.
+	to := func(u, v, w float64) Vec {
+		switch axis {
+		case "x":
+			return Vec{w, v, u}
+		case "z":
+			return Vec{u, v, w}
+		default: // y
+			return Vec{u, w, v}
+		}
+	}
+	// Orientation of the profile decides the winding.
+	area := 0.0
+	for i := range profile {
+		j := (i + 1) % len(profile)
+		area += profile[i][0]*profile[j][1] - profile[j][0]*profile[i][1]
+	}
+	if area < 0 {
+		rev := make([][2]float64, len(profile))
+		for i := range profile {
+			rev[i] = profile[len(profile)-1-i]
+		}
+		profile = rev
+	}
+	var faces []Face
+	var top, bottom []Vec
+	for i := range profile {
+		top = append(top, to(profile[i][0], profile[i][1], h))
+		bottom = append(bottom, to(profile[len(profile)-1-i][0], profile[len(profile)-1-i][1], -h))
+	}
+	faces = append(faces, withNormal(top), withNormal(bottom))
+	for i := range profile {
+		j := (i + 1) % len(profile)
+		a, b := profile[i], profile[j]
+		faces = append(faces, withNormal([]Vec{to(a[0], a[1], -h), to(b[0], b[1], -h), to(b[0], b[1], h), to(a[0], a[1], h)}))
+	}
+	return faces
+}
+
+func withNormal(pts []Vec) Face {
+	// Newell's method: robust for any planar polygon.
+	var n Vec
+	for i := range pts {
+		a, b := pts[i], pts[(i+1)%len(pts)]
+		n.X += (a.Y - b.Y) * (a.Z + b.Z)
+		n.Y += (a.Z - b.Z) * (a.X + b.X)
+		n.Z += (a.X - b.X) * (a.Y + b.Y)
+	}
+	return Face{Points: pts, Normal: n.Normalize()}
+}
+
+// orientOutward makes every face's normal point away from the shape's centre
+// (correct for the convex shapes the catalog describes).
+func orientOutward(faces []Face) {
+	var c Vec
+	n := 0
+	for _, f := range faces {
+		for _, p := range f.Points {
+			c = c.Add(p)
+			n++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	c = c.Mul(1 / float64(n))
+	for i := range faces {
+		f := &faces[i]
+		var fc Vec
+		for _, p := range f.Points {
+			fc = fc.Add(p)
+		}
+		fc = fc.Mul(1 / float64(len(f.Points)))
+		if f.Normal.Dot(fc.Sub(c)) < 0 {
+			f.Normal = f.Normal.Mul(-1)
+		}
+	}
+}
