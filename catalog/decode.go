@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/atelier-app/atelier/catalog/expr"
 	"github.com/atelier-app/atelier/catalog/jsonnode"
@@ -16,6 +18,7 @@ import (
 // its position instead of stopping at the first.
 type decoder struct {
 	file string
+	src  []byte // the file, to map positions inside strings
 	errs ErrorList
 	lang string // default language, for plain-string texts
 }
@@ -128,7 +131,7 @@ func (o *object) id(key string, required bool) string {
 	if s != "" && !idPattern.MatchString(s) {
 		o.d.errorf(o.at(key), "%q is not a valid id: use 1 to 64 lower-case letters, digits, '_', '.' or '-', starting with a letter or digit", s)
 	}
-	if s == "" && required && o.get(key) != nil {
+	if v := o.n.Get(key); s == "" && required && v != nil && v.Kind == jsonnode.String {
 		o.d.errorf(o.at(key), "%q of %s must not be empty", key, o.what)
 	}
 	return s
@@ -229,7 +232,8 @@ func (d *decoder) decimal(v *jsonnode.Node, key string) (decimal.Decimal, bool) 
 	case jsonnode.Number:
 		raw = v.Raw
 		if strings.ContainsAny(raw, "eE") {
-			if f, err := decimal.NewFromString(raw); err == nil && f.Abs().LessThan(decimal.New(1, 15)) && -f.Exponent() <= 6 {
+			// Exponent first: comparing 0e999999999 would build 10^999999999.
+			if f, err := decimal.NewFromString(raw); err == nil && f.Exponent() <= 15 && f.Exponent() >= -6 && f.Abs().LessThan(decimal.New(1, 15)) {
 				return f, true
 			}
 		}
@@ -256,18 +260,6 @@ func clip(s string) string {
 		return string(r[:36]) + "…"
 	}
 	return s
-}
-
-func (o *object) boolean(key string, def bool) bool {
-	v := o.get(key)
-	if v == nil {
-		return def
-	}
-	if v.Kind != jsonnode.Bool {
-		o.d.errorf(v.Pos, "%q of %s must be true or false, not %s", key, o.what, v.Kind)
-		return def
-	}
-	return v.Bool
 }
 
 // array reads an array; a missing optional array is empty.
@@ -326,6 +318,39 @@ func quoteAll(s []string) string {
 	return strings.Join(q, ", ")
 }
 
+// inString maps an offset in runes of a decoded JSON string to its position
+// in the source, walking the raw string so that escapes (\" \n \u00DF and
+// surrogate pairs) and multi-byte characters are counted as written.
+func (d *decoder) inString(start Pos, runes int) Pos {
+	p := start
+	i := start.Offset + 1 // after the opening quote
+	p.Offset, p.Col = i, p.Col+1
+	for k := 0; k < runes && i < len(d.src) && d.src[i] != '"'; k++ {
+		if d.src[i] == '\\' && i+1 < len(d.src) {
+			n := 2
+			if d.src[i+1] == 'u' {
+				n = 6
+				if i+11 < len(d.src) && d.src[i+6] == '\\' && d.src[i+7] == 'u' && isHighSurrogate(d.src[i+2:i+6]) {
+					n = 12
+				}
+			}
+			i += n
+			p.Col += n
+			continue
+		}
+		_, size := utf8.DecodeRune(d.src[i:])
+		i += size
+		p.Col++
+	}
+	p.Offset = i
+	return p
+}
+
+func isHighSurrogate(hex []byte) bool {
+	v, err := strconv.ParseUint(string(hex), 16, 32)
+	return err == nil && v >= 0xD800 && v < 0xDC00
+}
+
 // expression reads an expression (a string, or a number for a constant) and
 // checks it against scope; want is the type it must have (Invalid: any).
 func (o *object) expression(key string, required bool, scope expr.Scope, want expr.Type) *Expr {
@@ -353,12 +378,10 @@ func (d *decoder) expression(v *jsonnode.Node, key string, scope expr.Scope, wan
 		return nil
 	}
 	at := func(off int) Pos {
-		p := v.Pos
 		if v.Kind == jsonnode.String {
-			p.Col += 1 + off
-			p.Offset += 1 + off
+			return d.inString(v.Pos, off)
 		}
-		return p
+		return v.Pos
 	}
 	root, err := expr.Parse(src)
 	if err != nil {

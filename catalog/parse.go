@@ -26,7 +26,7 @@ func Parse(name string, data []byte, assets map[string][]byte) (*Catalog, error)
 		}
 		return nil, ErrorList{{File: name, Msg: err.Error()}}
 	}
-	d := &decoder{file: name, lang: "en"}
+	d := &decoder{file: name, src: data, lang: "en"}
 	c := d.catalog(root)
 	c.File = name
 	c.Assets = assets
@@ -132,7 +132,7 @@ func (d *decoder) catalog(root *jsonnode.Node) *Catalog {
 	}
 
 	prods := o.array("products", true)
-	if o.get("products") != nil && len(prods) == 0 {
+	if isEmptyArray(o.get("products")) {
 		d.errorf(o.at("products"), "the catalog has no products")
 	}
 	for _, n := range prods {
@@ -271,7 +271,7 @@ func (d *decoder) product(c *Catalog, n *jsonnode.Node) *Product {
 		p.featuresByID[f.ID] = f
 		p.Features = append(p.Features, f)
 	}
-	if o.get("features") != nil && len(p.Features) == 0 && len(o.array("features", false)) == 0 {
+	if isEmptyArray(o.get("features")) {
 		d.errorf(o.at("features"), "product %q has no features", p.ID)
 	}
 	scope := p.Scope()
@@ -422,7 +422,7 @@ func (d *decoder) feature(c *Catalog, p *Product, n *jsonnode.Node) *Feature {
 	switch f.Kind {
 	case Choice, Multi:
 		opts := o.array("options", true)
-		if len(opts) == 0 && o.get("options") != nil {
+		if isEmptyArray(o.get("options")) {
 			d.errorf(o.at("options"), "feature %q has no options", f.ID)
 		}
 		for _, on := range opts {
@@ -662,7 +662,7 @@ func (d *decoder) table(p *Product, o *object, r *Rule) {
 		d.errorf(o.at("features"), "a table relates 2 or more features; use a constraint for one")
 	}
 	rows := o.array("allow", true)
-	if o.get("allow") != nil && len(rows) == 0 {
+	if isEmptyArray(o.get("allow")) {
 		d.errorf(o.at("allow"), "the table allows no combination at all")
 	}
 	seen := map[string]Pos{}
@@ -857,7 +857,7 @@ func (d *decoder) part(c *Catalog, p *Product, n *jsonnode.Node) *Part {
 	}
 	if part.Shape == Extrusion {
 		pts := o.array("profile", true)
-		if o.get("profile") != nil && len(pts) < 3 {
+		if n := o.get("profile"); n != nil && n.Kind == jsonnode.Array && len(pts) < 3 {
 			d.errorf(o.at("profile"), "a profile needs at least 3 points, not %d", len(pts))
 		}
 		if len(pts) > 256 {
@@ -1012,4 +1012,8 @@ func suggest(s string, candidates []string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func isEmptyArray(n *jsonnode.Node) bool {
+	return n != nil && n.Kind == jsonnode.Array && len(n.Items) == 0
 }

@@ -228,11 +228,11 @@ func evalCall(n *Call, env Env) (Value, error) {
 	case "round":
 		places := int32(0)
 		if len(args) == 2 {
-			p := args[1].Num.IntPart()
-			if p < -12 || p > 12 {
-				return Value{}, errAt(n, "round keeps -12 to 12 digits, not %d", p)
+			p := args[1].Num
+			if p.LessThan(decimal.NewFromInt(-12)) || p.GreaterThan(decimal.NewFromInt(12)) || !p.IsInteger() {
+				return Value{}, errAt(n, "round keeps -12 to 12 digits, not %s", p)
 			}
-			places = int32(p)
+			places = int32(p.IntPart())
 		}
 		return NumberValue(args[0].Num.Round(places)), nil
 	case "floor":

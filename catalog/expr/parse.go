@@ -412,8 +412,10 @@ func (p *parser) primary() (Node, error) {
 		if err != nil || strings.Count(t.text, ".") > 1 {
 			return nil, &Error{t.at, fmt.Sprintf("%q is not a number", t.text)}
 		}
-		if d.Abs().GreaterThan(maxMagnitude) {
-			return nil, &Error{t.at, fmt.Sprintf("number %s is out of range", t.text)}
+		// Check the exponent before comparing: comparing rescales the
+		// number, and 1e999999999 would take minutes and gigabytes.
+		if e := d.Exponent(); e > 15 || e < -18 || d.Abs().GreaterThan(maxMagnitude) {
+			return nil, &Error{t.at, fmt.Sprintf("number %s is out of range (at most 15 digits before and 18 after the point)", t.text)}
 		}
 		return &Num{t.at, d}, nil
 	case tStr:

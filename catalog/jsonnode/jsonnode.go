@@ -94,8 +94,8 @@ func (n *Node) Get(key string) *Node {
 
 // Limits bound what the parser accepts.
 type Limits struct {
-	MaxBytes int // whole input
-	MaxDepth int // nesting of arrays and objects
+	MaxBytes int // whole input; 0 means no limit
+	MaxDepth int // nesting of arrays and objects; 0 means DefaultLimits.MaxDepth (it is never unbounded: the parser recurses)
 }
 
 // DefaultLimits suit catalog files: generous for real catalogs, small enough
@@ -118,7 +118,10 @@ func ParseLimits(data []byte, lim Limits) (*Node, error) {
 	if lim.MaxBytes > 0 && len(data) > lim.MaxBytes {
 		return nil, &SyntaxError{Pos: Pos{Line: 1, Col: 1}, Msg: fmt.Sprintf("file is too large (%d bytes; the limit is %d)", len(data), lim.MaxBytes)}
 	}
-	p := &parser{src: data, line: 1, lineStart: 0, lim: lim}
+	if lim.MaxDepth <= 0 {
+		lim.MaxDepth = DefaultLimits.MaxDepth // nesting is always bounded: the parser recurses
+	}
+	p := &parser{src: data, line: 1, lineStart: 0, lim: lim, col: 1}
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
 		p.i = 3 // tolerate a UTF-8 byte order mark, as editors on Windows write one
 		p.lineStart = 3
@@ -141,10 +144,18 @@ type parser struct {
 	line      int
 	lineStart int
 	lim       Limits
+	// The last column computed on the current line, so that positions on a
+	// long (minified) line are counted incrementally, not from its start.
+	colOff, col int
 }
 
 func (p *parser) pos() Pos {
-	return PosAt(p.src, p.i, p.line, p.lineStart)
+	if p.colOff < p.lineStart || p.colOff > p.i {
+		p.colOff, p.col = p.lineStart, 1
+	}
+	p.col += utf8.RuneCount(p.src[p.colOff:p.i])
+	p.colOff = p.i
+	return Pos{Line: p.line, Col: p.col, Offset: p.i}
 }
 
 // PosAt computes a position for byte offset off given the start of its line.
@@ -444,6 +455,7 @@ func (p *parser) escape(b *strings.Builder) error {
 	if e != 'u' {
 		return p.errf("invalid escape \\%c in a string", e)
 	}
+	start := p.pos()
 	r, err := p.hex4(p.i + 2)
 	if err != nil {
 		return err
@@ -461,7 +473,7 @@ func (p *parser) escape(b *strings.Builder) error {
 				return nil
 			}
 		}
-		return p.errf("unpaired surrogate \\u%04X in a string", r)
+		return &SyntaxError{Pos: start, Msg: fmt.Sprintf("unpaired surrogate \\u%04X in a string", r)}
 	}
 	b.WriteRune(r)
 	return nil

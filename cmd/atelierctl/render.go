@@ -16,7 +16,7 @@ import (
 type RenderCmd struct {
 	Catalog   string   `help:"Catalog file, folder or .zip (default: the embedded demo)." type:"path"`
 	Product   string   `required:"" help:"Product id."`
-	Set       []string `help:"A decision FEATURE=VALUE (repeatable; multi features take a comma-separated list)." placeholder:"FEATURE=VALUE"`
+	Set       []string `sep:"none" help:"A decision FEATURE=VALUE (repeatable; multi features take a comma-separated list)." placeholder:"FEATURE=VALUE"`
 	View      string   `enum:"iso,front,side,top" default:"iso" help:"Standard view: iso, front, side or top."`
 	Azimuth   *float64 `help:"Camera azimuth in degrees (overrides the view's)."`
 	Elevation *float64 `help:"Camera elevation in degrees (overrides the view's)."`

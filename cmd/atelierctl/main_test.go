@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, Env{Stdout: &out, Stderr: &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestLintDemo(t *testing.T) {
+	code, out, errOut := runCLI(t, "catalog", "lint", "../../assets/demo/catalog.json")
+	if code != 0 {
+		t.Fatalf("lint demo: exit %d, stderr:\n%s", code, errOut)
+	}
+	if lines := strings.Count(strings.TrimSpace(out), "\n") + 1; lines != 1 {
+		t.Errorf("lint prints %d lines, want a one-line summary: %q", lines, out)
+	}
+	if !strings.Contains(out, "ok") || !strings.Contains(out, "4 products") {
+		t.Errorf("summary = %q, want it to say ok and 4 products", out)
+	}
+}
+
+func TestLintBroken(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "broken.json")
+	src := `{
+  "format": "atelier-catalog/1",
+  "id": "broken",
+  "version": "1",
+  "name": "Broken",
+  "manufacturer": {"id": "m", "name": "M"},
+  "currency": "EUR",
+  "units": "mm",
+  "validFrom": "2026-01-01",
+  "materials": [{"id": "oak", "name": "Oak", "color": "#zzz", "finish": "satin"}],
+  "products": [{
+    "id": "p", "name": "P", "sku": "P", "basePrice": "1",
+    "features": [{"id": "width", "kind": "number", "name": "W", "min": 10, "max": 5, "unit": "mm"}],
+    "rules": [{"id": "r", "kind": "constraint", "expr": "widht > 3", "message": "m"}],
+    "geometry": {"parts": [{"shape": "box", "size": [1, 1, 1], "position": [0, 0, 0], "material": "oak"}]}
+  }]
+}`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "catalog", "lint", path)
+	if code != 1 {
+		t.Fatalf("lint broken: exit %d, want 1", code)
+	}
+	if out != "" {
+		t.Errorf("lint broken printed on stdout: %q", out)
+	}
+	for _, want := range []string{
+		path + ":10:55: bad colour",
+		path + ":13:",
+		"min (10) is greater than max (5)",
+		path + ":14:",
+		`unknown name "widht" (did you mean "width"?)`,
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q; got:\n%s", want, errOut)
+		}
+	}
+}
+
+func TestLintMissingFile(t *testing.T) {
+	code, _, errOut := runCLI(t, "catalog", "lint", filepath.Join(t.TempDir(), "nope.json"))
+	if code != 1 || !strings.Contains(errOut, "no such file") {
+		t.Errorf("exit %d, stderr %q; want 1 and a clear message", code, errOut)
+	}
+}
+
+func TestShowJSON(t *testing.T) {
+	code, out, errOut := runCLI(t, "catalog", "show", "--json")
+	if code != 0 {
+		t.Fatalf("show: exit %d: %s", code, errOut)
+	}
+	var got struct {
+		ID       string `json:"id"`
+		Version  string `json:"version"`
+		Products []struct {
+			ID       string `json:"id"`
+			Features []struct {
+				ID      string `json:"id"`
+				Kind    string `json:"kind"`
+				Options []struct {
+					ID string `json:"id"`
+				} `json:"options"`
+			} `json:"features"`
+			Rules []map[string]any `json:"rules"`
+		} `json:"products"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("show --json is not JSON: %v", err)
+	}
+	if got.ID != "nordholm" || got.Version == "" {
+		t.Errorf("id, version = %q, %q", got.ID, got.Version)
+	}
+	if len(got.Products) < 4 {
+		t.Fatalf("%d products, want at least 4", len(got.Products))
+	}
+	for _, p := range got.Products {
+		if len(p.Features) < 6 {
+			t.Errorf("product %s has %d features, want at least 6", p.ID, len(p.Features))
+		}
+		if len(p.Rules) < 8 {
+			t.Errorf("product %s has %d rules, want at least 8", p.ID, len(p.Rules))
+		}
+		kinds := map[string]bool{}
+		for _, r := range p.Rules {
+			kinds[r["kind"].(string)] = true
+		}
+		for _, k := range []string{"requires", "excludes", "table", "constraint"} {
+			if !kinds[k] {
+				t.Errorf("product %s has no %s rule", p.ID, k)
+			}
+		}
+		for _, f := range p.Features {
+			if f.Kind == "" {
+				t.Errorf("feature %s.%s has no kind", p.ID, f.ID)
+			}
+			if (f.Kind == "choice" || f.Kind == "multi") && len(f.Options) == 0 {
+				t.Errorf("feature %s.%s has no options", p.ID, f.ID)
+			}
+		}
+	}
+}
+
+func TestRender(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "desk.png")
+	code, _, errOut := runCLI(t, "render", "--product", "lift-desk", "--set", "width=1800", "--set", "extras=tray,arm", "--size", "320x200", "--scale", "2", "--out", out)
+	if code != 0 {
+		t.Fatalf("render: exit %d: %s", code, errOut)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil {
+		t.Fatalf("not a PNG: %v", err)
+	}
+	if cfg.Width != 640 || cfg.Height != 400 {
+		t.Errorf("size = %dx%d, want 640x400", cfg.Width, cfg.Height)
+	}
+}
+
+func TestBadArguments(t *testing.T) {
+	tmp := filepath.Join(t.TempDir(), "x.png")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown verb", []string{"frobnicate"}, "unexpected argument"},
+		{"missing product", []string{"render", "--out", tmp}, "--product"},
+		{"unknown product", []string{"render", "--product", "nope", "--out", tmp}, `unknown product "nope"`},
+		{"bad size", []string{"render", "--product", "lift-desk", "--size", "big", "--out", tmp}, "--size must be WxH"},
+		{"bad view", []string{"render", "--product", "lift-desk", "--view", "below", "--out", tmp}, "--view"},
+		{"unknown feature", []string{"render", "--product", "lift-desk", "--set", "colour=red", "--out", tmp}, `no feature "colour"`},
+		{"value off grid", []string{"render", "--product", "lift-desk", "--set", "width=1234", "--out", tmp}, "not on the grid"},
+		{"not an option", []string{"render", "--product", "lift-desk", "--set", "top=marble", "--out", tmp}, `"marble" is not an option`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, tc.args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2 (stderr %q)", code, errOut)
+			}
+			if !strings.Contains(errOut, tc.want) {
+				t.Errorf("stderr = %q, want it to mention %q", errOut, tc.want)
+			}
+		})
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	if code, out, _ := runCLI(t, "--help"); code != 0 || !strings.Contains(out, "catalog") {
+		t.Errorf("--help: exit %d, output %q", code, out)
+	}
+	if code, out, _ := runCLI(t, "--version"); code != 0 || strings.TrimSpace(out) == "" {
+		t.Errorf("--version: exit %d, output %q", code, out)
+	}
+}

@@ -1,0 +1,147 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/shopspring/decimal"
+
+	"github.com/atelier-app/atelier/assets"
+	"github.com/atelier-app/atelier/catalog"
+)
+
+func newDesigner(t *testing.T) (*Designer, fyne.Window) {
+	t.Helper()
+	test.NewTempApp(t)
+	cat, err := assets.DemoCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := NewDesigner(cat, "en")
+	w := test.NewTempWindow(t, d.Content())
+	w.Resize(fyne.NewSize(1280, 800))
+	return d, w
+}
+
+func TestDesignerOpensOnFirstProduct(t *testing.T) {
+	d, _ := newDesigner(t)
+	if d.Product() == nil || d.Product().ID != "lift-desk" {
+		t.Fatalf("product = %v, want lift-desk", d.Product())
+	}
+	if got := d.title.Text; got != "Höhe Lift Desk" {
+		t.Errorf("title = %q", got)
+	}
+	if !strings.HasPrefix(d.total.Text, "€") {
+		t.Errorf("total = %q, want a euro amount", d.total.Text)
+	}
+}
+
+func TestChoosingProductAndOptionsUpdatesPrice(t *testing.T) {
+	d, _ := newDesigner(t)
+	before := d.total.Text
+	d.Decide("top", catalog.Value{Kind: catalog.Choice, Str: "walnut"})
+	if d.total.Text == before {
+		t.Errorf("price did not change after choosing walnut: %s", before)
+	}
+	if !strings.Contains(d.lines.Text, "Solid walnut") {
+		t.Errorf("breakdown lacks the walnut line:\n%s", d.lines.Text)
+	}
+
+	d.products.Select(3)
+	if d.Product().ID != "klar-window" {
+		t.Fatalf("product = %s, want klar-window", d.Product().ID)
+	}
+	if d.title.Text != "Klar Window" {
+		t.Errorf("title = %q", d.title.Text)
+	}
+}
+
+// The controls drive decisions; defaults that follow other decisions move
+// the controls without becoming decisions themselves.
+func TestControlsAndConditionalDefaults(t *testing.T) {
+	d, _ := newDesigner(t)
+	width := findSlider(t, d.options)
+	width.SetValue(2000) // the first slider is the desk's width
+	if got := d.Config().Values["width"].Num; !got.Equal(decimal.NewFromInt(2000)) {
+		t.Fatalf("width = %s, want 2000", got)
+	}
+	if d.Config().Values["motor"].Str != "dual" {
+		t.Errorf("motor = %q, want the conditional default dual", d.Config().Values["motor"].Str)
+	}
+	if d.Config().Decided["motor"] {
+		t.Errorf("the conditional default became a decision")
+	}
+	if v := d.Config().Violations(); len(v) != 0 {
+		t.Errorf("violations at width 2000 with defaults: %v", v[0].ID)
+	}
+}
+
+func TestStatusNamesBrokenRule(t *testing.T) {
+	d, _ := newDesigner(t)
+	d.Decide("top", catalog.Value{Kind: catalog.Choice, Str: "glass"})
+	d.Decide("width", catalog.Value{Kind: catalog.Number, Num: decimal.NewFromInt(2000)})
+	if !strings.Contains(d.status.Text, "Glass tops are made up to 1600 mm wide.") {
+		t.Errorf("status = %q, want the rule's message", d.status.Text)
+	}
+}
+
+func TestPreviewRendersOffTheUIGoroutine(t *testing.T) {
+	d, _ := newDesigner(t)
+	done := make(chan struct{}, 8)
+	d.Preview().OnRendered = func() { done <- struct{}{} }
+	d.Decide("frame", catalog.Value{Kind: catalog.Choice, Str: "black"})
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no image rendered within 10 s")
+	}
+	img := d.Preview().img.Image
+	if img == nil || img.Bounds().Dx() < 100 {
+		t.Fatalf("preview image = %v", img)
+	}
+}
+
+func TestFormatMoney(t *testing.T) {
+	for _, tc := range []struct {
+		in, cur, want string
+	}{
+		{"0", "EUR", "€0.00"},
+		{"1234.5", "EUR", "€1,234.50"},
+		{"1234567.891", "USD", "$1,234,567.89"},
+		{"-120", "EUR", "−€120.00"},
+		{"0.005", "CHF", "CHF 0.01"},
+		{"999", "SEK", "SEK 999.00"},
+	} {
+		if got := FormatMoney(decimal.RequireFromString(tc.in), tc.cur); got != tc.want {
+			t.Errorf("FormatMoney(%s, %s) = %q, want %q", tc.in, tc.cur, got, tc.want)
+		}
+	}
+}
+
+func findSlider(t *testing.T, o fyne.CanvasObject) *widget.Slider {
+	t.Helper()
+	var found *widget.Slider
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil {
+			return
+		}
+		switch v := o.(type) {
+		case *widget.Slider:
+			found = v
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	if found == nil {
+		t.Fatal("no slider in the option panel")
+	}
+	return found
+}
