@@ -14,10 +14,12 @@ export DISPLAY=":$disp"
 Xvfb "$DISPLAY" -screen 0 1366x768x24 -nolisten tcp >/tmp/atelier-smoke-xvfb.log 2>&1 &
 xvfb=$!
 appPid=""
+home=""
 cleanup() {
   [ -n "$appPid" ] && kill "$appPid" 2>/dev/null || true
   kill "$xvfb" 2>/dev/null || true
   wait 2>/dev/null || true
+  [ -n "$home" ] && rm -rf "$home" || true
 }
 trap cleanup EXIT
 
@@ -48,4 +50,3 @@ colours=$(convert "$shot" -format '%k' info:)
 echo "smoke: window found; screenshot $shot: grey std-dev $sd, $colours colours"
 awk -v sd="$sd" -v c="$colours" 'BEGIN { exit !(sd > 0.05 && c > 500) }' || {
   echo "smoke: the screenshot looks blank" >&2; exit 1; }
-rm -rf "$home"

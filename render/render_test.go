@@ -1,0 +1,100 @@
+package render
+
+import (
+	"image/color"
+	"testing"
+
+	"github.com/atelier-app/atelier/assets"
+	"github.com/atelier-app/atelier/catalog"
+)
+
+// Every demo product builds and draws from several views, in its defaults and
+// presets, and the picture is not empty: the product covers a fair part of it.
+func TestDemoProductsDraw(t *testing.T) {
+	cat, err := assets.DemoCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range cat.Products {
+		starts := []map[string]catalog.Value{{}}
+		for _, pr := range p.Presets {
+			starts = append(starts, pr.Values)
+		}
+		for _, d := range starts {
+			scene, err := Build(cat, p.Resolve(d))
+			if err != nil {
+				t.Fatalf("%s: %v", p.ID, err)
+			}
+			if len(scene.Meshes) < 3 {
+				t.Errorf("%s: %d meshes", p.ID, len(scene.Meshes))
+			}
+			for name, v := range map[string]View{"iso": ViewIso, "front": ViewFront, "side": ViewSide, "top": ViewTop} {
+				v.Width, v.Height = 200, 150
+				img := Draw(scene, v)
+				if b := img.Bounds(); b.Dx() != 200 || b.Dy() != 150 {
+					t.Fatalf("%s %s: size %v", p.ID, name, b)
+				}
+				covered := 0
+				for y := 0; y < 150; y++ {
+					for x := 0; x < 200; x++ {
+						if !isBackground(img.At(x, y)) {
+							covered++
+						}
+					}
+				}
+				if frac := float64(covered) / (200 * 150); frac < 0.02 { // a window seen from the side is a thin strip
+					t.Errorf("%s %s: the product covers only %.1f%% of the picture", p.ID, name, 100*frac)
+				}
+			}
+		}
+	}
+}
+
+func isBackground(c color.Color) bool {
+	r, g, b, _ := c.RGBA()
+	// The studio background is a light warm grey; parts and shadows are darker or coloured.
+	return r>>8 > 0xdc && g>>8 > 0xd9 && b>>8 > 0xd3 && int(r>>8)-int(b>>8) < 12
+}
+
+func TestFitToViewAnyAspect(t *testing.T) {
+	cat, err := assets.DemoCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	scene, err := Build(cat, cat.Product("grid-shelf").Resolve(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range [][2]int{{400, 100}, {100, 400}, {64, 64}} {
+		v := ViewIso
+		v.Width, v.Height = size[0], size[1]
+		img := Draw(scene, v)
+		// The margins stay background: nothing is cut off at the edges.
+		for x := 0; x < size[0]; x++ {
+			for _, y := range []int{0, size[1] - 1} {
+				if !isBackground(img.At(x, y)) {
+					t.Errorf("%dx%d: pixel (%d,%d) at the edge is not background", size[0], size[1], x, y)
+					return
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkBuildAndDraw(b *testing.B) {
+	cat, err := assets.DemoCatalog()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := cat.Product("kolme-sofa").Resolve(nil)
+	v := ViewIso
+	v.Width, v.Height = 800, 500
+	b.ReportAllocs()
+	for b.Loop() {
+		scene, err := Build(cat, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		Draw(scene, v)
+	}
+}
