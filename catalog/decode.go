@@ -200,8 +200,12 @@ func (o *object) integer(key string, required bool, def, lo, hi int) int {
 		}
 		return def
 	}
-	if v.Kind != jsonnode.Number || v.Num != float64(int64(v.Num)) {
-		o.d.errorf(v.Pos, "%q of %s must be a whole number", key, o.what)
+	if v.Kind != jsonnode.Number {
+		o.d.errorf(v.Pos, "%q of %s must be a whole number, not %s", key, o.what, v.Kind)
+		return def
+	}
+	if v.Num != float64(int64(v.Num)) {
+		o.d.errorf(v.Pos, "%q of %s must be a whole number, not %s", key, o.what, clip(v.Raw))
 		return def
 	}
 	n := int(v.Num)

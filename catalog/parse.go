@@ -346,8 +346,8 @@ func (d *decoder) product(c *Catalog, n *jsonnode.Node) *Product {
 	}
 	if geo.valid() {
 		partIDs := map[string]Pos{}
-		for _, gn := range geo.array("parts", true) {
-			part := d.part(c, p, gn)
+		for i, gn := range geo.array("parts", true) {
+			part := d.part(c, p, gn, i)
 			if part == nil {
 				continue
 			}
@@ -462,7 +462,7 @@ func (d *decoder) feature(c *Catalog, p *Product, n *jsonnode.Node) *Feature {
 		if ok3 && !f.Step.IsPositive() {
 			d.errorf(o.at("step"), "step must be greater than 0")
 		} else if ok1 && ok2 && ok3 && !f.Max.Sub(f.Min).Mod(f.Step).IsZero() {
-			d.errorf(o.at("step"), "max (%s) is not on the grid of min (%s) plus steps of %s", f.Max, f.Min, f.Step)
+			d.errorf(o.at("max"), "max (%s) is not on the grid of min (%s) plus steps of %s", f.Max, f.Min, f.Step)
 		} else if ok1 && ok2 && ok3 && f.Max.Sub(f.Min).Div(f.Step).GreaterThan(decimal.NewFromInt(1_000_000)) {
 			d.errorf(o.at("step"), "the range has more than a million steps; use a larger step")
 		}
@@ -672,7 +672,7 @@ func (d *decoder) table(p *Product, o *object, r *Rule) {
 			continue
 		}
 		if len(rn.Items) != len(fs) {
-			d.errorf(rn.Pos, "this combination has %d values but the table has %d features", len(rn.Items), len(fs))
+			d.errorf(rn.Pos, "this combination has %d %s but the table has %d features", len(rn.Items), plural(len(rn.Items), "value", "values"), len(fs))
 			continue
 		}
 		row := make([]TableCell, len(fs))
@@ -800,14 +800,19 @@ func (d *decoder) priceRule(n *jsonnode.Node, scope expr.Scope) *PriceRule {
 	return pr
 }
 
-func (d *decoder) part(c *Catalog, p *Product, n *jsonnode.Node) *Part {
+func (d *decoder) part(c *Catalog, p *Product, n *jsonnode.Node, index int) *Part {
 	o := d.object(n, "a part")
 	if !o.valid() {
 		return nil
 	}
 	part := &Part{Pos: n.Pos}
 	part.ID = o.id("id", false)
-	o.what = fmt.Sprintf("part %q", part.ID)
+	// A part without an id is named by its place in the list in messages.
+	label := fmt.Sprintf("part %q", part.ID)
+	if part.ID == "" {
+		label = fmt.Sprintf("part #%d", index+1)
+	}
+	o.what = label
 	part.Name = o.text("name", false)
 	part.Shape = Shape(o.enum("shape", true, "", "box", "roundedBox", "cylinder", "extrusion"))
 	scope := p.Scope()
@@ -894,12 +899,12 @@ func (d *decoder) part(c *Catalog, p *Product, n *jsonnode.Node) *Part {
 		default:
 			for _, opt := range f.Options {
 				if opt.Material == "" {
-					d.errorf(opt.Pos, "option %q of %q has no material, but part %q takes its material from %q", opt.ID, f.ID, part.ID, f.ID)
+					d.errorf(opt.Pos, "option %q of %q has no material, but %s takes its material from %q", opt.ID, f.ID, label, f.ID)
 				}
 			}
 		}
 	default:
-		d.errorf(o.pos(), "part %q needs a \"material\" or \"materialFrom\"", part.ID)
+		d.errorf(o.pos(), "%s needs a \"material\" or \"materialFrom\"", label)
 	}
 	part.Visible = o.expression("visible", false, scope, expr.BoolT)
 	o.get("repeat")
@@ -1016,4 +1021,11 @@ func suggest(s string, candidates []string) string {
 
 func isEmptyArray(n *jsonnode.Node) bool {
 	return n != nil && n.Kind == jsonnode.Array && len(n.Items) == 0
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
