@@ -20,6 +20,7 @@ import (
 func main() {
 	catalogPath := flag.String("catalog", "", "open this catalog (file, folder or .zip) instead of the embedded demo")
 	lang := flag.String("lang", "en", "language of the catalog texts")
+	product := flag.String("product", "", "start with this product (default: the catalog's first)")
 	flag.Parse()
 
 	a := app.NewWithID("app.atelier.designer")
@@ -42,6 +43,9 @@ func main() {
 	}
 
 	d := ui.NewDesigner(cat, *lang)
+	if *product != "" {
+		d.SelectProduct(*product)
+	}
 	w.SetContent(d.Content())
 	w.Resize(fyne.NewSize(1280, 800))
 	w.CenterOnScreen()

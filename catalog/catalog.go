@@ -165,7 +165,7 @@ type Feature struct {
 	Name        Text
 	Description Text
 	Kind        FeatureKind
-	Group       string // section in the option panel, e.g. "Dimensions"
+	Group       Text // section in the option panel, e.g. "Dimensions"
 	Options     []*Option
 	// multi
 	MinSelected int

@@ -66,7 +66,7 @@ type normFeature struct {
 	Kind        FeatureKind  `json:"kind"`
 	Name        Text         `json:"name"`
 	Description Text         `json:"description,omitempty"`
-	Group       string       `json:"group,omitempty"`
+	Group       Text         `json:"group,omitempty"`
 	Options     []normOption `json:"options,omitempty"`
 	MinSelected *int         `json:"minSelected,omitempty"`
 	MaxSelected *int         `json:"maxSelected,omitempty"`

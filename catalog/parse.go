@@ -417,7 +417,7 @@ func (d *decoder) feature(c *Catalog, p *Product, n *jsonnode.Node) *Feature {
 	o.what = fmt.Sprintf("feature %q", f.ID)
 	f.Name = o.text("name", true)
 	f.Description = o.text("description", false)
-	f.Group = o.str("group", false)
+	f.Group = o.text("group", false)
 	f.Kind = FeatureKind(o.enum("kind", true, "", "choice", "multi", "number", "text"))
 	switch f.Kind {
 	case Choice, Multi:
@@ -961,6 +961,7 @@ func (d *decoder) checkLanguages(c *Catalog) {
 		check(p.Description, p.Pos, fmt.Sprintf("the description of product %q", p.ID))
 		for _, f := range p.Features {
 			check(f.Name, f.Pos, fmt.Sprintf("the name of feature %q", f.ID))
+			check(f.Group, f.Pos, fmt.Sprintf("the group of feature %q", f.ID))
 			for _, o := range f.Options {
 				check(o.Name, o.Pos, fmt.Sprintf("the name of option %q", o.ID))
 			}

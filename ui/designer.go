@@ -36,7 +36,7 @@ type Designer struct {
 	options   *fyne.Container
 	optScroll *container.Scroll
 	total     *widget.Label
-	lines     *widget.Label
+	lines     *fyne.Container // one row per breakdown line: label, amount on the right
 	status    *widget.Label
 	content   fyne.CanvasObject
 
@@ -57,8 +57,7 @@ func NewDesigner(cat *catalog.Catalog, lang string) *Designer {
 	d.options = container.NewVBox()
 	d.optScroll = container.NewVScroll(d.options)
 	d.total = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-	d.lines = widget.NewLabel("")
-	d.lines.Wrapping = fyne.TextWrapWord
+	d.lines = container.NewVBox()
 	d.status = widget.NewLabel("")
 	d.status.Wrapping = fyne.TextWrapWord
 
@@ -87,11 +86,12 @@ func NewDesigner(cat *catalog.Catalog, lang string) *Designer {
 	header := container.NewBorder(nil, nil, nil, views, container.NewVBox(d.title))
 	center := container.NewBorder(header, d.subtitle, nil, nil, d.preview)
 
-	priceCard := widget.NewCard("", "", container.NewVBox(
-		container.NewBorder(nil, nil, widget.NewLabelWithStyle("List price", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, d.total),
-		d.lines,
-	))
-	right := container.NewBorder(nil, priceCard, nil, nil, d.optScroll)
+	// The price: total always in view, the breakdown below it scrolls; the
+	// user can move the divider between options and price.
+	totalRow := container.NewBorder(nil, nil, widget.NewLabelWithStyle("List price", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, d.total)
+	pricePanel := container.NewBorder(container.NewVBox(widget.NewSeparator(), totalRow), nil, nil, nil, container.NewVScroll(d.lines))
+	right := container.NewVSplit(d.optScroll, pricePanel)
+	right.Offset = 0.68
 
 	catalogLabel := widget.NewLabelWithStyle(d.text(cat.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	catalogLabel.Wrapping = fyne.TextWrapWord
@@ -158,8 +158,8 @@ func (d *Designer) buildOptions() {
 	cfg := d.product.Resolve(d.decisions)
 	group := "\x00"
 	for _, f := range d.product.Features {
-		if f.Group != group {
-			group = f.Group
+		if g := d.text(f.Group); g != group {
+			group = g
 			if group != "" {
 				h := widget.NewLabelWithStyle(strings.ToUpper(group), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 				h.Importance = widget.LowImportance
@@ -294,21 +294,23 @@ func (d *Designer) update() {
 		}
 	}
 	d.syncing = false
+	d.lines.RemoveAll()
 	price, err := d.cat.ListPrice(d.config, 1, d.lang)
 	if err != nil {
 		d.total.SetText("—")
-		d.lines.SetText(err.Error())
+		msg := widget.NewLabel(err.Error())
+		msg.Wrapping = fyne.TextWrapWord
+		d.lines.Add(msg)
 	} else {
 		d.total.SetText(FormatMoney(price.Total, price.Currency))
-		var b strings.Builder
-		for i, l := range price.Lines {
-			if i > 0 {
-				b.WriteByte('\n')
-			}
-			fmt.Fprintf(&b, "%s   %s", l.Label, FormatMoney(l.Amount, price.Currency))
+		for _, l := range price.Lines {
+			name := widget.NewLabel(l.Label)
+			name.Truncation = fyne.TextTruncateEllipsis
+			amount := widget.NewLabelWithStyle(FormatMoney(l.Amount, price.Currency), fyne.TextAlignTrailing, fyne.TextStyle{})
+			d.lines.Add(container.NewBorder(nil, nil, nil, amount, name))
 		}
-		d.lines.SetText(b.String())
 	}
+	d.lines.Refresh()
 	if v := d.config.Violations(); len(v) > 0 {
 		msgs := make([]string, len(v))
 		for i, r := range v {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -47,8 +48,8 @@ func TestChoosingProductAndOptionsUpdatesPrice(t *testing.T) {
 	if d.total.Text == before {
 		t.Errorf("price did not change after choosing walnut: %s", before)
 	}
-	if !strings.Contains(d.lines.Text, "Solid walnut") {
-		t.Errorf("breakdown lacks the walnut line:\n%s", d.lines.Text)
+	if got := breakdown(d); !strings.Contains(got, "Desktop: Solid walnut, oiled = €420.00") {
+		t.Errorf("breakdown lacks the walnut line:\n%s", got)
 	}
 
 	d.products.Select(3)
@@ -144,4 +145,27 @@ func findSlider(t *testing.T, o fyne.CanvasObject) *widget.Slider {
 		t.Fatal("no slider in the option panel")
 	}
 	return found
+}
+
+// breakdown reads the price lines as "label = amount", one per line.
+func breakdown(d *Designer) string {
+	var b strings.Builder
+	for _, row := range d.lines.Objects {
+		c, ok := row.(*fyne.Container)
+		if !ok {
+			continue
+		}
+		var name, amount string
+		for _, o := range c.Objects {
+			if l, ok := o.(*widget.Label); ok {
+				if l.Alignment == fyne.TextAlignTrailing {
+					amount = l.Text
+				} else {
+					name = l.Text
+				}
+			}
+		}
+		fmt.Fprintf(&b, "%s = %s\n", name, amount)
+	}
+	return b.String()
 }
