@@ -35,3 +35,30 @@ func TestDemoDefaultsAndPresetsAreValid(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParseDemo measures loading the demo catalog: JSON, validation and
+// compiling every expression.
+func BenchmarkParseDemo(b *testing.B) {
+	b.SetBytes(int64(len(assets.DemoCatalogJSON)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := catalog.Parse("demo", assets.DemoCatalogJSON, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkListPrice measures pricing one configuration with its breakdown.
+func BenchmarkListPrice(b *testing.B) {
+	cat, err := assets.DemoCatalog()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := cat.Product("klar-window").Resolve(nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := cat.ListPrice(cfg, 3, "en"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
