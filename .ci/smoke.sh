@@ -28,7 +28,8 @@ xdpyinfo >/dev/null 2>&1 || { echo "smoke: Xvfb did not start" >&2; cat /tmp/ate
 
 # A throw-away home, so that the test never touches the user's own data.
 home=$(mktemp -d)
-HOME="$home" LANG=en_US.UTF-8 "$app" >/tmp/atelier-smoke-app.log 2>&1 &
+# With a race-enabled build, the first data race stops the app (and the test).
+HOME="$home" LANG=en_US.UTF-8 GORACE=halt_on_error=1 "$app" >/tmp/atelier-smoke-app.log 2>&1 &
 appPid=$!
 
 found=""
@@ -42,6 +43,9 @@ done
 [ -n "$found" ] || { echo "smoke: no window titled Atelier appeared within 30 s" >&2; cat /tmp/atelier-smoke-app.log >&2; exit 1; }
 sleep 3 # let the first preview render land
 import -window root "$shot"
+if ! kill -0 "$appPid" 2>/dev/null; then
+  echo "smoke: the app died after opening its window:" >&2; cat /tmp/atelier-smoke-app.log >&2; exit 1
+fi
 
 # Blank means (nearly) one colour: measure the spread of grey levels and the
 # number of distinct colours.
@@ -50,3 +54,6 @@ colours=$(convert "$shot" -format '%k' info:)
 echo "smoke: window found; screenshot $shot: grey std-dev $sd, $colours colours"
 awk -v sd="$sd" -v c="$colours" 'BEGIN { exit !(sd > 0.05 && c > 500) }' || {
   echo "smoke: the screenshot looks blank" >&2; exit 1; }
+if grep -q "DATA RACE" /tmp/atelier-smoke-app.log; then
+  echo "smoke: the app has a data race:" >&2; cat /tmp/atelier-smoke-app.log >&2; exit 1
+fi
