@@ -17,10 +17,11 @@ import (
 // decoder turns a JSON tree into catalog types, collecting every error with
 // its position instead of stopping at the first.
 type decoder struct {
-	file string
-	src  []byte // the file, to map positions inside strings
-	errs ErrorList
-	lang string // default language, for plain-string texts
+	texts []textRef // every text decoded, for the language check
+	file  string
+	src   []byte // the file, to map positions inside strings
+	errs  ErrorList
+	lang  string // default language, for plain-string texts
 }
 
 func (d *decoder) errorf(pos Pos, format string, args ...any) {
@@ -113,8 +114,22 @@ func (o *object) str(key string, required bool) string {
 		o.d.errorf(v.Pos, "%q of %s must be a string, not %s", key, o.what, v.Kind)
 		return ""
 	}
+	if required && v.Str == "" {
+		o.d.errorf(v.Pos, "%q of %s must not be empty", key, o.what)
+	}
 	o.d.checkText(v.Pos, key, v.Str)
 	return v.Str
+}
+
+// useAll marks every key of the object as used: after an unknown "kind" or
+// "shape", reporting the other keys as unknown would only add noise.
+func (o *object) useAll() {
+	if o.n == nil {
+		return
+	}
+	for _, m := range o.n.Members {
+		o.used[m.Key] = true
+	}
 }
 
 var (
@@ -131,26 +146,24 @@ func (o *object) id(key string, required bool) string {
 	if s != "" && !idPattern.MatchString(s) {
 		o.d.errorf(o.at(key), "%q is not a valid id: use 1 to 64 lower-case letters, digits, '_', '.' or '-', starting with a letter or digit", s)
 	}
-	if v := o.n.Get(key); s == "" && required && v != nil && v.Kind == jsonnode.String {
-		o.d.errorf(o.at(key), "%q of %s must not be empty", key, o.what)
-	}
 	return s
 }
 
 // checkText rejects characters that make a text look different from what it
 // is: control characters and bidirectional overrides ("unicode tricks").
-func (d *decoder) checkText(pos Pos, key, s string) {
+func (d *decoder) checkText(pos Pos, key, s string) bool {
 	for _, r := range s {
 		switch {
 		case r == '\n' || r == '\t':
 		case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200E || r == 0x200F, r == 0x061C:
 			d.errorf(pos, "%q contains the invisible direction control U+%04X, which can disguise text", key, r)
-			return
+			return false
 		case unicode.IsControl(r):
 			d.errorf(pos, "%q contains the control character U+%04X", key, r)
-			return
+			return false
 		}
 	}
+	return true
 }
 
 func (o *object) text(key string, required bool) Text {
@@ -165,6 +178,21 @@ func (o *object) text(key string, required bool) Text {
 }
 
 func (d *decoder) text(v *jsonnode.Node, key string) Text {
+	t := d.decodeText(v, key)
+	if t != nil {
+		d.texts = append(d.texts, textRef{t, v.Pos, key})
+	}
+	return t
+}
+
+// textRef remembers where a text was, to check its languages at the end.
+type textRef struct {
+	text Text
+	pos  Pos
+	key  string
+}
+
+func (d *decoder) decodeText(v *jsonnode.Node, key string) Text {
 	switch v.Kind {
 	case jsonnode.String:
 		d.checkText(v.Pos, key, v.Str)
@@ -373,6 +401,9 @@ func (d *decoder) expression(v *jsonnode.Node, key string, scope expr.Scope, wan
 	switch v.Kind {
 	case jsonnode.String:
 		src = v.Str
+		if !d.checkText(v.Pos, key, src) {
+			return nil
+		}
 	case jsonnode.Number:
 		src = v.Raw
 	case jsonnode.Bool:
@@ -396,7 +427,9 @@ func (d *decoder) expression(v *jsonnode.Node, key string, scope expr.Scope, wan
 	t, err := expr.Check(root, scope)
 	if err != nil {
 		if e, ok := err.(*expr.Error); ok {
-			d.errorf(at(e.Offset), "in %q: %s", key, e.Msg)
+			if !e.Secondary {
+				d.errorf(at(e.Offset), "in %q: %s", key, e.Msg)
+			}
 		} else {
 			d.errorf(v.Pos, "in %q: %v", key, err)
 		}

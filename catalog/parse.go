@@ -156,6 +156,9 @@ var versionPattern = regexp.MustCompile(`^[0-9]{1,9}(\.[0-9]{1,9}){0,3}$`)
 
 func (d *decoder) date(o *object, key string, required bool) time.Time {
 	s := o.str(key, required)
+	if v := o.n.Get(key); s == "" && !required && v != nil && v.Kind == jsonnode.String {
+		d.errorf(v.Pos, "%q is empty: write a date like \"2027-12-31\", or leave the key out", key)
+	}
 	if s == "" {
 		return time.Time{}
 	}
@@ -419,6 +422,9 @@ func (d *decoder) feature(c *Catalog, p *Product, n *jsonnode.Node) *Feature {
 	f.Description = o.text("description", false)
 	f.Group = o.text("group", false)
 	f.Kind = FeatureKind(o.enum("kind", true, "", "choice", "multi", "number", "text"))
+	if f.Kind == "" {
+		o.useAll()
+	}
 	switch f.Kind {
 	case Choice, Multi:
 		opts := o.array("options", true)
@@ -480,6 +486,9 @@ func (d *decoder) feature(c *Catalog, p *Product, n *jsonnode.Node) *Feature {
 		if v, ok := d.value(f, dn, "default"); ok {
 			f.Default = v
 		}
+	} else if f.Kind == Multi && f.MinSelected > 0 && f.MinSelected <= f.MaxSelected {
+		d.errorf(o.pos(), "feature %q needs at least %d %s chosen, so it needs a \"default\" listing them", f.ID, f.MinSelected, plural(f.MinSelected, "option", "options"))
+		f.Default = Value{Kind: Multi, Set: []string{}}
 	} else if f.Kind == Choice && len(f.Options) > 0 {
 		f.Default = Value{Kind: Choice, Str: f.Options[0].ID}
 	} else if f.Kind == Number {
@@ -573,6 +582,9 @@ func (d *decoder) value(f *Feature, n *jsonnode.Node, key string) (Value, bool) 
 			d.errorf(n.Pos, "%s of %q must be a string, not %s", key, f.ID, n.Kind)
 			return v, false
 		}
+		if !d.checkText(n.Pos, key, n.Str) {
+			return v, false
+		}
 		if err := f.CheckText(n.Str); err != nil {
 			d.errorf(n.Pos, "%s of %q: %v", key, f.ID, err)
 			return v, false
@@ -622,6 +634,9 @@ func (d *decoder) rule(p *Product, n *jsonnode.Node, scope expr.Scope) *Rule {
 	r.ID = o.id("id", true)
 	o.what = fmt.Sprintf("rule %q", r.ID)
 	r.Kind = RuleKind(o.enum("kind", true, "", "requires", "excludes", "table", "constraint"))
+	if r.Kind == "" {
+		o.useAll()
+	}
 	r.Message = o.text("message", true)
 	switch r.Kind {
 	case Requires, Excludes:
@@ -649,6 +664,8 @@ func (d *decoder) table(p *Product, o *object, r *Rule) {
 		switch {
 		case f == nil:
 			d.errorf(fn.Pos, "unknown feature %q in a rule%s", fn.Str, suggest(fn.Str, keys(p.featuresByID)))
+		case f.Kind == "":
+			f = nil // its kind is reported where it is defined
 		case f.Kind != Choice && f.Kind != Number:
 			d.errorf(fn.Pos, "a table can use choice and number features; %q is a %s feature", f.ID, f.Kind)
 			f = nil
@@ -774,6 +791,9 @@ func (d *decoder) priceRule(n *jsonnode.Node, scope expr.Scope) *PriceRule {
 	pr.ID = o.id("id", true)
 	o.what = fmt.Sprintf("price rule %q", pr.ID)
 	pr.Kind = PriceRuleKind(o.enum("kind", true, "", "formula", "surcharge", "discount"))
+	if pr.Kind == "" {
+		o.useAll()
+	}
 	pr.Label = o.text("label", true)
 	pr.When = o.expression("when", false, scope, expr.BoolT)
 	hasAmount, hasPercent := o.get("amount") != nil, o.get("percent") != nil
@@ -793,7 +813,7 @@ func (d *decoder) priceRule(n *jsonnode.Node, scope expr.Scope) *PriceRule {
 	default:
 		pr.Amount = o.expression("amount", true, scope, expr.NumberT)
 	}
-	if pr.Kind != Formula && pr.When == nil && o.get("when") == nil {
+	if pr.Kind != Formula && pr.Kind != "" && pr.When == nil && o.get("when") == nil {
 		d.errorf(o.pos(), "a %s needs a \"when\" condition (use a formula for an amount that always applies)", pr.Kind)
 	}
 	o.done()
@@ -815,6 +835,9 @@ func (d *decoder) part(c *Catalog, p *Product, n *jsonnode.Node, index int) *Par
 	o.what = label
 	part.Name = o.text("name", false)
 	part.Shape = Shape(o.enum("shape", true, "", "box", "roundedBox", "cylinder", "extrusion"))
+	if part.Shape == "" {
+		o.useAll()
+	}
 	scope := p.Scope()
 	if rn := o.get("repeat"); rn != nil {
 		ro := d.object(rn, "a repeat")
@@ -832,7 +855,7 @@ func (d *decoder) part(c *Catalog, p *Product, n *jsonnode.Node, index int) *Par
 	vec := func(key string, required bool) [3]*Expr {
 		var out [3]*Expr
 		items := o.array(key, required)
-		if items == nil {
+		if n := o.n.Get(key); n == nil || n.Kind != jsonnode.Array {
 			return out
 		}
 		if len(items) != 3 {
@@ -894,6 +917,8 @@ func (d *decoder) part(c *Catalog, p *Product, n *jsonnode.Node, index int) *Par
 		switch {
 		case f == nil:
 			d.errorf(o.at("materialFrom"), "unknown feature %q%s", part.MaterialFrom, suggest(part.MaterialFrom, keys(p.featuresByID)))
+		case f.Kind == "":
+			// its kind is already reported as wrong
 		case f.Kind != Choice:
 			d.errorf(o.at("materialFrom"), "materialFrom needs a choice feature; %q is a %s feature", f.ID, f.Kind)
 		default:
@@ -922,8 +947,12 @@ func (d *decoder) bomItem(p *Product, n *jsonnode.Node, scope expr.Scope) *BOMIt
 	b := &BOMItem{Pos: n.Pos}
 	b.SKU = o.str("sku", true)
 	for _, m := range placeholder.FindAllStringSubmatch(b.SKU, -1) {
-		if p.Feature(m[1]) == nil {
+		f := p.Feature(m[1])
+		switch {
+		case f == nil:
 			d.errorf(o.at("sku"), "unknown feature {%s} in SKU %q%s", m[1], b.SKU, suggest(m[1], keys(p.featuresByID)))
+		case f.Kind != Choice && f.Kind != Number:
+			d.errorf(o.at("sku"), "{%s} in SKU %q: placeholders take choice and number features; %q is a %s feature", m[1], b.SKU, f.ID, f.Kind)
 		}
 	}
 	if rest := placeholder.ReplaceAllString(b.SKU, "X"); !skuPattern.MatchString(rest) || rest == "" {
@@ -937,37 +966,21 @@ func (d *decoder) bomItem(p *Product, n *jsonnode.Node, scope expr.Scope) *BOMIt
 	return b
 }
 
-// checkLanguages makes sure every text has the default language.
+// checkLanguages makes sure every text has the catalog's default language and
+// only languages the catalog declares.
 func (d *decoder) checkLanguages(c *Catalog) {
 	def := c.DefaultLanguage()
-	check := func(t Text, pos Pos, what string) {
-		if t == nil {
-			return
+	for _, r := range d.texts {
+		if len(r.text) == 0 {
+			continue
 		}
-		if _, ok := t[def]; !ok {
-			d.errorf(pos, "%s has no text in the catalog's default language %q", what, def)
+		if _, ok := r.text[def]; !ok {
+			d.errorf(r.pos, "%q has no text in the catalog's default language %q", r.key, def)
 		}
-		for l := range t {
+		for _, l := range keys(r.text) {
 			if !slices.Contains(c.Languages, l) {
-				d.errorf(pos, "%s has a text in %q, which is not in the catalog's languages %v", what, l, c.Languages)
+				d.errorf(r.pos, "%q has a text in %q, which is not one of the catalog's languages %v", r.key, l, c.Languages)
 			}
-		}
-	}
-	for _, m := range c.Materials {
-		check(m.Name, m.Pos, fmt.Sprintf("the name of material %q", m.ID))
-	}
-	for _, p := range c.Products {
-		check(p.Name, p.Pos, fmt.Sprintf("the name of product %q", p.ID))
-		check(p.Description, p.Pos, fmt.Sprintf("the description of product %q", p.ID))
-		for _, f := range p.Features {
-			check(f.Name, f.Pos, fmt.Sprintf("the name of feature %q", f.ID))
-			check(f.Group, f.Pos, fmt.Sprintf("the group of feature %q", f.ID))
-			for _, o := range f.Options {
-				check(o.Name, o.Pos, fmt.Sprintf("the name of option %q", o.ID))
-			}
-		}
-		for _, r := range p.Rules {
-			check(r.Message, r.Pos, fmt.Sprintf("the message of rule %q", r.ID))
 		}
 	}
 }

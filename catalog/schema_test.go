@@ -285,9 +285,6 @@ func TestSchemaAgreesWithParser(t *testing.T) {
 		// For broken catalogs: a part of the parser's message and of the
 		// schema validator's (usually the location of the error).
 		parserErr, schemaErr string
-		// knownBug explains why Parse accepts this broken catalog for now;
-		// the case is skipped while it does. Delete it once Parse is fixed.
-		knownBug string
 	}{
 		{name: "minimal", change: func(jsonTree) {}},
 		{name: "localized texts", change: func(c jsonTree) {
@@ -508,23 +505,18 @@ func TestSchemaAgreesWithParser(t *testing.T) {
 				appendJSON(c.product(), "presets", `{"id": "p", "name": "P", "values": {"$comment": "no"}}`)
 			}},
 		{name: "empty version", parserErr: `"version" of the catalog must not be empty`, schemaErr: "at '/version'",
-			knownBug: `decode.go str: a required string that is "" counts as present`,
-			change:   func(c jsonTree) { c["version"] = "" }},
+			change: func(c jsonTree) { c["version"] = "" }},
 		{name: "empty validFrom", parserErr: `"validFrom" of the catalog must not be empty`, schemaErr: "at '/validFrom'",
-			knownBug: `decode.go str: a required string that is "" counts as present`,
-			change:   func(c jsonTree) { c["validFrom"] = "" }},
+			change: func(c jsonTree) { c["validFrom"] = "" }},
 		{name: "empty colour", parserErr: `"color" of a material must not be empty`, schemaErr: "at '/materials/0/color'",
-			knownBug: `decode.go str: a required string that is "" counts as present`,
-			change:   func(c jsonTree) { c.material(0)["color"] = "" }},
+			change: func(c jsonTree) { c.material(0)["color"] = "" }},
 		{name: "empty feature id", parserErr: `"id" of a feature must not be empty`, schemaErr: "at '/products/0/features/0/id'",
-			knownBug: `decode.go str: a required string that is "" counts as present, and parse.go product drops the feature without a word`,
 			change: func(c jsonTree) {
 				c.feature(0)["id"] = ""
 				c.part()["size"] = []any{1000, 25, 800}
 			}},
 		{name: "empty position", parserErr: `"position" needs 3 values (x, y, z), not 0`, schemaErr: "at '/products/0/geometry/parts/0/position'",
-			knownBug: `parse.go part: vec treats an empty array like a missing one`,
-			change:   func(c jsonTree) { c.part()["position"] = []any{} }},
+			change: func(c jsonTree) { c.part()["position"] = []any{} }},
 		{name: "segments out of range", parserErr: `"segments" is 2, out of range (3 to 256)`, schemaErr: "at '/products/0/geometry/parts/0/segments'",
 			change: func(c jsonTree) {
 				p := c.part()
@@ -542,12 +534,6 @@ func TestSchemaAgreesWithParser(t *testing.T) {
 			}
 			_, parseErr := Parse("test.json", data, tt.assets)
 			schemaErr := validateSchema(sch, data)
-			if tt.knownBug != "" && parseErr == nil {
-				if schemaErr == nil || !strings.Contains(schemaErr.Error(), tt.schemaErr) {
-					t.Errorf("schema: got %v, want an error containing %q", schemaErr, tt.schemaErr)
-				}
-				t.Skipf("Parse accepts it: known bug: %s", tt.knownBug)
-			}
 			if tt.parserErr == "" {
 				if parseErr != nil {
 					t.Errorf("Parse: got %v, want no error", parseErr)

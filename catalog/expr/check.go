@@ -61,7 +61,7 @@ func Check(n Node, scope Scope) (Type, error) {
 type checker struct{ scope Scope }
 
 func errAt(n Node, format string, args ...any) error {
-	return &Error{n.offset(), fmt.Sprintf(format, args...)}
+	return &Error{Offset: n.offset(), Msg: fmt.Sprintf(format, args...)}
 }
 
 func (c *checker) check(n Node) (Type, error) {
@@ -76,6 +76,11 @@ func (c *checker) check(n Node) (Type, error) {
 		v, ok := c.scope[n.Name]
 		if !ok {
 			return Invalid, errAt(n, "unknown name %q%s", n.Name, c.suggest(n.Name))
+		}
+		if v.Type == Invalid {
+			// A name whose own definition is broken (and reported there):
+			// saying more about it here would only be noise.
+			return Invalid, &Error{Offset: n.At, Msg: fmt.Sprintf("%q is not defined correctly", n.Name), Secondary: true}
 		}
 		return v.Type, nil
 	case *List:

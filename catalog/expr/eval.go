@@ -147,12 +147,12 @@ func evalBinary(n *Binary, env Env) (Value, error) {
 		return NumberValue(x.Num.Mul(y.Num)), nil
 	case "/":
 		if y.Num.IsZero() {
-			return Value{}, &Error{n.At, ErrDivisionByZero.Error()}
+			return Value{}, &Error{Offset: n.At, Msg: ErrDivisionByZero.Error()}
 		}
 		return NumberValue(x.Num.DivRound(y.Num, DivisionDigits)), nil
 	case "%":
 		if y.Num.IsZero() {
-			return Value{}, &Error{n.At, ErrDivisionByZero.Error()}
+			return Value{}, &Error{Offset: n.At, Msg: ErrDivisionByZero.Error()}
 		}
 		return NumberValue(x.Num.Mod(y.Num)), nil
 	case "<":

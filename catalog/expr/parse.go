@@ -39,6 +39,10 @@ const (
 type Error struct {
 	Offset int
 	Msg    string
+	// Secondary errors follow from a problem reported elsewhere (a name
+	// whose definition is broken); callers that report that problem may
+	// leave them out.
+	Secondary bool
 }
 
 func (e *Error) Error() string { return e.Msg }
@@ -176,7 +180,7 @@ func lex(src string) ([]token, error) {
 				j += size
 			}
 			if !closed {
-				return nil, &Error{at, "string is not closed"}
+				return nil, &Error{Offset: at, Msg: "string is not closed"}
 			}
 			toks = append(toks, token{tStr, b.String(), at})
 			runeAt += utf8.RuneCountInString(src[i:j])
@@ -208,10 +212,10 @@ func lex(src string) ([]token, error) {
 				continue
 			}
 			if c == '=' {
-				return nil, &Error{at, "use == to compare"}
+				return nil, &Error{Offset: at, Msg: "use == to compare"}
 			}
 			r, _ := utf8.DecodeRuneInString(src[i:])
-			return nil, &Error{at, fmt.Sprintf("unexpected character %q", r)}
+			return nil, &Error{Offset: at, Msg: fmt.Sprintf("unexpected character %q", r)}
 		}
 	}
 	toks = append(toks, token{tEOF, "", runeAt})
@@ -227,10 +231,10 @@ type parser struct {
 // Parse parses src into an expression tree.
 func Parse(src string) (Node, error) {
 	if len(src) > MaxLength {
-		return nil, &Error{0, fmt.Sprintf("expression is too long (%d bytes; the limit is %d)", len(src), MaxLength)}
+		return nil, &Error{Offset: 0, Msg: fmt.Sprintf("expression is too long (%d bytes; the limit is %d)", len(src), MaxLength)}
 	}
 	if strings.TrimSpace(src) == "" {
-		return nil, &Error{0, "expression is empty"}
+		return nil, &Error{Offset: 0, Msg: "expression is empty"}
 	}
 	toks, err := lex(src)
 	if err != nil {
@@ -242,7 +246,7 @@ func Parse(src string) (Node, error) {
 		return nil, err
 	}
 	if t := p.peek(); t.kind != tEOF {
-		return nil, &Error{t.at, fmt.Sprintf("unexpected %s", describe(t))}
+		return nil, &Error{Offset: t.at, Msg: fmt.Sprintf("unexpected %s", describe(t))}
 	}
 	return n, nil
 }
@@ -283,7 +287,7 @@ func (p *parser) isOp(texts ...string) bool {
 func (p *parser) enter(at int) error {
 	p.depth++
 	if p.depth > MaxDepth {
-		return &Error{at, fmt.Sprintf("expression is nested too deeply (the limit is %d)", MaxDepth)}
+		return &Error{Offset: at, Msg: fmt.Sprintf("expression is nested too deeply (the limit is %d)", MaxDepth)}
 	}
 	return nil
 }
@@ -350,7 +354,7 @@ func (p *parser) comparison() (Node, error) {
 		x = &Binary{t.at, Op(t.text), x, y}
 		if p.isOp("==", "!=", "<", "<=", ">", ">=", "in", "has") {
 			t := p.peek()
-			return nil, &Error{t.at, fmt.Sprintf("comparisons cannot be chained: use \"and\" before %q", t.text)}
+			return nil, &Error{Offset: t.at, Msg: fmt.Sprintf("comparisons cannot be chained: use \"and\" before %q", t.text)}
 		}
 	}
 	return x, nil
@@ -410,12 +414,12 @@ func (p *parser) primary() (Node, error) {
 	case tNum:
 		d, err := decimal.NewFromString(t.text)
 		if err != nil || strings.Count(t.text, ".") > 1 {
-			return nil, &Error{t.at, fmt.Sprintf("%q is not a number", t.text)}
+			return nil, &Error{Offset: t.at, Msg: fmt.Sprintf("%q is not a number", t.text)}
 		}
 		// Check the exponent before comparing: comparing rescales the
 		// number, and 1e999999999 would take minutes and gigabytes.
 		if e := d.Exponent(); e > 15 || e < -18 || d.Abs().GreaterThan(maxMagnitude) {
-			return nil, &Error{t.at, fmt.Sprintf("number %s is out of range (at most 15 digits before and 18 after the point)", t.text)}
+			return nil, &Error{Offset: t.at, Msg: fmt.Sprintf("number %s is out of range (at most 15 digits before and 18 after the point)", t.text)}
 		}
 		return &Num{t.at, d}, nil
 	case tStr:
@@ -425,7 +429,7 @@ func (p *parser) primary() (Node, error) {
 		case "true", "false":
 			return &Bool{t.at, t.text == "true"}, nil
 		case "and", "or", "not", "in", "has":
-			return nil, &Error{t.at, fmt.Sprintf("unexpected %q: a value is missing", t.text)}
+			return nil, &Error{Offset: t.at, Msg: fmt.Sprintf("unexpected %q: a value is missing", t.text)}
 		}
 		if p.isOp("(") {
 			p.next()
@@ -452,7 +456,7 @@ func (p *parser) primary() (Node, error) {
 				return nil, err
 			}
 			if !p.isOp(")") {
-				return nil, &Error{p.peek().at, fmt.Sprintf("unexpected %s: expected ')'", describe(p.peek()))}
+				return nil, &Error{Offset: p.peek().at, Msg: fmt.Sprintf("unexpected %s: expected ')'", describe(p.peek()))}
 			}
 			p.next()
 			return x, nil
@@ -469,9 +473,9 @@ func (p *parser) primary() (Node, error) {
 		}
 	}
 	if t.kind == tEOF {
-		return nil, &Error{t.at, "expression ends too early: a value is missing"}
+		return nil, &Error{Offset: t.at, Msg: "expression ends too early: a value is missing"}
 	}
-	return nil, &Error{t.at, fmt.Sprintf("unexpected %s: expected a value", describe(t))}
+	return nil, &Error{Offset: t.at, Msg: fmt.Sprintf("unexpected %s: expected a value", describe(t))}
 }
 
 func (p *parser) list(closer string) ([]Node, error) {
@@ -494,7 +498,7 @@ func (p *parser) list(closer string) ([]Node, error) {
 			p.next()
 			return items, nil
 		}
-		return nil, &Error{p.peek().at, fmt.Sprintf("unexpected %s: expected ',' or '%s'", describe(p.peek()), closer)}
+		return nil, &Error{Offset: p.peek().at, Msg: fmt.Sprintf("unexpected %s: expected ',' or '%s'", describe(p.peek()), closer)}
 	}
 }
 
