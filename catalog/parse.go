@@ -279,48 +279,33 @@ func (d *decoder) product(c *Catalog, n *jsonnode.Node) *Product {
 	}
 	scope := p.Scope()
 
-	ruleIDs := map[string]Pos{}
+	ruleIDs := d.ids("rule")
 	for _, rn := range o.array("rules", false) {
-		r := d.rule(p, rn, scope)
-		if r == nil {
-			continue
+		if r := d.rule(p, rn, scope); r != nil {
+			ruleIDs.add(r.ID, r.Pos)
+			p.Rules = append(p.Rules, r)
 		}
-		if prev, dup := ruleIDs[r.ID]; dup && r.ID != "" {
-			d.errorf(r.Pos, "duplicate rule id %q (first defined at %s)", r.ID, prev)
-		}
-		ruleIDs[r.ID] = r.Pos
-		p.Rules = append(p.Rules, r)
 	}
 	for _, dn := range o.array("defaults", false) {
 		if cd := d.conditionalDefault(p, dn, scope); cd != nil {
 			p.Defaults = append(p.Defaults, cd)
 		}
 	}
-	presetIDs := map[string]Pos{}
+	presetIDs := d.ids("preset")
 	for _, pn := range o.array("presets", false) {
-		pr := d.preset(p, pn)
-		if pr == nil {
-			continue
+		if pr := d.preset(p, pn); pr != nil {
+			presetIDs.add(pr.ID, pr.Pos)
+			p.Presets = append(p.Presets, pr)
 		}
-		if prev, dup := presetIDs[pr.ID]; dup && pr.ID != "" {
-			d.errorf(pr.Pos, "duplicate preset id %q (first defined at %s)", pr.ID, prev)
-		}
-		presetIDs[pr.ID] = pr.Pos
-		p.Presets = append(p.Presets, pr)
 	}
 	priceScope := p.Scope()
 	priceScope["quantity"] = expr.Var{Type: expr.NumberT, What: "variable"}
-	priceIDs := map[string]Pos{}
+	priceIDs := d.ids("price rule")
 	for _, pn := range o.array("pricing", false) {
-		pr := d.priceRule(pn, priceScope)
-		if pr == nil {
-			continue
+		if pr := d.priceRule(pn, priceScope); pr != nil {
+			priceIDs.add(pr.ID, pr.Pos)
+			p.Pricing = append(p.Pricing, pr)
 		}
-		if prev, dup := priceIDs[pr.ID]; dup && pr.ID != "" {
-			d.errorf(pr.Pos, "duplicate price rule id %q (first defined at %s)", pr.ID, prev)
-		}
-		priceIDs[pr.ID] = pr.Pos
-		p.Pricing = append(p.Pricing, pr)
 	}
 	lastQty := 0
 	for _, qn := range o.array("quantityBreaks", false) {
@@ -348,17 +333,12 @@ func (d *decoder) product(c *Catalog, n *jsonnode.Node) *Product {
 		o.missing("geometry")
 	}
 	if geo.valid() {
-		partIDs := map[string]Pos{}
+		partIDs := d.ids("part")
 		for i, gn := range geo.array("parts", true) {
-			part := d.part(c, p, gn, i)
-			if part == nil {
-				continue
+			if part := d.part(c, p, gn, i); part != nil {
+				partIDs.add(part.ID, part.Pos)
+				p.Parts = append(p.Parts, part)
 			}
-			if prev, dup := partIDs[part.ID]; dup && part.ID != "" {
-				d.errorf(part.Pos, "duplicate part id %q (first defined at %s)", part.ID, prev)
-			}
-			partIDs[part.ID] = part.Pos
-			p.Parts = append(p.Parts, part)
 		}
 		geo.done()
 	}
@@ -1042,4 +1022,28 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// idSet reports ids that appear twice in one list, pointing at the second
+// and naming where the first was.
+type idSet struct {
+	d    *decoder
+	what string
+	seen map[string]Pos
+}
+
+func (d *decoder) ids(what string) *idSet { return &idSet{d: d, what: what, seen: map[string]Pos{}} }
+
+// add records id; it reports a duplicate and returns false. Empty ids (already
+// reported as missing) are never duplicates.
+func (s *idSet) add(id string, pos Pos) bool {
+	if id == "" {
+		return true
+	}
+	if prev, dup := s.seen[id]; dup {
+		s.d.errorf(pos, "duplicate %s id %q (first defined at %s)", s.what, id, prev)
+		return false
+	}
+	s.seen[id] = pos
+	return true
 }

@@ -118,15 +118,7 @@ func Draw(s *Scene, v View) image.Image {
 					fill.A = 0x60
 				}
 				line := shade(base, lit*0.55)
-				for i, p := range f.Points {
-					x, y := cam.project(p)
-					if i == 0 {
-						dc.MoveTo(x, y)
-					} else {
-						dc.LineTo(x, y)
-					}
-				}
-				dc.ClosePath()
+				polygon(dc, cam, f.Points)
 				dc.SetColor(fill)
 				dc.FillPreserve()
 				dc.SetColor(color.NRGBA{line.R, line.G, line.B, 0xb0})
@@ -155,15 +147,7 @@ func drawShadow(dc *gg.Context, cam camera, s *Scene) {
 			{s.Min.X - grow, 0, s.Min.Z - grow}, {s.Max.X + grow, 0, s.Min.Z - grow},
 			{s.Max.X + grow, 0, s.Max.Z + grow}, {s.Min.X - grow, 0, s.Max.Z + grow},
 		}
-		for k, p := range pts {
-			x, y := cam.project(p)
-			if k == 0 {
-				dc.MoveTo(x, y)
-			} else {
-				dc.LineTo(x, y)
-			}
-		}
-		dc.ClosePath()
+		polygon(dc, cam, pts)
 		dc.SetColor(color.NRGBA{0x30, 0x2c, 0x28, 0x0c})
 		dc.Fill()
 	}
@@ -177,4 +161,17 @@ func shade(c color.NRGBA, k float64) color.NRGBA {
 func mix(a, b color.NRGBA, t float64) color.NRGBA {
 	f := func(x, y uint8) uint8 { return uint8(float64(x)*(1-t) + float64(y)*t) }
 	return color.NRGBA{f(a.R, b.R), f(a.G, b.G), f(a.B, b.B), a.A}
+}
+
+// polygon adds the closed outline of pts, projected, as the current path.
+func polygon(dc *gg.Context, cam camera, pts []Vec) {
+	for i, p := range pts {
+		x, y := cam.project(p)
+		if i == 0 {
+			dc.MoveTo(x, y)
+		} else {
+			dc.LineTo(x, y)
+		}
+	}
+	dc.ClosePath()
 }
