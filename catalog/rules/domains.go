@@ -1,0 +1,258 @@
+package rules
+
+import (
+	"github.com/shopspring/decimal"
+
+	"github.com/atelier-app/atelier/catalog"
+)
+
+// poolSize bounds the solutions a Session keeps for reuse.
+const poolSize = 512
+
+// Session answers the questions of one user designing one product. It keeps
+// the solutions it finds: a later question is mostly answered by a known
+// solution instead of a search. A Session is not safe for concurrent use;
+// the Model it comes from is.
+type Session struct {
+	m    *Model
+	pool [][]int32
+	// poolTexts are the texts the pooled solutions were found with: a
+	// solution holds under other texts only by chance, so the pool is
+	// emptied when they change.
+	poolTexts string
+	// Nodes counts search nodes since the session began (for benchmarks).
+	Nodes int
+}
+
+// NewSession starts a session on the model.
+func (m *Model) NewSession() *Session { return &Session{m: m} }
+
+// Model returns the session's model.
+func (s *Session) Model() *Model { return s.m }
+
+// useTexts empties the pool when the texts differ from its own.
+func (s *Session) useTexts(texts map[string]string) {
+	key := ""
+	for _, f := range s.m.texts {
+		if t, ok := texts[f.ID]; ok {
+			key += f.ID + "\x00" + t + "\x00"
+		}
+	}
+	if key != s.poolTexts {
+		s.pool = nil
+		s.poolTexts = key
+	}
+}
+
+func (s *Session) remember(sol []int32) {
+	if len(s.pool) >= poolSize {
+		copy(s.pool, s.pool[1:])
+		s.pool = s.pool[:len(s.pool)-1]
+	}
+	s.pool = append(s.pool, sol)
+}
+
+// Range is an inclusive range of allowed values on a number feature's grid.
+type Range struct{ Min, Max decimal.Decimal }
+
+// FeatureDomain is what remains possible for one feature.
+type FeatureDomain struct {
+	Feature *catalog.Feature
+	// Available, for choice and multi features, says per option (in the
+	// feature's order) whether choosing it still leads to a valid
+	// configuration. For a multi feature: whether it can be added to (or
+	// kept in) the current selection.
+	Available []bool
+	// Allowed, for number features, lists the allowed values as ranges on
+	// the feature's grid.
+	Allowed []Range
+	allowed bitset
+}
+
+// AllowsNumber reports whether a number feature's value is allowed.
+func (fd *FeatureDomain) AllowsNumber(x decimal.Decimal) bool {
+	f := fd.Feature
+	if fd.allowed == nil || f.CheckNumber(x) != nil {
+		return false
+	}
+	return fd.allowed.has(int32(x.Sub(f.Min).Div(f.Step).IntPart()))
+}
+
+// Domains is the answer to "what can I still choose?".
+type Domains struct {
+	// Consistent: the decisions themselves admit a valid configuration.
+	Consistent bool
+	Features   []*FeatureDomain
+	byID       map[string]*FeatureDomain
+}
+
+// Feature returns the domain of one feature.
+func (d *Domains) Feature(id string) *FeatureDomain { return d.byID[id] }
+
+// Domains computes, for every feature, the values that lead to at least one
+// valid complete configuration together with all the other decisions (a
+// feature's own decision is set aside for its own options). The answer is
+// exact: complete and backtrack-free.
+func (s *Session) Domains(dec Decisions) (*Domains, error) {
+	m := s.m
+	items, texts, err := m.items(dec)
+	if err != nil {
+		return nil, err
+	}
+	s.useTexts(texts)
+	// Every decision unit, and which variable it fixes.
+	var units []unit
+	unitOf := make([]int, len(m.vars)) // index into units, or -1
+	for i := range unitOf {
+		unitOf[i] = -1
+	}
+	for _, it := range items {
+		for _, u := range it.units {
+			unitOf[u.v] = len(units)
+			units = append(units, u)
+		}
+	}
+	// supported[v] holds the values of v known to be part of a solution in
+	// v's context (all units but v's own).
+	supported := make([]bitset, len(m.vars))
+	for v := range m.vars {
+		supported[v] = make(bitset, (m.vars[v].size+63)/64)
+	}
+	consistent := false
+	note := func(sol []int32) {
+		var broken []int
+		for i, u := range units {
+			if sol[u.v] != u.val {
+				broken = append(broken, i)
+				if len(broken) > 1 {
+					return
+				}
+			}
+		}
+		switch len(broken) {
+		case 0:
+			consistent = true
+			for v := range m.vars {
+				supported[v].set(sol[v])
+			}
+		case 1:
+			v := units[broken[0]].v
+			supported[v].set(sol[v])
+		}
+	}
+	for _, sol := range s.pool {
+		note(sol)
+	}
+	// The values a question asks about: every value of a choice or number
+	// variable, the "chosen" value of an option variable.
+	wanted := func(v int) []int32 {
+		if m.vars[v].kind == optionVar {
+			return []int32{1}
+		}
+		out := make([]int32, m.vars[v].size)
+		for i := range out {
+			out[i] = int32(i)
+		}
+		return out
+	}
+	base := m.stateFor(items, texts, nil)
+	defaults := m.defaults(dec)
+	// prefer steers each search towards values no solution supports yet, so
+	// that one solution answers many questions at once.
+	prefer := func(ctx *state) []int32 {
+		p := make([]int32, len(m.vars))
+		for v := range m.vars {
+			p[v] = defaults[v]
+			ctx.dom[v].each(func(x int32) {
+				if p[v] == defaults[v] && !supported[v].has(x) && (m.vars[v].kind != optionVar || x == 1) {
+					p[v] = x
+				}
+			})
+		}
+		return p
+	}
+	search := func(ctx *state, v int, x int32) bool {
+		c := ctx.clone()
+		if !c.assign(v, x) || !c.propagateVar(v) {
+			return false
+		}
+		sol := c.solve(prefer(c))
+		s.Nodes = *ctx.nodes + s.Nodes
+		*ctx.nodes = 0
+		if sol == nil {
+			return false
+		}
+		s.remember(sol)
+		note(sol)
+		return true
+	}
+	if !consistent && base != nil {
+		if sol := base.clone().solve(defaults); sol != nil {
+			s.remember(sol)
+			note(sol)
+		}
+	}
+	available := make([]bitset, len(m.vars))
+	for v := range m.vars {
+		available[v] = make(bitset, len(supported[v]))
+		ctx := base
+		if unitOf[v] >= 0 {
+			// A decided variable: its context leaves its own unit out.
+			var others []unit
+			for i, u := range units {
+				if i != unitOf[v] {
+					others = append(others, u)
+				}
+			}
+			ctx = m.stateFor(nil, texts, others)
+		}
+		for _, x := range wanted(v) {
+			switch {
+			case supported[v].has(x):
+				available[v].set(x)
+			case ctx == nil || !ctx.dom[v].has(x):
+				// pruned by propagation: no solution
+			case search(ctx, v, x):
+				available[v].set(x)
+			}
+		}
+	}
+	out := &Domains{Consistent: consistent, byID: map[string]*FeatureDomain{}}
+	for _, f := range m.Product.Features {
+		fd := &FeatureDomain{Feature: f}
+		vars := m.byFeature[f.ID]
+		switch f.Kind {
+		case catalog.Choice:
+			for i := range f.Options {
+				fd.Available = append(fd.Available, available[vars[0]].has(int32(i)))
+			}
+		case catalog.Multi:
+			for i := range f.Options {
+				fd.Available = append(fd.Available, available[vars[i]].has(1))
+			}
+		case catalog.Number:
+			fd.allowed = available[vars[0]]
+			fd.Allowed = ranges(m.vars[vars[0]].nums, fd.allowed)
+		}
+		out.Features = append(out.Features, fd)
+		out.byID[f.ID] = fd
+	}
+	return out, nil
+}
+
+// ranges turns a set of grid indices into runs of consecutive values.
+func ranges(nums []decimal.Decimal, set bitset) []Range {
+	var out []Range
+	start := -1
+	for i := 0; i <= len(nums); i++ {
+		in := i < len(nums) && set.has(int32(i))
+		switch {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			out = append(out, Range{nums[start], nums[i-1]})
+			start = -1
+		}
+	}
+	return out
+}

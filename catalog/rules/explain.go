@@ -1,0 +1,407 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/atelier-app/atelier/catalog"
+)
+
+// quickXplain returns a minimal subset X of cands such that consistent(X) is
+// false, given that consistent(cands) is false (Junker's QuickXplain). It
+// returns nil when consistent(cands) holds. Subsets are given as index lists
+// into cands.
+func quickXplain(n int, consistent func([]int) bool) []int {
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
+	if consistent(all) {
+		return nil
+	}
+	if n == 0 || !consistent(nil) {
+		return []int{}
+	}
+	var qx func(b, delta, c []int) []int
+	qx = func(b, delta, c []int) []int {
+		if len(delta) > 0 && !consistent(b) {
+			return nil
+		}
+		if len(c) == 1 {
+			return c
+		}
+		c1, c2 := c[:len(c)/2], c[len(c)/2:]
+		d2 := qx(concat(b, c1), c1, c2)
+		d1 := qx(concat(b, d2), d2, c1)
+		return concat(d1, d2)
+	}
+	out := qx(nil, nil, all)
+	slices.Sort(out)
+	return out
+}
+
+func concat(a, b []int) []int {
+	out := make([]int, 0, len(a)+len(b))
+	return append(append(out, a...), b...)
+}
+
+// Explanation says why an option is not available.
+type Explanation struct {
+	// BlockedBy are the user's decisions that block the option, a minimal
+	// set: dropping any one of them would no longer explain it. Empty when
+	// the rules alone exclude the option.
+	BlockedBy Decisions
+	// Rules are the rules that, with those decisions, exclude the option (a
+	// minimal set). A nil *catalog.Rule stands for a multi feature's
+	// minimum or maximum count, described in Counts.
+	Rules []*catalog.Rule
+	// Counts are the multi features whose min/max count takes part.
+	Counts []*catalog.Feature
+}
+
+// Message is the explanation in plain words, in lang: the rules' own
+// messages, then the decisions that block the option.
+func (e *Explanation) Message(lang, fallback string) string {
+	var parts []string
+	for _, r := range e.Rules {
+		parts = append(parts, r.Message.In(lang, fallback))
+	}
+	for _, f := range e.Counts {
+		parts = append(parts, countMessage(f, lang, fallback))
+	}
+	return strings.Join(parts, " ")
+}
+
+func countMessage(f *catalog.Feature, lang, fallback string) string {
+	name := f.Name.In(lang, fallback)
+	switch {
+	case f.MinSelected == f.MaxSelected:
+		return fmt.Sprintf("%s: choose exactly %d.", name, f.MinSelected)
+	case f.MinSelected > 0 && f.MaxSelected < len(f.Options):
+		return fmt.Sprintf("%s: choose %d to %d.", name, f.MinSelected, f.MaxSelected)
+	case f.MinSelected > 0:
+		return fmt.Sprintf("%s: choose at least %d.", name, f.MinSelected)
+	default:
+		return fmt.Sprintf("%s: choose at most %d.", name, f.MaxSelected)
+	}
+}
+
+// target is the unit asked about: a feature's value (or, for a multi
+// feature, one option chosen), with the context it is asked in.
+type target struct {
+	feature *catalog.Feature
+	unit    unit
+	// context are the decision items the question is asked with: the other
+	// features' decisions, and for a multi feature its other selections.
+	context []item
+	texts   map[string]string
+}
+
+func (m *Model) target(dec Decisions, feature string, value catalog.Value) (*target, error) {
+	f := m.Product.Feature(feature)
+	if f == nil {
+		return nil, fmt.Errorf("%s has no feature %q", m.Product.ID, feature)
+	}
+	if f.Kind == catalog.Textual {
+		return nil, fmt.Errorf("%s is a text feature: texts are inputs, not options", feature)
+	}
+	items, texts, err := m.items(dec)
+	if err != nil {
+		return nil, err
+	}
+	t := &target{feature: f, texts: texts}
+	vars := m.byFeature[f.ID]
+	switch f.Kind {
+	case catalog.Choice:
+		idx := slices.IndexFunc(f.Options, func(o *catalog.Option) bool { return o.ID == value.Str })
+		if idx < 0 {
+			return nil, fmt.Errorf("%q is not an option of %s", value.Str, f.ID)
+		}
+		t.unit = unit{vars[0], int32(idx)}
+	case catalog.Number:
+		if err := f.CheckNumber(value.Num); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.ID, err)
+		}
+		t.unit = unit{vars[0], int32(value.Num.Sub(f.Min).Div(f.Step).IntPart())}
+	case catalog.Multi:
+		if len(value.Set) != 1 || f.Option(value.Set[0]) == nil {
+			return nil, fmt.Errorf("ask about one option of %s at a time", f.ID)
+		}
+		idx := slices.IndexFunc(f.Options, func(o *catalog.Option) bool { return o.ID == value.Set[0] })
+		t.unit = unit{vars[idx], 1}
+	}
+	for _, it := range items {
+		if it.feature != f.ID {
+			t.context = append(t.context, it)
+			continue
+		}
+		if f.Kind == catalog.Multi {
+			// The feature's other selections stay, as one item of their own.
+			rest := item{feature: f.ID}
+			for _, u := range it.units {
+				if u.v != t.unit.v {
+					rest.units = append(rest.units, u)
+				}
+			}
+			t.context = append(t.context, rest)
+		}
+	}
+	return t, nil
+}
+
+// consistent reports whether the items of a target's context chosen by
+// which, with the target, admit a solution (with only the constraints not
+// marked off).
+func (s *Session) consistent(t *target, which []int, off []bool) bool {
+	s.useTexts(t.texts)
+	st := s.m.newState(t.texts)
+	st.off = off
+	for _, i := range which {
+		for _, u := range t.context[i].units {
+			if !st.assign(u.v, u.val) {
+				return false
+			}
+		}
+	}
+	if !st.assign(t.unit.v, t.unit.val) || !st.propagateAll() {
+		return false
+	}
+	sol := st.solve(nil)
+	s.Nodes += *st.nodes
+	if sol != nil && off == nil {
+		s.remember(sol)
+	}
+	return sol != nil
+}
+
+// Explain says why choosing value for feature is not possible with the
+// decisions: a minimal set of blocking decisions and the rules involved. It
+// returns nil when the value is in fact available.
+func (s *Session) Explain(dec Decisions, feature string, value catalog.Value) (*Explanation, error) {
+	t, err := s.m.target(dec, feature, value)
+	if err != nil {
+		return nil, err
+	}
+	all := make([]int, len(t.context))
+	for i := range all {
+		all[i] = i
+	}
+	if s.consistent(t, all, nil) {
+		return nil, nil
+	}
+	blocking := quickXplain(len(t.context), func(which []int) bool { return s.consistent(t, which, nil) })
+	e := &Explanation{BlockedBy: Decisions{}}
+	for _, i := range blocking {
+		f := t.context[i].feature
+		e.BlockedBy[f] = dec[f]
+	}
+	// Which rules, with those decisions, exclude the value: a minimal set.
+	nc := len(s.m.cons)
+	rules := quickXplain(nc, func(on []int) bool {
+		off := make([]bool, nc)
+		for i := range off {
+			off[i] = true
+		}
+		for _, c := range on {
+			off[c] = false
+		}
+		return s.consistent(t, blocking, off)
+	})
+	for _, c := range rules {
+		con := s.m.cons[c]
+		if con.rule != nil {
+			e.Rules = append(e.Rules, con.rule)
+		} else {
+			e.Counts = append(e.Counts, con.multi)
+		}
+	}
+	return e, nil
+}
+
+// Change is one feature's value before and after a repair.
+type Change struct {
+	Feature  *catalog.Feature
+	From, To catalog.Value
+	Dropped  bool // the decision was dropped (To is what the completion gives)
+}
+
+// Repair is one way to make an unavailable choice fit: the decisions to set
+// aside, the resulting decisions and what changes.
+type Repair struct {
+	Drop      []string  // features whose decisions are set aside, in product order
+	Decisions Decisions // the decisions after the repair, the new choice included
+	Changes   []Change
+	// PriceDelta is the change of the configuration's price (filled in by
+	// RepairsPriced; zero otherwise).
+	PriceDelta decimal.Decimal
+}
+
+// maxRepairChecks bounds the subsets tried when looking for repairs.
+const maxRepairChecks = 4000
+
+// Repairs proposes the smallest sets of earlier decisions to set aside so
+// that value can be chosen for feature: every minimal set of the smallest
+// size, and those one larger, at most max. A repair's other features keep
+// their decisions; the features set aside take the values the completion
+// gives them (defaults where the rules allow).
+func (s *Session) Repairs(dec Decisions, feature string, value catalog.Value, max int) ([]Repair, error) {
+	t, err := s.m.target(dec, feature, value)
+	if err != nil {
+		return nil, err
+	}
+	n := len(t.context)
+	var found [][]int
+	checks := 0
+	smallest := -1
+	for k := 0; k <= n && len(found) < max; k++ {
+		if smallest >= 0 && k > smallest+1 {
+			break
+		}
+		ok := combinations(n, k, func(drop []int) bool {
+			for _, f := range found { // only minimal sets: no superset of a found one
+				if subset(f, drop) {
+					return true
+				}
+			}
+			checks++
+			if checks > maxRepairChecks {
+				return false
+			}
+			keep := make([]int, 0, n-len(drop))
+			for i := 0; i < n; i++ {
+				if !slices.Contains(drop, i) {
+					keep = append(keep, i)
+				}
+			}
+			if s.consistent(t, keep, nil) {
+				found = append(found, slices.Clone(drop))
+				if smallest < 0 {
+					smallest = k
+				}
+			}
+			return len(found) < max
+		})
+		if !ok && checks > maxRepairChecks {
+			break
+		}
+	}
+	var out []Repair
+	for _, drop := range found {
+		r := Repair{Decisions: dec.Clone()}
+		var keep []item
+		for i, it := range t.context {
+			if slices.Contains(drop, i) {
+				r.Drop = append(r.Drop, it.feature)
+				delete(r.Decisions, it.feature)
+			} else {
+				keep = append(keep, it)
+			}
+		}
+		if t.feature.Kind != catalog.Multi {
+			r.Decisions[t.feature.ID] = value
+		} else {
+			delete(r.Decisions, t.feature.ID) // set from the completion below
+		}
+		// Complete with exactly the kept decisions and the new choice.
+		st := s.m.stateFor(keep, t.texts, []unit{t.unit})
+		if st == nil {
+			continue // cannot happen: the set was checked consistent
+		}
+		sol := st.solve(s.m.defaults(r.Decisions))
+		s.Nodes += *st.nodes
+		if sol == nil {
+			continue
+		}
+		done := s.m.valuesOf(sol, t.texts)
+		if t.feature.Kind == catalog.Multi {
+			// The feature keeps the selections not set aside, with the new
+			// option: exactly the completion's selection.
+			r.Decisions[t.feature.ID] = done[t.feature.ID]
+		}
+		for _, f := range s.m.Product.Features {
+			from, had := dec[f.ID]
+			if f.ID == t.feature.ID {
+				if !had {
+					from = s.m.Product.Resolve(dec).Values[f.ID]
+				}
+				r.Changes = append(r.Changes, Change{Feature: f, From: from, To: r.Decisions[f.ID]})
+				continue
+			}
+			if slices.Contains(r.Drop, f.ID) {
+				r.Changes = append(r.Changes, Change{Feature: f, From: from, To: done[f.ID], Dropped: true})
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// combinations calls f with every k-subset of 0..n-1 in lexicographic order
+// until f returns false; it reports whether all were visited.
+func combinations(n, k int, f func([]int) bool) bool {
+	if k > n {
+		return true
+	}
+	idx := make([]int, k)
+	for i := range idx {
+		idx[i] = i
+	}
+	for {
+		if !f(idx) {
+			return false
+		}
+		i := k - 1
+		for i >= 0 && idx[i] == n-k+i {
+			i--
+		}
+		if i < 0 {
+			return true
+		}
+		idx[i]++
+		for j := i + 1; j < k; j++ {
+			idx[j] = idx[j-1] + 1
+		}
+	}
+}
+
+// subset reports whether every member of a is in b.
+func subset(a, b []int) bool {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// Complete finishes a configuration from the decisions: every open feature
+// takes its default where the rules allow, else the first value that keeps
+// the configuration valid. It returns nil when the decisions admit no valid
+// configuration.
+func (s *Session) Complete(dec Decisions) (map[string]catalog.Value, error) {
+	items, texts, err := s.m.items(dec)
+	if err != nil {
+		return nil, err
+	}
+	s.useTexts(texts)
+	st := s.m.stateFor(items, texts, nil)
+	if st == nil {
+		return nil, nil
+	}
+	sol := st.solve(s.m.defaults(dec))
+	s.Nodes += *st.nodes
+	if sol == nil {
+		return nil, nil
+	}
+	s.remember(sol)
+	return s.m.valuesOf(sol, texts), nil
+}
+
+// Consistent reports whether the decisions admit a valid configuration.
+func (s *Session) Consistent(dec Decisions) (bool, error) {
+	done, err := s.Complete(dec)
+	return done != nil, err
+}

@@ -1,0 +1,359 @@
+// Package rules is Atelier's configuration engine. It compiles a product's
+// rules once into a finite-domain constraint model and answers the questions
+// of every click: which options are still possible (complete and
+// backtrack-free domains), why an option is not (a minimal set of the user's
+// decisions and the rules' own words), what to change to get it anyway (the
+// smallest repairs), how to complete a configuration, and how many valid
+// configurations remain.
+//
+// The model: every choice feature is a variable over its options, every
+// number feature a variable over its step grid, every option of a multi
+// feature a yes/no variable (with the feature's min/max count as a
+// constraint). Text features are not searched: their current text is a fixed
+// input to the rules that read them. Each rule becomes a constraint over the
+// variables it reads; where the product of their domain sizes is small it is
+// compiled into a table of allowed tuples (checked by tabular reduction),
+// otherwise it is checked by forward checking.
+//
+// Answers come from a backtracking search that maintains arc consistency;
+// solutions it finds are kept and reused, so a value is searched for only when
+// no known solution supports it. See docs/configuration-engine.md.
+package rules
+
+import (
+	"fmt"
+	"math/big"
+	"slices"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/catalog/expr"
+)
+
+// tableLimit is the largest number of tuples (the product of the domain
+// sizes of a rule's variables) for which a rule is compiled into a table.
+const tableLimit = 1 << 17
+
+// maxGrid bounds how many grid values a number feature may have in the
+// model; wider ranges are rejected by Compile with a clear message.
+const maxGrid = 20000
+
+// varKind says what a variable stands for.
+type varKind uint8
+
+const (
+	choiceVar varKind = iota
+	numberVar
+	optionVar // one option of a multi feature: 0 = not chosen, 1 = chosen
+)
+
+// variable is one unknown of the model.
+type variable struct {
+	kind    varKind
+	feature *catalog.Feature
+	option  *catalog.Option // optionVar
+	size    int             // domain size
+	values  []expr.Value    // choiceVar and numberVar: the value of each index
+	nums    []decimal.Decimal
+}
+
+// constraint is one rule (or a multi feature's count) over some variables.
+type constraint struct {
+	rule  *catalog.Rule    // nil for a count constraint
+	multi *catalog.Feature // the feature of a count constraint
+	scope []int            // variable indices
+	// table: allowed tuples, len(scope) values each; nil when the rule is
+	// checked by forward checking instead.
+	table []int32
+	// check evaluates the constraint on a full tuple of its scope, with the
+	// current texts of the text features.
+	check func(tuple []int32, texts map[string]string) bool
+	// readsText: the rule reads a text feature, so it is never tabulated.
+	readsText bool
+}
+
+// Model is a product's rules compiled for configuration questions. It is
+// safe for concurrent use: every question works on its own copy of the state.
+type Model struct {
+	Product *catalog.Product
+	vars    []variable
+	cons    []constraint
+	// byFeature maps a feature id to its variables (one, or one per option of a multi).
+	byFeature map[string][]int
+	// watch lists, per variable, the constraints whose scope holds it.
+	watch [][]int
+	// texts are the text features (not searched), in product order.
+	texts []*catalog.Feature
+}
+
+// Compile builds the model of a product. It fails only on a product whose
+// number features are too fine-grained to search.
+func Compile(p *catalog.Product) (*Model, error) {
+	m := &Model{Product: p, byFeature: map[string][]int{}}
+	for _, f := range p.Features {
+		switch f.Kind {
+		case catalog.Choice:
+			v := variable{kind: choiceVar, feature: f, size: len(f.Options)}
+			for _, o := range f.Options {
+				v.values = append(v.values, expr.StringValue(o.ID))
+			}
+			m.byFeature[f.ID] = []int{len(m.vars)}
+			m.vars = append(m.vars, v)
+		case catalog.Number:
+			n := f.Max.Sub(f.Min).Div(f.Step).IntPart() + 1
+			if n > maxGrid {
+				return nil, fmt.Errorf("product %s: feature %s has %d steps; the configuration engine handles at most %d", p.ID, f.ID, n, maxGrid)
+			}
+			v := variable{kind: numberVar, feature: f, size: int(n)}
+			for i := int64(0); i < n; i++ {
+				d := f.Min.Add(f.Step.Mul(decimal.NewFromInt(i)))
+				v.nums = append(v.nums, d)
+				v.values = append(v.values, expr.NumberValue(d))
+			}
+			m.byFeature[f.ID] = []int{len(m.vars)}
+			m.vars = append(m.vars, v)
+		case catalog.Multi:
+			var ids []int
+			for _, o := range f.Options {
+				ids = append(ids, len(m.vars))
+				m.vars = append(m.vars, variable{kind: optionVar, feature: f, option: o, size: 2})
+			}
+			m.byFeature[f.ID] = ids
+		case catalog.Textual:
+			m.texts = append(m.texts, f)
+		}
+	}
+	for _, f := range p.Features {
+		if f.Kind == catalog.Multi && (f.MinSelected > 0 || f.MaxSelected < len(f.Options)) {
+			m.addCount(f)
+		}
+	}
+	for _, r := range p.Rules {
+		m.addRule(r)
+	}
+	m.watch = make([][]int, len(m.vars))
+	for ci, c := range m.cons {
+		for _, v := range c.scope {
+			m.watch[v] = append(m.watch[v], ci)
+		}
+	}
+	return m, nil
+}
+
+func (m *Model) addCount(f *catalog.Feature) {
+	scope := slices.Clone(m.byFeature[f.ID])
+	lo, hi := f.MinSelected, f.MaxSelected
+	c := constraint{multi: f, scope: scope, check: func(t []int32, _ map[string]string) bool {
+		n := 0
+		for _, x := range t {
+			n += int(x)
+		}
+		return n >= lo && n <= hi
+	}}
+	m.tabulate(&c)
+	m.cons = append(m.cons, c)
+}
+
+// addRule compiles a rule into a constraint over the variables it reads.
+func (m *Model) addRule(r *catalog.Rule) {
+	c := constraint{rule: r}
+	switch r.Kind {
+	case catalog.Table:
+		var cols []int
+		for _, fid := range r.Features {
+			cols = append(cols, m.byFeature[fid][0])
+		}
+		c.scope = cols
+		rows := r.Allow
+		vars := m.vars
+		c.check = func(t []int32, _ map[string]string) bool {
+		rows:
+			for _, row := range rows {
+				for i, cell := range row {
+					if cell.Any {
+						continue
+					}
+					v := vars[cols[i]].values[t[i]]
+					if v.Type == expr.NumberT {
+						if !v.Num.Equal(cell.Num) {
+							continue rows
+						}
+					} else if v.Str != cell.Str {
+						continue rows
+					}
+				}
+				return true
+			}
+			return false
+		}
+	default:
+		var nodes []expr.Node
+		for _, e := range []*catalog.Expr{r.When, r.Then, r.Expr} {
+			if e != nil {
+				nodes = append(nodes, e.Root)
+			}
+		}
+		c.scope, c.readsText = m.scopeOf(nodes...)
+		c.check = m.predicate(r, c.scope)
+	}
+	m.tabulate(&c)
+	m.cons = append(m.cons, c)
+}
+
+// predicate evaluates a requires, excludes or constraint rule on a tuple.
+func (m *Model) predicate(r *catalog.Rule, scope []int) func([]int32, map[string]string) bool {
+	env := m.envFor(scope)
+	return func(t []int32, texts map[string]string) bool {
+		e := env(t, texts)
+		switch r.Kind {
+		case catalog.Requires, catalog.Excludes:
+			w, err := expr.EvalBool(r.When.Root, e)
+			if err != nil {
+				return false // an expression that cannot be evaluated (division by zero) never holds
+			}
+			if !w {
+				return true
+			}
+			th, err := expr.EvalBool(r.Then.Root, e)
+			if err != nil {
+				return false
+			}
+			return th == (r.Kind == catalog.Requires)
+		default:
+			ok, err := expr.EvalBool(r.Expr.Root, e)
+			return err == nil && ok
+		}
+	}
+}
+
+// envFor returns a function giving expressions the values of a tuple over
+// scope, and the current texts of text features.
+func (m *Model) envFor(scope []int) func([]int32, map[string]string) expr.Env {
+	pos := map[int]int{}
+	for i, v := range scope {
+		pos[v] = i
+	}
+	return func(t []int32, texts map[string]string) expr.Env {
+		return func(name string) (expr.Value, bool) {
+			ids, ok := m.byFeature[name]
+			if !ok {
+				if s, ok := texts[name]; ok {
+					return expr.StringValue(s), true
+				}
+				return m.textValue(name)
+			}
+			first := m.vars[ids[0]]
+			if first.kind != optionVar {
+				i, ok := pos[ids[0]]
+				if !ok {
+					return expr.Value{}, false
+				}
+				return first.values[t[i]], true
+			}
+			set := []string{}
+			for _, id := range ids {
+				if i, ok := pos[id]; ok && t[i] == 1 {
+					set = append(set, m.vars[id].option.ID)
+				}
+			}
+			return expr.SetValue(set), true
+		}
+	}
+}
+
+// textValue gives a text feature's default, for texts not given.
+func (m *Model) textValue(name string) (expr.Value, bool) {
+	f := m.Product.Feature(name)
+	if f == nil || f.Kind != catalog.Textual {
+		return expr.Value{}, false
+	}
+	return expr.StringValue(f.Default.Str), true
+}
+
+// scopeOf lists the variables expressions read, and whether they read a text
+// feature. A multi feature read only through `f has "x"` contributes just the
+// variables of the options named.
+func (m *Model) scopeOf(nodes ...expr.Node) (scope []int, readsText bool) {
+	var out []int
+	add := func(v int) {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	var walk func(expr.Node)
+	walk = func(n expr.Node) {
+		switch n := n.(type) {
+		case *expr.Ident:
+			if f := m.Product.Feature(n.Name); f != nil && f.Kind == catalog.Textual {
+				readsText = true
+			}
+			for _, v := range m.byFeature[n.Name] {
+				add(v)
+			}
+		case *expr.Binary:
+			if id, ok := n.X.(*expr.Ident); ok && n.Op == "has" {
+				if lit, ok := n.Y.(*expr.Str); ok {
+					for _, v := range m.byFeature[id.Name] {
+						if m.vars[v].option != nil && m.vars[v].option.ID == lit.Val {
+							add(v)
+						}
+					}
+					return
+				}
+			}
+			walk(n.X)
+			walk(n.Y)
+		case *expr.Unary:
+			walk(n.X)
+		case *expr.List:
+			for _, it := range n.Items {
+				walk(it)
+			}
+		case *expr.Call:
+			for _, a := range n.Args {
+				walk(a)
+			}
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+	slices.Sort(out)
+	return out, readsText
+}
+
+// tabulate compiles a constraint into its table of allowed tuples when the
+// scope is small enough.
+func (m *Model) tabulate(c *constraint) {
+	if c.readsText {
+		return
+	}
+	total := big.NewInt(1)
+	for _, v := range c.scope {
+		total.Mul(total, big.NewInt(int64(m.vars[v].size)))
+	}
+	if !total.IsInt64() || total.Int64() > tableLimit {
+		return
+	}
+	k := len(c.scope)
+	t := make([]int32, k)
+	c.table = []int32{}
+	for {
+		if c.check(t, nil) {
+			c.table = append(c.table, t...)
+		}
+		// next tuple (odometer)
+		i := k - 1
+		for ; i >= 0; i-- {
+			t[i]++
+			if int(t[i]) < m.vars[c.scope[i]].size {
+				break
+			}
+			t[i] = 0
+		}
+		if i < 0 {
+			break
+		}
+	}
+}

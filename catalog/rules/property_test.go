@@ -1,0 +1,253 @@
+package rules
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/atelier-app/atelier/catalog"
+)
+
+// TestAgainstBruteForce checks the engine against enumeration on hundreds of
+// random small products: domains, counts, completion, explanation
+// minimality and repair correctness and minimality must all agree.
+func TestAgainstBruteForce(t *testing.T) {
+	products := 300
+	if testing.Short() {
+		products = 60
+	}
+	for seed := uint64(1); seed <= uint64(products); seed++ {
+		r := rand.New(rand.NewPCG(seed, 7))
+		src := randomProduct(r)
+		p := parseRandom(t, src)
+		m, err := Compile(p)
+		if err != nil {
+			t.Fatalf("seed %d: compile: %v", seed, err)
+		}
+		s := m.NewSession()
+		for round := 0; round < 4; round++ {
+			dec := randomDecisions(r, p)
+			texts := map[string]string{}
+			for f, v := range dec {
+				if v.Kind == catalog.Textual {
+					texts[f] = v.Str
+				}
+			}
+			b := newBrute(p, texts)
+			checkOne(t, seed, src, s, b, dec)
+			if t.Failed() {
+				return
+			}
+		}
+	}
+}
+
+func checkOne(t *testing.T, seed uint64, src string, s *Session, b *brute, dec Decisions) {
+	p := b.p
+	fail := func(format string, args ...any) {
+		t.Helper()
+		t.Errorf("seed %d, decisions %s: "+format, append([]any{seed, dec}, args...)...)
+		t.Logf("catalog:\n%s", src)
+	}
+	// Count.
+	n, err := s.Count(dec)
+	if err != nil {
+		fail("count: %v", err)
+		return
+	}
+	if want := b.count(dec); n.Int64() != int64(want) {
+		fail("count = %s, brute force %d", n, want)
+	}
+	// Consistency and completion.
+	done, err := s.Complete(dec)
+	if err != nil {
+		fail("complete: %v", err)
+		return
+	}
+	consistent := b.exists(dec, nil, nil)
+	if (done != nil) != consistent {
+		fail("complete found a configuration: %v; brute force: %v", done != nil, consistent)
+	}
+	if done != nil {
+		cfg := &catalog.Config{Product: p, Values: done}
+		if v := cfg.Violations(); len(v) > 0 {
+			fail("completion breaks rule %s", v[0].ID)
+		}
+		for f, v := range dec {
+			if !done[f].Equal(v) {
+				fail("completion changed decision %s", f)
+			}
+		}
+	}
+	// Domains.
+	doms, err := s.Domains(dec)
+	if err != nil {
+		fail("domains: %v", err)
+		return
+	}
+	if doms.Consistent != consistent {
+		fail("domains consistent = %v, brute force %v", doms.Consistent, consistent)
+	}
+	for _, f := range p.Features {
+		fd := doms.Feature(f.ID)
+		switch f.Kind {
+		case catalog.Choice:
+			for i, o := range f.Options {
+				want := b.exists(dec.Without(f.ID), func(c map[string]catalog.Value) bool { return c[f.ID].Str == o.ID }, nil)
+				if fd.Available[i] != want {
+					fail("%s=%s available = %v, brute force %v", f.ID, o.ID, fd.Available[i], want)
+				}
+				checkUnavailable(t, fail, s, b, dec, f, catalog.Value{Kind: catalog.Choice, Str: o.ID}, want)
+			}
+		case catalog.Multi:
+			for i, o := range f.Options {
+				ctx, extra := multiContext(dec, f, o.ID)
+				want := b.exists(ctx, extra, nil)
+				if fd.Available[i] != want {
+					fail("%s has %s available = %v, brute force %v", f.ID, o.ID, fd.Available[i], want)
+				}
+				checkUnavailable(t, fail, s, b, dec, f, catalog.Value{Kind: catalog.Multi, Set: []string{o.ID}}, want)
+			}
+		case catalog.Number:
+			for x := f.Min; x.LessThanOrEqual(f.Max); x = x.Add(f.Step) {
+				want := b.exists(dec.Without(f.ID), func(c map[string]catalog.Value) bool { return c[f.ID].Num.Equal(x) }, nil)
+				if got := fd.AllowsNumber(x); got != want {
+					fail("%s=%s allowed = %v, brute force %v", f.ID, x, got, want)
+				}
+				checkUnavailable(t, fail, s, b, dec, f, catalog.Value{Kind: catalog.Number, Num: x}, want)
+			}
+		}
+	}
+}
+
+// multiContext is the question "can option o of multi feature f be chosen":
+// with f decided as S, the configurations whose f is exactly S plus o; with f
+// open, those whose f holds o.
+func multiContext(dec Decisions, f *catalog.Feature, o string) (Decisions, func(map[string]catalog.Value) bool) {
+	prev, decided := dec[f.ID]
+	ctx := dec.Without(f.ID)
+	if !decided {
+		return ctx, func(c map[string]catalog.Value) bool { return slices.Contains(c[f.ID].Set, o) }
+	}
+	want := slices.Clone(prev.Set)
+	if !slices.Contains(want, o) {
+		want = append(want, o)
+	}
+	wantV := catalog.Value{Kind: catalog.Multi, Set: want}
+	return ctx, func(c map[string]catalog.Value) bool { return c[f.ID].Equal(wantV) }
+}
+
+// checkUnavailable checks the explanation and the repairs of a value.
+func checkUnavailable(t *testing.T, fail func(string, ...any), s *Session, b *brute, dec Decisions, f *catalog.Feature, v catalog.Value, available bool) {
+	t.Helper()
+	e, err := s.Explain(dec, f.ID, v)
+	if err != nil {
+		fail("explain %s=%s: %v", f.ID, v, err)
+		return
+	}
+	if available {
+		if e != nil {
+			fail("explain %s=%s: explained an available value", f.ID, v)
+		}
+		return
+	}
+	if e == nil {
+		fail("explain %s=%s: no explanation for an unavailable value", f.ID, v)
+		return
+	}
+	// The question asked in a context of decisions: every decision but f's
+	// (and for a multi, f's other selections as one more decision).
+	holds := func(blocking Decisions, skipRule func(string) bool) bool {
+		ctx := Decisions{}
+		for k, x := range blocking {
+			if k != f.ID {
+				ctx[k] = x
+			}
+		}
+		for k, x := range dec {
+			if b.p.Feature(k).Kind == catalog.Textual {
+				ctx[k] = x // texts are inputs, always present
+			}
+		}
+		extra := func(c map[string]catalog.Value) bool { return c[f.ID].Equal(v) }
+		if f.Kind == catalog.Multi {
+			o := v.Set[0]
+			if _, mine := blocking[f.ID]; mine {
+				ctx[f.ID] = dec[f.ID]
+				var ex func(map[string]catalog.Value) bool
+				ctx, ex = multiContext(ctx, f, o)
+				extra = ex
+			} else {
+				extra = func(c map[string]catalog.Value) bool { return slices.Contains(c[f.ID].Set, o) }
+			}
+		}
+		return b.exists(ctx, extra, skipRule)
+	}
+	if holds(e.BlockedBy, nil) {
+		fail("explain %s=%s: blocked by %s, but that is consistent", f.ID, v, e.BlockedBy)
+	}
+	for k := range e.BlockedBy {
+		if !holds(e.BlockedBy.Without(k), nil) {
+			fail("explain %s=%s: blocked by %s is not minimal: %s is not needed", f.ID, v, e.BlockedBy, k)
+		}
+	}
+	// The rules named: with only them the value is blocked; without any one it is not.
+	named := map[string]bool{}
+	for _, r := range e.Rules {
+		named[r.ID] = true
+	}
+	for _, mf := range e.Counts {
+		named["count:"+mf.ID] = true
+	}
+	only := func(keep map[string]bool) func(string) bool {
+		return func(r string) bool { return !keep[r] }
+	}
+	if holds(e.BlockedBy, only(named)) {
+		fail("explain %s=%s: rules %v do not block it", f.ID, v, named)
+	}
+	for k := range named {
+		fewer := map[string]bool{}
+		for x := range named {
+			if x != k {
+				fewer[x] = true
+			}
+		}
+		if !holds(e.BlockedBy, only(fewer)) {
+			fail("explain %s=%s: rules %v are not minimal: %s is not needed", f.ID, v, named, k)
+		}
+	}
+	// Repairs: each makes the choice possible, keeps the other decisions,
+	// and is minimal; the first is of the smallest size there is.
+	reps, err := s.Repairs(dec, f.ID, v, 4)
+	if err != nil {
+		fail("repairs %s=%s: %v", f.ID, v, err)
+		return
+	}
+	canRepair := holds(Decisions{}, nil)
+	if (len(reps) > 0) != canRepair {
+		fail("repairs %s=%s: %d found, but repairable = %v", f.ID, v, len(reps), canRepair)
+		return
+	}
+	for _, rep := range reps {
+		ok, _ := s.Consistent(rep.Decisions)
+		if !ok || !b.exists(rep.Decisions, nil, nil) {
+			fail("repair %v of %s=%s leaves decisions %s inconsistent", rep.Drop, f.ID, v, rep.Decisions)
+		}
+		for k, x := range dec {
+			if k != f.ID && !slices.Contains(rep.Drop, k) && !rep.Decisions[k].Equal(x) {
+				fail("repair %v of %s=%s changed %s, which it does not drop", rep.Drop, f.ID, v, k)
+			}
+		}
+		for _, k := range rep.Drop {
+			kept := Decisions{}
+			for x, val := range dec {
+				if x == k || !slices.Contains(rep.Drop, x) {
+					kept[x] = val
+				}
+			}
+			if holds(kept, nil) && len(rep.Drop) > 0 {
+				fail("repair %v of %s=%s is not minimal: %s need not be dropped", rep.Drop, f.ID, v, k)
+			}
+		}
+	}
+}
