@@ -64,8 +64,7 @@ func (c *counter) components(st *state, open []int) [][]int {
 	for _, v := range open {
 		parent[v] = v
 	}
-	var find func(int) int
-	find = func(v int) int {
+	find := func(v int) int {
 		for parent[v] != v {
 			parent[v] = parent[parent[v]]
 			v = parent[v]

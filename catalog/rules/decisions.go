@@ -137,16 +137,6 @@ func (m *Model) stateFor(items []item, texts map[string]string, extra []unit) *s
 	return s
 }
 
-// satisfies reports whether a solution agrees with an item.
-func (it item) satisfiedBy(sol []int32) bool {
-	for _, u := range it.units {
-		if sol[u.v] != u.val {
-			return false
-		}
-	}
-	return true
-}
-
 // defaults gives each variable's preferred value: the product's defaults
 // (conditional ones included) as resolved for these decisions.
 func (m *Model) defaults(d Decisions) []int32 {

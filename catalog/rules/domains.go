@@ -195,6 +195,9 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 	available := make([]bitset, len(m.vars))
 	for v := range m.vars {
 		available[v] = make(bitset, len(supported[v]))
+		if m.vars[v].kind == auxVar {
+			continue // not a feature: nobody asks
+		}
 		ctx := base
 		if unitOf[v] >= 0 {
 			// A decided variable: its context leaves its own unit out.

@@ -213,7 +213,9 @@ func (s *Session) Explain(dec Decisions, feature string, value catalog.Value) (*
 	for _, c := range rules {
 		con := s.m.cons[c]
 		if con.rule != nil {
-			e.Rules = append(e.Rules, con.rule)
+			if !slices.Contains(e.Rules, con.rule) { // a decomposed rule has several parts
+				e.Rules = append(e.Rules, con.rule)
+			}
 		} else {
 			e.Counts = append(e.Counts, con.multi)
 		}

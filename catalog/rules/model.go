@@ -33,7 +33,8 @@ import (
 
 // tableLimit is the largest number of tuples (the product of the domain
 // sizes of a rule's variables) for which a rule is compiled into a table.
-const tableLimit = 1 << 17
+// (A variable so that tests can force the other paths.)
+var tableLimit int64 = 1 << 17
 
 // maxGrid bounds how many grid values a number feature may have in the
 // model; wider ranges are rejected by Compile with a clear message.
@@ -46,6 +47,7 @@ const (
 	choiceVar varKind = iota
 	numberVar
 	optionVar // one option of a multi feature: 0 = not chosen, 1 = chosen
+	auxVar    // the truth of one condition of a rule too wide to tabulate whole
 )
 
 // variable is one unknown of the model.
@@ -71,6 +73,9 @@ type constraint struct {
 	check func(tuple []int32, texts map[string]string) bool
 	// readsText: the rule reads a text feature, so it is never tabulated.
 	readsText bool
+	// aux: the constraint defines an auxiliary variable (a condition of the
+	// rule); it restricts nothing by itself.
+	aux bool
 }
 
 // Model is a product's rules compiled for configuration questions. It is
@@ -195,10 +200,101 @@ func (m *Model) addRule(r *catalog.Rule) {
 			}
 		}
 		c.scope, c.readsText = m.scopeOf(nodes...)
+		if !c.readsText && m.tuples(c.scope) > tableLimit {
+			m.addDecomposed(r)
+			return
+		}
 		c.check = m.predicate(r, c.scope)
 	}
 	m.tabulate(&c)
 	m.cons = append(m.cons, c)
+}
+
+// tuples is the product of the domain sizes of scope, capped above tableLimit.
+func (m *Model) tuples(scope []int) int64 {
+	n := int64(1)
+	for _, v := range scope {
+		n *= int64(m.vars[v].size)
+		if n > tableLimit {
+			return tableLimit + 1
+		}
+	}
+	return n
+}
+
+// formula is a rule's boolean structure over its conditions ("atoms").
+type formula struct {
+	op   string // "and", "or", "not", "atom"
+	kids []*formula
+	aux  int // atom: its auxiliary variable
+}
+
+func (f *formula) eval(val func(aux int) bool) bool {
+	switch f.op {
+	case "and":
+		return f.kids[0].eval(val) && f.kids[1].eval(val)
+	case "or":
+		return f.kids[0].eval(val) || f.kids[1].eval(val)
+	case "not":
+		return !f.kids[0].eval(val)
+	}
+	return val(f.aux)
+}
+
+// addDecomposed compiles a rule whose variables together are too many to
+// tabulate: each of its conditions (a comparison, a `has`, ...) gets a
+// yes/no auxiliary variable tied to the condition's own, smaller scope, and
+// the rule becomes a small table over those. Width × height conditions, for
+// example, become one 48,000-row table instead of a rule over every feature.
+func (m *Model) addDecomposed(r *catalog.Rule) {
+	var atoms []int
+	var split func(n expr.Node) *formula
+	split = func(n expr.Node) *formula {
+		switch n := n.(type) {
+		case *expr.Binary:
+			if n.Op == "and" || n.Op == "or" {
+				return &formula{op: string(n.Op), kids: []*formula{split(n.X), split(n.Y)}}
+			}
+		case *expr.Unary:
+			if n.Op == "not" {
+				return &formula{op: "not", kids: []*formula{split(n.X)}}
+			}
+		}
+		a := len(m.vars)
+		m.vars = append(m.vars, variable{kind: auxVar, size: 2})
+		atoms = append(atoms, a)
+		scope, readsText := m.scopeOf(n)
+		env := m.envFor(scope)
+		node := n
+		def := constraint{rule: r, aux: true, scope: append(slices.Clone(scope), a), readsText: readsText}
+		k := len(scope)
+		def.check = func(t []int32, texts map[string]string) bool {
+			ok, err := expr.EvalBool(node, env(t[:k], texts))
+			return (err == nil && ok) == (t[k] == 1)
+		}
+		m.tabulate(&def)
+		m.cons = append(m.cons, def)
+		return &formula{op: "atom", aux: a}
+	}
+	var f *formula
+	switch r.Kind {
+	case catalog.Requires: // not when, or then
+		f = &formula{op: "or", kids: []*formula{{op: "not", kids: []*formula{split(r.When.Root)}}, split(r.Then.Root)}}
+	case catalog.Excludes: // not (when and then)
+		f = &formula{op: "not", kids: []*formula{{op: "and", kids: []*formula{split(r.When.Root), split(r.Then.Root)}}}}
+	default:
+		f = split(r.Expr.Root)
+	}
+	pos := map[int]int{}
+	for i, a := range atoms {
+		pos[a] = i
+	}
+	top := constraint{rule: r, scope: atoms}
+	top.check = func(t []int32, _ map[string]string) bool {
+		return f.eval(func(a int) bool { return t[pos[a]] == 1 })
+	}
+	m.tabulate(&top)
+	m.cons = append(m.cons, top)
 }
 
 // predicate evaluates a requires, excludes or constraint rule on a tuple.

@@ -12,9 +12,20 @@ import (
 // random small products: domains, counts, completion, explanation
 // minimality and repair correctness and minimality must all agree.
 func TestAgainstBruteForce(t *testing.T) {
-	products := 300
+	t.Run("tables", func(t *testing.T) { againstBruteForce(t, 300) })
+	// With tiny tables every wide rule is split into conditions with
+	// auxiliary variables, and the rest is checked by forward checking.
+	t.Run("decomposed", func(t *testing.T) {
+		saved := tableLimit
+		tableLimit = 6
+		defer func() { tableLimit = saved }()
+		againstBruteForce(t, 200)
+	})
+}
+
+func againstBruteForce(t *testing.T, products int) {
 	if testing.Short() {
-		products = 60
+		products /= 5
 	}
 	for seed := uint64(1); seed <= uint64(products); seed++ {
 		r := rand.New(rand.NewPCG(seed, 7))
