@@ -93,61 +93,58 @@ func countMessage(f *catalog.Feature, lang, fallback string) string {
 // feature, one option chosen), with the context it is asked in.
 type target struct {
 	feature *catalog.Feature
-	unit    unit
+	units   []unit // the new choice: one unit, a multi's whole selection, or none for a text
+	value   catalog.Value
+	exact   bool // the value replaces the feature's decision (not: one option added)
 	// context are the decision items the question is asked with: the other
 	// features' decisions, and for a multi feature its other selections.
 	context []item
 	texts   map[string]string
 }
 
-func (m *Model) target(dec Decisions, feature string, value catalog.Value) (*target, error) {
+func (m *Model) target(dec Decisions, feature string, value catalog.Value, exact bool) (*target, error) {
 	f := m.Product.Feature(feature)
 	if f == nil {
 		return nil, fmt.Errorf("%s has no feature %q", m.Product.ID, feature)
 	}
-	if f.Kind == catalog.Textual {
-		return nil, fmt.Errorf("%s is a text feature: texts are inputs, not options", feature)
+	if value.Kind != f.Kind {
+		return nil, fmt.Errorf("%s is a %s feature, not %s", f.ID, f.Kind, value.Kind)
 	}
-	items, texts, err := m.items(dec)
+	if f.Kind == catalog.Multi && !exact && len(value.Set) != 1 {
+		return nil, fmt.Errorf("ask about one option of %s at a time", f.ID)
+	}
+	items, texts, err := m.items(dec.Without(feature))
 	if err != nil {
 		return nil, err
 	}
-	t := &target{feature: f, texts: texts}
-	vars := m.byFeature[f.ID]
-	switch f.Kind {
-	case catalog.Choice:
-		idx := slices.IndexFunc(f.Options, func(o *catalog.Option) bool { return o.ID == value.Str })
-		if idx < 0 {
-			return nil, fmt.Errorf("%q is not an option of %s", value.Str, f.ID)
-		}
-		t.unit = unit{vars[0], int32(idx)}
-	case catalog.Number:
-		if err := f.CheckNumber(value.Num); err != nil {
-			return nil, fmt.Errorf("%s: %w", f.ID, err)
-		}
-		t.unit = unit{vars[0], int32(value.Num.Sub(f.Min).Div(f.Step).IntPart())}
-	case catalog.Multi:
-		if len(value.Set) != 1 || f.Option(value.Set[0]) == nil {
-			return nil, fmt.Errorf("ask about one option of %s at a time", f.ID)
-		}
-		idx := slices.IndexFunc(f.Options, func(o *catalog.Option) bool { return o.ID == value.Set[0] })
-		t.unit = unit{vars[idx], 1}
+	t := &target{feature: f, texts: texts, value: value, exact: exact || f.Kind != catalog.Multi}
+	own, _, err := m.items(Decisions{feature: value})
+	if err != nil {
+		return nil, err
 	}
-	for _, it := range items {
-		if it.feature != f.ID {
-			t.context = append(t.context, it)
-			continue
+	switch {
+	case f.Kind == catalog.Textual:
+		t.texts[feature] = value.Str
+	case f.Kind == catalog.Multi && !exact:
+		idx := slices.IndexFunc(f.Options, func(o *catalog.Option) bool { return o.ID == value.Set[0] })
+		t.units = []unit{{m.byFeature[f.ID][idx], 1}}
+	default:
+		t.units = own[0].units
+	}
+	t.context = items
+	if prev, ok := dec[feature]; ok && f.Kind == catalog.Multi && !exact {
+		// The feature's other selections stay, as one item of their own.
+		prevItems, _, err := m.items(Decisions{feature: prev})
+		if err != nil {
+			return nil, err
 		}
-		if f.Kind == catalog.Multi {
-			// The feature's other selections stay, as one item of their own.
-			rest := item{feature: f.ID}
-			for _, u := range it.units {
-				if u.v != t.unit.v {
-					rest.units = append(rest.units, u)
-				}
+		rest := item{feature: f.ID}
+		for _, u := range prevItems[0].units {
+			if u.v != t.units[0].v {
+				rest.units = append(rest.units, u)
 			}
-			t.context = append(t.context, rest)
 		}
+		t.context = append(t.context, rest)
 	}
 	return t, nil
 }
@@ -166,7 +163,12 @@ func (s *Session) consistent(t *target, which []int, off []bool) bool {
 			}
 		}
 	}
-	if !st.assign(t.unit.v, t.unit.val) || !st.propagateAll() {
+	for _, u := range t.units {
+		if !st.assign(u.v, u.val) {
+			return false
+		}
+	}
+	if !st.propagateAll() {
 		return false
 	}
 	sol := st.solve(nil)
@@ -181,10 +183,24 @@ func (s *Session) consistent(t *target, which []int, off []bool) bool {
 // decisions: a minimal set of blocking decisions and the rules involved. It
 // returns nil when the value is in fact available.
 func (s *Session) Explain(dec Decisions, feature string, value catalog.Value) (*Explanation, error) {
-	t, err := s.m.target(dec, feature, value)
+	t, err := s.m.target(dec, feature, value, false)
 	if err != nil {
 		return nil, err
 	}
+	return s.explain(dec, t)
+}
+
+// ExplainDecision is Explain for a whole new decision: a multi feature's
+// exact selection, or a text.
+func (s *Session) ExplainDecision(dec Decisions, feature string, value catalog.Value) (*Explanation, error) {
+	t, err := s.m.target(dec, feature, value, true)
+	if err != nil {
+		return nil, err
+	}
+	return s.explain(dec, t)
+}
+
+func (s *Session) explain(dec Decisions, t *target) (*Explanation, error) {
 	all := make([]int, len(t.context))
 	for i := range all {
 		all[i] = i
@@ -250,10 +266,25 @@ const maxRepairChecks = 4000
 // their decisions; the features set aside take the values the completion
 // gives them (defaults where the rules allow).
 func (s *Session) Repairs(dec Decisions, feature string, value catalog.Value, max int) ([]Repair, error) {
-	t, err := s.m.target(dec, feature, value)
+	t, err := s.m.target(dec, feature, value, false)
 	if err != nil {
 		return nil, err
 	}
+	return s.repairs(dec, t, max)
+}
+
+// DecisionRepairs is Repairs for a whole new decision: a multi feature's
+// exact selection, or a text.
+func (s *Session) DecisionRepairs(dec Decisions, feature string, value catalog.Value, max int) ([]Repair, error) {
+	t, err := s.m.target(dec, feature, value, true)
+	if err != nil {
+		return nil, err
+	}
+	return s.repairs(dec, t, max)
+}
+
+func (s *Session) repairs(dec Decisions, t *target, max int) ([]Repair, error) {
+	value := t.value
 	n := len(t.context)
 	var found [][]int
 	checks := 0
@@ -302,13 +333,13 @@ func (s *Session) Repairs(dec Decisions, feature string, value catalog.Value, ma
 				keep = append(keep, it)
 			}
 		}
-		if t.feature.Kind != catalog.Multi {
+		if t.exact {
 			r.Decisions[t.feature.ID] = value
 		} else {
 			delete(r.Decisions, t.feature.ID) // set from the completion below
 		}
 		// Complete with exactly the kept decisions and the new choice.
-		st := s.m.stateFor(keep, t.texts, []unit{t.unit})
+		st := s.m.stateFor(keep, t.texts, t.units)
 		if st == nil {
 			continue // cannot happen: the set was checked consistent
 		}
@@ -318,7 +349,7 @@ func (s *Session) Repairs(dec Decisions, feature string, value catalog.Value, ma
 			continue
 		}
 		done := s.m.valuesOf(sol, t.texts)
-		if t.feature.Kind == catalog.Multi {
+		if !t.exact {
 			// The feature keeps the selections not set aside, with the new
 			// option: exactly the completion's selection.
 			r.Decisions[t.feature.ID] = done[t.feature.ID]

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"math/bits"
+	"slices"
 )
 
 // bitset is a set of small integers: a variable's remaining values.
@@ -277,12 +278,29 @@ func (s *state) solve(prefer []int32) []int32 {
 			return sol
 		}
 	}
-	var found []int32
+	// Then the other values; for a number, nearest to the preferred one
+	// first, so a completion stays close to the defaults.
+	var order []int32
 	s.dom[best].each(func(x int32) {
-		if found != nil || x == first {
-			return
+		if x != first {
+			order = append(order, x)
 		}
-		found = try(x)
 	})
-	return found
+	if prefer != nil && prefer[best] >= 0 && s.m.vars[best].kind == numberVar {
+		pivot := prefer[best] // even when the rules took it away
+		slices.SortStableFunc(order, func(a, b int32) int { return abs32(a-pivot) - abs32(b-pivot) })
+	}
+	for _, x := range order {
+		if sol := try(x); sol != nil {
+			return sol
+		}
+	}
+	return nil
+}
+
+func abs32(x int32) int {
+	if x < 0 {
+		return int(-x)
+	}
+	return int(x)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/atelier-app/atelier/assets"
 	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/catalog/rules"
 )
 
 // loadCatalog reads the catalog at path, or the embedded demo when path is empty.
@@ -37,7 +38,111 @@ func (c *LintCmd) Run(env *Env) error {
 		}
 		return err
 	}
-	fmt.Fprintln(env.Stdout, summary(cat))
+	// The rules as a whole: errors fail the lint, warnings are shown.
+	findings, err := analyze(cat)
+	if err != nil {
+		return err
+	}
+	errs, warns := 0, 0
+	for _, f := range findings {
+		fmt.Fprintf(env.Stderr, "%s:%d:%d: %s: %s\n", cat.File, f.Pos.Line, f.Pos.Col, f.Severity, f.Message)
+		if f.Severity == rules.Error {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	if errs > 0 {
+		fmt.Fprintf(env.Stderr, "%s: %d %s\n", c.Path, errs, plural(errs, "error", "errors"))
+		return exitError{1}
+	}
+	line := summary(cat)
+	if warns > 0 {
+		line += fmt.Sprintf(", %d %s", warns, plural(warns, "warning", "warnings"))
+	}
+	fmt.Fprintln(env.Stdout, line)
+	return nil
+}
+
+// analyze runs the configuration engine's analysis on every product.
+func analyze(cat *catalog.Catalog) ([]rules.Finding, error) {
+	var out []rules.Finding
+	for _, p := range cat.Products {
+		m, err := rules.Compile(p)
+		if err != nil {
+			out = append(out, rules.Finding{Severity: rules.Error, Product: p.ID, Pos: p.Pos, Message: err.Error()})
+			continue
+		}
+		out = append(out, rules.Analyze(m, cat.DefaultLanguage())...)
+	}
+	return out, nil
+}
+
+// AnalyzeCmd prints the analysis of each product's rules.
+type AnalyzeCmd struct {
+	Path string `arg:"" optional:"" help:"Catalog file, folder or .zip (default: the embedded demo catalog)." type:"path"`
+	JSON bool   `name:"json" help:"Print the findings as JSON."`
+}
+
+// Run prints the findings per product; exit 1 when there are errors.
+func (c *AnalyzeCmd) Run(env *Env) error {
+	cat, err := loadCatalog(c.Path)
+	if err != nil {
+		return err
+	}
+	findings, err := analyze(cat)
+	if err != nil {
+		return err
+	}
+	errs := 0
+	for _, f := range findings {
+		if f.Severity == rules.Error {
+			errs++
+		}
+	}
+	if c.JSON {
+		type findingJSON struct {
+			Severity string `json:"severity"`
+			Product  string `json:"product"`
+			Feature  string `json:"feature,omitempty"`
+			Option   string `json:"option,omitempty"`
+			Rule     string `json:"rule,omitempty"`
+			Line     int    `json:"line"`
+			Col      int    `json:"col"`
+			Message  string `json:"message"`
+		}
+		list := []findingJSON{}
+		for _, f := range findings {
+			list = append(list, findingJSON{string(f.Severity), f.Product, f.Feature, f.Option, f.Rule, f.Pos.Line, f.Pos.Col, f.Message})
+		}
+		if err := writeJSON(env.Stdout, list); err != nil {
+			return err
+		}
+	} else {
+		for _, p := range cat.Products {
+			m, err := rules.Compile(p)
+			count := "?"
+			if err == nil {
+				if n, err := m.NewSession().Count(nil); err == nil {
+					count = n.String()
+				}
+			}
+			fmt.Fprintf(env.Stdout, "%s: %s valid configurations\n", p.ID, count)
+			any := false
+			for _, f := range findings {
+				if f.Product == p.ID {
+					fmt.Fprintf(env.Stdout, "  %s:%d:%d: %s: %s\n", cat.File, f.Pos.Line, f.Pos.Col, f.Severity, f.Message)
+					any = true
+				}
+			}
+			if !any {
+				fmt.Fprintln(env.Stdout, "  no findings")
+			}
+		}
+	}
+	if errs > 0 {
+		return exitError{1}
+	}
 	return nil
 }
 

@@ -34,15 +34,17 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 
 // CLI is the command line grammar.
 type CLI struct {
-	Catalog CatalogCmd       `cmd:"" help:"Check and show catalogs."`
-	Render  RenderCmd        `cmd:"" help:"Render a product preview to a PNG file."`
-	Version kong.VersionFlag `help:"Print the version and exit."`
+	Catalog   CatalogCmd       `cmd:"" help:"Check, analyze and show catalogs."`
+	Configure ConfigureCmd     `cmd:"" help:"Show what remains possible after some decisions, and why the rest is not."`
+	Render    RenderCmd        `cmd:"" help:"Render a product preview to a PNG file."`
+	Version   kong.VersionFlag `help:"Print the version and exit."`
 }
 
 // CatalogCmd groups catalog verbs.
 type CatalogCmd struct {
-	Lint LintCmd `cmd:"" help:"Check a catalog; print every error as file:line:col: message."`
-	Show ShowCmd `cmd:"" help:"Print a catalog (the embedded demo when PATH is absent)."`
+	Lint    LintCmd    `cmd:"" help:"Check a catalog; print every error as file:line:col: message."`
+	Analyze AnalyzeCmd `cmd:"" help:"Analyze each product's rules: dead and forced options, redundant and contradicting rules."`
+	Show    ShowCmd    `cmd:"" help:"Print a catalog (the embedded demo when PATH is absent)."`
 }
 
 // Env is what commands write to; tests replace it.

@@ -1,0 +1,366 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/catalog/rules"
+)
+
+// ConfigureCmd shows what remains possible after some decisions.
+type ConfigureCmd struct {
+	Catalog string   `help:"Catalog file, folder or .zip (default: the embedded demo)." type:"path"`
+	Product string   `required:"" help:"Product id."`
+	Set     []string `sep:"none" help:"A decision FEATURE=VALUE, in order (repeatable; multi features take a comma-separated list, empty for none; numbers in the feature's unit)." placeholder:"FEATURE=VALUE"`
+	JSON    bool     `name:"json" help:"Print one JSON object."`
+	Lang    string   `default:"en" help:"Language of names and reasons."`
+}
+
+// The JSON output. Keys are only ever added.
+type configureJSON struct {
+	Product   string         `json:"product"`
+	Valid     bool           `json:"valid"`
+	Complete  bool           `json:"complete"`
+	Remaining string         `json:"remaining"`
+	Features  []featureJSON  `json:"features"`
+	Price     *priceJSON     `json:"price"`
+	Completed map[string]any `json:"completion,omitempty"`
+	Conflict  *conflictJSON  `json:"conflict,omitempty"`
+	Repairs   []repairJSON   `json:"repairs,omitempty"`
+}
+
+type featureJSON struct {
+	ID      string       `json:"id"`
+	Kind    string       `json:"kind"`
+	Value   any          `json:"value"`
+	Options []optionJSON `json:"options,omitempty"`
+	Allowed [][2]any     `json:"allowed,omitempty"`
+}
+
+type optionJSON struct {
+	ID        string   `json:"id"`
+	Available bool     `json:"available"`
+	Reason    string   `json:"reason,omitempty"`
+	BlockedBy []string `json:"blocked_by,omitempty"`
+}
+
+type priceJSON struct {
+	Currency string          `json:"currency"`
+	Total    string          `json:"total"`
+	Lines    []priceLineJSON `json:"lines"`
+}
+
+type priceLineJSON struct {
+	Source string `json:"source"`
+	Label  string `json:"label"`
+	Amount string `json:"amount"`
+}
+
+type conflictJSON struct {
+	Set       string   `json:"set"`
+	Reason    string   `json:"reason"`
+	BlockedBy []string `json:"blocked_by"`
+}
+
+type repairJSON struct {
+	Drop    []string          `json:"drop"`
+	Changes []changeJSON      `json:"changes"`
+	Result  map[string]string `json:"decisions"`
+}
+
+type changeJSON struct {
+	Feature string `json:"feature"`
+	From    any    `json:"from"`
+	To      any    `json:"to"`
+}
+
+// jsonValue gives a value the JSON form of the contract: option ids as
+// strings, multi selections as lists, numbers as numbers (exact).
+func jsonValue(v catalog.Value) any {
+	switch v.Kind {
+	case catalog.Number:
+		return json.Number(v.Num.String())
+	case catalog.Multi:
+		if v.Set == nil {
+			return []string{}
+		}
+		return v.Set
+	}
+	return v.Str
+}
+
+func decisionList(d rules.Decisions, p *catalog.Product) []string {
+	var out []string
+	for _, f := range p.Features {
+		if v, ok := d[f.ID]; ok {
+			out = append(out, f.ID+"="+v.String())
+		}
+	}
+	return out
+}
+
+// Run applies the decisions in order; a decision that contradicts the
+// earlier ones is reported with the smallest repairs (exit 1).
+func (c *ConfigureCmd) Run(env *Env) error {
+	cat, err := loadCatalog(c.Catalog)
+	if err != nil {
+		return err
+	}
+	p := cat.Product(c.Product)
+	if p == nil {
+		_, err := configure(cat, c.Product, nil) // for the message listing the products
+		return err
+	}
+	model, err := rules.Compile(p)
+	if err != nil {
+		return err
+	}
+	s := model.NewSession()
+	def := cat.DefaultLanguage()
+	dec := rules.Decisions{}
+	for _, set := range c.Set {
+		one, err := configure(cat, p.ID, []string{set})
+		if err != nil {
+			return err // an unknown feature or value: exit 2
+		}
+		var fid string
+		for k := range one.Decided {
+			fid = k
+		}
+		v := one.Values[fid]
+		next := dec.Clone()
+		next[fid] = v
+		if ok, err := s.Consistent(next); err != nil {
+			return err
+		} else if ok {
+			dec = next
+			continue
+		}
+		return c.conflict(env, cat, p, s, dec, fid, v, set)
+	}
+	out, err := c.describe(cat, p, s, dec)
+	if err != nil {
+		return err
+	}
+	if c.JSON {
+		return writeJSON(env.Stdout, out)
+	}
+	c.printPlain(env.Stdout, p, def, out)
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// describe answers every question about the decisions.
+func (c *ConfigureCmd) describe(cat *catalog.Catalog, p *catalog.Product, s *rules.Session, dec rules.Decisions) (*configureJSON, error) {
+	def := cat.DefaultLanguage()
+	doms, err := s.Domains(dec)
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.Count(dec)
+	if err != nil {
+		return nil, err
+	}
+	out := &configureJSON{Product: p.ID, Valid: doms.Consistent, Remaining: n.String(), Complete: true}
+	for _, f := range p.Features {
+		fj := featureJSON{ID: f.ID, Kind: string(f.Kind)}
+		if v, ok := dec[f.ID]; ok {
+			fj.Value = jsonValue(v)
+		} else if f.Kind != catalog.Textual {
+			out.Complete = false
+		}
+		fd := doms.Feature(f.ID)
+		switch f.Kind {
+		case catalog.Choice, catalog.Multi:
+			fj.Options = []optionJSON{}
+			for i, o := range f.Options {
+				oj := optionJSON{ID: o.ID, Available: fd.Available[i]}
+				if !oj.Available {
+					v := catalog.Value{Kind: catalog.Choice, Str: o.ID}
+					if f.Kind == catalog.Multi {
+						v = catalog.Value{Kind: catalog.Multi, Set: []string{o.ID}}
+					}
+					e, err := s.Explain(dec, f.ID, v)
+					if err != nil {
+						return nil, err
+					}
+					if e != nil {
+						oj.Reason = e.Message(c.Lang, def)
+						oj.BlockedBy = decisionList(e.BlockedBy, p)
+						if oj.BlockedBy == nil {
+							oj.BlockedBy = []string{}
+						}
+					}
+				}
+				fj.Options = append(fj.Options, oj)
+			}
+		case catalog.Number:
+			fj.Allowed = [][2]any{}
+			for _, r := range fd.Allowed {
+				fj.Allowed = append(fj.Allowed, [2]any{json.Number(r.Min.String()), json.Number(r.Max.String())})
+			}
+		}
+		out.Features = append(out.Features, fj)
+	}
+	values := p.Resolve(dec).Values
+	if done, err := s.Complete(dec); err != nil {
+		return nil, err
+	} else if done != nil {
+		values = done
+		out.Completed = map[string]any{}
+		for k, v := range done {
+			out.Completed[k] = jsonValue(v)
+		}
+	}
+	price, err := cat.ListPrice(&catalog.Config{Product: p, Values: values}, 1, c.Lang)
+	if err != nil {
+		return nil, err
+	}
+	out.Price = &priceJSON{Currency: price.Currency, Total: price.Total.StringFixed(2), Lines: []priceLineJSON{}}
+	for _, l := range price.Lines {
+		out.Price.Lines = append(out.Price.Lines, priceLineJSON{l.Source, l.Label, l.Amount.StringFixed(2)})
+	}
+	return out, nil
+}
+
+// conflict reports a decision that cannot be combined with the earlier ones,
+// with the repairs that would make it fit, and fails with exit status 1.
+func (c *ConfigureCmd) conflict(env *Env, cat *catalog.Catalog, p *catalog.Product, s *rules.Session, dec rules.Decisions, fid string, v catalog.Value, set string) error {
+	def := cat.DefaultLanguage()
+	cj := &conflictJSON{Set: set, BlockedBy: []string{}}
+	e, err := s.ExplainDecision(dec, fid, v)
+	if err != nil {
+		return err
+	}
+	if e != nil {
+		cj.Reason = e.Message(c.Lang, def)
+		if b := decisionList(e.BlockedBy, p); b != nil {
+			cj.BlockedBy = b
+		}
+	}
+	reps, err := s.DecisionRepairs(dec, fid, v, 5)
+	if err != nil {
+		return err
+	}
+	out := &configureJSON{Product: p.ID, Conflict: cj, Features: []featureJSON{}, Remaining: "0"}
+	for _, r := range reps {
+		rj := repairJSON{Drop: r.Drop, Result: map[string]string{}}
+		if rj.Drop == nil {
+			rj.Drop = []string{}
+		}
+		for k, x := range r.Decisions {
+			rj.Result[k] = x.String()
+		}
+		for _, ch := range r.Changes {
+			rj.Changes = append(rj.Changes, changeJSON{ch.Feature.ID, jsonValue(ch.From), jsonValue(ch.To)})
+		}
+		out.Repairs = append(out.Repairs, rj)
+	}
+	if c.JSON {
+		if err := writeJSON(env.Stdout, out); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(env.Stderr, "atelierctl: --set %s conflicts with earlier decisions", set)
+	if len(cj.BlockedBy) > 0 {
+		fmt.Fprintf(env.Stderr, " (%s)", strings.Join(cj.BlockedBy, ", "))
+	}
+	fmt.Fprintf(env.Stderr, ": %s\n", cj.Reason)
+	if len(reps) == 0 {
+		fmt.Fprintln(env.Stderr, "No change of the earlier decisions makes it possible.")
+	}
+	for i, r := range reps {
+		fmt.Fprintf(env.Stderr, "  repair %d: %s\n", i+1, describeRepair(r, c.Lang, def))
+	}
+	return exitError{1}
+}
+
+// valueName is a value in words: option names, numbers with their unit.
+func valueName(f *catalog.Feature, v catalog.Value, lang, def string) string {
+	switch f.Kind {
+	case catalog.Choice:
+		if o := f.Option(v.Str); o != nil {
+			return o.Name.In(lang, def)
+		}
+	case catalog.Multi:
+		var names []string
+		for _, id := range v.Set {
+			if o := f.Option(id); o != nil {
+				names = append(names, o.Name.In(lang, def))
+			}
+		}
+		if len(names) == 0 {
+			return "none"
+		}
+		return strings.Join(names, " + ")
+	case catalog.Number:
+		return v.Num.String() + " " + f.Unit
+	}
+	return fmt.Sprintf("%q", v.Str)
+}
+
+func (c *ConfigureCmd) printPlain(w io.Writer, p *catalog.Product, def string, out *configureJSON) {
+	state := "valid"
+	if !out.Valid {
+		state = "NOT valid"
+	}
+	complete := "incomplete"
+	if out.Complete {
+		complete = "complete"
+	}
+	fmt.Fprintf(w, "%s: %s, %s, %s valid configurations remain; price %s %s\n",
+		p.Name.In(c.Lang, def), state, complete, out.Remaining, out.Price.Total, out.Price.Currency)
+	for i, fj := range out.Features {
+		f := p.Features[i]
+		val := "open"
+		if fj.Value != nil {
+			val = fmt.Sprint(fj.Value)
+		}
+		fmt.Fprintf(w, "  %-14s %-7s %s\n", fj.ID, fj.Kind, val)
+		for _, o := range fj.Options {
+			mark := "  "
+			if !o.Available {
+				mark = "x "
+			}
+			line := fmt.Sprintf("      %s%s", mark, o.ID)
+			if o.Reason != "" {
+				line += "  — " + o.Reason
+				if len(o.BlockedBy) > 0 {
+					line += " (" + strings.Join(o.BlockedBy, ", ") + ")"
+				}
+			}
+			fmt.Fprintln(w, line)
+		}
+		if f.Kind == catalog.Number {
+			var rs []string
+			for _, r := range fj.Allowed {
+				rs = append(rs, fmt.Sprintf("%v–%v", r[0], r[1]))
+			}
+			fmt.Fprintf(w, "      allowed: %s %s\n", strings.Join(rs, ", "), f.Unit)
+		}
+	}
+}
+
+// describeRepair says a repair in words: "set Desktop to Glass and change
+// Width from 1800 mm to 1600 mm".
+func describeRepair(r rules.Repair, lang, def string) string {
+	var set, changes []string
+	for _, ch := range r.Changes {
+		name := ch.Feature.Name.In(lang, def)
+		if ch.Dropped {
+			changes = append(changes, fmt.Sprintf("change %s from %s to %s", name, valueName(ch.Feature, ch.From, lang, def), valueName(ch.Feature, ch.To, lang, def)))
+		} else {
+			set = append(set, fmt.Sprintf("set %s to %s", name, valueName(ch.Feature, ch.To, lang, def)))
+		}
+	}
+	return strings.Join(append(set, changes...), " and ")
+}
