@@ -21,6 +21,8 @@ func main() {
 	catalogPath := flag.String("catalog", "", "open this catalog (file, folder or .zip) instead of the embedded demo")
 	lang := flag.String("lang", "en", "language of the catalog texts")
 	product := flag.String("product", "", "start with this product (default: the catalog's first)")
+	var sets setFlags
+	flag.Var(&sets, "set", "a decision FEATURE=VALUE to start with (repeatable)")
 	flag.Parse()
 
 	a := app.NewWithID("app.atelier.designer")
@@ -43,8 +45,14 @@ func main() {
 	}
 
 	d := ui.NewDesigner(cat, *lang)
+	d.SetWindow(w)
 	if *product != "" {
 		d.SelectProduct(*product)
+	}
+	for _, set := range sets {
+		if err := d.DecideText(set); err != nil {
+			fmt.Fprintln(os.Stderr, "atelier: -set:", err)
+		}
 	}
 	w.SetContent(d.Content())
 	w.Resize(fyne.NewSize(1280, 800))
@@ -54,3 +62,9 @@ func main() {
 	}
 	w.ShowAndRun()
 }
+
+// setFlags collects repeated -set flags.
+type setFlags []string
+
+func (s *setFlags) String() string     { return fmt.Sprint(*s) }
+func (s *setFlags) Set(v string) error { *s = append(*s, v); return nil }

@@ -5,29 +5,40 @@ package ui
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
 
 	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/catalog/rules"
 	"github.com/atelier-app/atelier/render"
 )
 
 // Designer is the main screen: product chooser, live preview, option panel
-// and price.
+// and price. Every change goes to the configuration engine off the UI
+// goroutine; its answer greys out what is no longer possible.
 type Designer struct {
 	cat  *catalog.Catalog
 	lang string
+	win  fyne.Window // for dialogs; nil in some tests
 
 	product   *catalog.Product
 	decisions map[string]catalog.Value
 	config    *catalog.Config
+	engine    *engine
+	engines   map[string]*engine // compiled once per product
+	domains   *rules.Domains     // the newest answer, or nil while it is computed
+	gen       uint64             // incremented with every change of decisions
+	undo      []map[string]catalog.Value
+	redo      []map[string]catalog.Value
 
 	preview   *Preview
 	products  *widget.List
@@ -38,19 +49,38 @@ type Designer struct {
 	total     *widget.Label
 	lines     *fyne.Container // one row per breakdown line: label, amount on the right
 	status    *widget.Label
+	variants  *widget.Label
+	undoBtn   *widget.Button
+	redoBtn   *widget.Button
 	content   fyne.CanvasObject
 
-	// controls by feature id, so that a change elsewhere can update them.
-	controls map[string]func(catalog.Value)
-	// syncing is set while update() moves controls to follow defaults, so
-	// that their change callbacks do not turn defaults into decisions.
-	syncing bool
+	// controls by feature id: show moves a control to a value, avail shows
+	// what the engine allows.
+	controls map[string]*featureControl
+	// syncing is set while controls are moved to follow the configuration,
+	// so that their change callbacks do not turn defaults into decisions.
+	syncing  bool
+	hoverTip string // the reason shown while the pointer is on an unavailable option
+
+	// OnEngine, if set, is called on the UI goroutine after each answer of
+	// the engine has been shown (tests use it).
+	OnEngine func()
+	// do runs a function on the UI goroutine (see buildDesigner).
+	do func(func())
 }
 
 // NewDesigner builds the designer for a catalog, showing its first product.
 func NewDesigner(cat *catalog.Catalog, lang string) *Designer {
-	d := &Designer{cat: cat, lang: lang, controls: map[string]func(catalog.Value){}}
+	return buildDesigner(cat, lang, fyne.Do)
+}
+
+// buildDesigner is NewDesigner with the way background work reaches the UI
+// goroutine: fyne.Do, or in tests a queue the test drains on its own
+// goroutine (Fyne's test driver runs fyne.Do on the calling goroutine).
+func buildDesigner(cat *catalog.Catalog, lang string, do func(func())) *Designer {
+	d := &Designer{cat: cat, lang: lang, controls: map[string]*featureControl{}, engines: map[string]*engine{}, do: do}
 	d.preview = NewPreview()
+	d.preview.do = do
 	d.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	d.subtitle = widget.NewLabel("")
 	d.subtitle.Wrapping = fyne.TextWrapWord
@@ -83,7 +113,11 @@ func NewDesigner(cat *catalog.Catalog, lang string) *Designer {
 		widget.NewButton("Side", func() { d.preview.SetView(render.ViewSide) }),
 		widget.NewButton("Top", func() { d.preview.SetView(render.ViewTop) }),
 	)
-	header := container.NewBorder(nil, nil, nil, views, container.NewVBox(d.title))
+	d.undoBtn = widget.NewButtonWithIcon("", theme.ContentUndoIcon(), d.Undo)
+	d.redoBtn = widget.NewButtonWithIcon("", theme.ContentRedoIcon(), d.Redo)
+	d.undoBtn.Disable()
+	d.redoBtn.Disable()
+	header := container.NewBorder(nil, nil, container.NewHBox(d.undoBtn, d.redoBtn), views, container.NewVBox(d.title))
 	center := container.NewBorder(header, d.subtitle, nil, nil, d.preview)
 
 	// The price: total always in view, the breakdown below it scrolls; the
@@ -102,7 +136,8 @@ func NewDesigner(cat *catalog.Catalog, lang string) *Designer {
 	split := container.NewHSplit(left, container.NewHSplit(center, right))
 	split.Offset = 0.2
 	split.Trailing.(*container.Split).Offset = 0.62
-	statusBar := container.NewBorder(widget.NewSeparator(), nil, widget.NewIcon(theme.InfoIcon()), nil, d.status)
+	d.variants = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
+	statusBar := container.NewBorder(widget.NewSeparator(), nil, widget.NewIcon(theme.InfoIcon()), d.variants, d.status)
 	d.content = container.NewBorder(nil, statusBar, nil, nil, split)
 
 	if len(cat.Products) > 0 {
@@ -125,6 +160,16 @@ func (d *Designer) Config() *catalog.Config { return d.config }
 
 func (d *Designer) text(t catalog.Text) string { return t.In(d.lang, d.cat.DefaultLanguage()) }
 
+// SetWindow gives the designer the window its dialogs open in, and its
+// keyboard shortcuts: Ctrl+Z undo, Ctrl+Shift+Z and Ctrl+Y redo.
+func (d *Designer) SetWindow(w fyne.Window) {
+	d.win = w
+	mod := fyne.KeyModifierShortcutDefault
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: mod}, func(fyne.Shortcut) { d.Undo() })
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: mod | fyne.KeyModifierShift}, func(fyne.Shortcut) { d.Redo() })
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyY, Modifier: mod}, func(fyne.Shortcut) { d.Redo() })
+}
+
 // SelectProduct starts designing a product from its defaults.
 func (d *Designer) SelectProduct(id string) {
 	p := d.cat.Product(id)
@@ -133,6 +178,16 @@ func (d *Designer) SelectProduct(id string) {
 	}
 	d.product = p
 	d.decisions = map[string]catalog.Value{}
+	d.undo, d.redo = nil, nil
+	d.engine = d.engines[p.ID]
+	if d.engine == nil {
+		e, err := newEngine(p)
+		if err != nil {
+			d.showError(fmt.Errorf("the rules of %s cannot be used: %w", d.text(p.Name), err))
+		}
+		d.engine = e
+		d.engines[p.ID] = e
+	}
 	d.title.SetText(d.text(p.Name))
 	d.subtitle.SetText(d.text(p.Description))
 	if i := slices.Index(d.cat.Products, p); i >= 0 {
@@ -148,154 +203,171 @@ func (d *Designer) Decide(featureID string, v catalog.Value) {
 	if d.syncing || d.product == nil || d.product.Feature(featureID) == nil {
 		return
 	}
-	d.decisions[featureID] = v
+	if prev, ok := d.decisions[featureID]; ok && prev.Equal(v) {
+		return
+	}
+	next := maps.Clone(d.decisions)
+	next[featureID] = v
+	d.apply(next)
+}
+
+// apply replaces the decisions in one undoable step.
+func (d *Designer) apply(next map[string]catalog.Value) {
+	d.undo = append(d.undo, d.decisions)
+	d.redo = nil
+	d.decisions = next
 	d.update()
 }
 
-func (d *Designer) buildOptions() {
-	d.options.RemoveAll()
-	d.controls = map[string]func(catalog.Value){}
-	cfg := d.product.Resolve(d.decisions)
-	group := "\x00"
-	for _, f := range d.product.Features {
-		if g := d.text(f.Group); g != group {
-			group = g
-			if group != "" {
-				h := widget.NewLabelWithStyle(strings.ToUpper(group), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-				h.Importance = widget.LowImportance
-				if len(d.options.Objects) > 0 {
-					d.options.Add(layout.NewSpacer())
-				}
-				d.options.Add(h)
-			}
-		}
-		d.options.Add(d.control(f, cfg.Values[f.ID]))
+// Undo takes back the last change of decisions.
+func (d *Designer) Undo() {
+	if len(d.undo) == 0 {
+		return
 	}
+	d.redo = append(d.redo, d.decisions)
+	d.decisions = d.undo[len(d.undo)-1]
+	d.undo = d.undo[:len(d.undo)-1]
+	d.update()
 }
 
-// control builds the input for one feature.
-func (d *Designer) control(f *catalog.Feature, v catalog.Value) fyne.CanvasObject {
-	name := widget.NewLabel(d.text(f.Name))
-	var input fyne.CanvasObject
-	switch f.Kind {
-	case catalog.Choice:
-		names := make([]string, len(f.Options))
-		for i, o := range f.Options {
-			names[i] = d.optionLabel(o)
-		}
-		sel := widget.NewSelect(names, nil)
-		set := func(v catalog.Value) {
-			for i, o := range f.Options {
-				if o.ID == v.Str {
-					sel.SetSelectedIndex(i)
-				}
-			}
-		}
-		set(v)
-		sel.OnChanged = func(string) {
-			if i := sel.SelectedIndex(); i >= 0 {
-				d.Decide(f.ID, catalog.Value{Kind: catalog.Choice, Str: f.Options[i].ID})
-			}
-		}
-		d.controls[f.ID] = set
-		input = sel
-	case catalog.Multi:
-		names := make([]string, len(f.Options))
-		for i, o := range f.Options {
-			names[i] = d.optionLabel(o)
-		}
-		cg := widget.NewCheckGroup(names, nil)
-		set := func(v catalog.Value) {
-			var sel []string
-			for _, o := range f.Options {
-				if slices.Contains(v.Set, o.ID) {
-					sel = append(sel, d.optionLabel(o))
-				}
-			}
-			cg.SetSelected(sel)
-		}
-		set(v)
-		cg.OnChanged = func(selected []string) {
-			ids := []string{}
-			for _, o := range f.Options {
-				if slices.Contains(selected, d.optionLabel(o)) {
-					ids = append(ids, o.ID)
-				}
-			}
-			d.Decide(f.ID, catalog.Value{Kind: catalog.Multi, Set: ids})
-		}
-		d.controls[f.ID] = set
-		input = cg
-	case catalog.Number:
-		minF, _ := f.Min.Float64()
-		maxF, _ := f.Max.Float64()
-		stepF, _ := f.Step.Float64()
-		slider := widget.NewSlider(minF, maxF)
-		slider.Step = stepF
-		value := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
-		show := func(x decimal.Decimal) { value.SetText(x.String() + " " + f.Unit) }
-		set := func(v catalog.Value) {
-			fv, _ := v.Num.Float64()
-			slider.SetValue(fv)
-			show(v.Num)
-		}
-		set(v)
-		slider.OnChanged = func(x float64) {
-			// Snap to the feature's exact decimal grid.
-			steps := decimal.NewFromFloat(x).Sub(f.Min).Div(f.Step).Round(0)
-			num := f.Min.Add(steps.Mul(f.Step))
-			if num.GreaterThan(f.Max) {
-				num = f.Max
-			}
-			show(num)
-			d.Decide(f.ID, catalog.Value{Kind: catalog.Number, Num: num})
-		}
-		d.controls[f.ID] = set
-		name = widget.NewLabel(d.text(f.Name))
-		input = container.NewBorder(nil, nil, nil, value, slider)
-	case catalog.Textual:
-		e := widget.NewEntry()
-		e.SetPlaceHolder(fmt.Sprintf("up to %d characters", f.MaxLength))
-		e.SetText(v.Str)
-		e.Validator = func(s string) error { return f.CheckText(s) }
-		e.OnChanged = func(s string) {
-			if f.CheckText(s) == nil {
-				d.Decide(f.ID, catalog.Value{Kind: catalog.Textual, Str: s})
-			}
-		}
-		d.controls[f.ID] = func(v catalog.Value) { e.SetText(v.Str) }
-		input = e
-	default:
-		input = widget.NewLabel("")
+// Redo makes an undone change again.
+func (d *Designer) Redo() {
+	if len(d.redo) == 0 {
+		return
 	}
-	return container.NewVBox(name, input)
+	d.undo = append(d.undo, d.decisions)
+	d.decisions = d.redo[len(d.redo)-1]
+	d.redo = d.redo[:len(d.redo)-1]
+	d.update()
 }
 
-func (d *Designer) optionLabel(o *catalog.Option) string {
-	label := d.text(o.Name)
-	if !o.Price.IsZero() {
-		sign := "+"
-		if o.Price.IsNegative() {
-			sign = "−"
-		}
-		label += "  " + sign + FormatMoney(o.Price.Abs(), d.cat.Currency)
+// DecideText records a decision written FEATURE=VALUE, as on the command line.
+func (d *Designer) DecideText(set string) error {
+	k, v, ok := strings.Cut(set, "=")
+	if !ok {
+		return fmt.Errorf("%q: write FEATURE=VALUE", set)
 	}
-	return label
+	f := d.product.Feature(strings.TrimSpace(k))
+	if f == nil {
+		return fmt.Errorf("%s has no feature %q", d.product.ID, k)
+	}
+	val, err := f.ParseValue(v)
+	if err != nil {
+		return err
+	}
+	d.Decide(f.ID, val)
+	return nil
 }
 
-// update recomputes configuration, price, status and preview.
+// Decisions returns a copy of the user's decisions.
+func (d *Designer) Decisions() map[string]catalog.Value { return maps.Clone(d.decisions) }
+
+// decideValue is Decide for a value picked in a control: a multi option
+// toggled on is added to the feature's selection (exact: v is the whole
+// selection).
+func (d *Designer) decideValue(f *catalog.Feature, v catalog.Value, exact bool) {
+	if f.Kind == catalog.Multi && !exact {
+		set := slices.Clone(d.config.Values[f.ID].Set)
+		if !slices.Contains(set, v.Set[0]) {
+			set = append(set, v.Set[0])
+		}
+		v = catalog.Value{Kind: catalog.Multi, Set: set}
+	}
+	d.Decide(f.ID, v)
+}
+
+func rulesDecisions(m map[string]catalog.Value) rules.Decisions {
+	return rules.Decisions(maps.Clone(m))
+}
+
+// update shows the decisions at once (with plain defaults), then asks the
+// engine, whose answer refines the picture.
 func (d *Designer) update() {
-	d.config = d.product.Resolve(d.decisions)
-	// Defaults may follow decisions (conditional defaults): keep controls in step.
-	d.syncing = true
-	for id, set := range d.controls {
-		if !d.config.Decided[id] {
-			set(d.config.Values[id])
+	d.gen++
+	d.domains = nil
+	d.undoBtn.Enable()
+	if len(d.undo) == 0 {
+		d.undoBtn.Disable()
+	}
+	d.redoBtn.Enable()
+	if len(d.redo) == 0 {
+		d.redoBtn.Disable()
+	}
+	d.show(d.product.Resolve(d.decisions))
+	if d.engine == nil {
+		return
+	}
+	gen, dec, eng := d.gen, rulesDecisions(d.decisions), d.engine
+	d.variants.SetText("counting…")
+	eng.updates.run(func() {
+		a := eng.ask(dec)
+		d.do(func() {
+			if gen != d.gen || eng != d.engine {
+				return // a newer change is on its way
+			}
+			d.applyAnswer(a)
+			if d.OnEngine != nil {
+				d.OnEngine()
+			}
+		})
+	})
+}
+
+func (d *Designer) applyAnswer(a answer) {
+	if a.err != nil {
+		d.showError(a.err)
+		return
+	}
+	d.domains = a.domains
+	if a.completion != nil {
+		d.show(&catalog.Config{Product: d.product, Values: a.completion, Decided: decidedSet(d.decisions)})
+	}
+	for id, c := range d.controls {
+		if fd := a.domains.Feature(id); fd != nil && c.avail != nil {
+			c.avail(fd)
 		}
+	}
+	n := a.remaining.String()
+	switch {
+	case !a.domains.Consistent:
+		d.variants.SetText("no valid configuration")
+	case n == "1":
+		d.variants.SetText("complete: 1 variant")
+	default:
+		d.variants.SetText(groupDigits(n) + " variants remain")
+	}
+}
+
+func decidedSet(m map[string]catalog.Value) map[string]bool {
+	out := map[string]bool{}
+	for k := range m {
+		out[k] = true
+	}
+	return out
+}
+
+// groupDigits writes 1234567 as 1,234,567.
+func groupDigits(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// show puts a configuration on screen: controls, price, status and preview.
+func (d *Designer) show(cfg *catalog.Config) {
+	d.config = cfg
+	d.syncing = true
+	for id, c := range d.controls {
+		c.show(cfg.Values[id])
 	}
 	d.syncing = false
 	d.lines.RemoveAll()
-	price, err := d.cat.ListPrice(d.config, 1, d.lang)
+	price, err := d.cat.ListPrice(cfg, 1, d.lang)
 	if err != nil {
 		d.total.SetText("—")
 		msg := widget.NewLabel(err.Error())
@@ -311,24 +383,50 @@ func (d *Designer) update() {
 		}
 	}
 	d.lines.Refresh()
-	if v := d.config.Violations(); len(v) > 0 {
+	d.showStatus()
+	scene, err := render.Build(d.cat, cfg)
+	if err != nil {
+		d.status.SetText("Preview: " + err.Error())
+		return
+	}
+	d.preview.SetScene(scene)
+}
+
+func (d *Designer) showStatus() {
+	switch {
+	case d.hoverTip != "":
+		d.status.SetText(d.hoverTip)
+		d.status.Importance = widget.WarningImportance
+	case len(d.config.Violations()) > 0:
+		v := d.config.Violations()
 		msgs := make([]string, len(v))
 		for i, r := range v {
 			msgs[i] = d.text(r.Message)
 		}
 		d.status.SetText("Not yet buildable: " + strings.Join(msgs, " "))
 		d.status.Importance = widget.WarningImportance
-	} else {
+	default:
 		d.status.SetText(fmt.Sprintf("%s · %s %s · valid until %s", d.text(d.product.Name), d.cat.ID, d.cat.Version, d.validUntil()))
 		d.status.Importance = widget.MediumImportance
 	}
 	d.status.Refresh()
-	scene, err := render.Build(d.cat, d.config)
+}
+
+// priceOf is a configuration's list price for one piece (zero if it cannot be priced).
+func (d *Designer) priceOf(cfg *catalog.Config) decimal.Decimal {
+	p, err := d.cat.ListPrice(cfg, 1, d.lang)
 	if err != nil {
-		d.status.SetText("Preview: " + err.Error())
-		return
+		return decimal.Zero
 	}
-	d.preview.SetScene(scene)
+	return p.Total
+}
+
+func (d *Designer) showError(err error) {
+	if d.win != nil {
+		dialog.ShowError(err, d.win)
+	} else {
+		d.status.SetText(err.Error())
+	}
 }
 
 func (d *Designer) validUntil() string {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -15,17 +14,44 @@ import (
 	"github.com/atelier-app/atelier/catalog"
 )
 
+// uiQueue stands in for the UI goroutine: background work posts functions
+// to it, and the test runs them on its own goroutine while it waits.
+type uiQueue chan func()
+
+func (q uiQueue) do(f func()) { q <- f }
+
+// drain runs what is queued, without waiting.
+func (q uiQueue) drain() {
+	for {
+		select {
+		case f := <-q:
+			f()
+		default:
+			return
+		}
+	}
+}
+
+// newDesigner builds a designer on the demo catalog in a test window; its
+// background work reaches the UI through the returned queue.
 func newDesigner(t *testing.T) (*Designer, fyne.Window) {
+	d, w, _ := newDesignerQueue(t)
+	return d, w
+}
+
+func newDesignerQueue(t *testing.T) (*Designer, fyne.Window, uiQueue) {
 	t.Helper()
 	test.NewTempApp(t)
 	cat, err := assets.DemoCatalog()
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := NewDesigner(cat, "en")
+	q := make(uiQueue, 1024)
+	d := buildDesigner(cat, "en", q.do)
 	w := test.NewTempWindow(t, d.Content())
 	w.Resize(fyne.NewSize(1280, 800))
-	return d, w
+	d.SetWindow(w)
+	return d, w, q
 }
 
 func TestDesignerOpensOnFirstProduct(t *testing.T) {
@@ -91,15 +117,11 @@ func TestStatusNamesBrokenRule(t *testing.T) {
 }
 
 func TestPreviewRendersOffTheUIGoroutine(t *testing.T) {
-	d, _ := newDesigner(t)
-	done := make(chan struct{}, 8)
-	d.Preview().OnRendered = func() { done <- struct{}{} }
+	d, _, q := newDesignerQueue(t)
+	rendered := 0
+	d.Preview().OnRendered = func() { rendered++ }
 	d.Decide("frame", catalog.Value{Kind: catalog.Choice, Str: "black"})
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no image rendered within 10 s")
-	}
+	eventually(t, q, "a rendered image", func() bool { return rendered > 0 })
 	img := d.Preview().img.Image
 	if img == nil || img.Bounds().Dx() < 100 {
 		t.Fatalf("preview image = %v", img)

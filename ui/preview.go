@@ -29,11 +29,13 @@ type Preview struct {
 
 	// OnRendered, if set, is called on the UI goroutine after each new image is shown (tests use it).
 	OnRendered func()
+	// do runs a function on the UI goroutine (fyne.Do; tests replace it).
+	do func(func())
 }
 
 // NewPreview creates an empty preview in the standard iso view.
 func NewPreview() *Preview {
-	p := &Preview{img: canvas.NewImageFromImage(image.NewNRGBA(image.Rect(0, 0, 1, 1))), view: render.ViewIso}
+	p := &Preview{img: canvas.NewImageFromImage(image.NewNRGBA(image.Rect(0, 0, 1, 1))), view: render.ViewIso, do: fyne.Do}
 	p.img.FillMode = canvas.ImageFillStretch
 	p.img.ScaleMode = canvas.ImageScaleSmooth
 	p.ExtendBaseWidget(p)
@@ -134,7 +136,7 @@ func (p *Preview) loop() {
 		}
 		p.mu.Unlock()
 		if img != nil && current {
-			fyne.Do(func() {
+			p.do(func() {
 				p.img.Image = img
 				p.img.Refresh()
 				if p.OnRendered != nil {

@@ -1,0 +1,88 @@
+package ui
+
+import (
+	"math/big"
+	"sync"
+
+	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/catalog/rules"
+)
+
+// latest runs jobs one at a time off the UI goroutine; while one runs, a new
+// job replaces any job still waiting, so only the newest question is
+// answered after the current one.
+type latest struct {
+	mu   sync.Mutex
+	busy bool
+	next func()
+}
+
+func (l *latest) run(job func()) {
+	l.mu.Lock()
+	if l.busy {
+		l.next = job
+		l.mu.Unlock()
+		return
+	}
+	l.busy = true
+	l.mu.Unlock()
+	go func() {
+		for job != nil {
+			job()
+			l.mu.Lock()
+			job, l.next = l.next, nil
+			if job == nil {
+				l.busy = false
+			}
+			l.mu.Unlock()
+		}
+	}()
+}
+
+// engine is the designer's configuration engine for one product: the
+// compiled model and a session, used from worker goroutines one at a time.
+type engine struct {
+	mu      sync.Mutex // guards session
+	session *rules.Session
+	product *catalog.Product
+	updates latest
+}
+
+func newEngine(p *catalog.Product) (*engine, error) {
+	m, err := rules.Compile(p)
+	if err != nil {
+		return nil, err
+	}
+	return &engine{session: m.NewSession(), product: p}, nil
+}
+
+// answer is what the engine says about a set of decisions.
+type answer struct {
+	domains   *rules.Domains
+	remaining *big.Int
+	// completion is the valid configuration shown for the decisions: the
+	// defaults where the rules allow. Nil when the decisions are inconsistent.
+	completion map[string]catalog.Value
+	err        error
+}
+
+func (e *engine) ask(dec rules.Decisions) answer {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var a answer
+	if a.domains, a.err = e.session.Domains(dec); a.err != nil {
+		return a
+	}
+	if a.remaining, a.err = e.session.Count(dec); a.err != nil {
+		return a
+	}
+	a.completion, a.err = e.session.Complete(dec)
+	return a
+}
+
+// with runs f with the session, holding the lock.
+func (e *engine) with(f func(s *rules.Session)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f(e.session)
+}

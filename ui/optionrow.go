@@ -1,0 +1,182 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// optionRow is one option of a feature in the option panel: a radio or check
+// mark, the option's name and its price. An unavailable option stays visible,
+// greyed; hovering it shows why, tapping it asks for a repair.
+type optionRow struct {
+	widget.BaseWidget
+
+	name, price string
+	multi       bool // a check box instead of a radio mark
+	selected    bool
+	available   bool
+	hovered     bool
+
+	onTap   func()
+	onHover func(in bool)
+}
+
+func newOptionRow(name, price string, multi bool, onTap func(), onHover func(bool)) *optionRow {
+	r := &optionRow{name: name, price: price, multi: multi, available: true, onTap: onTap, onHover: onHover}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+// setState changes what the row shows.
+func (r *optionRow) setState(selected, available bool) {
+	if r.selected == selected && r.available == available {
+		return
+	}
+	r.selected, r.available = selected, available
+	r.Refresh()
+}
+
+// Tapped implements fyne.Tappable.
+func (r *optionRow) Tapped(*fyne.PointEvent) {
+	if r.onTap != nil {
+		r.onTap()
+	}
+}
+
+// MouseIn implements desktop.Hoverable.
+func (r *optionRow) MouseIn(*desktop.MouseEvent) {
+	r.hovered = true
+	r.Refresh()
+	if r.onHover != nil {
+		r.onHover(true)
+	}
+}
+
+// MouseMoved implements desktop.Hoverable.
+func (r *optionRow) MouseMoved(*desktop.MouseEvent) {}
+
+// MouseOut implements desktop.Hoverable.
+func (r *optionRow) MouseOut() {
+	r.hovered = false
+	r.Refresh()
+	if r.onHover != nil {
+		r.onHover(false)
+	}
+}
+
+// Cursor shows a hand over the row.
+func (r *optionRow) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+// CreateRenderer implements fyne.Widget.
+func (r *optionRow) CreateRenderer() fyne.WidgetRenderer {
+	rr := &optionRowRenderer{
+		row:   r,
+		bg:    canvas.NewRectangle(color.Transparent),
+		icon:  widget.NewIcon(nil),
+		name:  canvas.NewText(r.name, theme.Color(theme.ColorNameForeground)),
+		price: canvas.NewText(r.price, theme.Color(theme.ColorNameForeground)),
+		note:  canvas.NewText("", theme.Color(theme.ColorNameDisabled)),
+	}
+	rr.bg.CornerRadius = theme.InputRadiusSize()
+	rr.price.Alignment = fyne.TextAlignTrailing
+	rr.Refresh()
+	return rr
+}
+
+type optionRowRenderer struct {
+	row               *optionRow
+	bg                *canvas.Rectangle
+	icon              *widget.Icon
+	name, price, note *canvas.Text
+}
+
+func (rr *optionRowRenderer) Layout(size fyne.Size) {
+	pad := theme.Padding()
+	is := theme.IconInlineSize()
+	rr.bg.Resize(size)
+	rr.icon.Resize(fyne.NewSquareSize(is))
+	rr.icon.Move(fyne.NewPos(pad, (size.Height-is)/2))
+	ps := rr.price.MinSize()
+	rr.price.Resize(ps)
+	rr.price.Move(fyne.NewPos(size.Width-pad*2-ps.Width, (size.Height-ps.Height)/2))
+	x := pad*2 + is
+	ns := rr.name.MinSize()
+	rr.name.Resize(ns)
+	rr.name.Move(fyne.NewPos(x, (size.Height-ns.Height)/2))
+	// The note goes between name and price, only where it fits.
+	nts := rr.note.MinSize()
+	rr.note.Resize(nts)
+	nx := x + ns.Width + pad*2
+	rr.note.Move(fyne.NewPos(nx, (size.Height-nts.Height)/2))
+	if rr.note.Text != "" && nx+nts.Width+pad*2 > size.Width-pad*2-ps.Width {
+		rr.note.Hide()
+	} else {
+		rr.note.Show()
+	}
+}
+
+func (rr *optionRowRenderer) MinSize() fyne.Size {
+	pad := theme.Padding()
+	ns, ps := rr.name.MinSize(), rr.price.MinSize()
+	w := pad*5 + theme.IconInlineSize() + ns.Width + ps.Width
+	h := fyne.Max(ns.Height, theme.IconInlineSize()) + pad*2
+	return fyne.NewSize(w, h)
+}
+
+func (rr *optionRowRenderer) Refresh() {
+	r := rr.row
+	fg := theme.Color(theme.ColorNameForeground)
+	if !r.available {
+		fg = theme.Color(theme.ColorNameDisabled)
+	}
+	var icon fyne.Resource
+	switch {
+	case r.multi && r.selected:
+		icon = theme.CheckButtonCheckedIcon()
+	case r.multi:
+		icon = theme.CheckButtonIcon()
+	case r.selected:
+		icon = theme.RadioButtonCheckedIcon()
+	default:
+		icon = theme.RadioButtonIcon()
+	}
+	switch {
+	case r.selected && r.available:
+		icon = theme.NewPrimaryThemedResource(icon)
+	case !r.available:
+		icon = theme.NewDisabledResource(icon)
+	}
+	rr.icon.SetResource(icon)
+	rr.name.Text, rr.name.Color = r.name, fg
+	rr.name.TextStyle = fyne.TextStyle{Bold: r.selected}
+	rr.price.Text, rr.price.Color = r.price, fg
+	rr.note.Text = ""
+	if !r.available {
+		rr.note.Text = "not with your choices"
+	}
+	rr.note.TextSize = theme.CaptionTextSize()
+	switch {
+	case r.hovered:
+		rr.bg.FillColor = theme.Color(theme.ColorNameHover)
+	case r.selected:
+		rr.bg.FillColor = theme.Color(theme.ColorNameSelection)
+	default:
+		rr.bg.FillColor = color.Transparent
+	}
+	rr.bg.Refresh()
+	rr.name.Refresh()
+	rr.price.Refresh()
+	rr.note.Refresh()
+	rr.Layout(r.Size())
+}
+
+func (rr *optionRowRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{rr.bg, rr.icon, rr.name, rr.note, rr.price}
+}
+
+func (rr *optionRowRenderer) Destroy() {}

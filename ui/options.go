@@ -1,0 +1,271 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+	"github.com/shopspring/decimal"
+
+	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/catalog/rules"
+)
+
+// featureControl is the input of one feature in the option panel.
+type featureControl struct {
+	show  func(catalog.Value)        // move the control to a value
+	avail func(*rules.FeatureDomain) // show what the rules allow
+	rows  map[string]*optionRow      // choice and multi: the row of each option
+	note  *widget.Label              // number and text: what the rules say
+}
+
+func (d *Designer) buildOptions() {
+	d.options.RemoveAll()
+	d.controls = map[string]*featureControl{}
+	group := "\x00"
+	for _, f := range d.product.Features {
+		if g := d.text(f.Group); g != group {
+			group = g
+			if group != "" {
+				h := widget.NewLabelWithStyle(strings.ToUpper(group), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+				h.Importance = widget.LowImportance
+				if len(d.options.Objects) > 0 {
+					d.options.Add(layout.NewSpacer())
+				}
+				d.options.Add(h)
+			}
+		}
+		d.options.Add(d.control(f))
+	}
+}
+
+// hover shows (or clears) the reason an option is unavailable in the status
+// line, as the pointer enters or leaves it.
+func (d *Designer) hover(f *catalog.Feature, v catalog.Value, in bool) {
+	if !in {
+		d.hoverTip = ""
+		d.showStatus()
+		return
+	}
+	eng, dec, gen := d.engine, rulesDecisions(d.decisions), d.gen
+	if eng == nil {
+		return
+	}
+	go func() {
+		var msg string
+		eng.with(func(s *rules.Session) {
+			if e, err := s.Explain(dec, f.ID, v); err == nil && e != nil {
+				msg = e.Message(d.lang, d.cat.DefaultLanguage())
+				if len(e.BlockedBy) > 0 {
+					var names []string
+					for _, g := range d.product.Features {
+						if x, ok := e.BlockedBy[g.ID]; ok {
+							names = append(names, d.text(g.Name)+": "+d.valueName(g, x))
+						}
+					}
+					msg += " (because of " + strings.Join(names, "; ") + ")"
+				}
+			}
+		})
+		d.do(func() {
+			if gen == d.gen && msg != "" {
+				d.hoverTip = "Not available: " + msg + " Click it for ways to choose it anyway."
+				d.showStatus()
+			}
+		})
+	}()
+}
+
+// control builds the input for one feature.
+func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
+	c := &featureControl{rows: map[string]*optionRow{}}
+	d.controls[f.ID] = c
+	name := widget.NewLabel(d.text(f.Name))
+	var input fyne.CanvasObject
+	switch f.Kind {
+	case catalog.Choice, catalog.Multi:
+		box := container.NewVBox()
+		for _, o := range f.Options {
+			o := o
+			v := catalog.Value{Kind: catalog.Choice, Str: o.ID}
+			if f.Kind == catalog.Multi {
+				v = catalog.Value{Kind: catalog.Multi, Set: []string{o.ID}}
+			}
+			row := newOptionRow(d.text(o.Name), d.priceText(o.Price), f.Kind == catalog.Multi, nil, nil)
+			row.onTap = func() {
+				if f.Kind == catalog.Multi && row.selected {
+					// Taking an option out: the engine checks the new selection.
+					set := slices.DeleteFunc(slices.Clone(d.config.Values[f.ID].Set), func(s string) bool { return s == o.ID })
+					d.tryExact(f, catalog.Value{Kind: catalog.Multi, Set: set})
+					return
+				}
+				if d.domains != nil && !row.available {
+					d.insist(f, v, false)
+					return
+				}
+				d.decideValue(f, v, false)
+			}
+			row.onHover = func(in bool) {
+				if !row.available {
+					d.hover(f, v, in)
+				}
+			}
+			c.rows[o.ID] = row
+			box.Add(row)
+		}
+		c.show = func(v catalog.Value) {
+			for id, row := range c.rows {
+				sel := v.Str == id
+				if f.Kind == catalog.Multi {
+					sel = slices.Contains(v.Set, id)
+				}
+				row.setState(sel, row.available)
+			}
+		}
+		c.avail = func(fd *rules.FeatureDomain) {
+			for i, o := range f.Options {
+				row := c.rows[o.ID]
+				row.setState(row.selected, fd.Available[i])
+			}
+		}
+		input = box
+	case catalog.Number:
+		minF, _ := f.Min.Float64()
+		maxF, _ := f.Max.Float64()
+		stepF, _ := f.Step.Float64()
+		slider := widget.NewSlider(minF, maxF)
+		slider.Step = stepF
+		value := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+		c.note = widget.NewLabel("")
+		c.note.Wrapping = fyne.TextWrapWord
+		c.note.Importance = widget.LowImportance
+		c.note.Hide()
+		var allowed *rules.FeatureDomain
+		snap := func(x float64) decimal.Decimal {
+			steps := decimal.NewFromFloat(x).Sub(f.Min).Div(f.Step).Round(0)
+			num := f.Min.Add(steps.Mul(f.Step))
+			if num.GreaterThan(f.Max) {
+				num = f.Max
+			}
+			return num
+		}
+		c.show = func(v catalog.Value) {
+			fv, _ := v.Num.Float64()
+			slider.SetValue(fv)
+			value.SetText(v.Num.String() + " " + f.Unit)
+		}
+		c.avail = func(fd *rules.FeatureDomain) {
+			allowed = fd
+			full := len(fd.Allowed) == 1 && fd.Allowed[0].Min.Equal(f.Min) && fd.Allowed[0].Max.Equal(f.Max)
+			if full {
+				c.note.Hide()
+				return
+			}
+			var rs []string
+			for _, r := range fd.Allowed {
+				if r.Min.Equal(r.Max) {
+					rs = append(rs, r.Min.String())
+				} else {
+					rs = append(rs, r.Min.String()+"–"+r.Max.String())
+				}
+			}
+			if len(rs) == 0 {
+				c.note.SetText("No value fits your other choices.")
+			} else {
+				c.note.SetText(fmt.Sprintf("With your choices: %s %s", strings.Join(rs, ", "), f.Unit))
+			}
+			c.note.Show()
+		}
+		slider.OnChanged = func(x float64) {
+			if d.syncing {
+				return
+			}
+			num := snap(x)
+			value.SetText(num.String() + " " + f.Unit)
+			value.Importance = widget.MediumImportance
+			if allowed != nil && !allowed.AllowsNumber(num) {
+				value.Importance = widget.WarningImportance // decided when released
+				value.Refresh()
+				return
+			}
+			value.Refresh()
+			d.Decide(f.ID, catalog.Value{Kind: catalog.Number, Num: num})
+		}
+		slider.OnChangeEnded = func(x float64) {
+			num := snap(x)
+			if allowed != nil && !allowed.AllowsNumber(num) {
+				d.insist(f, catalog.Value{Kind: catalog.Number, Num: num}, true)
+			}
+		}
+		input = container.NewVBox(container.NewBorder(nil, nil, nil, value, slider), c.note)
+	case catalog.Textual:
+		e := widget.NewEntry()
+		e.SetPlaceHolder(fmt.Sprintf("up to %d characters", f.MaxLength))
+		e.Validator = func(s string) error { return f.CheckText(s) }
+		c.note = widget.NewLabel("")
+		c.note.Wrapping = fyne.TextWrapWord
+		c.note.Importance = widget.WarningImportance
+		c.note.Hide()
+		c.show = func(v catalog.Value) {
+			if e.Text != v.Str {
+				e.SetText(v.Str)
+			}
+		}
+		e.OnChanged = func(s string) {
+			if d.syncing || f.CheckText(s) != nil {
+				return
+			}
+			d.tryExact(f, catalog.Value{Kind: catalog.Textual, Str: s})
+		}
+		input = container.NewVBox(e, c.note)
+	default:
+		input = widget.NewLabel("")
+	}
+	return container.NewVBox(name, input)
+}
+
+// tryExact decides a whole value (a text, a multi selection) if the rules
+// allow it with the other decisions, and otherwise explains and proposes
+// repairs. The check runs off the UI goroutine.
+func (d *Designer) tryExact(f *catalog.Feature, v catalog.Value) {
+	eng := d.engine
+	if eng == nil {
+		d.Decide(f.ID, v)
+		return
+	}
+	next := rulesDecisions(d.decisions)
+	next[f.ID] = v
+	gen := d.gen
+	go func() {
+		var ok bool
+		eng.with(func(s *rules.Session) { ok, _ = s.Consistent(next) })
+		d.do(func() {
+			if gen != d.gen {
+				return
+			}
+			if c := d.controls[f.ID]; c != nil && c.note != nil && f.Kind == catalog.Textual {
+				c.note.Hide()
+			}
+			if ok {
+				d.Decide(f.ID, v)
+				return
+			}
+			d.insist(f, v, true)
+		})
+	}()
+}
+
+// priceText is an option's price as shown beside it.
+func (d *Designer) priceText(p decimal.Decimal) string {
+	switch {
+	case p.IsPositive():
+		return "+" + FormatMoney(p, d.cat.Currency)
+	case p.IsNegative():
+		return "−" + FormatMoney(p.Abs(), d.cat.Currency)
+	}
+	return ""
+}
