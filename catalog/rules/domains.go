@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"slices"
+
+	"github.com/go-air/gini/z"
 	"github.com/shopspring/decimal"
 
 	"github.com/atelier-app/atelier/catalog"
@@ -15,6 +18,7 @@ const poolSize = 512
 // the Model it comes from is.
 type Session struct {
 	m    *Model
+	sat  *satSession
 	pool [][]int32
 	// poolTexts are the texts the pooled solutions were found with: a
 	// solution holds under other texts only by chance, so the pool is
@@ -25,7 +29,19 @@ type Session struct {
 }
 
 // NewSession starts a session on the model.
-func (m *Model) NewSession() *Session { return &Session{m: m} }
+func (m *Model) NewSession() *Session { return &Session{m: m, sat: m.newSATSession()} }
+
+// solveUnits asks the solver for a solution with units fixed (and the
+// constraints marked off left out), remembering it.
+func (s *Session) solveUnits(units []unit, off []bool, texts map[string]string) []int32 {
+	s.useTexts(texts)
+	s.Nodes++
+	sol := s.sat.solve(units, off, texts, s.poolTexts)
+	if sol != nil && off == nil {
+		s.remember(sol)
+	}
+	return sol
+}
 
 // Model returns the session's model.
 func (s *Session) Model() *Model { return s.m }
@@ -156,39 +172,58 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 		return out
 	}
 	base := m.stateFor(items, texts, nil)
-	defaults := m.defaults(dec)
-	// prefer steers each search towards values no solution supports yet, so
-	// that one solution answers many questions at once.
-	prefer := func(ctx *state) []int32 {
-		p := make([]int32, len(m.vars))
-		for v := range m.vars {
-			p[v] = defaults[v]
-			ctx.dom[v].each(func(x int32) {
-				if p[v] == defaults[v] && !supported[v].has(x) && (m.vars[v].kind != optionVar || x == 1) {
-					p[v] = x
+	// search asks for a solution with (v, x) in a context. To make each
+	// solver call answer many questions, it also asks, softly, for values no
+	// solution supports yet: those in the solver's conflict are given up and
+	// the call repeated, so one solution usually covers dozens of values.
+	search := func(ctx []unit, v int, x int32) bool {
+		hard := append(slices.Clone(ctx), unit{v, x})
+		fixed := make([]bool, len(m.vars))
+		for _, u := range hard {
+			fixed[u.v] = true
+		}
+		var soft []unit
+		for w := range m.vars {
+			if fixed[w] || m.vars[w].kind == auxVar || (base != nil && base.dom[w].count() <= 1) {
+				continue
+			}
+			for a := int32(0); int(a) < m.vars[w].size; a++ {
+				if !supported[w].has(a) && (base == nil || base.dom[w].has(a)) && (m.vars[w].kind != optionVar || a == 1) {
+					soft = append(soft, unit{w, a})
+					break
 				}
-			})
+			}
 		}
-		return p
-	}
-	search := func(ctx *state, v int, x int32) bool {
-		c := ctx.clone()
-		if !c.assign(v, x) || !c.propagateVar(v) {
-			return false
+		for round := 0; ; round++ {
+			if round == 3 {
+				soft = nil // conflicts everywhere: stop asking for extras
+			}
+			sol := s.solveUnits(append(slices.Clone(hard), soft...), nil, texts)
+			if sol != nil {
+				note(sol)
+				return true
+			}
+			if len(soft) == 0 {
+				return false
+			}
+			core := map[z.Lit]bool{}
+			for _, l := range s.sat.last.Why(nil) {
+				core[l] = true
+			}
+			kept := soft[:0]
+			for _, u := range soft {
+				if !core[m.sat.lit[u.v][u.val]] {
+					kept = append(kept, u)
+				}
+			}
+			if len(kept) == len(soft) {
+				kept = nil // the hard part alone is in conflict: check it plainly
+			}
+			soft = kept
 		}
-		sol := c.solve(prefer(c))
-		s.Nodes = *ctx.nodes + s.Nodes
-		*ctx.nodes = 0
-		if sol == nil {
-			return false
-		}
-		s.remember(sol)
-		note(sol)
-		return true
 	}
 	if !consistent && base != nil {
-		if sol := base.clone().solve(defaults); sol != nil {
-			s.remember(sol)
+		if sol := s.solveUnits(units, nil, texts); sol != nil {
 			note(sol)
 		}
 	}
@@ -198,16 +233,16 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 		if m.vars[v].kind == auxVar {
 			continue // not a feature: nobody asks
 		}
-		ctx := base
+		ctx, ctxUnits := base, units
 		if unitOf[v] >= 0 {
 			// A decided variable: its context leaves its own unit out.
-			var others []unit
+			ctxUnits = nil
 			for i, u := range units {
 				if i != unitOf[v] {
-					others = append(others, u)
+					ctxUnits = append(ctxUnits, u)
 				}
 			}
-			ctx = m.stateFor(nil, texts, others)
+			ctx = m.stateFor(nil, texts, ctxUnits)
 		}
 		for _, x := range wanted(v) {
 			switch {
@@ -215,7 +250,7 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 				available[v].set(x)
 			case ctx == nil || !ctx.dom[v].has(x):
 				// pruned by propagation: no solution
-			case search(ctx, v, x):
+			case search(ctxUnits, v, x):
 				available[v].set(x)
 			}
 		}

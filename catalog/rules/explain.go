@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/go-air/gini/z"
+
 	"github.com/shopspring/decimal"
 
 	"github.com/atelier-app/atelier/catalog"
@@ -153,30 +155,12 @@ func (m *Model) target(dec Decisions, feature string, value catalog.Value, exact
 // which, with the target, admit a solution (with only the constraints not
 // marked off).
 func (s *Session) consistent(t *target, which []int, off []bool) bool {
-	s.useTexts(t.texts)
-	st := s.m.newState(t.texts)
-	st.off = off
+	var units []unit
 	for _, i := range which {
-		for _, u := range t.context[i].units {
-			if !st.assign(u.v, u.val) {
-				return false
-			}
-		}
+		units = append(units, t.context[i].units...)
 	}
-	for _, u := range t.units {
-		if !st.assign(u.v, u.val) {
-			return false
-		}
-	}
-	if !st.propagateAll() {
-		return false
-	}
-	sol := st.solve(nil)
-	s.Nodes += *st.nodes
-	if sol != nil && off == nil {
-		s.remember(sol)
-	}
-	return sol != nil
+	units = append(units, t.units...)
+	return s.solveUnits(units, off, t.texts) != nil
 }
 
 // Explain says why choosing value for feature is not possible with the
@@ -339,14 +323,14 @@ func (s *Session) repairs(dec Decisions, t *target, max int) ([]Repair, error) {
 			delete(r.Decisions, t.feature.ID) // set from the completion below
 		}
 		// Complete with exactly the kept decisions and the new choice.
-		st := s.m.stateFor(keep, t.texts, t.units)
-		if st == nil {
-			continue // cannot happen: the set was checked consistent
+		var hard []unit
+		for _, it := range keep {
+			hard = append(hard, it.units...)
 		}
-		sol := st.solve(s.m.defaults(r.Decisions))
-		s.Nodes += *st.nodes
+		hard = append(hard, t.units...)
+		sol := s.completeUnits(hard, t.texts, s.m.defaults(r.Decisions))
 		if sol == nil {
-			continue
+			continue // cannot happen: the set was checked consistent
 		}
 		done := s.m.valuesOf(sol, t.texts)
 		if !t.exact {
@@ -419,18 +403,89 @@ func (s *Session) Complete(dec Decisions) (map[string]catalog.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.useTexts(texts)
-	st := s.m.stateFor(items, texts, nil)
-	if st == nil {
-		return nil, nil
+	var hard []unit
+	for _, it := range items {
+		hard = append(hard, it.units...)
 	}
-	sol := st.solve(s.m.defaults(dec))
-	s.Nodes += *st.nodes
+	sol := s.completeUnits(hard, texts, s.m.defaults(dec))
 	if sol == nil {
 		return nil, nil
 	}
-	s.remember(sol)
 	return s.m.valuesOf(sol, texts), nil
+}
+
+// completeUnits finds a solution with the hard units that keeps as many
+// preferred values (defaults) as it can: preferences in a conflict the solver
+// reports are given up one at a time, and a number whose preference was given
+// up takes the nearest value that fits.
+func (s *Session) completeUnits(hard []unit, texts map[string]string, prefer []int32) []int32 {
+	fixed := make([]bool, len(s.m.vars))
+	for _, u := range hard {
+		fixed[u.v] = true
+	}
+	var soft []unit
+	for v, p := range prefer {
+		if p >= 0 && !fixed[v] && s.m.vars[v].kind != auxVar {
+			soft = append(soft, unit{v, p})
+		}
+	}
+	var dropped []unit
+	var sol []int32
+	for {
+		sol = s.solveUnits(append(slices.Clone(hard), soft...), nil, texts)
+		if sol != nil {
+			break
+		}
+		if len(soft) == 0 {
+			return nil
+		}
+		// Give up the last preference that takes part in the conflict.
+		core := map[z.Lit]bool{}
+		for _, l := range s.sat.last.Why(nil) {
+			core[l] = true
+		}
+		drop := -1
+		for i := len(soft) - 1; i >= 0; i-- {
+			if core[s.m.sat.lit[soft[i].v][soft[i].val]] {
+				drop = i
+				break
+			}
+		}
+		if drop < 0 {
+			// The conflict lies in the hard units alone.
+			if s.solveUnits(hard, nil, texts) == nil {
+				return nil
+			}
+			drop = len(soft) - 1
+		}
+		dropped = append(dropped, soft[drop])
+		soft = slices.Delete(soft, drop, drop+1)
+	}
+	// Numbers whose default had to go: the nearest value that fits.
+	for _, d := range dropped {
+		if s.m.vars[d.v].kind != numberVar {
+			continue
+		}
+		keep := append(slices.Clone(hard), soft...)
+		best := sol[d.v]
+		for dist := int32(1); dist < int32(s.m.vars[d.v].size) && dist <= 64; dist++ {
+			found := false
+			for _, x := range []int32{d.val - dist, d.val + dist} {
+				if x < 0 || int(x) >= s.m.vars[d.v].size {
+					continue
+				}
+				if cand := s.solveUnits(append(keep, unit{d.v, x}), nil, texts); cand != nil {
+					sol, best, found = cand, x, true
+					break
+				}
+			}
+			if found {
+				break
+			}
+		}
+		hard = append(hard, unit{d.v, best})
+	}
+	return sol
 }
 
 // Consistent reports whether the decisions admit a valid configuration.

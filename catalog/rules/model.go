@@ -90,6 +90,8 @@ type Model struct {
 	watch [][]int
 	// texts are the text features (not searched), in product order.
 	texts []*catalog.Feature
+	// sat is the propositional form of the model (see sat.go).
+	sat *satBase
 }
 
 // Compile builds the model of a product. It fails only on a product whose
@@ -143,6 +145,7 @@ func Compile(p *catalog.Product) (*Model, error) {
 			m.watch[v] = append(m.watch[v], ci)
 		}
 	}
+	m.compileSAT()
 	return m, nil
 }
 

@@ -1,0 +1,243 @@
+package rules
+
+import (
+	"encoding/binary"
+
+	"github.com/go-air/gini"
+	"github.com/go-air/gini/z"
+)
+
+// The model is also compiled to propositional clauses for a CDCL SAT solver
+// (go-air/gini): every question "is there a configuration with ...?" is one
+// solver call under assumptions. Conflict-driven learning is what keeps
+// loosely structured products from thrashing: a plain backtracking search
+// rediscovers the same dead end in every branch, the solver learns it once
+// and keeps it for the rest of the session.
+//
+// Encoding: a variable with two values is one boolean; a larger domain has a
+// boolean per value, with "at least one" and "at most one" (pairwise for
+// small domains, a sequential counter for large ones). A table constraint
+// becomes one clause per forbidden tuple when those are few, else a boolean
+// per allowed tuple with support clauses (which keeps unit propagation as
+// strong as arc consistency). Every constraint's clauses carry an activation
+// literal, so that explanations can switch rules off. Constraints without a
+// table (rules on texts, or conditions too wide to tabulate) are checked on
+// each model and excluded tuple by tuple as they are met (lazily), under a
+// literal standing for the current texts.
+type satBase struct {
+	g   *gini.Gini
+	lit [][]z.Lit // lit[v][a]: variable v takes value a
+	act []z.Lit   // per constraint: its clauses hold when act is true
+	// lazy lists the constraints checked on models.
+	lazy []int
+}
+
+// pairwiseLimit is the largest domain whose "at most one" is pairwise.
+const pairwiseLimit = 10
+
+func (m *Model) compileSAT() {
+	g := gini.New()
+	sb := &satBase{g: g, lit: make([][]z.Lit, len(m.vars)), act: make([]z.Lit, len(m.cons))}
+	clause := func(ls ...z.Lit) {
+		for _, l := range ls {
+			g.Add(l)
+		}
+		g.Add(0)
+	}
+	for v, x := range m.vars {
+		if x.size == 2 {
+			b := g.Lit()
+			sb.lit[v] = []z.Lit{b.Not(), b}
+			continue
+		}
+		ls := make([]z.Lit, x.size)
+		for a := range ls {
+			ls[a] = g.Lit()
+		}
+		sb.lit[v] = ls
+		clause(ls...) // at least one
+		if x.size <= pairwiseLimit {
+			for a := 0; a < len(ls); a++ {
+				for b := a + 1; b < len(ls); b++ {
+					clause(ls[a].Not(), ls[b].Not())
+				}
+			}
+			continue
+		}
+		// Sequential counter (Sinz): s[i] means "some of x0..xi is true".
+		s := make([]z.Lit, len(ls)-1)
+		for i := range s {
+			s[i] = g.Lit()
+		}
+		clause(ls[0].Not(), s[0])
+		for i := 1; i < len(ls)-1; i++ {
+			clause(ls[i].Not(), s[i])
+			clause(s[i-1].Not(), s[i])
+			clause(ls[i].Not(), s[i-1].Not())
+		}
+		clause(ls[len(ls)-1].Not(), s[len(s)-1].Not())
+	}
+	for ci := range m.cons {
+		c := &m.cons[ci]
+		act := g.Lit()
+		sb.act[ci] = act
+		if c.table == nil {
+			sb.lazy = append(sb.lazy, ci)
+			continue
+		}
+		m.encodeTable(sb, c, act, clause)
+	}
+	m.sat = sb
+}
+
+// encodeTable writes a table constraint's clauses, guarded by act.
+func (m *Model) encodeTable(sb *satBase, c *constraint, act z.Lit, clause func(...z.Lit)) {
+	k := len(c.scope)
+	total := 1
+	for _, v := range c.scope {
+		total *= m.vars[v].size
+	}
+	allowed := len(c.table) / max(k, 1)
+	if k == 0 {
+		if allowed == 0 {
+			clause(act.Not())
+		}
+		return
+	}
+	if total-allowed <= 2*allowed+16 {
+		// One clause per forbidden tuple.
+		in := make(map[string]bool, allowed)
+		key := func(t []int32) string {
+			var b []byte
+			for _, x := range t {
+				b = binary.AppendUvarint(b, uint64(x))
+			}
+			return string(b)
+		}
+		for off := 0; off < len(c.table); off += k {
+			in[key(c.table[off:off+k])] = true
+		}
+		t := make([]int32, k)
+		for {
+			if !in[key(t)] {
+				ls := []z.Lit{act.Not()}
+				for i, v := range c.scope {
+					ls = append(ls, sb.lit[v][t[i]].Not())
+				}
+				clause(ls...)
+			}
+			i := k - 1
+			for ; i >= 0; i-- {
+				t[i]++
+				if int(t[i]) < m.vars[c.scope[i]].size {
+					break
+				}
+				t[i] = 0
+			}
+			if i < 0 {
+				return
+			}
+		}
+	}
+	// A boolean per allowed tuple.
+	tup := make([]z.Lit, allowed)
+	for j := range tup {
+		tup[j] = sb.g.Lit()
+	}
+	clause(append([]z.Lit{act.Not()}, tup...)...)
+	supports := make([]map[int32][]z.Lit, k)
+	for i := range supports {
+		supports[i] = map[int32][]z.Lit{}
+	}
+	for j := 0; j < allowed; j++ {
+		row := c.table[j*k : j*k+k]
+		for i, v := range c.scope {
+			clause(tup[j].Not(), sb.lit[v][row[i]])
+			supports[i][row[i]] = append(supports[i][row[i]], tup[j])
+		}
+	}
+	for i, v := range c.scope {
+		for a := 0; a < m.vars[v].size; a++ {
+			ls := append([]z.Lit{act.Not(), sb.lit[v][a].Not()}, supports[i][int32(a)]...)
+			clause(ls...)
+		}
+	}
+}
+
+// satSession is a session's own copy of the solver: clauses it learns, and
+// tuples it excludes lazily, stay for the session's later questions.
+type satSession struct {
+	m     *Model
+	g     *gini.Gini
+	texts map[string]z.Lit // a literal per texts signature seen, for lazy exclusions
+	last  *gini.Gini       // the solver of the last call, for Why
+}
+
+func (m *Model) newSATSession() *satSession {
+	return &satSession{m: m, g: m.sat.g.Copy(), texts: map[string]z.Lit{}}
+}
+
+// solve looks for a solution with the given units fixed, the constraints
+// marked off left out, and texts as given. It returns the solution or nil.
+func (ss *satSession) solve(units []unit, off []bool, texts map[string]string, textsKey string) []int32 {
+	sb := ss.m.sat
+	g := ss.g
+	tl, ok := ss.texts[textsKey]
+	if !ok {
+		tl = g.Lit()
+		ss.texts[textsKey] = tl
+	}
+	ss.last = g
+	for {
+		assume := make([]z.Lit, 0, len(units)+len(sb.act)+1)
+		for _, u := range units {
+			assume = append(assume, sb.lit[u.v][u.val])
+		}
+		for ci, a := range sb.act {
+			if off == nil || !off[ci] {
+				assume = append(assume, a)
+			}
+		}
+		assume = append(assume, tl)
+		g.Assume(assume...)
+		if g.Solve() != 1 {
+			return nil
+		}
+		sol := make([]int32, len(ss.m.vars))
+		for v, ls := range sb.lit {
+			for a, l := range ls {
+				if g.Value(l) {
+					sol[v] = int32(a)
+					break
+				}
+			}
+		}
+		// Constraints checked on models: exclude a violated tuple and retry.
+		clean := true
+		for _, ci := range sb.lazy {
+			if off != nil && off[ci] {
+				continue
+			}
+			c := &ss.m.cons[ci]
+			t := make([]int32, len(c.scope))
+			for i, v := range c.scope {
+				t[i] = sol[v]
+			}
+			if c.check(t, texts) {
+				continue
+			}
+			clean = false
+			g.Add(sb.act[ci].Not())
+			if c.readsText {
+				g.Add(tl.Not())
+			}
+			for i, v := range c.scope {
+				g.Add(sb.lit[v][t[i]].Not())
+			}
+			g.Add(0)
+		}
+		if clean {
+			return sol
+		}
+	}
+}
