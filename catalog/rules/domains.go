@@ -10,16 +10,18 @@ import (
 )
 
 // poolSize bounds the solutions a Session keeps for reuse.
-const poolSize = 512
+const poolSize = 2048
 
 // Session answers the questions of one user designing one product. It keeps
 // the solutions it finds: a later question is mostly answered by a known
 // solution instead of a search. A Session is not safe for concurrent use;
 // the Model it comes from is.
 type Session struct {
-	m    *Model
-	sat  *satSession
-	pool [][]int32
+	m       *Model
+	sat     *satSession // every constraint on
+	guarded *satSession // constraints switched by assumptions; made on first use
+	last    *satSession // the solver of the last call, for its conflict (Why)
+	pool    [][]int32
 	// poolTexts are the texts the pooled solutions were found with: a
 	// solution holds under other texts only by chance, so the pool is
 	// emptied when they change.
@@ -29,14 +31,22 @@ type Session struct {
 }
 
 // NewSession starts a session on the model.
-func (m *Model) NewSession() *Session { return &Session{m: m, sat: m.newSATSession()} }
+func (m *Model) NewSession() *Session { return &Session{m: m, sat: newSATSession(m, m.sat)} }
 
 // solveUnits asks the solver for a solution with units fixed (and the
 // constraints marked off left out), remembering it.
 func (s *Session) solveUnits(units []unit, off []bool, texts map[string]string) []int32 {
 	s.useTexts(texts)
 	s.Nodes++
-	sol := s.sat.solve(units, off, texts, s.poolTexts)
+	ss := s.sat
+	if off != nil {
+		if s.guarded == nil {
+			s.guarded = newSATSession(s.m, s.m.guardedSAT())
+		}
+		ss = s.guarded
+	}
+	s.last = ss
+	sol := ss.solve(units, off, texts, s.poolTexts)
 	if sol != nil && off == nil {
 		s.remember(sol)
 	}
@@ -159,6 +169,17 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 	for _, sol := range s.pool {
 		note(sol)
 	}
+	// Known solutions that disagree with the decisions are often one
+	// change away: set the decided values and check only the constraints
+	// on what changed. Every solution patched this way answers questions
+	// without a solver call.
+	patched := 0
+	for _, sol := range s.pool {
+		if p := m.patch(sol, units, texts); p != nil {
+			note(p)
+			patched++
+		}
+	}
 	// The values a question asks about: every value of a choice or number
 	// variable, the "chosen" value of an option variable.
 	wanted := func(v int) []int32 {
@@ -207,12 +228,12 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 				return false
 			}
 			core := map[z.Lit]bool{}
-			for _, l := range s.sat.last.Why(nil) {
+			for _, l := range s.last.g.Why(nil) {
 				core[l] = true
 			}
 			kept := soft[:0]
 			for _, u := range soft {
-				if !core[m.sat.lit[u.v][u.val]] {
+				if !core[s.last.base.lit[u.v][u.val]] {
 					kept = append(kept, u)
 				}
 			}
@@ -293,4 +314,36 @@ func ranges(nums []decimal.Decimal, set bitset) []Range {
 		}
 	}
 	return out
+}
+
+// patch returns sol with the units' values set, if that is still a solution
+// (texts as given), or nil. Only the constraints on changed variables are
+// checked.
+func (m *Model) patch(sol []int32, units []unit, texts map[string]string) []int32 {
+	var changed []int
+	for _, u := range units {
+		if sol[u.v] != u.val {
+			changed = append(changed, u.v)
+		}
+	}
+	if len(changed) == 0 {
+		return nil // already agrees: note() has counted it
+	}
+	p := slices.Clone(sol)
+	for _, u := range units {
+		p[u.v] = u.val
+	}
+	seen := map[int]bool{}
+	for _, v := range changed {
+		for _, ci := range m.watch[v] {
+			if seen[ci] {
+				continue
+			}
+			seen[ci] = true
+			if !m.cons[ci].holds(p, texts) {
+				return nil
+			}
+		}
+	}
+	return p
 }

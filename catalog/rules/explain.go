@@ -441,12 +441,12 @@ func (s *Session) completeUnits(hard []unit, texts map[string]string, prefer []i
 		}
 		// Give up the last preference that takes part in the conflict.
 		core := map[z.Lit]bool{}
-		for _, l := range s.sat.last.Why(nil) {
+		for _, l := range s.last.g.Why(nil) {
 			core[l] = true
 		}
 		drop := -1
 		for i := len(soft) - 1; i >= 0; i-- {
-			if core[s.m.sat.lit[soft[i].v][soft[i].val]] {
+			if core[s.last.base.lit[soft[i].v][soft[i].val]] {
 				drop = i
 				break
 			}

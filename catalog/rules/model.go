@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"sync"
 
 	"github.com/shopspring/decimal"
 
@@ -76,6 +77,26 @@ type constraint struct {
 	// aux: the constraint defines an auxiliary variable (a condition of the
 	// rule); it restricts nothing by itself.
 	aux bool
+	// allowed holds the table as a bitset over tuple indices (mixed radix
+	// with radix), for constant-time checks of a full tuple.
+	allowed bitset
+	radix   []int
+}
+
+// holds checks a full assignment against the constraint (texts as given).
+func (c *constraint) holds(sol []int32, texts map[string]string) bool {
+	if c.allowed != nil {
+		idx := 0
+		for i, v := range c.scope {
+			idx += int(sol[v]) * c.radix[i]
+		}
+		return c.allowed.has(int32(idx))
+	}
+	t := make([]int32, len(c.scope))
+	for i, v := range c.scope {
+		t[i] = sol[v]
+	}
+	return c.check(t, texts)
 }
 
 // Model is a product's rules compiled for configuration questions. It is
@@ -90,14 +111,23 @@ type Model struct {
 	watch [][]int
 	// texts are the text features (not searched), in product order.
 	texts []*catalog.Feature
-	// sat is the propositional form of the model (see sat.go).
-	sat *satBase
+	// sat is the propositional form of the model (see sat.go); satGuarded
+	// the same with a switch per constraint, built on first use.
+	sat        *satBase
+	satGuarded *satBase
+	guardOnce  *sync.Once
+}
+
+// guardedSAT returns the encoding with activation literals.
+func (m *Model) guardedSAT() *satBase {
+	m.guardOnce.Do(func() { m.satGuarded = m.buildSAT(true) })
+	return m.satGuarded
 }
 
 // Compile builds the model of a product. It fails only on a product whose
 // number features are too fine-grained to search.
 func Compile(p *catalog.Product) (*Model, error) {
-	m := &Model{Product: p, byFeature: map[string][]int{}}
+	m := &Model{Product: p, byFeature: map[string][]int{}, guardOnce: new(sync.Once)}
 	for _, f := range p.Features {
 		switch f.Kind {
 		case catalog.Choice:
@@ -438,10 +468,20 @@ func (m *Model) tabulate(c *constraint) {
 	k := len(c.scope)
 	t := make([]int32, k)
 	c.table = []int32{}
+	c.radix = make([]int, k)
+	r := 1
+	for i := k - 1; i >= 0; i-- {
+		c.radix[i] = r
+		r *= m.vars[c.scope[i]].size
+	}
+	c.allowed = make(bitset, (r+63)/64)
+	idx := int32(0)
 	for {
 		if c.check(t, nil) {
 			c.table = append(c.table, t...)
+			c.allowed.set(idx)
 		}
+		idx++
 		// next tuple (odometer)
 		i := k - 1
 		for ; i >= 0; i-- {

@@ -30,17 +30,36 @@ type satBase struct {
 	act []z.Lit   // per constraint: its clauses hold when act is true
 	// lazy lists the constraints checked on models.
 	lazy []int
+	// on is assumed true in every call; every clause holds only under it.
+	on z.Lit
 }
 
 // pairwiseLimit is the largest domain whose "at most one" is pairwise.
 const pairwiseLimit = 10
 
 func (m *Model) compileSAT() {
+	m.sat = m.buildSAT(false)
+	m.satGuarded = nil // built on first use: only explanations need it
+}
+
+// buildSAT encodes the model. guarded: every constraint's clauses carry an
+// activation literal (for explanations that switch rules off); otherwise the
+// constraints hold unconditionally, which is what nearly every question
+// needs and much cheaper to solve than assuming hundreds of activation
+// literals on every call.
+func (m *Model) buildSAT(guarded bool) *satBase {
 	g := gini.New()
 	sb := &satBase{g: g, lit: make([][]z.Lit, len(m.vars)), act: make([]z.Lit, len(m.cons))}
+	// Every clause also carries "not on", and on is assumed in every call:
+	// no clause is ever a unit at level 0. (gini v1.0.4's Copy loses level-0
+	// units, which made copied solvers return models that break them.)
+	sb.on = g.Lit()
 	clause := func(ls ...z.Lit) {
+		g.Add(sb.on.Not())
 		for _, l := range ls {
-			g.Add(l)
+			if l != z.LitNull {
+				g.Add(l)
+			}
 		}
 		g.Add(0)
 	}
@@ -79,19 +98,27 @@ func (m *Model) compileSAT() {
 	}
 	for ci := range m.cons {
 		c := &m.cons[ci]
-		act := g.Lit()
-		sb.act[ci] = act
+		guard := z.LitNull
+		if guarded {
+			act := g.Lit()
+			sb.act[ci] = act
+			guard = act.Not()
+		}
 		if c.table == nil {
 			sb.lazy = append(sb.lazy, ci)
 			continue
 		}
-		m.encodeTable(sb, c, act, clause)
+		m.encodeTable(sb, c, guard, clause)
 	}
-	m.sat = sb
+	if !guarded {
+		sb.act = nil
+	}
+	return sb
 }
 
-// encodeTable writes a table constraint's clauses, guarded by act.
-func (m *Model) encodeTable(sb *satBase, c *constraint, act z.Lit, clause func(...z.Lit)) {
+// encodeTable writes a table constraint's clauses, each with guard (the
+// negated activation literal, or z.LitNull for none).
+func (m *Model) encodeTable(sb *satBase, c *constraint, guard z.Lit, clause func(...z.Lit)) {
 	k := len(c.scope)
 	total := 1
 	for _, v := range c.scope {
@@ -100,7 +127,7 @@ func (m *Model) encodeTable(sb *satBase, c *constraint, act z.Lit, clause func(.
 	allowed := len(c.table) / max(k, 1)
 	if k == 0 {
 		if allowed == 0 {
-			clause(act.Not())
+			clause(guard) // with no guard: the empty clause, no solution at all
 		}
 		return
 	}
@@ -120,7 +147,7 @@ func (m *Model) encodeTable(sb *satBase, c *constraint, act z.Lit, clause func(.
 		t := make([]int32, k)
 		for {
 			if !in[key(t)] {
-				ls := []z.Lit{act.Not()}
+				ls := []z.Lit{guard}
 				for i, v := range c.scope {
 					ls = append(ls, sb.lit[v][t[i]].Not())
 				}
@@ -144,7 +171,7 @@ func (m *Model) encodeTable(sb *satBase, c *constraint, act z.Lit, clause func(.
 	for j := range tup {
 		tup[j] = sb.g.Lit()
 	}
-	clause(append([]z.Lit{act.Not()}, tup...)...)
+	clause(append([]z.Lit{guard}, tup...)...)
 	supports := make([]map[int32][]z.Lit, k)
 	for i := range supports {
 		supports[i] = map[int32][]z.Lit{}
@@ -158,36 +185,35 @@ func (m *Model) encodeTable(sb *satBase, c *constraint, act z.Lit, clause func(.
 	}
 	for i, v := range c.scope {
 		for a := 0; a < m.vars[v].size; a++ {
-			ls := append([]z.Lit{act.Not(), sb.lit[v][a].Not()}, supports[i][int32(a)]...)
+			ls := append([]z.Lit{guard, sb.lit[v][a].Not()}, supports[i][int32(a)]...)
 			clause(ls...)
 		}
 	}
 }
 
-// satSession is a session's own copy of the solver: clauses it learns, and
+// satSession is a session's own copy of a solver: clauses it learns, and
 // tuples it excludes lazily, stay for the session's later questions.
 type satSession struct {
 	m     *Model
+	base  *satBase
 	g     *gini.Gini
 	texts map[string]z.Lit // a literal per texts signature seen, for lazy exclusions
-	last  *gini.Gini       // the solver of the last call, for Why
 }
 
-func (m *Model) newSATSession() *satSession {
-	return &satSession{m: m, g: m.sat.g.Copy(), texts: map[string]z.Lit{}}
+func newSATSession(m *Model, base *satBase) *satSession {
+	return &satSession{m: m, base: base, g: base.g.Copy(), texts: map[string]z.Lit{}}
 }
 
 // solve looks for a solution with the given units fixed, the constraints
 // marked off left out, and texts as given. It returns the solution or nil.
 func (ss *satSession) solve(units []unit, off []bool, texts map[string]string, textsKey string) []int32 {
-	sb := ss.m.sat
+	sb := ss.base
 	g := ss.g
 	tl, ok := ss.texts[textsKey]
 	if !ok {
 		tl = g.Lit()
 		ss.texts[textsKey] = tl
 	}
-	ss.last = g
 	for {
 		assume := make([]z.Lit, 0, len(units)+len(sb.act)+1)
 		for _, u := range units {
@@ -198,7 +224,7 @@ func (ss *satSession) solve(units []unit, off []bool, texts map[string]string, t
 				assume = append(assume, a)
 			}
 		}
-		assume = append(assume, tl)
+		assume = append(assume, tl, sb.on)
 		g.Assume(assume...)
 		if g.Solve() != 1 {
 			return nil
@@ -227,7 +253,10 @@ func (ss *satSession) solve(units []unit, off []bool, texts map[string]string, t
 				continue
 			}
 			clean = false
-			g.Add(sb.act[ci].Not())
+			g.Add(sb.on.Not())
+			if sb.act != nil {
+				g.Add(sb.act[ci].Not())
+			}
 			if c.readsText {
 				g.Add(tl.Not())
 			}
