@@ -262,3 +262,28 @@ func checkUnavailable(t *testing.T, fail func(string, ...any), s *Session, b *br
 		}
 	}
 }
+
+// FuzzEngine runs the brute-force comparison on random products drawn from
+// the fuzzer's seeds.
+func FuzzEngine(f *testing.F) {
+	for _, s := range []uint64{1, 23, 45, 72, 1000} {
+		f.Add(s, uint64(0))
+	}
+	f.Fuzz(func(t *testing.T, seed, round uint64) {
+		r := rand.New(rand.NewPCG(seed, round))
+		src := randomProduct(r)
+		p := parseRandom(t, src)
+		m, err := Compile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := randomDecisions(r, p)
+		texts := map[string]string{}
+		for k, v := range dec {
+			if v.Kind == catalog.Textual {
+				texts[k] = v.Str
+			}
+		}
+		checkOne(t, seed, src, m.NewSession(), newBrute(p, texts), dec)
+	})
+}
