@@ -143,6 +143,13 @@ func buildDesigner(cat *catalog.Catalog, lang string, do func(func())) *Designer
 	if len(cat.Products) > 0 {
 		d.products.Select(0)
 	}
+	// Compile the other products' rules in the background, so that
+	// switching products answers at once.
+	for _, p := range cat.Products {
+		if d.engines[p.ID] == nil {
+			d.engines[p.ID] = newEngine(p)
+		}
+	}
 	return d
 }
 
@@ -181,12 +188,8 @@ func (d *Designer) SelectProduct(id string) {
 	d.undo, d.redo = nil, nil
 	d.engine = d.engines[p.ID]
 	if d.engine == nil {
-		e, err := newEngine(p)
-		if err != nil {
-			d.showError(fmt.Errorf("the rules of %s cannot be used: %w", d.text(p.Name), err))
-		}
-		d.engine = e
-		d.engines[p.ID] = e
+		d.engine = newEngine(p)
+		d.engines[p.ID] = d.engine
 	}
 	d.title.SetText(d.text(p.Name))
 	d.subtitle.SetText(d.text(p.Description))
@@ -315,7 +318,8 @@ func (d *Designer) update() {
 
 func (d *Designer) applyAnswer(a answer) {
 	if a.err != nil {
-		d.showError(a.err)
+		d.variants.SetText("")
+		d.showError(fmt.Errorf("the rules of %s cannot be checked: %w", d.text(d.product.Name), a.err))
 		return
 	}
 	d.domains = a.domains

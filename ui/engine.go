@@ -42,18 +42,28 @@ func (l *latest) run(job func()) {
 // engine is the designer's configuration engine for one product: the
 // compiled model and a session, used from worker goroutines one at a time.
 type engine struct {
-	mu      sync.Mutex // guards session
-	session *rules.Session
-	product *catalog.Product
-	updates latest
+	mu       sync.Mutex // guards session
+	session  *rules.Session
+	product  *catalog.Product
+	updates  latest
+	compiled chan struct{} // closed when the model is compiled
+	err      error         // why it could not be compiled
 }
 
-func newEngine(p *catalog.Product) (*engine, error) {
-	m, err := rules.Compile(p)
-	if err != nil {
-		return nil, err
-	}
-	return &engine{session: m.NewSession(), product: p}, nil
+// newEngine starts compiling a product's rules in the background: the
+// first question waits for it there, never on the UI goroutine.
+func newEngine(p *catalog.Product) *engine {
+	e := &engine{product: p, compiled: make(chan struct{})}
+	go func() {
+		defer close(e.compiled)
+		m, err := rules.Compile(p)
+		if err != nil {
+			e.err = err
+			return
+		}
+		e.session = m.NewSession()
+	}()
+	return e
 }
 
 // answer is what the engine says about a set of decisions.
@@ -67,6 +77,10 @@ type answer struct {
 }
 
 func (e *engine) ask(dec rules.Decisions) answer {
+	<-e.compiled
+	if e.err != nil {
+		return answer{err: e.err}
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var a answer
@@ -80,8 +94,13 @@ func (e *engine) ask(dec rules.Decisions) answer {
 	return a
 }
 
-// with runs f with the session, holding the lock.
+// with runs f with the session, holding the lock (not at all when the
+// rules could not be compiled: ask reports that).
 func (e *engine) with(f func(s *rules.Session)) {
+	<-e.compiled
+	if e.err != nil {
+		return
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	f(e.session)
