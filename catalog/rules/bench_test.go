@@ -233,3 +233,77 @@ func BenchmarkClickWalk(b *testing.B) {
 	b.Run("structured-200x10", func(b *testing.B) { benchWalks(b, structuredProduct(1), 40, false) })
 	b.Run("unstructured-100x10", func(b *testing.B) { benchWalks(b, unstructuredProduct(1), 40, false) })
 }
+
+// BenchmarkExplainRepair measures explanations and repair proposals for
+// unavailable options after a 20-click walk.
+func BenchmarkExplainRepair(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		src  string
+	}{{"structured-200x10", structuredProduct(1)}, {"unstructured-100x10", unstructuredProduct(1)}} {
+		b.Run(tc.name, func(b *testing.B) {
+			m, err := Compile(parseRandom(b, tc.src))
+			if err != nil {
+				b.Fatal(err)
+			}
+			var explain, repair []time.Duration
+			r := rand.New(rand.NewPCG(3, 4))
+			for b.Loop() {
+				s := m.NewSession()
+				dec := Decisions{}
+				for _, fi := range r.Perm(len(m.Product.Features))[:20] {
+					f := m.Product.Features[fi]
+					d, err := s.Domains(dec)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if f.Kind != catalog.Choice {
+						continue
+					}
+					fd := d.Feature(f.ID)
+					var avail []int
+					for i, ok := range fd.Available {
+						if ok {
+							avail = append(avail, i)
+						}
+					}
+					dec[f.ID] = catalog.Value{Kind: catalog.Choice, Str: f.Options[avail[r.IntN(len(avail))]].ID}
+				}
+				d, err := s.Domains(dec)
+				if err != nil {
+					b.Fatal(err)
+				}
+				asked := 0
+				for _, f := range m.Product.Features {
+					if f.Kind != catalog.Choice || asked >= 20 {
+						continue
+					}
+					for i, o := range f.Options {
+						if d.Feature(f.ID).Available[i] {
+							continue
+						}
+						v := catalog.Value{Kind: catalog.Choice, Str: o.ID}
+						start := time.Now()
+						if _, err := s.Explain(dec, f.ID, v); err != nil {
+							b.Fatal(err)
+						}
+						explain = append(explain, time.Since(start))
+						start = time.Now()
+						if _, err := s.Repairs(dec, f.ID, v, 4); err != nil {
+							b.Fatal(err)
+						}
+						repair = append(repair, time.Since(start))
+						asked++
+						break
+					}
+				}
+			}
+			if len(explain) > 0 {
+				b.ReportMetric(float64(percentile(explain, 0.5).Microseconds())/1000, "explain-median-ms")
+				b.ReportMetric(float64(percentile(explain, 0.95).Microseconds())/1000, "explain-p95-ms")
+				b.ReportMetric(float64(percentile(repair, 0.5).Microseconds())/1000, "repair-median-ms")
+				b.ReportMetric(float64(percentile(repair, 0.95).Microseconds())/1000, "repair-p95-ms")
+			}
+		})
+	}
+}

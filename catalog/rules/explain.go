@@ -192,15 +192,39 @@ func (s *Session) explain(dec Decisions, t *target) (*Explanation, error) {
 	if s.consistent(t, all, nil) {
 		return nil, nil
 	}
-	blocking := quickXplain(len(t.context), func(which []int) bool { return s.consistent(t, which, nil) })
+	// The solver's conflict names the decisions involved: QuickXplain only
+	// needs to look among those.
+	core := s.conflict()
+	var cands []int
+	for i, it := range t.context {
+		for _, u := range it.units {
+			if core[s.last.base.lit[u.v][u.val]] {
+				cands = append(cands, i)
+				break
+			}
+		}
+	}
+	pick := func(sub []int) []int {
+		out := make([]int, len(sub))
+		for k, i := range sub {
+			out[k] = cands[i]
+		}
+		return out
+	}
+	if s.consistent(t, cands, nil) {
+		cands = all // the conflict was not all of it (lazy constraints): look everywhere
+	}
+	blocking := pick(quickXplain(len(cands), func(which []int) bool { return s.consistent(t, pick(which), nil) }))
+	slices.Sort(blocking)
 	e := &Explanation{BlockedBy: Decisions{}}
 	for _, i := range blocking {
 		f := t.context[i].feature
 		e.BlockedBy[f] = dec[f]
 	}
-	// Which rules, with those decisions, exclude the value: a minimal set.
+	// Which rules, with those decisions, exclude the value: a minimal set,
+	// looked for among the rules in the (switchable) solver's conflict.
 	nc := len(s.m.cons)
-	rules := quickXplain(nc, func(on []int) bool {
+	offExcept := func(on []int) []bool {
 		off := make([]bool, nc)
 		for i := range off {
 			off[i] = true
@@ -208,8 +232,33 @@ func (s *Session) explain(dec Decisions, t *target) (*Explanation, error) {
 		for _, c := range on {
 			off[c] = false
 		}
-		return s.consistent(t, blocking, off)
+		return off
+	}
+	var ruleCands []int
+	if !s.consistent(t, blocking, make([]bool, nc)) {
+		core := s.conflict()
+		for ci, a := range s.last.base.act {
+			if core[a] {
+				ruleCands = append(ruleCands, ci)
+			}
+		}
+	}
+	if s.consistent(t, blocking, offExcept(ruleCands)) {
+		ruleCands = make([]int, nc) // look everywhere
+		for i := range ruleCands {
+			ruleCands[i] = i
+		}
+	}
+	rules := quickXplain(len(ruleCands), func(on []int) bool {
+		chosen := make([]int, len(on))
+		for k, i := range on {
+			chosen[k] = ruleCands[i]
+		}
+		return s.consistent(t, blocking, offExcept(chosen))
 	})
+	for k := range rules {
+		rules[k] = ruleCands[rules[k]]
+	}
 	for _, c := range rules {
 		con := s.m.cons[c]
 		if con.rule != nil {
@@ -492,4 +541,14 @@ func (s *Session) completeUnits(hard []unit, texts map[string]string, prefer []i
 func (s *Session) Consistent(dec Decisions) (bool, error) {
 	done, err := s.Complete(dec)
 	return done != nil, err
+}
+
+// conflict returns the literals of the last solver call's conflict (its
+// failed assumptions), after an unsatisfiable call.
+func (s *Session) conflict() map[z.Lit]bool {
+	core := map[z.Lit]bool{}
+	for _, l := range s.last.g.Why(nil) {
+		core[l] = true
+	}
+	return core
 }
