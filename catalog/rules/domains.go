@@ -9,6 +9,13 @@ import (
 	"github.com/atelier-app/atelier/catalog"
 )
 
+// softRounds bounds the solver calls spent per search on asking for extra
+// unsupported values.
+var softRounds = 1
+
+// maxFlips bounds the known solutions tried per value before a solver call.
+const maxFlips = 48
+
 // poolSize bounds the solutions a Session keeps for reuse.
 const poolSize = 2048
 
@@ -145,6 +152,7 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 		supported[v] = make(bitset, (m.vars[v].size+63)/64)
 	}
 	consistent := false
+	var agreeing [][]int32 // known solutions that agree with every decision
 	note := func(sol []int32) {
 		var broken []int
 		for i, u := range units {
@@ -158,6 +166,7 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 		switch len(broken) {
 		case 0:
 			consistent = true
+			agreeing = append(agreeing, sol)
 			for v := range m.vars {
 				supported[v].set(sol[v])
 			}
@@ -216,7 +225,7 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 			}
 		}
 		for round := 0; ; round++ {
-			if round == 3 {
+			if round == softRounds {
 				soft = nil // conflicts everywhere: stop asking for extras
 			}
 			sol := s.solveUnits(append(slices.Clone(hard), soft...), nil, texts)
@@ -248,6 +257,29 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 			note(sol)
 		}
 	}
+	// flip looks for a known solution that stays one when v alone changes
+	// to x: only the constraints on v need checking, no solver call.
+	flip := func(v int, x int32) bool {
+		tried := 0
+		for i := len(agreeing) - 1; i >= 0 && tried < maxFlips; i-- {
+			tried++
+			p := slices.Clone(agreeing[i])
+			p[v] = x
+			ok := true
+			for _, ci := range m.watch[v] {
+				if !m.cons[ci].holds(p, texts) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				s.remember(p)
+				note(p)
+				return true
+			}
+		}
+		return false
+	}
 	available := make([]bitset, len(m.vars))
 	for v := range m.vars {
 		available[v] = make(bitset, len(supported[v]))
@@ -271,6 +303,8 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 				available[v].set(x)
 			case ctx == nil || !ctx.dom[v].has(x):
 				// pruned by propagation: no solution
+			case unitOf[v] < 0 && flip(v, x):
+				available[v].set(x)
 			case search(ctxUnits, v, x):
 				available[v].set(x)
 			}
