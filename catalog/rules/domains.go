@@ -286,24 +286,27 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 		if m.vars[v].kind == auxVar {
 			continue // not a feature: nobody asks
 		}
-		ctx, ctxUnits := base, units
+		ctxUnits := units
+		pruned := func(x int32) bool { return base == nil || !base.dom[v].has(x) }
 		if unitOf[v] >= 0 {
-			// A decided variable: its context leaves its own unit out.
+			// A decided variable: its context leaves its own unit out. (No
+			// propagation for it: rebuilding a state per decided variable
+			// costs more than the few solver calls it would save.)
 			ctxUnits = nil
 			for i, u := range units {
 				if i != unitOf[v] {
 					ctxUnits = append(ctxUnits, u)
 				}
 			}
-			ctx = m.stateFor(nil, texts, ctxUnits)
+			pruned = func(int32) bool { return false }
 		}
 		for _, x := range wanted(v) {
 			switch {
 			case supported[v].has(x):
 				available[v].set(x)
-			case ctx == nil || !ctx.dom[v].has(x):
+			case pruned(x):
 				// pruned by propagation: no solution
-			case unitOf[v] < 0 && flip(v, x):
+			case flip(v, x):
 				available[v].set(x)
 			case search(ctxUnits, v, x):
 				available[v].set(x)
