@@ -313,6 +313,24 @@ func (d *Designer) update() {
 				d.OnEngine()
 			}
 		})
+		if a.err != nil || !a.domains.Consistent {
+			return
+		}
+		// Then the count, which can take longer: the panel is already live.
+		n := eng.count(dec)
+		d.do(func() {
+			if gen != d.gen || eng != d.engine {
+				return
+			}
+			switch {
+			case n == nil:
+				d.variants.SetText("too many variants to count")
+			case n.String() == "1":
+				d.variants.SetText("complete: 1 variant")
+			default:
+				d.variants.SetText(groupDigits(n.String()) + " variants remain")
+			}
+		})
 	})
 }
 
@@ -331,14 +349,8 @@ func (d *Designer) applyAnswer(a answer) {
 			c.avail(fd)
 		}
 	}
-	n := a.remaining.String()
-	switch {
-	case !a.domains.Consistent:
+	if !a.domains.Consistent {
 		d.variants.SetText("no valid configuration")
-	case n == "1":
-		d.variants.SetText("complete: 1 variant")
-	default:
-		d.variants.SetText(groupDigits(n) + " variants remain")
 	}
 }
 

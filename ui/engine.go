@@ -68,8 +68,7 @@ func newEngine(p *catalog.Product) *engine {
 
 // answer is what the engine says about a set of decisions.
 type answer struct {
-	domains   *rules.Domains
-	remaining *big.Int
+	domains *rules.Domains
 	// completion is the valid configuration shown for the decisions: the
 	// defaults where the rules allow. Nil when the decisions are inconsistent.
 	completion map[string]catalog.Value
@@ -87,11 +86,27 @@ func (e *engine) ask(dec rules.Decisions) answer {
 	if a.domains, a.err = e.session.Domains(dec); a.err != nil {
 		return a
 	}
-	if a.remaining, a.err = e.session.Count(dec); a.err != nil {
-		return a
-	}
 	a.completion, a.err = e.session.Complete(dec)
 	return a
+}
+
+// countBudget bounds the search for the number of remaining variants, so
+// that a product too large to count gives up in about a second.
+const countBudget = 200_000
+
+// count counts the remaining variants (nil when it would take too long).
+func (e *engine) count(dec rules.Decisions) *big.Int {
+	<-e.compiled
+	if e.err != nil {
+		return nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n, err := e.session.CountWithin(dec, countBudget)
+	if err != nil {
+		return nil
+	}
+	return n
 }
 
 // with runs f with the session, holding the lock (not at all when the

@@ -39,9 +39,7 @@ func TestUnavailableOptionIsGreyedWithReason(t *testing.T) {
 	if !d.controls["top"].rows["oak"].available {
 		t.Error("oak top is not offered")
 	}
-	if got := d.variants.Text; !strings.HasSuffix(got, "variants remain") {
-		t.Errorf("variants = %q", got)
-	}
+	eventually(t, q, "the count of variants", func() bool { return strings.HasSuffix(d.variants.Text, "variants remain") })
 	// Hovering the greyed option tells why.
 	glass.MouseIn(nil)
 	eventually(t, q, "the reason in the status line", func() bool {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"encoding/binary"
+	"errors"
 	"math/big"
 	"slices"
 )
@@ -16,6 +17,17 @@ import (
 // loosely linked sub-assemblies therefore count fast even when the number
 // is astronomically large.
 func (s *Session) Count(dec Decisions) (*big.Int, error) {
+	return s.CountWithin(dec, 0)
+}
+
+// ErrCountTooHard is returned when counting would take more search than
+// allowed.
+var ErrCountTooHard = errors.New("too many configurations to count within the search budget")
+
+// CountWithin is Count with a budget of search nodes (0: none). Counting is
+// exact or fails with ErrCountTooHard; products of many tightly linked
+// features can need more search than any budget a person would wait for.
+func (s *Session) CountWithin(dec Decisions, maxNodes int) (n *big.Int, err error) {
 	items, texts, err := s.m.items(dec)
 	if err != nil {
 		return nil, err
@@ -24,17 +36,28 @@ func (s *Session) Count(dec Decisions) (*big.Int, error) {
 	if st == nil {
 		return new(big.Int), nil
 	}
-	c := &counter{m: s.m, memo: map[string]*big.Int{}}
+	c := &counter{m: s.m, memo: map[string]*big.Int{}, budget: maxNodes}
+	defer func() {
+		s.Nodes += c.nodes
+		if r := recover(); r != nil {
+			if r != errBudget {
+				panic(r)
+			}
+			n, err = nil, ErrCountTooHard
+		}
+	}()
 	open := c.open(st, nil)
-	n := c.count(st, open)
-	s.Nodes += c.nodes
-	return n, nil
+	return c.count(st, open), nil
 }
 
+// errBudget unwinds a count whose budget ran out.
+var errBudget = errors.New("budget")
+
 type counter struct {
-	m     *Model
-	memo  map[string]*big.Int
-	nodes int
+	m      *Model
+	memo   map[string]*big.Int
+	nodes  int
+	budget int
 }
 
 // open lists the variables of st with more than one value, among vars (all when nil).
@@ -152,6 +175,9 @@ func (c *counter) countComponent(st *state, comp []int) *big.Int {
 		return n
 	}
 	c.nodes++
+	if c.budget > 0 && c.nodes > c.budget {
+		panic(errBudget)
+	}
 	// Branch on the variable with the fewest values (ties: most constraints).
 	best := comp[0]
 	for _, v := range comp[1:] {

@@ -123,8 +123,10 @@ func (c *AnalyzeCmd) Run(env *Env) error {
 			m, err := rules.Compile(p)
 			count := "?"
 			if err == nil {
-				if n, err := m.NewSession().Count(nil); err == nil {
+				if n, err := m.NewSession().CountWithin(nil, countBudget); err == nil {
 					count = n.String()
+				} else {
+					count = "too many to count"
 				}
 			}
 			fmt.Fprintf(env.Stdout, "%s: %s valid configurations\n", p.ID, count)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -9,6 +10,10 @@ import (
 	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/catalog/rules"
 )
+
+// countBudget bounds the search for the number of valid configurations
+// (about ten seconds on a laptop).
+const countBudget = 2_000_000
 
 // ConfigureCmd shows what remains possible after some decisions.
 type ConfigureCmd struct {
@@ -24,7 +29,7 @@ type configureJSON struct {
 	Product   string         `json:"product"`
 	Valid     bool           `json:"valid"`
 	Complete  bool           `json:"complete"`
-	Remaining string         `json:"remaining"`
+	Remaining *string        `json:"remaining"`
 	Features  []featureJSON  `json:"features"`
 	Price     *priceJSON     `json:"price"`
 	Completed map[string]any `json:"completion,omitempty"`
@@ -166,11 +171,15 @@ func (c *ConfigureCmd) describe(cat *catalog.Catalog, p *catalog.Product, s *rul
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.Count(dec)
-	if err != nil {
+	out := &configureJSON{Product: p.ID, Valid: doms.Consistent, Complete: true}
+	// Counting is exact; a product too large to count within the budget
+	// reports null.
+	if n, err := s.CountWithin(dec, countBudget); err == nil {
+		str := n.String()
+		out.Remaining = &str
+	} else if !errors.Is(err, rules.ErrCountTooHard) {
 		return nil, err
 	}
-	out := &configureJSON{Product: p.ID, Valid: doms.Consistent, Remaining: n.String(), Complete: true}
 	for _, f := range p.Features {
 		fj := featureJSON{ID: f.ID, Kind: string(f.Kind)}
 		if v, ok := dec[f.ID]; ok {
@@ -251,7 +260,8 @@ func (c *ConfigureCmd) conflict(env *Env, cat *catalog.Catalog, p *catalog.Produ
 	if err != nil {
 		return err
 	}
-	out := &configureJSON{Product: p.ID, Conflict: cj, Features: []featureJSON{}, Remaining: "0"}
+	zero := "0"
+	out := &configureJSON{Product: p.ID, Conflict: cj, Features: []featureJSON{}, Remaining: &zero}
 	for _, r := range reps {
 		rj := repairJSON{Drop: r.Drop, Result: map[string]string{}}
 		if rj.Drop == nil {
@@ -317,8 +327,12 @@ func (c *ConfigureCmd) printPlain(w io.Writer, p *catalog.Product, def string, o
 	if out.Complete {
 		complete = "complete"
 	}
+	remaining := "too many to count"
+	if out.Remaining != nil {
+		remaining = *out.Remaining
+	}
 	fmt.Fprintf(w, "%s: %s, %s, %s valid configurations remain; price %s %s\n",
-		p.Name.In(c.Lang, def), state, complete, out.Remaining, out.Price.Total, out.Price.Currency)
+		p.Name.In(c.Lang, def), state, complete, remaining, out.Price.Total, out.Price.Currency)
 	for i, fj := range out.Features {
 		f := p.Features[i]
 		val := "open"
