@@ -151,14 +151,7 @@ func randomProduct(r *rand.Rand) string {
 			fs = append(fs, fmt.Sprintf(`{"id": %q, "kind": "text", "name": %q, "maxLength": 5}`, f.id, f.id))
 		}
 	}
-	return fmt.Sprintf(`{"format": "atelier-catalog/1", "id": "rnd", "version": "1", "name": "Random",
- "manufacturer": {"id": "m", "name": "M"}, "currency": "EUR", "units": "mm", "validFrom": "2026-01-01",
- "materials": [{"id": "m", "name": "M", "color": "#888", "finish": "matte"}],
- "products": [{"id": "p", "name": "P", "sku": "P", "basePrice": "100",
-   "features": [%s],
-   "rules": [%s],
-   "geometry": {"parts": [{"shape": "box", "size": [1, 1, 1], "position": [0, 0, 0], "material": "m"}]}}]}`,
-		strings.Join(fs, ",\n    "), strings.Join(rules, ",\n    "))
+	return wrapProduct(fs, rules)
 }
 
 // brute enumerates every complete configuration of a product by brute force,

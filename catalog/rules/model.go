@@ -482,17 +482,21 @@ func (m *Model) tabulate(c *constraint) {
 			c.allowed.set(idx)
 		}
 		idx++
-		// next tuple (odometer)
-		i := k - 1
-		for ; i >= 0; i-- {
-			t[i]++
-			if int(t[i]) < m.vars[c.scope[i]].size {
-				break
-			}
-			t[i] = 0
-		}
-		if i < 0 {
+		if !m.nextTuple(t, c.scope) {
 			break
 		}
 	}
+}
+
+// nextTuple advances t to the next tuple over scope's domains, in the order
+// of an odometer (last variable fastest); false after the last one.
+func (m *Model) nextTuple(t []int32, scope []int) bool {
+	for i := len(t) - 1; i >= 0; i-- {
+		t[i]++
+		if int(t[i]) < m.vars[scope[i]].size {
+			return true
+		}
+		t[i] = 0
+	}
+	return false
 }

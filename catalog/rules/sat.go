@@ -153,15 +153,7 @@ func (m *Model) encodeTable(sb *satBase, c *constraint, guard z.Lit, clause func
 				}
 				clause(ls...)
 			}
-			i := k - 1
-			for ; i >= 0; i-- {
-				t[i]++
-				if int(t[i]) < m.vars[c.scope[i]].size {
-					break
-				}
-				t[i] = 0
-			}
-			if i < 0 {
+			if !m.nextTuple(t, c.scope) {
 				return
 			}
 		}
