@@ -205,3 +205,28 @@ func (c *Config) MaterialOf(cat *Catalog, part *Part) *Material {
 	}
 	return nil
 }
+
+// Words says a value in words, in lang: option names ("Oak + Walnut",
+// "none"), numbers with their unit ("1800 mm"), texts in quotes.
+func (f *Feature) Words(v Value, lang, fallback string) string {
+	switch f.Kind {
+	case Choice:
+		if o := f.Option(v.Str); o != nil {
+			return o.Name.In(lang, fallback)
+		}
+	case Multi:
+		var names []string
+		for _, id := range v.Set {
+			if o := f.Option(id); o != nil {
+				names = append(names, o.Name.In(lang, fallback))
+			}
+		}
+		if len(names) == 0 {
+			return "none"
+		}
+		return strings.Join(names, " + ")
+	case Number:
+		return v.Num.String() + " " + f.Unit
+	}
+	return "“" + v.Str + "”"
+}

@@ -15,12 +15,6 @@ import (
 	"github.com/atelier-app/atelier/catalog/rules"
 )
 
-// proposal is a repair with what it means for the price.
-type proposal struct {
-	repair rules.Repair
-	delta  decimal.Decimal
-}
-
 // insist is called when the user picks something the rules do not allow with
 // the other decisions: it explains why and proposes the smallest changes,
 // each applied in one step (and undoable). exact: the value replaces the
@@ -34,10 +28,9 @@ func (d *Designer) insist(f *catalog.Feature, v catalog.Value, exact bool) {
 	before := d.priceOf(d.config)
 	go func() {
 		var expl *rules.Explanation
-		var props []proposal
+		var reps []rules.Repair
 		var err error
 		eng.with(func(s *rules.Session) {
-			var reps []rules.Repair
 			if exact {
 				expl, err = s.ExplainDecision(dec, f.ID, v)
 				if err == nil {
@@ -49,17 +42,13 @@ func (d *Designer) insist(f *catalog.Feature, v catalog.Value, exact bool) {
 					reps, err = s.Repairs(dec, f.ID, v, 4)
 				}
 			}
-			for _, r := range reps {
-				done, cerr := s.Complete(r.Decisions)
-				if cerr != nil || done == nil {
-					continue
-				}
-				after := d.priceOf(&catalog.Config{Product: product, Values: done})
-				props = append(props, proposal{r, after.Sub(before)})
+			if err == nil {
+				// Fewest changes first, then the smallest change of price.
+				err = s.PriceRepairs(reps, before, func(values map[string]catalog.Value) decimal.Decimal {
+					return d.priceOf(&catalog.Config{Product: product, Values: values})
+				})
 			}
 		})
-		// Fewest changes first, then the smallest change of price.
-		sortProposals(props)
 		d.do(func() {
 			if product != d.product {
 				return // the user moved on
@@ -73,30 +62,15 @@ func (d *Designer) insist(f *catalog.Feature, v catalog.Value, exact bool) {
 				d.decideValue(f, v, exact)
 				return
 			}
-			d.showRepairs(f, v, expl, props)
+			d.showRepairs(f, v, expl, reps)
 		})
 	}()
 }
 
-func sortProposals(p []proposal) {
-	for i := 1; i < len(p); i++ {
-		for j := i; j > 0 && less(p[j], p[j-1]); j-- {
-			p[j], p[j-1] = p[j-1], p[j]
-		}
-	}
-}
-
-func less(a, b proposal) bool {
-	if len(a.repair.Drop) != len(b.repair.Drop) {
-		return len(a.repair.Drop) < len(b.repair.Drop)
-	}
-	return a.delta.Abs().LessThan(b.delta.Abs())
-}
-
 // describe says a repair in words: "Change Width from 1800 mm to 1600 mm".
-func (d *Designer) describe(p proposal) string {
+func (d *Designer) describe(p rules.Repair) string {
 	var parts []string
-	for _, ch := range p.repair.Changes {
+	for _, ch := range p.Changes {
 		if !ch.Dropped {
 			continue
 		}
@@ -109,39 +83,20 @@ func (d *Designer) describe(p proposal) string {
 	}
 	s = capitalize(s)
 	switch {
-	case p.delta.IsPositive():
-		s += fmt.Sprintf("  (+%s)", FormatMoney(p.delta, d.cat.Currency))
-	case p.delta.IsNegative():
-		s += fmt.Sprintf("  (−%s)", FormatMoney(p.delta.Abs(), d.cat.Currency))
+	case p.PriceDelta.IsPositive():
+		s += fmt.Sprintf("  (+%s)", FormatMoney(p.PriceDelta, d.cat.Currency))
+	case p.PriceDelta.IsNegative():
+		s += fmt.Sprintf("  (−%s)", FormatMoney(p.PriceDelta.Abs(), d.cat.Currency))
 	}
 	return s
 }
 
 // valueName is a value in words.
 func (d *Designer) valueName(f *catalog.Feature, v catalog.Value) string {
-	switch f.Kind {
-	case catalog.Choice:
-		if o := f.Option(v.Str); o != nil {
-			return d.text(o.Name)
-		}
-	case catalog.Multi:
-		var names []string
-		for _, id := range v.Set {
-			if o := f.Option(id); o != nil {
-				names = append(names, d.text(o.Name))
-			}
-		}
-		if len(names) == 0 {
-			return "none"
-		}
-		return strings.Join(names, " + ")
-	case catalog.Number:
-		return v.Num.String() + " " + f.Unit
-	}
-	return fmt.Sprintf("“%s”", v.Str)
+	return f.Words(v, d.lang, d.cat.DefaultLanguage())
 }
 
-func (d *Designer) showRepairs(f *catalog.Feature, v catalog.Value, expl *rules.Explanation, props []proposal) {
+func (d *Designer) showRepairs(f *catalog.Feature, v catalog.Value, expl *rules.Explanation, props []rules.Repair) {
 	if d.win == nil {
 		return
 	}
@@ -161,7 +116,7 @@ func (d *Designer) showRepairs(f *catalog.Feature, v catalog.Value, expl *rules.
 			p := p
 			b := widget.NewButtonWithIcon(d.describe(p), theme.ConfirmIcon(), func() {
 				dlg.Hide()
-				d.apply(p.repair.Decisions)
+				d.apply(p.Decisions)
 			})
 			b.Alignment = widget.ButtonAlignLeading
 			if i == 0 {

@@ -286,7 +286,7 @@ type Repair struct {
 	Decisions Decisions // the decisions after the repair, the new choice included
 	Changes   []Change
 	// PriceDelta is the change of the configuration's price (filled in by
-	// RepairsPriced; zero otherwise).
+	// PriceRepairs; zero otherwise).
 	PriceDelta decimal.Decimal
 }
 
@@ -551,4 +551,27 @@ func (s *Session) conflict() map[z.Lit]bool {
 		core[l] = true
 	}
 	return core
+}
+
+// PriceRepairs fills in each repair's price change — the price of its
+// completed configuration less before — and orders the repairs: fewest
+// changes first, then the smallest change of price. price prices a complete
+// configuration.
+func (s *Session) PriceRepairs(reps []Repair, before decimal.Decimal, price func(map[string]catalog.Value) decimal.Decimal) error {
+	for i := range reps {
+		done, err := s.Complete(reps[i].Decisions)
+		if err != nil {
+			return err
+		}
+		if done != nil {
+			reps[i].PriceDelta = price(done).Sub(before)
+		}
+	}
+	slices.SortStableFunc(reps, func(a, b Repair) int {
+		if len(a.Drop) != len(b.Drop) {
+			return len(a.Drop) - len(b.Drop)
+		}
+		return a.PriceDelta.Abs().Cmp(b.PriceDelta.Abs())
+	})
+	return nil
 }

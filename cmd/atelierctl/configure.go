@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/catalog/rules"
 )
@@ -71,9 +73,10 @@ type conflictJSON struct {
 }
 
 type repairJSON struct {
-	Drop    []string          `json:"drop"`
-	Changes []changeJSON      `json:"changes"`
-	Result  map[string]string `json:"decisions"`
+	Drop       []string          `json:"drop"`
+	PriceDelta string            `json:"price_change"`
+	Changes    []changeJSON      `json:"changes"`
+	Result     map[string]string `json:"decisions"`
 }
 
 type changeJSON struct {
@@ -260,10 +263,25 @@ func (c *ConfigureCmd) conflict(env *Env, cat *catalog.Catalog, p *catalog.Produ
 	if err != nil {
 		return err
 	}
+	// Fewest changes first, then the smallest change of price.
+	priceOf := func(values map[string]catalog.Value) decimal.Decimal {
+		pr, err := cat.ListPrice(&catalog.Config{Product: p, Values: values}, 1, c.Lang)
+		if err != nil {
+			return decimal.Zero
+		}
+		return pr.Total
+	}
+	before := priceOf(p.Resolve(dec).Values)
+	if done, err := s.Complete(dec); err == nil && done != nil {
+		before = priceOf(done)
+	}
+	if err := s.PriceRepairs(reps, before, priceOf); err != nil {
+		return err
+	}
 	zero := "0"
 	out := &configureJSON{Product: p.ID, Conflict: cj, Features: []featureJSON{}, Remaining: &zero}
 	for _, r := range reps {
-		rj := repairJSON{Drop: r.Drop, Result: map[string]string{}}
+		rj := repairJSON{Drop: r.Drop, PriceDelta: r.PriceDelta.StringFixed(2), Result: map[string]string{}}
 		if rj.Drop == nil {
 			rj.Drop = []string{}
 		}
@@ -289,33 +307,22 @@ func (c *ConfigureCmd) conflict(env *Env, cat *catalog.Catalog, p *catalog.Produ
 		fmt.Fprintln(env.Stderr, "No change of the earlier decisions makes it possible.")
 	}
 	for i, r := range reps {
-		fmt.Fprintf(env.Stderr, "  repair %d: %s\n", i+1, describeRepair(r, c.Lang, def))
+		change := ""
+		if !r.PriceDelta.IsZero() {
+			sign := "+"
+			if r.PriceDelta.IsNegative() {
+				sign = ""
+			}
+			change = fmt.Sprintf(" (price %s%s %s)", sign, r.PriceDelta.StringFixed(2), cat.Currency)
+		}
+		fmt.Fprintf(env.Stderr, "  repair %d: %s%s\n", i+1, describeRepair(r, c.Lang, def), change)
 	}
 	return exitError{1}
 }
 
-// valueName is a value in words: option names, numbers with their unit.
+// valueName is a value in words.
 func valueName(f *catalog.Feature, v catalog.Value, lang, def string) string {
-	switch f.Kind {
-	case catalog.Choice:
-		if o := f.Option(v.Str); o != nil {
-			return o.Name.In(lang, def)
-		}
-	case catalog.Multi:
-		var names []string
-		for _, id := range v.Set {
-			if o := f.Option(id); o != nil {
-				names = append(names, o.Name.In(lang, def))
-			}
-		}
-		if len(names) == 0 {
-			return "none"
-		}
-		return strings.Join(names, " + ")
-	case catalog.Number:
-		return v.Num.String() + " " + f.Unit
-	}
-	return fmt.Sprintf("%q", v.Str)
+	return f.Words(v, lang, def)
 }
 
 func (c *ConfigureCmd) printPlain(w io.Writer, p *catalog.Product, def string, out *configureJSON) {
