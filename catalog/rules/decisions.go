@@ -140,7 +140,12 @@ func (m *Model) stateFor(items []item, texts map[string]string, extra []unit) *s
 // defaults gives each variable's preferred value: the product's defaults
 // (conditional ones included) as resolved for these decisions.
 func (m *Model) defaults(d Decisions) []int32 {
-	cfg := m.Product.Resolve(d)
+	return m.defaultsFrom(m.Product.Resolve(d).Values)
+}
+
+// defaultsFrom gives each variable's preferred value from feature values.
+func (m *Model) defaultsFrom(values map[string]catalog.Value) []int32 {
+	cfg := &catalog.Config{Values: values}
 	prefer := make([]int32, len(m.vars))
 	for i := range prefer {
 		prefer[i] = -1

@@ -575,3 +575,74 @@ func (s *Session) PriceRepairs(reps []Repair, before decimal.Decimal, price func
 	})
 	return nil
 }
+
+// CompleteCheapest finishes a configuration from the decisions at the lowest
+// price it can find: starting from the default completion, it tries every
+// value of every open feature (the rest re-completed as close as the rules
+// allow) and keeps any change that lowers the price, until no single change
+// does. This is a local search: the result is never dearer than the default
+// completion and is the cheapest with respect to changing any one feature,
+// but with prices that interact through formulas a cheaper configuration
+// that needs several changes at once can exist. It returns nil when the
+// decisions admit no valid configuration.
+func (s *Session) CompleteCheapest(dec Decisions, price func(map[string]catalog.Value) decimal.Decimal) (map[string]catalog.Value, error) {
+	best, err := s.Complete(dec)
+	if err != nil || best == nil {
+		return best, err
+	}
+	bestPrice := price(best)
+	items, texts, err := s.m.items(dec)
+	if err != nil {
+		return nil, err
+	}
+	var hard []unit
+	for _, it := range items {
+		hard = append(hard, it.units...)
+	}
+	for pass := 0; pass < 8; pass++ {
+		improved := false
+		for _, f := range s.m.Product.Features {
+			if _, decided := dec[f.ID]; decided || f.Kind == catalog.Textual {
+				continue
+			}
+			vars := s.m.byFeature[f.ID]
+			var tries [][]unit
+			switch f.Kind {
+			case catalog.Choice, catalog.Number:
+				for a := 0; a < s.m.vars[vars[0]].size; a++ {
+					tries = append(tries, []unit{{vars[0], int32(a)}})
+				}
+			case catalog.Multi:
+				// Toggle one option at a time.
+				for i, o := range f.Options {
+					val := int32(1)
+					if slices.Contains(best[f.ID].Set, o.ID) {
+						val = 0
+					}
+					tries = append(tries, []unit{{vars[i], val}})
+				}
+			}
+			cur := s.preferOf(best)
+			for _, try := range tries {
+				sol := s.completeUnits(append(slices.Clone(hard), try...), texts, cur)
+				if sol == nil {
+					continue
+				}
+				cand := s.m.valuesOf(sol, texts)
+				if p := price(cand); p.LessThan(bestPrice) {
+					best, bestPrice, improved = cand, p, true
+					cur = s.preferOf(best)
+				}
+			}
+		}
+		if !improved {
+			break
+		}
+	}
+	return best, nil
+}
+
+// preferOf turns feature values into preferred values per variable.
+func (s *Session) preferOf(values map[string]catalog.Value) []int32 {
+	return s.m.defaultsFrom(values)
+}

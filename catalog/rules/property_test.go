@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/atelier-app/atelier/catalog"
 )
 
@@ -286,4 +288,84 @@ func FuzzEngine(f *testing.F) {
 		}
 		checkOne(t, seed, src, m.NewSession(), newBrute(p, texts), dec)
 	})
+}
+
+// The cheapest completion is valid, keeps the decisions, is never dearer
+// than the default completion, and no single open feature can be changed to
+// make it cheaper; on most random products it is the true minimum.
+func TestCompleteCheapest(t *testing.T) {
+	optimal, total := 0, 0
+	for seed := uint64(1); seed <= 150; seed++ {
+		r := rand.New(rand.NewPCG(seed, 11))
+		p := parseRandom(t, randomProduct(r))
+		m, err := Compile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := m.NewSession()
+		dec := randomDecisions(r, p)
+		texts := map[string]string{}
+		for k, v := range dec {
+			if v.Kind == catalog.Textual {
+				texts[k] = v.Str
+			}
+		}
+		price := func(vals map[string]catalog.Value) decimal.Decimal {
+			sum := decimal.Zero
+			for _, f := range p.Features {
+				v := vals[f.ID]
+				switch f.Kind {
+				case catalog.Choice:
+					sum = sum.Add(f.Option(v.Str).Price)
+				case catalog.Multi:
+					for _, id := range v.Set {
+						sum = sum.Add(f.Option(id).Price)
+					}
+				case catalog.Number:
+					sum = sum.Add(v.Num) // dearer when larger
+				}
+			}
+			return sum
+		}
+		cheap, err := s.CompleteCheapest(dec, price)
+		if err != nil {
+			t.Fatal(err)
+		}
+		def, _ := s.Complete(dec)
+		if (cheap == nil) != (def == nil) {
+			t.Fatalf("seed %d: cheapest %v, default %v", seed, cheap != nil, def != nil)
+		}
+		if cheap == nil {
+			continue
+		}
+		if v := (&catalog.Config{Product: p, Values: cheap}).Violations(); len(v) > 0 {
+			t.Errorf("seed %d: cheapest completion breaks %s", seed, v[0].ID)
+		}
+		for k, v := range dec {
+			if !cheap[k].Equal(v) {
+				t.Errorf("seed %d: cheapest completion changed decision %s", seed, k)
+			}
+		}
+		if price(cheap).GreaterThan(price(def)) {
+			t.Errorf("seed %d: cheapest %s dearer than default %s", seed, price(cheap), price(def))
+		}
+		b := newBrute(p, texts)
+		min := decimal.Decimal{}
+		first := true
+		for i := range b.all {
+			if b.agrees(i, dec) && b.valid(i, nil) {
+				if pr := price(b.all[i]); first || pr.LessThan(min) {
+					min, first = pr, false
+				}
+			}
+		}
+		total++
+		if price(cheap).Equal(min) {
+			optimal++
+		}
+	}
+	t.Logf("cheapest completion was the true minimum on %d of %d random products", optimal, total)
+	if optimal*10 < total*9 {
+		t.Errorf("the local search found the minimum on only %d of %d products", optimal, total)
+	}
 }

@@ -19,11 +19,12 @@ const countBudget = 2_000_000
 
 // ConfigureCmd shows what remains possible after some decisions.
 type ConfigureCmd struct {
-	Catalog string   `help:"Catalog file, folder or .zip (default: the embedded demo)." type:"path"`
-	Product string   `required:"" help:"Product id."`
-	Set     []string `sep:"none" help:"A decision FEATURE=VALUE, in order (repeatable; multi features take a comma-separated list, empty for none; numbers in the feature's unit)." placeholder:"FEATURE=VALUE"`
-	JSON    bool     `name:"json" help:"Print one JSON object."`
-	Lang    string   `default:"en" help:"Language of names and reasons."`
+	Catalog  string   `help:"Catalog file, folder or .zip (default: the embedded demo)." type:"path"`
+	Product  string   `required:"" help:"Product id."`
+	Set      []string `sep:"none" help:"A decision FEATURE=VALUE, in order (repeatable; multi features take a comma-separated list, empty for none; numbers in the feature's unit)." placeholder:"FEATURE=VALUE"`
+	JSON     bool     `name:"json" help:"Print one JSON object."`
+	Cheapest bool     `help:"Also find the cheapest valid completion (a local search; see docs/configuration-engine.md)."`
+	Lang     string   `default:"en" help:"Language of names and reasons."`
 }
 
 // The JSON output. Keys are only ever added.
@@ -35,8 +36,14 @@ type configureJSON struct {
 	Features  []featureJSON  `json:"features"`
 	Price     *priceJSON     `json:"price"`
 	Completed map[string]any `json:"completion,omitempty"`
+	Cheapest  *cheapestJSON  `json:"cheapest,omitempty"`
 	Conflict  *conflictJSON  `json:"conflict,omitempty"`
 	Repairs   []repairJSON   `json:"repairs,omitempty"`
+}
+
+type cheapestJSON struct {
+	Values map[string]any `json:"values"`
+	Total  string         `json:"total"`
 }
 
 type featureJSON struct {
@@ -237,6 +244,25 @@ func (c *ConfigureCmd) describe(cat *catalog.Catalog, p *catalog.Product, s *rul
 	if err != nil {
 		return nil, err
 	}
+	if c.Cheapest && out.Completed != nil {
+		priceOf := func(vals map[string]catalog.Value) decimal.Decimal {
+			pr, err := cat.ListPrice(&catalog.Config{Product: p, Values: vals}, 1, c.Lang)
+			if err != nil {
+				return decimal.New(1, 15) // unpriceable: never the cheapest
+			}
+			return pr.Total
+		}
+		cheap, err := s.CompleteCheapest(dec, priceOf)
+		if err != nil {
+			return nil, err
+		}
+		if cheap != nil {
+			out.Cheapest = &cheapestJSON{Values: map[string]any{}, Total: priceOf(cheap).StringFixed(2)}
+			for k, v := range cheap {
+				out.Cheapest.Values[k] = jsonValue(v)
+			}
+		}
+	}
 	out.Price = &priceJSON{Currency: price.Currency, Total: price.Total.StringFixed(2), Lines: []priceLineJSON{}}
 	for _, l := range price.Lines {
 		out.Price.Lines = append(out.Price.Lines, priceLineJSON{l.Source, l.Label, l.Amount.StringFixed(2)})
@@ -340,6 +366,15 @@ func (c *ConfigureCmd) printPlain(w io.Writer, p *catalog.Product, def string, o
 	}
 	fmt.Fprintf(w, "%s: %s, %s, %s valid configurations remain; price %s %s\n",
 		p.Name.In(c.Lang, def), state, complete, remaining, out.Price.Total, out.Price.Currency)
+	if out.Cheapest != nil {
+		var parts []string
+		for _, f := range p.Features {
+			if v, ok := out.Cheapest.Values[f.ID]; ok && f.Kind != catalog.Textual {
+				parts = append(parts, fmt.Sprintf("%s=%v", f.ID, v))
+			}
+		}
+		fmt.Fprintf(w, "cheapest completion: %s %s: %s\n", out.Cheapest.Total, out.Price.Currency, strings.Join(parts, " "))
+	}
 	for i, fj := range out.Features {
 		f := p.Features[i]
 		val := "open"

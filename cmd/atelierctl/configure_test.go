@@ -155,3 +155,24 @@ func TestAnalyzeDemo(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigureCheapest(t *testing.T) {
+	code, out, errOut := runCLI(t, "configure", "--product", "lift-desk", "--set", "top=oak", "--cheapest", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Cheapest struct {
+			Values map[string]any `json:"values"`
+			Total  string         `json:"total"`
+		} `json:"cheapest"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	// Base 689 + oak 240; the smallest top (1000 × 600 mm) has no area
+	// surcharge, and every extra is left out.
+	if got.Cheapest.Total != "929.00" || got.Cheapest.Values["top"] != "oak" {
+		t.Errorf("cheapest = %+v", got.Cheapest)
+	}
+}
