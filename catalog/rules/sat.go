@@ -34,8 +34,15 @@ type satBase struct {
 	on z.Lit
 }
 
+// forbiddenClauseLimit: a table with at most this many forbidden tuples is
+// written as one clause per forbidden tuple, which adds no variables. (Each
+// solver call assigns every variable, so a boolean per allowed tuple, though
+// it propagates better, made calls several times slower on generated
+// products with 3-feature tables.)
+var forbiddenClauseLimit = 4096
+
 // pairwiseLimit is the largest domain whose "at most one" is pairwise.
-const pairwiseLimit = 10
+const pairwiseLimit = 16
 
 func (m *Model) compileSAT() {
 	m.sat = m.buildSAT(false)
@@ -131,7 +138,7 @@ func (m *Model) encodeTable(sb *satBase, c *constraint, guard z.Lit, clause func
 		}
 		return
 	}
-	if total-allowed <= 2*allowed+16 {
+	if total-allowed <= forbiddenClauseLimit || total-allowed <= 2*allowed+16 {
 		// One clause per forbidden tuple.
 		in := make(map[string]bool, allowed)
 		key := func(t []int32) string {
@@ -199,6 +206,11 @@ func newSATSession(m *Model, base *satBase) *satSession {
 // solve looks for a solution with the given units fixed, the constraints
 // marked off left out, and texts as given. It returns the solution or nil.
 func (ss *satSession) solve(units []unit, off []bool, texts map[string]string, textsKey string) []int32 {
+	return ss.solveWith(units, off, texts, textsKey)
+}
+
+// solveWith is solve with extra literals assumed.
+func (ss *satSession) solveWith(units []unit, off []bool, texts map[string]string, textsKey string, extra ...z.Lit) []int32 {
 	sb := ss.base
 	g := ss.g
 	tl, ok := ss.texts[textsKey]
@@ -217,6 +229,7 @@ func (ss *satSession) solve(units []unit, off []bool, texts map[string]string, t
 			}
 		}
 		assume = append(assume, tl, sb.on)
+		assume = append(assume, extra...)
 		g.Assume(assume...)
 		if g.Solve() != 1 {
 			return nil
