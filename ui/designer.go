@@ -258,6 +258,18 @@ func (d *Designer) DecideText(set string) error {
 	if err != nil {
 		return err
 	}
+	// Like a click: a value the rules do not allow with the other decisions
+	// is not taken; the repair dialog says why and what would make it fit.
+	fits := true
+	if d.engine != nil {
+		next := rulesDecisions(d.decisions)
+		next[f.ID] = val
+		d.engine.with(func(s *rules.Session) { fits, _ = s.Consistent(next) })
+	}
+	if !fits {
+		d.insist(f, val, true)
+		return fmt.Errorf("%s=%s does not fit the other decisions", f.ID, v)
+	}
 	d.Decide(f.ID, val)
 	return nil
 }
