@@ -369,3 +369,113 @@ func TestCompleteCheapest(t *testing.T) {
 		t.Errorf("the local search found the minimum on only %d of %d products", optimal, total)
 	}
 }
+
+// TestWholeDecisionsAgainstBruteForce checks ExplainDecision and
+// DecisionRepairs, which the CLI uses for a --set of a whole multi selection
+// or a text: the explanation blocks and is minimal; every repair makes the
+// decision fit, keeps the decisions it does not drop, and is minimal.
+func TestWholeDecisionsAgainstBruteForce(t *testing.T) {
+	checked := 0
+	for seed := uint64(1); seed <= 200; seed++ {
+		r := rand.New(rand.NewPCG(seed, 13))
+		src := randomProduct(r)
+		p := parseRandom(t, src)
+		m, err := Compile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := m.NewSession()
+		dec := randomDecisions(r, p)
+		for _, f := range p.Features {
+			var v catalog.Value
+			switch f.Kind {
+			case catalog.Multi:
+				set := []string{}
+				for _, o := range f.Options {
+					if r.IntN(2) == 0 {
+						set = append(set, o.ID)
+					}
+				}
+				v = catalog.Value{Kind: catalog.Multi, Set: set}
+			case catalog.Textual:
+				v = catalog.Value{Kind: catalog.Textual, Str: []string{"", "abc"}[r.IntN(2)]}
+			default:
+				continue
+			}
+			texts := map[string]string{}
+			for k, x := range dec {
+				if x.Kind == catalog.Textual {
+					texts[k] = x.Str
+				}
+			}
+			if f.Kind == catalog.Textual {
+				texts[f.ID] = v.Str
+			}
+			b := newBrute(p, texts)
+			// holds: is there a valid configuration with these other decisions and f = v?
+			holds := func(others Decisions) bool {
+				ctx := others.Without(f.ID)
+				if f.Kind == catalog.Textual {
+					return b.exists(ctx, nil, nil)
+				}
+				return b.exists(ctx, func(c map[string]catalog.Value) bool { return c[f.ID].Equal(v) }, nil)
+			}
+			others := dec.Without(f.ID)
+			e, err := s.ExplainDecision(dec, f.ID, v)
+			if err != nil {
+				t.Fatalf("seed %d: %v", seed, err)
+			}
+			fits := holds(others)
+			if (e == nil) != fits {
+				t.Fatalf("seed %d, %s=%s with %s: explained = %v, but fits = %v\n%s", seed, f.ID, v, dec, e != nil, fits, src)
+			}
+			checked++
+			if fits {
+				continue
+			}
+			withTexts := func(d Decisions) Decisions {
+				out := d.Clone()
+				for k, x := range dec {
+					if x.Kind == catalog.Textual && k != f.ID {
+						out[k] = x
+					}
+				}
+				return out
+			}
+			if holds(withTexts(e.BlockedBy)) {
+				t.Errorf("seed %d: %s=%s blocked by %s, which fits", seed, f.ID, v, e.BlockedBy)
+			}
+			for k := range e.BlockedBy {
+				if !holds(withTexts(e.BlockedBy.Without(k))) {
+					t.Errorf("seed %d: %s=%s blocked by %s is not minimal (%s)", seed, f.ID, v, e.BlockedBy, k)
+				}
+			}
+			reps, err := s.DecisionRepairs(dec, f.ID, v, 4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (len(reps) > 0) != holds(withTexts(Decisions{})) {
+				t.Errorf("seed %d: %s=%s: %d repairs", seed, f.ID, v, len(reps))
+			}
+			for _, rep := range reps {
+				if !rep.Decisions[f.ID].Equal(v) || !b.exists(rep.Decisions, nil, nil) {
+					t.Errorf("seed %d: repair %v of %s=%s gives %s, which does not fit", seed, rep.Drop, f.ID, v, rep.Decisions)
+				}
+				for _, k := range rep.Drop {
+					kept := Decisions{}
+					for x, val := range others {
+						if x == k || !slices.Contains(rep.Drop, x) {
+							kept[x] = val
+						}
+					}
+					if holds(kept) {
+						t.Errorf("seed %d: repair %v of %s=%s is not minimal (%s)", seed, rep.Drop, f.ID, v, k)
+					}
+				}
+			}
+		}
+	}
+	if checked < 50 {
+		t.Errorf("only %d whole decisions checked", checked)
+	}
+}
