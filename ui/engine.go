@@ -3,6 +3,7 @@ package ui
 import (
 	"math/big"
 	"sync"
+	"time"
 
 	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/catalog/rules"
@@ -90,9 +91,9 @@ func (e *engine) ask(dec rules.Decisions) answer {
 	return a
 }
 
-// countBudget bounds the search for the number of remaining variants, so
-// that a product too large to count gives up in about a second.
-const countBudget = 200_000
+// countLimit bounds the time spent counting the remaining variants: the
+// count holds the engine, so the next click would wait for it.
+const countLimit = 300 * time.Millisecond
 
 // count counts the remaining variants (nil when it would take too long).
 func (e *engine) count(dec rules.Decisions) *big.Int {
@@ -102,7 +103,7 @@ func (e *engine) count(dec rules.Decisions) *big.Int {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	n, err := e.session.CountWithin(dec, countBudget)
+	n, err := e.session.CountWithin(dec, countLimit)
 	if err != nil {
 		return nil
 	}

@@ -46,15 +46,14 @@ func Analyze(m *Model, lang string) []Finding {
 	def := lang
 	if ok, _ := s.Consistent(Decisions{}); !ok {
 		conflict := quickXplain(len(m.cons), func(on []int) bool {
-			st := m.newState(nil)
-			st.off = make([]bool, len(m.cons))
-			for i := range st.off {
-				st.off[i] = true
+			off := make([]bool, len(m.cons))
+			for i := range off {
+				off[i] = true
 			}
 			for _, c := range on {
-				st.off[c] = false
+				off[c] = false
 			}
-			return st.propagateAll() && st.solve(nil) != nil
+			return s.solveUnits(nil, off, nil) != nil
 		})
 		var names []string
 		for _, c := range conflict {
@@ -97,7 +96,7 @@ func Analyze(m *Model, lang string) []Finding {
 			}
 			if f.Kind == catalog.Multi {
 				for i, o := range f.Options {
-					if fd.Available[i] && m.forcedOption(f, i) {
+					if fd.Available[i] && s.solveUnits([]unit{{m.byFeature[f.ID][i], 0}}, nil, nil) == nil {
 						add(Warning, o.Pos, f.ID, o.ID, "", "option %q of %q is always chosen: the rules never allow leaving it out", o.ID, f.ID)
 					}
 				}
@@ -143,18 +142,13 @@ func (m *Model) constraintName(ci int, lang, def string) string {
 	return countMessage(c.multi, lang, def)
 }
 
-// forcedOption reports whether option i of multi feature f can never be left out.
-func (m *Model) forcedOption(f *catalog.Feature, i int) bool {
-	st := m.newState(nil)
-	v := m.byFeature[f.ID][i]
-	if !st.assign(v, 0) || !st.propagateAll() {
-		return true
-	}
-	return st.solve(nil) == nil
-}
+// redundancyBudget bounds the search for a configuration that breaks one
+// rule; past it the rule counts as not redundant (no warning rather than a
+// wrong one, and lint never hangs on a large product).
+const redundancyBudget = 20000
 
 // canViolate reports whether some configuration allowed by all the other
-// constraints breaks constraint ci.
+// constraints breaks constraint ci (true when the search runs out of budget).
 func (m *Model) canViolate(ci int) bool {
 	neg := *m
 	neg.cons = make([]constraint, len(m.cons))
@@ -166,5 +160,9 @@ func (m *Model) canViolate(ci int) bool {
 	neg.tabulate(&nc)
 	neg.cons[ci] = nc
 	st := neg.newState(nil)
-	return st.propagateAll() && st.solve(nil) != nil
+	st.budget = redundancyBudget
+	if !st.propagateAll() {
+		return false
+	}
+	return st.solve(nil) != nil || *st.nodes > redundancyBudget
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/big"
 	"slices"
+	"time"
 )
 
 // Count returns the exact number of valid complete configurations that
@@ -22,12 +23,12 @@ func (s *Session) Count(dec Decisions) (*big.Int, error) {
 
 // ErrCountTooHard is returned when counting would take more search than
 // allowed.
-var ErrCountTooHard = errors.New("too many configurations to count within the search budget")
+var ErrCountTooHard = errors.New("too many configurations to count within the time allowed")
 
-// CountWithin is Count with a budget of search nodes (0: none). Counting is
-// exact or fails with ErrCountTooHard; products of many tightly linked
-// features can need more search than any budget a person would wait for.
-func (s *Session) CountWithin(dec Decisions, maxNodes int) (n *big.Int, err error) {
+// CountWithin is Count with a time limit (0: none). Counting is exact or
+// fails with ErrCountTooHard; products of many tightly linked features can
+// need more search than anyone would wait for.
+func (s *Session) CountWithin(dec Decisions, limit time.Duration) (n *big.Int, err error) {
 	items, texts, err := s.m.items(dec)
 	if err != nil {
 		return nil, err
@@ -36,7 +37,10 @@ func (s *Session) CountWithin(dec Decisions, maxNodes int) (n *big.Int, err erro
 	if st == nil {
 		return new(big.Int), nil
 	}
-	c := &counter{m: s.m, memo: map[string]*big.Int{}, budget: maxNodes}
+	c := &counter{m: s.m, memo: map[string]*big.Int{}}
+	if limit > 0 {
+		c.deadline = time.Now().Add(limit)
+	}
 	defer func() {
 		s.Nodes += c.nodes
 		if r := recover(); r != nil {
@@ -54,10 +58,10 @@ func (s *Session) CountWithin(dec Decisions, maxNodes int) (n *big.Int, err erro
 var errBudget = errors.New("budget")
 
 type counter struct {
-	m      *Model
-	memo   map[string]*big.Int
-	nodes  int
-	budget int
+	m        *Model
+	memo     map[string]*big.Int
+	nodes    int
+	deadline time.Time // zero: none
 }
 
 // open lists the variables of st with more than one value, among vars (all when nil).
@@ -175,7 +179,7 @@ func (c *counter) countComponent(st *state, comp []int) *big.Int {
 		return n
 	}
 	c.nodes++
-	if c.budget > 0 && c.nodes > c.budget {
+	if !c.deadline.IsZero() && c.nodes%64 == 0 && time.Now().After(c.deadline) {
 		panic(errBudget)
 	}
 	// Branch on the variable with the fewest values (ties: most constraints).

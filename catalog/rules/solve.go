@@ -62,6 +62,9 @@ type state struct {
 	off []bool
 	// nodes counts search nodes, for benchmarks and budgets.
 	nodes *int
+	// budget, if positive, stops the search after that many nodes (solve
+	// then returns nil, and *nodes tells that it gave up).
+	budget int
 }
 
 func (m *Model) newState(texts map[string]string) *state {
@@ -73,7 +76,7 @@ func (m *Model) newState(texts map[string]string) *state {
 }
 
 func (s *state) clone() *state {
-	c := &state{m: s.m, dom: make([]bitset, len(s.dom)), texts: s.texts, off: s.off, nodes: s.nodes}
+	c := &state{m: s.m, dom: make([]bitset, len(s.dom)), texts: s.texts, off: s.off, nodes: s.nodes, budget: s.budget}
 	// One allocation for all the words.
 	total := 0
 	for _, d := range s.dom {
@@ -245,6 +248,9 @@ func (s *state) revise(ci int) (changed []int, ok bool) {
 // the defaults as the rules allow. It returns the solution, or nil.
 func (s *state) solve(prefer []int32) []int32 {
 	*s.nodes++
+	if s.budget > 0 && *s.nodes > s.budget {
+		return nil
+	}
 	// Choose the open variable with the fewest values (ties: most constraints).
 	best, bestSize := -1, 0
 	for v, d := range s.dom {

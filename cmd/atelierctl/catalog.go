@@ -123,7 +123,7 @@ func (c *AnalyzeCmd) Run(env *Env) error {
 			m, err := rules.Compile(p)
 			count := "?"
 			if err == nil {
-				if n, err := m.NewSession().CountWithin(nil, countBudget); err == nil {
+				if n, err := m.NewSession().CountWithin(nil, countLimit); err == nil {
 					count = n.String()
 				} else {
 					count = "too many to count"

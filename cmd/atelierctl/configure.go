@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -13,9 +14,8 @@ import (
 	"github.com/atelier-app/atelier/catalog/rules"
 )
 
-// countBudget bounds the search for the number of valid configurations
-// (about ten seconds on a laptop).
-const countBudget = 2_000_000
+// countLimit bounds the time spent counting valid configurations.
+const countLimit = 10 * time.Second
 
 // ConfigureCmd shows what remains possible after some decisions.
 type ConfigureCmd struct {
@@ -184,7 +184,7 @@ func (c *ConfigureCmd) describe(cat *catalog.Catalog, p *catalog.Product, s *rul
 	out := &configureJSON{Product: p.ID, Valid: doms.Consistent, Complete: true}
 	// Counting is exact; a product too large to count within the budget
 	// reports null.
-	if n, err := s.CountWithin(dec, countBudget); err == nil {
+	if n, err := s.CountWithin(dec, countLimit); err == nil {
 		str := n.String()
 		out.Remaining = &str
 	} else if !errors.Is(err, rules.ErrCountTooHard) {
