@@ -24,8 +24,7 @@ type Preview struct {
 	scene   *render.Scene
 	view    render.View
 	gen     uint64 // incremented for every request; a result is shown only if still current
-	busy    bool
-	pending bool
+	renders latest // one render at a time; the newest request waits, older ones are dropped
 
 	// OnRendered, if set, is called on the UI goroutine after each new image is shown (tests use it).
 	OnRendered func()
@@ -100,54 +99,36 @@ func (p *Preview) Scrolled(e *fyne.ScrollEvent) {
 func (p *Preview) DoubleTapped(*fyne.PointEvent) { p.SetView(render.ViewIso) }
 
 // request renders the current scene and view in the background. While a
-// render runs, further requests only mark the work as pending: when the
-// render ends, the newest state is rendered once more. So dragging never
-// queues up stale frames.
+// render runs, newer requests replace each other: when it ends, only the
+// newest state is rendered. So dragging never queues up stale frames.
 func (p *Preview) request() {
 	p.mu.Lock()
 	p.gen++
-	if p.busy {
-		p.pending = true
-		p.mu.Unlock()
-		return
-	}
-	p.busy = true
 	p.mu.Unlock()
-	go p.loop()
+	p.renders.run(p.render)
 }
 
-func (p *Preview) loop() {
-	for {
-		p.mu.Lock()
-		scene, view, gen := p.scene, p.view, p.gen
-		p.pending = false
-		p.mu.Unlock()
-
-		var img image.Image
-		if view.Width > 0 && view.Height > 0 {
-			img = render.Draw(scene, view)
-		}
-
-		p.mu.Lock()
-		current := gen == p.gen
-		again := p.pending
-		if !again {
-			p.busy = false
-		}
-		p.mu.Unlock()
-		if img != nil && current {
-			p.do(func() {
-				p.img.Image = img
-				p.img.Refresh()
-				if p.OnRendered != nil {
-					p.OnRendered()
-				}
-			})
-		}
-		if !again {
-			return
-		}
+func (p *Preview) render() {
+	p.mu.Lock()
+	scene, view, gen := p.scene, p.view, p.gen
+	p.mu.Unlock()
+	if view.Width <= 0 || view.Height <= 0 {
+		return
 	}
+	img := render.Draw(scene, view)
+	p.mu.Lock()
+	current := gen == p.gen
+	p.mu.Unlock()
+	if !current {
+		return // a newer request is already queued
+	}
+	p.do(func() {
+		p.img.Image = img
+		p.img.Refresh()
+		if p.OnRendered != nil {
+			p.OnRendered()
+		}
+	})
 }
 
 type previewRenderer struct{ p *Preview }

@@ -200,3 +200,12 @@ func (m *Model) valuesOf(sol []int32, texts map[string]string) map[string]catalo
 	}
 	return out
 }
+
+// unitsOf lists the units of decision items.
+func unitsOf(items []item) []unit {
+	var out []unit
+	for _, it := range items {
+		out = append(out, it.units...)
+	}
+	return out
+}

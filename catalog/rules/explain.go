@@ -452,11 +452,7 @@ func (s *Session) Complete(dec Decisions) (map[string]catalog.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	var hard []unit
-	for _, it := range items {
-		hard = append(hard, it.units...)
-	}
-	sol := s.completeUnits(hard, texts, s.m.defaults(dec))
+	sol := s.completeUnits(unitsOf(items), texts, s.m.defaults(dec))
 	if sol == nil {
 		return nil, nil
 	}
@@ -595,10 +591,7 @@ func (s *Session) CompleteCheapest(dec Decisions, price func(map[string]catalog.
 	if err != nil {
 		return nil, err
 	}
-	var hard []unit
-	for _, it := range items {
-		hard = append(hard, it.units...)
-	}
+	hard := unitsOf(items)
 	for pass := 0; pass < 8; pass++ {
 		improved := false
 		for _, f := range s.m.Product.Features {
