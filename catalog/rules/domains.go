@@ -9,10 +9,6 @@ import (
 	"github.com/atelier-app/atelier/catalog"
 )
 
-// softRounds bounds the solver calls spent per search on asking for extra
-// unsupported values.
-var softRounds = 1
-
 // maxFlips bounds the known solutions tried per value before a solver call.
 const maxFlips = 48
 
@@ -29,12 +25,51 @@ type Session struct {
 	guarded *satSession // constraints switched by assumptions; made on first use
 	last    *satSession // the solver of the last call, for its conflict (Why)
 	pool    [][]int32
+	// poolNext is the oldest pooled solution's index once the pool is full.
+	poolNext int
 	// poolTexts are the texts the pooled solutions were found with: a
 	// solution holds under other texts only by chance, so the pool is
 	// emptied when they change.
 	poolTexts string
+	// dead holds, per value, decision sets proven to exclude it (the
+	// solver's conflict when it found no solution with the value): while
+	// the decisions include one of them the value stays unavailable, with
+	// no solver call. A click walk adds decisions, so nearly every value
+	// that died on an earlier click is answered from here.
+	dead map[unit][][]unit
 	// Nodes counts search nodes since the session began (for benchmarks).
 	Nodes int
+}
+
+// deadCores bounds the conflicts kept per value.
+const deadCores = 4
+
+// knownDead reports whether a kept conflict of (v, x) lies within the
+// context: has reports whether a unit is part of it.
+func (s *Session) knownDead(v int, x int32, has func(unit) bool) bool {
+next:
+	for _, core := range s.dead[unit{v, x}] {
+		for _, u := range core {
+			if !has(u) {
+				continue next
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// noteDead keeps a conflict proven for (v, x), newest first.
+func (s *Session) noteDead(v int, x int32, core []unit) {
+	if s.dead == nil {
+		s.dead = map[unit][][]unit{}
+	}
+	k := unit{v, x}
+	cs := append([][]unit{core}, s.dead[k]...)
+	if len(cs) > deadCores {
+		cs = cs[:deadCores]
+	}
+	s.dead[k] = cs
 }
 
 // NewSession starts a session on the model.
@@ -72,17 +107,19 @@ func (s *Session) useTexts(texts map[string]string) {
 		}
 	}
 	if key != s.poolTexts {
-		s.pool = nil
+		s.pool, s.poolNext = nil, 0
+		s.dead = nil // conflicts may have used rules on texts
 		s.poolTexts = key
 	}
 }
 
 func (s *Session) remember(sol []int32) {
-	if len(s.pool) >= poolSize {
-		copy(s.pool, s.pool[1:])
-		s.pool = s.pool[:len(s.pool)-1]
+	if len(s.pool) < poolSize {
+		s.pool = append(s.pool, sol)
+		return
 	}
-	s.pool = append(s.pool, sol)
+	s.pool[s.poolNext] = sol // the oldest goes
+	s.poolNext = (s.poolNext + 1) % poolSize
 }
 
 // Range is an inclusive range of allowed values on a number feature's grid.
@@ -183,8 +220,9 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 	// on what changed. Every solution patched this way answers questions
 	// without a solver call.
 	patched := 0
+	seen := make([]bool, len(m.cons))
 	for _, sol := range s.pool {
-		if p := m.patch(sol, units, texts); p != nil {
+		if p := m.patch(sol, units, texts, seen); p != nil {
 			note(p)
 			patched++
 		}
@@ -202,55 +240,29 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 		return out
 	}
 	base := m.stateFor(items, texts, nil)
-	// search asks for a solution with (v, x) in a context. To make each
-	// solver call answer many questions, it also asks, softly, for values no
-	// solution supports yet: those in the solver's conflict are given up and
-	// the call repeated, so one solution usually covers dozens of values.
+	// search asks the solver for a solution with (v, x) in a context. When
+	// there is none, the decisions in the solver's conflict are kept as the
+	// reason (see knownDead), so the next questions skip the call.
 	search := func(ctx []unit, v int, x int32) bool {
-		hard := append(slices.Clone(ctx), unit{v, x})
-		fixed := make([]bool, len(m.vars))
-		for _, u := range hard {
-			fixed[u.v] = true
+		sol := s.solveUnits(append(slices.Clone(ctx), unit{v, x}), nil, texts)
+		if sol != nil {
+			note(sol)
+			return true
 		}
-		var soft []unit
-		for w := range m.vars {
-			if fixed[w] || m.vars[w].kind == auxVar || (base != nil && base.dom[w].count() <= 1) {
-				continue
-			}
-			for a := int32(0); int(a) < m.vars[w].size; a++ {
-				if !supported[w].has(a) && (base == nil || base.dom[w].has(a)) && (m.vars[w].kind != optionVar || a == 1) {
-					soft = append(soft, unit{w, a})
-					break
+		core := map[z.Lit]bool{}
+		for _, l := range s.last.g.Why(nil) {
+			core[l] = true
+		}
+		if !core[s.last.textsLit(s.poolTexts)] { // else it may hold only for these texts
+			var why []unit
+			for _, u := range ctx {
+				if core[s.last.base.lit[u.v][u.val]] {
+					why = append(why, u)
 				}
 			}
+			s.noteDead(v, x, why)
 		}
-		for round := 0; ; round++ {
-			if round == softRounds {
-				soft = nil // conflicts everywhere: stop asking for extras
-			}
-			sol := s.solveUnits(append(slices.Clone(hard), soft...), nil, texts)
-			if sol != nil {
-				note(sol)
-				return true
-			}
-			if len(soft) == 0 {
-				return false
-			}
-			core := map[z.Lit]bool{}
-			for _, l := range s.last.g.Why(nil) {
-				core[l] = true
-			}
-			kept := soft[:0]
-			for _, u := range soft {
-				if !core[s.last.base.lit[u.v][u.val]] {
-					kept = append(kept, u)
-				}
-			}
-			if len(kept) == len(soft) {
-				kept = nil // the hard part alone is in conflict: check it plainly
-			}
-			soft = kept
-		}
+		return false
 	}
 	if !consistent && base != nil {
 		if sol := s.solveUnits(units, nil, texts); sol != nil {
@@ -263,22 +275,47 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 		tried := 0
 		for i := len(agreeing) - 1; i >= 0 && tried < maxFlips; i-- {
 			tried++
-			p := slices.Clone(agreeing[i])
-			p[v] = x
+			a := agreeing[i]
+			was := a[v]
+			a[v] = x // checked in place, then put back
 			ok := true
 			for _, ci := range m.watch[v] {
-				if !m.cons[ci].holds(p, texts) {
+				if !m.cons[ci].holds(a, texts) {
 					ok = false
 					break
 				}
 			}
+			a[v] = was
 			if ok {
+				p := slices.Clone(a)
+				p[v] = x
 				s.remember(p)
 				note(p)
 				return true
 			}
 		}
 		return false
+	}
+	// localFix looks for a local change of the newest agreeing solution that
+	// takes (v, x) (see local).
+	fixed := make([]bool, len(m.vars))
+	for _, u := range units {
+		fixed[u.v] = true
+	}
+	localFix := func(v int, x int32) bool {
+		if len(agreeing) == 0 {
+			return false
+		}
+		own := fixed[v]
+		fixed[v] = false
+		p := m.local(agreeing[len(agreeing)-1], fixed, v, x, texts)
+		fixed[v] = own
+		if p == nil {
+			return false
+		}
+		s.remember(p)
+		note(p)
+		return true
 	}
 	available := make([]bitset, len(m.vars))
 	for v := range m.vars {
@@ -300,13 +337,21 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 			}
 			pruned = func(int32) bool { return false }
 		}
+		inCtx := func(u unit) bool {
+			i := unitOf[u.v]
+			return i >= 0 && units[i].val == u.val && u.v != v
+		}
 		for _, x := range wanted(v) {
 			switch {
 			case supported[v].has(x):
 				available[v].set(x)
 			case pruned(x):
 				// pruned by propagation: no solution
+			case s.knownDead(v, x, inCtx):
+				// a conflict found on an earlier question still holds
 			case flip(v, x):
+				available[v].set(x)
+			case localFix(v, x):
 				available[v].set(x)
 			case search(ctxUnits, v, x):
 				available[v].set(x)
@@ -353,34 +398,91 @@ func ranges(nums []decimal.Decimal, set bitset) []Range {
 	return out
 }
 
+// localMaxSize: neighbours with more values than this keep their value in a
+// local repair.
+const localMaxSize = 64
+
+// localBudget bounds the search nodes of one local repair.
+const localBudget = 64
+
+// local looks for a solution with v = x that differs from sol (a solution
+// agreeing with the context) only in v and its neighbours not fixed by the
+// context: a small search, with no solver call. After a click most values
+// that lost their support need only such a local change.
+func (m *Model) local(sol []int32, fixed []bool, v int, x int32, texts map[string]string) []int32 {
+	st := &state{m: m, dom: make([]bitset, len(m.vars)), texts: texts, nodes: new(int), budget: localBudget}
+	words := 0
+	for w := range m.vars {
+		words += (m.vars[w].size + 63) / 64
+	}
+	buf := make([]uint64, words)
+	for w := range m.vars {
+		n := (m.vars[w].size + 63) / 64
+		st.dom[w] = buf[:n:n]
+		buf = buf[n:]
+		st.dom[w].set(sol[w])
+	}
+	st.dom[v].clear(sol[v])
+	st.dom[v].set(x)
+	queue := slices.Clone(m.watch[v])
+	for _, w := range m.nbr[v] {
+		if fixed[w] || m.vars[w].size > localMaxSize {
+			continue // a number's grid stays: opening it costs more than it finds
+		}
+		for a := 0; a < m.vars[w].size; a++ {
+			st.dom[w].set(int32(a))
+		}
+		queue = append(queue, m.watch[w]...)
+	}
+	slices.Sort(queue)
+	if !st.propagate(slices.Compact(queue)) {
+		return nil
+	}
+	return st.solve(sol)
+}
+
 // patch returns sol with the units' values set, if that is still a solution
 // (texts as given), or nil. Only the constraints on changed variables are
-// checked.
-func (m *Model) patch(sol []int32, units []unit, texts map[string]string) []int32 {
-	var changed []int
+// checked. seen is scratch space, one flag per constraint, all false.
+func (m *Model) patch(sol []int32, units []unit, texts map[string]string, seen []bool) []int32 {
+	var changed []unit // the units sol disagrees with, with sol's own values
 	for _, u := range units {
 		if sol[u.v] != u.val {
-			changed = append(changed, u.v)
+			changed = append(changed, unit{u.v, sol[u.v]})
 		}
 	}
 	if len(changed) == 0 {
 		return nil // already agrees: note() has counted it
 	}
-	p := slices.Clone(sol)
+	// Check in place, then put sol back as it was.
 	for _, u := range units {
-		p[u.v] = u.val
+		sol[u.v] = u.val
 	}
-	seen := map[int]bool{}
-	for _, v := range changed {
-		for _, ci := range m.watch[v] {
+	var touched []int
+	ok := true
+check:
+	for _, c := range changed {
+		for _, ci := range m.watch[c.v] {
 			if seen[ci] {
 				continue
 			}
 			seen[ci] = true
-			if !m.cons[ci].holds(p, texts) {
-				return nil
+			touched = append(touched, ci)
+			if !m.cons[ci].holds(sol, texts) {
+				ok = false
+				break check
 			}
 		}
+	}
+	for _, ci := range touched {
+		seen[ci] = false
+	}
+	var p []int32
+	if ok {
+		p = slices.Clone(sol)
+	}
+	for _, c := range changed {
+		sol[c.v] = c.val
 	}
 	return p
 }

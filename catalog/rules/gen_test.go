@@ -293,25 +293,30 @@ func randomDecisions(r *rand.Rand, p *catalog.Product) Decisions {
 		if r.IntN(2) == 0 {
 			continue
 		}
-		switch f.Kind {
-		case catalog.Choice:
-			d[f.ID] = catalog.Value{Kind: catalog.Choice, Str: f.Options[r.IntN(len(f.Options))].ID}
-		case catalog.Number:
-			steps := f.Max.Sub(f.Min).Div(f.Step).IntPart()
-			d[f.ID] = catalog.Value{Kind: catalog.Number, Num: f.Min.Add(f.Step.Mul(decimal.NewFromInt(r.Int64N(steps + 1))))}
-		case catalog.Multi:
-			set := []string{}
-			for _, o := range f.Options {
-				if r.IntN(2) == 0 {
-					set = append(set, o.ID)
-				}
-			}
-			d[f.ID] = catalog.Value{Kind: catalog.Multi, Set: set}
-		case catalog.Textual:
-			d[f.ID] = catalog.Value{Kind: catalog.Textual, Str: []string{"", "abc"}[r.IntN(2)]}
-		}
+		d[f.ID] = randomValue(r, f)
 	}
 	return d
+}
+
+// randomValue is any value of the feature's kind and grid.
+func randomValue(r *rand.Rand, f *catalog.Feature) catalog.Value {
+	switch f.Kind {
+	case catalog.Choice:
+		return catalog.Value{Kind: catalog.Choice, Str: f.Options[r.IntN(len(f.Options))].ID}
+	case catalog.Number:
+		steps := f.Max.Sub(f.Min).Div(f.Step).IntPart()
+		return catalog.Value{Kind: catalog.Number, Num: f.Min.Add(f.Step.Mul(decimal.NewFromInt(r.Int64N(steps + 1))))}
+	case catalog.Multi:
+		set := []string{}
+		for _, o := range f.Options {
+			if r.IntN(2) == 0 {
+				set = append(set, o.ID)
+			}
+		}
+		return catalog.Value{Kind: catalog.Multi, Set: set}
+	default:
+		return catalog.Value{Kind: catalog.Textual, Str: []string{"", "abc"}[r.IntN(2)]}
+	}
 }
 
 func parseRandom(t testing.TB, src string) *catalog.Product {

@@ -109,6 +109,9 @@ type Model struct {
 	byFeature map[string][]int
 	// watch lists, per variable, the constraints whose scope holds it.
 	watch [][]int
+	// nbr lists, per variable, the other variables it shares a constraint
+	// with.
+	nbr [][]int
 	// texts are the text features (not searched), in product order.
 	texts []*catalog.Feature
 	// sat is the propositional form of the model (see sat.go); satGuarded
@@ -174,6 +177,19 @@ func Compile(p *catalog.Product) (*Model, error) {
 		for _, v := range c.scope {
 			m.watch[v] = append(m.watch[v], ci)
 		}
+	}
+	m.nbr = make([][]int, len(m.vars))
+	for v := range m.vars {
+		seen := map[int]bool{v: true}
+		for _, ci := range m.watch[v] {
+			for _, w := range m.cons[ci].scope {
+				if !seen[w] {
+					seen[w] = true
+					m.nbr[v] = append(m.nbr[v], w)
+				}
+			}
+		}
+		slices.Sort(m.nbr[v])
 	}
 	m.compileSAT()
 	return m, nil

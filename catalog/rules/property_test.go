@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -23,6 +24,42 @@ func TestAgainstBruteForce(t *testing.T) {
 		defer func() { tableLimit = saved }()
 		againstBruteForce(t, 200)
 	})
+}
+
+// TestSessionWalkAgainstBruteForce asks one session about decisions that
+// change one at a time, as a user's clicks do (set, change, undo), so that
+// what the session keeps between questions (known solutions, local repairs,
+// conflicts found earlier) is checked against brute force too.
+func TestSessionWalkAgainstBruteForce(t *testing.T) {
+	for seed := uint64(1); seed <= 120; seed++ {
+		r := rand.New(rand.NewPCG(seed, 11))
+		src := randomProduct(r)
+		p := parseRandom(t, src)
+		m, err := Compile(p)
+		if err != nil {
+			t.Fatalf("seed %d: compile: %v", seed, err)
+		}
+		s := m.NewSession()
+		dec := Decisions{}
+		for step := 0; step < 8; step++ {
+			f := p.Features[r.IntN(len(p.Features))]
+			if _, ok := dec[f.ID]; ok && r.IntN(4) == 0 {
+				delete(dec, f.ID)
+			} else {
+				dec[f.ID] = randomValue(r, f)
+			}
+			texts := map[string]string{}
+			for id, v := range dec {
+				if v.Kind == catalog.Textual {
+					texts[id] = v.Str
+				}
+			}
+			checkOne(t, seed, src, s, newBrute(p, texts), maps.Clone(dec))
+			if t.Failed() {
+				return
+			}
+		}
+	}
 }
 
 func againstBruteForce(t *testing.T, products int) {

@@ -203,6 +203,15 @@ func newSATSession(m *Model, base *satBase) *satSession {
 	return &satSession{m: m, base: base, g: base.g.Copy(), texts: map[string]z.Lit{}}
 }
 
+// textsLit is the literal standing for a texts signature (z.LitNull when
+// none was used yet).
+func (ss *satSession) textsLit(key string) z.Lit {
+	if l, ok := ss.texts[key]; ok {
+		return l
+	}
+	return z.LitNull
+}
+
 // solve looks for a solution with the given units fixed, the constraints
 // marked off left out, and texts as given. It returns the solution or nil.
 func (ss *satSession) solve(units []unit, off []bool, texts map[string]string, textsKey string) []int32 {

@@ -161,6 +161,48 @@ func (s *state) revise(ci int) (changed []int, ok bool) {
 	if k == 0 {
 		return nil, c.check(nil, s.texts)
 	}
+	if c.allowed != nil {
+		// With at most one variable open, look the tuples up in the table's
+		// bitset instead of scanning it.
+		open, idx := -1, 0
+		for i, v := range c.scope {
+			d := s.dom[v]
+			x := d.first()
+			if x < 0 {
+				return nil, false
+			}
+			if d.count() > 1 {
+				if open >= 0 {
+					open = -2
+					break
+				}
+				open = i
+				continue
+			}
+			idx += int(x) * c.radix[i]
+		}
+		switch {
+		case open == -1:
+			return nil, c.allowed.has(int32(idx))
+		case open >= 0:
+			v := c.scope[open]
+			d := s.dom[v]
+			shrank := false
+			d.each(func(x int32) {
+				if !c.allowed.has(int32(idx + int(x)*c.radix[open])) {
+					d.clear(x)
+					shrank = true
+				}
+			})
+			if d.first() < 0 {
+				return nil, false
+			}
+			if shrank {
+				changed = append(changed, v)
+			}
+			return changed, true
+		}
+	}
 	if c.table != nil {
 		// Tabular reduction: collect the values that appear in a tuple whose
 		// every value is still possible.
