@@ -83,6 +83,18 @@ type constraint struct {
 	radix   []int
 }
 
+// holdsTuple checks a tuple of the scope's values (texts as given).
+func (c *constraint) holdsTuple(t []int32, texts map[string]string) bool {
+	if c.allowed != nil {
+		idx := 0
+		for i, x := range t {
+			idx += int(x) * c.radix[i]
+		}
+		return c.allowed.has(int32(idx))
+	}
+	return c.check(t, texts)
+}
+
 // holds checks a full assignment against the constraint (texts as given).
 func (c *constraint) holds(sol []int32, texts map[string]string) bool {
 	if c.allowed != nil {
@@ -119,6 +131,9 @@ type Model struct {
 	sat        *satBase
 	satGuarded *satBase
 	guardOnce  *sync.Once
+	// elim is the counting's branching order (see elimRank).
+	elim     []int
+	elimOnce *sync.Once
 }
 
 // guardedSAT returns the encoding with activation literals.
@@ -130,7 +145,7 @@ func (m *Model) guardedSAT() *satBase {
 // Compile builds the model of a product. It fails only on a product whose
 // number features are too fine-grained to search.
 func Compile(p *catalog.Product) (*Model, error) {
-	m := &Model{Product: p, byFeature: map[string][]int{}, guardOnce: new(sync.Once)}
+	m := &Model{Product: p, byFeature: map[string][]int{}, guardOnce: new(sync.Once), elimOnce: new(sync.Once)}
 	for _, f := range p.Features {
 		switch f.Kind {
 		case catalog.Choice:

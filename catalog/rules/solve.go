@@ -65,6 +65,9 @@ type state struct {
 	// budget, if positive, stops the search after that many nodes (solve
 	// then returns nil, and *nodes tells that it gave up).
 	budget int
+	// loose marks, when counting, the constraints that no longer restrict
+	// the domains (nil otherwise).
+	loose bitset
 }
 
 func (m *Model) newState(texts map[string]string) *state {
@@ -76,7 +79,7 @@ func (m *Model) newState(texts map[string]string) *state {
 }
 
 func (s *state) clone() *state {
-	c := &state{m: s.m, dom: make([]bitset, len(s.dom)), texts: s.texts, off: s.off, nodes: s.nodes, budget: s.budget}
+	c := &state{m: s.m, dom: make([]bitset, len(s.dom)), texts: s.texts, off: s.off, nodes: s.nodes, budget: s.budget, loose: slices.Clone(s.loose)}
 	// One allocation for all the words.
 	total := 0
 	for _, d := range s.dom {
