@@ -103,25 +103,28 @@ func structuredProduct(seed uint64) string {
 // unstructuredProduct is the worst case of the configuration literature: 100
 // features of 10 options and 1,100 random requires/excludes rules (planted,
 // as above, so that valid configurations exist).
-func unstructuredProduct(seed uint64) string {
+func unstructuredProduct(seed uint64) string { return unstructuredN(seed, 100) }
+
+// unstructuredN is the same with n features and 11n rules.
+func unstructuredN(seed uint64, n int) string {
 	r := rand.New(rand.NewPCG(seed, 98))
 	var fs []string
-	for i := 0; i < 100; i++ {
+	for i := 0; i < n; i++ {
 		var opts []string
 		for o := 0; o < 10; o++ {
 			opts = append(opts, fmt.Sprintf(`{"id": "o%d", "name": "Option %d"}`, o, o))
 		}
 		fs = append(fs, fmt.Sprintf(`{"id": "f%d", "kind": "choice", "name": "F%d", "options": [%s]}`, i, i, strings.Join(opts, ", ")))
 	}
-	plant := make([]int, 100)
+	plant := make([]int, n)
 	for i := range plant {
 		plant[i] = r.IntN(10)
 	}
 	var rules []string
-	for i := 0; len(rules) < 1100; i++ {
-		x, y := r.IntN(100), r.IntN(100)
+	for i := 0; len(rules) < 11*n; i++ {
+		x, y := r.IntN(n), r.IntN(n)
 		if x == y {
-			y = (y + 1) % 100
+			y = (y + 1) % n
 		}
 		a, b := r.IntN(10), r.IntN(10)
 		if plant[x] == a && plant[y] == b {
@@ -232,6 +235,14 @@ func benchWalks(b *testing.B, src string, clicks int, count bool) {
 func BenchmarkClickWalk(b *testing.B) {
 	b.Run("structured-200x10", func(b *testing.B) { benchWalks(b, structuredProduct(1), 40, false) })
 	b.Run("unstructured-100x10", func(b *testing.B) { benchWalks(b, unstructuredProduct(1), 40, false) })
+}
+
+// BenchmarkClickWalkScaling shows how a click's cost grows with the size of
+// an unstructured product (go test -bench ClickWalkScaling -benchtime 3x).
+func BenchmarkClickWalkScaling(b *testing.B) {
+	for _, n := range []int{50, 100, 200, 300, 500} {
+		b.Run(fmt.Sprintf("unstructured-%dx10", n), func(b *testing.B) { benchWalks(b, unstructuredN(1, n), 40, false) })
+	}
 }
 
 // BenchmarkExplainRepair measures explanations and repair proposals for
