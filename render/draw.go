@@ -5,173 +5,389 @@ import (
 	"image/color"
 	"math"
 
-	"github.com/atelier-app/atelier/catalog"
 	"github.com/fogleman/gg"
-)
-
-// View is how the product is looked at.
-type View struct {
-	Width, Height int     // output size in device pixels
-	Azimuth       float64 // degrees, 0 = from the front, positive turns the camera to the right
-	Elevation     float64 // degrees above the horizon
-	Zoom          float64 // 1 = fit to view
-}
-
-// Standard views.
-var (
-	ViewIso   = View{Azimuth: 35, Elevation: 22, Zoom: 1}
-	ViewFront = View{Azimuth: 0, Elevation: 0, Zoom: 1}
-	ViewSide  = View{Azimuth: 90, Elevation: 0, Zoom: 1}
-	ViewTop   = View{Azimuth: 0, Elevation: 90, Zoom: 1}
+	"github.com/golang/freetype/raster"
+	"golang.org/x/image/math/fixed"
 )
 
 // Palette of the calm studio background.
 var (
 	backgroundTop    = color.NRGBA{0xf6, 0xf5, 0xf2, 0xff}
 	backgroundBottom = color.NRGBA{0xe4, 0xe1, 0xdb, 0xff}
+	shadowColor      = [3]float64{0.19, 0.17, 0.16}
 )
 
-type camera struct {
-	sinA, cosA, sinE, cosE float64
-	scale, cx, cy          float64
+// Renderer draws scenes into reused buffers: after the first frame of a
+// size, a frame allocates little (see the benchmarks). It keeps two
+// buffers and alternates: the image Draw returns stays valid until the
+// second call after it, so a UI can show one frame while the next is drawn.
+// A Renderer is not safe for concurrent use.
+type Renderer struct {
+	bufs [2]*image.RGBA
+	dcs  [2]*gg.Context
+	next int
+	bg   *image.RGBA
+	rast *raster.Rasterizer
+	fs   faceShader
+	// scratch
+	mask, tmp []float64
+	pts       []Vec
+	poly      [][2]float64
 }
 
-// toView turns world coordinates into camera space: x right, y up, z towards the viewer.
-func (c camera) toView(p Vec) Vec {
-	x := p.X*c.cosA - p.Z*c.sinA
-	z := p.X*c.sinA + p.Z*c.cosA
-	y := p.Y*c.cosE - z*c.sinE
-	z = p.Y*c.sinE + z*c.cosE
-	return Vec{x, y, z}
-}
+// NewRenderer returns a renderer with no buffers yet.
+func NewRenderer() *Renderer { return &Renderer{} }
 
-func (c camera) project(p Vec) (float64, float64) {
-	v := c.toView(p)
-	return c.cx + v.X*c.scale, c.cy - v.Y*c.scale
-}
+// Draw renders the scene for a view into a new image.
+func Draw(s *Scene, v View) image.Image { return NewRenderer().Draw(s, v) }
 
-// Draw renders the scene for a view.
-func Draw(s *Scene, v View) image.Image {
+// Draw renders the scene for a view. The image is the renderer's own: it
+// stays valid until the second Draw after this one.
+func (r *Renderer) Draw(s *Scene, v View) *image.RGBA {
 	w, h := max(v.Width, 1), max(v.Height, 1)
-	dc := gg.NewContext(w, h)
-	bg := gg.NewLinearGradient(0, 0, 0, float64(h))
-	bg.AddColorStop(0, backgroundTop)
-	bg.AddColorStop(1, backgroundBottom)
-	dc.SetFillStyle(bg)
-	dc.DrawRectangle(0, 0, float64(w), float64(h))
-	dc.Fill()
+	i := r.next
+	r.next ^= 1
+	if r.bufs[i] == nil || r.bufs[i].Rect.Dx() != w || r.bufs[i].Rect.Dy() != h {
+		r.bufs[i] = image.NewRGBA(image.Rect(0, 0, w, h))
+		r.dcs[i] = gg.NewContextForRGBA(r.bufs[i])
+	}
+	if r.bg == nil || r.bg.Rect.Dx() != w || r.bg.Rect.Dy() != h {
+		r.bg = background(w, h)
+		r.rast = raster.NewRasterizer(w, h)
+	}
+	img, dc := r.bufs[i], r.dcs[i]
+	copy(img.Pix, r.bg.Pix)
 	if s == nil || len(s.Meshes) == 0 {
-		return dc.Image()
+		return img
 	}
-	a, e := v.Azimuth*math.Pi/180, v.Elevation*math.Pi/180
-	cam := camera{sinA: math.Sin(a), cosA: math.Cos(a), sinE: math.Sin(e), cosE: math.Cos(e)}
-
-	// Fit to view: project the bounding box and scale it to the frame.
-	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	for _, corner := range corners(s.Min, s.Max) {
-		p := cam.toView(corner)
-		minX, maxX = math.Min(minX, p.X), math.Max(maxX, p.X)
-		minY, maxY = math.Min(minY, p.Y), math.Max(maxY, p.Y)
+	scale := v.Scale
+	if scale <= 0 {
+		scale = 1
 	}
-	margin := 0.12
-	zoom := v.Zoom
-	if zoom <= 0 {
-		zoom = 1
+	cam := newCamera(v, s)
+	margin := 0.1
+	if v.Dimensions {
+		margin = 0.17
 	}
-	cam.scale = zoom * math.Min(float64(w)*(1-2*margin)/math.Max(maxX-minX, 1), float64(h)*(1-2*margin)/math.Max(maxY-minY, 1))
-	cam.cx = float64(w)/2 - (minX+maxX)/2*cam.scale
-	cam.cy = float64(h)/2 + (minY+maxY)/2*cam.scale
-
-	drawShadow(dc, cam, s)
-
-	order := paintOrder(s.Meshes, cam)
-	light := Vec{-0.45, 0.8, 0.55}.Normalize()
-	lw := math.Max(1, float64(min(w, h))/700)
-	for _, mi := range order {
-		m := s.Meshes[mi]
-		base := color.NRGBA{0x9a, 0x9a, 0x9a, 0xff}
-		finish := catalog.Matte
-		if m.Material != nil {
-			base = color.NRGBA{m.Material.Color.R, m.Material.Color.G, m.Material.Color.B, 0xff}
-			finish = m.Material.Finish
+	cam.fit(s, v, w, h, margin)
+	li := newLights(cam, s)
+	r.drawShadow(img, cam, s)
+	dc.ClearPath()
+	dc.SetLineCapRound()
+	dc.SetLineJoinRound()
+	for _, mi := range cam.paintOrder(s.Meshes) {
+		m := &s.Meshes[mi]
+		glass := m.Material != nil && m.Material.Finish == "glass"
+		if glass {
+			for fi := range m.Faces {
+				if !cam.facing(&m.Faces[fi]) {
+					r.fillFace(img, cam, &li, m, fi, true)
+				}
+			}
 		}
-		glass := finish == catalog.Glass
-		// A convex part's front faces never overlap each other, so they can
-		// be drawn in any order; glass shows its back faces through, first.
-		for pass := 0; pass < 2; pass++ {
-			for _, f := range m.Faces {
-				n := cam.toView(f.Normal)
-				front := n.Z > 1e-9
-				if (pass == 0) == front || (pass == 0 && !glass) {
-					continue
-				}
-				lit := 0.52 + 0.48*math.Max(0, f.Normal.Dot(light))
-				if f.Normal.Y < -0.5 {
-					lit *= 0.8
-				}
-				fill := shade(base, lit)
-				switch finish {
-				case catalog.Metal, catalog.Gloss:
-					spec := math.Pow(math.Max(0, n.Dot(Vec{0.2, 0.5, 1}.Normalize())), 8)
-					fill = mix(fill, color.NRGBA{255, 255, 255, 255}, 0.25*spec)
-				case catalog.Glass:
-					fill.A = 0x60
-				}
-				line := shade(base, lit*0.55)
-				polygon(dc, cam, f.Points)
-				dc.SetColor(fill)
-				dc.FillPreserve()
-				dc.SetColor(color.NRGBA{line.R, line.G, line.B, 0xb0})
-				dc.SetLineWidth(lw)
-				dc.Stroke()
+		for fi := range m.Faces {
+			if cam.facing(&m.Faces[fi]) {
+				r.fillFace(img, cam, &li, m, fi, false)
+			}
+		}
+		r.outline(dc, cam, m, scale, glass)
+	}
+	if v.Dimensions {
+		drawDimensions(dc, cam, s, v, scale)
+	}
+	return img
+}
+
+// background is the studio backdrop: a soft vertical gradient.
+func background(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	row := make([]byte, 4*w)
+	for y := 0; y < h; y++ {
+		t := float64(y) / math.Max(1, float64(h-1))
+		t = t * t * (3 - 2*t)
+		c := [3]float64{
+			float64(backgroundTop.R)*(1-t) + float64(backgroundBottom.R)*t,
+			float64(backgroundTop.G)*(1-t) + float64(backgroundBottom.G)*t,
+			float64(backgroundTop.B)*(1-t) + float64(backgroundBottom.B)*t,
+		}
+		for x := 0; x < w; x++ {
+			// A faint ordered dither keeps the gradient free of bands.
+			d := (float64((x*7+y*13)&3) - 1.5) * 0.35
+			row[4*x] = uint8(c[0] + d + 0.5)
+			row[4*x+1] = uint8(c[1] + d + 0.5)
+			row[4*x+2] = uint8(c[2] + d + 0.5)
+			row[4*x+3] = 0xff
+		}
+		copy(img.Pix[y*img.Stride:], row)
+	}
+	return img
+}
+
+// fillFace shades one face through the anti-aliasing rasterizer.
+func (r *Renderer) fillFace(img *image.RGBA, cam *camera, li *lights, m *Mesh, fi int, back bool) {
+	f := &m.Faces[fi]
+	r.poly = r.poly[:0]
+	for _, p := range f.Points {
+		x, y := cam.project(p)
+		r.poly = append(r.poly, [2]float64{x, y})
+	}
+	w, h := float64(img.Rect.Dx()), float64(img.Rect.Dy())
+	poly := clipRect(r.poly, -2, -2, w+2, h+2)
+	if len(poly) < 3 {
+		return
+	}
+	r.fs.img = img
+	r.fs.setup(m, f, cam, li, back)
+	r.rast.Clear()
+	r.rast.UseNonZeroWinding = true
+	fx := func(p [2]float64) fixed.Point26_6 {
+		return fixed.Point26_6{X: fixed.Int26_6(p[0] * 64), Y: fixed.Int26_6(p[1] * 64)}
+	}
+	r.rast.Start(fx(poly[0]))
+	for _, p := range poly[1:] {
+		r.rast.Add1(fx(p))
+	}
+	r.rast.Add1(fx(poly[0]))
+	r.rast.Rasterize(&r.fs)
+}
+
+// creaseCos: faces meeting at more than this angle (about 35°) show the
+// edge between them.
+var creaseCos = math.Cos(35 * math.Pi / 180)
+
+// outline strokes a mesh's silhouette and crease edges.
+func (r *Renderer) outline(dc *gg.Context, cam *camera, m *Mesh, scale float64, glass bool) {
+	c := [3]float64{0.6, 0.6, 0.6}
+	if m.Material != nil {
+		c = [3]float64{float64(m.Material.Color.R) / 255, float64(m.Material.Color.G) / 255, float64(m.Material.Color.B) / 255}
+	}
+	w, h := float64(dc.Width()), float64(dc.Height())
+	stroke := func(silhouette bool) {
+		any := false
+		for _, e := range m.Edges {
+			f1 := cam.facing(&m.Faces[e.F1])
+			f2 := e.F2 >= 0 && cam.facing(&m.Faces[e.F2])
+			var draw bool
+			if silhouette {
+				draw = f1 != f2 || (e.F2 < 0 && f1)
+			} else {
+				draw = f1 && f2 && m.Faces[e.F1].Normal.Dot(m.Faces[e.F2].Normal) < creaseCos
+			}
+			if !draw {
+				continue
+			}
+			x0, y0 := cam.project(e.A)
+			x1, y1 := cam.project(e.B)
+			if !clipSegment(&x0, &y0, &x1, &y1, -4, -4, w+4, h+4) {
+				continue
+			}
+			dc.MoveTo(x0, y0)
+			dc.LineTo(x1, y1)
+			any = true
+		}
+		if !any {
+			return
+		}
+		k, a, lw := 0.42, 0.8, 1.05*scale
+		if !silhouette {
+			k, a, lw = 0.55, 0.55, 0.8*scale
+		}
+		if glass {
+			a *= 0.6
+		}
+		dc.SetRGBA(c[0]*k, c[1]*k, c[2]*k, a)
+		dc.SetLineWidth(lw)
+		dc.Stroke()
+	}
+	stroke(false)
+	stroke(true)
+}
+
+// drawShadow darkens the floor under the product: a contact shadow, dark
+// and tight where parts meet the floor, plus a wide faint one under parts
+// higher up; both blurred in floor space and composited per pixel.
+func (r *Renderer) drawShadow(img *image.RGBA, cam *camera, s *Scene) {
+	const g = 80
+	floor := s.Min.Y
+	if (!cam.persp && cam.d.Y < 0.03) || (cam.persp && cam.eye.Y-floor < 0.03*cam.dist) {
+		return // the floor is seen edge-on or from below
+	}
+	size := math.Max(math.Max(s.Max.X-s.Min.X, s.Max.Z-s.Min.Z), 1)
+	height := math.Max(s.Max.Y-s.Min.Y, 1)
+	pad := 0.22*size + 0.15*height
+	x0, z0 := s.Min.X-pad, s.Min.Z-pad
+	dx, dz := (s.Max.X-s.Min.X+2*pad)/g, (s.Max.Z-s.Min.Z+2*pad)/g
+	if cap(r.mask) < 2*g*g {
+		r.mask = make([]float64, 2*g*g)
+		r.tmp = make([]float64, g*g)
+	}
+	contact, wide := r.mask[:g*g], r.mask[g*g:2*g*g]
+	clear(contact)
+	clear(wide)
+	for i := range s.Meshes {
+		m := &s.Meshes[i]
+		k := 1.0
+		if m.Material != nil && m.Material.Finish == "glass" {
+			k = 0.25
+		}
+		above := math.Max(0, m.Min.Y-floor)
+		wc := k * 0.9 * math.Exp(-above/(0.06*height+20))
+		ww := k * 0.35 * math.Exp(-above/(1.2*height))
+		i0, i1 := int((m.Min.X-x0)/dx), int(math.Ceil((m.Max.X-x0)/dx))
+		j0, j1 := int((m.Min.Z-z0)/dz), int(math.Ceil((m.Max.Z-z0)/dz))
+		for j := max(j0, 0); j < min(j1, g); j++ {
+			for i := max(i0, 0); i < min(i1, g); i++ {
+				contact[j*g+i] = math.Max(contact[j*g+i], wc)
+				wide[j*g+i] = math.Max(wide[j*g+i], ww)
 			}
 		}
 	}
-	return dc.Image()
-}
-
-func corners(a, b Vec) []Vec {
-	return []Vec{
-		{a.X, a.Y, a.Z}, {b.X, a.Y, a.Z}, {a.X, b.Y, a.Z}, {b.X, b.Y, a.Z},
-		{a.X, a.Y, b.Z}, {b.X, a.Y, b.Z}, {a.X, b.Y, b.Z}, {b.X, b.Y, b.Z},
+	blur(contact, r.tmp, g, max(1, int(0.025*size/dx)))
+	blur(wide, r.tmp, g, max(2, int(0.09*size/dx)))
+	// The floor rectangle on screen.
+	sx0, sy0, sx1, sy1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, c := range [][2]float64{{x0, z0}, {x0 + g*dx, z0}, {x0, z0 + g*dz}, {x0 + g*dx, z0 + g*dz}} {
+		px, py := cam.project(Vec{c[0], floor, c[1]})
+		sx0, sx1 = math.Min(sx0, px), math.Max(sx1, px)
+		sy0, sy1 = math.Min(sy0, py), math.Max(sy1, py)
 	}
-}
-
-// drawShadow draws a soft contact shadow: the footprint on the floor, blurred
-// by stacking translucent, growing copies.
-func drawShadow(dc *gg.Context, cam camera, s *Scene) {
-	const layers = 10
-	for i := layers; i >= 1; i-- {
-		grow := float64(i) * 0.018 * math.Max(s.Max.X-s.Min.X, s.Max.Z-s.Min.Z)
-		pts := []Vec{
-			{s.Min.X - grow, 0, s.Min.Z - grow}, {s.Max.X + grow, 0, s.Min.Z - grow},
-			{s.Max.X + grow, 0, s.Max.Z + grow}, {s.Min.X - grow, 0, s.Max.Z + grow},
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	ys, ye := max(0, int(sy0)), min(h, int(math.Ceil(sy1)))
+	xs, xe := max(0, int(sx0)), min(w, int(math.Ceil(sx1)))
+	sample := func(m []float64, u, v float64) float64 {
+		if u < 0 || v < 0 || u >= g-1 || v >= g-1 {
+			return 0
 		}
-		polygon(dc, cam, pts)
-		dc.SetColor(color.NRGBA{0x30, 0x2c, 0x28, 0x0c})
-		dc.Fill()
+		iu, iv := int(u), int(v)
+		tu, tv := u-float64(iu), v-float64(iv)
+		a, b := m[iv*g+iu], m[iv*g+iu+1]
+		c, d := m[(iv+1)*g+iu], m[(iv+1)*g+iu+1]
+		return (a+(b-a)*tu)*(1-tv) + (c+(d-c)*tu)*tv
+	}
+	for y := ys; y < ye; y++ {
+		for x := xs; x < xe; x++ {
+			o, dir := cam.ray(float64(x)+0.5, float64(y)+0.5)
+			if math.Abs(dir.Y) < 1e-12 {
+				continue
+			}
+			t := (floor - o.Y) / dir.Y
+			p := o.Add(dir.Mul(t))
+			u, v := (p.X-x0)/dx-0.5, (p.Z-z0)/dz-0.5
+			a1, a2 := sample(contact, u, v), sample(wide, u, v)
+			a := 1 - (1-0.6*a1)*(1-0.5*a2)
+			if a < 0.004 {
+				continue
+			}
+			i := y*img.Stride + x*4
+			px := img.Pix[i : i+4 : i+4]
+			blend(px, shadowColor[0], shadowColor[1], shadowColor[2], a)
+		}
 	}
 }
 
-func shade(c color.NRGBA, k float64) color.NRGBA {
-	f := func(v uint8) uint8 { return uint8(math.Max(0, math.Min(255, float64(v)*k))) }
-	return color.NRGBA{f(c.R), f(c.G), f(c.B), c.A}
+// blur is three passes of a separable box blur (close to a Gaussian).
+func blur(m, tmp []float64, g, radius int) {
+	for pass := 0; pass < 3; pass++ {
+		boxPass(m, tmp, g, radius, 1, g)
+		boxPass(tmp, m, g, radius, g, 1)
+	}
 }
 
-func mix(a, b color.NRGBA, t float64) color.NRGBA {
-	f := func(x, y uint8) uint8 { return uint8(float64(x)*(1-t) + float64(y)*t) }
-	return color.NRGBA{f(a.R, b.R), f(a.G, b.G), f(a.B, b.B), a.A}
+// boxPass blurs lines of src into dst: step is the distance between
+// neighbours along a line, next between lines.
+func boxPass(src, dst []float64, g, radius, step, next int) {
+	n := float64(2*radius + 1)
+	for line := 0; line < g; line++ {
+		base := line * next
+		sum := 0.0
+		for k := -radius; k <= radius; k++ {
+			if k >= 0 && k < g {
+				sum += src[base+k*step]
+			}
+		}
+		for i := 0; i < g; i++ {
+			dst[base+i*step] = sum / n
+			if out := i - radius; out >= 0 {
+				sum -= src[base+out*step]
+			}
+			if in := i + radius + 1; in < g {
+				sum += src[base+in*step]
+			}
+		}
+	}
 }
 
-// polygon adds the closed outline of pts, projected, as the current path.
-func polygon(dc *gg.Context, cam camera, pts []Vec) {
-	for i, p := range pts {
-		x, y := cam.project(p)
-		if i == 0 {
-			dc.MoveTo(x, y)
+// clipRect clips a polygon to a rectangle (Sutherland-Hodgman).
+func clipRect(poly [][2]float64, x0, y0, x1, y1 float64) [][2]float64 {
+	inside := poly[0][0] >= x0 && poly[0][0] <= x1 && poly[0][1] >= y0 && poly[0][1] <= y1
+	if inside {
+		all := true
+		for _, p := range poly[1:] {
+			if p[0] < x0 || p[0] > x1 || p[1] < y0 || p[1] > y1 {
+				all = false
+				break
+			}
+		}
+		if all {
+			return poly
+		}
+	}
+	out := poly
+	for edge := 0; edge < 4; edge++ {
+		in := out
+		out = nil
+		val := func(p [2]float64) float64 {
+			switch edge {
+			case 0:
+				return p[0] - x0
+			case 1:
+				return x1 - p[0]
+			case 2:
+				return p[1] - y0
+			}
+			return y1 - p[1]
+		}
+		for i := range in {
+			p, q := in[i], in[(i+1)%len(in)]
+			vp, vq := val(p), val(q)
+			if vp >= 0 {
+				out = append(out, p)
+			}
+			if (vp >= 0) != (vq >= 0) {
+				t := vp / (vp - vq)
+				out = append(out, [2]float64{p[0] + t*(q[0]-p[0]), p[1] + t*(q[1]-p[1])})
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+	}
+	return out
+}
+
+// clipSegment clips a segment to a rectangle (Liang-Barsky); false if
+// nothing is left.
+func clipSegment(x0, y0, x1, y1 *float64, rx0, ry0, rx1, ry1 float64) bool {
+	t0, t1 := 0.0, 1.0
+	dx, dy := *x1-*x0, *y1-*y0
+	for _, c := range [4][2]float64{{-dx, *x0 - rx0}, {dx, rx1 - *x0}, {-dy, *y0 - ry0}, {dy, ry1 - *y0}} {
+		p, q := c[0], c[1]
+		if p == 0 {
+			if q < 0 {
+				return false
+			}
+			continue
+		}
+		t := q / p
+		if p < 0 {
+			t0 = math.Max(t0, t)
 		} else {
-			dc.LineTo(x, y)
+			t1 = math.Min(t1, t)
+		}
+		if t0 > t1 {
+			return false
 		}
 	}
-	dc.ClosePath()
+	*x0, *y0, *x1, *y1 = *x0+t0*dx, *y0+t0*dy, *x0+t1*dx, *y0+t1*dy
+	return true
 }

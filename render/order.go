@@ -2,57 +2,103 @@ package render
 
 import (
 	"math"
-	"sort"
+	"slices"
 )
 
-// paintOrder returns the meshes in the order to draw them, farthest first.
+// Hidden surfaces are removed by the painter's algorithm on whole parts:
 //
-// The algorithm: for every pair of meshes whose screen rectangles overlap, a
-// face plane of one that has the whole other mesh on its outer side separates
-// them; the side of that plane the viewer is on decides which is drawn first.
-// For convex, non-intersecting parts such a plane always exists when the parts
-// are boxes or prisms separated along a face normal, which covers furniture
-// made of panels, rails and legs. The constraints are sorted topologically,
-// ties broken by the depth of each mesh's centre so that the order is stable
-// between nearby angles. Pairs without a separating face plane (intersecting
-// parts, or the rare edge-to-edge case) fall back to that depth order.
-func paintOrder(meshes []Mesh, cam camera) []int {
-	n := len(meshes)
-	type rect struct{ x0, y0, x1, y1, depth float64 }
-	rects := make([]rect, n)
-	for i, m := range meshes {
-		r := rect{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1), 0}
-		cnt := 0
-		for _, f := range m.Faces {
-			for _, p := range f.Points {
-				v := cam.toView(p)
-				r.x0, r.x1 = math.Min(r.x0, v.X), math.Max(r.x1, v.X)
-				r.y0, r.y1 = math.Min(r.y0, v.Y), math.Max(r.y1, v.Y)
-				r.depth += v.Z
-				cnt++
-			}
-		}
-		if cnt > 0 {
-			r.depth /= float64(cnt)
-		}
-		rects[i] = r
+//   - Within a part (every part is convex) only the faces turned towards the
+//     viewer are drawn (back-face culling), and those never overlap each
+//     other, so their order does not matter. Glass draws its back faces
+//     first, then its front faces over them.
+//   - Between two parts whose outlines overlap on the screen, the order is
+//     decided exactly: the projected outlines (convex hulls) are intersected,
+//     a ray is cast through the middle of the common area, and the part the
+//     ray enters first is the nearer one. For two convex parts that do not
+//     intersect, every ray through the common area meets them in the same
+//     order (a plane separates them and each ray crosses it once), so this
+//     one ray decides for the whole area, from any angle, and two nearby
+//     angles never disagree. Parts whose outlines do not overlap can be drawn
+//     in any order.
+//   - The pairwise "behind" relations are sorted topologically, farthest
+//     part first among those ready.
+//
+// Limits: intersecting parts are ordered by the one ray through their
+// common area, so where they cross one of them may be drawn over the other
+// (catalogs should model parts that touch, not interpenetrate); three or
+// more parts that overlap each other cyclically (like three sticks laid in a
+// triangle, each on the next) have no painter's order: the cycle is broken
+// at the farthest part. A concave extrusion profile makes a non-convex part;
+// draw it as several convex parts.
+
+// outline is a mesh's projected convex hull and depth range.
+type outline struct {
+	hull                   [][2]float64
+	x0, y0, x1, y1         float64 // screen bounding box
+	near, far, mid         float64 // depth of the nearest, farthest and middle vertex
+	empty                  bool
+}
+
+func (c *camera) outline(m *Mesh) outline {
+	o := outline{x0: math.Inf(1), y0: math.Inf(1), x1: math.Inf(-1), y1: math.Inf(-1), near: math.Inf(1), far: math.Inf(-1)}
+	pts := make([][2]float64, 0, len(m.Verts))
+	for _, p := range m.Verts {
+		sx, sy := c.project(p)
+		_, _, z := c.plane(p)
+		pts = append(pts, [2]float64{sx, sy})
+		o.x0, o.x1 = math.Min(o.x0, sx), math.Max(o.x1, sx)
+		o.y0, o.y1 = math.Min(o.y0, sy), math.Max(o.y1, sy)
+		o.near, o.far = math.Min(o.near, z), math.Max(o.far, z)
 	}
-	// towardViewer in world coordinates: the inverse of the camera rotation applied to (0,0,1).
-	d := Vec{cam.sinA * cam.cosE, cam.sinE, cam.cosA * cam.cosE}
-	after := make([][]int, n) // after[i]: meshes that must be drawn after i
+	o.mid = (o.near + o.far) / 2
+	o.hull = convexHull(pts)
+	o.empty = len(o.hull) < 3
+	return o
+}
+
+// paintOrder returns the meshes in the order to draw them, farthest first.
+func (c *camera) paintOrder(meshes []Mesh) []int {
+	n := len(meshes)
+	outs := make([]outline, n)
+	for i := range meshes {
+		outs[i] = c.outline(&meshes[i])
+	}
+	after := make([][]int, n) // after[i]: meshes drawn after i
 	indeg := make([]int, n)
-	const eps = 1e-6
 	for i := 0; i < n; i++ {
+		a := &outs[i]
+		if a.empty {
+			continue
+		}
 		for j := i + 1; j < n; j++ {
-			a, b := rects[i], rects[j]
-			if a.x1 < b.x0 || b.x1 < a.x0 || a.y1 < b.y0 || b.y1 < a.y0 {
-				continue // no overlap on screen: any order
+			b := &outs[j]
+			if b.empty || a.x1 <= b.x0 || b.x1 <= a.x0 || a.y1 <= b.y0 || b.y1 <= a.y0 {
+				continue
 			}
-			switch separate(meshes[i], meshes[j], d, eps) {
-			case -1: // i is behind j
+			var behind bool // i behind j
+			switch {
+			case a.near >= b.far:
+				behind = true
+			case b.near >= a.far:
+				behind = false
+			default:
+				common := clipConvex(a.hull, b.hull)
+				if polygonArea(common) < 1e-3 {
+					continue // touching outlines: any order
+				}
+				sx, sy := centroid(common)
+				o, dir := c.ray(sx, sy)
+				ti, oki := entry(&meshes[i], o, dir)
+				tj, okj := entry(&meshes[j], o, dir)
+				if !oki || !okj {
+					continue
+				}
+				behind = ti > tj
+			}
+			if behind {
 				after[i] = append(after[i], j)
 				indeg[j]++
-			case 1:
+			} else {
 				after[j] = append(after[j], i)
 				indeg[i]++
 			}
@@ -61,30 +107,34 @@ func paintOrder(meshes []Mesh, cam camera) []int {
 	// Kahn's algorithm, always taking the farthest ready mesh.
 	done := make([]bool, n)
 	order := make([]int, 0, n)
-	ready := []int{}
+	var ready []int
 	for i := 0; i < n; i++ {
 		if indeg[i] == 0 {
 			ready = append(ready, i)
 		}
 	}
+	farther := func(x, y int) int {
+		switch {
+		case outs[x].mid > outs[y].mid:
+			return -1
+		case outs[x].mid < outs[y].mid:
+			return 1
+		}
+		return x - y
+	}
 	for len(order) < n {
 		if len(ready) == 0 {
-			// A cycle (intersecting parts): break it at the farthest remaining mesh.
+			// A cycle: break it at the farthest remaining mesh.
 			best := -1
 			for i := 0; i < n; i++ {
-				if !done[i] && (best < 0 || rects[i].depth < rects[best].depth) {
+				if !done[i] && (best < 0 || farther(i, best) < 0) {
 					best = i
 				}
 			}
 			indeg[best] = 0
 			ready = append(ready, best)
 		}
-		sort.Slice(ready, func(x, y int) bool {
-			if rects[ready[x]].depth != rects[ready[y]].depth {
-				return rects[ready[x]].depth < rects[ready[y]].depth
-			}
-			return ready[x] < ready[y]
-		})
+		slices.SortFunc(ready, farther)
 		i := ready[0]
 		ready = ready[1:]
 		if done[i] {
@@ -102,42 +152,123 @@ func paintOrder(meshes []Mesh, cam camera) []int {
 	return order
 }
 
-// separate finds a face plane of a or b with the other mesh entirely on its
-// outer side. It returns -1 when a must be drawn before b, 1 when after, 0
-// when no such plane was found or the viewer looks along it.
-func separate(a, b Mesh, toViewer Vec, eps float64) int {
-	if s := sideOf(a, b, toViewer, eps); s != 0 {
-		return s
+// entry returns where the ray o + t·dir enters the convex mesh (Cyrus-Beck
+// clipping against its face planes).
+func entry(m *Mesh, o, dir Vec) (float64, bool) {
+	tin, tout := math.Inf(-1), math.Inf(1)
+	for i := range m.Faces {
+		f := &m.Faces[i]
+		den := f.Normal.Dot(dir)
+		num := f.Normal.Dot(f.Points[0].Sub(o))
+		switch {
+		case den < -1e-12: // entering this half-space
+			tin = math.Max(tin, num/den)
+		case den > 1e-12:
+			tout = math.Min(tout, num/den)
+		case num < 0: // parallel and outside
+			return 0, false
+		}
 	}
-	return -sideOf(b, a, toViewer, eps)
+	return tin, tin <= tout+1e-9*(1+math.Abs(tout))
 }
 
-// sideOf looks for a face of a whose plane has all of b outside it.
-func sideOf(a, b Mesh, toViewer Vec, eps float64) int {
-	for _, f := range a.Faces {
-		p0 := f.Points[0]
-		outside := true
-		for _, g := range b.Faces {
-			for _, p := range g.Points {
-				if f.Normal.Dot(p.Sub(p0)) < -eps*(1+p.Len()) {
-					outside = false
-					break
+// convexHull returns the convex hull of points, counter-clockwise in screen
+// coordinates (Andrew's monotone chain).
+func convexHull(pts [][2]float64) [][2]float64 {
+	if len(pts) < 3 {
+		return nil
+	}
+	p := slices.Clone(pts)
+	slices.SortFunc(p, func(a, b [2]float64) int {
+		switch {
+		case a[0] < b[0] || (a[0] == b[0] && a[1] < b[1]):
+			return -1
+		case a == b:
+			return 0
+		}
+		return 1
+	})
+	p = slices.Compact(p)
+	if len(p) < 3 {
+		return nil
+	}
+	cross := func(o, a, b [2]float64) float64 { return (a[0]-o[0])*(b[1]-o[1]) - (a[1]-o[1])*(b[0]-o[0]) }
+	h := make([][2]float64, 0, 2*len(p))
+	for _, q := range p {
+		for len(h) >= 2 && cross(h[len(h)-2], h[len(h)-1], q) <= 0 {
+			h = h[:len(h)-1]
+		}
+		h = append(h, q)
+	}
+	lower := len(h) + 1
+	for i := len(p) - 2; i >= 0; i-- {
+		q := p[i]
+		for len(h) >= lower && cross(h[len(h)-2], h[len(h)-1], q) <= 0 {
+			h = h[:len(h)-1]
+		}
+		h = append(h, q)
+	}
+	return h[:len(h)-1]
+}
+
+// clipConvex intersects two convex polygons, both counter-clockwise
+// (Sutherland-Hodgman).
+func clipConvex(subject, clip [][2]float64) [][2]float64 {
+	out := subject
+	for i := range clip {
+		a, b := clip[i], clip[(i+1)%len(clip)]
+		inside := func(p [2]float64) bool { return (b[0]-a[0])*(p[1]-a[1])-(b[1]-a[1])*(p[0]-a[0]) >= 0 }
+		in := out
+		out = nil
+		for j := range in {
+			p, q := in[j], in[(j+1)%len(in)]
+			pin, qin := inside(p), inside(q)
+			if pin {
+				out = append(out, p)
+			}
+			if pin != qin {
+				// Intersection of pq with the line ab.
+				dx, dy := q[0]-p[0], q[1]-p[1]
+				ex, ey := b[0]-a[0], b[1]-a[1]
+				den := dx*ey - dy*ex
+				if den != 0 {
+					t := ((a[0]-p[0])*ey - (a[1]-p[1])*ex) / den
+					out = append(out, [2]float64{p[0] + t*dx, p[1] + t*dy})
 				}
 			}
-			if !outside {
-				break
-			}
 		}
-		if !outside {
-			continue
-		}
-		facing := f.Normal.Dot(toViewer)
-		switch {
-		case facing > 1e-9:
-			return -1 // viewer on b's side: a is behind
-		case facing < -1e-9:
-			return 1
+		if len(out) == 0 {
+			return nil
 		}
 	}
-	return 0
+	return out
+}
+
+func polygonArea(p [][2]float64) float64 {
+	a := 0.0
+	for i := range p {
+		q := p[(i+1)%len(p)]
+		a += p[i][0]*q[1] - q[0]*p[i][1]
+	}
+	return math.Abs(a) / 2
+}
+
+func centroid(p [][2]float64) (float64, float64) {
+	var cx, cy, a float64
+	for i := range p {
+		q := p[(i+1)%len(p)]
+		k := p[i][0]*q[1] - q[0]*p[i][1]
+		a += k
+		cx += (p[i][0] + q[0]) * k
+		cy += (p[i][1] + q[1]) * k
+	}
+	if math.Abs(a) < 1e-12 {
+		var sx, sy float64
+		for _, q := range p {
+			sx += q[0]
+			sy += q[1]
+		}
+		return sx / float64(len(p)), sy / float64(len(p))
+	}
+	return cx / (3 * a), cy / (3 * a)
 }

@@ -35,12 +35,29 @@ type Face struct {
 	Normal Vec
 }
 
-// Mesh is one instance of a part: its faces and material.
+// Mesh is one instance of a part: its faces and material. Every mesh is
+// convex (the catalog's shapes are).
 type Mesh struct {
 	Part     string
 	Faces    []Face
 	Material *catalog.Material
 	Min, Max Vec // bounding box
+	// Verts are the distinct corners of the faces.
+	Verts []Vec
+	// Edges join two faces (F2 is -1 for an edge with one face).
+	Edges []Edge
+	// Center, Axes and Extent are the part's own frame: its centre, its
+	// rotated x, y and z axes, and its size along them (surface patterns
+	// follow it: wood grain runs along the longest axis).
+	Center Vec
+	Axes   [3]Vec
+	Extent Vec
+}
+
+// Edge is an edge shared by faces F1 and F2 of a mesh.
+type Edge struct {
+	A, B   Vec
+	F1, F2 int
 }
 
 // Scene is a product's geometry for one configuration.
@@ -144,6 +161,7 @@ func buildMesh(part *catalog.Part, env expr.Env) (*Mesh, error) {
 		return nil, fmt.Errorf("rotation: %w", err)
 	}
 	var faces []Face
+	var extent Vec
 	switch part.Shape {
 	case catalog.Box, catalog.RoundedBox:
 		size, err := vec3(part.Size, env)
@@ -153,7 +171,17 @@ func buildMesh(part *catalog.Part, env expr.Env) (*Mesh, error) {
 		if size.X <= 0 || size.Y <= 0 || size.Z <= 0 {
 			return nil, nil // nothing to draw
 		}
+		extent = size
 		faces = box(size)
+		if part.Shape == catalog.RoundedBox {
+			r, err := num(part.Radius, env, 0)
+			if err != nil {
+				return nil, fmt.Errorf("radius: %w", err)
+			}
+			if r = math.Min(r, math.Min(size.X, math.Min(size.Y, size.Z))/2); r > 0.01 {
+				faces = roundedBox(size, r, roundSegments)
+			}
+		}
 	case catalog.Cylinder, catalog.Extrusion:
 		length, err := num(part.Length, env, 0)
 		if err != nil {
@@ -189,6 +217,19 @@ func buildMesh(part *catalog.Part, env expr.Env) (*Mesh, error) {
 			}
 		}
 		faces = prism(profile, length, part.Axis)
+		minU, maxU, minV, maxV := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+		for _, q := range profile {
+			minU, maxU = math.Min(minU, q[0]), math.Max(maxU, q[0])
+			minV, maxV = math.Min(minV, q[1]), math.Max(maxV, q[1])
+		}
+		switch part.Axis {
+		case "x":
+			extent = Vec{length, maxV - minV, maxU - minU}
+		case "z":
+			extent = Vec{maxU - minU, maxV - minV, length}
+		default:
+			extent = Vec{maxU - minU, length, maxV - minV}
+		}
 	}
 	orientOutward(faces)
 	m := &Mesh{Part: part.ID,
@@ -203,7 +244,118 @@ func buildMesh(part *catalog.Part, env expr.Env) (*Mesh, error) {
 		f.Normal = rotate(f.Normal, rot).Normalize()
 		m.Faces = append(m.Faces, f)
 	}
+	m.Center = pos
+	m.Axes = [3]Vec{rotate(Vec{1, 0, 0}, rot), rotate(Vec{0, 1, 0}, rot), rotate(Vec{0, 0, 1}, rot)}
+	m.Extent = extent
+	m.index()
 	return m, nil
+}
+
+// index finds the mesh's distinct vertices and the faces on each edge.
+func (m *Mesh) index() {
+	type key [3]int64
+	q := func(p Vec) key { return key{int64(math.Round(p.X * 1e3)), int64(math.Round(p.Y * 1e3)), int64(math.Round(p.Z * 1e3))} }
+	seen := map[key]bool{}
+	type ekey [2]key
+	edges := map[ekey]int{}
+	for fi, f := range m.Faces {
+		for i, p := range f.Points {
+			k := q(p)
+			if !seen[k] {
+				seen[k] = true
+				m.Verts = append(m.Verts, p)
+			}
+			a, b := p, f.Points[(i+1)%len(f.Points)]
+			ka, kb := q(a), q(b)
+			if ka == kb {
+				continue
+			}
+			ek := ekey{ka, kb}
+			if kb[0] < ka[0] || (kb[0] == ka[0] && (kb[1] < ka[1] || (kb[1] == ka[1] && kb[2] < ka[2]))) {
+				ek = ekey{kb, ka}
+			}
+			if e, ok := edges[ek]; ok && m.Edges[e].F2 < 0 && m.Edges[e].F1 != fi {
+				m.Edges[e].F2 = fi
+				continue
+			}
+			edges[ek] = len(m.Edges)
+			m.Edges = append(m.Edges, Edge{A: a, B: b, F1: fi, F2: -1})
+		}
+	}
+}
+
+// roundSegments is the number of facets per quarter circle of a rounded
+// box's edges (22.5° each).
+const roundSegments = 4
+
+// roundedBox returns the faces of a box of the given size, centred on the
+// origin, whose edges and corners are rounded with radius r: the Minkowski
+// sum of the inner box and a sphere of k facets per quarter circle.
+func roundedBox(size Vec, r float64, k int) []Face {
+	h := Vec{size.X/2 - r, size.Y/2 - r, size.Z/2 - r}
+	// Rows from the bottom pole to the top pole; the equator is doubled so
+	// that the flat sides appear between the two copies. Columns likewise
+	// around, each quadrant with its own copy of its boundary longitudes.
+	type row struct{ lat, sy float64 }
+	var rows []row
+	for i := 0; i <= k; i++ {
+		rows = append(rows, row{-math.Pi/2 + math.Pi/2*float64(i)/float64(k), -1})
+	}
+	for i := 0; i <= k; i++ {
+		rows = append(rows, row{math.Pi / 2 * float64(i) / float64(k), 1})
+	}
+	type col struct{ lon, sx, sz float64 }
+	var cols []col
+	signs := [4][2]float64{{1, 1}, {-1, 1}, {-1, -1}, {1, -1}}
+	for q := 0; q < 4; q++ {
+		for j := 0; j <= k; j++ {
+			cols = append(cols, col{float64(q)*math.Pi/2 + math.Pi/2*float64(j)/float64(k), signs[q][0], signs[q][1]})
+		}
+	}
+	vert := func(ri, ci int) Vec {
+		rw, c := rows[ri], cols[ci%len(cols)]
+		cl := math.Cos(rw.lat)
+		return Vec{c.sx*h.X + r*cl*math.Cos(c.lon), rw.sy*h.Y + r*math.Sin(rw.lat), c.sz*h.Z + r*cl*math.Sin(c.lon)}
+	}
+	near := func(a, b Vec) bool { return a.Sub(b).Len() < 1e-6*(1+r) }
+	var faces []Face
+	add := func(pts []Vec) {
+		var out []Vec
+		for _, p := range pts {
+			if len(out) == 0 || !near(out[len(out)-1], p) {
+				out = append(out, p)
+			}
+		}
+		for len(out) > 1 && near(out[0], out[len(out)-1]) {
+			out = out[:len(out)-1]
+		}
+		if len(out) < 3 {
+			return
+		}
+		var area Vec // Newell: twice the area
+		for i := range out {
+			area = area.Add(out[i].Cross(out[(i+1)%len(out)]))
+		}
+		if area.Len() < 1e-6*r*r {
+			return // a sliver from the doubled rows and columns
+		}
+		f := withNormal(out)
+		faces = append(faces, f)
+	}
+	for ri := 0; ri+1 < len(rows); ri++ {
+		for ci := range cols {
+			add([]Vec{vert(ri, ci), vert(ri, ci+1), vert(ri+1, ci+1), vert(ri+1, ci)})
+		}
+	}
+	// The flat bottom and top: the poles' corners.
+	for _, ri := range []int{0, len(rows) - 1} {
+		var pts []Vec
+		for ci := range cols {
+			pts = append(pts, vert(ri, ci))
+		}
+		add(pts)
+	}
+	return faces
 }
 
 // rotate applies rotations about x, y and z (degrees), in that order.

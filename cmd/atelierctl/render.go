@@ -14,15 +14,18 @@ import (
 
 // RenderCmd writes a PNG preview of a configured product.
 type RenderCmd struct {
-	Catalog   string   `help:"Catalog file, folder or .zip (default: the embedded demo)." type:"path"`
-	Product   string   `required:"" help:"Product id."`
-	Set       []string `sep:"none" help:"A decision FEATURE=VALUE (repeatable; multi features take a comma-separated list)." placeholder:"FEATURE=VALUE"`
-	View      string   `enum:"iso,front,side,top" default:"iso" help:"Standard view: iso, front, side or top."`
-	Azimuth   *float64 `help:"Camera azimuth in degrees (overrides the view's)."`
-	Elevation *float64 `help:"Camera elevation in degrees (overrides the view's)."`
-	Size      string   `default:"1280x800" help:"Image size in logical pixels, WxH."`
-	Scale     float64  `default:"1" help:"Device scale (2 for HiDPI): the PNG is Size × Scale pixels."`
-	Out       string   `required:"" help:"Output PNG file." type:"path"`
+	Catalog     string   `help:"Catalog file, folder or .zip (default: the embedded demo)." type:"path"`
+	Product     string   `required:"" help:"Product id."`
+	Set         []string `sep:"none" help:"A decision FEATURE=VALUE (repeatable; multi features take a comma-separated list)." placeholder:"FEATURE=VALUE"`
+	View        string   `enum:"iso,front,side,top" default:"iso" help:"Standard view: iso, front, side or top."`
+	Azimuth     *float64 `help:"Camera azimuth in degrees (overrides the view's)."`
+	Elevation   *float64 `help:"Camera elevation in degrees (overrides the view's)."`
+	Size        string   `default:"1280x800" help:"Image size in logical pixels, WxH."`
+	Scale       float64  `default:"1" help:"Device scale (2 for HiDPI): the PNG is Size × Scale pixels."`
+	Zoom        float64  `default:"1" help:"Zoom factor (1 = the product fills the frame)."`
+	Perspective bool     `help:"Perspective camera instead of orthographic."`
+	Dimensions  bool     `help:"Draw the overall width, height and depth."`
+	Out         string   `required:"" help:"Output PNG file." type:"path"`
 }
 
 // Run renders and writes the PNG atomically.
@@ -42,7 +45,11 @@ func (c *RenderCmd) Run(env *Env) error {
 	if err != nil {
 		return err
 	}
-	view := map[string]render.View{"iso": render.ViewIso, "front": render.ViewFront, "side": render.ViewSide, "top": render.ViewTop}[c.View]
+	if c.Zoom <= 0 || c.Zoom > 100 {
+		return usagef("--zoom must be more than 0 and at most 100, not %g", c.Zoom)
+	}
+	view := render.StandardViews[c.View]
+	view.Zoom, view.Perspective, view.Dimensions, view.Scale, view.Unit = c.Zoom, c.Perspective, c.Dimensions, c.Scale, cat.Units
 	if c.Azimuth != nil {
 		view.Azimuth = *c.Azimuth
 	}
