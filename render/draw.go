@@ -4,6 +4,10 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"runtime"
+	"sync"
+
+	"github.com/atelier-app/atelier/catalog"
 
 	"github.com/fogleman/gg"
 	"github.com/golang/freetype/raster"
@@ -21,18 +25,53 @@ var (
 // size, a frame allocates little (see the benchmarks). It keeps two
 // buffers and alternates: the image Draw returns stays valid until the
 // second call after it, so a UI can show one frame while the next is drawn.
-// A Renderer is not safe for concurrent use.
+// The frame is split into horizontal bands drawn in parallel, one per core
+// (at most four). A Renderer is not safe for concurrent use.
 type Renderer struct {
-	bufs [2]*image.RGBA
-	dcs  [2]*gg.Context
-	next int
-	bg   *image.RGBA
-	rast *raster.Rasterizer
-	fs   faceShader
+	bufs  [2]*image.RGBA
+	dcs   [2]*gg.Context
+	next  int
+	bg    *image.RGBA
+	bands []*band
+	// per frame, shared by the bands (read only while they draw)
+	cam    *camera
+	li     lights
+	order  []int
+	faces  []drawFace    // in drawing order
+	proj   [][2]float64  // the faces' projected corners, flat
+	lines  []drawOutline // per mesh, in drawing order
+	segs   [][4]float64  // outline segments, flat
+	shadow shadowMap
 	// scratch
 	mask, tmp []float64
-	pts       []Vec
-	poly      [][2]float64
+}
+
+// drawFace is a face to fill: mesh, face, whether seen from behind (glass),
+// and its projected corners proj[from:to].
+type drawFace struct {
+	mesh     *Mesh
+	face     int
+	back     bool
+	from, to int
+	// outline after this face: lines[outline] is drawn when >= 0
+	outline int
+}
+
+// drawOutline is a stroke of a mesh's edges: segs[from:to].
+type drawOutline struct {
+	from, to int
+	r, g, b  float64
+	a, width float64
+}
+
+// band is one horizontal strip of the frame and its worker's tools.
+type band struct {
+	y0, y1 int
+	rast   *raster.Rasterizer
+	fs     faceShader
+	poly   [][2]float64
+	path   raster.Path
+	solid  solidPainter
 }
 
 // NewRenderer returns a renderer with no buffers yet.
@@ -53,13 +92,20 @@ func (r *Renderer) Draw(s *Scene, v View) *image.RGBA {
 	}
 	if r.bg == nil || r.bg.Rect.Dx() != w || r.bg.Rect.Dy() != h {
 		r.bg = background(w, h)
-		r.rast = raster.NewRasterizer(w, h)
+		r.bands = nil
+		n := min(runtime.GOMAXPROCS(0), 4, max(1, h/64))
+		for k := 0; k < n; k++ {
+			b := &band{y0: k * h / n, y1: (k + 1) * h / n}
+			b.rast = raster.NewRasterizer(w, b.y1-b.y0)
+			r.bands = append(r.bands, b)
+		}
 	}
 	img, dc := r.bufs[i], r.dcs[i]
-	copy(img.Pix, r.bg.Pix)
 	if s == nil || len(s.Meshes) == 0 {
+		copy(img.Pix, r.bg.Pix)
 		return img
 	}
+	clear(img.Pix) // parts are drawn nearest first, the backdrop last, under them
 	scale := v.Scale
 	if scale <= 0 {
 		scale = 1
@@ -70,32 +116,178 @@ func (r *Renderer) Draw(s *Scene, v View) *image.RGBA {
 		margin = 0.17
 	}
 	cam.fit(s, v, w, h, margin)
-	li := newLights(cam, s)
-	r.drawShadow(img, cam, s)
-	dc.ClearPath()
-	dc.SetLineCapRound()
-	dc.SetLineJoinRound()
-	for _, mi := range cam.paintOrder(s.Meshes) {
-		m := &s.Meshes[mi]
-		glass := m.Material != nil && m.Material.Finish == "glass"
-		if glass {
-			for fi := range m.Faces {
-				if !cam.facing(&m.Faces[fi]) {
-					r.fillFace(img, cam, &li, m, fi, true)
-				}
-			}
+	r.cam = cam
+	r.li = newLights(cam, s)
+	r.prepareShadow(cam, s)
+	r.prepareFaces(cam, s, scale)
+	if len(r.bands) == 1 {
+		r.drawBand(img, r.bands[0])
+	} else {
+		var wg sync.WaitGroup
+		for _, b := range r.bands {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r.drawBand(img, b)
+			}()
 		}
-		for fi := range m.Faces {
-			if cam.facing(&m.Faces[fi]) {
-				r.fillFace(img, cam, &li, m, fi, false)
-			}
-		}
-		r.outline(dc, cam, m, scale, glass)
+		wg.Wait()
 	}
 	if v.Dimensions {
+		dc.ClearPath()
+		dc.SetLineCapButt()
 		drawDimensions(dc, cam, s, v, scale)
 	}
 	return img
+}
+
+// prepareFaces lists, in drawing order, the faces to fill with their
+// projected corners, and after each part the outline strokes.
+func (r *Renderer) prepareFaces(cam *camera, s *Scene, scale float64) {
+	r.order = cam.paintOrder(s.Meshes)
+	r.faces, r.proj, r.lines, r.segs = r.faces[:0], r.proj[:0], r.lines[:0], r.segs[:0]
+	add := func(m *Mesh, fi int, back bool) {
+		from := len(r.proj)
+		for _, p := range m.Faces[fi].Points {
+			x, y := cam.project(p)
+			r.proj = append(r.proj, [2]float64{x, y})
+		}
+		r.faces = append(r.faces, drawFace{mesh: m, face: fi, back: back, from: from, to: len(r.proj), outline: -1})
+	}
+	for _, mi := range r.order {
+		m := &s.Meshes[mi]
+		glass := m.Material != nil && m.Material.Finish == catalog.Glass
+		if glass {
+			for fi := range m.Faces {
+				if !cam.facing(&m.Faces[fi]) {
+					add(m, fi, true)
+				}
+			}
+		}
+		first := len(r.faces)
+		for fi := range m.Faces {
+			if cam.facing(&m.Faces[fi]) {
+				add(m, fi, false)
+			}
+		}
+		if len(r.faces) == first {
+			continue
+		}
+		r.outlines(cam, m, scale, glass)
+		// The strokes are drawn after the part's last face.
+		r.faces[len(r.faces)-1].outline = len(r.lines) - 2
+	}
+}
+
+// outlines adds a mesh's crease and silhouette strokes (two entries in
+// r.lines, possibly empty).
+func (r *Renderer) outlines(cam *camera, m *Mesh, scale float64, glass bool) {
+	c := [3]float64{0.6, 0.6, 0.6}
+	if m.Material != nil {
+		c = [3]float64{float64(m.Material.Color.R) / 255, float64(m.Material.Color.G) / 255, float64(m.Material.Color.B) / 255}
+	}
+	for _, silhouette := range []bool{false, true} {
+		from := len(r.segs)
+		for _, e := range m.Edges {
+			f1 := cam.facing(&m.Faces[e.F1])
+			f2 := e.F2 >= 0 && cam.facing(&m.Faces[e.F2])
+			var draw bool
+			if silhouette {
+				draw = f1 != f2 || (e.F2 < 0 && f1)
+			} else {
+				draw = f1 && f2 && m.Faces[e.F1].Normal.Dot(m.Faces[e.F2].Normal) < creaseCos
+			}
+			if draw {
+				x0, y0 := cam.project(e.A)
+				x1, y1 := cam.project(e.B)
+				r.segs = append(r.segs, [4]float64{x0, y0, x1, y1})
+			}
+		}
+		k, a, lw := 0.42, 0.8, 1.05*scale
+		if !silhouette {
+			k, a, lw = 0.55, 0.55, 0.8*scale
+		}
+		if glass {
+			a *= 0.6
+		}
+		r.lines = append(r.lines, drawOutline{from: from, to: len(r.segs), r: c[0] * k, g: c[1] * k, b: c[2] * k, a: a, width: lw})
+	}
+}
+
+// drawBand draws the faces and outlines that fall in one band, nearest
+// first (each under what is already there), then the backdrop and the
+// floor shadow under all of it.
+func (r *Renderer) drawBand(img *image.RGBA, b *band) {
+	w := float64(img.Rect.Dx())
+	y0, y1 := float64(b.y0), float64(b.y1)
+	fx := func(x, y float64) fixed.Point26_6 {
+		return fixed.Point26_6{X: fixed.Int26_6(x * 64), Y: fixed.Int26_6((y - y0) * 64)}
+	}
+	b.fs.img, b.fs.yoff = img, b.y0
+	b.solid.img, b.solid.yoff = img, b.y0
+	for k := len(r.faces) - 1; k >= 0; k-- {
+		df := &r.faces[k]
+		if df.outline >= 0 {
+			// A part's outline lies on top of its faces: drawn before them.
+			for _, ol := range r.lines[df.outline : df.outline+2] {
+				b.path.Clear()
+				for _, sg := range r.segs[ol.from:ol.to] {
+					x0, sy0, x1, sy1 := sg[0], sg[1], sg[2], sg[3]
+					if !clipSegment(&x0, &sy0, &x1, &sy1, -4, y0-4, w+4, y1+4) {
+						continue
+					}
+					b.path.Start(fx(x0, sy0))
+					b.path.Add1(fx(x1, sy1))
+				}
+				if len(b.path) == 0 {
+					continue
+				}
+				b.rast.Clear()
+				b.rast.UseNonZeroWinding = true
+				b.rast.AddStroke(b.path, fixed.Int26_6(ol.width*64), raster.ButtCapper, raster.BevelJoiner)
+				b.solid.r, b.solid.g, b.solid.b, b.solid.a = ol.r, ol.g, ol.b, ol.a
+				b.rast.Rasterize(&b.solid)
+			}
+		}
+		poly := clipRect(append(b.poly[:0], r.proj[df.from:df.to]...), -2, y0-2, w+2, y1+2)
+		b.poly = poly[:0]
+		if len(poly) < 3 {
+			continue
+		}
+		b.fs.setup(df.mesh, &df.mesh.Faces[df.face], r.cam, &r.li, df.back, r.proj[df.from:df.to])
+		b.rast.Clear()
+		b.rast.UseNonZeroWinding = true
+		b.rast.Start(fx(poly[0][0], poly[0][1]))
+		for _, p := range poly[1:] {
+			b.rast.Add1(fx(p[0], p[1]))
+		}
+		b.rast.Add1(fx(poly[0][0], poly[0][1]))
+		b.rast.Rasterize(&b.fs)
+	}
+	r.backdropRows(img, b.y0, b.y1)
+}
+
+// solidPainter blends one colour, as raster.Painter.
+type solidPainter struct {
+	img        *image.RGBA
+	yoff       int
+	r, g, b, a float64
+}
+
+// Paint implements raster.Painter.
+func (p *solidPainter) Paint(ss []raster.Span, _ bool) {
+	w, h := p.img.Rect.Dx(), p.img.Rect.Dy()
+	for _, sp := range ss {
+		y := sp.Y + p.yoff
+		if y < 0 || y >= h {
+			continue
+		}
+		a := p.a * float64(sp.Alpha) / 0xffff
+		row := p.img.Pix[y*p.img.Stride:]
+		for x := max(sp.X0, 0); x < min(sp.X1, w); x++ {
+			under(row[x*4:x*4+4:x*4+4], p.r, p.g, p.b, a)
+		}
+	}
 }
 
 // background is the studio backdrop: a soft vertical gradient.
@@ -123,137 +315,80 @@ func background(w, h int) *image.RGBA {
 	return img
 }
 
-// fillFace shades one face through the anti-aliasing rasterizer.
-func (r *Renderer) fillFace(img *image.RGBA, cam *camera, li *lights, m *Mesh, fi int, back bool) {
-	f := &m.Faces[fi]
-	r.poly = r.poly[:0]
-	for _, p := range f.Points {
-		x, y := cam.project(p)
-		r.poly = append(r.poly, [2]float64{x, y})
-	}
-	w, h := float64(img.Rect.Dx()), float64(img.Rect.Dy())
-	poly := clipRect(r.poly, -2, -2, w+2, h+2)
-	if len(poly) < 3 {
-		return
-	}
-	r.fs.img = img
-	r.fs.setup(m, f, cam, li, back)
-	r.rast.Clear()
-	r.rast.UseNonZeroWinding = true
-	fx := func(p [2]float64) fixed.Point26_6 {
-		return fixed.Point26_6{X: fixed.Int26_6(p[0] * 64), Y: fixed.Int26_6(p[1] * 64)}
-	}
-	r.rast.Start(fx(poly[0]))
-	for _, p := range poly[1:] {
-		r.rast.Add1(fx(p))
-	}
-	r.rast.Add1(fx(poly[0]))
-	r.rast.Rasterize(&r.fs)
-}
-
 // creaseCos: faces meeting at more than this angle (about 35°) show the
 // edge between them.
 var creaseCos = math.Cos(35 * math.Pi / 180)
 
-// outline strokes a mesh's silhouette and crease edges.
-func (r *Renderer) outline(dc *gg.Context, cam *camera, m *Mesh, scale float64, glass bool) {
-	c := [3]float64{0.6, 0.6, 0.6}
-	if m.Material != nil {
-		c = [3]float64{float64(m.Material.Color.R) / 255, float64(m.Material.Color.G) / 255, float64(m.Material.Color.B) / 255}
-	}
-	w, h := float64(dc.Width()), float64(dc.Height())
-	stroke := func(silhouette bool) {
-		any := false
-		for _, e := range m.Edges {
-			f1 := cam.facing(&m.Faces[e.F1])
-			f2 := e.F2 >= 0 && cam.facing(&m.Faces[e.F2])
-			var draw bool
-			if silhouette {
-				draw = f1 != f2 || (e.F2 < 0 && f1)
-			} else {
-				draw = f1 && f2 && m.Faces[e.F1].Normal.Dot(m.Faces[e.F2].Normal) < creaseCos
-			}
-			if !draw {
-				continue
-			}
-			x0, y0 := cam.project(e.A)
-			x1, y1 := cam.project(e.B)
-			if !clipSegment(&x0, &y0, &x1, &y1, -4, -4, w+4, h+4) {
-				continue
-			}
-			dc.MoveTo(x0, y0)
-			dc.LineTo(x1, y1)
-			any = true
-		}
-		if !any {
-			return
-		}
-		k, a, lw := 0.42, 0.8, 1.05*scale
-		if !silhouette {
-			k, a, lw = 0.55, 0.55, 0.8*scale
-		}
-		if glass {
-			a *= 0.6
-		}
-		dc.SetRGBA(c[0]*k, c[1]*k, c[2]*k, a)
-		dc.SetLineWidth(lw)
-		dc.Stroke()
-	}
-	stroke(false)
-	stroke(true)
+// shadowMap is the floor shadow of a frame: two masks over a grid on the
+// floor (a contact shadow, dark and tight where parts meet the floor, and
+// a wide faint one under parts higher up), blurred, and where they lie.
+type shadowMap struct {
+	on                 bool
+	contact, wide      []float64
+	floor              float64
+	x0, z0, dx, dz     float64
+	sx0, sy0, sx1, sy1 float64 // screen bounding box
 }
 
-// drawShadow darkens the floor under the product: a contact shadow, dark
-// and tight where parts meet the floor, plus a wide faint one under parts
-// higher up; both blurred in floor space and composited per pixel.
-func (r *Renderer) drawShadow(img *image.RGBA, cam *camera, s *Scene) {
-	const g = 80
+const shadowGrid = 80
+
+// prepareShadow builds the floor shadow (composited per band).
+func (r *Renderer) prepareShadow(cam *camera, s *Scene) {
+	const g = shadowGrid
+	sh := &r.shadow
+	sh.on = false
 	floor := s.Min.Y
 	if (!cam.persp && cam.d.Y < 0.03) || (cam.persp && cam.eye.Y-floor < 0.03*cam.dist) {
 		return // the floor is seen edge-on or from below
 	}
+	sh.on, sh.floor = true, floor
 	size := math.Max(math.Max(s.Max.X-s.Min.X, s.Max.Z-s.Min.Z), 1)
 	height := math.Max(s.Max.Y-s.Min.Y, 1)
 	pad := 0.22*size + 0.15*height
-	x0, z0 := s.Min.X-pad, s.Min.Z-pad
-	dx, dz := (s.Max.X-s.Min.X+2*pad)/g, (s.Max.Z-s.Min.Z+2*pad)/g
+	sh.x0, sh.z0 = s.Min.X-pad, s.Min.Z-pad
+	sh.dx, sh.dz = (s.Max.X-s.Min.X+2*pad)/g, (s.Max.Z-s.Min.Z+2*pad)/g
 	if cap(r.mask) < 2*g*g {
 		r.mask = make([]float64, 2*g*g)
 		r.tmp = make([]float64, g*g)
 	}
-	contact, wide := r.mask[:g*g], r.mask[g*g:2*g*g]
-	clear(contact)
-	clear(wide)
+	sh.contact, sh.wide = r.mask[:g*g], r.mask[g*g:2*g*g]
+	clear(sh.contact)
+	clear(sh.wide)
 	for i := range s.Meshes {
 		m := &s.Meshes[i]
 		k := 1.0
-		if m.Material != nil && m.Material.Finish == "glass" {
+		if m.Material != nil && m.Material.Finish == catalog.Glass {
 			k = 0.25
 		}
 		above := math.Max(0, m.Min.Y-floor)
 		wc := k * 0.9 * math.Exp(-above/(0.06*height+20))
 		ww := k * 0.35 * math.Exp(-above/(1.2*height))
-		i0, i1 := int((m.Min.X-x0)/dx), int(math.Ceil((m.Max.X-x0)/dx))
-		j0, j1 := int((m.Min.Z-z0)/dz), int(math.Ceil((m.Max.Z-z0)/dz))
+		i0, i1 := int((m.Min.X-sh.x0)/sh.dx), int(math.Ceil((m.Max.X-sh.x0)/sh.dx))
+		j0, j1 := int((m.Min.Z-sh.z0)/sh.dz), int(math.Ceil((m.Max.Z-sh.z0)/sh.dz))
 		for j := max(j0, 0); j < min(j1, g); j++ {
 			for i := max(i0, 0); i < min(i1, g); i++ {
-				contact[j*g+i] = math.Max(contact[j*g+i], wc)
-				wide[j*g+i] = math.Max(wide[j*g+i], ww)
+				sh.contact[j*g+i] = math.Max(sh.contact[j*g+i], wc)
+				sh.wide[j*g+i] = math.Max(sh.wide[j*g+i], ww)
 			}
 		}
 	}
-	blur(contact, r.tmp, g, max(1, int(0.025*size/dx)))
-	blur(wide, r.tmp, g, max(2, int(0.09*size/dx)))
-	// The floor rectangle on screen.
-	sx0, sy0, sx1, sy1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	for _, c := range [][2]float64{{x0, z0}, {x0 + g*dx, z0}, {x0, z0 + g*dz}, {x0 + g*dx, z0 + g*dz}} {
+	blur(sh.contact, r.tmp, g, max(1, int(0.025*size/sh.dx)))
+	blur(sh.wide, r.tmp, g, max(2, int(0.09*size/sh.dx)))
+	sh.sx0, sh.sy0, sh.sx1, sh.sy1 = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, c := range [][2]float64{{sh.x0, sh.z0}, {sh.x0 + g*sh.dx, sh.z0}, {sh.x0, sh.z0 + g*sh.dz}, {sh.x0 + g*sh.dx, sh.z0 + g*sh.dz}} {
 		px, py := cam.project(Vec{c[0], floor, c[1]})
-		sx0, sx1 = math.Min(sx0, px), math.Max(sx1, px)
-		sy0, sy1 = math.Min(sy0, py), math.Max(sy1, py)
+		sh.sx0, sh.sx1 = math.Min(sh.sx0, px), math.Max(sh.sx1, px)
+		sh.sy0, sh.sy1 = math.Min(sh.sy0, py), math.Max(sh.sy1, py)
 	}
-	w, h := img.Rect.Dx(), img.Rect.Dy()
-	ys, ye := max(0, int(sy0)), min(h, int(math.Ceil(sy1)))
-	xs, xe := max(0, int(sx0)), min(w, int(math.Ceil(sx1)))
+}
+
+// backdropRows puts the backdrop, darkened by the floor shadow, under
+// rows y0..y1 (only where parts leave something uncovered).
+func (r *Renderer) backdropRows(img *image.RGBA, y0, y1 int) {
+	sh := &r.shadow
+	const g = shadowGrid
+	cam := r.cam
+	w := img.Rect.Dx()
 	sample := func(m []float64, u, v float64) float64 {
 		if u < 0 || v < 0 || u >= g-1 || v >= g-1 {
 			return 0
@@ -264,23 +399,66 @@ func (r *Renderer) drawShadow(img *image.RGBA, cam *camera, s *Scene) {
 		c, d := m[(iv+1)*g+iu], m[(iv+1)*g+iu+1]
 		return (a+(b-a)*tu)*(1-tv) + (c+(d-c)*tu)*tv
 	}
-	for y := ys; y < ye; y++ {
-		for x := xs; x < xe; x++ {
-			o, dir := cam.ray(float64(x)+0.5, float64(y)+0.5)
-			if math.Abs(dir.Y) < 1e-12 {
+	// The shadow's opacity at a pixel (exact every lightStep pixels and
+	// interpolated in between: the masks are blurred over many pixels).
+	alphaAt := func(sx, sy float64) float64 {
+		o, dir := cam.ray(sx, sy)
+		if math.Abs(dir.Y) < 1e-12 {
+			return 0
+		}
+		t := (sh.floor - o.Y) / dir.Y
+		p := o.Add(dir.Mul(t))
+		u, v := (p.X-sh.x0)/sh.dx-0.5, (p.Z-sh.z0)/sh.dz-0.5
+		return 1 - (1-0.6*sample(sh.contact, u, v))*(1-0.5*sample(sh.wide, u, v))
+	}
+	xs, xe := w, 0
+	if sh.on {
+		xs, xe = max(0, int(sh.sx0)), min(w, int(math.Ceil(sh.sx1)))
+	}
+	sc := [3]uint32{to8(shadowColor[0]), to8(shadowColor[1]), to8(shadowColor[2])}
+	for y := y0; y < y1; y++ {
+		row := img.Pix[y*img.Stride : y*img.Stride+4*w]
+		bg := r.bg.Pix[y*r.bg.Stride : y*r.bg.Stride+4*w]
+		shadowed := sh.on && float64(y) >= sh.sy0 && float64(y) < sh.sy1
+		sy := float64(y) + 0.5
+		valid := false
+		var aa float64
+		for bx := 0; bx < w; bx += lightStep {
+			ex := min(bx+lightStep, w)
+			if opaque(row[bx*4 : ex*4]) {
+				valid = false
 				continue
 			}
-			t := (floor - o.Y) / dir.Y
-			p := o.Add(dir.Mul(t))
-			u, v := (p.X-x0)/dx-0.5, (p.Z-z0)/dz-0.5
-			a1, a2 := sample(contact, u, v), sample(wide, u, v)
-			a := 1 - (1-0.6*a1)*(1-0.5*a2)
-			if a < 0.004 {
-				continue
+			inShadow := shadowed && ex > xs && bx < xe
+			var ab, da float64
+			if inShadow {
+				if !valid {
+					aa = alphaAt(float64(bx)+0.5, sy)
+				}
+				ab = alphaAt(float64(ex)+0.5, sy)
+				da = (ab - aa) / float64(ex-bx)
 			}
-			i := y*img.Stride + x*4
-			px := img.Pix[i : i+4 : i+4]
-			blend(px, shadowColor[0], shadowColor[1], shadowColor[2], a)
+			a := aa
+			for x := bx; x < ex; x++ {
+				px := row[x*4 : x*4+4 : x*4+4]
+				if px[3] != 255 {
+					q := bg[x*4 : x*4+3 : x*4+3]
+					cr, cg, cb := uint32(q[0]), uint32(q[1]), uint32(q[2])
+					if inShadow && a > 0.004 {
+						k := uint32(a*256 + 0.5)
+						cr = (cr*(256-k) + sc[0]*k) >> 8
+						cg = (cg*(256-k) + sc[1]*k) >> 8
+						cb = (cb*(256-k) + sc[2]*k) >> 8
+					}
+					f := 255 - uint32(px[3])
+					px[0] = uint8(min(255, uint32(px[0])+(cr*f+127)/255))
+					px[1] = uint8(min(255, uint32(px[1])+(cg*f+127)/255))
+					px[2] = uint8(min(255, uint32(px[2])+(cb*f+127)/255))
+					px[3] = 255
+				}
+				a += da
+			}
+			aa, valid = ab, inShadow
 		}
 	}
 }

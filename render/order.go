@@ -33,10 +33,10 @@ import (
 
 // outline is a mesh's projected convex hull and depth range.
 type outline struct {
-	hull                   [][2]float64
-	x0, y0, x1, y1         float64 // screen bounding box
-	near, far, mid         float64 // depth of the nearest, farthest and middle vertex
-	empty                  bool
+	hull           [][2]float64
+	x0, y0, x1, y1 float64 // screen bounding box
+	near, far, mid float64 // depth of the nearest, farthest and middle vertex
+	empty          bool
 }
 
 func (c *camera) outline(m *Mesh) outline {
@@ -63,7 +63,8 @@ func (c *camera) paintOrder(meshes []Mesh) []int {
 	for i := range meshes {
 		outs[i] = c.outline(&meshes[i])
 	}
-	after := make([][]int, n) // after[i]: meshes drawn after i
+	var bufA, bufB [][2]float64 // scratch for clipping
+	after := make([][]int, n)   // after[i]: meshes drawn after i
 	indeg := make([]int, n)
 	for i := 0; i < n; i++ {
 		a := &outs[i]
@@ -82,7 +83,7 @@ func (c *camera) paintOrder(meshes []Mesh) []int {
 			case b.near >= a.far:
 				behind = false
 			default:
-				common := clipConvex(a.hull, b.hull)
+				common := clipConvex(a.hull, b.hull, &bufA, &bufB)
 				if polygonArea(common) < 1e-3 {
 					continue // touching outlines: any order
 				}
@@ -212,24 +213,26 @@ func convexHull(pts [][2]float64) [][2]float64 {
 }
 
 // clipConvex intersects two convex polygons, both counter-clockwise
-// (Sutherland-Hodgman).
-func clipConvex(subject, clip [][2]float64) [][2]float64 {
-	out := subject
+// (Sutherland-Hodgman), using two scratch buffers; the result is one of
+// them.
+func clipConvex(subject, clip [][2]float64, bufA, bufB *[][2]float64) [][2]float64 {
+	out := append((*bufA)[:0], subject...)
+	spare := (*bufB)[:0]
 	for i := range clip {
 		a, b := clip[i], clip[(i+1)%len(clip)]
-		inside := func(p [2]float64) bool { return (b[0]-a[0])*(p[1]-a[1])-(b[1]-a[1])*(p[0]-a[0]) >= 0 }
+		ex, ey := b[0]-a[0], b[1]-a[1]
 		in := out
-		out = nil
+		out = spare[:0]
 		for j := range in {
 			p, q := in[j], in[(j+1)%len(in)]
-			pin, qin := inside(p), inside(q)
+			pin := ex*(p[1]-a[1])-ey*(p[0]-a[0]) >= 0
+			qin := ex*(q[1]-a[1])-ey*(q[0]-a[0]) >= 0
 			if pin {
 				out = append(out, p)
 			}
 			if pin != qin {
 				// Intersection of pq with the line ab.
 				dx, dy := q[0]-p[0], q[1]-p[1]
-				ex, ey := b[0]-a[0], b[1]-a[1]
 				den := dx*ey - dy*ex
 				if den != 0 {
 					t := ((a[0]-p[0])*ey - (a[1]-p[1])*ex) / den
@@ -237,10 +240,12 @@ func clipConvex(subject, clip [][2]float64) [][2]float64 {
 				}
 			}
 		}
+		spare = in
 		if len(out) == 0 {
-			return nil
+			break
 		}
 	}
+	*bufA, *bufB = out, spare
 	return out
 }
 

@@ -80,21 +80,3 @@ func TestFitToViewAnyAspect(t *testing.T) {
 		}
 	}
 }
-
-func BenchmarkBuildAndDraw(b *testing.B) {
-	cat, err := assets.DemoCatalog()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg := cat.Product("kolme-sofa").Resolve(nil)
-	v := ViewIso
-	v.Width, v.Height = 800, 500
-	b.ReportAllocs()
-	for b.Loop() {
-		scene, err := Build(cat, cfg)
-		if err != nil {
-			b.Fatal(err)
-		}
-		Draw(scene, v)
-	}
-}

@@ -231,8 +231,14 @@ func buildMesh(part *catalog.Part, env expr.Env) (*Mesh, error) {
 			extent = Vec{maxU - minU, length, maxV - minV}
 		}
 	}
+	return newMesh(part.ID, faces, pos, rot, extent), nil
+}
+
+// newMesh places faces built around the origin (outward normals fixed
+// here) at pos, rotated by rot (degrees about x, y, z).
+func newMesh(id string, faces []Face, pos, rot, extent Vec) *Mesh {
 	orientOutward(faces)
-	m := &Mesh{Part: part.ID,
+	m := &Mesh{Part: id,
 		Min: Vec{math.Inf(1), math.Inf(1), math.Inf(1)}, Max: Vec{math.Inf(-1), math.Inf(-1), math.Inf(-1)}}
 	for _, f := range faces {
 		for i, p := range f.Points {
@@ -248,13 +254,15 @@ func buildMesh(part *catalog.Part, env expr.Env) (*Mesh, error) {
 	m.Axes = [3]Vec{rotate(Vec{1, 0, 0}, rot), rotate(Vec{0, 1, 0}, rot), rotate(Vec{0, 0, 1}, rot)}
 	m.Extent = extent
 	m.index()
-	return m, nil
+	return m
 }
 
 // index finds the mesh's distinct vertices and the faces on each edge.
 func (m *Mesh) index() {
 	type key [3]int64
-	q := func(p Vec) key { return key{int64(math.Round(p.X * 1e3)), int64(math.Round(p.Y * 1e3)), int64(math.Round(p.Z * 1e3))} }
+	q := func(p Vec) key {
+		return key{int64(math.Round(p.X * 1e3)), int64(math.Round(p.Y * 1e3)), int64(math.Round(p.Z * 1e3))}
+	}
 	seen := map[key]bool{}
 	type ekey [2]key
 	edges := map[ekey]int{}

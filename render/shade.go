@@ -68,6 +68,37 @@ func init() {
 	}
 }
 
+func maxf(a, b float64) float64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+func minf(a, b float64) float64 {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+// threadLUT is sin(πt) on [0, 1]: a thread's cross-section.
+var threadLUT = func() (t [257]float64) {
+	for i := range t {
+		t[i] = math.Sin(math.Pi * float64(i) / 256)
+	}
+	return
+}()
+
+// hash2 is a cheap integer hash of a lattice cell, in [-1, 1].
+func hash2(x, y int) float64 {
+	h := uint32(x)*0x9E3779B1 ^ uint32(y)*0x85EBCA77
+	h ^= h >> 15
+	h *= 0x2C1B3C6D
+	h ^= h >> 12
+	return float64(h&0xffff)/32767.5 - 1
+}
+
 // n1 is smooth 1D noise with period 4096/16 = 256 units.
 func n1(x float64) float64 {
 	x *= 16
@@ -111,6 +142,7 @@ func newLights(cam *camera, s *Scene) lights {
 // frame's pixels.
 type faceShader struct {
 	img   *image.RGBA
+	yoff  int // span rows are relative to this image row
 	cam   *camera
 	li    *lights
 	face  *Face
@@ -130,9 +162,13 @@ type faceShader struct {
 	// ortho: the face point is affine in screen coordinates
 	p0, px, py Vec
 	n          Vec
+	// flat: lighting as planes over the screen (k0 + k1·x + k2·y)
+	flat                bool
+	lumP, specP, alphaP [3]float64
+	cP                  [3][3]float64 // ortho: pattern coordinates as planes
 }
 
-func (fs *faceShader) setup(m *Mesh, f *Face, cam *camera, li *lights, back bool) {
+func (fs *faceShader) setup(m *Mesh, f *Face, cam *camera, li *lights, back bool, proj [][2]float64) {
 	fs.mesh, fs.face, fs.cam, fs.li, fs.back = m, f, cam, li, back
 	fs.n = f.Normal
 	if back {
@@ -180,7 +216,59 @@ func (fs *faceShader) setup(m *Mesh, f *Face, cam *camera, li *lights, back bool
 		fs.px = fs.point(1, 0).Sub(fs.p0)
 		fs.py = fs.point(0, 1).Sub(fs.p0)
 	}
+	// A small face is lit by a plane fitted through three of its corners
+	// (lighting barely changes across it); a large one is lit exactly every
+	// lightStep pixels, so highlights keep their shape.
+	fs.flat = false
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, q := range proj {
+		x0, x1 = minf(x0, q[0]), maxf(x1, q[0])
+		y0, y1 = minf(y0, q[1]), maxf(y1, q[1])
+	}
+	if (x1-x0)*(y1-y0) < smallFace && len(proj) >= 3 {
+		// The corner farthest from the first, then the one farthest from
+		// the line through both: a well-spread triangle.
+		a, b, c := proj[0], proj[0], proj[0]
+		best := -1.0
+		for _, q := range proj {
+			if d := (q[0]-a[0])*(q[0]-a[0]) + (q[1]-a[1])*(q[1]-a[1]); d > best {
+				b, best = q, d
+			}
+		}
+		best = -1
+		for _, q := range proj {
+			if d := math.Abs((b[0]-a[0])*(q[1]-a[1]) - (b[1]-a[1])*(q[0]-a[0])); d > best {
+				c, best = q, d
+			}
+		}
+		det := (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
+		if math.Abs(det) > 1e-6 {
+			la, sa, aa := fs.light(fs.at(a[0], a[1]))
+			lb, sb, ab := fs.light(fs.at(b[0], b[1]))
+			lc, sc, ac := fs.light(fs.at(c[0], c[1]))
+			plane := func(va, vb, vc float64) [3]float64 {
+				// v = k0 + k1*x + k2*y through the three corners
+				k1 := ((vb-va)*(c[1]-a[1]) - (vc-va)*(b[1]-a[1])) / det
+				k2 := ((vc-va)*(b[0]-a[0]) - (vb-va)*(c[0]-a[0])) / det
+				return [3]float64{va - k1*a[0] - k2*a[1], k1, k2}
+			}
+			fs.flat = true
+			fs.lumP, fs.specP, fs.alphaP = plane(la, lb, lc), plane(sa, sb, sc), plane(aa, ab, ac)
+		}
+	}
+	// Pattern coordinates in the part's frame, affine in the screen for
+	// orthographic views.
+	if !cam.persp {
+		for i := 0; i < 3; i++ {
+			ax := m.Axes[i]
+			fs.cP[i] = [3]float64{fs.p0.Sub(m.Center).Dot(ax), fs.px.Dot(ax), fs.py.Dot(ax)}
+		}
+	}
 }
+
+// smallFace is the screen area (px², of the bounding box) under which a
+// face's lighting is fitted by a plane.
+const smallFace = 48 * 48
 
 // point is the point of the face's plane under screen position (sx, sy).
 func (fs *faceShader) point(sx, sy float64) Vec {
@@ -193,112 +281,210 @@ func (fs *faceShader) point(sx, sy float64) Vec {
 	return o.Add(dir.Mul(t))
 }
 
-// pattern returns the brightness factor of the material's pattern at p.
-func (fs *faceShader) pattern(p Vec) float64 {
-	m := fs.mesh
-	q := p.Sub(m.Center)
-	coord := func(i int) float64 { return q.Dot(m.Axes[i]) }
+// pattern returns the brightness factor of the material's pattern at a
+// point given in the part's own coordinates (c[i]: along its axis i, from
+// its centre).
+func (fs *faceShader) pattern(c *[3]float64) float64 {
 	switch fs.pat {
 	case catalog.Wood:
 		// Plain-sawn grain: growth rings around a pith below the board,
 		// wavering along the long axis; rings never finer than a few pixels.
-		along := coord(fs.long)
-		a1, a2 := coord(fs.across1), coord(fs.across2)
-		ring := math.Max(7, 2.2*fs.feature)
+		along, a1, a2 := c[fs.long], c[fs.across1], c[fs.across2]
+		ring := maxf(7, 2.2*fs.feature)
 		wob := 9*n1(along/260+a1/900) + 3*n1(along/60+17)
 		rho := math.Sqrt(a1*a1+(a2+260)*(a2+260)) + wob
 		t := rho / ring
 		t -= math.Floor(t)
 		// earlywood light, latewood a darker band
-		band := math.Max(0, 1-math.Abs(t-0.78)*5)
+		band := 1 - 5*math.Abs(t-0.78)
+		if band < 0 {
+			band = 0
+		}
 		fine := n2(along/(3*fs.feature+12), rho/2.5)
 		return 1.04 - 0.16*band + 0.035*fine + 0.05*n1(rho/40)
 	case catalog.Fabric:
-		u, v := coord(fs.tu), coord(fs.tv)
-		pitch := math.Max(2.5, 1.3*fs.feature)
+		u, v := c[fs.tu], c[fs.tv]
+		pitch := maxf(2.5, 1.3*fs.feature)
 		fu, fv := u/pitch, v/pitch
 		iu, iv := math.Floor(fu), math.Floor(fv)
 		du, dv := fu-iu, fv-iv
 		var thread float64
 		if (int(iu)+int(iv))&1 == 0 {
-			thread = math.Sin(math.Pi * dv)
+			thread = threadLUT[int(dv*256)]
 		} else {
-			thread = math.Sin(math.Pi * du)
+			thread = threadLUT[int(du*256)]
 		}
-		fleck := n2(u/(pitch*0.7)+33, v/(pitch*0.7))
-		return 0.92 + 0.1*thread + 0.04*fleck + 0.03*n2(u/60, v/60)
+		fleck := hash2(int(iu), int(iv))
+		return 0.92 + 0.1*thread + 0.03*fleck + 0.03*n1(u/60+v/97)
 	case catalog.Brushed:
-		a1, a2 := coord(fs.across1), coord(fs.across2)
-		return 1 + 0.05*n1((a1+a2*0.7)/math.Max(0.6, 0.5*fs.feature)) + 0.03*n1((a1-a2)/7+40)
+		a1, a2 := c[fs.across1], c[fs.across2]
+		return 1 + 0.05*n1((a1+a2*0.7)/maxf(0.6, 0.5*fs.feature)) + 0.03*n1((a1-a2)/7+40)
 	case catalog.Stone:
-		u, v := coord(fs.tu), coord(fs.tv)
+		u, v := c[fs.tu], c[fs.tv]
 		vein := math.Abs(n2(u/90+3, v/90) + 0.5*n2(u/30, v/30+9))
-		return 0.95 + 0.08*n2(u/12, v/12) + 0.12*math.Max(0, 0.25-vein)*4
+		return 0.95 + 0.08*n2(u/12, v/12) + 0.48*maxf(0, 0.25-vein)
 	}
 	return 1
 }
 
-// color lights the face at p; it returns the colour and opacity.
-func (fs *faceShader) color(p Vec) (r, g, b, a float64) {
+// light returns the lighting at p: the factor on the albedo, the
+// highlight and reflection added on top, and the opacity.
+func (fs *faceShader) light(p Vec) (lum, spec, a float64) {
 	n := fs.n
 	li := fs.li
 	v := fs.cam.toEye(p)
 	l := li.keyPos.Sub(p).Normalize()
-	ndl := math.Max(0, n.Dot(l))
-	ndf := math.Max(0, n.Dot(li.fill))
-	amb := 0.34 + 0.1*n.Y
-	lum := amb + fs.fin.diffuse*(li.keyPower*ndl+0.22*ndf)
-	k := lum * fs.pattern(p)
-	r, g, b = fs.cr*k, fs.cg*k, fs.cb*k
+	ndl := maxf(0, n.Dot(l))
+	ndf := maxf(0, n.Dot(li.fill))
+	lum = 0.34 + 0.1*n.Y + fs.fin.diffuse*(li.keyPower*ndl+0.22*ndf)
 	// Highlight (Blinn-Phong).
 	h := l.Add(v).Normalize()
-	s := math.Max(0, n.Dot(h))
-	spec := fs.fin.spec * float64(fs.lut[int(s*1024)])
+	s := maxf(0, n.Dot(h))
+	spec = fs.fin.spec * float64(fs.lut[int(s*1024)])
 	// Studio reflection: bright above the horizon, darker below.
-	refl := n.Mul(2 * n.Dot(v)).Sub(v)
-	env := fs.fin.env * (0.35 + 0.65*math.Max(0, refl.Y)) * (0.5 + 0.5*math.Max(0, n.Dot(v)))
-	if fs.fin.tintSpec {
-		r += (spec + env) * (0.35 + 0.65*fs.cr)
-		g += (spec + env) * (0.35 + 0.65*fs.cg)
-		b += (spec + env) * (0.35 + 0.65*fs.cb)
-	} else {
-		r += spec + env
-		g += spec + env
-		b += spec + env
-	}
+	ndv := n.Dot(v)
+	refl := n.Mul(2 * ndv).Sub(v)
+	spec += fs.fin.env * (0.35 + 0.65*maxf(0, refl.Y)) * (0.5 + 0.5*maxf(0, ndv))
 	a = fs.alpha
 	if fs.alpha < 1 {
 		// Glass: more reflective, so more opaque, at grazing angles.
-		a = math.Min(0.85, fs.alpha+0.45*math.Pow(1-math.Abs(n.Dot(v)), 3)+0.5*spec)
+		g := 1 - math.Abs(ndv)
+		a = minf(0.85, fs.alpha+0.45*g*g*g+0.5*spec)
 	}
-	return r, g, b, a
+	return lum, spec, a
 }
+
+// lightStep is the distance in pixels between exact evaluations of the
+// lighting and of the face point along a span; in between both are
+// interpolated linearly (lighting varies slowly across a face, and a
+// perspective-correct point drifts by far less than a pixel over 8).
+const lightStep = 8
 
 // Paint implements raster.Painter.
 func (fs *faceShader) Paint(ss []raster.Span, _ bool) {
 	pix, stride := fs.img.Pix, fs.img.Stride
-	w := fs.img.Rect.Dx()
+	w, h := fs.img.Rect.Dx(), fs.img.Rect.Dy()
+	sr, sg, sb := 1.0, 1.0, 1.0 // highlight tint
+	if fs.fin.tintSpec {
+		sr, sg, sb = 0.35+0.65*fs.cr, 0.35+0.65*fs.cg, 0.35+0.65*fs.cb
+	}
+	m := fs.mesh
+	persp := fs.cam.persp
+	plain := fs.pat == catalog.NoPattern
+	coords := func(sx, sy float64) [3]float64 {
+		if !persp {
+			return [3]float64{
+				fs.cP[0][0] + fs.cP[0][1]*sx + fs.cP[0][2]*sy,
+				fs.cP[1][0] + fs.cP[1][1]*sx + fs.cP[1][2]*sy,
+				fs.cP[2][0] + fs.cP[2][1]*sx + fs.cP[2][2]*sy,
+			}
+		}
+		q := fs.point(sx, sy).Sub(m.Center)
+		return [3]float64{q.Dot(m.Axes[0]), q.Dot(m.Axes[1]), q.Dot(m.Axes[2])}
+	}
+	lightAt := func(sx, sy float64) (float64, float64, float64) {
+		if fs.flat {
+			return fs.lumP[0] + fs.lumP[1]*sx + fs.lumP[2]*sy,
+				fs.specP[0] + fs.specP[1]*sx + fs.specP[2]*sy,
+				fs.alphaP[0] + fs.alphaP[1]*sx + fs.alphaP[2]*sy
+		}
+		return fs.light(fs.at(sx, sy))
+	}
 	for _, sp := range ss {
-		if sp.Y < 0 || sp.Y >= fs.img.Rect.Dy() {
+		y := sp.Y + fs.yoff
+		if y < 0 || y >= h {
 			continue
 		}
 		x0, x1 := max(sp.X0, 0), min(sp.X1, w)
+		if x0 >= x1 {
+			continue
+		}
 		cov := float64(sp.Alpha) / 0xffff
-		sy := float64(sp.Y) + 0.5
-		for x := x0; x < x1; x++ {
-			sx := float64(x) + 0.5
-			var p Vec
-			if fs.cam.persp {
-				p = fs.point(sx, sy)
-			} else {
-				p = fs.p0.Add(fs.px.Mul(sx)).Add(fs.py.Mul(sy))
+		sy := float64(y) + 0.5
+		row := pix[y*stride:]
+		// Exact values at the ends of each block of lightStep pixels,
+		// interpolated in between. Parts are drawn nearest first, so a
+		// block already covered by nearer ones is skipped unshaded.
+		var ca [3]float64
+		var la, spa, aa float64
+		valid := false
+		for bx := x0; bx < x1; bx += lightStep {
+			ex := min(bx+lightStep, x1)
+			if opaque(row[bx*4 : ex*4]) {
+				valid = false
+				continue
 			}
-			r, g, b, a := fs.color(p)
-			a *= cov
-			i := sp.Y*stride + x*4
-			blend(pix[i:i+4:i+4], r, g, b, a)
+			if !valid {
+				sxa := float64(bx) + 0.5
+				if !plain {
+					ca = coords(sxa, sy)
+				}
+				la, spa, aa = lightAt(sxa, sy)
+			}
+			sxb := float64(ex) + 0.5
+			var cb [3]float64
+			if !plain {
+				cb = coords(sxb, sy)
+			}
+			lb, spb, ab := lightAt(sxb, sy)
+			inv := 1 / float64(ex-bx)
+			dl, ds, da := (lb-la)*inv, (spb-spa)*inv, (ab-aa)*inv
+			d0, d1, d2 := (cb[0]-ca[0])*inv, (cb[1]-ca[1])*inv, (cb[2]-ca[2])*inv
+			l, spec, a := la, spa, aa
+			c := ca
+			for x := bx; x < ex; x++ {
+				px := row[x*4 : x*4+4 : x*4+4]
+				if px[3] != 255 {
+					k := l
+					if !plain {
+						k *= fs.pattern(&c)
+					}
+					under(px, fs.cr*k+spec*sr, fs.cg*k+spec*sg, fs.cb*k+spec*sb, a*cov)
+				}
+				l, spec, a = l+dl, spec+ds, a+da
+				c[0], c[1], c[2] = c[0]+d0, c[1]+d1, c[2]+d2
+			}
+			ca, la, spa, aa, valid = cb, lb, spb, ab, true
 		}
 	}
+}
+
+// opaque reports whether every pixel of a run is fully covered.
+func opaque(run []byte) bool {
+	for i := 3; i < len(run); i += 4 {
+		if run[i] != 255 {
+			return false
+		}
+	}
+	return true
+}
+
+// under composites a colour (components in [0, 1], clamped) with opacity
+// a under a premultiplied RGBA pixel: the pixel holds what nearer parts
+// already cover, and only the rest of it takes the new colour.
+func under(px []byte, r, g, b, a float64) {
+	if a <= 0 {
+		return
+	}
+	if a > 1 {
+		a = 1
+	}
+	f := uint32(a*float64(255-px[3]) + 0.5) // 0..255
+	if f == 0 {
+		return
+	}
+	px[0] = uint8(min(255, uint32(px[0])+(to8(r)*f+127)/255))
+	px[1] = uint8(min(255, uint32(px[1])+(to8(g)*f+127)/255))
+	px[2] = uint8(min(255, uint32(px[2])+(to8(b)*f+127)/255))
+	px[3] = uint8(min(255, uint32(px[3])+f))
+}
+
+// at is the face point under a screen position.
+func (fs *faceShader) at(sx, sy float64) Vec {
+	if fs.cam.persp {
+		return fs.point(sx, sy)
+	}
+	return fs.p0.Add(fs.px.Mul(sx)).Add(fs.py.Mul(sy))
 }
 
 // blend composites a colour (components in [0, 1], clamped) with opacity a
@@ -307,10 +493,24 @@ func blend(px []byte, r, g, b, a float64) {
 	if a <= 0 {
 		return
 	}
-	c := func(v float64) float64 { return math.Max(0, math.Min(1, v)) * 255 }
-	ia := 1 - a
-	px[0] = uint8(c(r)*a + float64(px[0])*ia + 0.5)
-	px[1] = uint8(c(g)*a + float64(px[1])*ia + 0.5)
-	px[2] = uint8(c(b)*a + float64(px[2])*ia + 0.5)
-	px[3] = uint8(255*a + float64(px[3])*ia + 0.5)
+	if a > 1 {
+		a = 1
+	}
+	ai := uint32(a*256 + 0.5)
+	ia := 256 - ai
+	px[0] = uint8((to8(r)*ai + uint32(px[0])*ia) >> 8)
+	px[1] = uint8((to8(g)*ai + uint32(px[1])*ia) >> 8)
+	px[2] = uint8((to8(b)*ai + uint32(px[2])*ia) >> 8)
+	px[3] = uint8((255*ai + uint32(px[3])*ia) >> 8)
+}
+
+// to8 maps [0, 1] to 0..255, clamping.
+func to8(v float64) uint32 {
+	switch {
+	case v <= 0:
+		return 0
+	case v >= 1:
+		return 255
+	}
+	return uint32(v*255 + 0.5)
 }
