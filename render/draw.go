@@ -69,7 +69,8 @@ type band struct {
 	y0, y1 int
 	rast   *raster.Rasterizer
 	fs     faceShader
-	poly   [][2]float64
+	clipA  [][2]float64 // scratch for clipping
+	clipB  [][2]float64
 	path   raster.Path
 	solid  solidPainter
 }
@@ -93,7 +94,7 @@ func (r *Renderer) Draw(s *Scene, v View) *image.RGBA {
 	if r.bg == nil || r.bg.Rect.Dx() != w || r.bg.Rect.Dy() != h {
 		r.bg = background(w, h)
 		r.bands = nil
-		n := min(runtime.GOMAXPROCS(0), 4, max(1, h/64))
+		n := min(runtime.GOMAXPROCS(0), 4, max(1, h/128))
 		for k := 0; k < n; k++ {
 			b := &band{y0: k * h / n, y1: (k + 1) * h / n}
 			b.rast = raster.NewRasterizer(w, b.y1-b.y0)
@@ -249,8 +250,15 @@ func (r *Renderer) drawBand(img *image.RGBA, b *band) {
 				b.rast.Rasterize(&b.solid)
 			}
 		}
-		poly := clipRect(append(b.poly[:0], r.proj[df.from:df.to]...), -2, y0-2, w+2, y1+2)
-		b.poly = poly[:0]
+		pts := r.proj[df.from:df.to]
+		ymin, ymax := pts[0][1], pts[0][1]
+		for _, p := range pts[1:] {
+			ymin, ymax = minf(ymin, p[1]), maxf(ymax, p[1])
+		}
+		if ymax < y0-2 || ymin > y1+2 {
+			continue // not in this band
+		}
+		poly := clipRect(pts, -2, y0-2, w+2, y1+2, &b.clipA, &b.clipB)
 		if len(poly) < 3 {
 			continue
 		}
@@ -382,6 +390,16 @@ func (r *Renderer) prepareShadow(cam *camera, s *Scene) {
 	}
 }
 
+// clearRun reports whether nothing was drawn on a run of pixels.
+func clearRun(run []byte) bool {
+	for i := 3; i < len(run); i += 4 {
+		if run[i] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // backdropRows puts the backdrop, darkened by the floor shadow, under
 // rows y0..y1 (only where parts leave something uncovered).
 func (r *Renderer) backdropRows(img *image.RGBA, y0, y1 int) {
@@ -430,6 +448,11 @@ func (r *Renderer) backdropRows(img *image.RGBA, y0, y1 int) {
 				continue
 			}
 			inShadow := shadowed && ex > xs && bx < xe
+			if !inShadow && clearRun(row[bx*4:ex*4]) {
+				copy(row[bx*4:ex*4], bg[bx*4:ex*4]) // nothing drawn here: the backdrop as it is
+				valid = false
+				continue
+			}
 			var ab, da float64
 			if inShadow {
 				if !valid {
@@ -495,25 +518,22 @@ func boxPass(src, dst []float64, g, radius, step, next int) {
 	}
 }
 
-// clipRect clips a polygon to a rectangle (Sutherland-Hodgman).
-func clipRect(poly [][2]float64, x0, y0, x1, y1 float64) [][2]float64 {
-	inside := poly[0][0] >= x0 && poly[0][0] <= x1 && poly[0][1] >= y0 && poly[0][1] <= y1
-	if inside {
-		all := true
-		for _, p := range poly[1:] {
-			if p[0] < x0 || p[0] > x1 || p[1] < y0 || p[1] > y1 {
-				all = false
-				break
-			}
-		}
-		if all {
-			return poly
+// clipRect clips a polygon to a rectangle (Sutherland-Hodgman), using two
+// scratch buffers; the result is poly itself when it lies inside.
+func clipRect(poly [][2]float64, x0, y0, x1, y1 float64, bufA, bufB *[][2]float64) [][2]float64 {
+	all := true
+	for _, p := range poly {
+		if p[0] < x0 || p[0] > x1 || p[1] < y0 || p[1] > y1 {
+			all = false
+			break
 		}
 	}
-	out := poly
+	if all {
+		return poly
+	}
+	out := append((*bufA)[:0], poly...)
+	spare := (*bufB)[:0]
 	for edge := 0; edge < 4; edge++ {
-		in := out
-		out = nil
 		val := func(p [2]float64) float64 {
 			switch edge {
 			case 0:
@@ -525,6 +545,8 @@ func clipRect(poly [][2]float64, x0, y0, x1, y1 float64) [][2]float64 {
 			}
 			return y1 - p[1]
 		}
+		in := out
+		out = spare[:0]
 		for i := range in {
 			p, q := in[i], in[(i+1)%len(in)]
 			vp, vq := val(p), val(q)
@@ -536,10 +558,12 @@ func clipRect(poly [][2]float64, x0, y0, x1, y1 float64) [][2]float64 {
 				out = append(out, [2]float64{p[0] + t*(q[0]-p[0]), p[1] + t*(q[1]-p[1])})
 			}
 		}
+		spare = in
 		if len(out) == 0 {
-			return nil
+			break
 		}
 	}
+	*bufA, *bufB = out, spare
 	return out
 }
 

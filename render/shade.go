@@ -163,13 +163,19 @@ type faceShader struct {
 	p0, px, py Vec
 	n          Vec
 	// flat: lighting as planes over the screen (k0 + k1·x + k2·y)
-	flat                bool
-	lumP, specP, alphaP [3]float64
-	cP                  [3][3]float64 // ortho: pattern coordinates as planes
+	flat                       bool
+	lumP, specP, alphaP        [3]float64
+	cP                         [3][3]float64 // ortho: pattern coordinates as planes
+	invPitch, invRing, invFine float64       // pattern scales
+	// the last weave cell and its fleck
+	cellU, cellV int
+	cellOK       bool
+	fleck        float64
 }
 
 func (fs *faceShader) setup(m *Mesh, f *Face, cam *camera, li *lights, back bool, proj [][2]float64) {
 	fs.mesh, fs.face, fs.cam, fs.li, fs.back = m, f, cam, li, back
+	fs.cellOK = false
 	fs.n = f.Normal
 	if back {
 		fs.n = f.Normal.Mul(-1)
@@ -211,6 +217,9 @@ func (fs *faceShader) setup(m *Mesh, f *Face, cam *camera, li *lights, back bool
 	}
 	fs.tu, fs.tv = (most+1)%3, (most+2)%3
 	fs.feature = 3.5 / cam.scale // ~3.5 px
+	fs.invPitch = 1 / maxf(2.5, 1.3*fs.feature)
+	fs.invRing = 1 / maxf(7, 2.2*fs.feature)
+	fs.invFine = 1 / (3*fs.feature + 12)
 	if !cam.persp {
 		fs.p0 = fs.point(0, 0)
 		fs.px = fs.point(1, 0).Sub(fs.p0)
@@ -290,22 +299,20 @@ func (fs *faceShader) pattern(c *[3]float64) float64 {
 		// Plain-sawn grain: growth rings around a pith below the board,
 		// wavering along the long axis; rings never finer than a few pixels.
 		along, a1, a2 := c[fs.long], c[fs.across1], c[fs.across2]
-		ring := maxf(7, 2.2*fs.feature)
-		wob := 9*n1(along/260+a1/900) + 3*n1(along/60+17)
+		wob := 9*n1(along*(1.0/260)+a1*(1.0/900)) + 3*n1(along*(1.0/60)+17)
 		rho := math.Sqrt(a1*a1+(a2+260)*(a2+260)) + wob
-		t := rho / ring
+		t := rho * fs.invRing
 		t -= math.Floor(t)
 		// earlywood light, latewood a darker band
 		band := 1 - 5*math.Abs(t-0.78)
 		if band < 0 {
 			band = 0
 		}
-		fine := n2(along/(3*fs.feature+12), rho/2.5)
-		return 1.04 - 0.16*band + 0.035*fine + 0.05*n1(rho/40)
+		fine := n2(along*fs.invFine, rho*0.4)
+		return 1.04 - 0.16*band + 0.035*fine + 0.05*n1(rho*(1.0/40))
 	case catalog.Fabric:
 		u, v := c[fs.tu], c[fs.tv]
-		pitch := maxf(2.5, 1.3*fs.feature)
-		fu, fv := u/pitch, v/pitch
+		fu, fv := u*fs.invPitch, v*fs.invPitch
 		iu, iv := math.Floor(fu), math.Floor(fv)
 		du, dv := fu-iu, fv-iv
 		var thread float64
@@ -314,8 +321,12 @@ func (fs *faceShader) pattern(c *[3]float64) float64 {
 		} else {
 			thread = threadLUT[int(du*256)]
 		}
-		fleck := hash2(int(iu), int(iv))
-		return 0.92 + 0.1*thread + 0.03*fleck + 0.03*n1(u/60+v/97)
+		cu, cv := int(iu), int(iv)
+		if cu != fs.cellU || cv != fs.cellV || !fs.cellOK {
+			fs.cellU, fs.cellV, fs.cellOK, fs.fleck = cu, cv, true, hash2(cu, cv)
+		}
+		fleck := fs.fleck
+		return 0.92 + 0.1*thread + 0.03*fleck + 0.03*n1(u*(1.0/60)+v*(1.0/97))
 	case catalog.Brushed:
 		a1, a2 := c[fs.across1], c[fs.across2]
 		return 1 + 0.05*n1((a1+a2*0.7)/maxf(0.6, 0.5*fs.feature)) + 0.03*n1((a1-a2)/7+40)
@@ -469,6 +480,12 @@ func under(px []byte, r, g, b, a float64) {
 	if a > 1 {
 		a = 1
 	}
+	if px[3] == 0 {
+		// Nothing nearer here yet: straight write.
+		f := a * 255
+		px[0], px[1], px[2], px[3] = uint8(clamp01(r)*f+0.5), uint8(clamp01(g)*f+0.5), uint8(clamp01(b)*f+0.5), uint8(f+0.5)
+		return
+	}
 	f := uint32(a*float64(255-px[3]) + 0.5) // 0..255
 	if f == 0 {
 		return
@@ -502,6 +519,16 @@ func blend(px []byte, r, g, b, a float64) {
 	px[1] = uint8((to8(g)*ai + uint32(px[1])*ia) >> 8)
 	px[2] = uint8((to8(b)*ai + uint32(px[2])*ia) >> 8)
 	px[3] = uint8((255*ai + uint32(px[3])*ia) >> 8)
+}
+
+func clamp01(v float64) float64 {
+	if v < 0 {
+		return 0
+	}
+	if v > 1 {
+		return 1
+	}
+	return v
 }
 
 // to8 maps [0, 1] to 0..255, clamping.
