@@ -76,6 +76,13 @@ func (c *camera) paintOrder(meshes []Mesh) []int {
 			if b.empty || a.x1 <= b.x0 || b.x1 <= a.x0 || a.y1 <= b.y0 || b.y1 <= a.y0 {
 				continue
 			}
+			// Only parts whose outlines really overlap constrain the order
+			// (an order between parts that merely share a bounding box can
+			// only make false cycles).
+			common := clipConvex(a.hull, b.hull, &bufA, &bufB)
+			if polygonArea(common) < 1e-3 {
+				continue // touching outlines: any order
+			}
 			var behind bool // i behind j
 			switch {
 			case a.near >= b.far:
@@ -83,10 +90,6 @@ func (c *camera) paintOrder(meshes []Mesh) []int {
 			case b.near >= a.far:
 				behind = false
 			default:
-				common := clipConvex(a.hull, b.hull, &bufA, &bufB)
-				if polygonArea(common) < 1e-3 {
-					continue // touching outlines: any order
-				}
 				sx, sy := centroid(common)
 				o, dir := c.ray(sx, sy)
 				ti, oki := entry(&meshes[i], o, dir)

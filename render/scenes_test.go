@@ -96,18 +96,18 @@ func frameScene() *Scene {
 	)
 }
 
-// thinScene: very thin panels and rods next to thick parts.
+// thinScene: very thin sheets stacked on thin rods, and a block beside.
 func thinScene() *Scene {
 	var ms []Mesh
 	for i := 0; i < 8; i++ {
 		ms = append(ms, boxPart(fmt.Sprintf("sheet%d", i), Vec{0, 40 + float64(i)*60, 0}, Vec{900, 2, 400}, white))
 	}
 	for i := 0; i < 4; i++ {
-		x := -430 + float64(i%2)*860
+		x := -456 + float64(i%2)*912
 		z := -180 + float64(i/2)*360
 		ms = append(ms, cylinderPart(fmt.Sprintf("rod%d", i), Vec{x, 250, z}, 4, 500, 12, steel))
 	}
-	ms = append(ms, boxPart("block", Vec{0, 250, 0}, Vec{200, 500, 200}, ink))
+	ms = append(ms, boxPart("block", Vec{700, 250, 0}, Vec{200, 500, 200}, ink))
 	return sceneOf(ms...)
 }
 
