@@ -134,7 +134,7 @@ func newLights(cam *camera, s *Scene) lights {
 	return lights{
 		keyPos:   cam.c.Add(key.Mul(2.2 * size)),
 		fill:     cam.r.Mul(0.85).Add(cam.u.Mul(0.1)).Add(cam.d.Mul(0.55)).Normalize(),
-		keyPower: 0.78,
+		keyPower: 0.66,
 	}
 }
 
@@ -167,6 +167,7 @@ type faceShader struct {
 	lumP, specP, alphaP        [3]float64
 	cP                         [3][3]float64 // ortho: pattern coordinates as planes
 	invPitch, invRing, invFine float64       // pattern scales
+	weave                      float64       // weave contrast
 	// the last weave cell and its fleck
 	cellU, cellV int
 	cellOK       bool
@@ -217,7 +218,10 @@ func (fs *faceShader) setup(m *Mesh, f *Face, cam *camera, li *lights, back bool
 	}
 	fs.tu, fs.tv = (most+1)%3, (most+2)%3
 	fs.feature = 3.5 / cam.scale // ~3.5 px
-	fs.invPitch = 1 / maxf(2.5, 1.3*fs.feature)
+	pitch := maxf(2.5, 1.3*fs.feature)
+	fs.invPitch = 1 / pitch
+	// A weave drawn coarser than it is (far away) stays faint.
+	fs.weave = 0.1 * minf(1, 2*2.5/pitch)
 	fs.invRing = 1 / maxf(7, 2.2*fs.feature)
 	fs.invFine = 1 / (3*fs.feature + 12)
 	if !cam.persp {
@@ -326,7 +330,7 @@ func (fs *faceShader) pattern(c *[3]float64) float64 {
 			fs.cellU, fs.cellV, fs.cellOK, fs.fleck = cu, cv, true, hash2(cu, cv)
 		}
 		fleck := fs.fleck
-		return 0.92 + 0.1*thread + 0.03*fleck + 0.03*n1(u*(1.0/60)+v*(1.0/97))
+		return 1 + fs.weave*(thread-0.64) + 0.03*fleck + 0.03*n1(u*(1.0/60)+v*(1.0/97))
 	case catalog.Brushed:
 		a1, a2 := c[fs.across1], c[fs.across2]
 		return 1 + 0.05*n1((a1+a2*0.7)/maxf(0.6, 0.5*fs.feature)) + 0.03*n1((a1-a2)/7+40)
@@ -347,7 +351,7 @@ func (fs *faceShader) light(p Vec) (lum, spec, a float64) {
 	l := li.keyPos.Sub(p).Normalize()
 	ndl := maxf(0, n.Dot(l))
 	ndf := maxf(0, n.Dot(li.fill))
-	lum = 0.34 + 0.1*n.Y + fs.fin.diffuse*(li.keyPower*ndl+0.22*ndf)
+	lum = 0.36 + 0.08*n.Y + fs.fin.diffuse*(li.keyPower*ndl+0.22*ndf)
 	// Highlight (Blinn-Phong).
 	h := l.Add(v).Normalize()
 	s := maxf(0, n.Dot(h))
@@ -521,23 +525,20 @@ func blend(px []byte, r, g, b, a float64) {
 	px[3] = uint8((255*ai + uint32(px[3])*ia) >> 8)
 }
 
+// clamp01 maps a colour component to [0, 1] with a soft shoulder above
+// 0.85, so that bright lit faces keep their texture instead of burning out.
 func clamp01(v float64) float64 {
 	if v < 0 {
 		return 0
 	}
-	if v > 1 {
-		return 1
+	if v > 0.85 {
+		x := v - 0.85
+		v = 0.85 + 0.15*x/(x+0.15)
 	}
 	return v
 }
 
-// to8 maps [0, 1] to 0..255, clamping.
+// to8 maps [0, 1] to 0..255 (see clamp01).
 func to8(v float64) uint32 {
-	switch {
-	case v <= 0:
-		return 0
-	case v >= 1:
-		return 255
-	}
-	return uint32(v*255 + 0.5)
+	return uint32(clamp01(v)*255 + 0.5)
 }
