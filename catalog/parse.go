@@ -974,8 +974,13 @@ func (d *decoder) checkAssets(c *Catalog) {
 			d.errorf(pos, "%s refers to the image %q, but a single-file catalog has no images: pack it as a folder or zip", what, path)
 			return
 		}
-		if _, ok := c.Assets[path]; !ok {
+		data, ok := c.Assets[path]
+		if !ok {
 			d.errorf(pos, "%s refers to the image %q, which is not in the catalog", what, path)
+			return
+		}
+		if _, err := checkImage(data); err != nil {
+			d.errorf(pos, "%s refers to the image %q: %v", what, path, err)
 		}
 	}
 	for _, m := range c.Materials {

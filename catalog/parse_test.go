@@ -330,7 +330,8 @@ func TestParseAssets(t *testing.T) {
 	}{
 		{"single file has no images", nil, `material "oak" refers to the image "img/oak.png", but a single-file catalog has no images`},
 		{"image missing from the package", map[string][]byte{"img/other.png": {1}}, `refers to the image "img/oak.png", which is not in the catalog`},
-		{"image present", map[string][]byte{"img/oak.png": {1}}, ""},
+		{"image present", map[string][]byte{"img/oak.png": tinyPNG()}, ""},
+		{"not an image", map[string][]byte{"img/oak.png": {1}}, `refers to the image "img/oak.png": not a PNG or JPEG image`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -359,7 +359,7 @@ func TestSchemaAgreesWithParser(t *testing.T) {
 				`{"sku": "SCREW-M6", "name": "Screws", "quantity": "if(width > 1600, 12, 8)", "unit": "pcs", "when": "top != \"steel\""}`,
 				`{"sku": "CABLE", "name": "Cable", "quantity": "width / 1000", "unit": "m"}`)
 		}},
-		{name: "images in a folder catalog", assets: map[string][]byte{"swatches/oak.png": {0x89, 'P', 'N', 'G'}}, change: func(c jsonTree) {
+		{name: "images in a folder catalog", assets: map[string][]byte{"swatches/oak.png": tinyPNG()}, change: func(c jsonTree) {
 			c.material(0)["swatch"] = "swatches/oak.png"
 			c.product()["image"] = "swatches/oak.png"
 		}},

@@ -107,12 +107,8 @@ func buildDesigner(cat *catalog.Catalog, lang string, do func(func())) *Designer
 	)
 	d.products.OnSelected = func(i widget.ListItemID) { d.SelectProduct(cat.Products[i].ID) }
 
-	views := container.NewHBox(
-		widget.NewButton("Iso", func() { d.preview.SetView(render.ViewIso) }),
-		widget.NewButton("Front", func() { d.preview.SetView(render.ViewFront) }),
-		widget.NewButton("Side", func() { d.preview.SetView(render.ViewSide) }),
-		widget.NewButton("Top", func() { d.preview.SetView(render.ViewTop) }),
-	)
+	d.preview.SetUnit(cat.Units)
+	views := d.preview.Controls()
 	d.undoBtn = widget.NewButtonWithIcon("", theme.ContentUndoIcon(), d.Undo)
 	d.redoBtn = widget.NewButtonWithIcon("", theme.ContentRedoIcon(), d.Redo)
 	d.undoBtn.Disable()

@@ -6,12 +6,14 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
 
 	"github.com/atelier-app/atelier/assets"
 	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/render"
 )
 
 // uiQueue stands in for the UI goroutine: background work posts functions
@@ -190,4 +192,45 @@ func breakdown(d *Designer) string {
 		fmt.Fprintf(&b, "%s = %s\n", name, amount)
 	}
 	return b.String()
+}
+
+// The preview's controls: standard views, dimensions, perspective; a drag
+// orbits with a lighter (half-resolution) picture on large previews, and the
+// full picture comes back when the drag ends; Shift+drag pans.
+func TestPreviewControlsAndDrag(t *testing.T) {
+	d, w, q := newDesignerQueue(t)
+	p := d.Preview()
+	w.Resize(fyne.NewSize(1920, 1200))
+	rendered := 0
+	p.OnRendered = func() { rendered++ }
+	p.SetView(render.ViewFront)
+	p.SetDimensions(true)
+	p.SetPerspective(true)
+	eventually(t, q, "a rendered image", func() bool { return rendered > 0 })
+	v := p.View()
+	if v.Azimuth != 0 || v.Elevation != 0 || !v.Dimensions || !v.Perspective || v.Unit != "mm" {
+		t.Fatalf("view = %+v", v)
+	}
+	full := v.Width * v.Height
+	if full <= lightPixels {
+		t.Fatalf("preview of %dx%d is too small for this test", v.Width, v.Height)
+	}
+	eventually(t, q, "the full picture", func() bool { b := p.img.Image.Bounds(); return b.Dx() == v.Width })
+	p.Dragged(&fyne.DragEvent{Dragged: fyne.Delta{DX: 40, DY: 10}})
+	eventually(t, q, "a half-resolution picture while dragging", func() bool { b := p.img.Image.Bounds(); return b.Dx() == (v.Width+1)/2 })
+	if got := p.View(); got.Azimuth != -20 || got.Elevation != 4 {
+		t.Errorf("after dragging: azimuth %g, elevation %g; want -20, 4", got.Azimuth, got.Elevation)
+	}
+	p.DragEnd()
+	eventually(t, q, "the full picture after the drag", func() bool { b := p.img.Image.Bounds(); return b.Dx() == v.Width })
+	p.MouseDown(&desktop.MouseEvent{Button: desktop.MouseButtonPrimary, Modifier: fyne.KeyModifierShift})
+	p.Dragged(&fyne.DragEvent{Dragged: fyne.Delta{DX: 100, DY: 0}})
+	p.DragEnd()
+	if got := p.View(); got.PanX <= 0 || got.Azimuth != -20 {
+		t.Errorf("shift-drag: pan %g, azimuth %g; want a pan to the right and the same azimuth", got.PanX, got.Azimuth)
+	}
+	p.DoubleTapped(nil)
+	if got := p.View(); got.Azimuth != render.ViewIso.Azimuth || got.PanX != 0 || !got.Dimensions {
+		t.Errorf("after reset: %+v (the dimensions switch should stay)", got)
+	}
 }

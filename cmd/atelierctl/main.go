@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/alecthomas/kong"
 )
@@ -82,7 +84,7 @@ func run(args []string, env Env) (code int) {
 		fmt.Fprintln(env.Stderr, "atelierctl:", err)
 		return 1
 	}
-	ctx, err := parser.Parse(args)
+	ctx, err := parser.Parse(joinNegativeNumbers(args))
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "atelierctl: %v\nRun 'atelierctl --help' for usage.\n", err)
 		return 2
@@ -106,4 +108,24 @@ func report(env Env, err error) int {
 		return 2
 	}
 	return 1
+}
+
+// numberFlags take a number that may be negative.
+var numberFlags = map[string]bool{"--azimuth": true, "--elevation": true}
+
+// joinNegativeNumbers writes "--azimuth -60" as "--azimuth=-60", which is
+// how the argument parser reads a negative value.
+func joinNegativeNumbers(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		if numberFlags[args[i]] && i+1 < len(args) && strings.HasPrefix(args[i+1], "-") {
+			if _, err := strconv.ParseFloat(args[i+1], 64); err == nil {
+				out = append(out, args[i]+"="+args[i+1])
+				i++
+				continue
+			}
+		}
+		out = append(out, args[i])
+	}
+	return out
 }

@@ -156,6 +156,29 @@ func TestRender(t *testing.T) {
 	}
 }
 
+func TestRenderViewsAndDimensions(t *testing.T) {
+	for _, args := range [][]string{
+		{"--view", "top", "--dimensions"},
+		{"--azimuth", "-60", "--elevation", "30", "--perspective"},
+		{"--view", "front", "--zoom", "3"},
+	} {
+		out := filepath.Join(t.TempDir(), "sofa.png")
+		code, _, errOut := runCLI(t, append([]string{"render", "--product", "kolme-sofa", "--size", "300x180", "--out", out}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		f, err := os.Open(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := png.DecodeConfig(f)
+		f.Close()
+		if err != nil || cfg.Width != 300 || cfg.Height != 180 {
+			t.Errorf("%v: %+v, %v; want a 300x180 PNG", args, cfg, err)
+		}
+	}
+}
+
 func TestBadArguments(t *testing.T) {
 	tmp := filepath.Join(t.TempDir(), "x.png")
 	for _, tc := range []struct {
@@ -168,6 +191,8 @@ func TestBadArguments(t *testing.T) {
 		{"unknown product", []string{"render", "--product", "nope", "--out", tmp}, `unknown product "nope"`},
 		{"bad size", []string{"render", "--product", "lift-desk", "--size", "big", "--out", tmp}, "--size must be WxH"},
 		{"bad view", []string{"render", "--product", "lift-desk", "--view", "below", "--out", tmp}, "--view"},
+		{"bad zoom", []string{"render", "--product", "lift-desk", "--zoom", "0", "--out", tmp}, "--zoom"},
+		{"bad scale", []string{"render", "--product", "lift-desk", "--scale", "20", "--out", tmp}, "--scale"},
 		{"unknown feature", []string{"render", "--product", "lift-desk", "--set", "colour=red", "--out", tmp}, `no feature "colour"`},
 		{"value off grid", []string{"render", "--product", "lift-desk", "--set", "width=1234", "--out", tmp}, "not on the grid"},
 		{"not an option", []string{"render", "--product", "lift-desk", "--set", "top=marble", "--out", tmp}, `"marble" is not an option`},
