@@ -73,6 +73,11 @@ func BenchmarkDraw(b *testing.B) {
 		v.Width, v.Height, v.Scale = 2560, 1600, 2
 		benchDraw(b, demo, v)
 	})
+	b.Run("demo-640x400-while-dragging", func(b *testing.B) {
+		v := iso
+		v.Width, v.Height, v.Scale = 640, 400, 0.5
+		benchDraw(b, demo, v)
+	})
 	b.Run("demo-thumbnail-256", func(b *testing.B) {
 		v := iso
 		v.Width, v.Height = 256, 256

@@ -54,6 +54,8 @@ type camera struct {
 	eye     Vec
 	scale   float64 // device pixels per mm on the plane through c
 	cx, cy  float64 // screen position of c
+	// frameW and frameH are the frame's size in pixels
+	frameW, frameH int
 }
 
 func newCamera(v View, s *Scene) *camera {
@@ -138,6 +140,7 @@ func (c *camera) fit(s *Scene, v View, w, h int, margin float64) {
 	if zoom <= 0 {
 		zoom = 1
 	}
+	c.frameW, c.frameH = w, h
 	fw, fh := float64(w)*(1-2*margin), float64(h)*(1-2*margin)
 	c.scale = zoom * math.Min(fw/math.Max(maxX-minX, 1e-3), fh/math.Max(maxY-minY, 1e-3))
 	c.cx = float64(w)/2 - (minX+maxX)/2*c.scale + v.PanX*float64(w)

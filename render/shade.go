@@ -101,18 +101,28 @@ func hash2(x, y int) float64 {
 
 // n1 is smooth 1D noise with period 4096/16 = 256 units.
 func n1(x float64) float64 {
-	x *= 16
-	i := int(math.Floor(x))
-	t := x - math.Floor(x)
+	i, t := ffloor(x * 16)
 	a, b := noise1D[i&4095], noise1D[(i+1)&4095]
 	return float64(a) + (float64(b)-float64(a))*t
 }
 
+// floorBias keeps ffloor's argument positive, so that truncation floors;
+// pattern coordinates stay far below it.
+const floorBias = 1 << 30
+
+// ffloor returns floor(x) and x - floor(x), fast, for |x| < 2^30: all the
+// patterns need.
+func ffloor(x float64) (int, float64) {
+	y := x + floorBias
+	i := int(y)
+	return i - floorBias, y - float64(i)
+}
+
 // n2 is bilinear value noise on a 256×256 lattice.
 func n2(x, y float64) float64 {
-	fx, fy := math.Floor(x), math.Floor(y)
-	ix, iy := int(fx)&255, int(fy)&255
-	tx, ty := x-fx, y-fy
+	ix, tx := ffloor(x)
+	iy, ty := ffloor(y)
+	ix, iy = ix&255, iy&255
 	tx, ty = tx*tx*(3-2*tx), ty*ty*(3-2*ty)
 	a := float64(noise2D[iy<<8|ix])
 	b := float64(noise2D[iy<<8|(ix+1)&255])
@@ -167,7 +177,12 @@ type faceShader struct {
 	lumP, specP, alphaP        [3]float64
 	cP                         [3][3]float64 // ortho: pattern coordinates as planes
 	invPitch, invRing, invFine float64       // pattern scales
-	weave                      float64       // weave contrast
+	// the lighting grid of a large face (see gridLight)
+	gx0, gy0 float64
+	gnx, gny int
+	gok      []bool
+	gval     [][3]float64
+	weave    float64 // weave contrast
 	// the last weave cell and its fleck
 	cellU, cellV int
 	cellOK       bool
@@ -238,7 +253,23 @@ func (fs *faceShader) setup(m *Mesh, f *Face, cam *camera, li *lights, back bool
 		x0, x1 = minf(x0, q[0]), maxf(x1, q[0])
 		y0, y1 = minf(y0, q[1]), maxf(y1, q[1])
 	}
-	if (x1-x0)*(y1-y0) < smallFace && len(proj) >= 3 {
+	if (x1-x0)*(y1-y0) >= smallFace || len(proj) < 3 {
+		// The lighting grid over the face's bounding box, clipped to the
+		// frame, all points still to compute.
+		w, h := float64(fs.img.Rect.Dx()), float64(fs.img.Rect.Dy())
+		x0, x1 = maxf(x0, -lightGrid), minf(x1, w+lightGrid)
+		y0, y1 = maxf(y0, -lightGrid), minf(y1, h+lightGrid)
+		fs.gx0, fs.gy0 = math.Floor(x0/lightGrid)*lightGrid, math.Floor(y0/lightGrid)*lightGrid
+		fs.gnx = max(2, int(math.Ceil((x1-fs.gx0)/lightGrid))+1)
+		fs.gny = max(2, int(math.Ceil((y1-fs.gy0)/lightGrid))+1)
+		n := fs.gnx * fs.gny
+		if cap(fs.gok) < n {
+			fs.gok = make([]bool, n)
+			fs.gval = make([][3]float64, n)
+		}
+		fs.gok, fs.gval = fs.gok[:n], fs.gval[:n]
+		clear(fs.gok)
+	} else {
 		// The corner farthest from the first, then the one farthest from
 		// the line through both: a well-spread triangle.
 		a, b, c := proj[0], proj[0], proj[0]
@@ -279,6 +310,38 @@ func (fs *faceShader) setup(m *Mesh, f *Face, cam *camera, li *lights, back bool
 	}
 }
 
+// lightGrid is the spacing in pixels of the grid on which a large face's
+// lighting is evaluated exactly (lazily, each point once); in between it is
+// interpolated bilinearly.
+const lightGrid = 8
+
+// gridLight is the lighting at a screen point of a large face.
+func (fs *faceShader) gridLight(sx, sy float64) (float64, float64, float64) {
+	gx, gy := (sx-fs.gx0)/lightGrid, (sy-fs.gy0)/lightGrid
+	i, tx := ffloor(gx)
+	j, ty := ffloor(gy)
+	i, j = max(0, min(i, fs.gnx-2)), max(0, min(j, fs.gny-2))
+	tx, ty = gx-float64(i), gy-float64(j)
+	var v [4][3]float64
+	for k := 0; k < 4; k++ {
+		ii, jj := i+k&1, j+k>>1
+		idx := jj*fs.gnx + ii
+		if !fs.gok[idx] {
+			l, sp, a := fs.light(fs.at(fs.gx0+float64(ii)*lightGrid, fs.gy0+float64(jj)*lightGrid))
+			fs.gval[idx] = [3]float64{l, sp, a}
+			fs.gok[idx] = true
+		}
+		v[k] = fs.gval[idx]
+	}
+	var out [3]float64
+	for c := 0; c < 3; c++ {
+		top := v[0][c] + (v[1][c]-v[0][c])*tx
+		bot := v[2][c] + (v[3][c]-v[2][c])*tx
+		out[c] = top + (bot-top)*ty
+	}
+	return out[0], out[1], out[2]
+}
+
 // smallFace is the screen area (px², of the bounding box) under which a
 // face's lighting is fitted by a plane.
 const smallFace = 48 * 48
@@ -305,8 +368,7 @@ func (fs *faceShader) pattern(c *[3]float64) float64 {
 		along, a1, a2 := c[fs.long], c[fs.across1], c[fs.across2]
 		wob := 9*n1(along*(1.0/260)+a1*(1.0/900)) + 3*n1(along*(1.0/60)+17)
 		rho := math.Sqrt(a1*a1+(a2+260)*(a2+260)) + wob
-		t := rho * fs.invRing
-		t -= math.Floor(t)
+		_, t := ffloor(rho * fs.invRing)
 		// earlywood light, latewood a darker band
 		band := 1 - 5*math.Abs(t-0.78)
 		if band < 0 {
@@ -316,16 +378,14 @@ func (fs *faceShader) pattern(c *[3]float64) float64 {
 		return 1.04 - 0.16*band + 0.035*fine + 0.05*n1(rho*(1.0/40))
 	case catalog.Fabric:
 		u, v := c[fs.tu], c[fs.tv]
-		fu, fv := u*fs.invPitch, v*fs.invPitch
-		iu, iv := math.Floor(fu), math.Floor(fv)
-		du, dv := fu-iu, fv-iv
+		cu, du := ffloor(u * fs.invPitch)
+		cv, dv := ffloor(v * fs.invPitch)
 		var thread float64
-		if (int(iu)+int(iv))&1 == 0 {
+		if (cu+cv)&1 == 0 {
 			thread = threadLUT[int(dv*256)]
 		} else {
 			thread = threadLUT[int(du*256)]
 		}
-		cu, cv := int(iu), int(iv)
 		if cu != fs.cellU || cv != fs.cellV || !fs.cellOK {
 			fs.cellU, fs.cellV, fs.cellOK, fs.fleck = cu, cv, true, hash2(cu, cv)
 		}
@@ -403,7 +463,7 @@ func (fs *faceShader) Paint(ss []raster.Span, _ bool) {
 				fs.specP[0] + fs.specP[1]*sx + fs.specP[2]*sy,
 				fs.alphaP[0] + fs.alphaP[1]*sx + fs.alphaP[2]*sy
 		}
-		return fs.light(fs.at(sx, sy))
+		return fs.gridLight(sx, sy)
 	}
 	for _, sp := range ss {
 		y := sp.Y + fs.yoff
