@@ -477,6 +477,23 @@ func (fs *faceShader) Paint(ss []raster.Span, _ bool) {
 		cov := float64(sp.Alpha) / 0xffff
 		sy := float64(y) + 0.5
 		row := pix[y*stride:]
+		if x1-x0 <= 2 {
+			// A short span (an anti-aliased edge): each pixel on its own.
+			for x := x0; x < x1; x++ {
+				px := row[x*4 : x*4+4 : x*4+4]
+				if px[3] == 255 {
+					continue
+				}
+				sx := float64(x) + 0.5
+				k, spec, a := lightAt(sx, sy)
+				if !plain {
+					c := coords(sx, sy)
+					k *= fs.pattern(&c)
+				}
+				under(px, fs.cr*k+spec*sr, fs.cg*k+spec*sg, fs.cb*k+spec*sb, a*cov)
+			}
+			continue
+		}
 		// Exact values at the ends of each block of lightStep pixels,
 		// interpolated in between. Parts are drawn nearest first, so a
 		// block already covered by nearer ones is skipped unshaded.
@@ -507,6 +524,7 @@ func (fs *faceShader) Paint(ss []raster.Span, _ bool) {
 			d0, d1, d2 := (cb[0]-ca[0])*inv, (cb[1]-ca[1])*inv, (cb[2]-ca[2])*inv
 			l, spec, a := la, spa, aa
 			c := ca
+			cr, cg, cbl := fs.cr, fs.cg, fs.cb
 			for x := bx; x < ex; x++ {
 				px := row[x*4 : x*4+4 : x*4+4]
 				if px[3] != 255 {
@@ -514,7 +532,13 @@ func (fs *faceShader) Paint(ss []raster.Span, _ bool) {
 					if !plain {
 						k *= fs.pattern(&c)
 					}
-					under(px, fs.cr*k+spec*sr, fs.cg*k+spec*sg, fs.cb*k+spec*sb, a*cov)
+					r, g, b, o := cr*k+spec*sr, cg*k+spec*sg, cbl*k+spec*sb, a*cov
+					if px[3] == 0 && o >= 1 {
+						// The common case: nothing nearer, fully covered.
+						px[0], px[1], px[2], px[3] = shoulder8(r), shoulder8(g), shoulder8(b), 255
+					} else {
+						under(px, r, g, b, o)
+					}
 				}
 				l, spec, a = l+dl, spec+ds, a+da
 				c[0], c[1], c[2] = c[0]+d0, c[1]+d1, c[2]+d2
@@ -596,6 +620,14 @@ func clamp01(v float64) float64 {
 		v = 0.85 + 0.15*x/(x+0.15)
 	}
 	return v
+}
+
+// shoulder8 is to8 as a byte, with the common case (no shoulder) first.
+func shoulder8(v float64) uint8 {
+	if v >= 0 && v <= 0.85 {
+		return uint8(v*255 + 0.5)
+	}
+	return uint8(clamp01(v)*255 + 0.5)
 }
 
 // to8 maps [0, 1] to 0..255 (see clamp01).
