@@ -318,10 +318,10 @@ const lightGrid = 8
 // gridLight is the lighting at a screen point of a large face.
 func (fs *faceShader) gridLight(sx, sy float64) (float64, float64, float64) {
 	gx, gy := (sx-fs.gx0)/lightGrid, (sy-fs.gy0)/lightGrid
-	i, tx := ffloor(gx)
-	j, ty := ffloor(gy)
+	i, _ := ffloor(gx)
+	j, _ := ffloor(gy)
 	i, j = max(0, min(i, fs.gnx-2)), max(0, min(j, fs.gny-2))
-	tx, ty = gx-float64(i), gy-float64(j)
+	tx, ty := gx-float64(i), gy-float64(j) // beyond [0, 1] at the clamped edges: extrapolated
 	var v [4][3]float64
 	for k := 0; k < 4; k++ {
 		ii, jj := i+k&1, j+k>>1
@@ -590,23 +590,6 @@ func (fs *faceShader) at(sx, sy float64) Vec {
 		return fs.point(sx, sy)
 	}
 	return fs.p0.Add(fs.px.Mul(sx)).Add(fs.py.Mul(sy))
-}
-
-// blend composites a colour (components in [0, 1], clamped) with opacity a
-// over a premultiplied RGBA pixel.
-func blend(px []byte, r, g, b, a float64) {
-	if a <= 0 {
-		return
-	}
-	if a > 1 {
-		a = 1
-	}
-	ai := uint32(a*256 + 0.5)
-	ia := 256 - ai
-	px[0] = uint8((to8(r)*ai + uint32(px[0])*ia) >> 8)
-	px[1] = uint8((to8(g)*ai + uint32(px[1])*ia) >> 8)
-	px[2] = uint8((to8(b)*ai + uint32(px[2])*ia) >> 8)
-	px[3] = uint8((255*ai + uint32(px[3])*ia) >> 8)
 }
 
 // clamp01 maps a colour component to [0, 1] with a soft shoulder above
