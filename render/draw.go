@@ -336,6 +336,10 @@ type shadowMap struct {
 	floor              float64
 	x0, z0, dx, dz     float64
 	sx0, sy0, sx1, sy1 float64 // screen bounding box
+	// The mask coordinates of the floor point under a pixel are
+	// u = uN·(1, sx, sy) / dN·(1, sx, sy), and v likewise: affine for an
+	// orthographic camera, projective for a perspective one.
+	uN, vN, dN [3]float64
 }
 
 const shadowGrid = 80
@@ -382,6 +386,37 @@ func (r *Renderer) prepareShadow(cam *camera, s *Scene) {
 	}
 	blur(sh.contact, r.tmp, g, max(1, int(0.025*size/sh.dx)))
 	blur(sh.wide, r.tmp, g, max(2, int(0.09*size/sh.dx)))
+	// The floor point under a pixel: rays through the view plane point
+	// P(sx, sy) = P0 + Px·sx + Py·sy.
+	p0 := cam.c.Add(cam.r.Mul(-cam.cx / cam.scale)).Add(cam.u.Mul(cam.cy / cam.scale))
+	pk := [3]Vec{p0, cam.r.Mul(1 / cam.scale), cam.u.Mul(-1 / cam.scale)}
+	for k := 0; k < 3; k++ {
+		var px, pz, den float64
+		if cam.persp {
+			// dir = P - eye; the floor point's x is
+			// (eye.x·dir.y + dir.x·(floor - eye.y)) / dir.y.
+			d := pk[k]
+			if k == 0 {
+				d = d.Sub(cam.eye)
+			}
+			den = d.Y
+			px = cam.eye.X*d.Y + d.X*(floor-cam.eye.Y)
+			pz = cam.eye.Z*d.Y + d.Z*(floor-cam.eye.Y)
+		} else {
+			// p = P - d·(P.y - floor)/d.y
+			q := pk[k]
+			px = q.X - cam.d.X/cam.d.Y*q.Y
+			pz = q.Z - cam.d.Z/cam.d.Y*q.Y
+			if k == 0 {
+				px += cam.d.X / cam.d.Y * floor
+				pz += cam.d.Z / cam.d.Y * floor
+				den = 1
+			}
+		}
+		sh.uN[k] = (px - (sh.x0+0.5*sh.dx)*den) / sh.dx
+		sh.vN[k] = (pz - (sh.z0+0.5*sh.dz)*den) / sh.dz
+		sh.dN[k] = den
+	}
 	sh.sx0, sh.sy0, sh.sx1, sh.sy1 = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for _, c := range [][2]float64{{sh.x0, sh.z0}, {sh.x0 + g*sh.dx, sh.z0}, {sh.x0, sh.z0 + g*sh.dz}, {sh.x0 + g*sh.dx, sh.z0 + g*sh.dz}} {
 		px, py := cam.project(Vec{c[0], floor, c[1]})
@@ -405,7 +440,6 @@ func clearRun(run []byte) bool {
 func (r *Renderer) backdropRows(img *image.RGBA, y0, y1 int) {
 	sh := &r.shadow
 	const g = shadowGrid
-	cam := r.cam
 	w := img.Rect.Dx()
 	sample := func(m []float64, u, v float64) float64 {
 		if u < 0 || v < 0 || u >= g-1 || v >= g-1 {
@@ -420,13 +454,12 @@ func (r *Renderer) backdropRows(img *image.RGBA, y0, y1 int) {
 	// The shadow's opacity at a pixel (exact every lightStep pixels and
 	// interpolated in between: the masks are blurred over many pixels).
 	alphaAt := func(sx, sy float64) float64 {
-		o, dir := cam.ray(sx, sy)
-		if math.Abs(dir.Y) < 1e-12 {
+		den := sh.dN[0] + sh.dN[1]*sx + sh.dN[2]*sy
+		if math.Abs(den) < 1e-12 {
 			return 0
 		}
-		t := (sh.floor - o.Y) / dir.Y
-		p := o.Add(dir.Mul(t))
-		u, v := (p.X-sh.x0)/sh.dx-0.5, (p.Z-sh.z0)/sh.dz-0.5
+		u := (sh.uN[0] + sh.uN[1]*sx + sh.uN[2]*sy) / den
+		v := (sh.vN[0] + sh.vN[1]*sx + sh.vN[2]*sy) / den
 		return 1 - (1-0.6*sample(sh.contact, u, v))*(1-0.5*sample(sh.wide, u, v))
 	}
 	xs, xe := w, 0
