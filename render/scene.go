@@ -29,10 +29,14 @@ func (a Vec) Normalize() Vec {
 	return a.Mul(1 / l)
 }
 
-// Face is a planar convex polygon with an outward normal.
+// Face is a planar convex polygon with an outward normal. Normals, when
+// set, are the normals of the curved surface the face approximates, one
+// per point (a rounded edge, a cylinder's side): lighting is interpolated
+// between them, so the facets do not show.
 type Face struct {
-	Points []Vec
-	Normal Vec
+	Points  []Vec
+	Normal  Vec
+	Normals []Vec
 }
 
 // Mesh is one instance of a part: its faces and material. Every mesh is
@@ -217,6 +221,9 @@ func buildMesh(part *catalog.Part, env expr.Env) (*Mesh, error) {
 			}
 		}
 		faces = prism(profile, length, part.Axis)
+		if part.Shape == catalog.Cylinder {
+			smoothSides(faces, part.Axis)
+		}
 		minU, maxU, minV, maxV := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 		for _, q := range profile {
 			minU, maxU = math.Min(minU, q[0]), math.Max(maxU, q[0])
@@ -248,6 +255,9 @@ func newMesh(id string, faces []Face, pos, rot, extent Vec) *Mesh {
 			m.Max = Vec{math.Max(m.Max.X, p.X), math.Max(m.Max.Y, p.Y), math.Max(m.Max.Z, p.Z)}
 		}
 		f.Normal = rotate(f.Normal, rot).Normalize()
+		for i, n := range f.Normals {
+			f.Normals[i] = rotate(n, rot).Normalize()
+		}
 		m.Faces = append(m.Faces, f)
 	}
 	m.Center = pos
@@ -294,7 +304,7 @@ func (m *Mesh) index() {
 
 // roundSegments is the number of facets per quarter circle of a rounded
 // box's edges (22.5° each).
-const roundSegments = 4
+const roundSegments = 3
 
 // roundedBox returns the faces of a box of the given size, centred on the
 // origin, whose edges and corners are rounded with radius r: the Minkowski
@@ -320,22 +330,27 @@ func roundedBox(size Vec, r float64, k int) []Face {
 			cols = append(cols, col{float64(q)*math.Pi/2 + math.Pi/2*float64(j)/float64(k), signs[q][0], signs[q][1]})
 		}
 	}
-	vert := func(ri, ci int) Vec {
+	// vert is a corner of the surface and the sphere's direction there
+	// (the surface normal).
+	type vn struct{ p, n Vec }
+	vert := func(ri, ci int) vn {
 		rw, c := rows[ri], cols[ci%len(cols)]
 		cl := math.Cos(rw.lat)
-		return Vec{c.sx*h.X + r*cl*math.Cos(c.lon), rw.sy*h.Y + r*math.Sin(rw.lat), c.sz*h.Z + r*cl*math.Sin(c.lon)}
+		n := Vec{cl * math.Cos(c.lon), math.Sin(rw.lat), cl * math.Sin(c.lon)}
+		return vn{Vec{c.sx*h.X + r*n.X, rw.sy*h.Y + r*n.Y, c.sz*h.Z + r*n.Z}, n}
 	}
 	near := func(a, b Vec) bool { return a.Sub(b).Len() < 1e-6*(1+r) }
 	var faces []Face
-	add := func(pts []Vec) {
-		var out []Vec
-		for _, p := range pts {
-			if len(out) == 0 || !near(out[len(out)-1], p) {
-				out = append(out, p)
+	add := func(pts []vn) {
+		var out, normals []Vec
+		for _, q := range pts {
+			if len(out) == 0 || !near(out[len(out)-1], q.p) {
+				out = append(out, q.p)
+				normals = append(normals, q.n)
 			}
 		}
 		for len(out) > 1 && near(out[0], out[len(out)-1]) {
-			out = out[:len(out)-1]
+			out, normals = out[:len(out)-1], normals[:len(normals)-1]
 		}
 		if len(out) < 3 {
 			return
@@ -348,16 +363,17 @@ func roundedBox(size Vec, r float64, k int) []Face {
 			return // a sliver from the doubled rows and columns
 		}
 		f := withNormal(out)
+		f.Normals = normals
 		faces = append(faces, f)
 	}
 	for ri := 0; ri+1 < len(rows); ri++ {
 		for ci := range cols {
-			add([]Vec{vert(ri, ci), vert(ri, ci+1), vert(ri+1, ci+1), vert(ri+1, ci)})
+			add([]vn{vert(ri, ci), vert(ri, ci+1), vert(ri+1, ci+1), vert(ri+1, ci)})
 		}
 	}
 	// The flat bottom and top: the poles' corners.
 	for _, ri := range []int{0, len(rows) - 1} {
-		var pts []Vec
+		var pts []vn
 		for ci := range cols {
 			pts = append(pts, vert(ri, ci))
 		}
@@ -384,12 +400,12 @@ func box(s Vec) []Face {
 	x, y, z := s.X/2, s.Y/2, s.Z/2
 	v := func(a, b, c float64) Vec { return Vec{a, b, c} }
 	return []Face{
-		{[]Vec{v(-x, -y, z), v(x, -y, z), v(x, y, z), v(-x, y, z)}, Vec{0, 0, 1}},
-		{[]Vec{v(x, -y, -z), v(-x, -y, -z), v(-x, y, -z), v(x, y, -z)}, Vec{0, 0, -1}},
-		{[]Vec{v(x, -y, z), v(x, -y, -z), v(x, y, -z), v(x, y, z)}, Vec{1, 0, 0}},
-		{[]Vec{v(-x, -y, -z), v(-x, -y, z), v(-x, y, z), v(-x, y, -z)}, Vec{-1, 0, 0}},
-		{[]Vec{v(-x, y, z), v(x, y, z), v(x, y, -z), v(-x, y, -z)}, Vec{0, 1, 0}},
-		{[]Vec{v(-x, -y, -z), v(x, -y, -z), v(x, -y, z), v(-x, -y, z)}, Vec{0, -1, 0}},
+		{Points: []Vec{v(-x, -y, z), v(x, -y, z), v(x, y, z), v(-x, y, z)}, Normal: Vec{0, 0, 1}},
+		{Points: []Vec{v(x, -y, -z), v(-x, -y, -z), v(-x, y, -z), v(x, y, -z)}, Normal: Vec{0, 0, -1}},
+		{Points: []Vec{v(x, -y, z), v(x, -y, -z), v(x, y, -z), v(x, y, z)}, Normal: Vec{1, 0, 0}},
+		{Points: []Vec{v(-x, -y, -z), v(-x, -y, z), v(-x, y, z), v(-x, y, -z)}, Normal: Vec{-1, 0, 0}},
+		{Points: []Vec{v(-x, y, z), v(x, y, z), v(x, y, -z), v(-x, y, -z)}, Normal: Vec{0, 1, 0}},
+		{Points: []Vec{v(-x, -y, -z), v(x, -y, -z), v(x, -y, z), v(-x, -y, z)}, Normal: Vec{0, -1, 0}},
 	}
 }
 
@@ -433,6 +449,28 @@ func prism(profile [][2]float64, length float64, axis string) []Face {
 		faces = append(faces, withNormal([]Vec{to(a[0], a[1], -h), to(b[0], b[1], -h), to(b[0], b[1], h), to(a[0], a[1], h)}))
 	}
 	return faces
+}
+
+// smoothSides gives a cylinder's side faces (those parallel to its axis)
+// per-point radial normals, so the facets shade as one round surface.
+func smoothSides(faces []Face, axis string) {
+	along := Vec{0, 1, 0}
+	switch axis {
+	case "x":
+		along = Vec{1, 0, 0}
+	case "z":
+		along = Vec{0, 0, 1}
+	}
+	for i := range faces {
+		f := &faces[i]
+		if math.Abs(f.Normal.Dot(along)) > 1e-9 {
+			continue // a cap
+		}
+		f.Normals = make([]Vec, len(f.Points))
+		for k, p := range f.Points {
+			f.Normals[k] = p.Sub(along.Mul(p.Dot(along))).Normalize()
+		}
+	}
 }
 
 func withNormal(pts []Vec) Face {

@@ -90,15 +90,6 @@ var threadLUT = func() (t [257]float64) {
 	return
 }()
 
-// hash2 is a cheap integer hash of a lattice cell, in [-1, 1].
-func hash2(x, y int) float64 {
-	h := uint32(x)*0x9E3779B1 ^ uint32(y)*0x85EBCA77
-	h ^= h >> 15
-	h *= 0x2C1B3C6D
-	h ^= h >> 12
-	return float64(h&0xffff)/32767.5 - 1
-}
-
 // n1 is smooth 1D noise with period 4096/16 = 256 units.
 func n1(x float64) float64 {
 	i, t := ffloor(x * 16)
@@ -183,15 +174,10 @@ type faceShader struct {
 	gok      []bool
 	gval     [][3]float64
 	weave    float64 // weave contrast
-	// the last weave cell and its fleck
-	cellU, cellV int
-	cellOK       bool
-	fleck        float64
 }
 
 func (fs *faceShader) setup(m *Mesh, f *Face, cam *camera, li *lights, back bool, proj [][2]float64) {
 	fs.mesh, fs.face, fs.cam, fs.li, fs.back = m, f, cam, li, back
-	fs.cellOK = false
 	fs.n = f.Normal
 	if back {
 		fs.n = f.Normal.Mul(-1)
@@ -253,7 +239,54 @@ func (fs *faceShader) setup(m *Mesh, f *Face, cam *camera, li *lights, back bool
 		x0, x1 = minf(x0, q[0]), maxf(x1, q[0])
 		y0, y1 = minf(y0, q[1]), maxf(y1, q[1])
 	}
-	if (x1-x0)*(y1-y0) >= smallFace || len(proj) < 3 {
+	// A curved surface's facet (per-point normals) is lit the same way,
+	// whatever its size: lighting interpolated between its corners, each lit
+	// with its own normal (Gouraud shading), so the facets do not show.
+	if len(proj) >= 3 && ((x1-x0)*(y1-y0) < smallFace || f.Normals != nil) {
+		// The corner farthest from the first, then the one farthest from
+		// the line through both: a well-spread triangle.
+		ia, ib, ic := 0, 0, 0
+		a := proj[0]
+		best := -1.0
+		for i, q := range proj {
+			if d := (q[0]-a[0])*(q[0]-a[0]) + (q[1]-a[1])*(q[1]-a[1]); d > best {
+				ib, best = i, d
+			}
+		}
+		b := proj[ib]
+		best = -1
+		for i, q := range proj {
+			if d := math.Abs((b[0]-a[0])*(q[1]-a[1]) - (b[1]-a[1])*(q[0]-a[0])); d > best {
+				ic, best = i, d
+			}
+		}
+		c := proj[ic]
+		det := (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
+		if math.Abs(det) > 1e-6 {
+			corner := func(i int) (float64, float64, float64) {
+				n := fs.n
+				if f.Normals != nil {
+					n = f.Normals[i]
+					if back {
+						n = n.Mul(-1)
+					}
+				}
+				return fs.lightN(fs.at(proj[i][0], proj[i][1]), n)
+			}
+			la, sa, aa := corner(ia)
+			lb, sb, ab := corner(ib)
+			lc, sc, ac := corner(ic)
+			plane := func(va, vb, vc float64) [3]float64 {
+				// v = k0 + k1*x + k2*y through the three corners
+				k1 := ((vb-va)*(c[1]-a[1]) - (vc-va)*(b[1]-a[1])) / det
+				k2 := ((vc-va)*(b[0]-a[0]) - (vb-va)*(c[0]-a[0])) / det
+				return [3]float64{va - k1*a[0] - k2*a[1], k1, k2}
+			}
+			fs.flat = true
+			fs.lumP, fs.specP, fs.alphaP = plane(la, lb, lc), plane(sa, sb, sc), plane(aa, ab, ac)
+		}
+	}
+	if !fs.flat {
 		// The lighting grid over the face's bounding box, clipped to the
 		// frame, all points still to compute.
 		w, h := float64(fs.img.Rect.Dx()), float64(fs.img.Rect.Dy())
@@ -269,36 +302,6 @@ func (fs *faceShader) setup(m *Mesh, f *Face, cam *camera, li *lights, back bool
 		}
 		fs.gok, fs.gval = fs.gok[:n], fs.gval[:n]
 		clear(fs.gok)
-	} else {
-		// The corner farthest from the first, then the one farthest from
-		// the line through both: a well-spread triangle.
-		a, b, c := proj[0], proj[0], proj[0]
-		best := -1.0
-		for _, q := range proj {
-			if d := (q[0]-a[0])*(q[0]-a[0]) + (q[1]-a[1])*(q[1]-a[1]); d > best {
-				b, best = q, d
-			}
-		}
-		best = -1
-		for _, q := range proj {
-			if d := math.Abs((b[0]-a[0])*(q[1]-a[1]) - (b[1]-a[1])*(q[0]-a[0])); d > best {
-				c, best = q, d
-			}
-		}
-		det := (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
-		if math.Abs(det) > 1e-6 {
-			la, sa, aa := fs.light(fs.at(a[0], a[1]))
-			lb, sb, ab := fs.light(fs.at(b[0], b[1]))
-			lc, sc, ac := fs.light(fs.at(c[0], c[1]))
-			plane := func(va, vb, vc float64) [3]float64 {
-				// v = k0 + k1*x + k2*y through the three corners
-				k1 := ((vb-va)*(c[1]-a[1]) - (vc-va)*(b[1]-a[1])) / det
-				k2 := ((vc-va)*(b[0]-a[0]) - (vb-va)*(c[0]-a[0])) / det
-				return [3]float64{va - k1*a[0] - k2*a[1], k1, k2}
-			}
-			fs.flat = true
-			fs.lumP, fs.specP, fs.alphaP = plane(la, lb, lc), plane(sa, sb, sc), plane(aa, ab, ac)
-		}
 	}
 	// Pattern coordinates in the part's frame, affine in the screen for
 	// orthographic views.
@@ -386,10 +389,7 @@ func (fs *faceShader) pattern(c *[3]float64) float64 {
 		} else {
 			thread = threadLUT[int(du*256)]
 		}
-		if cu != fs.cellU || cv != fs.cellV || !fs.cellOK {
-			fs.cellU, fs.cellV, fs.cellOK, fs.fleck = cu, cv, true, hash2(cu, cv)
-		}
-		fleck := fs.fleck
+		fleck := float64(noise2D[(cv&255)<<8|cu&255]) // one random value per thread crossing
 		return 1 + fs.weave*(thread-0.64) + 0.03*fleck + 0.03*n1(u*(1.0/60)+v*(1.0/97))
 	case catalog.Brushed:
 		a1, a2 := c[fs.across1], c[fs.across2]
@@ -404,8 +404,10 @@ func (fs *faceShader) pattern(c *[3]float64) float64 {
 
 // light returns the lighting at p: the factor on the albedo, the
 // highlight and reflection added on top, and the opacity.
-func (fs *faceShader) light(p Vec) (lum, spec, a float64) {
-	n := fs.n
+func (fs *faceShader) light(p Vec) (lum, spec, a float64) { return fs.lightN(p, fs.n) }
+
+// lightN is light with a given surface normal.
+func (fs *faceShader) lightN(p, n Vec) (lum, spec, a float64) {
 	li := fs.li
 	v := fs.cam.toEye(p)
 	l := li.keyPos.Sub(p).Normalize()
@@ -478,18 +480,17 @@ func (fs *faceShader) Paint(ss []raster.Span, _ bool) {
 		sy := float64(y) + 0.5
 		row := pix[y*stride:]
 		if x1-x0 <= 2 {
-			// A short span (an anti-aliased edge): each pixel on its own.
+			// A short span (an anti-aliased edge, or a sliver of a face):
+			// each pixel on its own.
 			for x := x0; x < x1; x++ {
 				px := row[x*4 : x*4+4 : x*4+4]
 				if px[3] == 255 {
 					continue
 				}
-				sx := float64(x) + 0.5
-				k, spec, a := lightAt(sx, sy)
-				if !plain {
-					c := coords(sx, sy)
-					k *= fs.pattern(&c)
-				}
+				// The pattern averages 1 and is left out on these edge
+				// pixels: they are mostly partial, and a pattern's detail
+				// is never finer than a few pixels.
+				k, spec, a := lightAt(float64(x)+0.5, sy)
 				under(px, fs.cr*k+spec*sr, fs.cg*k+spec*sg, fs.cb*k+spec*sb, a*cov)
 			}
 			continue
@@ -558,9 +559,13 @@ func opaque(run []byte) bool {
 	return true
 }
 
-// under composites a colour (components in [0, 1], clamped) with opacity
-// a under a premultiplied RGBA pixel: the pixel holds what nearer parts
-// already cover, and only the rest of it takes the new colour.
+// under composites a colour (components in [0, 1], clamped) with coverage
+// a under a premultiplied RGBA pixel that holds what nearer faces already
+// cover. Coverages add up until the pixel is full ("alpha saturate", the
+// classic rule for anti-aliasing polygons drawn front to back): two faces
+// that share an edge, each covering half of a pixel on it, fill it
+// together, with no seam of backdrop between them; a face behind only
+// fills what is left.
 func under(px []byte, r, g, b, a float64) {
 	if a <= 0 {
 		return
@@ -574,14 +579,14 @@ func under(px []byte, r, g, b, a float64) {
 		px[0], px[1], px[2], px[3] = uint8(clamp01(r)*f+0.5), uint8(clamp01(g)*f+0.5), uint8(clamp01(b)*f+0.5), uint8(f+0.5)
 		return
 	}
-	f := uint32(a*float64(255-px[3]) + 0.5) // 0..255
+	f := min(uint32(a*255+0.5), 255-uint32(px[3])) // 0..255
 	if f == 0 {
 		return
 	}
 	px[0] = uint8(min(255, uint32(px[0])+(to8(r)*f+127)/255))
 	px[1] = uint8(min(255, uint32(px[1])+(to8(g)*f+127)/255))
 	px[2] = uint8(min(255, uint32(px[2])+(to8(b)*f+127)/255))
-	px[3] = uint8(min(255, uint32(px[3])+f))
+	px[3] = uint8(uint32(px[3]) + f)
 }
 
 // at is the face point under a screen position.
