@@ -145,7 +145,8 @@ func (r *Renderer) Draw(s *Scene, v View) *image.RGBA {
 // prepareFaces lists, in drawing order, the faces to fill with their
 // projected corners, and after each part the outline strokes.
 func (r *Renderer) prepareFaces(cam *camera, s *Scene, scale float64) {
-	r.order = cam.paintOrder(s.Meshes)
+	var meshes []Mesh
+	meshes, r.order = cam.paintOrder(s.Meshes)
 	r.faces, r.proj, r.lines, r.segs = r.faces[:0], r.proj[:0], r.lines[:0], r.segs[:0]
 	add := func(m *Mesh, fi int, back bool) {
 		from := len(r.proj)
@@ -156,18 +157,18 @@ func (r *Renderer) prepareFaces(cam *camera, s *Scene, scale float64) {
 		r.faces = append(r.faces, drawFace{mesh: m, face: fi, back: back, from: from, to: len(r.proj), outline: -1})
 	}
 	for _, mi := range r.order {
-		m := &s.Meshes[mi]
+		m := &meshes[mi]
 		glass := m.Material != nil && m.Material.Finish == catalog.Glass
 		if glass {
 			for fi := range m.Faces {
-				if !cam.facing(&m.Faces[fi]) {
+				if !m.Faces[fi].Hidden && !cam.facing(&m.Faces[fi]) {
 					add(m, fi, true)
 				}
 			}
 		}
 		first := len(r.faces)
 		for fi := range m.Faces {
-			if cam.facing(&m.Faces[fi]) {
+			if !m.Faces[fi].Hidden && cam.facing(&m.Faces[fi]) {
 				add(m, fi, false)
 			}
 		}
@@ -190,6 +191,9 @@ func (r *Renderer) outlines(cam *camera, m *Mesh, scale float64, glass bool) {
 	for _, silhouette := range []bool{false, true} {
 		from := len(r.segs)
 		for _, e := range m.Edges {
+			if m.Faces[e.F1].Hidden || (e.F2 >= 0 && m.Faces[e.F2].Hidden) {
+				continue // where the part was cut: not an edge of its surface
+			}
 			f1 := cam.facing(&m.Faces[e.F1])
 			f2 := e.F2 >= 0 && cam.facing(&m.Faces[e.F2])
 			var draw bool

@@ -64,6 +64,7 @@ func goldenCases(t *testing.T) []goldenCase {
 		goldenCase{"stress-stacked", stackedScene(), sized(ViewIso)},
 		goldenCase{"stress-frame", frameScene(), sized(View{Azimuth: 25, Elevation: 12, Zoom: 1, Perspective: true})},
 		goldenCase{"stress-thin", thinScene(), sized(ViewIso)},
+		goldenCase{"stress-rotated-parts", spiralScene(), sized(View{Azimuth: 20, Elevation: 25, Zoom: 1, Perspective: true})},
 		goldenCase{"stress-240-parts", gridScene(6, 8, 5), sized(ViewIso)},
 		goldenCase{"stress-extreme-zoom", build("kolme-sofa", nil), sized(View{Azimuth: 35, Elevation: 22, Zoom: 6, PanX: 0.4, PanY: 0.1})},
 		goldenCase{"stress-every-finish", finishesScene(), sized(View{Azimuth: 15, Elevation: 20, Zoom: 1})},

@@ -31,6 +31,7 @@ func TestNoFaceOverNearerOne(t *testing.T) {
 		{"thin", thinScene(), 3},
 		{"grid-27", gridScene(3, 3, 3), 4},
 		{"finishes", finishesScene(), 6},
+		{"spiral", spiralScene(), 3},
 	}
 	for _, p := range cat.Products {
 		s, err := Build(cat, p.Resolve(nil))
@@ -70,7 +71,8 @@ func TestNoFaceOverNearerOne(t *testing.T) {
 func checkOcclusion(s *Scene, v View) string {
 	cam := newCamera(v, s)
 	cam.fit(s, v, v.Width, v.Height, 0.1)
-	order := cam.paintOrder(s.Meshes)
+	meshes, order := cam.paintOrder(s.Meshes)
+	s = &Scene{Meshes: meshes, Min: s.Min, Max: s.Max}
 	type face struct {
 		mesh, face int
 		pts        [][2]float64
@@ -81,7 +83,7 @@ func checkOcclusion(s *Scene, v View) string {
 	for _, mi := range order {
 		m := &s.Meshes[mi]
 		for fi := range m.Faces {
-			if !cam.facing(&m.Faces[fi]) {
+			if m.Faces[fi].Hidden || !cam.facing(&m.Faces[fi]) {
 				continue
 			}
 			f := face{mesh: mi, face: fi, x0: math.Inf(1), y0: math.Inf(1), x1: math.Inf(-1), y1: math.Inf(-1)}

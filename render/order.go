@@ -21,7 +21,8 @@ import (
 //     angles never disagree. Parts whose outlines do not overlap can be drawn
 //     in any order.
 //   - The pairwise "behind" relations are sorted topologically, farthest
-//     part first among those ready.
+//     part first among those ready. Parts that overlap in a cycle are cut in
+//     pieces until the cycle is gone (see paintOrder).
 //
 // Limits: intersecting parts are ordered by the one ray through their
 // common area, so where they cross one of them may be drawn over the other
@@ -56,8 +57,53 @@ func (c *camera) outline(m *Mesh) outline {
 	return o
 }
 
-// paintOrder returns the meshes in the order to draw them, farthest first.
-func (c *camera) paintOrder(meshes []Mesh) []int {
+// maxSplits bounds the parts split per frame to break cycles.
+const maxSplits = 24
+
+// paintOrder returns the meshes to draw and their order, farthest first.
+// When some parts overlap each other in a cycle (a spiral stair around a
+// pole: the pole in front of one tread, behind another), no order of whole
+// parts is right: the largest part of the cycle is cut in two across its
+// longest side, and the order sought again, until there is none (at most
+// maxSplits cuts; then the cycle is broken at its farthest part). The
+// meshes returned are the scene's, or a copy with the cut parts replaced
+// by their pieces.
+func (c *camera) paintOrder(meshes []Mesh) ([]Mesh, []int) {
+	for splits := 0; ; splits++ {
+		order, cycle := c.sortParts(meshes, splits == maxSplits)
+		if cycle == nil {
+			return meshes, order
+		}
+		k := cycle[0]
+		for _, i := range cycle[1:] {
+			if size(&meshes[i]) > size(&meshes[k]) {
+				k = i
+			}
+		}
+		a, b := halve(&meshes[k])
+		if a == nil || b == nil {
+			order, _ = c.sortParts(meshes, true)
+			return meshes, order
+		}
+		next := make([]Mesh, 0, len(meshes)+1)
+		next = append(next, meshes[:k]...)
+		next = append(next, *a)
+		next = append(next, meshes[k+1:]...)
+		next = append(next, *b)
+		meshes = next
+	}
+}
+
+// size is the longest side of a mesh's bounding box.
+func size(m *Mesh) float64 {
+	d := m.Max.Sub(m.Min)
+	return math.Max(d.X, math.Max(d.Y, d.Z))
+}
+
+// sortParts orders the meshes farthest first. With force unset it stops at
+// a cycle and returns the meshes in it; with force set it breaks every
+// cycle at its farthest part.
+func (c *camera) sortParts(meshes []Mesh, force bool) ([]int, []int) {
 	n := len(meshes)
 	outs := make([]outline, n)
 	for i := range meshes {
@@ -127,6 +173,9 @@ func (c *camera) paintOrder(meshes []Mesh) []int {
 		return x - y
 	}
 	for len(order) < n {
+		if len(ready) == 0 && !force {
+			return nil, findCycle(after, done)
+		}
 		if len(ready) == 0 {
 			// A cycle: break it at the farthest remaining mesh.
 			best := -1
@@ -153,7 +202,156 @@ func (c *camera) paintOrder(meshes []Mesh) []int {
 			}
 		}
 	}
-	return order
+	return order, nil
+}
+
+// findCycle returns the meshes of one cycle among those not done.
+func findCycle(after [][]int, done []bool) []int {
+	state := make([]int, len(after)) // 0 new, 1 on the path, 2 finished
+	var path []int
+	var cycle []int
+	var visit func(u int) bool
+	visit = func(u int) bool {
+		state[u] = 1
+		path = append(path, u)
+		for _, w := range after[u] {
+			if done[w] {
+				continue
+			}
+			if state[w] == 1 {
+				k := len(path) - 1
+				for path[k] != w {
+					k--
+				}
+				cycle = append(cycle, path[k:]...)
+				return true
+			}
+			if state[w] == 0 && visit(w) {
+				return true
+			}
+		}
+		state[u] = 2
+		path = path[:len(path)-1]
+		return false
+	}
+	for u := range after {
+		if !done[u] && state[u] == 0 && visit(u) {
+			return cycle
+		}
+	}
+	return nil
+}
+
+// halve cuts a convex mesh in two across the middle of its longest side.
+// The cut faces are hidden: they lie inside the part.
+func halve(m *Mesh) (*Mesh, *Mesh) {
+	d := m.Max.Sub(m.Min)
+	n := Vec{1, 0, 0}
+	switch {
+	case d.Y >= d.X && d.Y >= d.Z:
+		n = Vec{0, 1, 0}
+	case d.Z >= d.X && d.Z >= d.Y:
+		n = Vec{0, 0, 1}
+	}
+	mid := m.Min.Add(m.Max).Mul(0.5).Dot(n)
+	return cut(m, n, mid, true), cut(m, n.Mul(-1), -mid, true)
+}
+
+// cut keeps the part of a convex mesh where n·p <= off, closing it with a
+// cap on the plane (hidden when hide is set). It returns nil when nothing
+// is left.
+func cut(m *Mesh, n Vec, off float64, hide bool) *Mesh {
+	out := &Mesh{Part: m.Part, Material: m.Material, Center: m.Center, Axes: m.Axes, Extent: m.Extent}
+	var onPlane []Vec
+	for _, f := range m.Faces {
+		var pts, nrm []Vec
+		k := len(f.Points)
+		for i := 0; i < k; i++ {
+			p, q := f.Points[i], f.Points[(i+1)%k]
+			dp, dq := n.Dot(p)-off, n.Dot(q)-off
+			if dp <= 0 {
+				pts = append(pts, p)
+				if f.Normals != nil {
+					nrm = append(nrm, f.Normals[i])
+				}
+			}
+			if (dp < 0 && dq > 0) || (dp > 0 && dq < 0) {
+				t := dp / (dp - dq)
+				x := p.Add(q.Sub(p).Mul(t))
+				pts = append(pts, x)
+				onPlane = append(onPlane, x)
+				if f.Normals != nil {
+					nrm = append(nrm, f.Normals[i].Mul(1-t).Add(f.Normals[(i+1)%k].Mul(t)).Normalize())
+				}
+			} else if dp == 0 {
+				onPlane = append(onPlane, p)
+			}
+		}
+		if len(pts) < 3 {
+			continue
+		}
+		nf := Face{Points: pts, Normal: f.Normal, Normals: nrm, Hidden: f.Hidden}
+		if f.Normals == nil {
+			nf.Normals = nil
+		}
+		out.Faces = append(out.Faces, nf)
+	}
+	if len(out.Faces) == 0 {
+		return nil
+	}
+	if capPts := orderOnPlane(onPlane, n); len(capPts) >= 3 {
+		out.Faces = append(out.Faces, Face{Points: capPts, Normal: n, Hidden: hide})
+	}
+	out.Min = Vec{math.Inf(1), math.Inf(1), math.Inf(1)}
+	out.Max = Vec{math.Inf(-1), math.Inf(-1), math.Inf(-1)}
+	for _, f := range out.Faces {
+		for _, p := range f.Points {
+			out.Min = Vec{math.Min(out.Min.X, p.X), math.Min(out.Min.Y, p.Y), math.Min(out.Min.Z, p.Z)}
+			out.Max = Vec{math.Max(out.Max.X, p.X), math.Max(out.Max.Y, p.Y), math.Max(out.Max.Z, p.Z)}
+		}
+	}
+	out.index()
+	return out
+}
+
+// orderOnPlane returns the distinct points (on a plane with normal n) in
+// order around their centre: the outline of a convex cap.
+func orderOnPlane(pts []Vec, n Vec) []Vec {
+	var uniq []Vec
+	for _, p := range pts {
+		dup := false
+		for _, q := range uniq {
+			if p.Sub(q).Len() < 1e-6*(1+p.Len()) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			uniq = append(uniq, p)
+		}
+	}
+	if len(uniq) < 3 {
+		return nil
+	}
+	var c Vec
+	for _, p := range uniq {
+		c = c.Add(p)
+	}
+	c = c.Mul(1 / float64(len(uniq)))
+	u := uniq[0].Sub(c).Normalize()
+	v := n.Cross(u)
+	slices.SortFunc(uniq, func(a, b Vec) int {
+		aa := math.Atan2(a.Sub(c).Dot(v), a.Sub(c).Dot(u))
+		ab := math.Atan2(b.Sub(c).Dot(v), b.Sub(c).Dot(u))
+		switch {
+		case aa < ab:
+			return -1
+		case aa > ab:
+			return 1
+		}
+		return 0
+	})
+	return uniq
 }
 
 // entry returns where the ray o + t·dir enters the convex mesh (Cyrus-Beck

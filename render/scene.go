@@ -37,6 +37,9 @@ type Face struct {
 	Points  []Vec
 	Normal  Vec
 	Normals []Vec
+	// Hidden: a face inside the part (where it was cut to draw it in
+	// pieces); never drawn, and its edges are not outlined.
+	Hidden bool
 }
 
 // Mesh is one instance of a part: its faces and material. Every mesh is

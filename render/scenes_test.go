@@ -120,3 +120,19 @@ func finishesScene() *Scene {
 	ms = append(ms, boxPart("plinth", Vec{float64(len(allMats)-1) * 130, -10, 0}, Vec{float64(len(allMats)) * 260, 20, 320}, white))
 	return sceneOf(ms...)
 }
+
+// spiralScene: a spiral staircase of treads rotated about the vertical and
+// tilted, around a central pole, none touching: order between parts that
+// are not aligned with the axes.
+func spiralScene() *Scene {
+	ms := []Mesh{cylinderPart("pole", Vec{0, 600, 0}, 30, 1200, 24, steel)}
+	for i := 0; i < 12; i++ {
+		a := float64(i) * 32
+		rad := a * math.Pi / 180
+		c := Vec{260 * math.Cos(rad), 60 + float64(i)*95, -260 * math.Sin(rad)}
+		mesh := newMesh(fmt.Sprintf("tread%d", i), box(Vec{380, 30, 160}), c, Vec{0, a, 4}, Vec{380, 30, 160})
+		mesh.Material = allMats[i%len(allMats)]
+		ms = append(ms, *mesh)
+	}
+	return sceneOf(ms...)
+}
