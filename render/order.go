@@ -26,11 +26,9 @@ import (
 //
 // Limits: intersecting parts are ordered by the one ray through their
 // common area, so where they cross one of them may be drawn over the other
-// (catalogs should model parts that touch, not interpenetrate); three or
-// more parts that overlap each other cyclically (like three sticks laid in a
-// triangle, each on the next) have no painter's order: the cycle is broken
-// at the farthest part. A concave extrusion profile makes a non-convex part;
-// draw it as several convex parts.
+// (catalogs should model parts that touch, not interpenetrate). A concave
+// extrusion profile makes a non-convex part; draw it as several convex
+// parts.
 
 // outline is a mesh's projected convex hull and depth range.
 type outline struct {
