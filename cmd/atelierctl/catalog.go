@@ -9,6 +9,7 @@ import (
 	"github.com/atelier-app/atelier/assets"
 	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/catalog/rules"
+	"github.com/atelier-app/atelier/render"
 )
 
 // loadCatalog reads the catalog at path, or the embedded demo when path is empty.
@@ -74,8 +75,46 @@ func analyze(cat *catalog.Catalog) ([]rules.Finding, error) {
 			continue
 		}
 		out = append(out, rules.Analyze(m, cat.DefaultLanguage())...)
+		out = append(out, overlaps(cat, p)...)
 	}
 	return out, nil
+}
+
+// overlaps warns about parts that interpenetrate in the product's default
+// configuration or a preset: the preview orders whole parts, so where they
+// cross, one may show through the other.
+func overlaps(cat *catalog.Catalog, p *catalog.Product) []rules.Finding {
+	type start struct {
+		name string
+		dec  map[string]catalog.Value
+	}
+	starts := []start{{"the default configuration", nil}}
+	for _, pr := range p.Presets {
+		starts = append(starts, start{fmt.Sprintf("preset %q", pr.ID), pr.Values})
+	}
+	var out []rules.Finding
+	seen := map[[2]string]bool{}
+	for _, st := range starts {
+		scene, err := render.Build(cat, p.Resolve(st.dec))
+		if err != nil {
+			continue // geometry errors are reported by the catalog checks
+		}
+		for _, o := range render.Overlaps(scene) {
+			if seen[[2]string{o.A, o.B}] {
+				continue
+			}
+			seen[[2]string{o.A, o.B}] = true
+			pos := p.Pos
+			for _, part := range p.Parts {
+				if part.ID == o.A {
+					pos = part.Pos
+				}
+			}
+			out = append(out, rules.Finding{Severity: rules.Warning, Product: p.ID, Pos: pos,
+				Message: fmt.Sprintf("parts %q and %q of product %q interpenetrate by %.0f mm in %s; the preview may show one through the other (model parts that touch)", o.A, o.B, p.ID, o.Depth, st.name)})
+		}
+	}
+	return out
 }
 
 // AnalyzeCmd prints the analysis of each product's rules.

@@ -217,3 +217,27 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Errorf("--version: exit %d, output %q", code, out)
 	}
 }
+
+// Parts that interpenetrate are a lint warning (the preview may show one
+// through the other), not an error.
+func TestLintWarnsAboutInterpenetratingParts(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "assets", "demo", "catalog.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sunk := strings.Replace(string(src), `"position": [0, "height + 360", "-depth / 2 + 248"]`, `"position": [0, "height + 360", "-depth / 2 + 210"]`, 1)
+	if sunk == string(src) {
+		t.Fatal("the monitor arm's boom moved in the demo catalog; update this test")
+	}
+	path := filepath.Join(t.TempDir(), "catalog.json")
+	if err := os.WriteFile(path, []byte(sunk), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "catalog", "lint", path)
+	if code != 0 || !strings.Contains(out, "1 warning") {
+		t.Fatalf("exit %d, out %q", code, out)
+	}
+	if !strings.Contains(errOut, `parts "arm-boom" and "arm-pole" of product "lift-desk" interpenetrate by 30 mm in preset`) {
+		t.Errorf("warning = %q", errOut)
+	}
+}
