@@ -1,20 +1,37 @@
 // Package storage keeps Atelier's data in one embedded SQLite file
-// (modernc.org/sqlite, pure Go). It knows nothing of windows.
+// (modernc.org/sqlite, pure Go): catalogs, designs with their revisions,
+// customers, orders, the autosaved design and backups. It knows nothing of
+// windows.
+//
+// Every exported method is one transaction: it begins, works through
+// unexported helpers, and commits; an error rolls everything back, so a
+// failed save (a full disk, a killed process) leaves the last committed
+// state intact.
 package storage
 
 import (
 	"context"
 	"database/sql"
+	"embed"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // DB is an open Atelier database.
 type DB struct {
 	db   *sql.DB
 	path string
+	now  func() time.Time // the clock (tests set it)
 }
 
 // pragmas apply to every pooled connection, so they live in the DSN:
@@ -23,11 +40,13 @@ type DB struct {
 //     leaves the last committed state intact;
 //   - synchronous FULL: every commit is fsynced before it returns, so a save
 //     the user saw succeed survives a power cut (NORMAL could lose the last
-//     commits in WAL mode; saving a design is rare enough that the fsync
-//     costs nothing noticeable);
+//     commits in WAL mode; a save costs about a millisecond more, see
+//     docs/performance.md);
 //   - busy_timeout: a second process (the CLI while the app runs) waits for
-//     the lock instead of failing at once.
-var pragmas = []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(5000)"}
+//     the lock instead of failing at once;
+//   - secure_delete: deleted rows are overwritten, so a forgotten customer's
+//     data does not linger in free pages of the file.
+var pragmas = []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(5000)", "secure_delete(1)"}
 
 // DSN returns the data source name that opens path with Atelier's pragmas.
 func DSN(path string) string {
@@ -39,17 +58,129 @@ func DSN(path string) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// Open opens the database at path, creating the file if it does not exist.
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migrations are the schema changes in order; the database's user_version
+// is the number applied. Append only: a released migration never changes.
+var migrations = func() []string {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		panic(err)
+	}
+	slices.Sort(names)
+	var out []string
+	for _, n := range names {
+		b, err := migrationFiles.ReadFile(n)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, string(b))
+	}
+	return out
+}()
+
+// SchemaVersion is the schema version this build writes.
+var SchemaVersion = len(migrations)
+
+// Errors that Open reports (wrapped, with the path and details).
+var (
+	// ErrNewer: the file was written by a newer Atelier; nothing is changed.
+	ErrNewer = errors.New("the database was made by a newer version of Atelier")
+	// ErrDamaged: the file is not a sound SQLite database.
+	ErrDamaged = errors.New("the database file is damaged")
+	// ErrReadOnly: the file or its folder cannot be written.
+	ErrReadOnly = errors.New("the database cannot be written")
+	// ErrDiskFull: the disk (or quota) is full; the change was not saved.
+	ErrDiskFull = errors.New("the disk is full")
+)
+
+// Open opens the database at path, creating it if needed, checks it
+// (quick_check) and brings its schema up to date. A damaged file gives an
+// error wrapping ErrDamaged and is left untouched (see SetAside and the
+// backups); a file from a newer version gives ErrNewer.
 func Open(ctx context.Context, path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("open database %s: %w", path, classify(err))
+		}
+	}
 	db, err := sql.Open("sqlite", DSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	if err := db.PingContext(ctx); err != nil {
+	d := &DB{db: db, path: path, now: time.Now}
+	if err := d.open(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	return &DB{db: db, path: path}, nil
+	return d, nil
+}
+
+func (d *DB) open(ctx context.Context) error {
+	if err := d.db.PingContext(ctx); err != nil {
+		return classify(err)
+	}
+	var version int
+	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return classify(err)
+	}
+	if version > SchemaVersion {
+		return fmt.Errorf("%w (schema %d; this version knows up to %d): nothing was changed; update Atelier", ErrNewer, version, SchemaVersion)
+	}
+	if err := d.QuickCheck(ctx); err != nil {
+		return err
+	}
+	return d.migrate(ctx, version)
+}
+
+// migrate applies the migrations after version, each in its own
+// transaction with the new user_version.
+func (d *DB) migrate(ctx context.Context, version int) error {
+	for i := version; i < len(migrations); i++ {
+		tx, err := d.db.BeginTx(ctx, nil)
+		if err != nil {
+			return classify(err)
+		}
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("upgrade the schema to version %d: %w", i+1, classify(err))
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("upgrade the schema to version %d: %w", i+1, classify(err))
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("upgrade the schema to version %d: %w", i+1, classify(err))
+		}
+	}
+	return nil
+}
+
+// classify wraps SQLite's and the file system's errors in the package's
+// plain ones where a user can act on them.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_FULL:
+			return fmt.Errorf("%w: %v", ErrDiskFull, err)
+		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN:
+			return fmt.Errorf("%w: %v", ErrReadOnly, err)
+		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+			return fmt.Errorf("%w: %v", ErrDamaged, err)
+		}
+	}
+	if errors.Is(err, fs.ErrPermission) {
+		return fmt.Errorf("%w: %v", ErrReadOnly, err)
+	}
+	if strings.Contains(err.Error(), "no space left on device") {
+		return fmt.Errorf("%w: %v", ErrDiskFull, err)
+	}
+	return err
 }
 
 // Close closes the database.
@@ -58,29 +189,60 @@ func (d *DB) Close() error { return d.db.Close() }
 // Path is the database file.
 func (d *DB) Path() string { return d.path }
 
-// QuickCheck runs SQLite's quick_check and returns an error describing the
-// damage when the file is not sound.
-func (d *DB) QuickCheck(ctx context.Context) error {
-	rows, err := d.db.QueryContext(ctx, "PRAGMA quick_check")
+// QuickCheck runs SQLite's quick_check and returns an error wrapping
+// ErrDamaged that describes the damage when the file is not sound.
+func (d *DB) QuickCheck(ctx context.Context) error { return d.check(ctx, "quick_check") }
+
+// IntegrityCheck runs SQLite's full integrity_check.
+func (d *DB) IntegrityCheck(ctx context.Context) error { return d.check(ctx, "integrity_check") }
+
+func (d *DB) check(ctx context.Context, pragma string) error {
+	rows, err := d.db.QueryContext(ctx, "PRAGMA "+pragma)
 	if err != nil {
-		return fmt.Errorf("check database %s: %w", d.path, err)
+		return fmt.Errorf("check database: %w", classify(err))
 	}
 	defer rows.Close()
 	var problems []string
 	for rows.Next() {
 		var s string
 		if err := rows.Scan(&s); err != nil {
-			return fmt.Errorf("check database %s: %w", d.path, err)
+			return fmt.Errorf("check database: %w", classify(err))
 		}
 		if s != "ok" {
 			problems = append(problems, s)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("check database %s: %w", d.path, err)
+		return fmt.Errorf("check database: %w", classify(err))
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("database %s is damaged: %v", d.path, problems)
+		if len(problems) > 5 {
+			problems = append(problems[:5], fmt.Sprintf("and %d more", len(problems)-5))
+		}
+		return fmt.Errorf("%w: %s", ErrDamaged, strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// tx runs f in one transaction: committed if f returns nil, rolled back
+// otherwise.
+func (d *DB) tx(ctx context.Context, f func(tx *sql.Tx) error) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return classify(err)
+	}
+	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return classify(err)
+	}
+	return classify(tx.Commit())
+}
+
+// stamp is the current time as stored.
+func (d *DB) stamp() string { return d.now().UTC().Format(time.RFC3339Nano) }
+
+// parseStamp reads a stored time (zero when empty).
+func parseStamp(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
 }
