@@ -246,3 +246,22 @@ func parseStamp(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, s)
 	return t
 }
+
+// Now is the database's clock (the time it stamps records with).
+func (d *DB) Now() time.Time { return d.now() }
+
+// Counts is how much a database holds.
+type Counts struct {
+	Catalogs, Designs, Revisions, Customers, Orders int
+}
+
+// Counts counts the records of each kind (designs in the trash included).
+func (d *DB) Counts(ctx context.Context) (Counts, error) {
+	var n Counts
+	err := d.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM catalogs), (SELECT count(*) FROM designs), (SELECT count(*) FROM revisions),
+		(SELECT count(*) FROM customers), (SELECT count(*) FROM orders)`).Scan(&n.Catalogs, &n.Designs, &n.Revisions, &n.Customers, &n.Orders)
+	if err != nil {
+		return n, fmt.Errorf("count records: %w", classify(err))
+	}
+	return n, nil
+}

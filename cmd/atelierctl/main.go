@@ -36,7 +36,10 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 
 // CLI is the command line grammar.
 type CLI struct {
-	Catalog   CatalogCmd       `cmd:"" help:"Check, analyze and show catalogs."`
+	DB        string           `name:"db" env:"ATELIER_DB" help:"The database file (default: the desktop app's, in its data folder)." type:"path"`
+	Catalog   CatalogCmd       `cmd:"" help:"Check, analyze, show and import catalogs."`
+	Design    DesignCmd        `cmd:"" help:"Save, list, show and delete designs."`
+	DBCmd     DBCmd            `cmd:"" name:"db" help:"Check, back up and restore the database."`
 	Configure ConfigureCmd     `cmd:"" help:"Show what remains possible after some decisions, and why the rest is not."`
 	Render    RenderCmd        `cmd:"" help:"Render a product preview to a PNG file."`
 	Version   kong.VersionFlag `help:"Print the version and exit."`
@@ -47,6 +50,7 @@ type CatalogCmd struct {
 	Lint    LintCmd    `cmd:"" help:"Check a catalog; print every error as file:line:col: message."`
 	Analyze AnalyzeCmd `cmd:"" help:"Analyze each product's rules: dead and forced options, redundant and contradicting rules."`
 	Show    ShowCmd    `cmd:"" help:"Print a catalog (the embedded demo when PATH is absent)."`
+	Import  ImportCmd  `cmd:"" help:"Check a catalog and keep it in the database (every version is kept)."`
 }
 
 // Env is what commands write to; tests replace it.
@@ -89,7 +93,7 @@ func run(args []string, env Env) (code int) {
 		fmt.Fprintf(env.Stderr, "atelierctl: %v\nRun 'atelierctl --help' for usage.\n", err)
 		return 2
 	}
-	if err := ctx.Run(&env); err != nil {
+	if err := ctx.Run(&env, &cli); err != nil {
 		return report(env, err)
 	}
 	return 0

@@ -241,3 +241,70 @@ func TestLintWarnsAboutInterpenetratingParts(t *testing.T) {
 		t.Errorf("warning = %q", errOut)
 	}
 }
+
+// The design and database verbs, end to end on a database under a temporary
+// folder.
+func TestDesignAndDatabaseVerbs(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "atelier.db")
+	run := func(args ...string) (int, string, string) {
+		t.Helper()
+		return runCLI(t, append([]string{"--db", db}, args...)...)
+	}
+	code, out, errOut := run("design", "save", "--product", "lift-desk", "--set", "width=1800", "--set", "top=walnut", "--name", "Corner office desk")
+	if code != 0 || strings.TrimSpace(out) != "1" {
+		t.Fatalf("save: exit %d, out %q, err %q", code, out, errOut)
+	}
+	if code, out, _ = run("design", "save", "--product", "kolme-sofa", "--set", "seats=4", "--name", "Family sofa", "--notes", "grey wool"); code != 0 || strings.TrimSpace(out) != "2" {
+		t.Fatalf("second save: %d %q", code, out)
+	}
+	// Unknown features exit 2; decisions that break the rules exit 1.
+	if code, _, errOut = run("design", "save", "--product", "lift-desk", "--set", "colour=red", "--name", "x"); code != 2 || !strings.Contains(errOut, `no feature "colour"`) {
+		t.Errorf("unknown feature: %d %q", code, errOut)
+	}
+	if code, _, errOut = run("design", "save", "--product", "lift-desk", "--set", "top=glass", "--set", "width=2000", "--name", "x"); code != 1 || !strings.Contains(errOut, "break the product's rules") {
+		t.Errorf("conflict: %d %q", code, errOut)
+	}
+	code, out, _ = run("design", "list", "--json")
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(out), &list); code != 0 || err != nil || len(list) != 2 || list[0]["name"] != "Family sofa" {
+		t.Fatalf("list: %d %v %s", code, err, out)
+	}
+	code, out, _ = run("design", "list", "--query", "wool")
+	if code != 0 || !strings.Contains(out, "Family sofa") || strings.Contains(out, "Corner office desk") {
+		t.Errorf("search: %q", out)
+	}
+	code, out, _ = run("design", "show", "1", "--json")
+	var shown map[string]any
+	if err := json.Unmarshal([]byte(out), &shown); code != 0 || err != nil {
+		t.Fatalf("show: %d %v", code, err)
+	}
+	if d := shown["decisions"].(map[string]any); d["top"] != "walnut" || d["width"] != "1800" || shown["total"] != "1442.40" {
+		t.Errorf("show: %v", shown)
+	}
+	if code, _, errOut = run("design", "show", "99"); code != 1 || !strings.Contains(errOut, "design 99 does not exist") {
+		t.Errorf("missing design: %d %q", code, errOut)
+	}
+	backup := filepath.Join(dir, "snap.db")
+	if code, out, errOut = run("db", "backup", backup); code != 0 || strings.TrimSpace(out) != backup {
+		t.Fatalf("backup: %d %q %q", code, out, errOut)
+	}
+	if code, out, _ = run("design", "delete", "2"); code != 0 || !strings.Contains(out, "trash") {
+		t.Errorf("delete: %d %q", code, out)
+	}
+	if code, out, _ = run("design", "list"); strings.Contains(out, "Family sofa") {
+		t.Errorf("a trashed design is listed: %q", out)
+	}
+	if code, out, _ = run("db", "restore", backup); code != 0 || !strings.Contains(out, "kept as") {
+		t.Fatalf("restore: %d %q", code, out)
+	}
+	if code, out, _ = run("design", "list"); !strings.Contains(out, "Family sofa") {
+		t.Errorf("after restoring the backup: %q", out)
+	}
+	if code, out, _ = run("db", "check"); code != 0 || !strings.Contains(out, "ok: schema") || !strings.Contains(out, "2 designs") {
+		t.Errorf("check: %d %q", code, out)
+	}
+	if code, out, _ = run("catalog", "import", filepath.Join("..", "..", "assets", "demo")); code != 0 || !strings.Contains(out, "kept as #2 (unsigned") {
+		t.Errorf("import: %d %q", code, out)
+	}
+}
