@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -196,3 +197,6 @@ func TestLibraryListsSearchesFiltersAndTrashes(t *testing.T) {
 		t.Errorf("purged design: %v", err)
 	}
 }
+
+// sqlOpen opens a database file with the driver alone (no migrations).
+func sqlOpen(path string) (*sql.DB, error) { return sql.Open("sqlite", DSN(path)) }
