@@ -401,15 +401,16 @@ type Filter struct {
 }
 
 // Designs lists designs: with a query, best matches first (SQLite FTS5,
-// bm25), else the most recently changed first.
+// bm25), else the most recently changed first. The page is chosen first
+// (ids only), then its rows are read with their thumbnails: a broad search
+// never carries thousands of thumbnails through the sort.
 func (d *DB) Designs(ctx context.Context, f Filter) ([]DesignSummary, error) {
 	var where []string
 	var args []any
-	from := designFrom
+	from := ` FROM designs d`
 	order := ` ORDER BY d.updated_at DESC, d.id DESC`
 	if q := ftsQuery(f.Query); q != "" {
-		from = ` FROM design_search s JOIN designs d ON d.id = s.rowid LEFT JOIN customers c ON c.id = d.customer
-			LEFT JOIN revisions r ON r.design = d.id AND r.number = d.revision`
+		from = ` FROM design_search s JOIN designs d ON d.id = s.rowid`
 		where = append(where, `design_search MATCH ?`)
 		args = append(args, q)
 		order = ` ORDER BY bm25(design_search, 10.0, 2.0, 4.0, 4.0), d.updated_at DESC`
@@ -438,13 +439,39 @@ func (d *DB) Designs(ctx context.Context, f Filter) ([]DesignSummary, error) {
 		limit = 50
 	}
 	args = append(args, limit, max(f.Offset, 0))
-	query := `SELECT ` + designColumns + `, r.thumbnail` + from + ` WHERE ` + strings.Join(where, " AND ") + order + ` LIMIT ? OFFSET ?`
-	rows, err := d.db.QueryContext(ctx, query, args...)
+	rows, err := d.db.QueryContext(ctx, `SELECT d.id`+from+` WHERE `+strings.Join(where, " AND ")+order+` LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list designs: %w", classify(err))
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list designs: %w", classify(err))
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list designs: %w", classify(err))
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	// The page's rows, in the page's order.
+	idArgs := make([]any, len(ids))
+	marks := make([]string, len(ids))
+	pos := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		idArgs[i], marks[i], pos[id] = id, "?", i
+	}
+	rows, err = d.db.QueryContext(ctx, `SELECT `+designColumns+`, r.thumbnail`+designFrom+` WHERE d.id IN (`+strings.Join(marks, ",")+`)`, idArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("list designs: %w", classify(err))
 	}
 	defer rows.Close()
-	var out []DesignSummary
+	out := make([]DesignSummary, len(ids))
 	for rows.Next() {
 		var s DesignSummary
 		x, err := scanDesign(rows, &s.Thumbnail)
@@ -452,7 +479,7 @@ func (d *DB) Designs(ctx context.Context, f Filter) ([]DesignSummary, error) {
 			return nil, fmt.Errorf("list designs: %w", classify(err))
 		}
 		s.Design = x
-		out = append(out, s)
+		out[pos[x.ID]] = s
 	}
 	return out, classify(rows.Err())
 }
