@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -52,7 +53,30 @@ type Designer struct {
 	variants  *widget.Label
 	undoBtn   *widget.Button
 	redoBtn   *widget.Button
-	content   fyne.CanvasObject
+	main      fyne.CanvasObject // the designer screen
+	root      *fyne.Container   // the window's content: the designer or the library
+
+	// The design as the library knows it, and saving.
+	store        Store  // nil: no design library
+	catalogID    int64  // the catalog record of cat in the store
+	saveOff      string // why saving is off ("" when it is on)
+	doc          document
+	saving       bool
+	afterSave    func() // runs once after the next successful save
+	details      *detailsForm
+	autosave     *autosaver
+	holdAutosave bool  // while the restore of an autosave is offered
+	autosaved    bool  // the autosave slot may hold something to clear
+	autosaveErr  error // the last autosave failed
+	// autosaveDelay is the pause after a change before the autosave.
+	autosaveDelay time.Duration
+	library       *Library
+	docName       *widget.Label
+	docNote       *widget.Label
+	libraryBtn    *widget.Button
+	newBtn        *widget.Button
+	saveBtn       *widget.Button
+	saveAsBtn     *widget.Button
 
 	// controls by feature id: show moves a control to a value, avail shows
 	// what the engine allows.
@@ -65,6 +89,12 @@ type Designer struct {
 	// OnEngine, if set, is called on the UI goroutine after each answer of
 	// the engine has been shown (tests use it).
 	OnEngine func()
+	// OnSaved, OnOpened and OnAutosaved, if set, are called on the UI
+	// goroutine after a save, after a design is opened, and after each
+	// autosave (tests use them).
+	OnSaved     func()
+	OnOpened    func()
+	OnAutosaved func(error)
 	// do runs a function on the UI goroutine (see buildDesigner).
 	do func(func())
 }
@@ -78,7 +108,8 @@ func NewDesigner(cat *catalog.Catalog, lang string) *Designer {
 // goroutine: fyne.Do, or in tests a queue the test drains on its own
 // goroutine (Fyne's test driver runs fyne.Do on the calling goroutine).
 func buildDesigner(cat *catalog.Catalog, lang string, do func(func())) *Designer {
-	d := &Designer{cat: cat, lang: lang, controls: map[string]*featureControl{}, engines: map[string]*engine{}, do: do}
+	d := &Designer{cat: cat, lang: lang, controls: map[string]*featureControl{}, engines: map[string]*engine{}, do: do,
+		doc: newDocument(), autosaveDelay: autosaveDelay}
 	d.preview = NewPreview()
 	d.preview.do = do
 	d.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -105,7 +136,18 @@ func buildDesigner(cat *catalog.Catalog, lang string, do func(func())) *Designer
 			box.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s · from %s", capitalize(p.Category), FormatMoney(p.BasePrice, cat.Currency)))
 		},
 	)
-	d.products.OnSelected = func(i widget.ListItemID) { d.SelectProduct(cat.Products[i].ID) }
+	d.products.OnSelected = func(i widget.ListItemID) {
+		p := cat.Products[i]
+		if p == d.product {
+			return
+		}
+		// Another product is another design: ask before unsaved changes go.
+		d.whenDiscarded(func() { d.SelectProduct(p.ID) }, func() {
+			if j := slices.Index(cat.Products, d.product); j >= 0 {
+				d.products.Select(j)
+			}
+		})
+	}
 
 	d.preview.SetUnit(cat.Units)
 	views := d.preview.Controls()
@@ -134,7 +176,9 @@ func buildDesigner(cat *catalog.Catalog, lang string, do func(func())) *Designer
 	split.Trailing.(*container.Split).Offset = 0.62
 	d.variants = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
 	statusBar := container.NewBorder(widget.NewSeparator(), nil, widget.NewIcon(theme.InfoIcon()), d.variants, d.status)
-	d.content = container.NewBorder(nil, statusBar, nil, nil, split)
+	bar := container.NewVBox(d.toolbar(), widget.NewSeparator())
+	d.main = container.NewBorder(bar, statusBar, nil, nil, split)
+	d.root = container.NewStack(d.main)
 
 	if len(cat.Products) > 0 {
 		d.products.Select(0)
@@ -150,7 +194,7 @@ func buildDesigner(cat *catalog.Catalog, lang string, do func(func())) *Designer
 }
 
 // Content is the designer's root object, for a window.
-func (d *Designer) Content() fyne.CanvasObject { return d.content }
+func (d *Designer) Content() fyne.CanvasObject { return d.root }
 
 // Preview is the designer's preview widget.
 func (d *Designer) Preview() *Preview { return d.preview }
@@ -163,38 +207,60 @@ func (d *Designer) Config() *catalog.Config { return d.config }
 
 func (d *Designer) text(t catalog.Text) string { return t.In(d.lang, d.cat.DefaultLanguage()) }
 
-// SetWindow gives the designer the window its dialogs open in, and its
-// keyboard shortcuts: Ctrl+Z undo, Ctrl+Shift+Z and Ctrl+Y redo.
+// SetWindow gives the designer the window its dialogs open in, its title,
+// and its keyboard shortcuts: Ctrl+Z undo, Ctrl+Shift+Z and Ctrl+Y redo,
+// Ctrl+S save, Ctrl+Shift+S save as, Ctrl+N new design, Ctrl+O library.
 func (d *Designer) SetWindow(w fyne.Window) {
 	d.win = w
 	mod := fyne.KeyModifierShortcutDefault
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: mod}, func(fyne.Shortcut) { d.Undo() })
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: mod | fyne.KeyModifierShift}, func(fyne.Shortcut) { d.Redo() })
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyY, Modifier: mod}, func(fyne.Shortcut) { d.Redo() })
+	for _, item := range d.fileMenu().Items {
+		if item.Shortcut != nil {
+			action := item.Action
+			w.Canvas().AddShortcut(item.Shortcut, func(fyne.Shortcut) { action() })
+		}
+	}
+	d.refreshDocument()
 }
 
-// SelectProduct starts designing a product from its defaults.
+// MainMenu is the window's menu. Its shortcuts work even while a text
+// field has the focus (a window's canvas shortcuts do not).
+func (d *Designer) MainMenu() *fyne.MainMenu {
+	return fyne.NewMainMenu(d.fileMenu())
+}
+
+func (d *Designer) fileMenu() *fyne.Menu {
+	mod := fyne.KeyModifierShortcutDefault
+	item := func(label string, key fyne.KeyName, m fyne.KeyModifier, action func()) *fyne.MenuItem {
+		i := fyne.NewMenuItem(label, action)
+		i.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: m}
+		return i
+	}
+	return fyne.NewMenu("File",
+		item("New design", fyne.KeyN, mod, d.NewDesign),
+		item("Design library…", fyne.KeyO, mod, d.ToggleLibrary),
+		fyne.NewMenuItemSeparator(),
+		item("Save", fyne.KeyS, mod, d.Save),
+		item("Save as…", fyne.KeyS, mod|fyne.KeyModifierShift, d.SaveAs),
+		fyne.NewMenuItemSeparator(),
+		&fyne.MenuItem{Label: "Quit", IsQuit: true, Action: func() {
+			if d.win != nil {
+				d.ConfirmClose(d.win.Close)
+			}
+		}},
+	)
+}
+
+// SelectProduct starts a new design of a product, from its defaults.
 func (d *Designer) SelectProduct(id string) {
 	p := d.cat.Product(id)
 	if p == nil || p == d.product {
 		return
 	}
-	d.product = p
-	d.decisions = map[string]catalog.Value{}
-	d.undo, d.redo = nil, nil
-	d.engine = d.engines[p.ID]
-	if d.engine == nil {
-		d.engine = newEngine(p)
-		d.engines[p.ID] = d.engine
-	}
-	d.title.SetText(d.text(p.Name))
-	d.subtitle.SetText(d.text(p.Description))
-	if i := slices.Index(d.cat.Products, p); i >= 0 {
-		d.products.Select(i)
-	}
-	d.buildOptions()
-	d.update()
-	d.optScroll.ScrollToTop()
+	d.doc = newDocument() // another product is a new design
+	d.setDesign(p, map[string]catalog.Value{})
 }
 
 // Decide records a decision for a feature and updates everything.
@@ -305,6 +371,7 @@ func (d *Designer) update() {
 		d.redoBtn.Disable()
 	}
 	d.show(d.product.Resolve(d.decisions))
+	d.documentChanged()
 	if d.engine == nil {
 		return
 	}

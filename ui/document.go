@@ -1,0 +1,706 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image/png"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/render"
+	"github.com/atelier-app/atelier/storage"
+)
+
+// document is the design in the designer as the library knows it: which
+// saved design it is (if any), its name, customer and notes, and what was
+// last saved, so that the designer can tell unsaved changes.
+type document struct {
+	id           int64 // 0: never saved
+	name         string
+	notes        string
+	customer     int64
+	customerName string
+	status       storage.Status
+	quantity     int
+	revision     int
+	savedAt      string
+	// product and saved are the product and the decisions as last saved
+	// or opened; saved is nil for a design never saved.
+	product string
+	saved   map[string]string
+	// detachedFrom is the design this one was saved as before it went to
+	// the trash (undoing the delete attaches it again).
+	detachedFrom int64
+}
+
+func newDocument() document { return document{quantity: 1, status: storage.Draft} }
+
+// documentOf is the document of a saved design at one of its revisions.
+func documentOf(x storage.Design, rev storage.Revision) document {
+	saved := maps.Clone(rev.Decisions)
+	if saved == nil {
+		saved = map[string]string{}
+	}
+	return document{id: x.ID, name: x.Name, notes: x.Notes, customer: x.Customer, customerName: x.CustomerName,
+		status: x.Status, quantity: max(x.Quantity, 1), revision: x.Revision, savedAt: x.UpdatedAt,
+		product: x.ProductID, saved: saved}
+}
+
+// autosaveDelay is how long the designer waits after a change before it
+// saves the design to the autosave slot.
+const autosaveDelay = 1500 * time.Millisecond
+
+// Thumbnail size of a saved design, in pixels.
+const thumbWidth, thumbHeight = 320, 200
+
+// SetStore connects the designer to the design library: catalogID is the
+// catalog record of the catalog it shows (storage.ImportCatalog). Saving is
+// on from now.
+func (d *Designer) SetStore(s Store, catalogID int64) {
+	d.store, d.catalogID, d.saveOff = s, catalogID, ""
+	d.autosave = &autosaver{store: s, delay: d.autosaveDelay, done: func(err error) {
+		d.do(func() {
+			d.autosaveErr = err
+			d.refreshDocument()
+			if d.OnAutosaved != nil {
+				d.OnAutosaved(err)
+			}
+		})
+	}}
+	d.refreshDocument()
+}
+
+// DisableSaving turns saving off and says why (the database is from a
+// newer version, read-only, still opening…). The designer works on.
+func (d *Designer) DisableSaving(reason string) {
+	d.saveOff = reason
+	d.refreshDocument()
+}
+
+// cannotSave says why the design cannot be saved now ("" when it can).
+func (d *Designer) cannotSave() string {
+	switch {
+	case d.saveOff != "":
+		return d.saveOff
+	case d.store == nil:
+		return "There is no design library to save to."
+	}
+	return ""
+}
+
+// Dirty reports whether the design has changes that are not saved.
+func (d *Designer) Dirty() bool {
+	if d.product == nil {
+		return false
+	}
+	if d.doc.saved == nil {
+		return len(d.decisions) > 0
+	}
+	return d.product.ID != d.doc.product || !maps.Equal(encodeDecisions(d.decisions), d.doc.saved)
+}
+
+// DesignName is the name of the design being edited ("" before it is
+// saved).
+func (d *Designer) DesignName() string { return d.doc.name }
+
+// DesignID is the library id of the design being edited (0 before it is
+// saved).
+func (d *Designer) DesignID() int64 { return d.doc.id }
+
+func (d *Designer) docTitle() string {
+	if d.doc.name != "" {
+		return d.doc.name
+	}
+	return "New design"
+}
+
+// WindowTitle is the window's title: the design's name, marked with "•"
+// while it has unsaved changes.
+func (d *Designer) WindowTitle() string {
+	mark := ""
+	if d.Dirty() {
+		mark = "• "
+	}
+	return mark + d.docTitle() + " — Atelier"
+}
+
+// refreshDocument shows the design's name, whether it is saved, and what
+// the save buttons can do.
+func (d *Designer) refreshDocument() {
+	if d.docName == nil {
+		return // still building
+	}
+	dirty := d.Dirty()
+	if d.win != nil {
+		d.win.SetTitle(d.WindowTitle())
+	}
+	name := d.docTitle()
+	if dirty {
+		name += " •"
+	}
+	d.docName.SetText(name)
+	note, imp := "", widget.LowImportance
+	switch {
+	case d.saving:
+		note = "Saving…"
+	case d.saveOff != "":
+		note, imp = "Saving is off: "+d.saveOff, widget.WarningImportance
+	case d.store == nil:
+	case d.autosaveErr != nil:
+		note, imp = "Unsaved changes could not be kept: "+d.autosaveErr.Error(), widget.WarningImportance
+	case dirty && d.doc.id == 0:
+		note = "Not saved yet"
+	case dirty:
+		note = "Unsaved changes"
+	case d.doc.id != 0:
+		note = fmt.Sprintf("Saved %s · revision %d", when(d.doc.savedAt, time.Now()), d.doc.revision)
+		if d.doc.customerName != "" {
+			note = "For " + d.doc.customerName + " · " + note
+		}
+	}
+	d.docNote.Importance = imp
+	d.docNote.SetText(note)
+	can := d.cannotSave() == "" && !d.saving
+	setEnabled(d.saveBtn, can)
+	setEnabled(d.saveAsBtn, can)
+	setEnabled(d.libraryBtn, d.store != nil)
+}
+
+func setEnabled(b *widget.Button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
+
+// documentChanged follows every change of the design: the title and,
+// a moment later, the autosave.
+func (d *Designer) documentChanged() {
+	d.refreshDocument()
+	d.scheduleAutosave()
+}
+
+// scheduleAutosave keeps unsaved changes in the autosave slot a moment
+// after the last change (off the UI goroutine), or clears the slot when
+// there is nothing unsaved any more.
+func (d *Designer) scheduleAutosave() {
+	if d.autosave == nil || d.holdAutosave || d.product == nil || d.saveOff != "" {
+		return
+	}
+	if !d.Dirty() {
+		if d.autosaved {
+			d.autosaved = false
+			d.autosave.schedule(nil)
+		}
+		return
+	}
+	d.autosaved = true
+	d.autosave.schedule(&storage.Autosave{Design: d.doc.id, Catalog: d.catalogID, ProductID: d.product.ID,
+		Name: d.doc.name, Decisions: encodeDecisions(d.decisions)})
+}
+
+// encodeDecisions writes decisions as stored: feature -> value as typed.
+func encodeDecisions(m map[string]catalog.Value) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v.String()
+	}
+	return out
+}
+
+// parseDecisions reads stored decisions back with the product's features;
+// what the catalog no longer knows is left out and listed.
+func parseDecisions(p *catalog.Product, m map[string]string, lang, fallback string) (map[string]catalog.Value, []string) {
+	out := map[string]catalog.Value{}
+	var problems []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		f := p.Feature(k)
+		if f == nil {
+			problems = append(problems, fmt.Sprintf("%s has no feature %q any more; its choice %q was left out.", p.Name.In(lang, fallback), k, m[k]))
+			continue
+		}
+		v, err := f.ParseValue(m[k])
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v; the default is used.", f.Name.In(lang, fallback), err))
+			continue
+		}
+		out[k] = v
+	}
+	return out, problems
+}
+
+// Save saves the design as its next revision; the first time, it asks for
+// a name (and optional customer and notes).
+func (d *Designer) Save() { d.save(false) }
+
+// SaveAs saves the design as a new one, asking for its name.
+func (d *Designer) SaveAs() { d.save(true) }
+
+func (d *Designer) save(asNew bool) {
+	if why := d.cannotSave(); why != "" {
+		d.afterSave = nil
+		d.tell("The design cannot be saved", why)
+		return
+	}
+	if d.saving || d.product == nil {
+		return
+	}
+	if asNew || d.doc.id == 0 {
+		d.askDetails(asNew)
+		return
+	}
+	d.writeDesign(d.doc, "")
+}
+
+// tell shows a plain message.
+func (d *Designer) tell(title, msg string) {
+	if d.win == nil {
+		d.status.SetText(msg)
+		return
+	}
+	dialog.ShowInformation(title, msg, d.win)
+}
+
+// askDetails asks for the name, customer and notes of a design before its
+// first save (or a save as a new design).
+func (d *Designer) askDetails(asNew bool) {
+	if d.win == nil {
+		d.afterSave = nil
+		d.status.SetText("A design needs a name before it is saved.")
+		return
+	}
+	store := d.store
+	go func() {
+		customers, err := store.Customers(context.Background(), "")
+		d.do(func() {
+			if err != nil {
+				customers = nil // the form still works: a name typed makes a new customer
+			}
+			d.showDetails(asNew, customers)
+		})
+	}()
+}
+
+func (d *Designer) showDetails(asNew bool, customers []storage.Customer) {
+	name := widget.NewEntry()
+	name.SetPlaceHolder("e.g. Corner desk for the Meyers")
+	name.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New("a design needs a name")
+		}
+		return nil
+	}
+	if d.doc.name != "" {
+		name.SetText(d.doc.name)
+		if asNew {
+			name.SetText(d.doc.name + " (variant)")
+		}
+	}
+	var names []string
+	for _, c := range customers {
+		names = append(names, c.Name)
+	}
+	customer := widget.NewSelectEntry(names)
+	customer.SetPlaceHolder("None")
+	customer.SetText(d.doc.customerName)
+	notes := widget.NewMultiLineEntry()
+	notes.SetPlaceHolder("Anything to remember: measurements, delivery, wishes")
+	notes.SetMinRowsVisible(3)
+	notes.Wrapping = fyne.TextWrapWord
+	notes.SetText(d.doc.notes)
+	items := []*widget.FormItem{
+		{Text: "Name", Widget: name},
+		{Text: "Customer", Widget: customer, HintText: "Pick a customer, or type a new customer's name"},
+		{Text: "Notes", Widget: notes},
+	}
+	title := "Save design"
+	if asNew {
+		title = "Save as a new design"
+	}
+	dlg := dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
+		d.details = nil
+		if !ok {
+			d.afterSave = nil
+			return
+		}
+		doc := d.doc
+		if asNew {
+			doc = newDocument()
+			doc.quantity = d.doc.quantity
+		}
+		doc.name = strings.TrimSpace(name.Text)
+		doc.notes = strings.TrimSpace(notes.Text)
+		newCustomer := ""
+		doc.customer, doc.customerName = 0, ""
+		if who := strings.TrimSpace(customer.Text); who != "" {
+			doc.customerName = who
+			for _, c := range customers {
+				if strings.EqualFold(c.Name, who) {
+					doc.customer, doc.customerName = c.ID, c.Name
+					break
+				}
+			}
+			if doc.customer == 0 {
+				newCustomer = who
+			}
+		}
+		d.writeDesign(doc, newCustomer)
+	}, d.win)
+	dlg.Resize(fyne.NewSize(560, 0))
+	d.details = &detailsForm{dialog: dlg, name: name, customer: customer, notes: notes}
+	dlg.Show()
+	d.win.Canvas().Focus(name)
+}
+
+// detailsForm is the open save dialog (tests fill it in).
+type detailsForm struct {
+	dialog   *dialog.FormDialog
+	name     *widget.Entry
+	customer *widget.SelectEntry
+	notes    *widget.Entry
+}
+
+// writeDesign saves the design as doc says (a new design when doc.id is
+// 0), with a new customer of that name first if one is given. The price,
+// the picture and the database work are done off the UI goroutine.
+func (d *Designer) writeDesign(doc document, newCustomer string) {
+	product, cfg := d.product, d.config
+	qty := max(doc.quantity, 1)
+	in := storage.DesignInput{ID: doc.id, Name: doc.name, Notes: doc.notes, ProductID: product.ID, ProductName: d.text(product.Name),
+		Catalog: d.catalogID, Customer: doc.customer, Status: doc.status, Quantity: qty, Decisions: encodeDecisions(d.decisions)}
+	if price, err := d.cat.ListPrice(cfg, qty, d.lang); err == nil {
+		in.Currency, in.Total = price.Currency, catalog.RoundMoney(price.Total).StringFixed(2)
+		for _, l := range price.Lines {
+			in.Breakdown = append(in.Breakdown, storage.PriceLine{Label: l.Label, Amount: l.Amount.StringFixed(2)})
+		}
+	}
+	d.saving = true
+	d.refreshDocument()
+	cat, store, auto := d.cat, d.store, d.autosave
+	go func() {
+		ctx := context.Background()
+		in.Thumbnail = thumbnail(cat, cfg)
+		var err error
+		if newCustomer != "" {
+			in.Customer, err = store.SaveCustomer(ctx, storage.Customer{Name: newCustomer})
+		}
+		var x storage.Design
+		var rev storage.Revision
+		if err == nil {
+			x, rev, err = store.SaveDesign(ctx, in)
+		}
+		if err == nil {
+			auto.clear() // the save keeps it; a failure to clear only means an offer to restore it next time
+		}
+		d.do(func() {
+			d.saving = false
+			if err != nil {
+				d.afterSave = nil
+				d.refreshDocument()
+				d.showError(fmt.Errorf("the design was not saved: %w", err))
+				return
+			}
+			d.doc = documentOf(x, rev)
+			d.autosaved, d.autosaveErr = false, nil
+			d.documentChanged() // changes made while saving are kept by the autosave
+			if d.library != nil {
+				d.library.stale = true
+			}
+			if f := d.afterSave; f != nil {
+				d.afterSave = nil
+				f()
+			}
+			if d.OnSaved != nil {
+				d.OnSaved()
+			}
+		})
+	}()
+}
+
+// thumbnail draws a configuration for the library (nil if it cannot be
+// drawn: the design is saved without a picture).
+func thumbnail(cat *catalog.Catalog, cfg *catalog.Config) []byte {
+	scene, err := render.Build(cat, cfg)
+	if err != nil {
+		return nil
+	}
+	v := render.ViewIso
+	v.Width, v.Height, v.Unit = thumbWidth, thumbHeight, cat.Units
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, render.Draw(scene, v)); err != nil {
+		return nil
+	}
+	return buf.Bytes()
+}
+
+// setDesign shows a product with decisions, as a fresh start (no undo).
+func (d *Designer) setDesign(p *catalog.Product, decisions map[string]catalog.Value) {
+	d.product = p
+	d.decisions = decisions
+	d.undo, d.redo = nil, nil
+	d.engine = d.engines[p.ID]
+	if d.engine == nil {
+		d.engine = newEngine(p)
+		d.engines[p.ID] = d.engine
+	}
+	d.title.SetText(d.text(p.Name))
+	d.subtitle.SetText(d.text(p.Description))
+	if i := slices.Index(d.cat.Products, p); i >= 0 {
+		d.products.Select(i) // its callback sees the product is current
+	}
+	d.buildOptions()
+	d.update()
+	d.optScroll.ScrollToTop()
+}
+
+// whenDiscarded runs then, after asking whether to discard unsaved
+// changes if there are any (cancel runs when the user keeps them).
+func (d *Designer) whenDiscarded(then, cancel func()) {
+	if !d.Dirty() || d.cannotSave() != "" || d.win == nil {
+		then()
+		return
+	}
+	dlg := dialog.NewConfirm("Unsaved changes", fmt.Sprintf("Discard the unsaved changes to “%s”?", d.docTitle()), func(ok bool) {
+		if ok {
+			then()
+		} else if cancel != nil {
+			cancel()
+		}
+	}, d.win)
+	dlg.SetConfirmText("Discard changes")
+	dlg.SetDismissText("Keep editing")
+	dlg.Show()
+}
+
+// NewDesign starts a new, unsaved design of the current product from its
+// defaults.
+func (d *Designer) NewDesign() {
+	if d.product == nil {
+		return
+	}
+	d.whenDiscarded(func() {
+		d.doc = newDocument()
+		d.setDesign(d.product, map[string]catalog.Value{})
+		d.ShowDesigner()
+	}, nil)
+}
+
+// OpenDesign loads a saved design (its newest revision) into the designer,
+// asking first if the current design has unsaved changes.
+func (d *Designer) OpenDesign(id int64) {
+	if d.store == nil {
+		return
+	}
+	d.whenDiscarded(func() {
+		store := d.store
+		go func() {
+			ctx := context.Background()
+			x, err := store.Design(ctx, id)
+			var rev storage.Revision
+			if err == nil {
+				rev, err = store.Revision(ctx, id, x.Revision)
+			}
+			d.do(func() {
+				if err == nil {
+					err = d.loadDesign(x, rev)
+				}
+				if err != nil {
+					d.showError(fmt.Errorf("the design could not be opened: %w", err))
+					return
+				}
+				d.ShowDesigner()
+				if d.OnOpened != nil {
+					d.OnOpened()
+				}
+			})
+		}()
+	}, nil)
+}
+
+// loadDesign shows a saved design at one of its revisions.
+func (d *Designer) loadDesign(x storage.Design, rev storage.Revision) error {
+	p := d.cat.Product(x.ProductID)
+	if p == nil {
+		return fmt.Errorf("“%s” is a design of %s, which the catalog %s does not have", x.Name, x.ProductName, d.text(d.cat.Name))
+	}
+	dec, problems := parseDecisions(p, rev.Decisions, d.lang, d.cat.DefaultLanguage())
+	d.doc = documentOf(x, rev)
+	d.setDesign(p, dec)
+	if rev.Catalog != d.catalogID && d.catalogID != 0 {
+		problems = append([]string{"It was saved with another version of the catalog; it is shown with the version open now, whose prices may differ."}, problems...)
+	}
+	if len(problems) > 0 {
+		d.tell("The catalog has changed", fmt.Sprintf("“%s” opened with changes:\n\n%s", x.Name, strings.Join(problems, "\n")))
+	}
+	return nil
+}
+
+// OfferAutosave looks for a design autosaved by a run that did not end
+// normally and offers to restore it. Autosaving waits for the answer.
+func (d *Designer) OfferAutosave() {
+	if d.store == nil {
+		return
+	}
+	d.holdAutosave = true
+	store := d.store
+	go func() {
+		a, err := store.LoadAutosave(context.Background())
+		d.do(func() {
+			if err != nil || a == nil || d.win == nil {
+				d.releaseAutosave()
+				return
+			}
+			d.offerRestore(a)
+		})
+	}()
+}
+
+func (d *Designer) releaseAutosave() {
+	d.holdAutosave = false
+	d.scheduleAutosave()
+}
+
+func (d *Designer) offerRestore(a *storage.Autosave) {
+	p := d.cat.Product(a.ProductID)
+	if p == nil {
+		d.autosaved = true // clear it: this catalog cannot show it
+		d.releaseAutosave()
+		return
+	}
+	name := a.Name
+	if name == "" {
+		name = "A new " + d.text(p.Name)
+	}
+	msg := fmt.Sprintf("Atelier did not close normally last time.\nRestore the design you were working on?\n\n%s, %s", name, when(a.SavedAt, time.Now()))
+	dlg := dialog.NewConfirm("Restore unsaved work", msg, func(ok bool) {
+		if !ok {
+			d.autosaved = true
+			d.releaseAutosave() // nothing unsaved now: the slot is cleared
+			return
+		}
+		d.restoreAutosave(p, a)
+	}, d.win)
+	dlg.SetConfirmText("Restore")
+	dlg.SetDismissText("Discard it")
+	dlg.Show()
+}
+
+// restoreAutosave shows an autosaved design: a saved design with the
+// unsaved changes on top (one undo takes them back), or a new design.
+func (d *Designer) restoreAutosave(p *catalog.Product, a *storage.Autosave) {
+	dec, _ := parseDecisions(p, a.Decisions, d.lang, d.cat.DefaultLanguage())
+	fresh := func() {
+		d.doc = newDocument()
+		d.doc.name = a.Name
+		d.setDesign(p, dec)
+		d.releaseAutosave()
+		d.ShowDesigner()
+	}
+	if a.Design == 0 {
+		fresh()
+		return
+	}
+	store := d.store
+	go func() {
+		ctx := context.Background()
+		x, err := store.Design(ctx, a.Design)
+		var rev storage.Revision
+		if err == nil {
+			rev, err = store.Revision(ctx, a.Design, x.Revision)
+		}
+		d.do(func() {
+			if err != nil || x.DeletedAt != "" || d.cat.Product(x.ProductID) == nil {
+				fresh()
+				return
+			}
+			saved, _ := parseDecisions(d.cat.Product(x.ProductID), rev.Decisions, d.lang, d.cat.DefaultLanguage())
+			d.doc = documentOf(x, rev)
+			if x.ProductID == p.ID {
+				d.setDesign(p, saved)
+				d.apply(dec)
+			} else {
+				d.setDesign(p, dec)
+			}
+			d.releaseAutosave()
+			d.ShowDesigner()
+		})
+	}()
+}
+
+// ConfirmClose runs close, after asking whether to save unsaved changes.
+func (d *Designer) ConfirmClose(close func()) {
+	if !d.Dirty() || d.cannotSave() != "" || d.win == nil {
+		close()
+		return
+	}
+	msg := widget.NewLabel(fmt.Sprintf("Save the changes to “%s” before closing?", d.docTitle()))
+	var dlg *dialog.CustomDialog
+	save := widget.NewButton("Save", func() {
+		dlg.Hide()
+		d.afterSave = close
+		d.Save()
+	})
+	save.Importance = widget.HighImportance
+	discard := widget.NewButton("Don't save", func() { dlg.Hide(); close() })
+	cancel := widget.NewButton("Cancel", func() { dlg.Hide() })
+	dlg = dialog.NewCustomWithoutButtons("Unsaved changes", msg, d.win)
+	dlg.SetButtons([]fyne.CanvasObject{discard, cancel, save})
+	dlg.Show()
+}
+
+// Shutdown ends the designer's background work at a normal exit: a
+// pending autosave is dropped and the autosave slot cleared. It waits for
+// the database, so it runs after the window has closed.
+func (d *Designer) Shutdown() {
+	if d.autosave != nil {
+		d.autosave.clear()
+	}
+}
+
+// when says a stored time for people: "today, 14:05", "yesterday, 09:12",
+// "3 Nov, 16:40", or "3 Nov 2025" for another year.
+func when(stamp string, now time.Time) string {
+	t, err := time.Parse(time.RFC3339Nano, stamp)
+	if err != nil {
+		return stamp
+	}
+	t = t.In(now.Location())
+	y, m, dd := now.Date()
+	today := time.Date(y, m, dd, 0, 0, 0, 0, now.Location())
+	switch {
+	case !t.Before(today) && t.Before(today.AddDate(0, 0, 1)):
+		return "today, " + t.Format("15:04")
+	case !t.Before(today.AddDate(0, 0, -1)) && t.Before(today):
+		return "yesterday, " + t.Format("15:04")
+	case t.Year() == now.Year():
+		return t.Format("2 Jan, 15:04")
+	}
+	return t.Format("2 Jan 2006")
+}
+
+// toolbar is the designer's top bar: the library, a new design, the
+// design's name and state, save and save as.
+func (d *Designer) toolbar() fyne.CanvasObject {
+	d.docName = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	d.docNote = widget.NewLabel("")
+	d.docNote.Truncation = fyne.TextTruncateEllipsis
+	d.libraryBtn = widget.NewButtonWithIcon("Library", theme.FolderOpenIcon(), d.ShowLibrary)
+	d.newBtn = widget.NewButtonWithIcon("New", theme.ContentAddIcon(), d.NewDesign)
+	d.saveAsBtn = widget.NewButton("Save as…", d.SaveAs)
+	d.saveBtn = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), d.Save)
+	d.saveBtn.Importance = widget.HighImportance
+	left := container.NewHBox(d.libraryBtn, d.newBtn, widget.NewSeparator(), d.docName)
+	return container.NewBorder(nil, nil, left, container.NewHBox(d.saveAsBtn, d.saveBtn), d.docNote)
+}

@@ -1,0 +1,31 @@
+package ui
+
+import (
+	"context"
+
+	"github.com/atelier-app/atelier/storage"
+)
+
+// Store is what the designer and the design library need from the
+// database. *storage.DB has it (main checks: var _ ui.Store =
+// (*storage.DB)(nil)); every call is made off the UI goroutine.
+type Store interface {
+	SaveDesign(ctx context.Context, in storage.DesignInput) (storage.Design, storage.Revision, error)
+	Design(ctx context.Context, id int64) (storage.Design, error)
+	Designs(ctx context.Context, f storage.Filter) ([]storage.DesignSummary, error)
+	Revision(ctx context.Context, design int64, number int) (storage.Revision, error)
+	Revisions(ctx context.Context, design int64) ([]storage.Revision, error)
+	RestoreRevision(ctx context.Context, design int64, number int) (storage.Design, storage.Revision, error)
+	RenameDesign(ctx context.Context, id int64, name string) error
+	DuplicateDesign(ctx context.Context, id int64, name string) (storage.Design, error)
+	TrashDesign(ctx context.Context, id int64) error
+	RestoreDesign(ctx context.Context, id int64) error
+	PurgeDesign(ctx context.Context, id int64) error
+
+	Customers(ctx context.Context, query string) ([]storage.Customer, error)
+	SaveCustomer(ctx context.Context, c storage.Customer) (int64, error)
+
+	SaveAutosave(ctx context.Context, a storage.Autosave) error
+	LoadAutosave(ctx context.Context) (*storage.Autosave, error)
+	ClearAutosave(ctx context.Context) error
+}
