@@ -1,12 +1,22 @@
 // Command atelier is the Atelier desktop app: a dealer or a customer designs
 // a build-to-order product from a manufacturer's catalog, with a live preview
-// and an exact price. This file only wires the parts together.
+// and an exact price, and keeps designs in a library. This file only wires
+// the parts together.
 package main
 
 import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -14,8 +24,14 @@ import (
 
 	"github.com/atelier-app/atelier/assets"
 	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/storage"
 	"github.com/atelier-app/atelier/ui"
 )
+
+var _ ui.Store = (*storage.DB)(nil)
+
+// keepBackups is how many daily backups are kept.
+const keepBackups = 7
 
 func main() {
 	catalogPath := flag.String("catalog", "", "open this catalog (file, folder or .zip) instead of the embedded demo")
@@ -35,17 +51,19 @@ func main() {
 		fmt.Fprintln(os.Stderr, "atelier: the built-in demo catalog is broken:", err)
 		os.Exit(1)
 	}
-	cat, loadErr := demo, error(nil)
+	src := catalogSource{cat: demo, data: assets.DemoCatalogJSON, kind: "json", sig: storage.Builtin}
+	var loadErr error
 	if *catalogPath != "" {
-		if c, err := catalog.Load(*catalogPath); err != nil {
+		if s, err := loadCatalog(*catalogPath); err != nil {
 			loadErr = err
 		} else {
-			cat = c
+			src = s
 		}
 	}
 
-	d := ui.NewDesigner(cat, *lang)
+	d := ui.NewDesigner(src.cat, *lang)
 	d.SetWindow(w)
+	w.SetMainMenu(d.MainMenu())
 	if *product != "" {
 		d.SelectProduct(*product)
 	}
@@ -54,13 +72,250 @@ func main() {
 			fmt.Fprintln(os.Stderr, "atelier: -set:", err)
 		}
 	}
+	d.DisableSaving("the design library is opening…")
 	w.SetContent(d.Content())
 	w.Resize(fyne.NewSize(1280, 800))
 	w.CenterOnScreen()
 	if loadErr != nil {
 		dialog.ShowError(fmt.Errorf("the catalog %s could not be opened; showing the demo catalog instead.\n\n%w", *catalogPath, loadErr), w)
 	}
+
+	lib := &library{path: databasePath(a), src: src, d: d, w: w}
+	go lib.open()
+	w.SetCloseIntercept(func() { d.ConfirmClose(w.Close) })
 	w.ShowAndRun()
+
+	// A normal exit: the autosave slot is cleared, the backup finishes, and
+	// the database is closed.
+	d.Shutdown()
+	lib.close()
+}
+
+// databasePath is where the database lives: $ATELIER_DB, else atelier.db in
+// the app's storage folder.
+func databasePath(a fyne.App) string {
+	if p := os.Getenv("ATELIER_DB"); p != "" {
+		return p
+	}
+	return filepath.Join(a.Storage().RootURI().Path(), "atelier.db")
+}
+
+// library opens the database in the background and connects it to the
+// designer; it handles a damaged, newer or read-only file with a plain
+// message, and runs the daily backup.
+type library struct {
+	path string
+	src  catalogSource
+	d    *ui.Designer
+	w    fyne.Window
+
+	mu      sync.Mutex
+	db      *storage.DB
+	backups sync.WaitGroup
+}
+
+func (l *library) backupDir() string { return filepath.Join(filepath.Dir(l.path), "backups") }
+
+// open runs off the UI goroutine.
+func (l *library) open() {
+	ctx := context.Background()
+	db, err := storage.Open(ctx, l.path)
+	switch {
+	case err == nil:
+		l.attach(db)
+	case errors.Is(err, storage.ErrDamaged):
+		l.damaged(err)
+	case errors.Is(err, storage.ErrNewer):
+		l.without("the design library was saved by a newer version of Atelier",
+			fmt.Sprintf("The design library at %s was saved by a newer version of Atelier. It was left as it is.\n\nYou can design, but not save, until Atelier is updated.", l.path), err)
+	case errors.Is(err, storage.ErrReadOnly):
+		l.without("the design library cannot be written",
+			fmt.Sprintf("Atelier cannot write to its design library at %s (the file or its folder is read-only).\n\nYou can design, but not save.", l.path), err)
+	case errors.Is(err, storage.ErrDiskFull):
+		l.without("the disk is full",
+			"The disk is full, so Atelier cannot open its design library.\n\nYou can design, but not save, until there is free space again.", err)
+	default:
+		l.without("the design library could not be opened",
+			fmt.Sprintf("Atelier could not open its design library at %s.\n\nYou can design, but not save.", l.path), err)
+	}
+}
+
+// without runs the designer with saving off, after telling the user.
+func (l *library) without(reason, msg string, err error) {
+	fmt.Fprintln(os.Stderr, "atelier:", err)
+	fyne.Do(func() {
+		l.d.DisableSaving(reason)
+		dialog.ShowInformation("Designs cannot be saved", msg, l.w)
+	})
+}
+
+// damaged sets the damaged file aside (it is never overwritten or
+// deleted), then offers the newest backup, else starts a new library.
+func (l *library) damaged(cause error) {
+	fmt.Fprintln(os.Stderr, "atelier:", cause)
+	aside, err := storage.SetAside(l.path, "damaged", time.Now())
+	if err != nil {
+		l.without("the design library is damaged",
+			fmt.Sprintf("Atelier's design library at %s is damaged, and it could not be moved aside (%v).\n\nYou can design, but not save.", l.path, err), err)
+		return
+	}
+	backups, _ := storage.Backups(l.backupDir())
+	told := fmt.Sprintf("Atelier's design library was damaged. It has been kept, untouched, as\n%s\n(for a specialist).", aside)
+	if len(backups) == 0 {
+		l.openFresh(told + "\n\nThere is no backup, so Atelier starts with a new, empty library.")
+		return
+	}
+	newest := backups[0]
+	fyne.Do(func() {
+		msg := fmt.Sprintf("%s\n\nRestore the newest backup, from %s? Designs saved after it are in the damaged file only.", told, backupTime(newest))
+		dlg := dialog.NewConfirm("The design library was damaged", msg, func(restore bool) {
+			if !restore {
+				go l.openFresh("")
+				return
+			}
+			go func() {
+				ctx := context.Background()
+				if _, err := storage.Restore(ctx, l.path, newest); err != nil {
+					l.openFresh(fmt.Sprintf("The backup could not be restored: %v\n\nAtelier starts with a new, empty library.", err))
+					return
+				}
+				db, err := storage.Open(ctx, l.path)
+				if err != nil {
+					l.without("the restored library could not be opened", fmt.Sprintf("The restored library could not be opened: %v", err), err)
+					return
+				}
+				l.attach(db)
+			}()
+		}, l.w)
+		dlg.SetConfirmText("Restore the backup")
+		dlg.SetDismissText("Start a new library")
+		dlg.Show()
+	})
+}
+
+// openFresh starts with a new, empty database (after telling msg, if any).
+func (l *library) openFresh(msg string) {
+	db, err := storage.Open(context.Background(), l.path)
+	if err != nil {
+		l.without("the design library could not be created", fmt.Sprintf("%s\n\nA new library could not be created either: %v", msg, err), err)
+		return
+	}
+	if msg != "" {
+		fyne.Do(func() { dialog.ShowInformation("The design library was damaged", msg, l.w) })
+	}
+	l.attach(db)
+}
+
+// attach keeps the catalog, starts the daily backup and connects the
+// designer.
+func (l *library) attach(db *storage.DB) {
+	ctx := context.Background()
+	rec, err := db.ImportCatalog(ctx, l.src.data, l.src.kind, l.src.cat, l.src.sig)
+	if err != nil {
+		db.Close()
+		l.without("the catalog could not be kept in the design library",
+			fmt.Sprintf("The catalog could not be kept in the design library, so designs cannot be saved.\n\n%v", err), err)
+		return
+	}
+	l.mu.Lock()
+	l.db = db
+	l.backups.Add(1)
+	l.mu.Unlock()
+	go func() {
+		defer l.backups.Done()
+		if _, err := db.AutoBackup(ctx, l.backupDir(), keepBackups); err != nil {
+			fmt.Fprintln(os.Stderr, "atelier: daily backup:", err)
+		}
+	}()
+	fyne.Do(func() {
+		l.d.SetStore(db, rec.ID)
+		l.d.OfferAutosave()
+	})
+}
+
+func (l *library) close() {
+	l.backups.Wait()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.db != nil {
+		l.db.Close()
+	}
+}
+
+// backupTime is a rotated backup's time (atelier-20261123-142501.db, UTC),
+// for people.
+func backupTime(path string) string {
+	name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(path), "atelier-"), ".db")
+	t, err := time.ParseInLocation("20060102-150405", name, time.UTC)
+	if err != nil {
+		return filepath.Base(path)
+	}
+	return t.Local().Format("2 Jan 2006, 15:04")
+}
+
+// catalogSource is a catalog and its source as the library keeps it.
+type catalogSource struct {
+	cat  *catalog.Catalog
+	data []byte
+	kind string // "json" or "zip"
+	sig  storage.Signature
+}
+
+// loadCatalog reads a catalog given on the command line: a .json file, a
+// .zip, or a folder (kept as a zip of its files).
+func loadCatalog(path string) (catalogSource, error) {
+	cat, err := catalog.Load(path)
+	if err != nil {
+		return catalogSource{}, err
+	}
+	s := catalogSource{cat: cat, kind: "json", sig: storage.Unsigned}
+	st, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return s, err
+	case st.IsDir():
+		s.kind = "zip"
+		s.data, err = zipFolder(path)
+	default:
+		if strings.EqualFold(filepath.Ext(path), ".zip") {
+			s.kind = "zip"
+		}
+		s.data, err = os.ReadFile(path)
+	}
+	return s, err
+}
+
+// zipFolder packs a catalog folder as a zip, the same bytes for the same
+// files (sorted names, no times).
+func zipFolder(dir string) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || !e.Type().IsRegular() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		f, err := zw.CreateHeader(&zip.FileHeader{Name: filepath.ToSlash(rel), Method: zip.Deflate})
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(data)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pack the catalog folder %s: %w", dir, err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // setFlags collects repeated -set flags.
