@@ -10,15 +10,17 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/atelier-app/atelier/storage"
 )
 
-// Size of a design's picture on its card (the stored thumbnail is
-// thumbWidth×thumbHeight, drawn smaller so that it stays crisp).
-const cardPicWidth, cardPicHeight = 256, 160
+// cardPicWidth is the smallest width of a design's picture on its card
+// (the stored thumbnail is thumbWidth×thumbHeight: drawn no larger, it
+// stays crisp).
+const cardPicWidth = 280
 
 // designCard is one design in the library: picture, name and price,
 // product and customer, status and date. Tapping it opens the design; its
@@ -60,34 +62,35 @@ func (c *designCard) CreateRenderer() fyne.WidgetRenderer {
 		img.FillMode = canvas.ImageFillContain
 		img.ScaleMode = canvas.ImageScaleSmooth
 		img.CornerRadius = theme.Size(theme.SizeNameInputRadius)
-		img.SetMinSize(fyne.NewSize(cardPicWidth, cardPicHeight))
 		pic = img
 	} else {
 		blank := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 		blank.CornerRadius = theme.Size(theme.SizeNameInputRadius)
-		blank.SetMinSize(fyne.NewSize(cardPicWidth, cardPicHeight))
 		icon := widget.NewIcon(theme.MediaPhotoIcon())
 		pic = container.NewStack(blank, container.NewCenter(icon))
 	}
 
 	name := widget.NewLabelWithStyle(c.s.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis
-	price := widget.NewLabelWithStyle(moneyText(c.s.Total, c.s.Currency), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	who := c.s.ProductName
 	if c.s.CustomerName != "" {
 		who += " · " + c.s.CustomerName
 	}
 	sub := widget.NewLabel(who)
 	sub.Truncation = fyne.TextTruncateEllipsis
-	meta := []string{statusText(c.s.Status)}
+	price := widget.NewLabelWithStyle(moneyText(c.s.Total, c.s.Currency), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	if badge := statusBadge(c.s.Status); badge != nil {
+		pic = container.NewStack(pic, container.NewPadded(container.NewVBox(container.NewHBox(badge))))
+	}
+	var meta []string
 	if c.date != "" {
 		meta = append(meta, c.date)
 	}
 	if c.s.Revision > 1 {
 		meta = append(meta, "rev. "+strconv.Itoa(c.s.Revision))
 	}
-	info := widget.NewLabel(strings.Join(meta, " · "))
-	info.Importance = widget.LowImportance
+	info := widget.NewLabelWithStyle(strings.Join(meta, " · "), fyne.TextAlignTrailing, fyne.TextStyle{})
+	info.SizeName = theme.SizeNameCaptionText
 	info.Truncation = fyne.TextTruncateEllipsis
 
 	var actions fyne.CanvasObject
@@ -109,12 +112,31 @@ func (c *designCard) CreateRenderer() fyne.WidgetRenderer {
 		actions = more
 	}
 	text := container.NewVBox(
-		container.NewBorder(nil, nil, nil, price, name),
+		name,
 		sub,
-		container.NewBorder(nil, nil, nil, actions, info),
+		container.NewBorder(nil, nil, price, actions, info),
 	)
-	body := container.NewBorder(pic, nil, nil, nil, text)
+	body := container.New(cardLayout{}, pic, text)
 	return widget.NewSimpleRenderer(container.NewStack(c.bg, container.NewPadded(body)))
+}
+
+// statusBadge marks a quoted or ordered design (nil for a draft).
+func statusBadge(s storage.Status) fyne.CanvasObject {
+	var fill, fg color.Color
+	switch s {
+	case storage.Quoted:
+		fill, fg = theme.Color(theme.ColorNamePrimary), theme.Color(theme.ColorNameForegroundOnPrimary)
+	case storage.Ordered:
+		fill, fg = theme.Color(theme.ColorNameSuccess), theme.Color(theme.ColorNameForegroundOnSuccess)
+	default:
+		return nil
+	}
+	bg := canvas.NewRectangle(fill)
+	bg.CornerRadius = theme.Size(theme.SizeNameInputRadius) * 2
+	text := canvas.NewText(statusText(s), fg)
+	text.TextStyle = fyne.TextStyle{Bold: true}
+	text.TextSize = theme.Size(theme.SizeNameCaptionText)
+	return container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(3, 3, 10, 10), text))
 }
 
 // paint colours the card for the theme and the pointer.
@@ -171,4 +193,62 @@ func call(f func()) {
 	if f != nil {
 		f()
 	}
+}
+
+// cardLayout puts the picture on top, as wide as the card and in the
+// thumbnail's proportions, and the text below.
+type cardLayout struct{}
+
+func picHeight(width float32) float32 { return width * thumbHeight / thumbWidth }
+
+// Layout implements fyne.Layout.
+func (cardLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	h := picHeight(size.Width)
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(size.Width, h))
+	objs[1].Move(fyne.NewPos(0, h))
+	objs[1].Resize(fyne.NewSize(size.Width, size.Height-h))
+}
+
+// MinSize implements fyne.Layout.
+func (cardLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	text := objs[1].MinSize()
+	w := max(cardPicWidth, text.Width)
+	return fyne.NewSize(w, picHeight(w)+text.Height)
+}
+
+// cardGrid lays out cards in rows across the whole width: as many columns
+// as fit at the smallest card width, the cards widened to fill the row
+// (and heightened to keep the picture's proportions).
+type cardGrid struct {
+	min  fyne.Size // the smallest card
+	cols int       // as last laid out (as Fyne's grid wrap layout does)
+	cell fyne.Size // as last laid out
+}
+
+func (g *cardGrid) gap() float32 { return theme.Padding() * 2 }
+
+// Layout implements fyne.Layout.
+func (g *cardGrid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	gap := g.gap()
+	g.cols = max(1, int((size.Width+gap)/(g.min.Width+gap)))
+	w := max(g.min.Width, (size.Width-float32(g.cols-1)*gap)/float32(g.cols))
+	g.cell = fyne.NewSize(w, g.min.Height+picHeight(w)-picHeight(g.min.Width))
+	for i, o := range objs {
+		row, col := i/g.cols, i%g.cols
+		o.Move(fyne.NewPos(float32(col)*(g.cell.Width+gap), float32(row)*(g.cell.Height+gap)))
+		o.Resize(g.cell)
+	}
+}
+
+// MinSize implements fyne.Layout: a card wide, and as high as the rows
+// of the last layout.
+func (g *cardGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	if len(objs) == 0 {
+		return fyne.NewSize(0, 0)
+	}
+	cols := max(g.cols, 1)
+	rows := (len(objs) + cols - 1) / cols
+	h := max(g.cell.Height, g.min.Height)
+	return fyne.NewSize(g.min.Width, float32(rows)*h+float32(rows-1)*g.gap())
 }

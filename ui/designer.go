@@ -63,7 +63,8 @@ type Designer struct {
 	doc          document
 	saving       bool
 	afterSave    func() // runs once after the next successful save
-	details      *detailsForm
+	details      *detailsForm // the open save dialog
+	asking       bool         // the save dialog is on its way
 	autosave     *autosaver
 	holdAutosave bool  // while the restore of an autosave is offered
 	autosaved    bool  // the autosave slot may hold something to clear

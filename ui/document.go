@@ -172,7 +172,7 @@ func (d *Designer) refreshDocument() {
 	d.docNote.Importance = imp
 	d.docNote.SetText(note)
 	can := d.cannotSave() == "" && !d.saving
-	setEnabled(d.saveBtn, can)
+	setEnabled(d.saveBtn, can && (dirty || d.doc.id == 0))
 	setEnabled(d.saveAsBtn, can)
 	setEnabled(d.libraryBtn, d.store != nil)
 }
@@ -254,12 +254,15 @@ func (d *Designer) save(asNew bool) {
 		d.tell("The design cannot be saved", why)
 		return
 	}
-	if d.saving || d.product == nil {
-		return
+	if d.saving || d.details != nil || d.asking || d.product == nil {
+		return // a save is already under way
 	}
 	if asNew || d.doc.id == 0 {
 		d.askDetails(asNew)
 		return
+	}
+	if !d.Dirty() {
+		return // nothing new to keep
 	}
 	d.writeDesign(d.doc, "")
 }
@@ -282,9 +285,11 @@ func (d *Designer) askDetails(asNew bool) {
 		return
 	}
 	store := d.store
+	d.asking = true
 	go func() {
 		customers, err := store.Customers(context.Background(), "")
 		d.do(func() {
+			d.asking = false
 			if err != nil {
 				customers = nil // the form still works: a name typed makes a new customer
 			}
@@ -358,6 +363,8 @@ func (d *Designer) showDetails(asNew bool, customers []storage.Customer) {
 		}
 		d.writeDesign(doc, newCustomer)
 	}, d.win)
+	name.OnSubmitted = func(string) { dlg.Submit() }
+	customer.OnSubmitted = func(string) { dlg.Submit() }
 	dlg.Resize(fyne.NewSize(560, 0))
 	d.details = &detailsForm{dialog: dlg, name: name, customer: customer, notes: notes}
 	dlg.Show()

@@ -100,9 +100,8 @@ func newLibrary(d *Designer) *Library {
 	l.status = widget.NewSelect([]string{anyStatus, "Draft", "Quoted", "Ordered"}, func(string) { l.refresh() })
 	l.status.SetSelectedIndex(0)
 	l.count = widget.NewLabel("")
-	l.count.Importance = widget.LowImportance
 
-	l.grid = container.NewGridWrap(cardSize())
+	l.grid = container.New(&cardGrid{min: cardSize()})
 	l.empty = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
 	l.empty.Wrapping = fyne.TextWrapWord
 	l.empty.Importance = widget.LowImportance
@@ -124,9 +123,12 @@ func newLibrary(d *Designer) *Library {
 		container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), container.NewHBox(l.action, closeNotice), l.notice))
 	l.noticeBar.Hide()
 
-	title := container.NewBorder(nil, nil, container.NewHBox(back, widget.NewSeparator(), l.heading), container.NewHBox(l.designs, l.trashView))
+	title := container.NewBorder(nil, nil, container.NewHBox(back, widget.NewSeparator(), l.heading, container.NewCenter(l.count)), container.NewHBox(l.designs, l.trashView))
+	fixed := func(w float32, o fyne.CanvasObject) fyne.CanvasObject {
+		return container.NewGridWrap(fyne.NewSize(w, o.MinSize().Height), o)
+	}
 	filters := container.NewBorder(nil, nil, nil,
-		container.NewHBox(l.product, l.customer, l.status, l.count), l.search)
+		container.NewHBox(fixed(210, l.product), fixed(210, l.customer), fixed(150, l.status)), l.search)
 	top := container.NewVBox(title, widget.NewSeparator(), container.NewPadded(filters))
 	body := container.NewStack(l.scroll, container.NewCenter(container.NewGridWrap(fyne.NewSize(460, 120), l.empty)))
 	l.content = container.NewBorder(top, l.noticeBar, nil, nil, body)
