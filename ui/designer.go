@@ -62,7 +62,7 @@ type Designer struct {
 	saveOff      string // why saving is off ("" when it is on)
 	doc          document
 	saving       bool
-	afterSave    func() // runs once after the next successful save
+	afterSave    func()       // runs once after the next successful save
 	details      *detailsForm // the open save dialog
 	asking       bool         // the save dialog is on its way
 	autosave     *autosaver
