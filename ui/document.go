@@ -53,7 +53,7 @@ func documentOf(x storage.Design, rev storage.Revision) document {
 		saved = map[string]string{}
 	}
 	return document{id: x.ID, name: x.Name, notes: x.Notes, customer: x.Customer, customerName: x.CustomerName,
-		status: x.Status, quantity: max(x.Quantity, 1), revision: x.Revision, savedAt: x.UpdatedAt,
+		status: x.Status, quantity: max(x.Quantity, 1), revision: x.Revision, savedAt: rev.SavedAt,
 		product: x.ProductID, saved: saved}
 }
 

@@ -68,7 +68,7 @@ func (l *Library) newHistory(x storage.Design, revs []storage.Revision) *history
 			title := widget.NewLabelWithStyle("Revision 00 · current", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			price := widget.NewLabelWithStyle("€00,000.00", fyne.TextAlignTrailing, fyne.TextStyle{})
 			date := widget.NewLabel("yesterday, 00:00")
-			date.Importance = widget.LowImportance
+			date.SizeName = theme.SizeNameCaptionText
 			return container.NewVBox(container.NewBorder(nil, nil, nil, price, title), date)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -158,8 +158,8 @@ func (h *history) selectRevision(i widget.ListItemID) {
 func (h *history) changeTable(r, cur storage.Revision, changes []storage.Change) fyne.CanvasObject {
 	bold := fyne.TextStyle{Bold: true}
 	head := func(s string) fyne.CanvasObject {
-		l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, bold)
-		l.Importance = widget.LowImportance
+		l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{})
+		l.SizeName = theme.SizeNameCaptionText
 		return l
 	}
 	cell := func(s string, style fyne.TextStyle) fyne.CanvasObject {

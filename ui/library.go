@@ -46,6 +46,8 @@ type Library struct {
 	grid      *fyne.Container
 	scroll    *container.Scroll
 	empty     *widget.Label
+	emptyBox  fyne.CanvasObject // the empty label with its icon
+	emptyIcon *widget.Icon
 	notice    *widget.Label
 	action    *widget.Button
 	noticeBar fyne.CanvasObject
@@ -104,8 +106,10 @@ func newLibrary(d *Designer) *Library {
 	l.grid = container.New(&cardGrid{min: cardSize()})
 	l.empty = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
 	l.empty.Wrapping = fyne.TextWrapWord
-	l.empty.Importance = widget.LowImportance
-	l.empty.Hide()
+	l.emptyIcon = widget.NewIcon(theme.GridIcon())
+	icon := container.NewCenter(container.NewGridWrap(fyne.NewSize(56, 56), l.emptyIcon))
+	l.emptyBox = container.NewCenter(container.NewGridWrap(fyne.NewSize(480, 160), container.NewVBox(icon, l.empty)))
+	l.emptyBox.Hide()
 	l.scroll = container.NewVScroll(container.NewPadded(l.grid))
 
 	l.notice = widget.NewLabel("")
@@ -130,7 +134,7 @@ func newLibrary(d *Designer) *Library {
 	filters := container.NewBorder(nil, nil, nil,
 		container.NewHBox(fixed(210, l.product), fixed(210, l.customer), fixed(150, l.status)), l.search)
 	top := container.NewVBox(title, widget.NewSeparator(), container.NewPadded(filters))
-	body := container.NewStack(l.scroll, container.NewCenter(container.NewGridWrap(fyne.NewSize(460, 120), l.empty)))
+	body := container.NewStack(l.scroll, l.emptyBox)
 	l.content = container.NewBorder(top, l.noticeBar, nil, nil, body)
 	l.showView()
 	return l
@@ -300,26 +304,30 @@ func (l *Library) show(f storage.Filter, list []storage.DesignSummary, pics []im
 	l.grid.Objects = objs
 	l.grid.Refresh()
 	l.scroll.ScrollToTop()
+	l.empty.Importance = widget.MediumImportance
 	switch {
 	case err != nil:
-		l.count.SetText("")
 		l.empty.SetText("The designs could not be read: " + err.Error())
 		l.empty.Importance = widget.DangerImportance
+		l.emptyIcon.SetResource(theme.ErrorIcon())
 	case len(list) == 0 && l.trash:
 		l.empty.SetText("The trash is empty.")
+		l.emptyIcon.SetResource(theme.DeleteIcon())
 	case len(list) == 0 && filtered(f):
 		l.empty.SetText("No designs match. Try fewer words, or another product, customer or status.")
+		l.emptyIcon.SetResource(theme.SearchIcon())
 	case len(list) == 0:
 		l.empty.SetText("No saved designs yet.\nDesign something and press Ctrl+S: it will wait for you here.")
+		l.emptyIcon.SetResource(theme.DocumentSaveIcon())
 	}
-	if err == nil {
-		l.empty.Importance = widget.LowImportance
+	l.count.SetText("")
+	if err == nil && len(list) > 0 {
 		l.count.SetText(countText(len(list), f.Limit))
 	}
 	if err != nil || len(list) == 0 {
-		l.empty.Show()
+		l.emptyBox.Show()
 	} else {
-		l.empty.Hide()
+		l.emptyBox.Hide()
 	}
 	l.empty.Refresh()
 }
