@@ -5,21 +5,21 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
+
+	"modernc.org/sqlite"
 )
 
 // Backup writes a consistent snapshot of the database to dest (SQLite's
-// VACUUM INTO, which also compacts it). It writes to a temporary file next
-// to dest and renames it, so dest is either absent or complete.
+// VACUUM INTO, which also compacts it). It writes a temporary file next to
+// dest and links it into place, so dest is either absent or complete, and
+// an existing dest is never overwritten.
 func (d *DB) Backup(ctx context.Context, dest string) error {
-	if _, err := os.Stat(dest); err == nil {
-		return fmt.Errorf("back up to %s: the file exists", dest)
-	}
 	if err := os.MkdirAll(filepath.Dir(dest), 0o700); err != nil {
 		return fmt.Errorf("back up to %s: %w", dest, classify(err))
 	}
@@ -33,10 +33,29 @@ func (d *DB) Backup(ctx context.Context, dest string) error {
 		os.Remove(tmp)
 		return fmt.Errorf("back up to %s: %w", dest, classify(err))
 	}
-	if err := os.Rename(tmp, dest); err != nil {
+	if err := placeNew(tmp, dest); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("back up to %s: %w", dest, classify(err))
+		return fmt.Errorf("back up to %s: %w", dest, err)
 	}
+	return nil
+}
+
+// placeNew moves tmp to dest, failing if dest exists (a hard link where the
+// file system has them, else a rename after a check), and syncs the folder.
+func placeNew(tmp, dest string) error {
+	if err := os.Link(tmp, dest); err == nil {
+		os.Remove(tmp)
+	} else if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("%s exists", dest)
+	} else {
+		if _, err := os.Stat(dest); err == nil {
+			return fmt.Errorf("%s exists", dest)
+		}
+		if err := os.Rename(tmp, dest); err != nil {
+			return classify(err)
+		}
+	}
+	syncDir(filepath.Dir(dest))
 	return nil
 }
 
@@ -49,12 +68,25 @@ func syncFile(path string) error {
 	return f.Sync()
 }
 
+// syncDir makes a rename or link in dir durable (where the system allows
+// syncing a folder).
+func syncDir(dir string) {
+	if f, err := os.Open(dir); err == nil {
+		f.Sync()
+		f.Close()
+	}
+}
+
 // backupPrefix and backupLayout name the rotated backups:
 // atelier-20261123-142501.db.
 const (
 	backupPrefix = "atelier-"
 	backupLayout = "20060102-150405"
 )
+
+// BackupName is the name of a backup taken at t (rotated with the daily
+// ones).
+func BackupName(t time.Time) string { return backupPrefix + t.UTC().Format(backupLayout) + ".db" }
 
 // Backups lists the rotated backups in dir, newest first.
 func Backups(dir string) ([]string, error) {
@@ -94,7 +126,7 @@ func (d *DB) AutoBackup(ctx context.Context, dir string, keep int) (string, erro
 			return "", nil
 		}
 	}
-	dest := filepath.Join(dir, backupPrefix+now.UTC().Format(backupLayout)+".db")
+	dest := filepath.Join(dir, BackupName(now))
 	if err := d.Backup(ctx, dest); err != nil {
 		return "", err
 	}
@@ -108,32 +140,59 @@ func (d *DB) AutoBackup(ctx context.Context, dir string, keep int) (string, erro
 	return dest, nil
 }
 
-// SetAside moves a database file (and its -wal and -shm files) out of the
-// way, to <path>.damaged-<time>, never overwriting anything, and returns
-// the new path: a damaged file is kept for a specialist, not deleted.
+// SetAside moves a database file (with its -wal and -shm files) out of the
+// way, to <path>.<why>-<time>, never overwriting anything, and returns the
+// new path: a damaged file is kept for a specialist, not deleted. If the
+// log files cannot be moved with it, nothing is moved (a log left beside a
+// new file would be replayed into it).
 func SetAside(path, why string, now time.Time) (string, error) {
-	dest := fmt.Sprintf("%s.%s-%s", path, why, now.UTC().Format(backupLayout))
+	base := fmt.Sprintf("%s.%s-%s", path, why, now.UTC().Format(backupLayout))
+	dest := base
 	for i := 1; ; i++ {
-		if _, err := os.Stat(dest); errors.Is(err, os.ErrNotExist) {
+		_, err := os.Lstat(dest)
+		if errors.Is(err, os.ErrNotExist) {
 			break
 		}
-		dest = fmt.Sprintf("%s.%s-%s-%d", path, why, now.UTC().Format(backupLayout), i)
+		if err != nil {
+			return "", fmt.Errorf("set %s aside: %w", path, classify(err))
+		}
+		if i > 1000 {
+			return "", fmt.Errorf("set %s aside: too many files named %s-*", path, base)
+		}
+		dest = fmt.Sprintf("%s-%d", base, i)
 	}
 	if err := os.Rename(path, dest); err != nil {
 		return "", fmt.Errorf("set %s aside: %w", path, classify(err))
 	}
+	var moved []string
 	for _, ext := range []string{"-wal", "-shm"} {
-		if _, err := os.Stat(path + ext); err == nil {
-			os.Rename(path+ext, dest+ext)
+		if _, err := os.Lstat(path + ext); err != nil {
+			continue
 		}
+		if err := os.Rename(path+ext, dest+ext); err != nil {
+			// Undo: the database and its log stay together.
+			for _, m := range moved {
+				os.Rename(dest+m, path+m)
+			}
+			os.Rename(dest, path)
+			return "", fmt.Errorf("set %s aside: %w", path, classify(err))
+		}
+		moved = append(moved, ext)
 	}
+	syncDir(filepath.Dir(path))
 	return dest, nil
 }
 
 // CheckBackup opens a backup read-only and checks it: a sound SQLite file
 // with a schema this version knows.
 func CheckBackup(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=query_only(1)")
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("backup %s: %w", path, classify(err))
+	}
+	q := url.Values{}
+	q.Set("mode", "ro")
+	q.Add("_pragma", "query_only(1)")
+	db, err := sql.Open("sqlite", fileURI(path, q))
 	if err != nil {
 		return fmt.Errorf("backup %s: %w", path, err)
 	}
@@ -158,82 +217,167 @@ func CheckBackup(ctx context.Context, path string) error {
 	return nil
 }
 
-// Restore replaces the database at dbPath with a backup (which must not
-// be open). The backup is checked first; the current file, if any, is set
-// aside (never overwritten or deleted); the customers forgotten in the
-// current database are forgotten again in the restored one. It returns
-// where the replaced file went ("" when there was none).
+// Restore replaces the database at dbPath with a backup, through SQLite's
+// backup API, so that a program that has the database open (the app while
+// the CLI restores) sees the restored data and a log file is handled by
+// SQLite rather than copied. Steps: the backup is checked; it is copied
+// into a staging database beside dbPath, brought up to this schema, and the
+// customers forgotten in the current database (and in the file beside it)
+// are forgotten there; the current database is kept as a snapshot,
+// <dbPath>.replaced-<time>; then the staging database replaces the current
+// one in one step. A current file that cannot be opened (damaged) is set
+// aside instead. It returns where the replaced data went ("" when there
+// was none).
 func Restore(ctx context.Context, dbPath, backup string) (string, error) {
 	if err := CheckBackup(ctx, backup); err != nil {
 		return "", fmt.Errorf("restore: %w", err)
 	}
-	// What the current database has erased must stay erased.
-	var erased []int64
-	if _, err := os.Stat(dbPath); err == nil {
-		if cur, err := Open(ctx, dbPath); err == nil {
-			erased, _ = cur.erasures(ctx)
-			cur.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
-			cur.Close()
-		}
-	}
-	// Copy the backup next to the database first, then swap.
-	tmp := dbPath + ".restoring"
-	os.Remove(tmp)
-	if err := copyFile(backup, tmp); err != nil {
-		os.Remove(tmp)
-		return "", fmt.Errorf("restore %s: %w", backup, classify(err))
-	}
-	aside := ""
-	if _, err := os.Stat(dbPath); err == nil {
-		var err error
-		if aside, err = SetAside(dbPath, "replaced", time.Now()); err != nil {
-			os.Remove(tmp)
-			return "", fmt.Errorf("restore %s: %w", backup, err)
-		}
-	}
-	if err := os.Rename(tmp, dbPath); err != nil {
-		return aside, fmt.Errorf("restore %s: %w", backup, classify(err))
-	}
-	db, err := Open(ctx, dbPath)
+	erased, err := readErasures(dbPath)
 	if err != nil {
-		return aside, fmt.Errorf("restore %s: %w", backup, err)
+		return "", fmt.Errorf("restore: %w", err)
 	}
-	defer db.Close()
+	var current *DB
+	if _, err := os.Stat(dbPath); err == nil {
+		if current, err = Open(ctx, dbPath); err == nil {
+			defer current.Close()
+			more, err := current.erasures(ctx)
+			if err != nil {
+				return "", fmt.Errorf("restore: %w", err)
+			}
+			erased = append(erased, more...)
+		}
+	}
+	// Stage the backup, upgraded and with every erasure applied.
+	staging := dbPath + ".restoring"
+	for _, ext := range []string{"", "-wal", "-shm"} {
+		os.Remove(staging + ext)
+	}
+	defer func() {
+		for _, ext := range []string{"", "-wal", "-shm"} {
+			os.Remove(staging + ext)
+		}
+	}()
+	if err := copyDB(ctx, backup, staging); err != nil {
+		return "", fmt.Errorf("restore %s: %w", backup, err)
+	}
+	stage, err := Open(ctx, staging)
+	if err != nil {
+		return "", fmt.Errorf("restore %s: %w", backup, err)
+	}
 	for _, id := range erased {
-		err := db.tx(ctx, func(tx *sql.Tx) error {
-			if err := db.forget(ctx, tx, id); err != nil && !errors.Is(err, ErrNotFound) {
+		err := stage.tx(ctx, func(tx *sql.Tx) error {
+			if err := stage.forget(ctx, tx, id); err != nil && !errors.Is(err, ErrNotFound) {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO erasures (customer, erased_at) VALUES (?, ?)`, id, db.stamp())
+			_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO erasures (customer, erased_at) VALUES (?, ?)`, id, stage.stamp())
 			return err
 		})
 		if err != nil {
-			return aside, fmt.Errorf("restore %s: forget customer %d again: %w", backup, id, err)
+			stage.Close()
+			return "", fmt.Errorf("restore %s: forget customer %d again: %w", backup, id, err)
 		}
 	}
-	if _, err := db.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-		return aside, fmt.Errorf("restore %s: %w", backup, classify(err))
+	if err := stage.checkpoint(ctx); err != nil {
+		stage.Close()
+		return "", fmt.Errorf("restore %s: %w", backup, err)
+	}
+	stage.Close()
+
+	if current != nil {
+		// Keep what is replaced, then replace it in place.
+		aside := fmt.Sprintf("%s.replaced-%s", dbPath, time.Now().UTC().Format(backupLayout))
+		if err := current.Backup(ctx, aside); err != nil {
+			return "", fmt.Errorf("restore: keep the current database: %w", err)
+		}
+		if err := current.restoreFrom(ctx, staging); err != nil {
+			return aside, fmt.Errorf("restore %s: %w", backup, err)
+		}
+		return aside, nil
+	}
+	aside := ""
+	if _, err := os.Stat(dbPath); err == nil {
+		if aside, err = SetAside(dbPath, "damaged", time.Now()); err != nil {
+			return "", fmt.Errorf("restore %s: %w", backup, err)
+		}
+	}
+	if err := copyDB(ctx, staging, dbPath); err != nil {
+		return aside, fmt.Errorf("restore %s: %w", backup, err)
 	}
 	return aside, nil
 }
 
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
+// restoreFrom overwrites the open database with the database at src, in
+// one step of SQLite's backup API.
+func (d *DB) restoreFrom(ctx context.Context, src string) error {
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return classify(err)
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		r, ok := dc.(interface {
+			NewRestore(string) (*sqlite.Backup, error)
+		})
+		if !ok {
+			return errors.New("the SQLite driver cannot restore")
+		}
+		b, err := r.NewRestore(fileURI(src, url.Values{}))
+		if err != nil {
+			return err
+		}
+		if _, err := b.Step(-1); err != nil {
+			b.Finish()
+			return err
+		}
+		return b.Finish()
+	})
+	if err != nil {
+		return classify(err)
+	}
+	return d.checkpoint(ctx)
+}
+
+// copyDB copies the database at src (its log included) to a new file dst
+// through SQLite's backup API, and syncs it.
+func copyDB(ctx context.Context, src, dst string) error {
+	if _, err := os.Stat(dst); err == nil {
+		return fmt.Errorf("%s exists", dst)
+	}
+	db, err := sql.Open("sqlite", fileURI(dst, url.Values{}))
 	if err != nil {
 		return err
 	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	defer db.Close()
+	conn, err := db.Conn(ctx)
 	if err != nil {
-		return err
+		return classify(err)
 	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		r, ok := dc.(interface {
+			NewRestore(string) (*sqlite.Backup, error)
+		})
+		if !ok {
+			return errors.New("the SQLite driver cannot restore")
+		}
+		b, err := r.NewRestore(fileURI(src, url.Values{}))
+		if err != nil {
+			return err
+		}
+		if _, err := b.Step(-1); err != nil {
+			b.Finish()
+			return err
+		}
+		return b.Finish()
+	})
+	if err != nil {
+		return classify(err)
 	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
+	conn.Close()
+	db.Close()
+	if err := syncFile(dst); err != nil {
+		return classify(err)
 	}
-	return out.Close()
+	syncDir(filepath.Dir(dst))
+	return nil
 }

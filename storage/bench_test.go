@@ -88,7 +88,7 @@ func bigDB(b *testing.B) string {
 	}
 	// A fresh copy, so benchmarks that write do not change the others' data.
 	dst := filepath.Join(b.TempDir(), "atelier.db")
-	if err := copyFile(bigPath, dst); err != nil {
+	if err := copyDB(context.Background(), bigPath, dst); err != nil {
 		b.Fatal(err)
 	}
 	return dst

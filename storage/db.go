@@ -19,8 +19,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"modernc.org/sqlite"
@@ -49,13 +51,30 @@ type DB struct {
 var pragmas = []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(5000)", "secure_delete(1)"}
 
 // DSN returns the data source name that opens path with Atelier's pragmas.
+// The path is written as a file: URI with its characters escaped, so that a
+// '?', '#' or '%' in a folder name cannot open another file or drop the
+// pragmas.
 func DSN(path string) string {
 	q := url.Values{}
 	for _, p := range pragmas {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
-	return "file:" + path + "?" + q.Encode()
+	return fileURI(path, q)
+}
+
+// fileURI is path as a SQLite file: URI with the given query.
+func fileURI(path string, q url.Values) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // a Windows drive: file:///C:/...
+	}
+	u := url.URL{Path: p}
+	return "file://" + u.EscapedPath() + "?" + q.Encode()
 }
 
 //go:embed migrations/*.sql
@@ -112,75 +131,136 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	d := &DB{db: db, path: path, now: time.Now}
 	if err := d.open(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, fmt.Errorf("open database %s: %w", path, openError(path, err))
 	}
 	return d, nil
 }
 
 func (d *DB) open(ctx context.Context) error {
-	if err := d.db.PingContext(ctx); err != nil {
-		return classify(err)
-	}
-	var version int
-	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return classify(err)
+	// The version first, through a connection that changes nothing (the
+	// DSN's journal_mode would convert a newer file to WAL).
+	version, err := userVersion(ctx, d.path)
+	if err != nil {
+		return err
 	}
 	if version > SchemaVersion {
 		return fmt.Errorf("%w (schema %d; this version knows up to %d): nothing was changed; update Atelier", ErrNewer, version, SchemaVersion)
 	}
+	if err := d.db.PingContext(ctx); err != nil {
+		return classify(err)
+	}
 	if err := d.QuickCheck(ctx); err != nil {
 		return err
 	}
-	return d.migrate(ctx, version)
+	return d.migrate(ctx)
 }
 
-// migrate applies the migrations after version, each in its own
-// transaction with the new user_version.
-func (d *DB) migrate(ctx context.Context, version int) error {
-	for i := version; i < len(migrations); i++ {
-		tx, err := d.db.BeginTx(ctx, nil)
+// userVersion reads a database's schema version without changing the file
+// (0 for a new file).
+func userVersion(ctx context.Context, path string) (int, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	db, err := sql.Open("sqlite", fileURI(path, q))
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var v int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return 0, classify(err)
+	}
+	return v, nil
+}
+
+// migrate applies the migrations the database lacks, each in its own
+// immediate transaction that reads the version again: when two processes
+// open a new database at once, the second finds the first's work done.
+func (d *DB) migrate(ctx context.Context) error {
+	for i := range migrations {
+		err := d.tx(ctx, func(tx *sql.Tx) error {
+			var version int
+			if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+				return err
+			}
+			if version > i {
+				return nil // applied already
+			}
+			if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1))
+			return err
+		})
 		if err != nil {
-			return classify(err)
-		}
-		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("upgrade the schema to version %d: %w", i+1, classify(err))
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("upgrade the schema to version %d: %w", i+1, classify(err))
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("upgrade the schema to version %d: %w", i+1, classify(err))
+			return fmt.Errorf("upgrade the schema to version %d: %w", i+1, err)
 		}
 	}
 	return nil
 }
 
+// ErrBusy: another process holds the database longer than the busy
+// timeout.
+var ErrBusy = errors.New("the database is busy in another program")
+
 // classify wraps SQLite's and the file system's errors in the package's
-// plain ones where a user can act on them.
+// plain ones where a user can act on them (the original stays in the
+// chain).
 func classify(err error) error {
 	if err == nil {
 		return nil
+	}
+	for _, known := range []error{ErrDiskFull, ErrReadOnly, ErrDamaged, ErrNewer, ErrBusy, ErrNotFound} {
+		if errors.Is(err, known) {
+			return err
+		}
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_FULL:
-			return fmt.Errorf("%w: %v", ErrDiskFull, err)
-		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN:
-			return fmt.Errorf("%w: %v", ErrReadOnly, err)
+			return fmt.Errorf("%w: %w", ErrDiskFull, err)
+		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM:
+			return fmt.Errorf("%w: %w", ErrReadOnly, err)
 		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
-			return fmt.Errorf("%w: %v", ErrDamaged, err)
+			return fmt.Errorf("%w: %w", ErrDamaged, err)
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return fmt.Errorf("%w: %w", ErrBusy, err)
 		}
 	}
-	if errors.Is(err, fs.ErrPermission) {
-		return fmt.Errorf("%w: %v", ErrReadOnly, err)
-	}
-	if strings.Contains(err.Error(), "no space left on device") {
-		return fmt.Errorf("%w: %v", ErrDiskFull, err)
+	switch {
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT), isWindowsDiskFull(err):
+		return fmt.Errorf("%w: %w", ErrDiskFull, err)
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
+		return fmt.Errorf("%w: %w", ErrReadOnly, err)
 	}
 	return err
+}
+
+// isWindowsDiskFull recognises ERROR_HANDLE_DISK_FULL (39) and
+// ERROR_DISK_FULL (112).
+func isWindowsDiskFull(err error) bool {
+	var errno syscall.Errno
+	return runtime.GOOS == "windows" && errors.As(err, &errno) && (errno == 39 || errno == 112)
+}
+
+// openError explains why a database file could not be opened: SQLite's
+// CANTOPEN covers a folder that cannot be written as well as a path that is
+// a folder or missing parts.
+func openError(path string, err error) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_CANTOPEN {
+		return classify(err)
+	}
+	if info, serr := os.Stat(path); serr == nil && info.IsDir() {
+		return fmt.Errorf("%s is a folder, not a database file: %w", path, err)
+	}
+	probe, perr := os.CreateTemp(filepath.Dir(path), ".atelier-write-test-*")
+	if perr != nil {
+		return fmt.Errorf("%w: the folder %s: %w", ErrReadOnly, filepath.Dir(path), err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	return fmt.Errorf("cannot open %s: %w", path, err)
 }
 
 // Close closes the database.
@@ -240,12 +320,6 @@ func (d *DB) tx(ctx context.Context, f func(tx *sql.Tx) error) error {
 
 // stamp is the current time as stored.
 func (d *DB) stamp() string { return d.now().UTC().Format(time.RFC3339Nano) }
-
-// parseStamp reads a stored time (zero when empty).
-func parseStamp(s string) time.Time {
-	t, _ := time.Parse(time.RFC3339Nano, s)
-	return t
-}
 
 // Now is the database's clock (the time it stamps records with).
 func (d *DB) Now() time.Time { return d.now() }

@@ -69,19 +69,21 @@ type Design struct {
 
 // Revision is one save of a design.
 type Revision struct {
-	ID        int64
-	Design    int64
-	Number    int
-	Catalog   int64
-	Decisions map[string]string
-	Name      string
-	Notes     string
-	Quantity  int
-	Currency  string
-	Total     string
-	Breakdown []PriceLine
-	Thumbnail []byte
-	SavedAt   string
+	ID          int64
+	Design      int64
+	Number      int
+	Catalog     int64
+	Decisions   map[string]string
+	Name        string
+	Notes       string
+	Quantity    int
+	Currency    string
+	Total       string
+	Breakdown   []PriceLine
+	Thumbnail   []byte
+	SavedAt     string
+	ProductID   string // the product it configured
+	ProductName string
 }
 
 // SaveDesign saves a design and keeps the save as its next revision. A new
@@ -175,9 +177,9 @@ func (d *DB) saveDesign(ctx context.Context, tx *sql.Tx, in DesignInput) (int64,
 	if err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO revisions (design, number, catalog, decisions, name, notes, quantity, currency, total, breakdown, thumbnail, saved_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, number, in.Catalog, string(dec), in.Name, in.Notes, in.Quantity, in.Currency, in.Total, string(lines), in.Thumbnail, now); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO revisions (design, number, catalog, decisions, name, notes, quantity, currency, total, breakdown, thumbnail, saved_at, product_id, product_name)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, number, in.Catalog, string(dec), in.Name, in.Notes, in.Quantity, in.Currency, in.Total, string(lines), in.Thumbnail, now, in.ProductID, in.ProductName); err != nil {
 		return 0, err
 	}
 	return id, reindex(ctx, tx, id)
@@ -234,7 +236,7 @@ func (d *DB) Design(ctx context.Context, id int64) (Design, error) {
 }
 
 func getRevision(ctx context.Context, q querier, design int64, number int) (Revision, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, design, number, catalog, decisions, name, notes, quantity, currency, total, breakdown, thumbnail, saved_at
+	rows, err := q.QueryContext(ctx, `SELECT id, design, number, catalog, decisions, name, notes, quantity, currency, total, breakdown, thumbnail, saved_at, product_id, product_name
 		FROM revisions WHERE design = ? AND number = ?`, design, number)
 	if err != nil {
 		return Revision{}, err
@@ -255,7 +257,7 @@ func scanRevisions(rows *sql.Rows) ([]Revision, error) {
 	for rows.Next() {
 		var r Revision
 		var dec, lines string
-		if err := rows.Scan(&r.ID, &r.Design, &r.Number, &r.Catalog, &dec, &r.Name, &r.Notes, &r.Quantity, &r.Currency, &r.Total, &lines, &r.Thumbnail, &r.SavedAt); err != nil {
+		if err := rows.Scan(&r.ID, &r.Design, &r.Number, &r.Catalog, &dec, &r.Name, &r.Notes, &r.Quantity, &r.Currency, &r.Total, &lines, &r.Thumbnail, &r.SavedAt, &r.ProductID, &r.ProductName); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(dec), &r.Decisions); err != nil {
@@ -284,7 +286,7 @@ func (d *DB) Revision(ctx context.Context, design int64, number int) (Revision, 
 
 // RevisionByID returns a revision by its row id (as orders refer to it).
 func (d *DB) RevisionByID(ctx context.Context, id int64) (Revision, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id, design, number, catalog, decisions, name, notes, quantity, currency, total, breakdown, thumbnail, saved_at
+	rows, err := d.db.QueryContext(ctx, `SELECT id, design, number, catalog, decisions, name, notes, quantity, currency, total, breakdown, thumbnail, saved_at, product_id, product_name
 		FROM revisions WHERE id = ?`, id)
 	if err != nil {
 		return Revision{}, classify(err)
@@ -302,7 +304,7 @@ func (d *DB) RevisionByID(ctx context.Context, id int64) (Revision, error) {
 // Revisions lists a design's revisions, newest first (without thumbnails,
 // which Revision returns).
 func (d *DB) Revisions(ctx context.Context, design int64) ([]Revision, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id, design, number, catalog, decisions, name, notes, quantity, currency, total, breakdown, NULL, saved_at
+	rows, err := d.db.QueryContext(ctx, `SELECT id, design, number, catalog, decisions, name, notes, quantity, currency, total, breakdown, NULL, saved_at, product_id, product_name
 		FROM revisions WHERE design = ? ORDER BY number DESC`, design)
 	if err != nil {
 		return nil, fmt.Errorf("revisions of design %d: %w", design, classify(err))
@@ -328,7 +330,11 @@ func (d *DB) RestoreRevision(ctx context.Context, design int64, number int) (Des
 		if err != nil {
 			return err
 		}
-		in := DesignInput{ID: design, Name: old.Name, Notes: old.Notes, ProductID: cur.ProductID, ProductName: cur.ProductName,
+		product, productName := old.ProductID, old.ProductName
+		if product == "" { // a revision from before schema 4
+			product, productName = cur.ProductID, cur.ProductName
+		}
+		in := DesignInput{ID: design, Name: old.Name, Notes: old.Notes, ProductID: product, ProductName: productName,
 			Catalog: old.Catalog, Customer: cur.Customer, Status: cur.Status, Quantity: old.Quantity, Decisions: old.Decisions,
 			Currency: old.Currency, Total: old.Total, Breakdown: old.Breakdown, Thumbnail: old.Thumbnail}
 		if _, err := d.saveDesign(ctx, tx, in); err != nil {
@@ -413,7 +419,7 @@ func (d *DB) Designs(ctx context.Context, f Filter) ([]DesignSummary, error) {
 		from = ` FROM design_search s JOIN designs d ON d.id = s.rowid`
 		where = append(where, `design_search MATCH ?`)
 		args = append(args, q)
-		order = ` ORDER BY bm25(design_search, 10.0, 2.0, 4.0, 4.0), d.updated_at DESC`
+		order = ` ORDER BY bm25(design_search, 10.0, 2.0, 4.0, 4.0), d.updated_at DESC, d.id DESC`
 	} else if strings.TrimSpace(f.Query) != "" {
 		return nil, nil // only punctuation: nothing can match
 	}
@@ -439,7 +445,14 @@ func (d *DB) Designs(ctx context.Context, f Filter) ([]DesignSummary, error) {
 		limit = 50
 	}
 	args = append(args, limit, max(f.Offset, 0))
-	rows, err := d.db.QueryContext(ctx, `SELECT d.id`+from+` WHERE `+strings.Join(where, " AND ")+order+` LIMIT ? OFFSET ?`, args...)
+	// Both reads in one read transaction: a design deleted between them
+	// cannot leave a hole in the page.
+	tx, err := d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("list designs: %w", classify(err))
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT d.id`+from+` WHERE `+strings.Join(where, " AND ")+order+` LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list designs: %w", classify(err))
 	}
@@ -466,7 +479,7 @@ func (d *DB) Designs(ctx context.Context, f Filter) ([]DesignSummary, error) {
 	for i, id := range ids {
 		idArgs[i], marks[i], pos[id] = id, "?", i
 	}
-	rows, err = d.db.QueryContext(ctx, `SELECT `+designColumns+`, r.thumbnail`+designFrom+` WHERE d.id IN (`+strings.Join(marks, ",")+`)`, idArgs...)
+	rows, err = tx.QueryContext(ctx, `SELECT `+designColumns+`, r.thumbnail`+designFrom+` WHERE d.id IN (`+strings.Join(marks, ",")+`)`, idArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("list designs: %w", classify(err))
 	}
@@ -481,7 +494,16 @@ func (d *DB) Designs(ctx context.Context, f Filter) ([]DesignSummary, error) {
 		s.Design = x
 		out[pos[x.ID]] = s
 	}
-	return out, classify(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list designs: %w", classify(err))
+	}
+	kept := out[:0]
+	for _, s := range out {
+		if s.ID != 0 {
+			kept = append(kept, s)
+		}
+	}
+	return kept, nil
 }
 
 // ftsQuery turns what a user types into an FTS5 query: every word must
@@ -524,6 +546,11 @@ func (d *DB) RenameDesign(ctx context.Context, id int64, name string) error {
 
 // SetStatus changes a design's status.
 func (d *DB) SetStatus(ctx context.Context, id int64, s Status) error {
+	switch s {
+	case Draft, Quoted, Ordered:
+	default:
+		return fmt.Errorf("set the status of design %d: unknown status %q", id, s)
+	}
 	return d.update(ctx, id, "set the status of", `status = ?`, string(s))
 }
 

@@ -58,6 +58,7 @@ func (d *DB) CreateOrder(ctx context.Context, in OrderInput) (Order, error) {
 	if len(in.Lines) == 0 {
 		return o, errors.New("create order: an order needs at least one design")
 	}
+	in.Dealer = strings.ToUpper(in.Dealer) // "abc" and "ABC" are one dealer
 	for _, l := range in.Lines {
 		if l.Quantity < 1 {
 			return o, fmt.Errorf("create order: quantity %d: at least 1", l.Quantity)
@@ -68,7 +69,7 @@ func (d *DB) CreateOrder(ctx context.Context, in OrderInput) (Order, error) {
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM orders WHERE dealer = ?`, in.Dealer).Scan(&seq); err != nil {
 			return err
 		}
-		number := fmt.Sprintf("%s-%05d", strings.ToUpper(in.Dealer), seq)
+		number := fmt.Sprintf("%s-%05d", in.Dealer, seq)
 		var customer any
 		if in.Customer != 0 {
 			customer = in.Customer
@@ -156,6 +157,13 @@ func (d *DB) Orders(ctx context.Context) ([]Order, error) {
 
 // SetOrderExported records the file an order was exported to and its hash.
 func (d *DB) SetOrderExported(ctx context.Context, id int64, file, hash string) error {
+	o, err := d.Order(ctx, id)
+	if err != nil {
+		return fmt.Errorf("update order %d: %w", id, err)
+	}
+	if o.Status == "cancelled" {
+		return fmt.Errorf("order %s is cancelled: it cannot be exported", o.Number)
+	}
 	return d.setOrder(ctx, id, `status = 'exported', exported_file = ?, exported_hash = ?`, file, hash)
 }
 

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -472,7 +471,7 @@ func (c *DBBackupCmd) Run(env *Env, cli *CLI) error {
 	defer db.Close()
 	dest := c.File
 	if dest == "" {
-		dest = filepath.Join(storage.BackupDir(db.Path()), "atelier-manual-"+strconv.FormatInt(db.Now().Unix(), 10)+".db")
+		dest = filepath.Join(storage.BackupDir(db.Path()), storage.BackupName(db.Now()))
 	}
 	if err := db.Backup(context.Background(), dest); err != nil {
 		return err

@@ -292,14 +292,14 @@ func TestDesignAndDatabaseVerbs(t *testing.T) {
 	if code, out, _ = run("design", "delete", "2"); code != 0 || !strings.Contains(out, "trash") {
 		t.Errorf("delete: %d %q", code, out)
 	}
-	if code, out, _ = run("design", "list"); strings.Contains(out, "Family sofa") {
-		t.Errorf("a trashed design is listed: %q", out)
+	if code, out, _ = run("design", "list"); code != 0 || strings.Contains(out, "Family sofa") {
+		t.Errorf("a trashed design is listed: %d %q", code, out)
 	}
 	if code, out, _ = run("db", "restore", backup); code != 0 || !strings.Contains(out, "kept as") {
 		t.Fatalf("restore: %d %q", code, out)
 	}
-	if code, out, _ = run("design", "list"); !strings.Contains(out, "Family sofa") {
-		t.Errorf("after restoring the backup: %q", out)
+	if code, out, _ = run("design", "list"); code != 0 || !strings.Contains(out, "Family sofa") {
+		t.Errorf("after restoring the backup: %d %q", code, out)
 	}
 	if code, out, _ = run("db", "check"); code != 0 || !strings.Contains(out, "ok: schema") || !strings.Contains(out, "2 designs") {
 		t.Errorf("check: %d %q", code, out)
