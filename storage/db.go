@@ -48,7 +48,10 @@ type DB struct {
 //     the lock instead of failing at once;
 //   - secure_delete: deleted rows are overwritten, so a forgotten customer's
 //     data does not linger in free pages of the file.
-var pragmas = []string{"foreign_keys(1)", "journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(5000)", "secure_delete(1)"}
+//
+// busy_timeout comes first: the others (the switch to WAL above all) may
+// have to wait for another connection.
+var pragmas = []string{"busy_timeout(5000)", "foreign_keys(1)", "journal_mode(WAL)", "synchronous(FULL)", "secure_delete(1)"}
 
 // DSN returns the data source name that opens path with Atelier's pragmas.
 // The path is written as a file: URI with its characters escaped, so that a
@@ -146,8 +149,18 @@ func (d *DB) open(ctx context.Context) error {
 	if version > SchemaVersion {
 		return fmt.Errorf("%w (schema %d; this version knows up to %d): nothing was changed; update Atelier", ErrNewer, version, SchemaVersion)
 	}
-	if err := d.db.PingContext(ctx); err != nil {
-		return classify(err)
+	// Connecting applies the DSN's pragmas; switching a new file to WAL can
+	// fail at once (without waiting) while another program does the same:
+	// try again for a while.
+	for try := 0; ; try++ {
+		err := classify(d.db.PingContext(ctx))
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, ErrBusy) || try == 100 {
+			return err
+		}
+		time.Sleep(time.Duration(10+try) * time.Millisecond)
 	}
 	if err := d.QuickCheck(ctx); err != nil {
 		return err
