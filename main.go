@@ -72,7 +72,7 @@ func main() {
 			fmt.Fprintln(os.Stderr, "atelier: -set:", err)
 		}
 	}
-	d.DisableSaving("the design library is opening…")
+	d.WaitForStore()
 	w.SetContent(d.Content())
 	w.Resize(fyne.NewSize(1280, 800))
 	w.CenterOnScreen()

@@ -60,6 +60,7 @@ type Designer struct {
 	store        Store  // nil: no design library
 	catalogID    int64  // the catalog record of cat in the store
 	saveOff      string // why saving is off ("" when it is on)
+	opening      bool   // the design library is opening
 	doc          document
 	saving       bool
 	afterSave    func()       // runs once after the next successful save

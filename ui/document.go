@@ -68,7 +68,7 @@ const thumbWidth, thumbHeight = 320, 200
 // catalog record of the catalog it shows (storage.ImportCatalog). Saving is
 // on from now.
 func (d *Designer) SetStore(s Store, catalogID int64) {
-	d.store, d.catalogID, d.saveOff = s, catalogID, ""
+	d.store, d.catalogID, d.saveOff, d.opening = s, catalogID, "", false
 	d.autosave = &autosaver{store: s, delay: d.autosaveDelay, done: func(err error) {
 		d.do(func() {
 			d.autosaveErr = err
@@ -84,7 +84,14 @@ func (d *Designer) SetStore(s Store, catalogID int64) {
 // DisableSaving turns saving off and says why (the database is from a
 // newer version, read-only, still opening…). The designer works on.
 func (d *Designer) DisableSaving(reason string) {
-	d.saveOff = reason
+	d.saveOff, d.opening = reason, false
+	d.refreshDocument()
+}
+
+// WaitForStore says the design library is opening: saving waits for
+// SetStore (or DisableSaving).
+func (d *Designer) WaitForStore() {
+	d.opening = true
 	d.refreshDocument()
 }
 
@@ -93,6 +100,8 @@ func (d *Designer) cannotSave() string {
 	switch {
 	case d.saveOff != "":
 		return d.saveOff
+	case d.opening:
+		return "The design library is still opening; try again in a moment."
 	case d.store == nil:
 		return "There is no design library to save to."
 	}
@@ -154,6 +163,8 @@ func (d *Designer) refreshDocument() {
 	switch {
 	case d.saving:
 		note = "Saving…"
+	case d.opening:
+		note = "Opening the design library…"
 	case d.saveOff != "":
 		note, imp = "Saving is off: "+d.saveOff, widget.WarningImportance
 	case d.store == nil:
@@ -422,9 +433,6 @@ func (d *Designer) writeDesign(doc document, newCustomer string) {
 			d.doc = documentOf(x, rev)
 			d.autosaved, d.autosaveErr = false, nil
 			d.documentChanged() // changes made while saving are kept by the autosave
-			if d.library != nil {
-				d.library.stale = true
-			}
 			if f := d.afterSave; f != nil {
 				d.afterSave = nil
 				f()

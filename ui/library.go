@@ -63,9 +63,6 @@ type Library struct {
 	noticeGen int
 	noticeFn  func()
 	history   *history // the open history dialog
-	// stale: a design was saved or changed elsewhere; the list is read
-	// again when the library is shown.
-	stale bool
 
 	// OnLoaded, if set, is called on the UI goroutine after each list is
 	// shown (tests use it).
@@ -245,7 +242,6 @@ func (l *Library) refresh() {
 	if l.search == nil || l.status == nil || l.customer == nil || l.product == nil {
 		return // still building
 	}
-	l.stale = false
 	f := l.filter()
 	l.gen++
 	gen, store := l.gen, l.store
