@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -408,6 +409,8 @@ func texts(o fyne.CanvasObject) string {
 			b.WriteString(v.Text + "\n")
 		case *widget.Button:
 			b.WriteString("[" + v.Text + "]\n")
+		case *canvas.Text:
+			b.WriteString(v.Text + "\n")
 		}
 	})
 	return b.String()
@@ -566,5 +569,60 @@ func TestWhen(t *testing.T) {
 		if got := when(tc.stamp, now); got != tc.want {
 			t.Errorf("when(%s) = %q, want %q", tc.stamp, got, tc.want)
 		}
+	}
+}
+
+// Closing with unsaved changes asks: "Don't save" closes at once, "Save"
+// closes after the save.
+func TestClosingAsksToSave(t *testing.T) {
+	d, w, q, db := newStoredDesigner(t)
+	closed := 0
+	d.ConfirmClose(func() { closed++ })
+	if closed != 1 {
+		t.Fatalf("a clean design did not close at once")
+	}
+	d.Decide("top", choice("walnut"))
+	d.ConfirmClose(func() { closed++ })
+	tapButton(t, w, "Don't save")
+	if closed != 2 {
+		t.Fatalf("Don't save did not close")
+	}
+	d.ConfirmClose(func() { closed++ })
+	tapButton(t, w, "Save")
+	eventually(t, q, "the save dialog", func() bool { return d.details != nil })
+	d.details.name.SetText("Kept at closing")
+	d.details.dialog.Submit()
+	eventually(t, q, "the save and the close", func() bool { return closed == 3 })
+	if list, _ := db.Designs(context.Background(), storage.Filter{}); len(list) != 1 || list[0].Name != "Kept at closing" {
+		t.Errorf("designs after closing = %v", list)
+	}
+}
+
+// Moving the design being edited to the trash detaches it (a save makes a
+// new design); undoing the delete attaches it again.
+func TestTrashingTheOpenDesign(t *testing.T) {
+	d, w, q, _ := newStoredDesigner(t)
+	d.Decide("top", choice("walnut"))
+	saveNamed(t, d, q, false, "Desk", "")
+	id := d.DesignID()
+	l := openLibrary(t, d, q)
+	x := l.cards[0].s.Design
+	l.Trash(x)
+	waitList(t, l, q, 0)
+	if d.DesignID() != 0 || !d.Dirty() || w.Title() != "• Desk — Atelier" {
+		t.Errorf("after trashing: id %d, dirty %v, title %q", d.DesignID(), d.Dirty(), w.Title())
+	}
+	test.Tap(l.action)
+	waitList(t, l, q, 1)
+	eventually(t, q, "the design attached again", func() bool { return d.DesignID() == id })
+	if d.Dirty() || w.Title() != "Desk — Atelier" {
+		t.Errorf("after undo: dirty %v, title %q", d.Dirty(), w.Title())
+	}
+	// The card's menu offers the actions.
+	l.cards[0].TappedSecondary(&fyne.PointEvent{AbsolutePosition: fyne.NewPos(10, 10)})
+	if top := w.Canvas().Overlays().Top(); top == nil {
+		t.Error("no menu on a right click")
+	} else if got := texts(top); !strings.Contains(got, "Revision history…") || !strings.Contains(got, "Move to the trash") {
+		t.Errorf("menu:\n%s", got)
 	}
 }
