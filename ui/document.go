@@ -135,10 +135,14 @@ func (d *Designer) docTitle() string {
 }
 
 // WindowTitle is the window's title: the design's name, marked with "•"
-// while it has unsaved changes.
+// while it has unsaved changes; just "Atelier" before anything is made.
 func (d *Designer) WindowTitle() string {
+	dirty := d.Dirty()
+	if !dirty && d.doc.id == 0 && d.doc.name == "" {
+		return "Atelier"
+	}
 	mark := ""
-	if d.Dirty() {
+	if dirty {
 		mark = "• "
 	}
 	return mark + d.docTitle() + " — Atelier"

@@ -241,7 +241,7 @@ func TestTitleMarksUnsavedChanges(t *testing.T) {
 		do   func()
 		want string
 	}{
-		{"new", func() {}, "New design — Atelier"},
+		{"new", func() {}, "Atelier"},
 		{"a change", func() { d.Decide("top", choice("walnut")) }, "• New design — Atelier"},
 		{"saved", func() { saveNamed(t, d, q, false, "Study desk", "") }, "Study desk — Atelier"},
 		{"changed again", func() { d.Decide("width", number(1400)) }, "• Study desk — Atelier"},
