@@ -115,3 +115,14 @@ func (d *DB) LoadCatalog(ctx context.Context, id int64) (*catalog.Catalog, error
 	}
 	return catalog.Parse(name+".json", src, nil)
 }
+
+// CatalogRecord returns one kept catalog version's record.
+func (d *DB) CatalogRecord(ctx context.Context, id int64) (CatalogRecord, error) {
+	var r CatalogRecord
+	err := d.db.QueryRowContext(ctx, `SELECT id, catalog_id, version, name, manufacturer, hash, signature, source_kind, imported_at FROM catalogs WHERE id = ?`, id).
+		Scan(&r.ID, &r.CatalogID, &r.Version, &r.Name, &r.Manufacturer, &r.Hash, &r.Signature, &r.Kind, &r.ImportedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("catalog %d: %w", id, ErrNotFound)
+	}
+	return r, classify(err)
+}

@@ -352,3 +352,9 @@ func (d *DB) Counts(ctx context.Context) (Counts, error) {
 	}
 	return n, nil
 }
+
+// SetClock sets the clock a database stamps records with (tests of other
+// packages use it for reproducible files).
+func SetClock(d *DB, t time.Time) {
+	d.now = func() time.Time { return t }
+}

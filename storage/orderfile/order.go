@@ -71,8 +71,9 @@ type Line struct {
 	Product     string            `json:"product"`
 	ProductName string            `json:"product_name"`
 	Catalog     CatalogRef        `json:"catalog"`
-	Decisions   map[string]string `json:"decisions"` // feature -> value, as atelierctl --set takes it
-	Options     []Option          `json:"options"`   // the whole configuration in words
+	Decisions   map[string]string `json:"decisions"`     // what the user chose: feature -> value, as atelierctl --set takes it
+	Config      map[string]string `json:"configuration"` // every feature's value, the decisions completed (what is built and priced)
+	Options     []Option          `json:"options"`       // the whole configuration in words
 	ArticleCode string            `json:"article_code"`
 	Quantity    int               `json:"quantity"`
 	BOM         []BOMLine         `json:"bom"`

@@ -1,0 +1,203 @@
+package orderfile
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/atelier-app/atelier/catalog/sign"
+)
+
+// ManifestFormat is the version of manifest.json.
+const ManifestFormat = "atelier-order-manifest/1"
+
+// Manifest is manifest.json: what the package holds, signed by the dealer.
+type Manifest struct {
+	Format            string         `json:"format"`
+	Order             string         `json:"order"` // the order number
+	AppVersion        string         `json:"app_version"`
+	Files             []ManifestFile `json:"files"` // every other file but manifest.sig, by name
+	Catalogs          []CatalogRef   `json:"catalogs"`
+	DealerKey         string         `json:"dealer_key"` // ed25519, base64
+	DealerFingerprint string         `json:"dealer_fingerprint"`
+}
+
+// ManifestFile is one file's hash.
+type ManifestFile struct {
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+}
+
+// Build assembles the package of an order: order.json, lines.csv, the
+// quote PDF, a preview per line (previews[i] for o.Lines[i]), and the
+// manifest signed with the dealer's key. The zip is deterministic: fixed
+// file order, every file dated with the order's creation time.
+func Build(o *Order, previews [][]byte, quote []byte, appVersion string, key *sign.Key) ([]byte, error) {
+	if o.Format == "" {
+		o.Format = Format
+	}
+	if len(previews) != len(o.Lines) {
+		return nil, fmt.Errorf("order %s: %d previews for %d lines", o.Number, len(previews), len(o.Lines))
+	}
+	created, err := time.Parse(time.RFC3339, o.Created)
+	if err != nil {
+		return nil, fmt.Errorf("order %s: creation time %q: %w", o.Number, o.Created, err)
+	}
+	for i := range o.Lines {
+		o.Lines[i].Preview = PreviewName(i + 1)
+	}
+	orderJSON, err := json.MarshalIndent(o, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	orderJSON = append(orderJSON, '\n')
+	linesCSV, err := LinesCSV(o)
+	if err != nil {
+		return nil, err
+	}
+	files := []zipFile{{"order.json", orderJSON}, {"lines.csv", linesCSV}, {"quote.pdf", quote}}
+	for i, p := range previews {
+		if len(p) == 0 {
+			return nil, fmt.Errorf("order %s: line %d has no preview", o.Number, i+1)
+		}
+		files = append(files, zipFile{PreviewName(i + 1), p})
+	}
+	m := Manifest{Format: ManifestFormat, Order: o.Number, AppVersion: appVersion,
+		DealerKey: key.Public().String(), DealerFingerprint: key.Public().Fingerprint()}
+	for _, f := range files {
+		sum := sha256.Sum256(f.data)
+		m.Files = append(m.Files, ManifestFile{Name: f.name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(f.data))})
+	}
+	slices.SortFunc(m.Files, func(a, b ManifestFile) int { return compareStrings(a.Name, b.Name) })
+	m.Catalogs = catalogsOf(o)
+	manifest, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	manifest = append(manifest, '\n')
+	sig := base64.StdEncoding.EncodeToString(key.Sign(manifest)) + "\n"
+	files = append(files, zipFile{"manifest.json", manifest}, zipFile{"manifest.sig", []byte(sig)})
+
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range files {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: created.UTC()})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(f.data); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+type zipFile struct {
+	name string
+	data []byte
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// PreviewName is the file of line n's preview.
+func PreviewName(n int) string { return "previews/line-" + strconv.Itoa(n) + ".png" }
+
+// FileName is the package's file name for an order number.
+func FileName(number string) string { return number + ".atelier-order.zip" }
+
+// catalogsOf lists the catalog versions an order's lines use, once each,
+// sorted.
+func catalogsOf(o *Order) []CatalogRef {
+	var out []CatalogRef
+	for _, l := range o.Lines {
+		if !slices.Contains(out, l.Catalog) {
+			out = append(out, l.Catalog)
+		}
+	}
+	slices.SortFunc(out, func(a, b CatalogRef) int {
+		return compareStrings(a.ID+"\x00"+a.Version+"\x00"+a.SHA256, b.ID+"\x00"+b.Version+"\x00"+b.SHA256)
+	})
+	return out
+}
+
+// LinesCSV is lines.csv: one row per component of every line, for ERP
+// import (RFC 4180, comma-separated, a header row).
+func LinesCSV(o *Order) ([]byte, error) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write([]string{"order", "line", "article_code", "product", "line_quantity", "sku", "name", "quantity", "unit"})
+	for _, l := range o.Lines {
+		for _, b := range l.BOM {
+			w.Write([]string{o.Number, strconv.Itoa(l.Number), l.ArticleCode, l.Product, strconv.Itoa(l.Quantity), b.SKU, b.Name, b.Quantity, b.Unit})
+		}
+	}
+	w.Flush()
+	return buf.Bytes(), w.Error()
+}
+
+// WriteFile writes a package atomically: a temporary file beside path,
+// synced, then renamed into place (and the folder synced), so path never
+// holds a half-written package.
+func WriteFile(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			os.Remove(tmp)
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	ok = true
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// errNotFound marks a missing file in a package.
+var errNotFound = errors.New("missing")

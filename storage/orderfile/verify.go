@@ -1,0 +1,380 @@
+package orderfile
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"image"
+	_ "image/png" // previews
+	"io"
+	"io/fs"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/shopspring/decimal"
+
+	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/catalog/sign"
+)
+
+// Limits bound what an archive may hold before anything is read from it.
+type Limits struct {
+	MaxFiles int   // entries
+	MaxEntry int64 // bytes, uncompressed, per entry
+	MaxTotal int64 // bytes, uncompressed, in all
+	MaxRatio int64 // uncompressed / compressed, for entries over 64 KB
+}
+
+// DefaultLimits fit any real order (a PDF and a preview per line).
+var DefaultLimits = Limits{MaxFiles: 1000, MaxEntry: 32 << 20, MaxTotal: 256 << 20, MaxRatio: 200}
+
+// ReadZip reads an archive's files into memory after checking every entry
+// against the limits: local relative paths only (no "..", no absolute or
+// Windows paths, no backslashes), no symbolic links or special files, no
+// duplicate names, declared sizes within the limits and plausibly
+// compressed, and each entry read through a reader capped at its declared
+// size. Nothing is written to disk.
+func ReadZip(data []byte, lim Limits) (map[string][]byte, []string, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, nil, fmt.Errorf("not a zip archive: %v", err)
+	}
+	if len(zr.File) > lim.MaxFiles {
+		return nil, nil, fmt.Errorf("the archive holds %d files; at most %d are allowed", len(zr.File), lim.MaxFiles)
+	}
+	var total uint64
+	seen := map[string]bool{}
+	var names []string
+	for _, f := range zr.File {
+		name := f.Name
+		switch {
+		case name == "" || strings.Contains(name, `\`) || strings.HasPrefix(name, "/") || !filepath.IsLocal(filepath.FromSlash(name)) ||
+			slices.Contains(strings.Split(name, "/"), ".."):
+			return nil, nil, fmt.Errorf("unsafe path %q in the archive", name)
+		case f.Mode()&(fs.ModeSymlink|fs.ModeDevice|fs.ModeNamedPipe|fs.ModeSocket|fs.ModeCharDevice|fs.ModeIrregular) != 0:
+			return nil, nil, fmt.Errorf("%q is a link or a special file", name)
+		case f.FileInfo().IsDir():
+			return nil, nil, fmt.Errorf("%q is a folder entry; order packages hold files only", name)
+		case seen[name]:
+			return nil, nil, fmt.Errorf("%q appears twice in the archive", name)
+		case f.UncompressedSize64 > uint64(lim.MaxEntry):
+			return nil, nil, fmt.Errorf("%q is %d bytes; at most %d are allowed", name, f.UncompressedSize64, lim.MaxEntry)
+		case f.UncompressedSize64 > 64<<10 && f.UncompressedSize64 > uint64(lim.MaxRatio)*max(f.CompressedSize64, 1):
+			return nil, nil, fmt.Errorf("%q is compressed %d:1: refused (a zip bomb?)", name, f.UncompressedSize64/max(f.CompressedSize64, 1))
+		}
+		seen[name] = true
+		total += f.UncompressedSize64
+		if total > uint64(lim.MaxTotal) {
+			return nil, nil, fmt.Errorf("the archive unpacks to more than %d bytes", lim.MaxTotal)
+		}
+		names = append(names, name)
+	}
+	files := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			return nil, nil, fmt.Errorf("%q: %v", f.Name, err)
+		}
+		b, err := io.ReadAll(io.LimitReader(rc, int64(f.UncompressedSize64)+1))
+		rc.Close()
+		if err != nil {
+			return nil, nil, fmt.Errorf("%q: %v", f.Name, err)
+		}
+		if uint64(len(b)) != f.UncompressedSize64 {
+			return nil, nil, fmt.Errorf("%q holds %d bytes, not the %d its header declares", f.Name, len(b), f.UncompressedSize64)
+		}
+		files[f.Name] = b
+	}
+	return files, names, nil
+}
+
+// CatalogSource is a catalog the verifier may check lines against: its
+// source bytes (as imported: JSON or zip) and the catalog parsed from them.
+type CatalogSource struct {
+	SHA256  string
+	Catalog *catalog.Catalog
+}
+
+// NewCatalogSource hashes and keeps a parsed catalog.
+func NewCatalogSource(src []byte, cat *catalog.Catalog) CatalogSource {
+	sum := sha256.Sum256(src)
+	return CatalogSource{SHA256: hex.EncodeToString(sum[:]), Catalog: cat}
+}
+
+// Finding is one result of a verification.
+type Finding struct {
+	Severity string `json:"severity"` // error, warning
+	Where    string `json:"where"`    // a file, "line N", "signature", ...
+	Message  string `json:"message"`
+}
+
+// Report is the result of Verify.
+type Report struct {
+	OK                bool      `json:"ok"` // no errors
+	Number            string    `json:"number,omitempty"`
+	DealerFingerprint string    `json:"dealer_fingerprint,omitempty"`
+	Lines             int       `json:"lines"`
+	Findings          []Finding `json:"findings"`
+	Order             *Order    `json:"-"`
+}
+
+func (r *Report) errorf(where, format string, args ...any) {
+	r.Findings = append(r.Findings, Finding{"error", where, fmt.Sprintf(format, args...)})
+}
+
+func (r *Report) warnf(where, format string, args ...any) {
+	r.Findings = append(r.Findings, Finding{"warning", where, fmt.Sprintf(format, args...)})
+}
+
+//go:embed order.schema.json
+var orderSchemaJSON []byte
+
+// OrderSchema is the JSON Schema of order.json (docs/order-format.md).
+func OrderSchema() []byte { return orderSchemaJSON }
+
+var orderSchema = func() *jsonschema.Schema {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(orderSchemaJSON))
+	if err != nil {
+		panic(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.AssertFormat()
+	const id = "https://atelier.app/schema/atelier-order-1.json"
+	if err := c.AddResource(id, doc); err != nil {
+		panic(err)
+	}
+	s, err := c.Compile(id)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()
+
+// Verify checks an order package the way the manufacturer must: the
+// archive is safe; every file is listed in the manifest with its hash and
+// no other file is there; the manifest is signed by the key it names (and,
+// when wantFingerprint is given, that is the expected dealer's key);
+// order.json follows its schema and agrees with the manifest, lines.csv
+// and the previews; every line is checked again against its catalog (found
+// among catalogs by content hash): its configuration must keep the rules,
+// and its article code, bill of materials and prices are computed again and
+// must match; the totals add up. It reports every finding in plain words.
+func Verify(data []byte, catalogs []CatalogSource, wantFingerprint string, lim Limits) *Report {
+	r := &Report{Findings: []Finding{}}
+	defer func() { r.OK = !slices.ContainsFunc(r.Findings, func(f Finding) bool { return f.Severity == "error" }) }()
+	files, _, err := ReadZip(data, lim)
+	if err != nil {
+		r.errorf("archive", "%v", err)
+		return r
+	}
+	// The manifest and its signature.
+	manifestBytes, ok := files["manifest.json"]
+	if !ok {
+		r.errorf("manifest.json", "missing: the package cannot be checked")
+		return r
+	}
+	var m Manifest
+	if err := strictJSON(manifestBytes, &m); err != nil || m.Format != ManifestFormat {
+		r.errorf("manifest.json", "not a valid manifest (format %q): %v", m.Format, err)
+		return r
+	}
+	key, err := sign.ParsePublicKey(m.DealerKey)
+	if err != nil {
+		r.errorf("manifest.json", "dealer key: %v", err)
+		return r
+	}
+	r.DealerFingerprint = key.Fingerprint()
+	if m.DealerFingerprint != key.Fingerprint() {
+		r.errorf("manifest.json", "the fingerprint %q does not belong to the dealer key in the manifest (%s)", m.DealerFingerprint, key.Fingerprint())
+	}
+	sigText, ok := files["manifest.sig"]
+	sig, derr := base64.StdEncoding.DecodeString(strings.TrimSpace(string(sigText)))
+	switch {
+	case !ok:
+		r.errorf("manifest.sig", "missing: the package is not signed")
+	case derr != nil:
+		r.errorf("manifest.sig", "not a base64 signature")
+	case !key.Verify(manifestBytes, sig):
+		r.errorf("manifest.sig", "the signature does not match the manifest: the manifest was changed after signing, or the signature belongs to another package")
+	}
+	if wantFingerprint != "" && normalizeFP(wantFingerprint) != normalizeFP(key.Fingerprint()) {
+		r.errorf("signature", "signed by the key %s, not by the expected dealer key %s", key.Fingerprint(), wantFingerprint)
+	}
+	// Every file listed, hashed, and nothing else.
+	listed := map[string]bool{}
+	for _, mf := range m.Files {
+		listed[mf.Name] = true
+		b, ok := files[mf.Name]
+		if !ok {
+			r.errorf(mf.Name, "listed in the manifest but missing from the package")
+			continue
+		}
+		sum := sha256.Sum256(b)
+		if hex.EncodeToString(sum[:]) != mf.SHA256 || int64(len(b)) != mf.Size {
+			r.errorf(mf.Name, "its content differs from the manifest (SHA-256 %s…, expected %s…): the file was changed", hex.EncodeToString(sum[:])[:12], prefix(mf.SHA256, 12))
+		}
+	}
+	for _, name := range sortedKeys(files) {
+		if !listed[name] && name != "manifest.json" && name != "manifest.sig" {
+			r.errorf(name, "not listed in the manifest: the file was added after signing")
+		}
+	}
+	// order.json.
+	orderBytes, ok := files["order.json"]
+	if !ok {
+		r.errorf("order.json", "missing")
+		return r
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(orderBytes))
+	if err != nil {
+		r.errorf("order.json", "not JSON: %v", err)
+		return r
+	}
+	if err := orderSchema.Validate(inst); err != nil {
+		r.errorf("order.json", "does not follow the order schema: %s", oneLine(err))
+		return r
+	}
+	var o Order
+	if err := strictJSON(orderBytes, &o); err != nil {
+		r.errorf("order.json", "%v", err)
+		return r
+	}
+	r.Order, r.Number, r.Lines = &o, o.Number, len(o.Lines)
+	if m.Order != o.Number {
+		r.errorf("manifest.json", "made for order %s, but order.json is order %s", m.Order, o.Number)
+	}
+	if !reflect.DeepEqual(m.Catalogs, catalogsOf(&o)) {
+		r.errorf("manifest.json", "its catalog list does not match the catalogs of the order's lines")
+	}
+	if csvWant, err := LinesCSV(&o); err == nil && !bytes.Equal(csvWant, files["lines.csv"]) {
+		r.errorf("lines.csv", "does not match the bill of materials in order.json")
+	}
+	if pdf := files["quote.pdf"]; !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		r.errorf("quote.pdf", "missing or not a PDF")
+	}
+	// Lines.
+	terms, err := o.Terms.CatalogTerms()
+	if err != nil {
+		r.errorf("order.json", "%v", err)
+		return r
+	}
+	var lines []Line
+	for i, l := range o.Lines {
+		where := fmt.Sprintf("line %d", i+1)
+		if l.Number != i+1 {
+			r.errorf(where, "numbered %d", l.Number)
+		}
+		if l.Preview != PreviewName(i+1) {
+			r.errorf(where, "its preview is %q, not %q", l.Preview, PreviewName(i+1))
+		} else if cfg, format, err := image.DecodeConfig(bytes.NewReader(files[l.Preview])); err != nil || format != "png" || cfg.Width*cfg.Height > 16<<20 {
+			r.errorf(l.Preview, "not a PNG preview of a sensible size")
+		}
+		if l.Catalog.Signature == "unsigned" {
+			r.warnf(where, "designed with an unsigned catalog (%s %s): its authenticity is not proven", l.Catalog.ID, l.Catalog.Version)
+		}
+		var src *CatalogSource
+		for j := range catalogs {
+			if catalogs[j].SHA256 == l.Catalog.SHA256 {
+				src = &catalogs[j]
+			}
+		}
+		if src == nil {
+			r.errorf(where, "catalog %s %s (SHA-256 %s…) is not available here: pass it with --catalog to check this line's rules and prices", l.Catalog.ID, l.Catalog.Version, prefix(l.Catalog.SHA256, 12))
+			lines = append(lines, l)
+			continue
+		}
+		if src.Catalog.ID != l.Catalog.ID || src.Catalog.Version != l.Catalog.Version {
+			r.errorf(where, "the catalog with that content is %s %s, not %s %s", src.Catalog.ID, src.Catalog.Version, l.Catalog.ID, l.Catalog.Version)
+		}
+		lineDiscount, err := decimal.NewFromString(l.Price.LineDiscount)
+		if err != nil {
+			r.errorf(where, "line discount %q is not a number", l.Price.LineDiscount)
+			continue
+		}
+		want, err := MakeLine(LineInput{Catalog: src.Catalog, Ref: l.Catalog, Product: l.Product, Decisions: l.Decisions, Configuration: l.Config,
+			Quantity: l.Quantity, Language: o.Language, Terms: terms, LineDiscount: lineDiscount})
+		if err != nil {
+			r.errorf(where, "%v", err)
+			lines = append(lines, l)
+			continue
+		}
+		compareLine(r, where, l, want)
+		lines = append(lines, l)
+	}
+	if sum, err := Sum(lines); err != nil {
+		r.errorf("order.json", "%v", err)
+	} else if sum != o.Totals {
+		r.errorf("order.json", "the totals %+v are not the sum of the lines %+v", o.Totals, sum)
+	}
+	return r
+}
+
+// compareLine reports where a line differs from the line computed again.
+func compareLine(r *Report, where string, got, want Line) {
+	if got.ArticleCode != want.ArticleCode {
+		r.errorf(where, "article code %s, but the configuration gives %s", got.ArticleCode, want.ArticleCode)
+	}
+	if got.ProductName != want.ProductName || !reflect.DeepEqual(got.Options, want.Options) {
+		r.errorf(where, "the options in words do not match the configuration")
+	}
+	if !reflect.DeepEqual(got.BOM, want.BOM) {
+		r.errorf(where, "the bill of materials does not match the configuration")
+	}
+	gp, wp := got.Price, want.Price
+	if !reflect.DeepEqual(gp.Breakdown, wp.Breakdown) {
+		r.errorf(where, "the price breakdown differs from the catalog's prices")
+	}
+	for _, f := range []struct{ name, got, want string }{
+		{"list price", gp.ListTotal, wp.ListTotal}, {"unit list price", gp.ListUnit, wp.ListUnit},
+		{"dealer discount", gp.DealerDiscount, wp.DealerDiscount}, {"dealer net", gp.DealerNet, wp.DealerNet},
+		{"customer price", gp.CustomerPrice, wp.CustomerPrice}, {"customer net", gp.CustomerNet, wp.CustomerNet},
+		{"adjustment", gp.Adjust, wp.Adjust}, {"tax rate", gp.TaxRate, wp.TaxRate}, {"tax", gp.Tax, wp.Tax}, {"gross", gp.Gross, wp.Gross},
+	} {
+		if f.got != f.want {
+			r.errorf(where, "%s is %s, but the catalog and terms give %s", f.name, f.got, f.want)
+		}
+	}
+}
+
+// strictJSON decodes one JSON value, refusing unknown fields and trailing
+// data.
+func strictJSON(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return fmt.Errorf("data after the JSON value")
+	}
+	return nil
+}
+
+func sortedKeys(m map[string][]byte) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func prefix(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+func normalizeFP(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "")) }
+
+func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
