@@ -4,8 +4,10 @@ package assets
 
 import (
 	_ "embed"
+	"strings"
 
 	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/catalog/sign"
 )
 
 // DemoCatalogJSON is the demo catalog of the fictional Nordholm workshops.
@@ -24,4 +26,26 @@ var Icon []byte
 // DemoCatalog parses the embedded demo catalog.
 func DemoCatalog() (*catalog.Catalog, error) {
 	return catalog.Parse(DemoCatalogName, DemoCatalogJSON, nil)
+}
+
+// nordholmKey is the public key of the demo manufacturer, Nordholm
+// Werkstätten, whose signed catalog package is in packages/.
+//
+//go:embed keys/nordholm.pub
+var nordholmKey string
+
+// DemoPackage is the demo catalog as the manufacturer publishes it: a zip
+// signed with Nordholm's key.
+//
+//go:embed packages/nordholm-2026.2.atelier-catalog.zip
+var DemoPackage []byte
+
+// TrustedManufacturers are the manufacturer keys built into the app: the
+// demo manufacturer's.
+func TrustedManufacturers() map[string]sign.PublicKey {
+	k, err := sign.ParsePublicKey(strings.TrimSpace(nordholmKey))
+	if err != nil {
+		panic("assets: the built-in manufacturer key is broken: " + err.Error())
+	}
+	return map[string]sign.PublicKey{"Nordholm Werkstätten GmbH": k}
 }
