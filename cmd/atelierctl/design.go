@@ -53,6 +53,9 @@ type DesignSaveCmd struct {
 	Notes    string   `help:"Notes."`
 	Customer int64    `help:"Customer id."`
 	Quantity int      `default:"1" help:"Number of pieces."`
+	// AllowUnsigned lets an unsigned catalog (file, folder, or a package
+	// by an unknown key) be kept, marked unsigned.
+	AllowUnsigned bool `name:"allow-unsigned" help:"Accept a catalog that is not signed by a trusted manufacturer (it stays marked unsigned)."`
 }
 
 // Run checks the decisions with the engine, prices them, draws a thumbnail
@@ -64,7 +67,7 @@ func (c *DesignSaveCmd) Run(env *Env, cli *CLI) error {
 	if strings.TrimSpace(c.Name) == "" {
 		return usagef("--name must not be empty")
 	}
-	cat, src, kind, sig, err := catalogSource(c.Catalog)
+	cat, src, kind, sig, err := verifiedSource(c.Catalog, nil, c.AllowUnsigned, env)
 	if err != nil {
 		return err
 	}
@@ -405,12 +408,15 @@ func (c *DesignDeleteCmd) Run(env *Env, cli *CLI) error {
 
 // ImportCmd keeps a catalog in the database.
 type ImportCmd struct {
-	Path string `arg:"" help:"Catalog file (.json), folder or .zip." type:"path"`
+	Path          string   `arg:"" help:"Catalog package (.zip, signed by the manufacturer), or a file or folder." type:"path"`
+	Trust         []string `help:"A manufacturer's public key file to trust besides the built-in ones; repeatable." type:"existingfile"`
+	AllowUnsigned bool     `name:"allow-unsigned" help:"Accept a catalog that is not signed by a trusted manufacturer (it stays marked unsigned)."`
 }
 
-// Run validates the catalog and keeps it (every version is kept).
+// Run verifies and validates the catalog and keeps it (every version is
+// kept).
 func (c *ImportCmd) Run(env *Env, cli *CLI) error {
-	cat, src, kind, sig, err := catalogSource(c.Path)
+	cat, src, kind, sig, err := verifiedSource(c.Path, c.Trust, c.AllowUnsigned, env)
 	if err != nil {
 		var list catalog.ErrorList
 		if errors.As(err, &list) {

@@ -40,6 +40,8 @@ type CLI struct {
 	Catalog   CatalogCmd       `cmd:"" help:"Check, analyze, show and import catalogs."`
 	Design    DesignCmd        `cmd:"" help:"Save, list, show and delete designs."`
 	DBCmd     DBCmd            `cmd:"" name:"db" help:"Check, back up and restore the database."`
+	Order     OrderCmd         `cmd:"" help:"Export, verify and import order packages."`
+	Key       KeyCmd           `cmd:"" help:"Make signing keys."`
 	Configure ConfigureCmd     `cmd:"" help:"Show what remains possible after some decisions, and why the rest is not."`
 	Render    RenderCmd        `cmd:"" help:"Render a product preview to a PNG file."`
 	Version   kong.VersionFlag `help:"Print the version and exit."`
@@ -50,7 +52,8 @@ type CatalogCmd struct {
 	Lint    LintCmd    `cmd:"" help:"Check a catalog; print every error as file:line:col: message."`
 	Analyze AnalyzeCmd `cmd:"" help:"Analyze each product's rules: dead and forced options, redundant and contradicting rules."`
 	Show    ShowCmd    `cmd:"" help:"Print a catalog (the embedded demo when PATH is absent)."`
-	Import  ImportCmd  `cmd:"" help:"Check a catalog and keep it in the database (every version is kept)."`
+	Import  ImportCmd  `cmd:"" help:"Check a catalog and keep it in the database (every version is kept); a signed package is verified."`
+	Pack    PackCmd    `cmd:"" help:"Sign a catalog folder into a package (for manufacturers)."`
 }
 
 // Env is what commands write to; tests replace it.

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -304,7 +306,105 @@ func TestDesignAndDatabaseVerbs(t *testing.T) {
 	if code, out, _ = run("db", "check"); code != 0 || !strings.Contains(out, "ok: schema") || !strings.Contains(out, "2 designs") {
 		t.Errorf("check: %d %q", code, out)
 	}
-	if code, out, _ = run("catalog", "import", filepath.Join("..", "..", "assets", "demo")); code != 0 || !strings.Contains(out, "kept as #2 (unsigned") {
+	demoDir := filepath.Join("..", "..", "assets", "demo")
+	if code, _, errOut = run("catalog", "import", demoDir); code != 1 || !strings.Contains(errOut, "not signed") || !strings.Contains(errOut, "--allow-unsigned") {
+		t.Errorf("import of an unsigned folder: %d %q", code, errOut)
+	}
+	if code, out, _ = run("catalog", "import", demoDir, "--allow-unsigned"); code != 0 || !strings.Contains(out, "kept as #2 (unsigned") {
 		t.Errorf("import: %d %q", code, out)
 	}
+}
+
+// Manufacturer and dealer, end to end: a key, a signed catalog package, its
+// import (trusted, tampered, unknown key), an order exported from saved
+// designs, verified, tampered with, and imported back.
+func TestSignedCatalogsAndOrders(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "atelier.db")
+	run := func(args ...string) (int, string, string) {
+		t.Helper()
+		return runCLI(t, append([]string{"--db", db}, args...)...)
+	}
+	// The built-in manufacturer's package imports as signed.
+	demoPkg := filepath.Join("..", "..", "assets", "packages", "nordholm-2026.2.atelier-catalog.zip")
+	code, out, errOut := run("catalog", "import", demoPkg)
+	if code != 0 || !strings.Contains(out, "(signed") || !strings.Contains(errOut, "signed by Nordholm") {
+		t.Fatalf("import the demo package: %d %q %q", code, out, errOut)
+	}
+	// A manufacturer's own key and package.
+	key := filepath.Join(dir, "maker.key")
+	if code, out, _ = run("key", "generate", "--out", key); code != 0 || !strings.Contains(out, "fingerprint") {
+		t.Fatalf("key generate: %d %q", code, out)
+	}
+	if info, err := os.Stat(key); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("private key mode: %v %v", info, err)
+	}
+	catDir := filepath.Join(dir, "cat")
+	os.MkdirAll(catDir, 0o755)
+	src, _ := os.ReadFile(filepath.Join("..", "..", "assets", "demo", "catalog.json"))
+	os.WriteFile(filepath.Join(catDir, "catalog.json"), []byte(strings.Replace(string(src), `"version": "2026.2"`, `"version": "2026.9"`, 1)), 0o644)
+	pkg := filepath.Join(dir, "maker.zip")
+	if code, out, errOut = run("catalog", "pack", catDir, "--key", key, "--out", pkg); code != 0 {
+		t.Fatalf("pack: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut = run("catalog", "import", pkg); code != 1 || !strings.Contains(errOut, "unknown key") {
+		t.Errorf("import by an unknown key: %d %q", code, errOut)
+	}
+	if code, out, _ = run("catalog", "import", pkg, "--trust", key+".pub"); code != 0 || !strings.Contains(out, "2026.9") || !strings.Contains(out, "(signed") {
+		t.Errorf("import with the key trusted: %d %q", code, out)
+	}
+	// A tampered package is refused even with --allow-unsigned.
+	data, _ := os.ReadFile(pkg)
+	tampered := filepath.Join(dir, "tampered.zip")
+	os.WriteFile(tampered, tamperZip(t, data, "catalog.json"), 0o644)
+	if code, _, errOut = run("catalog", "import", tampered, "--allow-unsigned"); code != 1 || !strings.Contains(errOut, "changed after signing") {
+		t.Errorf("tampered package: %d %q", code, errOut)
+	}
+	// Designs, an order, its package.
+	run("design", "save", "--product", "lift-desk", "--set", "width=1800", "--set", "top=walnut", "--name", "Corner desk")
+	run("design", "save", "--product", "kolme-sofa", "--set", "seats=3", "--name", "Sofa")
+	orders := filepath.Join(dir, "out")
+	os.MkdirAll(orders, 0o755)
+	if code, out, errOut = run("order", "export", "--design", "1,2", "--out", orders, "--dealer-id", "ber01", "--dealer-name", "Wohnwerk Berlin"); code != 0 || !strings.Contains(out, "BER01-00001") {
+		t.Fatalf("export: %d %q %q", code, out, errOut)
+	}
+	file := filepath.Join(orders, "BER01-00001.atelier-order.zip")
+	if code, out, _ = run("order", "verify", file); code != 0 || !strings.Contains(out, "ok: order BER01-00001, 2 lines") {
+		t.Errorf("verify: %d %q", code, out)
+	}
+	bad := filepath.Join(dir, "bad.zip")
+	pkgData, _ := os.ReadFile(file)
+	os.WriteFile(bad, tamperZip(t, pkgData, "order.json"), 0o644)
+	if code, out, _ = run("order", "verify", bad); code != 1 || !strings.Contains(out, "order.json: its content differs from the manifest") {
+		t.Errorf("verify a tampered package: %d %q", code, out)
+	}
+	if code, out, _ = run("order", "verify", file, "--fingerprint", "0000 0000"); code != 1 || !strings.Contains(out, "not by the expected dealer key") {
+		t.Errorf("verify with another fingerprint: %d %q", code, out)
+	}
+	if code, out, _ = run("order", "import", file); code != 0 || !strings.Contains(out, `line 2: design 4 "Sofa"`) {
+		t.Errorf("import: %d %q", code, out)
+	}
+}
+
+// tamperZip flips a byte in one file of a zip.
+func tamperZip(t *testing.T, data []byte, name string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		if f.Name == name {
+			b[len(b)/2] ^= 1
+		}
+		w, _ := zw.Create(f.Name)
+		w.Write(b)
+	}
+	zw.Close()
+	return buf.Bytes()
 }
