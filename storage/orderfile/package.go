@@ -8,7 +8,6 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -198,6 +197,3 @@ func WriteFile(path string, data []byte) error {
 	}
 	return nil
 }
-
-// errNotFound marks a missing file in a package.
-var errNotFound = errors.New("missing")
