@@ -25,6 +25,7 @@ import (
 	"github.com/atelier-app/atelier/assets"
 	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/storage"
+	"github.com/atelier-app/atelier/storage/orderfile"
 	"github.com/atelier-app/atelier/ui"
 )
 
@@ -34,7 +35,8 @@ var _ ui.Store = (*storage.DB)(nil)
 const keepBackups = 7
 
 func main() {
-	catalogPath := flag.String("catalog", "", "open this catalog (file, folder or .zip) instead of the embedded demo")
+	catalogPath := flag.String("catalog", "", "open this catalog (a manufacturer's signed .zip; or, with -allow-unsigned, a file, folder or unsigned .zip) instead of the embedded demo")
+	allowUnsigned := flag.Bool("allow-unsigned", false, "open a catalog that is not signed by a trusted manufacturer (it stays marked unsigned)")
 	lang := flag.String("lang", "en", "language of the catalog texts")
 	product := flag.String("product", "", "start with this product (default: the catalog's first)")
 	var sets setFlags
@@ -54,7 +56,7 @@ func main() {
 	src := catalogSource{cat: demo, data: assets.DemoCatalogJSON, kind: "json", sig: storage.Builtin}
 	var loadErr error
 	if *catalogPath != "" {
-		if s, err := loadCatalog(*catalogPath); err != nil {
+		if s, err := loadCatalog(*catalogPath, *allowUnsigned); err != nil {
 			loadErr = err
 		} else {
 			src = s
@@ -62,6 +64,8 @@ func main() {
 	}
 
 	d := ui.NewDesigner(src.cat, *lang)
+	d.SetPreferences(a.Preferences())
+	d.SetCatalogNote(src.note)
 	d.SetWindow(w)
 	w.SetMainMenu(d.MainMenu())
 	if *product != "" {
@@ -76,11 +80,20 @@ func main() {
 	w.SetContent(d.Content())
 	w.Resize(fyne.NewSize(1280, 800))
 	w.CenterOnScreen()
-	if loadErr != nil {
+	var refused refusedError
+	switch {
+	case errors.As(loadErr, &refused):
+		dialog.ShowInformation("Catalog refused", refused.msg+"\n\nAtelier shows the demo catalog instead.", w)
+	case loadErr != nil:
 		dialog.ShowError(fmt.Errorf("the catalog %s could not be opened; showing the demo catalog instead.\n\n%w", *catalogPath, loadErr), w)
 	}
 
-	lib := &library{path: databasePath(a), src: src, d: d, w: w}
+	version := a.Metadata().Version
+	if version == "" {
+		version = "dev"
+	}
+	lib := &library{path: databasePath(a), src: src, d: d, w: w,
+		keyPath: filepath.Join(a.Storage().RootURI().Path(), "keys", "dealer.key"), version: version}
 	go lib.open()
 	w.SetCloseIntercept(func() { d.ConfirmClose(w.Close) })
 	w.ShowAndRun()
@@ -104,10 +117,12 @@ func databasePath(a fyne.App) string {
 // designer; it handles a damaged, newer or read-only file with a plain
 // message, and runs the daily backup.
 type library struct {
-	path string
-	src  catalogSource
-	d    *ui.Designer
-	w    fyne.Window
+	path    string
+	src     catalogSource
+	d       *ui.Designer
+	w       fyne.Window
+	keyPath string // the dealer's signing key
+	version string // the app's, written into order packages
 
 	mu      sync.Mutex
 	db      *storage.DB
@@ -229,6 +244,13 @@ func (l *library) attach(db *storage.DB) {
 	}()
 	fyne.Do(func() {
 		l.d.SetStore(db, rec.ID)
+		l.d.SetOrderExport(ui.OrderExport{
+			Package: func(ctx context.Context, orderID int64, s orderfile.Settings) (*orderfile.Order, []byte, error) {
+				return orderfile.PackageOrder(ctx, db, orderID, s)
+			},
+			KeyPath:    l.keyPath,
+			AppVersion: l.version,
+		})
 		l.d.OfferAutosave()
 	})
 }
@@ -259,16 +281,48 @@ type catalogSource struct {
 	data []byte
 	kind string // "json" or "zip"
 	sig  storage.Signature
+	note string // how far it is trusted, for the status line ("" for the demo)
 }
 
-// loadCatalog reads a catalog given on the command line: a .json file, a
-// .zip, or a folder (kept as a zip of its files).
-func loadCatalog(path string) (catalogSource, error) {
+// refusedError is a catalog Atelier will not open: tampered with, or not
+// signed by a trusted manufacturer (without -allow-unsigned).
+type refusedError struct{ msg string }
+
+func (e refusedError) Error() string { return e.msg }
+
+// loadCatalog reads a catalog given on the command line. A .zip is a
+// manufacturer's package: signed by a trusted manufacturer it is opened as
+// signed; changed after signing it is refused; unsigned or signed by an
+// unknown key it is refused unless allowUnsigned. A .json file or a folder
+// (kept as a zip of its files) is unsigned: the same rule.
+func loadCatalog(path string, allowUnsigned bool) (catalogSource, error) {
+	const allow = "\n\nIf you trust where this catalog came from, start Atelier with -allow-unsigned to open it anyway (it stays marked unsigned)."
+	if strings.EqualFold(filepath.Ext(path), ".zip") {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return catalogSource{}, err
+		}
+		cat, trust, err := catalog.ReadPackage(filepath.Base(path), data, assets.TrustedManufacturers())
+		switch {
+		case err != nil && trust.Signed && !trust.Valid:
+			return catalogSource{}, refusedError{fmt.Sprintf("The catalog %s was changed after it was signed (%s), so Atelier will not use it. Ask the manufacturer for a fresh copy.", path, trust.Problem)}
+		case err != nil:
+			return catalogSource{}, err
+		case trust.Trusted:
+			return catalogSource{cat: cat, data: data, kind: "zip", sig: storage.Signed, note: "signed by " + trust.Manufacturer}, nil
+		case !allowUnsigned:
+			return catalogSource{}, refusedError{fmt.Sprintf("Atelier did not open the catalog %s: %s.%s", path, trust.Problem, allow)}
+		}
+		return catalogSource{cat: cat, data: data, kind: "zip", sig: storage.Unsigned, note: "unsigned catalog"}, nil
+	}
+	if !allowUnsigned {
+		return catalogSource{}, refusedError{fmt.Sprintf("Atelier did not open the catalog %s: a catalog file or folder is not signed by its manufacturer.%s", path, allow)}
+	}
 	cat, err := catalog.Load(path)
 	if err != nil {
 		return catalogSource{}, err
 	}
-	s := catalogSource{cat: cat, kind: "json", sig: storage.Unsigned}
+	s := catalogSource{cat: cat, kind: "json", sig: storage.Unsigned, note: "unsigned catalog"}
 	st, err := os.Stat(path)
 	switch {
 	case err != nil:
@@ -277,9 +331,6 @@ func loadCatalog(path string) (catalogSource, error) {
 		s.kind = "zip"
 		s.data, err = zipFolder(path)
 	default:
-		if strings.EqualFold(filepath.Ext(path), ".zip") {
-			s.kind = "zip"
-		}
 		s.data, err = os.ReadFile(path)
 	}
 	return s, err

@@ -47,8 +47,10 @@ type Designer struct {
 	subtitle  *widget.Label
 	options   *fyne.Container
 	optScroll *container.Scroll
-	total     *widget.Label
+	total     *widget.Label   // the list price
 	lines     *fyne.Container // one row per breakdown line: label, amount on the right
+	waterfall *waterfallView  // dealer net, customer price, margin, tax, gross
+	priceNote *widget.Label   // why there is no price
 	status    *widget.Label
 	variants  *widget.Label
 	undoBtn   *widget.Button
@@ -99,6 +101,22 @@ type Designer struct {
 	OnAutosaved func(error)
 	// do runs a function on the UI goroutine (see buildDesigner).
 	do func(func())
+
+	// The dealer and the order being put together.
+	prefs       fyne.Preferences // where settings and the draft order are kept; nil: nowhere
+	dealer      DealerSettings
+	dealerForm  *dealerForm // the open dealer settings dialog
+	catalogNote string      // how far the catalog is trusted, for the status line
+	draft       draftOrder
+	export      OrderExport
+	order       *orderView // nil until first shown
+	adding      bool       // a design is on its way into the order
+	addBtn      *widget.Button
+	orderBtn    *widget.Button
+	// OnAdded and OnExported, if set, are called on the UI goroutine after
+	// a design was added to the order and after an export (tests use them).
+	OnAdded    func()
+	OnExported func(path string, err error)
 }
 
 // NewDesigner builds the designer for a catalog, showing its first product.
@@ -111,7 +129,7 @@ func NewDesigner(cat *catalog.Catalog, lang string) *Designer {
 // goroutine (Fyne's test driver runs fyne.Do on the calling goroutine).
 func buildDesigner(cat *catalog.Catalog, lang string, do func(func())) *Designer {
 	d := &Designer{cat: cat, lang: lang, controls: map[string]*featureControl{}, engines: map[string]*engine{}, do: do,
-		doc: newDocument(), autosaveDelay: autosaveDelay}
+		doc: newDocument(), autosaveDelay: autosaveDelay, dealer: DefaultDealerSettings()}
 	d.preview = NewPreview()
 	d.preview.do = do
 	d.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -160,12 +178,11 @@ func buildDesigner(cat *catalog.Catalog, lang string, do func(func())) *Designer
 	header := container.NewBorder(nil, nil, container.NewHBox(d.undoBtn, d.redoBtn), views, container.NewVBox(d.title))
 	center := container.NewBorder(header, d.subtitle, nil, nil, d.preview)
 
-	// The price: total always in view, the breakdown below it scrolls; the
-	// user can move the divider between options and price.
-	totalRow := container.NewBorder(nil, nil, widget.NewLabelWithStyle("List price", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, d.total)
-	pricePanel := container.NewBorder(container.NewVBox(widget.NewSeparator(), totalRow), nil, nil, nil, container.NewVScroll(d.lines))
-	right := container.NewVSplit(d.optScroll, pricePanel)
-	right.Offset = 0.68
+	// The price: the list price and the waterfall to the customer always
+	// in view, the breakdown between them scrolls; the user can move the
+	// divider between options and price.
+	right := container.NewVSplit(d.optScroll, d.pricePanel())
+	right.Offset = 0.5
 
 	catalogLabel := widget.NewLabelWithStyle(d.text(cat.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	catalogLabel.Wrapping = fyne.TextWrapWord
@@ -185,6 +202,7 @@ func buildDesigner(cat *catalog.Catalog, lang string, do func(func())) *Designer
 	if len(cat.Products) > 0 {
 		d.products.Select(0)
 	}
+	d.refreshOrder()
 	// Compile the other products' rules in the background, so that
 	// switching products answers at once.
 	for _, p := range cat.Products {
@@ -211,7 +229,8 @@ func (d *Designer) text(t catalog.Text) string { return t.In(d.lang, d.cat.Defau
 
 // SetWindow gives the designer the window its dialogs open in, its title,
 // and its keyboard shortcuts: Ctrl+Z undo, Ctrl+Shift+Z and Ctrl+Y redo,
-// Ctrl+S save, Ctrl+Shift+S save as, Ctrl+N new design, Ctrl+O library.
+// Ctrl+S save, Ctrl+Shift+S save as, Ctrl+N new design, Ctrl+O library,
+// Ctrl+E export the order.
 func (d *Designer) SetWindow(w fyne.Window) {
 	d.win = w
 	mod := fyne.KeyModifierShortcutDefault
@@ -246,6 +265,12 @@ func (d *Designer) fileMenu() *fyne.Menu {
 		fyne.NewMenuItemSeparator(),
 		item("Save", fyne.KeyS, mod, d.Save),
 		item("Save as…", fyne.KeyS, mod|fyne.KeyModifierShift, d.SaveAs),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Add to order", d.AddToOrder),
+		fyne.NewMenuItem("Order…", d.ShowOrder),
+		item("Export order…", fyne.KeyE, mod, d.ExportOrder),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Dealer settings…", d.ShowDealerSettings),
 		fyne.NewMenuItemSeparator(),
 		&fyne.MenuItem{Label: "Quit", IsQuit: true, Action: func() {
 			if d.win != nil {
@@ -459,23 +484,7 @@ func (d *Designer) show(cfg *catalog.Config) {
 		c.show(cfg.Values[id])
 	}
 	d.syncing = false
-	d.lines.RemoveAll()
-	price, err := d.cat.ListPrice(cfg, 1, d.lang)
-	if err != nil {
-		d.total.SetText("—")
-		msg := widget.NewLabel(err.Error())
-		msg.Wrapping = fyne.TextWrapWord
-		d.lines.Add(msg)
-	} else {
-		d.total.SetText(FormatMoney(price.Total, price.Currency))
-		for _, l := range price.Lines {
-			name := widget.NewLabel(l.Label)
-			name.Truncation = fyne.TextTruncateEllipsis
-			amount := widget.NewLabelWithStyle(FormatMoney(l.Amount, price.Currency), fyne.TextAlignTrailing, fyne.TextStyle{})
-			d.lines.Add(container.NewBorder(nil, nil, nil, amount, name))
-		}
-	}
-	d.lines.Refresh()
+	d.showPrice(cfg)
 	d.showStatus()
 	scene, err := render.Build(d.cat, cfg)
 	if err != nil {
@@ -483,6 +492,15 @@ func (d *Designer) show(cfg *catalog.Config) {
 		return
 	}
 	d.preview.SetScene(scene)
+}
+
+// SetCatalogNote says in the status line how far the catalog is trusted
+// ("signed by Nordholm Werkstätten GmbH", "unsigned catalog").
+func (d *Designer) SetCatalogNote(note string) {
+	d.catalogNote = note
+	if d.config != nil {
+		d.showStatus()
+	}
 }
 
 func (d *Designer) showStatus() {
@@ -499,7 +517,11 @@ func (d *Designer) showStatus() {
 		d.status.SetText("Not yet buildable: " + strings.Join(msgs, " "))
 		d.status.Importance = widget.WarningImportance
 	default:
-		d.status.SetText(fmt.Sprintf("%s · %s %s · valid until %s", d.text(d.product.Name), d.cat.ID, d.cat.Version, d.validUntil()))
+		note := ""
+		if d.catalogNote != "" {
+			note = " · " + d.catalogNote
+		}
+		d.status.SetText(fmt.Sprintf("%s · %s %s%s · valid until %s", d.text(d.product.Name), d.cat.ID, d.cat.Version, note, d.validUntil()))
 		d.status.Importance = widget.MediumImportance
 	}
 	d.status.Refresh()

@@ -190,6 +190,7 @@ func (d *Designer) refreshDocument() {
 	setEnabled(d.saveBtn, can && (dirty || d.doc.id == 0))
 	setEnabled(d.saveAsBtn, can)
 	setEnabled(d.libraryBtn, d.store != nil)
+	setEnabled(d.addBtn, can && !d.adding)
 }
 
 func setEnabled(b *widget.Button, on bool) {
@@ -710,7 +711,8 @@ func when(stamp string, now time.Time) string {
 }
 
 // toolbar is the designer's top bar: the library, a new design, the
-// design's name and state, save and save as.
+// design's name and state, save and save as, add to the order and the
+// order.
 func (d *Designer) toolbar() fyne.CanvasObject {
 	d.docName = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	d.docNote = widget.NewLabel("")
@@ -720,6 +722,9 @@ func (d *Designer) toolbar() fyne.CanvasObject {
 	d.saveAsBtn = widget.NewButton("Save as…", d.SaveAs)
 	d.saveBtn = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), d.Save)
 	d.saveBtn.Importance = widget.HighImportance
+	d.addBtn = widget.NewButtonWithIcon("Add to order", theme.ContentAddIcon(), d.AddToOrder)
+	d.orderBtn = widget.NewButtonWithIcon("Order (0)", theme.ListIcon(), d.ShowOrder)
 	left := container.NewHBox(d.libraryBtn, d.newBtn, widget.NewSeparator(), d.docName)
-	return container.NewBorder(nil, nil, left, container.NewHBox(d.saveAsBtn, d.saveBtn), d.docNote)
+	right := container.NewHBox(d.saveAsBtn, d.saveBtn, widget.NewSeparator(), d.addBtn, d.orderBtn)
+	return container.NewBorder(nil, nil, left, right, d.docNote)
 }

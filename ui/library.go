@@ -161,6 +161,7 @@ func (d *Designer) ShowLibrary() {
 	}
 	l := d.library
 	d.main.Hide()
+	d.hideOrder()
 	l.content.Show()
 	l.loadCustomers()
 	l.refresh()
@@ -175,6 +176,7 @@ func (d *Designer) ShowDesigner() {
 		d.library.content.Hide()
 		d.library.hideNotice()
 	}
+	d.hideOrder()
 	d.main.Show()
 	if d.win != nil {
 		d.win.Canvas().Unfocus()

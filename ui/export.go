@@ -1,0 +1,307 @@
+package ui
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	fynestorage "fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/atelier-app/atelier/catalog/sign"
+	"github.com/atelier-app/atelier/storage"
+	"github.com/atelier-app/atelier/storage/orderfile"
+)
+
+// folderPrefKey is where the folder of the last export is kept.
+const folderPrefKey = "order.folder"
+
+// ExportOrder shows the draft order and asks where to export it (Ctrl+E).
+func (d *Designer) ExportOrder() {
+	d.ShowOrder()
+	d.order.chooseFolder()
+}
+
+// exportFolder is where the folder dialog starts: the folder of the last
+// export, else the user's Documents folder, else their home.
+func exportFolder(p fyne.Preferences) string {
+	isDir := func(dir string) bool {
+		st, err := os.Stat(dir)
+		return err == nil && st.IsDir()
+	}
+	if p != nil {
+		if last := p.String(folderPrefKey); last != "" && isDir(last) {
+			return last
+		}
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	if docs := filepath.Join(home, "Documents"); isDir(docs) {
+		return docs
+	}
+	return home
+}
+
+// cannotExport says why the order cannot be exported now ("" when it
+// can).
+func (v *orderView) cannotExport() string {
+	d := v.d
+	switch {
+	case d.cannotSave() != "":
+		return d.cannotSave()
+	case d.export.Package == nil:
+		return "Orders cannot be exported until the design library is open."
+	case len(d.draft.Lines) == 0:
+		return "The order is empty. Open a design and press “Add to order” first."
+	case v.exporting:
+		return "The order is being exported."
+	}
+	for _, r := range v.lines {
+		if r.problem != "" {
+			return r.problem + " Remove it from the order first."
+		}
+		if r.priced == nil {
+			return "The designs of the order are still being read; try again in a moment."
+		}
+	}
+	if err := d.dealer.Check(); err != nil {
+		return "The dealer settings are not complete: " + err.Error() + ". Open File → Dealer settings…"
+	}
+	return ""
+}
+
+// chooseFolder asks for the folder to export to, then exports.
+func (v *orderView) chooseFolder() {
+	d := v.d
+	if why := v.cannotExport(); why != "" {
+		d.tell("The order cannot be exported yet", why)
+		return
+	}
+	if d.win == nil {
+		return
+	}
+	dlg := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		switch {
+		case err != nil:
+			d.showError(fmt.Errorf("the folder cannot be opened: %w", err))
+		case u != nil:
+			v.exportTo(u.Path())
+		}
+	}, d.win)
+	if folder := exportFolder(d.prefs); folder != "" {
+		if l, err := fynestorage.ListerForURI(fynestorage.NewFileURI(folder)); err == nil {
+			dlg.SetLocation(l)
+		}
+	}
+	dlg.SetTitleText("Export the order to this folder")
+	dlg.SetConfirmText("Export here")
+	if sz := d.win.Canvas().Size(); sz.Width > 0 {
+		dlg.Resize(fyne.NewSize(min(900, sz.Width-80), min(620, sz.Height-80)))
+	}
+	dlg.Show()
+}
+
+// exportTo creates the order in the library, packages it (off the UI
+// goroutine, with a progress bar), writes it to folder, records the file
+// and its SHA-256, clears the exported lines from the draft and shows
+// where the file is.
+func (v *orderView) exportTo(folder string) {
+	d := v.d
+	if why := v.cannotExport(); why != "" {
+		d.tell("The order cannot be exported yet", why)
+		return
+	}
+	draft := d.draft
+	in := storage.OrderInput{Dealer: d.dealer.ID, Customer: draft.customer(), Delivery: strings.TrimSpace(v.delivery.Text),
+		RequestedDate: draft.RequestedDate, Notes: strings.TrimSpace(draft.Notes)}
+	var revisions []int64
+	for _, l := range draft.Lines {
+		in.Lines = append(in.Lines, storage.OrderLine{Revision: l.RevisionID, Quantity: l.Quantity})
+		revisions = append(revisions, l.RevisionID)
+	}
+	s := orderfile.Settings{Dealer: d.dealer.Dealer(), Terms: d.dealer.Terms(), PaymentTerms: d.dealer.PaymentTerms,
+		Language: d.lang, AppVersion: d.export.AppVersion, Quote: orderfile.QuotePDF}
+	s.Progress = func(done, total int) { d.do(func() { v.showProgress(done, total) }) }
+	v.setExporting(true)
+	v.showProgress(-1, len(in.Lines))
+	store, ex := d.store, d.export
+	go func() {
+		path, number, err := exportOrder(context.Background(), store, ex, folder, in, s)
+		d.do(func() { v.finish(folder, path, number, revisions, err) })
+	}()
+}
+
+// exportOrder does the work of an export, off the UI goroutine. It
+// returns the file written (also when recording it failed) and the order's
+// number. An order created but not written is cancelled: its number stays
+// taken, and the draft stays for another try.
+func exportOrder(ctx context.Context, store Store, ex OrderExport, folder string, in storage.OrderInput, s orderfile.Settings) (path, number string, err error) {
+	if ex.Package == nil {
+		return "", "", errors.New("the design library is not open")
+	}
+	if ex.KeyPath == "" {
+		return "", "", errors.New("there is no place for the dealer's signing key")
+	}
+	if s.Key, err = sign.LoadOrCreate(ex.KeyPath); err != nil {
+		return "", "", fmt.Errorf("the dealer's signing key could not be read or made: %w", err)
+	}
+	if err := checkWritable(folder); err != nil {
+		return "", "", err
+	}
+	o, err := store.CreateOrder(ctx, in)
+	if err != nil {
+		return "", "", fmt.Errorf("the order could not be saved in the design library: %w", err)
+	}
+	cancel := func(cause error) (string, string, error) {
+		if cerr := store.CancelOrder(ctx, o.ID); cerr != nil {
+			return "", o.Number, fmt.Errorf("%w\n\n(Order %s could not be cancelled either: %v)", cause, o.Number, cerr)
+		}
+		return "", o.Number, fmt.Errorf("%w\n\nOrder number %s was cancelled; your draft order is kept, so you can try again", cause, o.Number)
+	}
+	_, data, err := ex.Package(ctx, o.ID, s)
+	if err != nil {
+		return cancel(fmt.Errorf("the order file could not be made: %w", err))
+	}
+	path = filepath.Join(folder, orderfile.FileName(o.Number))
+	if _, err := os.Lstat(path); err == nil {
+		return cancel(fmt.Errorf("there is already a file %s; it was left as it is. Choose another folder", path))
+	}
+	if err := orderfile.WriteFile(path, data); err != nil {
+		return cancel(fmt.Errorf("the order file could not be written: %w", err))
+	}
+	sum := sha256.Sum256(data)
+	if err := store.SetOrderExported(ctx, o.ID, path, hex.EncodeToString(sum[:])); err != nil {
+		return path, o.Number, fmt.Errorf("order %s was written to %s, but the design library could not record it: %w", o.Number, path, err)
+	}
+	return path, o.Number, nil
+}
+
+// checkWritable says, in plain words, why a folder cannot take a file.
+func checkWritable(folder string) error {
+	st, err := os.Stat(folder)
+	if err != nil || !st.IsDir() {
+		return fmt.Errorf("the folder %s does not exist", folder)
+	}
+	f, err := os.CreateTemp(folder, ".atelier-write-test-*")
+	if err != nil {
+		return fmt.Errorf("the folder %s cannot be written to; choose another one", folder)
+	}
+	name := f.Name()
+	f.Close()
+	os.Remove(name)
+	return nil
+}
+
+// setExporting locks the order while it is exported.
+func (v *orderView) setExporting(on bool) {
+	v.exporting = on
+	for _, r := range v.lines {
+		if on {
+			r.disable()
+		} else {
+			r.qty.Enable()
+			r.minus.Enable()
+			r.plus.Enable()
+			r.remove.Enable()
+		}
+	}
+	if on {
+		v.progress.SetValue(0)
+		v.progress.Show()
+		v.step.Show()
+	} else {
+		v.progress.Hide()
+		v.step.Hide()
+	}
+	v.reprice()
+}
+
+// showProgress shows how far the export is (done < 0: starting).
+func (v *orderView) showProgress(done, total int) {
+	if !v.exporting {
+		return
+	}
+	switch {
+	case done < 0:
+		v.progress.SetValue(0)
+		v.step.SetText("Numbering the order…")
+	case done < total:
+		v.progress.SetValue(0.9 * float64(done) / float64(max(total, 1)))
+		v.step.SetText(fmt.Sprintf("Pricing and drawing design %d of %d…", done+1, total))
+	default:
+		v.progress.SetValue(0.95)
+		v.step.SetText("Signing and writing the file…")
+	}
+}
+
+// finish ends an export on the UI goroutine.
+func (v *orderView) finish(folder, path, number string, revisions []int64, err error) {
+	d := v.d
+	if path != "" {
+		v.progress.SetValue(1)
+		d.draft = d.draft.without(revisions)
+		d.saveDraft()
+		if d.prefs != nil {
+			d.prefs.SetString(folderPrefKey, folder)
+		}
+		for _, l := range v.lines {
+			if slices.Contains(revisions, l.line.RevisionID) && l.line.Design == d.doc.id {
+				d.doc.status = storage.Ordered // a later save keeps it ordered
+			}
+		}
+	}
+	v.setExporting(false)
+	d.refreshOrder()
+	switch {
+	case err != nil && path == "":
+		d.showError(fmt.Errorf("the order was not exported: %w", err))
+	case err != nil:
+		d.showError(err)
+	default:
+		v.showResult(number, path)
+	}
+	if d.OnExported != nil {
+		d.OnExported(path, err)
+	}
+}
+
+// showResult says where the order file is, with a button to copy its
+// path.
+func (v *orderView) showResult(number, path string) {
+	d := v.d
+	if d.win == nil {
+		d.status.SetText(fmt.Sprintf("Order %s was exported to %s", number, path))
+		return
+	}
+	intro := widget.NewLabel(fmt.Sprintf("Order %s is signed and ready to send to %s:", number, d.cat.Manufacturer.Name))
+	intro.Wrapping = fyne.TextWrapWord
+	file := widget.NewLabelWithStyle(path, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	file.Wrapping = fyne.TextWrapBreak
+	file.Selectable = true
+	var dlg *dialog.CustomDialog
+	var copyBtn *widget.Button
+	copyBtn = widget.NewButtonWithIcon("Copy path", theme.ContentCopyIcon(), func() {
+		fyne.CurrentApp().Clipboard().SetContent(path)
+		copyBtn.SetText("Copied")
+		copyBtn.SetIcon(theme.ConfirmIcon())
+	})
+	done := widget.NewButton("Done", func() { dlg.Hide() })
+	done.Importance = widget.HighImportance
+	body := container.NewVBox(intro, file)
+	dlg = dialog.NewCustomWithoutButtons("Order exported", body, d.win)
+	dlg.SetButtons([]fyne.CanvasObject{copyBtn, done})
+	dlg.Resize(fyne.NewSize(620, 0))
+	dlg.Show()
+}

@@ -1,0 +1,633 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"strconv"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/shopspring/decimal"
+
+	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/catalog/rules"
+	"github.com/atelier-app/atelier/storage"
+)
+
+// maxQuantity is the most pieces of one design an order line takes.
+const maxQuantity = 9999
+
+// orderView is the draft order: its lines (picture, name, product,
+// quantity, the customer's net price, remove), the customer, delivery
+// address, requested date and notes, the totals, and the export. It
+// replaces the designer in the window, like the library.
+type orderView struct {
+	d *Designer
+
+	content  fyne.CanvasObject
+	summary  *widget.Label
+	rows     *fyne.Container
+	lines    []*orderRow
+	empty    fyne.CanvasObject
+	scroll   *container.Scroll
+	customer *widget.Select
+	delivery *widget.Entry
+	date     *widget.DateEntry
+	notes    *widget.Entry
+	warning  *widget.Label
+	totals   struct{ list, net, customer, margin, tax, gross *priceRow }
+	progress *widget.ProgressBar
+	step     *widget.Label
+	exportBn *widget.Button
+
+	customers []storage.Customer
+	info      map[int64]*lineInfo // by revision id
+	loading   map[int64]bool      // revisions being read
+	exporting bool
+	syncing   bool // while the fields are set from the draft
+	shownKeys []int64
+	// OnLoaded, if set, is called on the UI goroutine after the lines'
+	// revisions have been read (tests use it).
+	OnLoaded func()
+}
+
+// lineInfo is what the order view knows of a line's revision: its picture
+// and its configuration (the decisions completed by the rules), or why it
+// cannot be ordered.
+type lineInfo struct {
+	rev storage.Revision
+	pic image.Image
+	cfg *catalog.Config
+	err error
+	// otherCatalog: designed with another catalog version (the export
+	// prices it with that version; the view with the one open now).
+	otherCatalog bool
+}
+
+// orderRow is one line on screen.
+type orderRow struct {
+	line    draftLine
+	qty     *widget.Entry
+	price   *widget.Label
+	each    *widget.Label
+	minus   *widget.Button
+	plus    *widget.Button
+	remove  *widget.Button
+	content fyne.CanvasObject
+	problem string             // why it cannot be ordered ("" when it can)
+	priced  *catalog.Waterfall // nil until priced
+}
+
+func newOrderView(d *Designer) *orderView {
+	v := &orderView{d: d, info: map[int64]*lineInfo{}, loading: map[int64]bool{}}
+	back := widget.NewButtonWithIcon("Designer", theme.NavigateBackIcon(), d.ShowDesigner)
+	heading := widget.NewLabelWithStyle("Order", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	heading.SizeName = theme.SizeNameSubHeadingText
+	v.summary = widget.NewLabel("")
+	settings := widget.NewButtonWithIcon("Dealer settings…", theme.SettingsIcon(), d.ShowDealerSettings)
+	title := container.NewBorder(nil, nil, container.NewHBox(back, widget.NewSeparator(), heading, container.NewCenter(v.summary)), settings)
+
+	v.rows = container.NewVBox()
+	v.scroll = container.NewVScroll(container.NewPadded(v.rows))
+	emptyText := widget.NewLabelWithStyle("The order is empty.\nOpen a design and press “Add to order”: it will wait for you here.", fyne.TextAlignCenter, fyne.TextStyle{})
+	emptyText.Wrapping = fyne.TextWrapWord
+	icon := container.NewCenter(container.NewGridWrap(fyne.NewSize(56, 56), widget.NewIcon(theme.ListIcon())))
+	v.empty = container.NewCenter(container.NewGridWrap(fyne.NewSize(480, 160), container.NewVBox(icon, emptyText)))
+
+	v.customer = widget.NewSelect(nil, func(string) { v.customerChanged() })
+	v.customer.PlaceHolder = "No customer"
+	v.delivery = widget.NewMultiLineEntry()
+	v.delivery.SetMinRowsVisible(3)
+	v.delivery.SetPlaceHolder("The customer's address, or where else to deliver")
+	v.delivery.OnChanged = func(s string) {
+		if v.syncing {
+			return
+		}
+		d.draft.Delivery, d.draft.DeliverySet = s, true
+		d.saveDraft()
+	}
+	v.date = widget.NewDateEntry()
+	v.date.SetPlaceHolder("Any time")
+	v.date.OnChanged = func(t *time.Time) {
+		if v.syncing {
+			return
+		}
+		d.draft.RequestedDate = ""
+		if t != nil {
+			d.draft.RequestedDate = t.Format(time.DateOnly)
+		}
+		d.saveDraft()
+	}
+	v.notes = widget.NewMultiLineEntry()
+	v.notes.Wrapping = fyne.TextWrapWord
+	v.notes.SetMinRowsVisible(3)
+	v.notes.SetPlaceHolder("For the manufacturer: delivery, contact, anything special")
+	v.notes.OnChanged = func(s string) {
+		if v.syncing {
+			return
+		}
+		d.draft.Notes = s
+		d.saveDraft()
+	}
+	form := widget.NewForm(
+		widget.NewFormItem("Customer", v.customer),
+		widget.NewFormItem("Deliver to", v.delivery),
+		widget.NewFormItem("Requested", v.date),
+		widget.NewFormItem("Notes", v.notes),
+	)
+
+	v.totals.list = newPriceRow("List price", false)
+	v.totals.net = newPriceRow("Dealer net", false)
+	v.totals.customer = newPriceRow("Customer net", true)
+	v.totals.margin = newPriceRow("Your margin", false)
+	v.totals.margin.name.Importance, v.totals.margin.amount.Importance = widget.SuccessImportance, widget.SuccessImportance
+	v.totals.tax = newPriceRow("Tax", false)
+	v.totals.gross = newPriceRow("Gross", true)
+	totals := container.NewThemeOverride(container.NewVBox(v.totals.list.content, v.totals.net.content, v.totals.customer.content,
+		v.totals.margin.content, v.totals.tax.content, widget.NewSeparator(), v.totals.gross.content), compactTheme{})
+
+	v.warning = widget.NewLabel("")
+	v.warning.Wrapping = fyne.TextWrapWord
+	v.warning.Importance = widget.WarningImportance
+	v.warning.Hide()
+	v.progress = widget.NewProgressBar()
+	v.progress.Hide()
+	v.step = widget.NewLabel("")
+	v.step.Hide()
+	v.exportBn = widget.NewButtonWithIcon("Export order…", theme.UploadIcon(), v.chooseFolder)
+	v.exportBn.Importance = widget.HighImportance
+
+	totalsHead := widget.NewLabelWithStyle("Totals", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	side := container.NewVBox(form, widget.NewSeparator(), totalsHead, totals, v.warning, v.progress, v.step, v.exportBn)
+	sideScroll := container.NewVScroll(container.NewPadded(side))
+	lines := container.NewStack(v.scroll, v.empty)
+	body := container.New(&sideLayout{width: 430}, lines, widget.NewSeparator(), sideScroll)
+	v.content = container.NewBorder(container.NewVBox(title, widget.NewSeparator()), nil, nil, nil, body)
+	return v
+}
+
+// sideLayout puts a panel of fixed width on the right of the main object,
+// with a separator between them.
+type sideLayout struct{ width float32 }
+
+// Layout implements fyne.Layout.
+func (l *sideLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	sep := theme.SeparatorThicknessSize()
+	w := min(l.width, size.Width/2)
+	main := size.Width - w - sep
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(main, size.Height))
+	objs[1].Move(fyne.NewPos(main, 0))
+	objs[1].Resize(fyne.NewSize(sep, size.Height))
+	objs[2].Move(fyne.NewPos(main+sep, 0))
+	objs[2].Resize(fyne.NewSize(w, size.Height))
+}
+
+// MinSize implements fyne.Layout.
+func (l *sideLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	m, s := objs[0].MinSize(), objs[2].MinSize()
+	return fyne.NewSize(m.Width+l.width, max(m.Height, s.Height))
+}
+
+// ShowOrder shows the draft order in place of the designer.
+func (d *Designer) ShowOrder() {
+	if d.order == nil {
+		d.order = newOrderView(d)
+		d.root.Add(d.order.content)
+	}
+	if d.library != nil {
+		d.library.content.Hide()
+	}
+	d.main.Hide()
+	d.order.content.Show()
+	d.order.loadCustomers()
+	d.order.refresh()
+}
+
+// OrderShown reports whether the order view is on screen.
+func (d *Designer) OrderShown() bool { return d.order != nil && d.order.content.Visible() }
+
+// hideOrder takes the order view off the screen.
+func (d *Designer) hideOrder() {
+	if d.order != nil {
+		d.order.content.Hide()
+	}
+}
+
+// refresh shows the draft: the rows again when the lines changed, the
+// prices and the fields.
+func (v *orderView) refresh() {
+	d := v.d
+	v.load()
+	keys := make([]int64, len(d.draft.Lines))
+	for i, l := range d.draft.Lines {
+		keys[i] = l.RevisionID
+	}
+	if !slicesEqual(keys, v.shownKeys) || v.lines == nil && len(keys) > 0 {
+		v.buildRows()
+		v.shownKeys = keys
+	} else {
+		for i, r := range v.lines {
+			r.line = d.draft.Lines[i]
+		}
+	}
+	v.syncFields()
+	v.reprice()
+	if len(d.draft.Lines) == 0 {
+		v.empty.Show()
+		v.scroll.Hide()
+	} else {
+		v.empty.Hide()
+		v.scroll.Show()
+	}
+}
+
+func slicesEqual(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// load reads the revisions of lines not read yet, off the UI goroutine:
+// their pictures, and their configurations completed by the rules.
+func (v *orderView) load() {
+	d := v.d
+	if d.store == nil {
+		return
+	}
+	var todo []draftLine
+	engines := map[string]*engine{}
+	for _, l := range d.draft.Lines {
+		if v.info[l.RevisionID] != nil || v.loading[l.RevisionID] {
+			continue
+		}
+		v.loading[l.RevisionID] = true
+		todo = append(todo, l)
+		if p := d.cat.Product(l.Product); p != nil {
+			if d.engines[p.ID] == nil {
+				d.engines[p.ID] = newEngine(p)
+			}
+			engines[p.ID] = d.engines[p.ID]
+		}
+	}
+	if len(todo) == 0 {
+		return
+	}
+	store, cat, lang, fallback, catalogID := d.store, d.cat, d.lang, d.cat.DefaultLanguage(), d.catalogID
+	go func() {
+		got := map[int64]*lineInfo{}
+		for _, l := range todo {
+			got[l.RevisionID] = readLine(store, cat, engines[l.Product], l, lang, fallback, catalogID)
+		}
+		d.do(func() {
+			for id, info := range got {
+				v.info[id] = info
+				delete(v.loading, id)
+			}
+			v.buildRows()
+			v.reprice()
+			if v.OnLoaded != nil {
+				v.OnLoaded()
+			}
+		})
+	}()
+}
+
+// readLine reads one line's revision and configures it (off the UI
+// goroutine).
+func readLine(store Store, cat *catalog.Catalog, eng *engine, l draftLine, lang, fallback string, catalogID int64) *lineInfo {
+	info := &lineInfo{}
+	rev, err := store.Revision(context.Background(), l.Design, l.Revision)
+	if err != nil {
+		info.err = fmt.Errorf("it is no longer in the design library")
+		return info
+	}
+	info.rev = rev
+	if len(rev.Thumbnail) > 0 {
+		info.pic, _ = png.Decode(bytes.NewReader(rev.Thumbnail))
+	}
+	p := cat.Product(rev.ProductID)
+	if p == nil || eng == nil {
+		info.err = fmt.Errorf("the catalog open now has no %s", rev.ProductName)
+		return info
+	}
+	dec, problems := parseDecisions(p, rev.Decisions, lang, fallback)
+	if len(problems) > 0 {
+		info.err = fmt.Errorf("it was designed with another version of the catalog: %s", problems[0])
+		return info
+	}
+	var values map[string]catalog.Value
+	eng.with(func(s *rules.Session) { values, err = s.Complete(rules.Decisions(dec)) })
+	switch {
+	case eng.err != nil:
+		info.err = eng.err
+	case err != nil:
+		info.err = err
+	case values == nil:
+		info.err = fmt.Errorf("its choices break the catalog's rules")
+	default:
+		info.cfg = &catalog.Config{Product: p, Values: values, Decided: decidedSet(dec)}
+	}
+	info.otherCatalog = catalogID != 0 && rev.Catalog != catalogID
+	return info
+}
+
+// buildRows makes a row for every line.
+func (v *orderView) buildRows() {
+	d := v.d
+	v.lines = nil
+	objs := []fyne.CanvasObject{}
+	for i, l := range d.draft.Lines {
+		r := v.newRow(l)
+		v.lines = append(v.lines, r)
+		if i > 0 {
+			objs = append(objs, widget.NewSeparator())
+		}
+		objs = append(objs, r.content)
+	}
+	v.rows.Objects = objs
+	v.rows.Refresh()
+}
+
+func (v *orderView) newRow(l draftLine) *orderRow {
+	r := &orderRow{line: l}
+	info := v.info[l.RevisionID]
+	var pic fyne.CanvasObject
+	if info != nil && info.pic != nil {
+		img := canvas.NewImageFromImage(info.pic)
+		img.FillMode = canvas.ImageFillContain
+		img.ScaleMode = canvas.ImageScaleSmooth
+		img.CornerRadius = theme.Size(theme.SizeNameInputRadius)
+		pic = img
+	} else {
+		blank := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+		blank.CornerRadius = theme.Size(theme.SizeNameInputRadius)
+		pic = container.NewStack(blank, container.NewCenter(widget.NewIcon(theme.MediaPhotoIcon())))
+	}
+	pic = container.NewGridWrap(fyne.NewSize(128, 80), pic)
+
+	name := widget.NewLabelWithStyle(l.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.Truncation = fyne.TextTruncateEllipsis
+	r.each = widget.NewLabel("")
+	r.each.Truncation = fyne.TextTruncateEllipsis
+	r.each.SizeName = theme.SizeNameCaptionText
+	about := fmt.Sprintf("%s · revision %d", l.ProductName, l.Revision)
+	if info != nil && info.otherCatalog {
+		about += " · another catalog version"
+	}
+	sub := widget.NewLabel(about)
+	sub.Truncation = fyne.TextTruncateEllipsis
+	if info != nil && info.err != nil {
+		r.problem = fmt.Sprintf("“%s” cannot be ordered: %v.", l.Name, info.err)
+		r.each.Importance = widget.DangerImportance
+		r.each.SetText("Cannot be ordered: " + info.err.Error())
+	}
+	text := container.NewVBox(layout.NewSpacer(), name, container.New(layout.NewCustomPaddedLayout(-8, -8, 0, 0), sub), r.each, layout.NewSpacer())
+
+	r.qty = widget.NewEntry()
+	r.qty.SetText(strconv.Itoa(l.Quantity))
+	r.qty.Validator = func(s string) error {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxQuantity {
+			return fmt.Errorf("1 to %d", maxQuantity)
+		}
+		return nil
+	}
+	r.qty.OnChanged = func(s string) {
+		if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= maxQuantity {
+			v.setQuantity(r, n, false)
+		}
+	}
+	r.minus = widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { v.setQuantity(r, r.line.Quantity-1, true) })
+	r.plus = widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { v.setQuantity(r, r.line.Quantity+1, true) })
+	qty := container.NewHBox(r.minus, container.NewGridWrap(fyne.NewSize(64, r.qty.MinSize().Height), r.qty), r.plus)
+	r.price = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	price := container.NewGridWrap(fyne.NewSize(130, r.price.MinSize().Height), r.price)
+	r.remove = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { v.remove(r) })
+	r.remove.Importance = widget.LowImportance
+	right := container.NewHBox(container.NewCenter(qty), container.NewCenter(price), container.NewCenter(r.remove))
+	r.content = container.NewBorder(nil, nil, pic, right, container.NewPadded(text))
+	if v.exporting {
+		r.disable()
+	}
+	return r
+}
+
+func (r *orderRow) disable() {
+	r.qty.Disable()
+	r.minus.Disable()
+	r.plus.Disable()
+	r.remove.Disable()
+}
+
+// setQuantity changes a line's quantity (typed: from the entry, else the
+// entry follows).
+func (v *orderView) setQuantity(r *orderRow, n int, fromButton bool) {
+	n = min(max(n, 1), maxQuantity)
+	d := v.d
+	i := v.index(r)
+	if i < 0 {
+		return
+	}
+	if fromButton {
+		r.qty.SetText(strconv.Itoa(n)) // its OnChanged comes back here
+	}
+	if d.draft.Lines[i].Quantity == n {
+		return
+	}
+	d.draft.Lines[i].Quantity = n
+	r.line.Quantity = n
+	d.saveDraft()
+	v.reprice()
+}
+
+// index is a row's place in the draft (-1 if it is gone).
+func (v *orderView) index(r *orderRow) int {
+	for i, x := range v.lines {
+		if x == r && i < len(v.d.draft.Lines) && v.d.draft.Lines[i].RevisionID == r.line.RevisionID {
+			return i
+		}
+	}
+	return -1
+}
+
+// remove takes a line out of the order.
+func (v *orderView) remove(r *orderRow) {
+	i := v.index(r)
+	if i < 0 || v.exporting {
+		return
+	}
+	d := v.d
+	d.draft.Lines = append(d.draft.Lines[:i:i], d.draft.Lines[i+1:]...)
+	d.saveDraft()
+	d.refreshOrder()
+}
+
+// reprice prices every line with the dealer's terms and shows the totals.
+func (v *orderView) reprice() {
+	d := v.d
+	var list, net, cnet, tax, gross decimal.Decimal
+	problems := 0
+	for _, r := range v.lines {
+		info := v.info[r.line.RevisionID]
+		r.priced = nil
+		switch {
+		case info == nil:
+			r.price.SetText("…")
+			if r.problem == "" {
+				r.each.SetText("")
+			}
+			continue
+		case info.err != nil || info.cfg == nil:
+			r.price.SetText("—")
+			problems++
+			continue
+		}
+		w, err := d.cat.PriceWaterfall(info.cfg, r.line.Quantity, d.lang, d.dealer.Terms(), decimal.Zero)
+		if err != nil {
+			r.price.SetText("—")
+			r.problem = fmt.Sprintf("“%s” cannot be priced: %v.", r.line.Name, err)
+			r.each.SetText(err.Error())
+			problems++
+			continue
+		}
+		r.priced = &w
+		r.price.SetText(d.money(w.CustomerNet))
+		unit := w.CustomerNet
+		if r.line.Quantity > 1 {
+			unit = catalog.RoundMoney(w.CustomerNet.Div(decimal.NewFromInt(int64(r.line.Quantity))))
+		}
+		r.each.SetText(fmt.Sprintf("%s each · your net %s", d.money(unit), d.money(w.DealerNet)))
+		list, net, cnet = list.Add(w.List.Total), net.Add(w.DealerNet), cnet.Add(w.CustomerNet)
+		tax, gross = tax.Add(w.Tax), gross.Add(w.Gross)
+	}
+	t := &v.totals
+	t.list.set("List price", d.money(list))
+	t.net.set("Dealer net · "+percentOff(d.dealer.DealerDiscount), d.money(net))
+	customer := "Customer net"
+	if !d.dealer.Adjust.IsZero() {
+		customer += " · list " + signedPercent(d.dealer.Adjust)
+	}
+	t.customer.set(customer, d.money(cnet))
+	margin := cnet.Sub(net)
+	marginName := "Your margin"
+	if cnet.IsPositive() {
+		marginName += " · " + margin.Mul(hundred).Div(cnet).Round(1).String() + "%"
+	}
+	t.margin.set(marginName, d.money(margin))
+	t.tax.set("Tax "+d.dealer.TaxRate.String()+"%", d.money(tax))
+	t.gross.set("Gross", d.money(gross))
+
+	n := len(d.draft.Lines)
+	if n == 0 {
+		v.summary.SetText("draft · empty")
+	} else {
+		v.summary.SetText(fmt.Sprintf("draft · %s, %s", plural(n, "design", "designs"), plural(d.draft.pieces(), "piece", "pieces")))
+	}
+	switch {
+	case problems > 0:
+		v.warning.SetText("Remove the designs that cannot be ordered before exporting.")
+		v.warning.Show()
+	default:
+		v.warning.Hide()
+	}
+	setEnabled(v.exportBn, n > 0 && problems == 0 && !v.exporting && d.store != nil)
+}
+
+// syncFields shows the draft's customer, delivery, date and notes.
+func (v *orderView) syncFields() {
+	d := v.d
+	v.syncing = true
+	defer func() { v.syncing = false }()
+	opts := []string{"No customer"}
+	sel := 0
+	want := d.draft.customer()
+	for i, c := range v.customers {
+		opts = append(opts, c.Name)
+		if c.ID == want {
+			sel = i + 1
+		}
+	}
+	v.customer.SetOptions(opts)
+	v.customer.SetSelectedIndex(sel)
+	delivery := d.draft.Delivery
+	if !d.draft.DeliverySet {
+		delivery = v.customerAddress(want)
+	}
+	if v.delivery.Text != delivery {
+		v.delivery.SetText(delivery)
+	}
+	if t, err := time.Parse(time.DateOnly, d.draft.RequestedDate); err == nil {
+		if v.date.Date == nil || !v.date.Date.Equal(t) {
+			v.date.SetDate(&t)
+		}
+	} else if v.date.Text != "" {
+		v.date.SetText("")
+	}
+	if v.notes.Text != d.draft.Notes {
+		v.notes.SetText(d.draft.Notes)
+	}
+}
+
+func (v *orderView) customerAddress(id int64) string {
+	for _, c := range v.customers {
+		if c.ID == id {
+			return c.Address
+		}
+	}
+	return ""
+}
+
+// customerChanged follows the user's choice of customer: the delivery
+// address becomes the new customer's, unless one was typed.
+func (v *orderView) customerChanged() {
+	if v.syncing {
+		return
+	}
+	d := v.d
+	i := v.customer.SelectedIndex()
+	var id int64
+	if i > 0 && i-1 < len(v.customers) {
+		id = v.customers[i-1].ID
+	}
+	if d.draft.DeliverySet && d.draft.Delivery == v.customerAddress(d.draft.customer()) {
+		d.draft.DeliverySet = false // it was the old customer's address: follow the new one
+	}
+	d.draft.Customer, d.draft.CustomerSet = id, true
+	d.saveDraft()
+	v.syncFields()
+}
+
+// loadCustomers reads the customers for the customer choice, off the UI
+// goroutine.
+func (v *orderView) loadCustomers() {
+	d := v.d
+	if d.store == nil {
+		return
+	}
+	store := d.store
+	go func() {
+		list, err := store.Customers(context.Background(), "")
+		if err != nil {
+			return // the choice keeps what it has
+		}
+		d.do(func() {
+			v.customers = list
+			v.syncFields()
+		})
+	}()
+}

@@ -1,0 +1,183 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/shopspring/decimal"
+
+	"github.com/atelier-app/atelier/catalog"
+)
+
+// waterfallView shows a price from the list price to what the customer
+// pays, one row per step: the dealer's net (their cost), the customer
+// price, the dealer's margin, the tax and the gross.
+type waterfallView struct {
+	net, customer, margin, tax, gross *priceRow
+	content                           fyne.CanvasObject
+}
+
+// priceRow is a name on the left and an amount on the right.
+type priceRow struct {
+	name, amount *widget.Label
+	content      fyne.CanvasObject
+}
+
+func newPriceRow(name string, bold bool) *priceRow {
+	r := &priceRow{
+		name:   widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: bold}),
+		amount: widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: bold}),
+	}
+	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.content = container.NewBorder(nil, nil, nil, r.amount, r.name)
+	return r
+}
+
+func (r *priceRow) set(name, amount string) {
+	r.name.SetText(name)
+	r.amount.SetText(amount)
+}
+
+func newWaterfallView() *waterfallView {
+	v := &waterfallView{
+		net:      newPriceRow("Dealer net", false),
+		customer: newPriceRow("Customer price", true),
+		margin:   newPriceRow("Your margin", false),
+		tax:      newPriceRow("Tax", false),
+		gross:    newPriceRow("Gross", true),
+	}
+	v.margin.name.Importance = widget.SuccessImportance
+	v.margin.amount.Importance = widget.SuccessImportance
+	v.content = container.NewVBox(v.net.content, v.customer.content, v.margin.content, v.tax.content, v.gross.content)
+	return v
+}
+
+// show puts a waterfall on screen, amounts in the language's way.
+func (v *waterfallView) show(w catalog.Waterfall, lang string) {
+	m := func(x decimal.Decimal) string { return catalog.FormatMoney(x, w.List.Currency, lang) }
+	v.net.set("Dealer net · "+percentOff(w.DealerDiscount), m(w.DealerNet))
+	customer := "Customer price"
+	if !w.Adjust.IsZero() {
+		customer += " · list " + signedPercent(w.Adjust)
+	}
+	v.customer.set(customer, m(w.CustomerNet))
+	margin := "Your margin"
+	if w.CustomerNet.IsPositive() {
+		margin += " · " + w.DealerMargin.Mul(hundred).Div(w.CustomerNet).Round(1).String() + "%"
+	}
+	v.margin.set(margin, m(w.DealerMargin))
+	if w.DealerMargin.IsNegative() {
+		v.margin.name.Importance, v.margin.amount.Importance = widget.DangerImportance, widget.DangerImportance
+	} else {
+		v.margin.name.Importance, v.margin.amount.Importance = widget.SuccessImportance, widget.SuccessImportance
+	}
+	v.margin.name.Refresh()
+	v.margin.amount.Refresh()
+	v.tax.set("Tax "+w.TaxRate.String()+"%", m(w.Tax))
+	v.gross.set("Gross", m(w.Gross))
+	v.content.Show()
+}
+
+// percentOff writes a discount: "−30%" ("no discount" for 0).
+func percentOff(p decimal.Decimal) string {
+	if p.IsZero() {
+		return "no discount"
+	}
+	return "−" + p.String() + "%"
+}
+
+// signedPercent writes a markup or discount: "+10%", "−5%".
+func signedPercent(p decimal.Decimal) string {
+	if p.IsNegative() {
+		return "−" + p.Neg().String() + "%"
+	}
+	return "+" + p.String() + "%"
+}
+
+// money formats an amount in the catalog's currency the way the
+// designer's language writes it.
+func (d *Designer) money(x decimal.Decimal) string {
+	return catalog.FormatMoney(x, d.cat.Currency, d.lang)
+}
+
+// pricePanel is the price under the options: the list price and its
+// breakdown, then the waterfall to the customer, always in view.
+func (d *Designer) pricePanel() fyne.CanvasObject {
+	d.waterfall = newWaterfallView()
+	totalRow := container.NewBorder(nil, nil, widget.NewLabelWithStyle("List price", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, d.total)
+	d.priceNote = widget.NewLabel("")
+	d.priceNote.Wrapping = fyne.TextWrapWord
+	d.priceNote.Importance = widget.WarningImportance
+	d.priceNote.Hide()
+	bottom := container.NewVBox(widget.NewSeparator(), d.waterfall.content, d.priceNote)
+	panel := container.NewBorder(container.NewVBox(widget.NewSeparator(), totalRow), bottom, nil, nil, container.NewVScroll(d.lines))
+	return container.NewThemeOverride(panel, compactTheme{})
+}
+
+// showPrice prices a configuration for one piece with the dealer's terms
+// and shows the list price, its breakdown and the waterfall.
+func (d *Designer) showPrice(cfg *catalog.Config) {
+	d.lines.RemoveAll()
+	d.priceNote.Hide()
+	w, err := d.cat.PriceWaterfall(cfg, 1, d.lang, d.dealer.Terms(), decimal.Zero)
+	if err != nil {
+		d.total.SetText("—")
+		d.waterfall.content.Hide()
+		d.priceNote.SetText(err.Error())
+		d.priceNote.Show()
+		d.lines.Refresh()
+		return
+	}
+	d.total.SetText(d.money(w.List.Total))
+	for _, l := range w.List.Lines {
+		name := widget.NewLabel(l.Label)
+		name.Truncation = fyne.TextTruncateEllipsis
+		amount := widget.NewLabelWithStyle(d.money(l.Amount), fyne.TextAlignTrailing, fyne.TextStyle{})
+		d.lines.Add(container.NewBorder(nil, nil, nil, amount, name))
+	}
+	d.lines.Refresh()
+	d.waterfall.show(w, d.lang)
+}
+
+// text reads the waterfall rows as "name = amount", one per line (tests
+// use it).
+func (v *waterfallView) text() string {
+	var s string
+	for _, r := range []*priceRow{v.net, v.customer, v.margin, v.tax, v.gross} {
+		s += fmt.Sprintf("%s = %s\n", r.name.Text, r.amount.Text)
+	}
+	return s
+}
+
+// compactTheme is the app's theme with less padding, for dense panels of
+// figures (the price, the order's totals).
+type compactTheme struct{}
+
+func (compactTheme) base() fyne.Theme {
+	if a := fyne.CurrentApp(); a != nil {
+		return a.Settings().Theme()
+	}
+	return theme.DefaultTheme()
+}
+
+func (t compactTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	return t.base().Color(n, v)
+}
+
+func (t compactTheme) Font(s fyne.TextStyle) fyne.Resource { return t.base().Font(s) }
+
+func (t compactTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base().Icon(n) }
+
+func (t compactTheme) Size(n fyne.ThemeSizeName) float32 {
+	switch n {
+	case theme.SizeNameInnerPadding:
+		return 4
+	case theme.SizeNamePadding:
+		return 2
+	}
+	return t.base().Size(n)
+}
