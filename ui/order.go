@@ -175,10 +175,12 @@ func (d *Designer) AddToOrder() {
 	if d.product == nil || d.adding || d.saving || d.details != nil || d.asking {
 		return
 	}
-	if v := d.config.Violations(); len(v) > 0 {
-		msgs := make([]string, len(v))
-		for i, r := range v {
-			msgs[i] = d.text(r.Message)
+	// Decisions the rules reject cannot be built. (While the engine is
+	// still answering, the line is checked again in the order view.)
+	if d.domains != nil && !d.domains.Consistent {
+		var msgs []string
+		for _, r := range d.config.Violations() {
+			msgs = append(msgs, d.text(r.Message))
 		}
 		d.tell("The design cannot be ordered yet", fmt.Sprintf("“%s” breaks the catalog's rules, so it cannot be built:\n\n%s", d.docTitle(), strings.Join(msgs, "\n")))
 		return

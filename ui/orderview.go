@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/png"
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -32,21 +33,24 @@ const maxQuantity = 9999
 type orderView struct {
 	d *Designer
 
-	content  fyne.CanvasObject
-	summary  *widget.Label
-	rows     *fyne.Container
-	lines    []*orderRow
-	empty    fyne.CanvasObject
-	scroll   *container.Scroll
-	customer *widget.Select
-	delivery *widget.Entry
-	date     *widget.DateEntry
-	notes    *widget.Entry
-	warning  *widget.Label
-	totals   struct{ list, net, customer, margin, tax, gross *priceRow }
-	progress *widget.ProgressBar
-	step     *widget.Label
-	exportBn *widget.Button
+	content   fyne.CanvasObject
+	summary   *widget.Label
+	rows      *fyne.Container
+	lines     []*orderRow
+	empty     fyne.CanvasObject
+	scroll    *container.Scroll
+	header    fyne.CanvasObject
+	customer  *widget.Select
+	delivery  *widget.Entry
+	date      *widget.DateEntry
+	notes     *widget.Entry
+	warning   *widget.Label
+	totals    struct{ list, net, customer, margin, tax, gross *priceRow }
+	progress  *widget.ProgressBar
+	step      *widget.Label
+	exportBn  *widget.Button
+	hint      *widget.Label
+	totalsBox *fyne.Container
 
 	customers []storage.Customer
 	info      map[int64]*lineInfo // by revision id
@@ -166,9 +170,14 @@ func newOrderView(d *Designer) *orderView {
 	v.exportBn.Importance = widget.HighImportance
 
 	totalsHead := widget.NewLabelWithStyle("Totals", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	side := container.NewVBox(form, widget.NewSeparator(), totalsHead, totals, v.warning, v.progress, v.step, v.exportBn)
+	v.totalsBox = container.NewVBox(widget.NewSeparator(), totalsHead, totals)
+	v.hint = widget.NewLabel("")
+	v.hint.Wrapping = fyne.TextWrapWord
+	v.hint.SizeName = theme.SizeNameCaptionText
+	side := container.NewVBox(form, v.totalsBox, v.warning, v.progress, v.step, v.exportBn, v.hint)
 	sideScroll := container.NewVScroll(container.NewPadded(side))
-	lines := container.NewStack(v.scroll, v.empty)
+	v.header = v.columnHeader()
+	lines := container.NewStack(container.NewBorder(v.header, nil, nil, nil, v.scroll), v.empty)
 	body := container.New(&sideLayout{width: 430}, lines, widget.NewSeparator(), sideScroll)
 	v.content = container.NewBorder(container.NewVBox(title, widget.NewSeparator()), nil, nil, nil, body)
 	return v
@@ -244,9 +253,13 @@ func (v *orderView) refresh() {
 	if len(d.draft.Lines) == 0 {
 		v.empty.Show()
 		v.scroll.Hide()
+		v.header.Hide()
+		v.totalsBox.Hide()
 	} else {
 		v.empty.Hide()
 		v.scroll.Show()
+		v.header.Show()
+		v.totalsBox.Show()
 	}
 }
 
@@ -378,7 +391,7 @@ func (v *orderView) newRow(l draftLine) *orderRow {
 		blank.CornerRadius = theme.Size(theme.SizeNameInputRadius)
 		pic = container.NewStack(blank, container.NewCenter(widget.NewIcon(theme.MediaPhotoIcon())))
 	}
-	pic = container.NewGridWrap(fyne.NewSize(128, 80), pic)
+	pic = container.NewGridWrap(thumbSize, pic)
 
 	name := widget.NewLabelWithStyle(l.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis
@@ -398,33 +411,67 @@ func (v *orderView) newRow(l draftLine) *orderRow {
 	}
 	text := container.NewVBox(layout.NewSpacer(), name, container.New(layout.NewCustomPaddedLayout(-8, -8, 0, 0), sub), r.each, layout.NewSpacer())
 
-	r.qty = widget.NewEntry()
+	var qty fyne.CanvasObject
+	r.qty, r.minus, r.plus, qty = quantityControl()
 	r.qty.SetText(strconv.Itoa(l.Quantity))
-	r.qty.Validator = func(s string) error {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxQuantity {
-			return fmt.Errorf("1 to %d", maxQuantity)
-		}
-		return nil
-	}
 	r.qty.OnChanged = func(s string) {
-		if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= maxQuantity {
+		if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && n >= 1 && n <= maxQuantity {
 			v.setQuantity(r, n, false)
 		}
 	}
-	r.minus = widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { v.setQuantity(r, r.line.Quantity-1, true) })
-	r.plus = widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { v.setQuantity(r, r.line.Quantity+1, true) })
-	qty := container.NewHBox(r.minus, container.NewGridWrap(fyne.NewSize(64, r.qty.MinSize().Height), r.qty), r.plus)
+	r.qty.OnSubmitted = func(string) { r.qty.SetText(strconv.Itoa(r.line.Quantity)) } // what was typed, or back to it
+	r.minus.OnTapped = func() { v.setQuantity(r, r.line.Quantity-1, true) }
+	r.plus.OnTapped = func() { v.setQuantity(r, r.line.Quantity+1, true) }
 	r.price = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-	price := container.NewGridWrap(fyne.NewSize(130, r.price.MinSize().Height), r.price)
 	r.remove = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { v.remove(r) })
 	r.remove.Importance = widget.LowImportance
-	right := container.NewHBox(container.NewCenter(qty), container.NewCenter(price), container.NewCenter(r.remove))
+	right := lineColumns(container.NewCenter(qty), r.price, container.NewCenter(r.remove))
 	r.content = container.NewBorder(nil, nil, pic, right, container.NewPadded(text))
 	if v.exporting {
 		r.disable()
 	}
 	return r
+}
+
+// priceColumn is the width of a line's price.
+const priceColumn = 130
+
+// thumbSize is the size of a line's picture.
+var thumbSize = fyne.NewSize(128, 80)
+
+// columnHeader names the columns above the lines.
+func (v *orderView) columnHeader() fyne.CanvasObject {
+	caption := func(text string, align fyne.TextAlign) *widget.Label {
+		l := widget.NewLabelWithStyle(text, align, fyne.TextStyle{Bold: true})
+		l.SizeName = theme.SizeNameCaptionText
+		return l
+	}
+	cols := lineColumns(caption("Quantity", fyne.TextAlignCenter), caption("Customer net", fyne.TextAlignTrailing), layout.NewSpacer())
+	pic := container.NewGridWrap(fyne.NewSize(thumbSize.Width, 0))
+	row := container.NewBorder(nil, nil, pic, cols, container.NewPadded(caption("Design", fyne.TextAlignLeading)))
+	return container.NewVBox(container.NewPadded(row), widget.NewSeparator())
+}
+
+// quantityControl is a small spinner: −, the number, +.
+func quantityControl() (entry *widget.Entry, minus, plus *widget.Button, box fyne.CanvasObject) {
+	entry = widget.NewEntry()
+	minus = widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), nil)
+	plus = widget.NewButtonWithIcon("", theme.ContentAddIcon(), nil)
+	box = container.NewHBox(minus, container.NewGridWrap(fyne.NewSize(60, entry.MinSize().Height), entry), plus)
+	return entry, minus, plus, box
+}
+
+// lineColumns lays out the columns on the right of a line (and of the
+// header above the lines) at fixed widths, so that they line up.
+func lineColumns(qty, price, remove fyne.CanvasObject) fyne.CanvasObject {
+	_, _, _, proto := quantityControl()
+	removeWidth := widget.NewButtonWithIcon("", theme.DeleteIcon(), nil).MinSize().Width
+	h := max(qty.MinSize().Height, price.MinSize().Height, remove.MinSize().Height)
+	return container.NewHBox(
+		container.NewGridWrap(fyne.NewSize(proto.MinSize().Width, h), qty),
+		container.NewGridWrap(fyne.NewSize(priceColumn, h), container.NewVBox(layout.NewSpacer(), price, layout.NewSpacer())),
+		container.NewGridWrap(fyne.NewSize(removeWidth, h), remove),
+	)
 }
 
 func (r *orderRow) disable() {
@@ -538,6 +585,10 @@ func (v *orderView) reprice() {
 	} else {
 		v.summary.SetText(fmt.Sprintf("draft · %s, %s", plural(n, "design", "designs"), plural(d.draft.pieces(), "piece", "pieces")))
 	}
+	v.hint.SetText(fmt.Sprintf("Exporting numbers the order (%s-…) and writes one signed file for %s, with your customer's quote as a PDF.",
+		strings.ToUpper(d.dealer.ID), d.cat.Manufacturer.Name))
+	v.hint.Hidden = n == 0
+	v.hint.Refresh()
 	switch {
 	case problems > 0:
 		v.warning.SetText("Remove the designs that cannot be ordered before exporting.")
