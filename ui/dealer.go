@@ -215,7 +215,7 @@ func (d *Designer) ShowDealerSettings() {
 	})
 	payment := entry(s.PaymentTerms, "e.g. 30% on order, the rest on delivery")
 	items := []*widget.FormItem{
-		{Text: "Dealer id", Widget: id, HintText: "Your code with the manufacturer; orders are numbered ID-00001, ID-00002…"},
+		{Text: "Dealer id", Widget: id, HintText: "Your code with the manufacturer; it numbers your orders"},
 		{Text: "Name", Widget: name},
 		{Text: "Address", Widget: address},
 		{Text: "E-mail", Widget: email},

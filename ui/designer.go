@@ -182,7 +182,7 @@ func buildDesigner(cat *catalog.Catalog, lang string, do func(func())) *Designer
 	// in view, the breakdown between them scrolls; the user can move the
 	// divider between options and price.
 	right := container.NewVSplit(d.optScroll, d.pricePanel())
-	right.Offset = 0.5
+	right.Offset = 0.47
 
 	catalogLabel := widget.NewLabelWithStyle(d.text(cat.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	catalogLabel.Wrapping = fyne.TextWrapWord

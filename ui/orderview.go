@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -156,7 +157,7 @@ func newOrderView(d *Designer) *orderView {
 	v.totals.tax = newPriceRow("Tax", false)
 	v.totals.gross = newPriceRow("Gross", true)
 	totals := container.NewThemeOverride(container.NewVBox(v.totals.list.content, v.totals.net.content, v.totals.customer.content,
-		v.totals.margin.content, v.totals.tax.content, widget.NewSeparator(), v.totals.gross.content), compactTheme{})
+		v.totals.margin.content, v.totals.tax.content, widget.NewSeparator(), v.totals.gross.content), compactTheme{inner: 4})
 
 	v.warning = widget.NewLabel("")
 	v.warning.Wrapping = fyne.TextWrapWord
@@ -240,7 +241,7 @@ func (v *orderView) refresh() {
 	for i, l := range d.draft.Lines {
 		keys[i] = l.RevisionID
 	}
-	if !slicesEqual(keys, v.shownKeys) || v.lines == nil && len(keys) > 0 {
+	if !slices.Equal(keys, v.shownKeys) || v.lines == nil && len(keys) > 0 {
 		v.buildRows()
 		v.shownKeys = keys
 	} else {
@@ -255,24 +256,14 @@ func (v *orderView) refresh() {
 		v.scroll.Hide()
 		v.header.Hide()
 		v.totalsBox.Hide()
+		v.exportBn.Hide()
 	} else {
 		v.empty.Hide()
 		v.scroll.Show()
 		v.header.Show()
 		v.totalsBox.Show()
+		v.exportBn.Show()
 	}
-}
-
-func slicesEqual(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // load reads the revisions of lines not read yet, off the UI goroutine:
@@ -426,7 +417,7 @@ func (v *orderView) newRow(l draftLine) *orderRow {
 	r.remove = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { v.remove(r) })
 	r.remove.Importance = widget.LowImportance
 	right := lineColumns(container.NewCenter(qty), r.price, container.NewCenter(r.remove))
-	r.content = container.NewBorder(nil, nil, pic, right, container.NewPadded(text))
+	r.content = container.NewBorder(nil, nil, pic, container.NewCenter(right), container.NewPadded(text))
 	if v.exporting {
 		r.disable()
 	}
@@ -448,7 +439,7 @@ func (v *orderView) columnHeader() fyne.CanvasObject {
 	}
 	cols := lineColumns(caption("Quantity", fyne.TextAlignCenter), caption("Customer net", fyne.TextAlignTrailing), layout.NewSpacer())
 	pic := container.NewGridWrap(fyne.NewSize(thumbSize.Width, 0))
-	row := container.NewBorder(nil, nil, pic, cols, container.NewPadded(caption("Design", fyne.TextAlignLeading)))
+	row := container.NewBorder(nil, nil, pic, container.NewCenter(cols), container.NewPadded(caption("Design", fyne.TextAlignLeading)))
 	return container.NewVBox(container.NewPadded(row), widget.NewSeparator())
 }
 
@@ -627,7 +618,8 @@ func (v *orderView) syncFields() {
 			v.date.SetDate(&t)
 		}
 	} else if v.date.Text != "" {
-		v.date.SetText("")
+		v.date.SetDate(nil)
+		v.date.SetValidationError(nil) // no date is "any time", not a mistake
 	}
 	if v.notes.Text != d.draft.Notes {
 		v.notes.SetText(d.draft.Notes)

@@ -5,7 +5,9 @@ import (
 	"image/color"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
@@ -113,9 +115,13 @@ func (d *Designer) pricePanel() fyne.CanvasObject {
 	d.priceNote.Wrapping = fyne.TextWrapWord
 	d.priceNote.Importance = widget.WarningImportance
 	d.priceNote.Hide()
-	bottom := container.NewVBox(widget.NewSeparator(), d.waterfall.content, d.priceNote)
-	panel := container.NewBorder(container.NewVBox(widget.NewSeparator(), totalRow), bottom, nil, nil, container.NewVScroll(d.lines))
-	return container.NewThemeOverride(panel, compactTheme{})
+	gap := canvas.NewRectangle(color.Transparent)
+	gap.SetMinSize(fyne.NewSize(0, 6))
+	bottom := container.NewVBox(widget.NewSeparator(), d.waterfall.content, d.priceNote, gap)
+	// The breakdown is denser still: it details the list price above it.
+	lines := container.NewThemeOverride(container.New(layout.NewCustomPaddedLayout(0, 0, 2, 2), container.NewVScroll(d.lines)), compactTheme{inner: 2})
+	panel := container.NewBorder(container.NewVBox(widget.NewSeparator(), totalRow), bottom, nil, nil, lines)
+	return container.NewThemeOverride(panel, compactTheme{inner: 4})
 }
 
 // showPrice prices a configuration for one piece with the dealer's terms
@@ -154,8 +160,9 @@ func (v *waterfallView) text() string {
 }
 
 // compactTheme is the app's theme with less padding, for dense panels of
-// figures (the price, the order's totals).
-type compactTheme struct{}
+// figures (the price, the order's totals): inner is the padding inside
+// widgets (the default theme's is 8).
+type compactTheme struct{ inner float32 }
 
 func (compactTheme) base() fyne.Theme {
 	if a := fyne.CurrentApp(); a != nil {
@@ -175,7 +182,7 @@ func (t compactTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base()
 func (t compactTheme) Size(n fyne.ThemeSizeName) float32 {
 	switch n {
 	case theme.SizeNameInnerPadding:
-		return 4
+		return t.inner
 	case theme.SizeNamePadding:
 		return 2
 	}
