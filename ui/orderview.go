@@ -111,7 +111,8 @@ func newOrderView(d *Designer) *orderView {
 	v.customer.PlaceHolder = "No customer"
 	v.delivery = widget.NewMultiLineEntry()
 	v.delivery.SetMinRowsVisible(3)
-	v.delivery.SetPlaceHolder("The customer's address, or where else to deliver")
+	v.delivery.Wrapping = fyne.TextWrapWord
+	v.delivery.SetPlaceHolder("Where to deliver")
 	v.delivery.OnChanged = func(s string) {
 		if v.syncing {
 			return
