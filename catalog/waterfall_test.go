@@ -23,7 +23,7 @@ func TestPriceWaterfallByHand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	terms := catalog.Terms{DealerDiscount: dec("30"), GroupDiscounts: map[string]decimal.Decimal{"seating": dec("35")}, Adjust: dec("-5"), TaxRate: dec("19")}
+	terms := catalog.Terms{DealerDiscount: dec("30"), GroupDiscounts: map[string]decimal.Decimal{"living": dec("35")}, Adjust: dec("-5"), TaxRate: dec("19")}
 	w, err := cat.PriceWaterfall(cfg, 2, "en", terms, dec("2.5"))
 	if err != nil {
 		t.Fatal(err)
@@ -56,8 +56,12 @@ func TestPriceWaterfallByHand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sofa.PriceGroup == "seating" && !ws.DealerDiscount.Equal(dec("35")) {
-		t.Errorf("sofa dealer discount %s, want the seating group's 35", ws.DealerDiscount)
+	sl := ws.List.Total
+	if !ws.DealerDiscount.Equal(dec("35")) || !ws.DealerNet.Equal(sl.Sub(sl.Mul(dec("0.35")).Round(2))) {
+		t.Errorf("sofa (price group %s): dealer discount %s, dealer net %s; want the living group's 35%% off %s", sofa.PriceGroup, ws.DealerDiscount, ws.DealerNet, sl)
+	}
+	if ws.DealerDiscountLabel != "dealer discount for Living" {
+		t.Errorf("sofa's dealer discount is labelled %q", ws.DealerDiscountLabel)
 	}
 	if _, err := cat.PriceWaterfall(cfg, 1, "en", terms, dec("120")); err == nil {
 		t.Error("a 120% line discount was accepted")

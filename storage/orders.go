@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/shopspring/decimal"
 )
 
 // OrderInput is a new order: design revisions with quantities, for one
@@ -24,6 +26,9 @@ type OrderInput struct {
 type OrderLine struct {
 	Revision int64 // revisions.id
 	Quantity int
+	// Discount is the dealer's discount for the customer on this line, in
+	// percent as a decimal string ("" or "0": none; "12.5" is 12.5%).
+	Discount string
 }
 
 // Order is a saved order.
@@ -59,10 +64,15 @@ func (d *DB) CreateOrder(ctx context.Context, in OrderInput) (Order, error) {
 		return o, errors.New("create order: an order needs at least one design")
 	}
 	in.Dealer = strings.ToUpper(in.Dealer) // "abc" and "ABC" are one dealer
-	for _, l := range in.Lines {
+	for i, l := range in.Lines {
 		if l.Quantity < 1 {
 			return o, fmt.Errorf("create order: quantity %d: at least 1", l.Quantity)
 		}
+		disc, err := lineDiscount(l.Discount)
+		if err != nil {
+			return o, fmt.Errorf("create order: line %d: %w", i+1, err)
+		}
+		in.Lines[i].Discount = disc
 	}
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		var seq int
@@ -85,7 +95,7 @@ func (d *DB) CreateOrder(ctx context.Context, in OrderInput) (Order, error) {
 			return err
 		}
 		for i, l := range in.Lines {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO order_lines (order_id, line, revision, quantity) VALUES (?, ?, ?, ?)`, id, i+1, l.Revision, l.Quantity); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO order_lines (order_id, line, revision, quantity, discount) VALUES (?, ?, ?, ?, ?)`, id, i+1, l.Revision, l.Quantity, l.Discount); err != nil {
 				return fmt.Errorf("line %d (revision %d): %w", i+1, l.Revision, err)
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE designs SET status = 'ordered' WHERE id = (SELECT design FROM revisions WHERE id = ?)`, l.Revision); err != nil {
@@ -114,14 +124,14 @@ func getOrder(ctx context.Context, q querier, id int64) (Order, error) {
 		return o, err
 	}
 	o.Customer = customer.Int64
-	rows, err := q.QueryContext(ctx, `SELECT revision, quantity FROM order_lines WHERE order_id = ? ORDER BY line`, id)
+	rows, err := q.QueryContext(ctx, `SELECT revision, quantity, discount FROM order_lines WHERE order_id = ? ORDER BY line`, id)
 	if err != nil {
 		return o, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var l OrderLine
-		if err := rows.Scan(&l.Revision, &l.Quantity); err != nil {
+		if err := rows.Scan(&l.Revision, &l.Quantity, &l.Discount); err != nil {
 			return o, err
 		}
 		o.Lines = append(o.Lines, l)
@@ -187,4 +197,20 @@ func (d *DB) setOrder(ctx context.Context, id int64, set string, args ...any) er
 		return fmt.Errorf("update order %d: %w", id, err)
 	}
 	return nil
+}
+
+// lineDiscount checks a line's discount and writes it in its plain form
+// ("" is "0").
+func lineDiscount(s string) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		return "0", nil
+	}
+	d, err := decimal.NewFromString(strings.TrimSpace(s))
+	if err != nil {
+		return "", fmt.Errorf("the discount %q is not a number", s)
+	}
+	if d.IsNegative() || d.GreaterThan(decimal.NewFromInt(100)) {
+		return "", fmt.Errorf("the discount %s%% is not between 0 and 100", d)
+	}
+	return d.String(), nil
 }

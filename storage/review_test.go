@@ -268,12 +268,42 @@ func TestDealerCodesIgnoreCase(t *testing.T) {
 	ctx := context.Background()
 	db, rec := newTestDB(t)
 	_, rev, _ := db.SaveDesign(ctx, deskInput(rec, "x"))
-	o1, err := db.CreateOrder(ctx, OrderInput{Dealer: "abc", Lines: []OrderLine{{rev.ID, 1}}})
+	o1, err := db.CreateOrder(ctx, OrderInput{Dealer: "abc", Lines: []OrderLine{{Revision: rev.ID, Quantity: 1}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	o2, err := db.CreateOrder(ctx, OrderInput{Dealer: "ABC", Lines: []OrderLine{{rev.ID, 1}}})
+	o2, err := db.CreateOrder(ctx, OrderInput{Dealer: "ABC", Lines: []OrderLine{{Revision: rev.ID, Quantity: 1}}})
 	if err != nil || o1.Number != "ABC-00001" || o2.Number != "ABC-00002" {
 		t.Errorf("numbers %s %s, %v", o1.Number, o2.Number, err)
+	}
+}
+
+func TestOrderLineDiscounts(t *testing.T) {
+	ctx := context.Background()
+	db, rec := newTestDB(t)
+	_, rev, _ := db.SaveDesign(ctx, deskInput(rec, "x"))
+	for _, tc := range []struct {
+		name, in, want string
+	}{
+		{"none", "", "0"},
+		{"whole", "10", "10"},
+		{"fraction", " 12.50 ", "12.5"},
+		{"all", "100", "100"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o, err := db.CreateOrder(ctx, OrderInput{Dealer: "abc", Lines: []OrderLine{{Revision: rev.ID, Quantity: 1, Discount: tc.in}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := db.Order(ctx, o.ID)
+			if err != nil || got.Lines[0].Discount != tc.want {
+				t.Errorf("discount %q stored as %q (%v), want %q", tc.in, got.Lines[0].Discount, err, tc.want)
+			}
+		})
+	}
+	for _, bad := range []string{"-1", "100.01", "ten", "1e400000"} {
+		if _, err := db.CreateOrder(ctx, OrderInput{Dealer: "abc", Lines: []OrderLine{{Revision: rev.ID, Quantity: 1, Discount: bad}}}); err == nil {
+			t.Errorf("discount %q was taken", bad)
+		}
 	}
 }

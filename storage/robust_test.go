@@ -88,6 +88,9 @@ func TestUpgradeFromEveryVersion(t *testing.T) {
 			if err != nil || len(found) != 1 {
 				t.Errorf("search after upgrade: %v %v", found, err)
 			}
+			if old, err := db.Order(ctx, 1); err != nil || len(old.Lines) != 1 || old.Lines[0].Discount != "0" {
+				t.Errorf("order line after upgrade: %+v %v", old.Lines, err)
+			}
 			o, err := db.CreateOrder(ctx, OrderInput{Dealer: "D1", Lines: []OrderLine{{Revision: 1, Quantity: 1}}})
 			if err != nil || o.Number != "D1-00002" {
 				t.Errorf("next order after upgrade: %+v %v", o, err)
@@ -500,16 +503,28 @@ func TestCrashWhileSaving(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		lines := make(chan string, 1024)
+		lines := make(chan string, 1<<16)
+		started := make(chan struct{})
 		go func() {
 			sc := bufio.NewScanner(out)
+			first := true
 			for sc.Scan() {
 				lines <- sc.Text()
+				if first {
+					first = false
+					close(started)
+				}
 			}
 			close(lines)
 		}()
-		// Let it get going (open, first saves), then kill it mid-flight.
-		time.Sleep(time.Duration(20+r.IntN(80)) * time.Millisecond)
+		// Let it get going (its first save is committed, however slow the
+		// machine is), then kill it mid-flight.
+		select {
+		case <-started:
+		case <-time.After(60 * time.Second):
+			t.Fatalf("round %d: the child committed nothing in a minute", k)
+		}
+		time.Sleep(time.Duration(r.IntN(60)) * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 		for l := range lines {

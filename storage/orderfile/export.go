@@ -124,8 +124,14 @@ func PackageOrder(ctx context.Context, db *storage.DB, orderID int64, s Settings
 			config[id] = v.String()
 		}
 		ref := CatalogRef{ID: rec.CatalogID, Version: rec.Version, SHA256: rec.Hash, Signature: string(rec.Signature)}
+		discount := decimal.Zero
+		if ol.Discount != "" {
+			if discount, err = decimal.NewFromString(ol.Discount); err != nil {
+				return nil, nil, fmt.Errorf("line %d (%s): discount %q: %w", i+1, design.Name, ol.Discount, err)
+			}
+		}
 		line, err := MakeLine(LineInput{Catalog: cat, Ref: ref, Product: product, Decisions: rev.Decisions, Configuration: config,
-			Quantity: ol.Quantity, Language: s.Language, Terms: s.Terms, LineDiscount: decimal.Zero})
+			Quantity: ol.Quantity, Language: s.Language, Terms: s.Terms, LineDiscount: discount})
 		if err != nil {
 			return nil, nil, fmt.Errorf("line %d (%s): %w", i+1, design.Name, err)
 		}

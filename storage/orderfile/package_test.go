@@ -51,17 +51,18 @@ func demoOrder(t testing.TB) (*storage.DB, int64, []CatalogSource) {
 		name, product string
 		decisions     map[string]string
 		qty           int
+		discount      string
 	}{
-		{"Corner desk", "lift-desk", map[string]string{"width": "1800", "top": "walnut", "extras": "tray,arm"}, 2},
-		{"Lounge sofa", "kolme-sofa", map[string]string{"seats": "3", "cover": "velvet"}, 1},
-		{"Kitchen window", "klar-window", map[string]string{"width": "1230"}, 3},
+		{"Corner desk", "lift-desk", map[string]string{"width": "1800", "top": "walnut", "extras": "tray,arm"}, 2, ""},
+		{"Lounge sofa", "kolme-sofa", map[string]string{"seats": "3", "cover": "velvet"}, 1, "5"},
+		{"Kitchen window", "klar-window", map[string]string{"width": "1230"}, 3, ""},
 	} {
 		_, rev, err := db.SaveDesign(ctx, storage.DesignInput{Name: d.name, ProductID: d.product, ProductName: cat.Product(d.product).Name["en"],
 			Catalog: rec.ID, Customer: cust, Quantity: d.qty, Decisions: d.decisions, Currency: "EUR", Total: "0.00"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		lines = append(lines, storage.OrderLine{Revision: rev.ID, Quantity: d.qty})
+		lines = append(lines, storage.OrderLine{Revision: rev.ID, Quantity: d.qty, Discount: d.discount})
 	}
 	o, err := db.CreateOrder(ctx, storage.OrderInput{Dealer: "BER01", Customer: cust, RequestedDate: "2027-01-15", Notes: "Deliver to the third floor.", Lines: lines})
 	if err != nil {
@@ -73,7 +74,7 @@ func demoOrder(t testing.TB) (*storage.DB, int64, []CatalogSource) {
 func testSettings(t testing.TB, key *sign.Key) Settings {
 	return Settings{
 		Dealer:       Dealer{ID: "BER01", Name: "Wohnwerk Berlin GmbH", Address: "Torstraße 1\n10119 Berlin", Email: "order@wohnwerk.example", VATID: "DE123456789"},
-		Terms:        catalog.Terms{DealerDiscount: decimal.RequireFromString("32"), GroupDiscounts: map[string]decimal.Decimal{"seating": decimal.RequireFromString("35")}, Adjust: decimal.RequireFromString("-3"), TaxRate: decimal.RequireFromString("19")},
+		Terms:        catalog.Terms{DealerDiscount: decimal.RequireFromString("32"), GroupDiscounts: map[string]decimal.Decimal{"living": decimal.RequireFromString("35")}, Adjust: decimal.RequireFromString("-3"), TaxRate: decimal.RequireFromString("19")},
 		PaymentTerms: "30 days net.",
 		Language:     "en",
 		AppVersion:   "test",
@@ -224,6 +225,9 @@ func TestTamperingIsCaught(t *testing.T) {
 		{"a price lowered, the manifest updated", resign(t, pkg, func(o string) string {
 			return strings.Replace(o, `"gross": "`, `"gross": "1`, 1)
 		}, testKey), "line 1", "gross is"},
+		{"a line discount raised, the manifest updated", resign(t, pkg, func(o string) string {
+			return strings.Replace(o, `"line_discount": "0"`, `"line_discount": "40"`, 1)
+		}, testKey), "line 1", "customer net is"},
 		{"a price lowered and signed by another key", resign(t, pkg, func(o string) string {
 			return strings.Replace(o, `"customer_net": "`, `"customer_net": "9`, 1)
 		}, intruder), "signature", "not by the expected dealer key"},
