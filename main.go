@@ -250,6 +250,9 @@ func (l *library) attach(db *storage.DB) {
 			},
 			KeyPath:    l.keyPath,
 			AppVersion: l.version,
+			Import: func(ctx context.Context, data []byte) (*orderfile.Imported, error) {
+				return orderfile.Import(ctx, db, data)
+			},
 		})
 		l.d.OfferAutosave()
 	})

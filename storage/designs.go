@@ -112,6 +112,38 @@ func (d *DB) SaveDesign(ctx context.Context, in DesignInput) (Design, Revision, 
 	return design, rev, nil
 }
 
+// SaveDesigns saves new designs in one transaction: all of them, or none.
+func (d *DB) SaveDesigns(ctx context.Context, ins []DesignInput) ([]Design, error) {
+	for i, in := range ins {
+		if in.ID != 0 {
+			return nil, fmt.Errorf("save designs: design %d: only new designs", i+1)
+		}
+		if err := validateDesign(in); err != nil {
+			return nil, fmt.Errorf("save designs: design %d: %w", i+1, err)
+		}
+	}
+	var out []Design
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		out = nil
+		for _, in := range ins {
+			id, err := d.saveDesign(ctx, tx, in)
+			if err != nil {
+				return fmt.Errorf("%q: %w", in.Name, err)
+			}
+			design, err := getDesign(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			out = append(out, design)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("save designs: %w", err)
+	}
+	return out, nil
+}
+
 func validateDesign(in DesignInput) error {
 	switch {
 	case strings.TrimSpace(in.Name) == "":

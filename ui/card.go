@@ -14,11 +14,12 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/atelier-app/atelier/render"
 	"github.com/atelier-app/atelier/storage"
 )
 
 // cardPicWidth is the smallest width of a design's picture on its card
-// (the stored thumbnail is thumbWidth×thumbHeight: drawn no larger, it
+// (the stored thumbnail is render.ThumbWidth×render.ThumbHeight: drawn no larger, it
 // stays crisp).
 const cardPicWidth = 280
 
@@ -199,7 +200,7 @@ func call(f func()) {
 // thumbnail's proportions, and the text below.
 type cardLayout struct{}
 
-func picHeight(width float32) float32 { return width * thumbHeight / thumbWidth }
+func picHeight(width float32) float32 { return width * render.ThumbHeight / render.ThumbWidth }
 
 // Layout implements fyne.Layout.
 func (cardLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {

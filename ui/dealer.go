@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -30,6 +32,10 @@ type DealerSettings struct {
 	// DealerDiscount is what the manufacturer takes off the list price
 	// for the dealer.
 	DealerDiscount decimal.Decimal `json:"dealer_discount"`
+	// GroupDiscounts replace DealerDiscount for the products of a price
+	// group (by the catalog's price group id), where the manufacturer
+	// grants another discount on them.
+	GroupDiscounts map[string]decimal.Decimal `json:"group_discounts,omitempty"`
 	// Adjust is the dealer's markup (positive) or discount (negative) on
 	// the list price for the customer.
 	Adjust       decimal.Decimal `json:"adjust"`
@@ -80,7 +86,7 @@ func (s DealerSettings) Save(p fyne.Preferences) {
 
 // Terms are the settings as the price waterfall takes them.
 func (s DealerSettings) Terms() catalog.Terms {
-	return catalog.Terms{DealerDiscount: s.DealerDiscount, Adjust: s.Adjust, TaxRate: s.TaxRate}
+	return catalog.Terms{DealerDiscount: s.DealerDiscount, GroupDiscounts: maps.Clone(s.GroupDiscounts), Adjust: s.Adjust, TaxRate: s.TaxRate}
 }
 
 // Dealer is the dealer as an order package names them.
@@ -107,6 +113,11 @@ func (s DealerSettings) Check() error {
 		return errors.New("a discount for the customer cannot take off more than 100%")
 	case s.TaxRate.IsNegative() || s.TaxRate.GreaterThan(hundred):
 		return errors.New("the tax rate must be between 0 and 100%")
+	}
+	for _, g := range slices.Sorted(maps.Keys(s.GroupDiscounts)) {
+		if v := s.GroupDiscounts[g]; v.IsNegative() || v.GreaterThan(hundred) {
+			return fmt.Errorf("the dealer discount for %s must be between 0 and 100%%", g)
+		}
 	}
 	return nil
 }
@@ -207,6 +218,34 @@ func (d *Designer) ShowDealerSettings() {
 		}
 		return nil
 	})
+	// One entry per price group of the catalog: empty takes the general
+	// dealer discount.
+	groups := map[string]*widget.Entry{}
+	var groupItems []*widget.FormItem
+	for _, g := range d.cat.PriceGroups {
+		e := entry("", "as above")
+		if v, ok := s.GroupDiscounts[g.ID]; ok {
+			e.SetText(percentText(v, false))
+		}
+		e.Validator = func(t string) error {
+			if strings.TrimSpace(t) == "" {
+				return nil
+			}
+			p, err := parsePercent(t)
+			if err != nil {
+				return err
+			}
+			if p.IsNegative() || p.GreaterThan(hundred) {
+				return errors.New("between 0 and 100")
+			}
+			return nil
+		}
+		groups[g.ID] = e
+		groupItems = append(groupItems, &widget.FormItem{Text: "… on " + d.text(g.Name) + " %", Widget: e})
+	}
+	if len(groupItems) > 0 {
+		groupItems[len(groupItems)-1].HintText = "Where the manufacturer grants another discount on a price group; empty: the dealer discount"
+	}
 	tax := percent(s.TaxRate, false, func(p decimal.Decimal) error {
 		if p.IsNegative() || p.GreaterThan(hundred) {
 			return errors.New("between 0 and 100")
@@ -222,10 +261,13 @@ func (d *Designer) ShowDealerSettings() {
 		{Text: "Phone", Widget: phone},
 		{Text: "VAT id", Widget: vat},
 		{Text: "Dealer discount %", Widget: discount, HintText: "What the manufacturer takes off the list price for you"},
-		{Text: "Markup / discount %", Widget: adjust, HintText: "On the list price for your customer: +10 adds 10%, -5 gives 5% off, 0 sells at list"},
-		{Text: "Tax rate %", Widget: tax},
-		{Text: "Payment terms", Widget: payment, HintText: "Printed on the customer's quote"},
 	}
+	items = append(items, groupItems...)
+	items = append(items,
+		&widget.FormItem{Text: "Markup / discount %", Widget: adjust, HintText: "On the list price for your customer: +10 adds 10%, -5 gives 5% off, 0 sells at list"},
+		&widget.FormItem{Text: "Tax rate %", Widget: tax},
+		&widget.FormItem{Text: "Payment terms", Widget: payment, HintText: "Printed on the customer's quote"},
+	)
 	dlg := dialog.NewForm("Dealer settings", "Save", "Cancel", items, func(ok bool) {
 		d.dealerForm = nil
 		if !ok {
@@ -237,6 +279,24 @@ func (d *Designer) ShowDealerSettings() {
 		next.DealerDiscount, _ = parsePercent(discount.Text)
 		next.Adjust, _ = parsePercent(adjust.Text)
 		next.TaxRate, _ = parsePercent(tax.Text)
+		// Discounts for price groups of other catalogs are kept.
+		for g, v := range s.GroupDiscounts {
+			if groups[g] == nil {
+				if next.GroupDiscounts == nil {
+					next.GroupDiscounts = map[string]decimal.Decimal{}
+				}
+				next.GroupDiscounts[g] = v
+			}
+		}
+		for g, e := range groups {
+			if strings.TrimSpace(e.Text) == "" {
+				continue
+			}
+			if next.GroupDiscounts == nil {
+				next.GroupDiscounts = map[string]decimal.Decimal{}
+			}
+			next.GroupDiscounts[g], _ = parsePercent(e.Text)
+		}
 		if err := next.Check(); err != nil {
 			d.showError(fmt.Errorf("the dealer settings were not changed: %w", err))
 			return
@@ -244,7 +304,7 @@ func (d *Designer) ShowDealerSettings() {
 		d.SetDealer(next)
 	}, d.win)
 	dlg.Resize(fyne.NewSize(620, 0))
-	d.dealerForm = &dealerForm{dialog: dlg, id: id, name: name, discount: discount, adjust: adjust, tax: tax}
+	d.dealerForm = &dealerForm{dialog: dlg, id: id, name: name, discount: discount, adjust: adjust, tax: tax, groups: groups}
 	dlg.Show()
 	d.win.Canvas().Focus(name)
 }
@@ -255,4 +315,5 @@ type dealerForm struct {
 	id, name         *widget.Entry
 	discount, adjust *widget.Entry
 	tax              *widget.Entry
+	groups           map[string]*widget.Entry // by price group id
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/catalog/rules"
 	"github.com/atelier-app/atelier/render"
+	"github.com/atelier-app/atelier/storage/orderfile"
 )
 
 // Designer is the main screen: product chooser, live preview, option panel
@@ -117,6 +118,9 @@ type Designer struct {
 	// a design was added to the order and after an export (tests use them).
 	OnAdded    func()
 	OnExported func(path string, err error)
+	// OnImported, if set, is called on the UI goroutine after an order
+	// package was imported or refused (tests use it).
+	OnImported func(*orderfile.Imported, error)
 }
 
 // NewDesigner builds the designer for a catalog, showing its first product.
@@ -269,6 +273,7 @@ func (d *Designer) fileMenu() *fyne.Menu {
 		fyne.NewMenuItem("Add to order", d.AddToOrder),
 		fyne.NewMenuItem("Order…", d.ShowOrder),
 		item("Export order…", fyne.KeyE, mod, d.ExportOrder),
+		fyne.NewMenuItem("Import order package…", d.ImportOrder),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Dealer settings…", d.ShowDealerSettings),
 		fyne.NewMenuItemSeparator(),

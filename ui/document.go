@@ -1,11 +1,9 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"image/png"
 	"maps"
 	"slices"
 	"strings"
@@ -60,9 +58,6 @@ func documentOf(x storage.Design, rev storage.Revision) document {
 // autosaveDelay is how long the designer waits after a change before it
 // saves the design to the autosave slot.
 const autosaveDelay = 1500 * time.Millisecond
-
-// Thumbnail size of a saved design, in pixels.
-const thumbWidth, thumbHeight = 320, 200
 
 // SetStore connects the designer to the design library: catalogID is the
 // catalog record of the catalog it shows (storage.ImportCatalog). Saving is
@@ -453,17 +448,11 @@ func (d *Designer) writeDesign(doc document, newCustomer string) {
 // thumbnail draws a configuration for the library (nil if it cannot be
 // drawn: the design is saved without a picture).
 func thumbnail(cat *catalog.Catalog, cfg *catalog.Config) []byte {
-	scene, err := render.Build(cat, cfg)
+	png, err := render.Thumbnail(cat, cfg)
 	if err != nil {
 		return nil
 	}
-	v := render.ViewIso
-	v.Width, v.Height, v.Unit = thumbWidth, thumbHeight, cat.Units
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, render.Draw(scene, v)); err != nil {
-		return nil
-	}
-	return buf.Bytes()
+	return png
 }
 
 // setDesign shows a product with decisions, as a fresh start (no undo).

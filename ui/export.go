@@ -128,7 +128,7 @@ func (v *orderView) exportTo(folder string) {
 		RequestedDate: draft.RequestedDate, Notes: strings.TrimSpace(draft.Notes)}
 	var revisions []int64
 	for _, l := range draft.Lines {
-		in.Lines = append(in.Lines, storage.OrderLine{Revision: l.RevisionID, Quantity: l.Quantity})
+		in.Lines = append(in.Lines, storage.OrderLine{Revision: l.RevisionID, Quantity: l.Quantity, Discount: l.Discount})
 		revisions = append(revisions, l.RevisionID)
 	}
 	s := orderfile.Settings{Dealer: d.dealer.Dealer(), Terms: d.dealer.Terms(), PaymentTerms: d.dealer.PaymentTerms,
@@ -214,6 +214,7 @@ func (v *orderView) setExporting(on bool) {
 			r.qty.Enable()
 			r.minus.Enable()
 			r.plus.Enable()
+			r.discount.Enable()
 			r.remove.Enable()
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/atelier-app/atelier/render"
 	"github.com/atelier-app/atelier/storage"
 )
 
@@ -88,7 +89,7 @@ func (l *Library) newHistory(x storage.Design, revs []storage.Revision) *history
 	h.heading.Wrapping = fyne.TextWrapWord
 	h.pic = canvas.NewImageFromImage(nil)
 	h.pic.FillMode = canvas.ImageFillContain
-	h.pic.SetMinSize(fyne.NewSize(thumbWidth, thumbHeight))
+	h.pic.SetMinSize(fyne.NewSize(render.ThumbWidth, render.ThumbHeight))
 	h.pic.CornerRadius = theme.Size(theme.SizeNameInputRadius)
 	h.changes = container.NewVBox()
 	h.restore = widget.NewButtonWithIcon("Restore this revision", theme.HistoryIcon(), h.restoreSelected)

@@ -34,10 +34,13 @@ type draftOrder struct {
 // draftLine is one design revision in the draft, with what the order view
 // shows before the revision is read again.
 type draftLine struct {
-	Design      int64  `json:"design"`
-	Revision    int    `json:"revision"`    // the revision's number
-	RevisionID  int64  `json:"revision_id"` // revisions.id: what the order line references
-	Quantity    int    `json:"quantity"`
+	Design     int64 `json:"design"`
+	Revision   int   `json:"revision"`    // the revision's number
+	RevisionID int64 `json:"revision_id"` // revisions.id: what the order line references
+	Quantity   int   `json:"quantity"`
+	// Discount is the dealer's discount for the customer on this line,
+	// percent as a decimal string ("" for none).
+	Discount    string `json:"discount,omitempty"`
 	Name        string `json:"name"`
 	Product     string `json:"product"`
 	ProductName string `json:"product_name"`
@@ -156,6 +159,9 @@ type OrderExport struct {
 	// KeyPath is the dealer's signing key, created on first use.
 	KeyPath    string
 	AppVersion string
+	// Import verifies an order package and recreates its designs in the
+	// library (orderfile.Import on the database).
+	Import func(ctx context.Context, data []byte) (*orderfile.Imported, error)
 }
 
 // SetOrderExport makes exporting orders possible.

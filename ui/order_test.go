@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -38,6 +39,9 @@ func testExport(t *testing.T, db *storage.DB) OrderExport {
 		},
 		KeyPath:    filepath.Join(t.TempDir(), "keys", "dealer.key"),
 		AppVersion: "test",
+		Import: func(ctx context.Context, data []byte) (*orderfile.Imported, error) {
+			return orderfile.Import(ctx, db, data)
+		},
 	}
 }
 
@@ -535,5 +539,94 @@ func TestDraftOrderAdd(t *testing.T) {
 	}
 	if rest := o.without([]int64{11, 20}); len(rest.Lines) != 0 || rest.CustomerSet {
 		t.Errorf("without all: %+v", rest)
+	}
+}
+
+// A discount on one line and a dealer discount for the sofa's price group
+// reach the totals and the package; the package imported back recreates
+// the designs, and a tampered one is refused with the reason.
+func TestLineAndGroupDiscountsExportAndImport(t *testing.T) {
+	d, w, q, db := newOrderDesigner(t)
+	ctx := context.Background()
+	s := d.Dealer()
+	s.GroupDiscounts = map[string]decimal.Decimal{"living": dec("40")}
+	d.SetDealer(s)
+	d.Decide("top", choice("walnut"))
+	addNamed(t, d, q, "Desk", "")
+	d.SelectProduct("kolme-sofa")
+	addNamed(t, d, q, "Sofa", "")
+	v := showOrder(t, d, q)
+	v.lines[1].discount.SetText("12,5")
+	if got := d.draft.Lines[1].Discount; got != "12.5" {
+		t.Fatalf("the sofa's discount is kept as %q", got)
+	}
+	v.lines[0].discount.SetText("abc") // not a number: the last good value stays
+	if d.draft.Lines[0].Discount != "" || v.lines[0].discount.Validate() == nil {
+		t.Errorf("a discount of abc: kept %q, validation %v", d.draft.Lines[0].Discount, v.lines[0].discount.Validate())
+	}
+	v.lines[0].discount.SetText("")
+	sofa := v.lines[1].priced
+	if !sofa.DealerDiscount.Equal(dec("40")) || !sofa.LineDiscount.Equal(dec("12.5")) {
+		t.Fatalf("sofa priced with dealer discount %s, line discount %s", sofa.DealerDiscount, sofa.LineDiscount)
+	}
+	want := v.lines[0].priced.CustomerNet.Add(sofa.CustomerNet)
+	if got := v.totals.customer.amount.Text; got != money(want) {
+		t.Errorf("customer net total %q, want %q", got, money(want))
+	}
+	if name := v.totals.net.name.Text; strings.Contains(name, "%") {
+		t.Errorf("the lines have different dealer discounts, yet the total says %q", name)
+	}
+
+	folder := t.TempDir()
+	var path string
+	d.OnExported = func(p string, err error) {
+		if err != nil {
+			t.Errorf("export: %v", err)
+		}
+		path = p
+	}
+	v.exportTo(folder)
+	eventually(t, q, "the export", func() bool { return path != "" })
+	w.Canvas().Overlays().Top().(interface{ Hide() }).Hide()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, _ := assets.DemoCatalog()
+	r := orderfile.Verify(data, []orderfile.CatalogSource{orderfile.NewCatalogSource(assets.DemoCatalogJSON, cat)}, "", orderfile.DefaultLimits)
+	if !r.OK || r.Order.Lines[1].Price.LineDiscount != "12.5" || r.Order.Lines[1].Price.DealerDiscount != "40" || r.Order.Lines[0].Price.DealerDiscount != "30" {
+		t.Fatalf("the package: ok %v, %+v", r.OK, r.Findings)
+	}
+
+	var got *orderfile.Imported
+	var gotErr error
+	done := false
+	d.OnImported = func(i *orderfile.Imported, err error) { got, gotErr, done = i, err, true }
+	d.ImportOrderData(filepath.Base(path), data)
+	eventually(t, q, "the import", func() bool { return done })
+	if gotErr != nil || len(got.Designs) != 2 {
+		t.Fatalf("import: %v, %+v", gotErr, got)
+	}
+	if msg := texts(w.Canvas().Overlays().Top()); !strings.Contains(msg, "2 designs were recreated") || !strings.Contains(msg, "Sofa · Kolme Modular Sofa") {
+		t.Errorf("the import says:\n%s", msg)
+	}
+	w.Canvas().Overlays().Top().(interface{ Hide() }).Hide()
+	if n, _ := db.Counts(ctx); n.Designs != 4 {
+		t.Errorf("%d designs after the import, want 4", n.Designs)
+	}
+
+	bad := bytes.Clone(data)
+	bad[len(bad)/2] ^= 1
+	done = false
+	d.ImportOrderData("bad.zip", bad)
+	eventually(t, q, "the refused import", func() bool { return done })
+	if !errors.Is(gotErr, orderfile.ErrNotVerified) {
+		t.Errorf("a tampered package: %v, want ErrNotVerified", gotErr)
+	}
+	if msg := texts(w.Canvas().Overlays().Top()); !strings.Contains(msg, "not imported") {
+		t.Errorf("the refusal says:\n%s", msg)
+	}
+	if n, _ := db.Counts(ctx); n.Designs != 4 {
+		t.Errorf("%d designs after a refused import, want 4", n.Designs)
 	}
 }

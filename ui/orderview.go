@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -79,16 +80,17 @@ type lineInfo struct {
 
 // orderRow is one line on screen.
 type orderRow struct {
-	line    draftLine
-	qty     *widget.Entry
-	price   *widget.Label
-	each    *widget.Label
-	minus   *widget.Button
-	plus    *widget.Button
-	remove  *widget.Button
-	content fyne.CanvasObject
-	problem string             // why it cannot be ordered ("" when it can)
-	priced  *catalog.Waterfall // nil until priced
+	line     draftLine
+	qty      *widget.Entry
+	discount *widget.Entry // the line's discount for the customer, percent
+	price    *widget.Label
+	each     *widget.Label
+	minus    *widget.Button
+	plus     *widget.Button
+	remove   *widget.Button
+	content  fyne.CanvasObject
+	problem  string             // why it cannot be ordered ("" when it can)
+	priced   *catalog.Waterfall // nil until priced
 }
 
 func newOrderView(d *Designer) *orderView {
@@ -414,10 +416,18 @@ func (v *orderView) newRow(l draftLine) *orderRow {
 	r.qty.OnSubmitted = func(string) { r.qty.SetText(strconv.Itoa(r.line.Quantity)) } // what was typed, or back to it
 	r.minus.OnTapped = func() { v.setQuantity(r, r.line.Quantity-1, true) }
 	r.plus.OnTapped = func() { v.setQuantity(r, r.line.Quantity+1, true) }
+	r.discount = widget.NewEntry()
+	r.discount.SetPlaceHolder("0")
+	r.discount.SetText(l.Discount)
+	r.discount.Validator = func(s string) error {
+		_, err := lineDiscountOf(s)
+		return err
+	}
+	r.discount.OnChanged = func(s string) { v.setDiscount(r, s) }
 	r.price = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	r.remove = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { v.remove(r) })
 	r.remove.Importance = widget.LowImportance
-	right := lineColumns(container.NewCenter(qty), r.price, container.NewCenter(r.remove))
+	right := lineColumns(container.NewCenter(qty), r.discount, r.price, container.NewCenter(r.remove))
 	r.content = container.NewBorder(nil, nil, pic, container.NewCenter(right), container.NewPadded(text))
 	if v.exporting {
 		r.disable()
@@ -425,8 +435,12 @@ func (v *orderView) newRow(l draftLine) *orderRow {
 	return r
 }
 
-// priceColumn is the width of a line's price.
-const priceColumn = 130
+// priceColumn is the width of a line's price, discountColumn of its
+// discount.
+const (
+	priceColumn    = 130
+	discountColumn = 86
+)
 
 // thumbSize is the size of a line's picture.
 var thumbSize = fyne.NewSize(128, 80)
@@ -438,7 +452,7 @@ func (v *orderView) columnHeader() fyne.CanvasObject {
 		l.SizeName = theme.SizeNameCaptionText
 		return l
 	}
-	cols := lineColumns(caption("Quantity", fyne.TextAlignCenter), caption("Customer net", fyne.TextAlignTrailing), layout.NewSpacer())
+	cols := lineColumns(caption("Quantity", fyne.TextAlignCenter), caption("Discount %", fyne.TextAlignCenter), caption("Customer net", fyne.TextAlignTrailing), layout.NewSpacer())
 	pic := container.NewGridWrap(fyne.NewSize(thumbSize.Width, 0))
 	row := container.NewBorder(nil, nil, pic, container.NewCenter(cols), container.NewPadded(caption("Design", fyne.TextAlignLeading)))
 	return container.NewVBox(container.NewPadded(row), widget.NewSeparator())
@@ -455,12 +469,13 @@ func quantityControl() (entry *widget.Entry, minus, plus *widget.Button, box fyn
 
 // lineColumns lays out the columns on the right of a line (and of the
 // header above the lines) at fixed widths, so that they line up.
-func lineColumns(qty, price, remove fyne.CanvasObject) fyne.CanvasObject {
+func lineColumns(qty, discount, price, remove fyne.CanvasObject) fyne.CanvasObject {
 	_, _, _, proto := quantityControl()
 	removeWidth := widget.NewButtonWithIcon("", theme.DeleteIcon(), nil).MinSize().Width
 	h := max(qty.MinSize().Height, price.MinSize().Height, remove.MinSize().Height)
 	return container.NewHBox(
 		container.NewGridWrap(fyne.NewSize(proto.MinSize().Width, h), qty),
+		container.NewGridWrap(fyne.NewSize(discountColumn, h), container.NewVBox(layout.NewSpacer(), discount, layout.NewSpacer())),
 		container.NewGridWrap(fyne.NewSize(priceColumn, h), container.NewVBox(layout.NewSpacer(), price, layout.NewSpacer())),
 		container.NewGridWrap(fyne.NewSize(removeWidth, h), remove),
 	)
@@ -468,6 +483,7 @@ func lineColumns(qty, price, remove fyne.CanvasObject) fyne.CanvasObject {
 
 func (r *orderRow) disable() {
 	r.qty.Disable()
+	r.discount.Disable()
 	r.minus.Disable()
 	r.plus.Disable()
 	r.remove.Disable()
@@ -490,6 +506,43 @@ func (v *orderView) setQuantity(r *orderRow, n int, fromButton bool) {
 	}
 	d.draft.Lines[i].Quantity = n
 	r.line.Quantity = n
+	d.saveDraft()
+	v.reprice()
+}
+
+// lineDiscountOf reads a line's discount as typed ("" is none).
+func lineDiscountOf(s string) (decimal.Decimal, error) {
+	if strings.TrimSpace(s) == "" {
+		return decimal.Zero, nil
+	}
+	p, err := parsePercent(s)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	if p.IsNegative() || p.GreaterThan(hundred) {
+		return decimal.Zero, errors.New("between 0 and 100")
+	}
+	return p, nil
+}
+
+// setDiscount changes a line's discount as it is typed (a value that
+// cannot be read keeps the last good one, and the entry shows why).
+func (v *orderView) setDiscount(r *orderRow, s string) {
+	p, err := lineDiscountOf(s)
+	i := v.index(r)
+	if err != nil || i < 0 {
+		return
+	}
+	text := ""
+	if !p.IsZero() {
+		text = p.String()
+	}
+	d := v.d
+	if d.draft.Lines[i].Discount == text {
+		return
+	}
+	d.draft.Lines[i].Discount = text
+	r.line.Discount = text
 	d.saveDraft()
 	v.reprice()
 }
@@ -521,6 +574,7 @@ func (v *orderView) reprice() {
 	d := v.d
 	var list, net, cnet, tax, gross decimal.Decimal
 	problems := 0
+	dealerDiscounts := map[string]bool{} // the dealer discounts of the lines (they differ by price group)
 	for _, r := range v.lines {
 		info := v.info[r.line.RevisionID]
 		r.priced = nil
@@ -536,7 +590,8 @@ func (v *orderView) reprice() {
 			problems++
 			continue
 		}
-		w, err := d.cat.PriceWaterfall(info.cfg, r.line.Quantity, d.lang, d.dealer.Terms(), decimal.Zero)
+		discount, _ := lineDiscountOf(r.line.Discount)
+		w, err := d.cat.PriceWaterfall(info.cfg, r.line.Quantity, d.lang, d.dealer.Terms(), discount)
 		if err != nil {
 			r.price.SetText("—")
 			r.problem = fmt.Sprintf("“%s” cannot be priced: %v.", r.line.Name, err)
@@ -551,12 +606,19 @@ func (v *orderView) reprice() {
 			unit = catalog.RoundMoney(w.CustomerNet.Div(decimal.NewFromInt(int64(r.line.Quantity))))
 		}
 		r.each.SetText(fmt.Sprintf("%s each · your net %s", d.money(unit), d.money(w.DealerNet)))
+		dealerDiscounts[w.DealerDiscount.String()] = true
 		list, net, cnet = list.Add(w.List.Total), net.Add(w.DealerNet), cnet.Add(w.CustomerNet)
 		tax, gross = tax.Add(w.Tax), gross.Add(w.Gross)
 	}
 	t := &v.totals
 	t.list.set("List price", d.money(list))
-	t.net.set("Dealer net · "+percentOff(d.dealer.DealerDiscount), d.money(net))
+	netName := "Dealer net"
+	if len(dealerDiscounts) == 1 {
+		for p := range dealerDiscounts {
+			netName += " · " + percentOff(decimal.RequireFromString(p))
+		}
+	}
+	t.net.set(netName, d.money(net))
 	customer := "Customer net"
 	if !d.dealer.Adjust.IsZero() {
 		customer += " · list " + signedPercent(d.dealer.Adjust)

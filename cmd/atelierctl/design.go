@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image/png"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -106,7 +105,7 @@ func (c *DesignSaveCmd) Run(env *Env, cli *CLI) error {
 	if err != nil {
 		return fmt.Errorf("price %s: %w", p.ID, err)
 	}
-	thumb, err := thumbnail(cat, cfg)
+	thumb, err := render.Thumbnail(cat, cfg)
 	if err != nil {
 		return err
 	}
@@ -203,21 +202,6 @@ func zipFolder(dir string) ([]byte, error) {
 		}
 	}
 	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// thumbnail draws a design's 320×200 preview as PNG.
-func thumbnail(cat *catalog.Catalog, cfg *catalog.Config) ([]byte, error) {
-	scene, err := render.Build(cat, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("build %s: %w", cfg.Product.ID, err)
-	}
-	v := render.ViewIso
-	v.Width, v.Height = 320, 200
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, render.Draw(scene, v)); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

@@ -384,6 +384,44 @@ func TestSignedCatalogsAndOrders(t *testing.T) {
 	if code, out, _ = run("order", "import", file); code != 0 || !strings.Contains(out, `line 2: design 4 "Sofa"`) {
 		t.Errorf("import: %d %q", code, out)
 	}
+	if code, _, errOut = run("order", "import", bad); code != 1 || !strings.Contains(errOut, "not imported") {
+		t.Errorf("import a tampered package: %d %q", code, errOut)
+	}
+
+	// Terms: a discount for a price group, one for a line, exact decimals.
+	if code, out, errOut = run("order", "export", "--design", "1,2", "--out", orders, "--dealer-id", "ber01", "--dealer-discount", "30",
+		"--group-discount", "living=35.5", "--discount", "2=7.5", "--adjust=-2.5", "--tax-rate", "7.7", "--payment-terms", "Net 30"); code != 0 {
+		t.Fatalf("export with terms: %d %q %q", code, out, errOut)
+	}
+	second := filepath.Join(orders, "BER01-00002.atelier-order.zip")
+	if code, out, _ = run("order", "verify", second); code != 0 {
+		t.Errorf("verify the order with terms: %d %q", code, out)
+	}
+	zr, _ := zip.OpenReader(second)
+	var o struct {
+		Terms map[string]any `json:"terms"`
+		Lines []struct {
+			Price map[string]any `json:"price"`
+		} `json:"lines"`
+	}
+	for _, f := range zr.File {
+		if f.Name == "order.json" {
+			rc, _ := f.Open()
+			json.NewDecoder(rc).Decode(&o)
+			rc.Close()
+		}
+	}
+	zr.Close()
+	if len(o.Lines) != 2 || o.Lines[0].Price["dealer_discount"] != "30" || o.Lines[1].Price["dealer_discount"] != "35.5" ||
+		o.Lines[0].Price["line_discount"] != "0" || o.Lines[1].Price["line_discount"] != "7.5" || o.Lines[1].Price["adjust"] != "-2.5" ||
+		o.Lines[1].Price["tax_rate"] != "7.7" || o.Terms["payment_terms"] != "Net 30" {
+		t.Errorf("terms in order.json: %+v %+v", o.Terms, o.Lines)
+	}
+	for _, bad := range [][]string{{"--discount", "3=5"}, {"--dealer-discount", "thirty"}, {"--group-discount", "living=x"}} {
+		if code, _, errOut = run(append([]string{"order", "export", "--design", "1", "--out", orders}, bad...)...); code != 2 {
+			t.Errorf("export %v: exit %d %q, want 2", bad, code, errOut)
+		}
+	}
 }
 
 // tamperZip flips a byte in one file of a zip.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -140,15 +141,28 @@ type OrderCmd struct {
 
 // DealerFlags are the dealer's identity and terms for an export.
 type DealerFlags struct {
-	DealerID       string  `name:"dealer-id" default:"DEMO" help:"The dealer's code (orders are numbered per dealer)."`
-	DealerName     string  `name:"dealer-name" default:"Demo dealer" help:"The dealer's name."`
-	DealerAddress  string  `name:"dealer-address" help:"The dealer's address (\\n between lines)."`
-	DealerEmail    string  `name:"dealer-email" help:"The dealer's e-mail."`
-	DealerDiscount float64 `name:"dealer-discount" default:"30" help:"Percent the manufacturer grants off list."`
-	Adjust         float64 `default:"0" help:"The dealer's markup (positive) or discount (negative) on list for the customer, percent."`
-	TaxRate        float64 `name:"tax-rate" default:"19" help:"Tax rate, percent."`
-	Language       string  `default:"en" help:"Language of the texts (en, de)."`
-	Key            string  `help:"The dealer's private key (default: dealer.key beside the database, made on first use)." type:"path"`
+	DealerID       string            `name:"dealer-id" default:"DEMO" help:"The dealer's code (orders are numbered per dealer)."`
+	DealerName     string            `name:"dealer-name" default:"Demo dealer" help:"The dealer's name."`
+	DealerAddress  string            `name:"dealer-address" help:"The dealer's address (\\n between lines)."`
+	DealerEmail    string            `name:"dealer-email" help:"The dealer's e-mail."`
+	DealerPhone    string            `name:"dealer-phone" help:"The dealer's phone."`
+	VATID          string            `name:"vat-id" help:"The dealer's VAT id."`
+	DealerDiscount string            `name:"dealer-discount" default:"30" help:"Percent the manufacturer grants off list."`
+	GroupDiscount  map[string]string `name:"group-discount" help:"GROUP=PERCENT: the dealer discount for a catalog price group instead of --dealer-discount (repeatable)."`
+	Adjust         string            `default:"0" help:"The dealer's markup (positive) or discount (negative) on list for the customer, percent."`
+	TaxRate        string            `name:"tax-rate" default:"19" help:"Tax rate, percent."`
+	PaymentTerms   string            `name:"payment-terms" help:"Payment terms printed on the customer's quote."`
+	Language       string            `default:"en" help:"Language of the texts (en, de)."`
+	Key            string            `help:"The dealer's private key (default: dealer.key beside the database, made on first use)." type:"path"`
+}
+
+// percentFlag reads a percentage given on the command line, exactly.
+func percentFlag(name, s string) (decimal.Decimal, error) {
+	d, err := decimal.NewFromString(strings.TrimSuffix(strings.TrimSpace(s), "%"))
+	if err != nil {
+		return d, usagef("--%s %q: write a percentage such as 30 or 12.5", name, s)
+	}
+	return d, nil
 }
 
 func (f DealerFlags) settings(dbPath string) (orderfile.Settings, error) {
@@ -160,14 +174,34 @@ func (f DealerFlags) settings(dbPath string) (orderfile.Settings, error) {
 	if err != nil {
 		return orderfile.Settings{}, err
 	}
-	d := func(x float64) decimal.Decimal { return decimal.NewFromFloat(x) }
+	var t catalog.Terms
+	for _, p := range []struct {
+		name, text string
+		to         *decimal.Decimal
+	}{{"dealer-discount", f.DealerDiscount, &t.DealerDiscount}, {"adjust", f.Adjust, &t.Adjust}, {"tax-rate", f.TaxRate, &t.TaxRate}} {
+		if *p.to, err = percentFlag(p.name, p.text); err != nil {
+			return orderfile.Settings{}, err
+		}
+	}
+	for g, text := range f.GroupDiscount {
+		v, err := percentFlag("group-discount "+g, text)
+		if err != nil {
+			return orderfile.Settings{}, err
+		}
+		if t.GroupDiscounts == nil {
+			t.GroupDiscounts = map[string]decimal.Decimal{}
+		}
+		t.GroupDiscounts[g] = v
+	}
 	return orderfile.Settings{
-		Dealer:     orderfile.Dealer{ID: strings.ToUpper(f.DealerID), Name: f.DealerName, Address: strings.ReplaceAll(f.DealerAddress, `\n`, "\n"), Email: f.DealerEmail},
-		Terms:      catalog.Terms{DealerDiscount: d(f.DealerDiscount), Adjust: d(f.Adjust), TaxRate: d(f.TaxRate)},
-		Language:   f.Language,
-		AppVersion: version,
-		Key:        k,
-		Quote:      makeQuote,
+		Dealer: orderfile.Dealer{ID: strings.ToUpper(f.DealerID), Name: f.DealerName, Address: strings.ReplaceAll(f.DealerAddress, `\n`, "\n"),
+			Email: f.DealerEmail, Phone: f.DealerPhone, VATID: f.VATID},
+		Terms:        t,
+		PaymentTerms: f.PaymentTerms,
+		Language:     f.Language,
+		AppVersion:   version,
+		Key:          k,
+		Quote:        makeQuote,
 	}, nil
 }
 
@@ -176,11 +210,13 @@ var makeQuote func(*orderfile.Order, [][]byte) ([]byte, error)
 
 // OrderExportCmd exports an order.
 type OrderExportCmd struct {
-	Design   string `required:"" help:"Design ids, comma-separated (their newest revisions; quantity each design's own)."`
-	Customer int64  `help:"Customer id (default: the first design's)."`
-	Date     string `help:"Requested delivery date, YYYY-MM-DD."`
-	Notes    string `help:"Notes for the manufacturer."`
-	Out      string `required:"" help:"Where to write the package (a folder, or a file name)." type:"path"`
+	Design   string           `required:"" help:"Design ids, comma-separated (their newest revisions; quantity each design's own)."`
+	Discount map[int64]string `help:"DESIGN=PERCENT: a discount for the customer on that design's line (repeatable)."`
+	Delivery string           `help:"Delivery address (\\n between lines; default: the customer's)."`
+	Customer int64            `help:"Customer id (default: the first design's)."`
+	Date     string           `help:"Requested delivery date, YYYY-MM-DD."`
+	Notes    string           `help:"Notes for the manufacturer."`
+	Out      string           `required:"" help:"Where to write the package (a folder, or a file name)." type:"path"`
 	DealerFlags
 }
 
@@ -197,12 +233,14 @@ func (c *OrderExportCmd) Run(env *Env, cli *CLI) error {
 		return err
 	}
 	var lines []storage.OrderLine
+	var ids []int64
 	customer := c.Customer
 	for _, part := range strings.Split(c.Design, ",") {
 		id, err := strconv.ParseInt(strings.TrimSpace(part), 10, 64)
 		if err != nil {
 			return usagef("--design %q: write design ids separated by commas", c.Design)
 		}
+		ids = append(ids, id)
 		d, err := db.Design(ctx, id)
 		if err != nil {
 			return notFound(err)
@@ -214,9 +252,23 @@ func (c *OrderExportCmd) Run(env *Env, cli *CLI) error {
 		if customer == 0 {
 			customer = d.Customer
 		}
-		lines = append(lines, storage.OrderLine{Revision: rev.ID, Quantity: d.Quantity})
+		disc := ""
+		if text, ok := c.Discount[id]; ok {
+			p, err := percentFlag(fmt.Sprint("discount ", id), text)
+			if err != nil {
+				return err
+			}
+			disc = p.String()
+		}
+		lines = append(lines, storage.OrderLine{Revision: rev.ID, Quantity: d.Quantity, Discount: disc})
 	}
-	so, err := db.CreateOrder(ctx, storage.OrderInput{Dealer: s.Dealer.ID, Customer: customer, RequestedDate: c.Date, Notes: c.Notes, Lines: lines})
+	for id := range c.Discount {
+		if !slices.Contains(ids, id) {
+			return usagef("--discount %d=…: design %d is not in --design", id, id)
+		}
+	}
+	so, err := db.CreateOrder(ctx, storage.OrderInput{Dealer: s.Dealer.ID, Customer: customer, Delivery: strings.ReplaceAll(c.Delivery, `\n`, "\n"),
+		RequestedDate: c.Date, Notes: c.Notes, Lines: lines})
 	if err != nil {
 		return err
 	}
@@ -302,9 +354,8 @@ type OrderImportCmd struct {
 	File string `arg:"" help:"The order package." type:"existingfile"`
 }
 
-// Run checks the package's integrity and signature, then saves each line
-// as a design on the catalog version it names (which must be in the
-// database).
+// Run verifies the package against the catalogs kept in the database,
+// then saves each line as a design on the catalog version it names.
 func (c *OrderImportCmd) Run(env *Env, cli *CLI) error {
 	data, err := os.ReadFile(c.File)
 	if err != nil {
@@ -315,41 +366,20 @@ func (c *OrderImportCmd) Run(env *Env, cli *CLI) error {
 		return err
 	}
 	defer db.Close()
-	ctx := context.Background()
-	kept, err := db.Catalogs(ctx)
+	imp, err := orderfile.Import(context.Background(), db, data)
+	if imp != nil {
+		for _, f := range imp.Report.Findings {
+			fmt.Fprintf(env.Stderr, "%s: %s: %s\n", f.Severity, f.Where, f.Message)
+		}
+	}
+	if errors.Is(err, orderfile.ErrNotVerified) {
+		return fmt.Errorf("%s: not imported: the package does not verify against the catalogs in the database (import the catalog first if it is missing)", c.File)
+	}
 	if err != nil {
 		return err
 	}
-	var cats []orderfile.CatalogSource
-	ids := map[string]int64{}
-	for _, k := range kept {
-		cat, err := db.LoadCatalog(ctx, k.ID)
-		if err != nil {
-			continue
-		}
-		cats = append(cats, orderfile.CatalogSource{SHA256: k.Hash, Catalog: cat})
-		ids[k.Hash] = k.ID
-	}
-	r := orderfile.Verify(data, cats, "", orderfile.DefaultLimits)
-	if !r.OK {
-		for _, f := range r.Findings {
-			fmt.Fprintf(env.Stderr, "%s: %s: %s\n", f.Severity, f.Where, f.Message)
-		}
-		return fmt.Errorf("%s: not imported: the package does not verify", c.File)
-	}
-	for _, l := range r.Order.Lines {
-		gross := l.Price.ListTotal
-		var lines []storage.PriceLine
-		for _, b := range l.Price.Breakdown {
-			lines = append(lines, storage.PriceLine{Label: b.Label, Amount: b.Amount})
-		}
-		d, _, err := db.SaveDesign(ctx, storage.DesignInput{Name: l.Design, Notes: "From order " + r.Number, ProductID: l.Product, ProductName: l.ProductName,
-			Catalog: ids[l.Catalog.SHA256], Status: storage.Ordered, Quantity: l.Quantity, Decisions: l.Decisions, Currency: r.Order.Currency,
-			Total: gross, Breakdown: lines, Thumbnail: nil})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "line %d: design %d %q\n", l.Number, d.ID, d.Name)
+	for i, d := range imp.Designs {
+		fmt.Fprintf(env.Stdout, "line %d: design %d %q\n", i+1, d.ID, d.Name)
 	}
 	return nil
 }

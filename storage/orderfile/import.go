@@ -1,0 +1,105 @@
+package orderfile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/render"
+	"github.com/atelier-app/atelier/storage"
+)
+
+// ErrNotVerified: an order package that does not verify is not imported.
+var ErrNotVerified = errors.New("the order package does not verify")
+
+// Imported is what an import made.
+type Imported struct {
+	Report  *Report          // the verification of the package
+	Designs []storage.Design // one per line, in line order
+	// Customer is the customer the designs were linked to (0: none; only
+	// a customer of that exact name already in the library is linked:
+	// an import never creates customer records).
+	Customer int64
+}
+
+// Import recreates the designs of an order package in the design library:
+// the package is verified first against the catalogs the library keeps
+// (an order made with a catalog version that is not there, or one that
+// does not verify, is not imported: ErrNotVerified, with the report). Each
+// line becomes a new design on the catalog version it names, with its
+// decisions, quantity, list price and a fresh picture; all of them are
+// saved in one transaction, or none.
+func Import(ctx context.Context, db *storage.DB, data []byte) (*Imported, error) {
+	kept, err := db.Catalogs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("import order: %w", err)
+	}
+	var cats []CatalogSource
+	ids := map[string]int64{}
+	for _, k := range kept {
+		cat, err := db.LoadCatalog(ctx, k.ID)
+		if err != nil {
+			continue // a catalog that no longer loads cannot verify a line
+		}
+		cats = append(cats, CatalogSource{SHA256: k.Hash, Catalog: cat})
+		ids[k.Hash] = k.ID
+	}
+	r := Verify(data, cats, "", DefaultLimits)
+	out := &Imported{Report: r}
+	if !r.OK {
+		return out, ErrNotVerified
+	}
+	o := r.Order
+	if o.Customer != nil {
+		if found, err := db.Customers(ctx, o.Customer.Name); err == nil {
+			for _, c := range found {
+				if strings.EqualFold(strings.TrimSpace(c.Name), strings.TrimSpace(o.Customer.Name)) {
+					if out.Customer != 0 {
+						out.Customer = 0 // two of that name: link neither
+						break
+					}
+					out.Customer = c.ID
+				}
+			}
+		}
+	}
+	var ins []storage.DesignInput
+	for _, l := range o.Lines {
+		var cat *catalog.Catalog
+		for _, c := range cats {
+			if c.SHA256 == l.Catalog.SHA256 {
+				cat = c.Catalog
+			}
+		}
+		if cat == nil {
+			return out, fmt.Errorf("import order %s: line %d: catalog %s %s is not in the library", o.Number, l.Number, l.Catalog.ID, l.Catalog.Version)
+		}
+		p := cat.Product(l.Product)
+		values := map[string]catalog.Value{}
+		for _, f := range p.Features {
+			v, err := f.ParseValue(l.Config[f.ID])
+			if err != nil {
+				return out, fmt.Errorf("import order %s: line %d: %s: %w", o.Number, l.Number, f.ID, err)
+			}
+			values[f.ID] = v
+		}
+		thumb, err := render.Thumbnail(cat, &catalog.Config{Product: p, Values: values})
+		if err != nil {
+			return out, fmt.Errorf("import order %s: line %d: %w", o.Number, l.Number, err)
+		}
+		var breakdown []storage.PriceLine
+		for _, b := range l.Price.Breakdown {
+			breakdown = append(breakdown, storage.PriceLine{Label: b.Label, Amount: b.Amount})
+		}
+		ins = append(ins, storage.DesignInput{Name: l.Design, Notes: fmt.Sprintf("From order %s, line %d.", o.Number, l.Number),
+			ProductID: l.Product, ProductName: l.ProductName, Catalog: ids[l.Catalog.SHA256], Customer: out.Customer,
+			Status: storage.Ordered, Quantity: l.Quantity, Decisions: l.Decisions, Currency: o.Currency,
+			Total: l.Price.ListTotal, Breakdown: breakdown, Thumbnail: thumb})
+	}
+	if out.Designs, err = db.SaveDesigns(ctx, ins); err != nil {
+		return out, fmt.Errorf("import order %s: %w", o.Number, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,147 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	fynestorage "fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/atelier-app/atelier/storage/orderfile"
+)
+
+// maxOrderFile is the largest order package the app reads (Verify caps
+// the entries inside it further).
+const maxOrderFile = 256 << 20
+
+// ImportOrder asks for an order package and recreates its designs in the
+// library (File menu).
+func (d *Designer) ImportOrder() {
+	if why := d.cannotSave(); why != "" {
+		d.tell("The order cannot be imported", why)
+		return
+	}
+	if d.export.Import == nil {
+		d.tell("The order cannot be imported", "Orders can be imported once the design library is open.")
+		return
+	}
+	if d.win == nil {
+		return
+	}
+	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		switch {
+		case err != nil:
+			d.showError(fmt.Errorf("the file cannot be opened: %w", err))
+		case r != nil:
+			defer r.Close()
+			data, err := io.ReadAll(io.LimitReader(r, maxOrderFile+1))
+			if err != nil {
+				d.showError(fmt.Errorf("%s cannot be read: %w", r.URI().Name(), err))
+				return
+			}
+			if len(data) > maxOrderFile {
+				d.tell("The order was not imported", fmt.Sprintf("%s is larger than any order package (256 MiB).", r.URI().Name()))
+				return
+			}
+			d.ImportOrderData(r.URI().Name(), data)
+		}
+	}, d.win)
+	dlg.SetFilter(fynestorage.NewExtensionFileFilter([]string{".zip"}))
+	dlg.SetTitleText("Import an order package")
+	dlg.SetConfirmText("Import")
+	if folder := exportFolder(d.prefs); folder != "" {
+		if l, err := fynestorage.ListerForURI(fynestorage.NewFileURI(folder)); err == nil {
+			dlg.SetLocation(l)
+		}
+	}
+	if sz := d.win.Canvas().Size(); sz.Width > 0 {
+		dlg.Resize(fyne.NewSize(min(900, sz.Width-80), min(620, sz.Height-80)))
+	}
+	dlg.Show()
+}
+
+// ImportOrderData verifies an order package (off the UI goroutine) and
+// recreates its designs, then says what it made or, in plain words, why
+// it did not.
+func (d *Designer) ImportOrderData(name string, data []byte) {
+	imp := d.export.Import
+	if imp == nil {
+		return
+	}
+	var progress dialog.Dialog
+	if d.win != nil {
+		bar := widget.NewProgressBarInfinite()
+		progress = dialog.NewCustomWithoutButtons("Importing "+name, container.NewVBox(widget.NewLabel("Checking the package and recreating its designs…"), bar), d.win)
+		progress.Show()
+	}
+	go func() {
+		got, err := imp(context.Background(), data)
+		d.do(func() {
+			if progress != nil {
+				progress.Hide()
+			}
+			d.importDone(name, got, err)
+		})
+	}()
+}
+
+func (d *Designer) importDone(name string, got *orderfile.Imported, err error) {
+	if d.library != nil {
+		d.library.refresh()
+	}
+	if d.OnImported != nil {
+		defer d.OnImported(got, err)
+	}
+	switch {
+	case errors.Is(err, orderfile.ErrNotVerified) && got != nil && got.Report != nil:
+		var b strings.Builder
+		for _, f := range got.Report.Findings {
+			if f.Severity == "error" {
+				fmt.Fprintf(&b, "• %s: %s\n", f.Where, f.Message)
+			}
+		}
+		d.showLong("The order was not imported",
+			fmt.Sprintf("%s did not pass the checks, so nothing was imported. A catalog version missing from this library shows here too: import that catalog first.", name),
+			strings.TrimSpace(b.String()))
+	case err != nil:
+		d.showError(fmt.Errorf("%s was not imported: %w", name, err))
+	default:
+		var b strings.Builder
+		for i, x := range got.Designs {
+			fmt.Fprintf(&b, "%d. %s · %s\n", i+1, x.Name, x.ProductName)
+		}
+		intro := fmt.Sprintf("Order %s: %s recreated in the design library.", got.Report.Number, plural(len(got.Designs), "design was", "designs were"))
+		if got.Customer != 0 {
+			intro += " They are linked to the order's customer."
+		}
+		d.status.SetText(intro)
+		d.status.Importance = widget.SuccessImportance
+		d.status.Refresh()
+		if d.win != nil {
+			d.showLong("Order imported", intro, strings.TrimSpace(b.String()))
+		}
+	}
+}
+
+// showLong shows a message with a list that may be long (it scrolls).
+func (d *Designer) showLong(title, intro, list string) {
+	if d.win == nil {
+		d.status.SetText(intro + " " + list)
+		return
+	}
+	head := widget.NewLabel(intro)
+	head.Wrapping = fyne.TextWrapWord
+	body := widget.NewLabel(list)
+	body.Wrapping = fyne.TextWrapWord
+	scroll := container.NewVScroll(body)
+	scroll.SetMinSize(fyne.NewSize(560, min(float32(40+22*strings.Count(list, "\n")), 320)))
+	dlg := dialog.NewCustom(title, "OK", container.NewBorder(head, nil, nil, nil, scroll), d.win)
+	dlg.Resize(fyne.NewSize(640, 0))
+	dlg.Show()
+}
