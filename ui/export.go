@@ -132,7 +132,7 @@ func (v *orderView) exportTo(folder string) {
 		revisions = append(revisions, l.RevisionID)
 	}
 	s := orderfile.Settings{Dealer: d.dealer.Dealer(), Terms: d.dealer.Terms(), PaymentTerms: d.dealer.PaymentTerms,
-		Language: d.lang, AppVersion: d.export.AppVersion, Quote: orderfile.QuotePDF}
+		Language: d.lang, AppVersion: d.export.AppVersion}
 	s.Progress = func(done, total int) { d.do(func() { v.showProgress(done, total) }) }
 	v.setExporting(true)
 	v.showProgress(-1, len(in.Lines))

@@ -398,6 +398,11 @@ func TestSignedCatalogsAndOrders(t *testing.T) {
 		t.Errorf("verify the order with terms: %d %q", code, out)
 	}
 	zr, _ := zip.OpenReader(second)
+	for _, f := range zr.File {
+		if f.Name == "quote.pdf" && f.UncompressedSize64 < 20000 {
+			t.Errorf("quote.pdf is %d bytes: not the customer's quote", f.UncompressedSize64)
+		}
+	}
 	var o struct {
 		Terms map[string]any `json:"terms"`
 		Lines []struct {

@@ -201,12 +201,8 @@ func (f DealerFlags) settings(dbPath string) (orderfile.Settings, error) {
 		Language:     f.Language,
 		AppVersion:   version,
 		Key:          k,
-		Quote:        makeQuote,
 	}, nil
 }
-
-// makeQuote makes quote.pdf.
-var makeQuote func(*orderfile.Order, [][]byte) ([]byte, error)
 
 // OrderExportCmd exports an order.
 type OrderExportCmd struct {

@@ -25,7 +25,7 @@ type Settings struct {
 	Language     string
 	AppVersion   string
 	Key          *sign.Key
-	// Quote makes quote.pdf (QuotePDF).
+	// Quote makes quote.pdf (nil: QuotePDF).
 	Quote func(*Order, [][]byte) ([]byte, error)
 	// Progress, if set, is told how far the export is (lines done of all).
 	Progress func(done, total int)
@@ -60,7 +60,7 @@ func PackageOrder(ctx context.Context, db *storage.DB, orderID int64, s Settings
 	}
 	cats := map[int64]*catalog.Catalog{}
 	models := map[string]*rules.Model{}
-	var previews [][]byte
+	var scenes []*render.Scene
 	for i, ol := range so.Lines {
 		if s.Progress != nil {
 			s.Progress(i, len(so.Lines))
@@ -146,22 +146,22 @@ func PackageOrder(ctx context.Context, db *storage.DB, orderID int64, s Settings
 		if err != nil {
 			return nil, nil, fmt.Errorf("line %d: %w", i+1, err)
 		}
-		v := render.ViewIso
-		v.Width, v.Height = 640, 400
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, render.Draw(scene, v)); err != nil {
-			return nil, nil, err
-		}
-		previews = append(previews, buf.Bytes())
+		scenes = append(scenes, scene)
+	}
+	previews, err := drawPreviews(scenes)
+	if err != nil {
+		return nil, nil, err
 	}
 	if o.Totals, err = Sum(o.Lines); err != nil {
 		return nil, nil, err
 	}
-	quote := []byte("%PDF-1.4\n% no quote maker\n")
-	if s.Quote != nil {
-		if quote, err = s.Quote(o, previews); err != nil {
-			return nil, nil, fmt.Errorf("quote: %w", err)
-		}
+	makeQuote := s.Quote
+	if makeQuote == nil {
+		makeQuote = QuotePDF
+	}
+	quote, err := makeQuote(o, previews)
+	if err != nil {
+		return nil, nil, fmt.Errorf("quote: %w", err)
 	}
 	data, err := Build(o, previews, quote, s.AppVersion, s.Key)
 	if err != nil {
@@ -171,4 +171,26 @@ func PackageOrder(ctx context.Context, db *storage.DB, orderID int64, s Settings
 		s.Progress(len(so.Lines), len(so.Lines))
 	}
 	return o, data, nil
+}
+
+// previewEncoder writes the previews: fast deflate (a third of the time
+// of the default level for a tenth more bytes); the output is still the
+// same for the same picture.
+var previewEncoder = png.Encoder{CompressionLevel: png.BestSpeed}
+
+// drawPreviews draws and encodes the 640×400 preview of every line, on all
+// cores; the result is in line order, whatever finishes first.
+func drawPreviews(scenes []*render.Scene) ([][]byte, error) {
+	out := make([][]byte, len(scenes))
+	err := parallel(len(scenes), func(i int) error {
+		v := render.ViewIso
+		v.Width, v.Height = 640, 400
+		var buf bytes.Buffer
+		if err := previewEncoder.Encode(&buf, render.Draw(scenes[i], v)); err != nil {
+			return fmt.Errorf("preview of line %d: %w", i+1, err)
+		}
+		out[i] = buf.Bytes()
+		return nil
+	})
+	return out, err
 }

@@ -3,11 +3,13 @@ package orderfile
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"math"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -97,55 +99,129 @@ const maxPreviewWidth = 800
 // order. A preview whose width is taken loses pixel columns at its edges,
 // one more at a time, until it is not (a few pixels of background for a
 // few lines); identical previews share one image.
+//
+// Decoding and encoding run on all cores; which width each image gets is
+// decided in line order, so the result does not depend on timing.
 func quoteImages(previews [][]byte, lines int) ([]quoteImage, error) {
 	out := make([]quoteImage, lines)
-	type taken struct {
-		sum [sha256.Size]byte
-		png []byte
-	}
-	widths := map[int]taken{}
-	for i, data := range previews {
-		if len(data) == 0 {
-			continue
+	n := min(len(previews), lines)
+	// Decode and flatten every preview.
+	full := make([]*image.RGBA, n)
+	sums := make([][sha256.Size]byte, n)
+	err := parallel(n, func(i int) error {
+		if len(previews[i]) == 0 {
+			return nil
 		}
-		src, err := png.Decode(bytes.NewReader(data))
+		src, err := png.Decode(bytes.NewReader(previews[i]))
 		if err != nil {
-			return nil, fmt.Errorf("preview of line %d: %w", i+1, err)
+			return fmt.Errorf("preview of line %d: %w", i+1, err)
 		}
 		b := src.Bounds()
 		if b.Dx() < 1 || b.Dy() < 1 {
-			return nil, fmt.Errorf("preview of line %d: empty image", i+1)
+			return fmt.Errorf("preview of line %d: empty image", i+1)
 		}
-		full := flatten(src, min(b.Dx(), maxPreviewWidth))
-		fw, fh := full.Bounds().Dx(), full.Bounds().Dy()
-		for cut := 0; ; cut++ {
-			w := fw - cut
-			img := full
-			if cut > 0 {
-				img = image.NewRGBA(image.Rect(0, 0, w, fh))
-				draw.Draw(img, img.Bounds(), full, image.Pt(cut/2, 0), draw.Src)
-			}
-			sum := sha256.Sum256(img.Pix)
-			t, ok := widths[w]
-			if ok && t.sum != sum && w > 1 {
-				continue
-			}
-			if !ok {
-				t = taken{sum: sum, png: data}
-				if w != b.Dx() || !plainRGB(data) {
-					var buf bytes.Buffer
-					if err := png.Encode(&buf, img); err != nil {
-						return nil, fmt.Errorf("preview of line %d: %w", i+1, err)
-					}
-					t.png = buf.Bytes()
-				}
-				widths[w] = t
-			}
-			out[i] = quoteImage{name: "preview-" + strconv.Itoa(i+1), png: t.png, w: w, h: fh}
-			break
+		full[i] = flatten(src, min(b.Dx(), maxPreviewWidth))
+		sums[i] = sha256.Sum256(full[i].Pix)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// A width for every distinct picture, in line order.
+	type slot struct {
+		sum  [sha256.Size]byte
+		h    int
+		line int // the first line with this picture
+	}
+	taken := map[int]slot{}
+	width := make([]int, n)
+	for i := range n {
+		if full[i] == nil {
+			continue
 		}
+		fw, fh := full[i].Bounds().Dx(), full[i].Bounds().Dy()
+		w := fw
+		for ; w > 1; w-- {
+			t, ok := taken[w]
+			if !ok || t.sum == sums[i] && t.h == fh {
+				break
+			}
+		}
+		if _, ok := taken[w]; !ok {
+			taken[w] = slot{sum: sums[i], h: fh, line: i}
+		}
+		width[i] = w
+	}
+	// Crop and encode each picture once.
+	encoded := make([][]byte, n)
+	err = parallel(n, func(i int) error {
+		if full[i] == nil || taken[width[i]].line != i {
+			return nil // no preview, or another line's picture
+		}
+		img, w := full[i], width[i]
+		fw, fh := img.Bounds().Dx(), img.Bounds().Dy()
+		if w == previewWidth(previews[i]) && plainRGB(previews[i]) {
+			encoded[i] = previews[i] // embedded as it is
+			return nil
+		}
+		if cut := fw - w; cut > 0 {
+			img = image.NewRGBA(image.Rect(0, 0, w, fh))
+			draw.Draw(img, img.Bounds(), full[i], image.Pt(cut/2, 0), draw.Src)
+		}
+		var buf bytes.Buffer
+		if err := previewEncoder.Encode(&buf, img); err != nil {
+			return fmt.Errorf("preview of line %d: %w", i+1, err)
+		}
+		encoded[i] = buf.Bytes()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range n {
+		if full[i] == nil {
+			continue
+		}
+		first := taken[width[i]].line
+		out[i] = quoteImage{name: "preview-" + strconv.Itoa(i+1), png: encoded[first], w: width[i], h: full[i].Bounds().Dy()}
 	}
 	return out, nil
+}
+
+// previewWidth is a PNG's width from its header (0 if it has none).
+func previewWidth(data []byte) int {
+	if len(data) < 24 || string(data[12:16]) != "IHDR" {
+		return 0
+	}
+	return int(binary.BigEndian.Uint32(data[16:20]))
+}
+
+// parallel runs f(0) … f(n-1) on all cores and returns the error of the
+// lowest index that failed.
+func parallel(n int, f func(i int) error) error {
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // flatten draws src on white at width w (and the height that keeps its
@@ -661,7 +737,11 @@ func (q *quote) configBlocks(l *Line) []colBlock {
 	for j, opt := range l.Options {
 		q.font(regular, 8.5, mutedColor)
 		names := q.wrapAtMost(opt.Name, nameW, 4)
-		values := q.wrapAtMost(opt.Value, valueW, 12)
+		value := opt.Value
+		if strings.TrimSpace(value) == "" {
+			value = "—" // a text left empty (no engraving)
+		}
+		values := q.wrapAtMost(value, valueW, 12)
 		lh := q.lh
 		h := float64(max(len(names), len(values)))*lh + 1.2
 		top := 0.0

@@ -258,8 +258,9 @@ func Verify(data []byte, catalogs []CatalogSource, wantFingerprint string, lim L
 	if csvWant, err := LinesCSV(&o); err == nil && !bytes.Equal(csvWant, files["lines.csv"]) {
 		r.errorf("lines.csv", "does not match the bill of materials in order.json")
 	}
-	if pdf := files["quote.pdf"]; !bytes.HasPrefix(pdf, []byte("%PDF-")) {
-		r.errorf("quote.pdf", "missing or not a PDF")
+	if pdf := files["quote.pdf"]; !bytes.HasPrefix(pdf, []byte("%PDF-")) || !bytes.Contains(pdf[max(0, len(pdf)-1024):], []byte("startxref")) ||
+		!bytes.Contains(pdf, []byte("/Type /Page")) {
+		r.errorf("quote.pdf", "missing, or not a whole PDF document with pages")
 	}
 	// Lines.
 	terms, err := o.Terms.CatalogTerms()
