@@ -101,14 +101,18 @@ func (d *Designer) importDone(name string, got *orderfile.Imported, err error) {
 	switch {
 	case errors.Is(err, orderfile.ErrNotVerified) && got != nil && got.Report != nil:
 		var b strings.Builder
+		missingCatalog := false
 		for _, f := range got.Report.Findings {
 			if f.Severity == "error" {
 				fmt.Fprintf(&b, "• %s: %s\n", f.Where, f.Message)
+				missingCatalog = missingCatalog || strings.Contains(f.Message, "is not available here")
 			}
 		}
-		d.showLong("The order was not imported",
-			fmt.Sprintf("%s did not pass the checks, so nothing was imported. A catalog version missing from this library shows here too: import that catalog first.", name),
-			strings.TrimSpace(b.String()))
+		intro := fmt.Sprintf("%s did not pass the checks, so nothing was imported:", name)
+		if missingCatalog {
+			intro = fmt.Sprintf("%s was made with a catalog version this library does not have, so nothing was imported. Import that catalog first, then the order again.", name)
+		}
+		d.showLong("The order was not imported", intro, strings.TrimSpace(b.String()), "", nil)
 	case err != nil:
 		d.showError(fmt.Errorf("%s was not imported: %w", name, err))
 	default:
@@ -118,19 +122,20 @@ func (d *Designer) importDone(name string, got *orderfile.Imported, err error) {
 		}
 		intro := fmt.Sprintf("Order %s: %s recreated in the design library.", got.Report.Number, plural(len(got.Designs), "design was", "designs were"))
 		if got.Customer != 0 {
-			intro += " They are linked to the order's customer."
+			intro += map[bool]string{true: " It is", false: " They are"}[len(got.Designs) == 1] + " linked to the order's customer."
 		}
 		d.status.SetText(intro)
 		d.status.Importance = widget.SuccessImportance
 		d.status.Refresh()
 		if d.win != nil {
-			d.showLong("Order imported", intro, strings.TrimSpace(b.String()))
+			d.showLong("Order imported", intro, strings.TrimSpace(b.String()), "Show in the library", d.ShowLibrary)
 		}
 	}
 }
 
-// showLong shows a message with a list that may be long (it scrolls).
-func (d *Designer) showLong(title, intro, list string) {
+// showLong shows a message with a list that may be long (it scrolls),
+// and an action beside OK if actionText is set.
+func (d *Designer) showLong(title, intro, list, actionText string, action func()) {
 	if d.win == nil {
 		d.status.SetText(intro + " " + list)
 		return
@@ -141,7 +146,19 @@ func (d *Designer) showLong(title, intro, list string) {
 	body.Wrapping = fyne.TextWrapWord
 	scroll := container.NewVScroll(body)
 	scroll.SetMinSize(fyne.NewSize(560, min(float32(40+22*strings.Count(list, "\n")), 320)))
-	dlg := dialog.NewCustom(title, "OK", container.NewBorder(head, nil, nil, nil, scroll), d.win)
+	dlg := dialog.NewCustomWithoutButtons(title, container.NewBorder(head, nil, nil, nil, scroll), d.win)
+	ok := widget.NewButton("OK", dlg.Hide)
+	buttons := []fyne.CanvasObject{ok}
+	if actionText != "" {
+		ok.Importance = widget.MediumImportance
+		act := widget.NewButton(actionText, func() {
+			dlg.Hide()
+			action()
+		})
+		act.Importance = widget.HighImportance
+		buttons = []fyne.CanvasObject{ok, act}
+	}
+	dlg.SetButtons(buttons)
 	dlg.Resize(fyne.NewSize(640, 0))
 	dlg.Show()
 }

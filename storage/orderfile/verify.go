@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	_ "image/png" // previews
@@ -81,12 +82,15 @@ func ReadZip(data []byte, lim Limits) (map[string][]byte, []string, error) {
 	for _, f := range zr.File {
 		rc, err := f.Open()
 		if err != nil {
-			return nil, nil, fmt.Errorf("%q: %v", f.Name, err)
+			return nil, nil, fmt.Errorf("%s cannot be unpacked: %v", f.Name, err)
 		}
 		b, err := io.ReadAll(io.LimitReader(rc, int64(f.UncompressedSize64)+1))
 		rc.Close()
-		if err != nil {
-			return nil, nil, fmt.Errorf("%q: %v", f.Name, err)
+		switch {
+		case errors.Is(err, zip.ErrChecksum):
+			return nil, nil, fmt.Errorf("%s is damaged: its bytes do not match the archive's checksum (the file was changed or broken in transfer)", f.Name)
+		case err != nil:
+			return nil, nil, fmt.Errorf("%s cannot be unpacked: %v", f.Name, err)
 		}
 		if uint64(len(b)) != f.UncompressedSize64 {
 			return nil, nil, fmt.Errorf("%q holds %d bytes, not the %d its header declares", f.Name, len(b), f.UncompressedSize64)
