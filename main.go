@@ -78,7 +78,10 @@ func main() {
 	}
 	d.WaitForStore()
 	w.SetContent(d.Content())
-	w.Resize(fyne.NewSize(1280, 800))
+	if *product == "" && len(sets) == 0 {
+		d.ShowProducts()
+	}
+	w.Resize(windowSize(a.Preferences()))
 	w.CenterOnScreen()
 	var refused refusedError
 	switch {
@@ -95,13 +98,35 @@ func main() {
 	lib := &library{path: databasePath(a), src: src, d: d, w: w,
 		keyPath: filepath.Join(a.Storage().RootURI().Path(), "keys", "dealer.key"), version: version}
 	go lib.open()
-	w.SetCloseIntercept(func() { d.ConfirmClose(w.Close) })
+	w.SetCloseIntercept(func() {
+		d.ConfirmClose(func() {
+			keepWindowSize(a.Preferences(), w.Canvas().Size())
+			w.Close()
+		})
+	})
 	w.ShowAndRun()
 
 	// A normal exit: the autosave slot is cleared, the backup finishes, and
 	// the database is closed.
 	d.Shutdown()
 	lib.close()
+}
+
+// windowSize is the window's size at the last exit, else one that fits a
+// 1366×768 laptop screen with its panel and title bar.
+func windowSize(p fyne.Preferences) fyne.Size {
+	w, h := p.Float("window.width"), p.Float("window.height")
+	if w < 900 || h < 600 {
+		return fyne.NewSize(1280, 700)
+	}
+	return fyne.NewSize(float32(w), float32(h))
+}
+
+func keepWindowSize(p fyne.Preferences, s fyne.Size) {
+	if s.Width >= 900 && s.Height >= 600 {
+		p.SetFloat("window.width", float64(s.Width))
+		p.SetFloat("window.height", float64(s.Height))
+	}
 }
 
 // databasePath is where the database lives: $ATELIER_DB, else atelier.db in

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
@@ -43,7 +42,7 @@ type Designer struct {
 	redo      []map[string]catalog.Value
 
 	preview   *Preview
-	products  *widget.List
+	chooser   *chooser // the products screen
 	title     *widget.Label
 	subtitle  *widget.Label
 	options   *fyne.Container
@@ -57,7 +56,13 @@ type Designer struct {
 	undoBtn   *widget.Button
 	redoBtn   *widget.Button
 	main      fyne.CanvasObject // the designer screen
-	root      *fyne.Container   // the window's content: the designer or the library
+	root      fyne.CanvasObject // the window's content: the rail and the screens
+	stack     *fyne.Container   // the screens, one shown at a time
+	rail      *navRail
+	screens   [screenCount]screenOf
+	current   screen
+	validity  *widget.Label // valid and complete, or not yet buildable
+	validIcon *widget.Icon
 
 	// The design as the library knows it, and saving.
 	store        Store  // nil: no design library
@@ -78,8 +83,8 @@ type Designer struct {
 	library       *Library
 	docName       *widget.Label
 	docNote       *widget.Label
-	libraryBtn    *widget.Button
 	newBtn        *widget.Button
+	presetBtn     *widget.Button
 	saveBtn       *widget.Button
 	saveAsBtn     *widget.Button
 
@@ -113,7 +118,6 @@ type Designer struct {
 	order       *orderView // nil until first shown
 	adding      bool       // a design is on its way into the order
 	addBtn      *widget.Button
-	orderBtn    *widget.Button
 	// OnAdded and OnExported, if set, are called on the UI goroutine after
 	// a design was added to the order and after an export (tests use them).
 	OnAdded    func()
@@ -146,65 +150,42 @@ func buildDesigner(cat *catalog.Catalog, lang string, do func(func())) *Designer
 	d.status = widget.NewLabel("")
 	d.status.Wrapping = fyne.TextWrapWord
 
-	d.products = widget.NewList(
-		func() int { return len(cat.Products) },
-		func() fyne.CanvasObject {
-			name := widget.NewLabelWithStyle("Product name", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			from := widget.NewLabel("from 0.00")
-			return container.NewVBox(name, from)
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			p := cat.Products[i]
-			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(d.text(p.Name))
-			box.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s · from %s", capitalize(p.Category), FormatMoney(p.BasePrice, cat.Currency)))
-		},
-	)
-	d.products.OnSelected = func(i widget.ListItemID) {
-		p := cat.Products[i]
-		if p == d.product {
-			return
-		}
-		// Another product is another design: ask before unsaved changes go.
-		d.whenDiscarded(func() { d.SelectProduct(p.ID) }, func() {
-			if j := slices.Index(cat.Products, d.product); j >= 0 {
-				d.products.Select(j)
-			}
-		})
-	}
-
 	d.preview.SetUnit(cat.Units)
 	views := d.preview.Controls()
 	d.undoBtn = widget.NewButtonWithIcon("", theme.ContentUndoIcon(), d.Undo)
 	d.redoBtn = widget.NewButtonWithIcon("", theme.ContentRedoIcon(), d.Redo)
 	d.undoBtn.Disable()
 	d.redoBtn.Disable()
-	header := container.NewBorder(nil, nil, container.NewHBox(d.undoBtn, d.redoBtn), views, container.NewVBox(d.title))
+	header := container.NewBorder(nil, nil, container.NewHBox(d.undoBtn, d.redoBtn, widget.NewSeparator(), d.title), views)
 	center := container.NewBorder(header, d.subtitle, nil, nil, d.preview)
 
 	// The price: the list price and the waterfall to the customer always
 	// in view, the breakdown between them scrolls; the user can move the
 	// divider between options and price.
 	right := container.NewVSplit(d.optScroll, d.pricePanel())
-	right.Offset = 0.47
+	right.Offset = 0.5
 
-	catalogLabel := widget.NewLabelWithStyle(d.text(cat.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	catalogLabel.Wrapping = fyne.TextWrapWord
-	left := container.NewBorder(
-		container.NewVBox(catalogLabel, widget.NewLabel(cat.Manufacturer.Name), widget.NewSeparator()),
-		nil, nil, nil, d.products)
-
-	split := container.NewHSplit(left, container.NewHSplit(center, right))
-	split.Offset = 0.2
-	split.Trailing.(*container.Split).Offset = 0.62
+	split := container.NewHSplit(center, right)
+	split.Offset = 0.63
 	d.variants = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
-	statusBar := container.NewBorder(widget.NewSeparator(), nil, widget.NewIcon(theme.InfoIcon()), d.variants, d.status)
+	d.validity = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	d.validIcon = widget.NewIcon(theme.InfoIcon())
+	statusBar := container.NewBorder(widget.NewSeparator(), nil, container.NewHBox(d.validIcon, d.validity, widget.NewSeparator()), d.variants, d.status)
 	bar := container.NewVBox(d.toolbar(), widget.NewSeparator())
 	d.main = container.NewBorder(bar, statusBar, nil, nil, split)
-	d.root = container.NewStack(d.main)
+	d.stack = container.NewStack(d.main)
+	d.screens[screenDesign] = screenOf{content: d.main, added: true}
+	d.screens[screenProducts] = screenOf{make: func() fyne.CanvasObject {
+		d.chooser = newChooser(d, false)
+		return d.chooser.content
+	}}
+	d.rail = newNavRail(d)
+	d.root = container.NewBorder(nil, nil, container.NewHBox(d.rail.content, widget.NewSeparator()), nil, d.stack)
+	d.current = screenDesign
+	d.rail.selectScreen(screenDesign)
 
 	if len(cat.Products) > 0 {
-		d.products.Select(0)
+		d.SelectProduct(cat.Products[0].ID)
 	}
 	d.refreshOrder()
 	// Compile the other products' rules in the background, so that
@@ -230,60 +211,6 @@ func (d *Designer) Product() *catalog.Product { return d.product }
 func (d *Designer) Config() *catalog.Config { return d.config }
 
 func (d *Designer) text(t catalog.Text) string { return t.In(d.lang, d.cat.DefaultLanguage()) }
-
-// SetWindow gives the designer the window its dialogs open in, its title,
-// and its keyboard shortcuts: Ctrl+Z undo, Ctrl+Shift+Z and Ctrl+Y redo,
-// Ctrl+S save, Ctrl+Shift+S save as, Ctrl+N new design, Ctrl+O library,
-// Ctrl+E export the order.
-func (d *Designer) SetWindow(w fyne.Window) {
-	d.win = w
-	mod := fyne.KeyModifierShortcutDefault
-	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: mod}, func(fyne.Shortcut) { d.Undo() })
-	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: mod | fyne.KeyModifierShift}, func(fyne.Shortcut) { d.Redo() })
-	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyY, Modifier: mod}, func(fyne.Shortcut) { d.Redo() })
-	for _, item := range d.fileMenu().Items {
-		if item.Shortcut != nil {
-			action := item.Action
-			w.Canvas().AddShortcut(item.Shortcut, func(fyne.Shortcut) { action() })
-		}
-	}
-	d.refreshDocument()
-}
-
-// MainMenu is the window's menu. Its shortcuts work even while a text
-// field has the focus (a window's canvas shortcuts do not).
-func (d *Designer) MainMenu() *fyne.MainMenu {
-	return fyne.NewMainMenu(d.fileMenu())
-}
-
-func (d *Designer) fileMenu() *fyne.Menu {
-	mod := fyne.KeyModifierShortcutDefault
-	item := func(label string, key fyne.KeyName, m fyne.KeyModifier, action func()) *fyne.MenuItem {
-		i := fyne.NewMenuItem(label, action)
-		i.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: m}
-		return i
-	}
-	return fyne.NewMenu("File",
-		item("New design", fyne.KeyN, mod, d.NewDesign),
-		item("Design library…", fyne.KeyO, mod, d.ToggleLibrary),
-		fyne.NewMenuItemSeparator(),
-		item("Save", fyne.KeyS, mod, d.Save),
-		item("Save as…", fyne.KeyS, mod|fyne.KeyModifierShift, d.SaveAs),
-		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Add to order", d.AddToOrder),
-		fyne.NewMenuItem("Order…", d.ShowOrder),
-		item("Export order…", fyne.KeyE, mod, d.ExportOrder),
-		fyne.NewMenuItem("Import order package…", d.ImportOrder),
-		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Dealer settings…", d.ShowDealerSettings),
-		fyne.NewMenuItemSeparator(),
-		&fyne.MenuItem{Label: "Quit", IsQuit: true, Action: func() {
-			if d.win != nil {
-				d.ConfirmClose(d.win.Close)
-			}
-		}},
-	)
-}
 
 // SelectProduct starts a new design of a product, from its defaults.
 func (d *Designer) SelectProduct(id string) {
@@ -402,7 +329,7 @@ func (d *Designer) update() {
 	if len(d.redo) == 0 {
 		d.redoBtn.Disable()
 	}
-	d.show(d.product.Resolve(d.decisions))
+	d.showConfig(d.product.Resolve(d.decisions))
 	d.documentChanged()
 	if d.engine == nil {
 		return
@@ -449,7 +376,7 @@ func (d *Designer) applyAnswer(a answer) {
 	}
 	d.domains = a.domains
 	if a.completion != nil {
-		d.show(&catalog.Config{Product: d.product, Values: a.completion, Decided: decidedSet(d.decisions)})
+		d.showConfig(&catalog.Config{Product: d.product, Values: a.completion, Decided: decidedSet(d.decisions)})
 	}
 	for id, c := range d.controls {
 		if fd := a.domains.Feature(id); fd != nil && c.avail != nil {
@@ -459,6 +386,7 @@ func (d *Designer) applyAnswer(a answer) {
 	if !a.domains.Consistent {
 		d.variants.SetText("no valid configuration")
 	}
+	d.showValidity()
 }
 
 func decidedSet(m map[string]catalog.Value) map[string]bool {
@@ -481,8 +409,9 @@ func groupDigits(s string) string {
 	return b.String()
 }
 
-// show puts a configuration on screen: controls, price, status and preview.
-func (d *Designer) show(cfg *catalog.Config) {
+// showConfig puts a configuration on screen: controls, price, status and
+// preview.
+func (d *Designer) showConfig(cfg *catalog.Config) {
 	d.config = cfg
 	d.syncing = true
 	for id, c := range d.controls {
@@ -509,6 +438,7 @@ func (d *Designer) SetCatalogNote(note string) {
 }
 
 func (d *Designer) showStatus() {
+	d.showValidity()
 	switch {
 	case d.hoverTip != "":
 		d.status.SetText(d.hoverTip)
@@ -530,6 +460,44 @@ func (d *Designer) showStatus() {
 		d.status.Importance = widget.MediumImportance
 	}
 	d.status.Refresh()
+}
+
+// showValidity says in the status bar whether the design can be built
+// and how much of it is still open: "Not yet buildable", "Valid · 3 of 9
+// choices made", "Complete".
+func (d *Designer) showValidity() {
+	if d.validity == nil || d.config == nil {
+		return
+	}
+	open, all := 0, 0
+	for _, f := range d.product.Features {
+		if f.Kind == catalog.Textual {
+			continue
+		}
+		all++
+		if _, ok := d.decisions[f.ID]; !ok {
+			open++
+		}
+	}
+	switch {
+	case len(d.config.Violations()) > 0 || d.domains != nil && !d.domains.Consistent:
+		d.validity.SetText("Not yet buildable")
+		d.validIcon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
+		d.validity.Importance = widget.DangerImportance
+	case open == 0:
+		d.validity.SetText("Complete")
+		d.validIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+		d.validity.Importance = widget.SuccessImportance
+	case open == all:
+		d.validity.SetText("Valid · the defaults")
+		d.validIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+		d.validity.Importance = widget.SuccessImportance
+	default:
+		d.validity.SetText(fmt.Sprintf("Valid · %d of %d choices made", all-open, all))
+		d.validIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+		d.validity.Importance = widget.SuccessImportance
+	}
+	d.validity.Refresh()
 }
 
 // priceOf is a configuration's list price for one piece (zero if it cannot be priced).

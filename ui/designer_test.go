@@ -80,7 +80,11 @@ func TestChoosingProductAndOptionsUpdatesPrice(t *testing.T) {
 		t.Errorf("breakdown lacks the walnut line:\n%s", got)
 	}
 
-	d.products.Select(3)
+	d.show(screenProducts)
+	test.Tap(d.chooser.card("klar-window"))
+	if d.Showing() != screenDesign {
+		t.Errorf("after choosing a product the screen is %d, not the designer", d.Showing())
+	}
 	if d.Product().ID != "klar-window" {
 		t.Fatalf("product = %s, want klar-window", d.Product().ID)
 	}

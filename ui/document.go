@@ -185,7 +185,6 @@ func (d *Designer) refreshDocument() {
 	can := d.cannotSave() == "" && !d.saving
 	setEnabled(d.saveBtn, can && (dirty || d.doc.id == 0))
 	setEnabled(d.saveAsBtn, can)
-	setEnabled(d.libraryBtn, d.store != nil)
 	setEnabled(d.addBtn, can && !d.adding)
 }
 
@@ -467,9 +466,6 @@ func (d *Designer) setDesign(p *catalog.Product, decisions map[string]catalog.Va
 	}
 	d.title.SetText(d.text(p.Name))
 	d.subtitle.SetText(d.text(p.Description))
-	if i := slices.Index(d.cat.Products, p); i >= 0 {
-		d.products.Select(i) // its callback sees the product is current
-	}
 	d.buildOptions()
 	d.update()
 	d.optScroll.ScrollToTop()
@@ -707,14 +703,13 @@ func (d *Designer) toolbar() fyne.CanvasObject {
 	d.docName = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	d.docNote = widget.NewLabel("")
 	d.docNote.Truncation = fyne.TextTruncateEllipsis
-	d.libraryBtn = widget.NewButtonWithIcon("Library", theme.FolderOpenIcon(), d.ShowLibrary)
 	d.newBtn = widget.NewButtonWithIcon("New", theme.ContentAddIcon(), d.NewDesign)
 	d.saveAsBtn = widget.NewButton("Save as…", d.SaveAs)
 	d.saveBtn = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), d.Save)
 	d.saveBtn.Importance = widget.HighImportance
 	d.addBtn = widget.NewButtonWithIcon("Add to order", theme.ContentAddIcon(), d.AddToOrder)
-	d.orderBtn = widget.NewButtonWithIcon("Order (0)", theme.ListIcon(), d.ShowOrder)
-	left := container.NewHBox(d.libraryBtn, d.newBtn, widget.NewSeparator(), d.docName)
-	right := container.NewHBox(d.saveAsBtn, d.saveBtn, widget.NewSeparator(), d.addBtn, d.orderBtn)
+	d.presetBtn = d.presetButton()
+	left := container.NewHBox(d.newBtn, d.presetBtn, widget.NewSeparator(), d.docName)
+	right := container.NewHBox(d.saveAsBtn, d.saveBtn, widget.NewSeparator(), d.addBtn)
 	return container.NewBorder(nil, nil, left, right, d.docNote)
 }

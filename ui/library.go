@@ -154,34 +154,23 @@ func (d *Designer) ShowLibrary() {
 	}
 	if d.library == nil || d.library.store != d.store {
 		if d.library != nil {
-			d.root.Remove(d.library.content)
+			d.stack.Remove(d.library.content)
 		}
 		d.library = newLibrary(d)
-		d.root.Add(d.library.content)
+		d.screens[screenLibrary] = screenOf{content: d.library.content, shown: func() {
+			l := d.library
+			l.loadCustomers()
+			l.refresh()
+			if d.win != nil {
+				d.win.Canvas().Focus(l.search)
+			}
+		}}
 	}
-	l := d.library
-	d.main.Hide()
-	d.hideOrder()
-	l.content.Show()
-	l.loadCustomers()
-	l.refresh()
-	if d.win != nil {
-		d.win.Canvas().Focus(l.search)
-	}
+	d.show(screenLibrary)
 }
 
-// ShowDesigner goes back from the library to the designer.
-func (d *Designer) ShowDesigner() {
-	if d.library != nil {
-		d.library.content.Hide()
-		d.library.hideNotice()
-	}
-	d.hideOrder()
-	d.main.Show()
-	if d.win != nil {
-		d.win.Canvas().Unfocus()
-	}
-}
+// ShowDesigner shows the designer.
+func (d *Designer) ShowDesigner() { d.show(screenDesign) }
 
 // ToggleLibrary shows the library, or goes back to the designer from it.
 func (d *Designer) ToggleLibrary() {
@@ -193,7 +182,7 @@ func (d *Designer) ToggleLibrary() {
 }
 
 // LibraryShown reports whether the library is on screen.
-func (d *Designer) LibraryShown() bool { return d.library != nil && d.library.content.Visible() }
+func (d *Designer) LibraryShown() bool { return d.current == screenLibrary }
 
 // Library is the design library (nil until it is first shown).
 func (d *Designer) Library() *Library { return d.library }

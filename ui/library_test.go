@@ -525,13 +525,14 @@ func TestAutosaveDeclined(t *testing.T) {
 func TestSwitchingProductAsksBeforeDiscarding(t *testing.T) {
 	d, w, q, _ := newStoredDesigner(t)
 	d.Decide("top", choice("walnut"))
-	d.products.Select(2)
+	d.show(screenProducts)
+	test.Tap(d.chooser.card("kolme-sofa"))
 	eventually(t, q, "the question", func() bool { return w.Canvas().Overlays().Top() != nil })
 	tapButton(t, w, "Keep editing")
 	if d.Product().ID != "lift-desk" || d.Decisions()["top"].Str != "walnut" {
 		t.Fatalf("after keeping: %s %v", d.Product().ID, d.Decisions())
 	}
-	d.products.Select(2)
+	test.Tap(d.chooser.card("kolme-sofa"))
 	eventually(t, q, "the question", func() bool { return w.Canvas().Overlays().Top() != nil })
 	tapButton(t, w, "Discard changes")
 	if d.Product().ID != "kolme-sofa" || d.Dirty() {

@@ -21,6 +21,7 @@ type optionRow struct {
 	selected    bool
 	available   bool
 	hovered     bool
+	focused     bool
 
 	onTap   func()
 	onHover func(in bool)
@@ -45,6 +46,26 @@ func (r *optionRow) setState(selected, available bool) {
 func (r *optionRow) Tapped(*fyne.PointEvent) {
 	if r.onTap != nil {
 		r.onTap()
+	}
+}
+
+// FocusGained implements fyne.Focusable: Tab reaches every option.
+func (r *optionRow) FocusGained() { r.focused = true; r.Refresh() }
+
+// FocusLost implements fyne.Focusable.
+func (r *optionRow) FocusLost() { r.focused = false; r.Refresh() }
+
+// TypedRune implements fyne.Focusable: the space bar picks the option.
+func (r *optionRow) TypedRune(ch rune) {
+	if ch == ' ' {
+		r.Tapped(nil)
+	}
+}
+
+// TypedKey implements fyne.Focusable: Return picks the option.
+func (r *optionRow) TypedKey(e *fyne.KeyEvent) {
+	if e.Name == fyne.KeyReturn || e.Name == fyne.KeyEnter {
+		r.Tapped(nil)
 	}
 }
 
@@ -167,6 +188,11 @@ func (rr *optionRowRenderer) Refresh() {
 		rr.bg.FillColor = theme.Color(theme.ColorNameSelection)
 	default:
 		rr.bg.FillColor = color.Transparent
+	}
+	rr.bg.StrokeWidth = 0
+	if r.focused {
+		rr.bg.StrokeColor = theme.Color(theme.ColorNameFocus)
+		rr.bg.StrokeWidth = 2
 	}
 	rr.bg.Refresh()
 	rr.name.Refresh()

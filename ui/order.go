@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -239,15 +240,14 @@ func (d *Designer) addToDraft(design, customer int64) {
 // refreshOrder shows the draft order's size on the toolbar, and the draft
 // in the order view if it is open.
 func (d *Designer) refreshOrder() {
-	if d.orderBtn == nil {
+	if d.rail == nil {
 		return // still building
 	}
-	d.orderBtn.SetText(fmt.Sprintf("Order (%d)", len(d.draft.Lines)))
-	d.orderBtn.Importance = widget.MediumImportance
-	if len(d.draft.Lines) > 0 {
-		d.orderBtn.Importance = widget.HighImportance
+	badge := ""
+	if n := len(d.draft.Lines); n > 0 {
+		badge = strconv.Itoa(n)
 	}
-	d.orderBtn.Refresh()
+	d.rail.setBadge(screenOrder, badge)
 	setEnabled(d.addBtn, !d.adding && !d.saving && d.cannotSave() == "")
 	if d.order != nil {
 		d.order.refresh()

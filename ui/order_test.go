@@ -269,14 +269,14 @@ func TestOrderAddChangeQuantityExport(t *testing.T) {
 	d.Decide("width", number(1800))
 	addNamed(t, d, q, "Corner desk", "Anna Meyer")
 	desk := d.DesignID()
-	if d.Dirty() || desk == 0 || d.OrderLines() != 1 || d.orderBtn.Text != "Order (1)" {
-		t.Fatalf("after the first add: design %d, dirty %v, %d lines, button %q", desk, d.Dirty(), d.OrderLines(), d.orderBtn.Text)
+	if d.Dirty() || desk == 0 || d.OrderLines() != 1 || d.rail.items[screenOrder].badge != "1" {
+		t.Fatalf("after the first add: design %d, dirty %v, %d lines, button %q", desk, d.Dirty(), d.OrderLines(), d.rail.items[screenOrder].badge)
 	}
 	d.SelectProduct("kolme-sofa")
 	d.Decide("seats", number(4))
 	addNamed(t, d, q, "Lounge sofa", "")
-	if d.OrderLines() != 2 || d.orderBtn.Text != "Order (2)" {
-		t.Fatalf("%d lines, button %q; want 2", d.OrderLines(), d.orderBtn.Text)
+	if d.OrderLines() != 2 || d.rail.items[screenOrder].badge != "2" {
+		t.Fatalf("%d lines, button %q; want 2", d.OrderLines(), d.rail.items[screenOrder].badge)
 	}
 	// Adding it again, unchanged, does not add it twice.
 	d.AddToOrder()
@@ -385,8 +385,8 @@ func TestOrderAddChangeQuantityExport(t *testing.T) {
 		t.Errorf("the desk's status = %s, want ordered", x.Status)
 	}
 	// The draft is cleared, in the preferences too.
-	if d.OrderLines() != 0 || d.orderBtn.Text != "Order (0)" || len(loadDraft(d.prefs).Lines) != 0 {
-		t.Errorf("after the export: %d lines, button %q", d.OrderLines(), d.orderBtn.Text)
+	if d.OrderLines() != 0 || d.rail.items[screenOrder].badge != "" || len(loadDraft(d.prefs).Lines) != 0 {
+		t.Errorf("after the export: %d lines, button %q", d.OrderLines(), d.rail.items[screenOrder].badge)
 	}
 	// The result names the file and copies its path.
 	top := w.Canvas().Overlays().Top()
@@ -417,8 +417,8 @@ func TestDraftOrderSurvivesRestart(t *testing.T) {
 	attach(t, d2, db)
 	d2.SetPreferences(prefs)
 	d2.SetOrderExport(testExport(t, db))
-	if d2.OrderLines() != 1 || d2.orderBtn.Text != "Order (1)" {
-		t.Fatalf("the new designer has %d lines, button %q", d2.OrderLines(), d2.orderBtn.Text)
+	if d2.OrderLines() != 1 || d2.rail.items[screenOrder].badge != "1" {
+		t.Fatalf("the new designer has %d lines, button %q", d2.OrderLines(), d2.rail.items[screenOrder].badge)
 	}
 	v2 := showOrder(t, d2, q2)
 	if got := v2.lines[0]; got.line.Name != "Desk for the hall" || got.qty.Text != "2" || got.priced == nil {

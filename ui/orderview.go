@@ -210,30 +210,20 @@ func (l *sideLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(m.Width+l.width, max(m.Height, s.Height))
 }
 
-// ShowOrder shows the draft order in place of the designer.
+// ShowOrder shows the draft order.
 func (d *Designer) ShowOrder() {
 	if d.order == nil {
 		d.order = newOrderView(d)
-		d.root.Add(d.order.content)
+		d.screens[screenOrder] = screenOf{content: d.order.content, shown: func() {
+			d.order.loadCustomers()
+			d.order.refresh()
+		}}
 	}
-	if d.library != nil {
-		d.library.content.Hide()
-	}
-	d.main.Hide()
-	d.order.content.Show()
-	d.order.loadCustomers()
-	d.order.refresh()
+	d.show(screenOrder)
 }
 
 // OrderShown reports whether the order view is on screen.
-func (d *Designer) OrderShown() bool { return d.order != nil && d.order.content.Visible() }
-
-// hideOrder takes the order view off the screen.
-func (d *Designer) hideOrder() {
-	if d.order != nil {
-		d.order.content.Hide()
-	}
-}
+func (d *Designer) OrderShown() bool { return d.current == screenOrder }
 
 // refresh shows the draft: the rows again when the lines changed, the
 // prices and the fields.

@@ -168,6 +168,23 @@ func (p *Preview) Scrolled(e *fyne.ScrollEvent) {
 	p.request()
 }
 
+// Orbit turns the camera by degrees (the arrow keys).
+func (p *Preview) Orbit(azimuth, elevation float64) {
+	p.mu.Lock()
+	p.view.Azimuth = math.Mod(p.view.Azimuth+azimuth, 360)
+	p.view.Elevation = math.Max(-10, math.Min(89, p.view.Elevation+elevation))
+	p.mu.Unlock()
+	p.request()
+}
+
+// ZoomBy zooms by a factor.
+func (p *Preview) ZoomBy(f float64) {
+	p.mu.Lock()
+	p.view.Zoom = math.Max(0.3, math.Min(8, p.view.Zoom*f))
+	p.mu.Unlock()
+	p.request()
+}
+
 // DoubleTapped resets the camera.
 func (p *Preview) DoubleTapped(*fyne.PointEvent) { p.SetView(render.ViewIso) }
 

@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// clampedText is text wrapped at word boundaries to at most a number of
+// lines; the last line ends with an ellipsis when the text is longer.
+// (Fyne's label truncates a wrapped text to one line.)
+type clampedText struct {
+	widget.BaseWidget
+	text  string
+	lines int
+	size  fyne.ThemeSizeName
+	color fyne.ThemeColorName
+}
+
+func newClampedText(text string, lines int) *clampedText {
+	t := &clampedText{text: text, lines: lines, size: theme.SizeNameText, color: theme.ColorNameForeground}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+// CreateRenderer implements fyne.Widget.
+func (t *clampedText) CreateRenderer() fyne.WidgetRenderer {
+	r := &clampedRenderer{t: t}
+	for range t.lines {
+		r.rows = append(r.rows, canvas.NewText("", theme.Color(t.color)))
+	}
+	return r
+}
+
+type clampedRenderer struct {
+	t     *clampedText
+	rows  []*canvas.Text
+	width float32
+}
+
+func (r *clampedRenderer) lineHeight() float32 {
+	return fyne.MeasureText("Mg", theme.Size(r.t.size), fyne.TextStyle{}).Height
+}
+
+func (r *clampedRenderer) Layout(size fyne.Size) {
+	r.width = size.Width
+	pad := theme.InnerPadding()
+	lines := clampLines(r.t.text, size.Width-pad*2, theme.Size(r.t.size), r.t.lines)
+	lh := r.lineHeight()
+	for i, row := range r.rows {
+		row.Text = ""
+		if i < len(lines) {
+			row.Text = lines[i]
+		}
+		row.TextSize = theme.Size(r.t.size)
+		row.Color = theme.Color(r.t.color)
+		row.Move(fyne.NewPos(pad, pad/2+float32(i)*lh))
+		row.Resize(fyne.NewSize(size.Width-pad*2, lh))
+		row.Refresh()
+	}
+}
+
+func (r *clampedRenderer) MinSize() fyne.Size {
+	return fyne.NewSize(theme.InnerPadding()*2, r.lineHeight()*float32(r.t.lines)+theme.InnerPadding())
+}
+
+func (r *clampedRenderer) Refresh() { r.Layout(r.t.Size()) }
+
+func (r *clampedRenderer) Objects() []fyne.CanvasObject {
+	out := make([]fyne.CanvasObject, len(r.rows))
+	for i, row := range r.rows {
+		out[i] = row
+	}
+	return out
+}
+
+func (r *clampedRenderer) Destroy() {}
+
+// clampLines wraps text to width at the given text size, at most n lines,
+// the last one ending in "…" when text goes on.
+func clampLines(text string, width, size float32, n int) []string {
+	measure := func(s string) float32 { return fyne.MeasureText(s, size, fyne.TextStyle{}).Width }
+	words := strings.Fields(text)
+	var lines []string
+	cur := ""
+	for i, w := range words {
+		next := w
+		if cur != "" {
+			next = cur + " " + w
+		}
+		if cur == "" || measure(next) <= width {
+			cur = next
+			continue
+		}
+		if len(lines) == n-1 {
+			// The last line: as much as fits, then the ellipsis.
+			rest := cur + " " + strings.Join(words[i:], " ")
+			lines = append(lines, ellipsize(rest, width, measure))
+			return lines
+		}
+		lines = append(lines, cur)
+		cur = w
+	}
+	if cur != "" {
+		if len(lines) == n-1 || n == 1 {
+			cur = ellipsize(cur, width, measure)
+		}
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+// ellipsize cuts s to width, at a word if it can, with "…".
+func ellipsize(s string, width float32, measure func(string) float32) string {
+	if measure(s) <= width {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 0 && measure(string(r)+"…") > width {
+		r = r[:len(r)-1]
+	}
+	out := strings.TrimRight(string(r), " ,.;:")
+	if i := strings.LastIndex(out, " "); i > len(out)/2 {
+		out = out[:i]
+	}
+	return strings.TrimRight(out, " ,.;:") + "…"
+}

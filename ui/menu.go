@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+)
+
+// SetWindow gives the designer the window its dialogs open in, its title,
+// and its keyboard shortcuts (those of the menus, and the arrow keys,
+// which orbit the preview when no field has the focus).
+func (d *Designer) SetWindow(w fyne.Window) {
+	d.win = w
+	c := w.Canvas()
+	for _, m := range d.menus() {
+		for _, item := range m.Items {
+			if item.Shortcut != nil && item.Action != nil {
+				action := item.Action
+				c.AddShortcut(item.Shortcut, func(fyne.Shortcut) { action() })
+			}
+		}
+	}
+	// Ctrl+Y is redo too, as on Windows.
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyY, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { d.Redo() })
+	c.SetOnTypedKey(d.typedKey)
+	d.refreshDocument()
+}
+
+// typedKey gets the keys no widget with the focus took: the arrow keys
+// orbit the preview on the designer (Shift: in bigger steps).
+func (d *Designer) typedKey(e *fyne.KeyEvent) {
+	if d.current != screenDesign {
+		return
+	}
+	step := 10.0
+	switch e.Name {
+	case fyne.KeyLeft:
+		d.preview.Orbit(-step, 0)
+	case fyne.KeyRight:
+		d.preview.Orbit(step, 0)
+	case fyne.KeyUp:
+		d.preview.Orbit(0, step)
+	case fyne.KeyDown:
+		d.preview.Orbit(0, -step)
+	case fyne.KeyPageUp, fyne.KeyPlus:
+		d.preview.ZoomBy(1.15)
+	case fyne.KeyPageDown, fyne.KeyMinus:
+		d.preview.ZoomBy(1 / 1.15)
+	}
+}
+
+// MainMenu is the window's menu. Its shortcuts work even while a text
+// field has the focus (a window's canvas shortcuts do not).
+func (d *Designer) MainMenu() *fyne.MainMenu {
+	return fyne.NewMainMenu(d.menus()...)
+}
+
+func (d *Designer) menus() []*fyne.Menu {
+	mod := fyne.KeyModifierShortcutDefault
+	item := func(label string, key fyne.KeyName, m fyne.KeyModifier, action func()) *fyne.MenuItem {
+		i := fyne.NewMenuItem(label, action)
+		if key != "" {
+			i.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: m}
+		}
+		return i
+	}
+	sep := fyne.NewMenuItemSeparator
+	file := fyne.NewMenu("File",
+		item("New design", fyne.KeyN, mod, d.NewDesign),
+		item("Design library…", fyne.KeyO, mod, d.ToggleLibrary),
+		sep(),
+		item("Save", fyne.KeyS, mod, d.Save),
+		item("Save as…", fyne.KeyS, mod|fyne.KeyModifierShift, d.SaveAs),
+		sep(),
+		item("Import order package…", "", 0, d.ImportOrder),
+		sep(),
+		&fyne.MenuItem{Label: "Quit", IsQuit: true, Action: func() {
+			if d.win != nil {
+				d.ConfirmClose(d.win.Close)
+			}
+		}},
+	)
+	edit := fyne.NewMenu("Edit",
+		item("Undo", fyne.KeyZ, mod, d.Undo),
+		item("Redo", fyne.KeyZ, mod|fyne.KeyModifierShift, d.Redo),
+	)
+	view := fyne.NewMenu("View",
+		item("Products", fyne.Key1, mod, func() { d.navigate(screenProducts) }),
+		item("Design", fyne.Key2, mod, func() { d.navigate(screenDesign) }),
+		item("Library", fyne.Key3, mod, func() { d.navigate(screenLibrary) }),
+		item("Order", fyne.Key4, mod, func() { d.navigate(screenOrder) }),
+		item("Customers", fyne.Key5, mod, func() { d.navigate(screenCustomers) }),
+		item("Catalogs", fyne.Key6, mod, func() { d.navigate(screenCatalogs) }),
+		item("Settings", fyne.KeyComma, mod, func() { d.navigate(screenSettings) }),
+	)
+	order := fyne.NewMenu("Order",
+		item("Add to order", fyne.KeyD, mod|fyne.KeyModifierShift, d.AddToOrder),
+		item("Show the order", "", 0, d.ShowOrder),
+		item("Export order…", fyne.KeyE, mod, d.ExportOrder),
+		sep(),
+		item("Dealer settings…", "", 0, d.ShowDealerSettings),
+	)
+	return []*fyne.Menu{file, edit, view, order}
+}

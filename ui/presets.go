@@ -1,0 +1,43 @@
+package ui
+
+import (
+	"maps"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// ApplyPreset replaces the decisions with one of the product's presets,
+// in one undoable step.
+func (d *Designer) ApplyPreset(id string) {
+	if d.product == nil {
+		return
+	}
+	for _, ps := range d.product.Presets {
+		if ps.ID == id {
+			d.apply(maps.Clone(ps.Values))
+			d.status.SetText("Preset “" + d.text(ps.Name) + "”: Ctrl+Z takes it back.")
+			return
+		}
+	}
+}
+
+// presetButton opens the current product's presets.
+func (d *Designer) presetButton() *widget.Button {
+	var b *widget.Button
+	b = widget.NewButtonWithIcon("Presets", theme.MenuDropDownIcon(), func() {
+		if d.product == nil || len(d.product.Presets) == 0 || d.win == nil {
+			return
+		}
+		var items []*fyne.MenuItem
+		for _, ps := range d.product.Presets {
+			id := ps.ID
+			items = append(items, fyne.NewMenuItem(d.text(ps.Name), func() { d.ApplyPreset(id) }))
+		}
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b).Add(fyne.NewPos(0, b.Size().Height))
+		widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), d.win.Canvas(), pos)
+	})
+	b.IconPlacement = widget.ButtonIconTrailingText
+	return b
+}
