@@ -315,7 +315,9 @@ func (f *flowLayout) place(objs []fyne.CanvasObject, width float32, move bool) f
 }
 
 // Layout implements fyne.Layout.
-func (f *flowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) { f.place(objs, size.Width, true) }
+func (f *flowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	f.place(objs, size.Width, true)
+}
 
 // MinSize implements fyne.Layout: room for the rows.
 func (f *flowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
