@@ -20,6 +20,7 @@ import (
 	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/catalog/rules"
 	"github.com/atelier-app/atelier/render"
+	"github.com/atelier-app/atelier/storage"
 	"github.com/atelier-app/atelier/storage/orderfile"
 )
 
@@ -114,10 +115,14 @@ type Designer struct {
 	dealerForm  *dealerForm // the open dealer settings dialog
 	catalogNote string      // how far the catalog is trusted, for the status line
 	draft       draftOrder
-	export      OrderExport
-	order       *orderView // nil until first shown
-	adding      bool       // a design is on its way into the order
-	addBtn      *widget.Button
+	customers   *customersView // nil until first shown
+	// pendingCustomer is the customer the next new design is for (from
+	// "New design for them").
+	pendingCustomer *storage.Customer
+	export          OrderExport
+	order           *orderView // nil until first shown
+	adding          bool       // a design is on its way into the order
+	addBtn          *widget.Button
 	// OnAdded and OnExported, if set, are called on the UI goroutine after
 	// a design was added to the order and after an export (tests use them).
 	OnAdded    func()

@@ -187,27 +187,38 @@ func newOrderView(d *Designer) *orderView {
 	return v
 }
 
-// sideLayout puts a panel of fixed width on the right of the main object,
-// with a separator between them.
-type sideLayout struct{ width float32 }
+// sideLayout puts a panel of fixed width on the right of the main object
+// (on its left with left set), with a separator between them. Objects:
+// main, separator, panel (panel, separator, main with left).
+type sideLayout struct {
+	width float32
+	left  bool
+}
 
 // Layout implements fyne.Layout.
 func (l *sideLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	sep := theme.SeparatorThicknessSize()
 	w := min(l.width, size.Width/2)
-	main := size.Width - w - sep
+	rest := size.Width - w - sep
+	first, second := rest, w
+	if l.left {
+		first, second = w, rest
+	}
 	objs[0].Move(fyne.NewPos(0, 0))
-	objs[0].Resize(fyne.NewSize(main, size.Height))
-	objs[1].Move(fyne.NewPos(main, 0))
+	objs[0].Resize(fyne.NewSize(first, size.Height))
+	objs[1].Move(fyne.NewPos(first, 0))
 	objs[1].Resize(fyne.NewSize(sep, size.Height))
-	objs[2].Move(fyne.NewPos(main+sep, 0))
-	objs[2].Resize(fyne.NewSize(w, size.Height))
+	objs[2].Move(fyne.NewPos(first+sep, 0))
+	objs[2].Resize(fyne.NewSize(second, size.Height))
 }
 
 // MinSize implements fyne.Layout.
 func (l *sideLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	m, s := objs[0].MinSize(), objs[2].MinSize()
-	return fyne.NewSize(m.Width+l.width, max(m.Height, s.Height))
+	main, panel := objs[0].MinSize(), objs[2].MinSize()
+	if l.left {
+		main, panel = panel, main
+	}
+	return fyne.NewSize(main.Width+l.width, max(main.Height, panel.Height))
 }
 
 // ShowOrder shows the draft order.

@@ -99,9 +99,13 @@ func (d *Designer) ChooseProduct(id, preset string) {
 		return
 	}
 	d.whenDiscarded(func() {
-		d.doc = newDocument()
 		d.product = nil // a new design, even of the same product
 		d.SelectProduct(p.ID)
+		if c := d.pendingCustomer; c != nil {
+			d.doc.customer, d.doc.customerName = c.ID, c.Name
+			d.pendingCustomer = nil
+			d.refreshDocument()
+		}
 		if preset != "" {
 			d.ApplyPreset(preset)
 			d.undo = nil // the preset is where this design starts

@@ -2,11 +2,13 @@ package ui
 
 import (
 	"image/color"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -129,6 +131,8 @@ func (d *Designer) navigate(s screen) {
 		d.ShowLibrary()
 	case screenOrder:
 		d.ShowOrder()
+	case screenCustomers:
+		d.ShowCustomers()
 	default:
 		d.show(s)
 	}
@@ -265,3 +269,11 @@ func (r *navItemRenderer) Objects() []fyne.CanvasObject {
 }
 
 func (r *navItemRenderer) Destroy() {}
+
+// sectionHeading is the small capitals title of a section of a screen.
+func sectionHeading(title string) fyne.CanvasObject {
+	t := canvas.NewText(strings.ToUpper(title), theme.Color(theme.ColorNameForeground))
+	t.TextStyle.Bold = true
+	t.TextSize = theme.CaptionTextSize()
+	return container.New(layout.NewCustomPaddedLayout(theme.Padding()*2, 0, theme.InnerPadding(), 0), t)
+}

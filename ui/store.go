@@ -24,8 +24,10 @@ type Store interface {
 
 	Customers(ctx context.Context, query string) ([]storage.Customer, error)
 	SaveCustomer(ctx context.Context, c storage.Customer) (int64, error)
+	ForgetCustomer(ctx context.Context, id int64) error
 
 	CreateOrder(ctx context.Context, in storage.OrderInput) (storage.Order, error)
+	Orders(ctx context.Context) ([]storage.Order, error)
 	SetOrderExported(ctx context.Context, id int64, file, hash string) error
 	CancelOrder(ctx context.Context, id int64) error
 
