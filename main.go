@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -65,6 +66,9 @@ func main() {
 
 	d := ui.NewDesigner(src.cat, *lang)
 	d.SetPreferences(a.Preferences())
+	dataDir := a.Storage().RootURI().Path()
+	d.SetHost(ui.Host{DataDir: dataDir, DBPath: databasePath(a), BackupDir: filepath.Join(filepath.Dir(databasePath(a)), "backups"),
+		AppVersion: appVersion(a), Restart: restartLater})
 	d.SetCatalogNote(src.note)
 	d.SetWindow(w)
 	w.SetMainMenu(d.MainMenu())
@@ -91,12 +95,8 @@ func main() {
 		dialog.ShowError(fmt.Errorf("the catalog %s could not be opened; showing the demo catalog instead.\n\n%w", *catalogPath, loadErr), w)
 	}
 
-	version := a.Metadata().Version
-	if version == "" {
-		version = "dev"
-	}
 	lib := &library{path: databasePath(a), src: src, d: d, w: w,
-		keyPath: filepath.Join(a.Storage().RootURI().Path(), "keys", "dealer.key"), version: version}
+		keyPath: filepath.Join(dataDir, "keys", "dealer.key"), version: appVersion(a)}
 	go lib.open()
 	w.SetCloseIntercept(func() {
 		d.ConfirmClose(func() {
@@ -110,6 +110,39 @@ func main() {
 	// the database is closed.
 	d.Shutdown()
 	lib.close()
+	if restart {
+		relaunch()
+	}
+}
+
+// restart is set when the user asked Atelier to start again (to change
+// the language): the new process starts once this one has let go of the
+// database.
+var restart bool
+
+func restartLater() { restart = true }
+
+// relaunch starts this program again with the same arguments.
+func relaunch() {
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "atelier: restart:", err)
+		return
+	}
+	cmd := exec.Command(exe, os.Args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "atelier: restart:", err)
+	}
+}
+
+// appVersion is the version from FyneApp.toml (or the build), "dev" when
+// there is none.
+func appVersion(a fyne.App) string {
+	if v := a.Metadata().Version; v != "" {
+		return v
+	}
+	return "dev"
 }
 
 // windowSize is the window's size at the last exit, else one that fits a
@@ -261,6 +294,10 @@ func (l *library) attach(db *storage.DB) {
 	l.db = db
 	l.backups.Add(1)
 	l.mu.Unlock()
+	// A name typed at the showroom is kept at most 30 days.
+	if _, err := db.ExpireQueue(ctx, 30*24*time.Hour); err != nil {
+		fmt.Fprintln(os.Stderr, "atelier: showroom queue:", err)
+	}
 	go func() {
 		defer l.backups.Done()
 		if _, err := db.AutoBackup(ctx, l.backupDir(), keepBackups); err != nil {
@@ -268,6 +305,15 @@ func (l *library) attach(db *storage.DB) {
 		}
 	}()
 	fyne.Do(func() {
+		h := l.d.Host()
+		h.Backup = func(ctx context.Context) (string, error) {
+			dest := filepath.Join(l.backupDir(), storage.BackupName(time.Now()))
+			if err := db.Backup(ctx, dest); err != nil {
+				return "", err
+			}
+			return dest, nil
+		}
+		l.d.SetHost(h)
 		l.d.SetStore(db, rec.ID)
 		l.d.SetOrderExport(ui.OrderExport{
 			Package: func(ctx context.Context, orderID int64, s orderfile.Settings) (*orderfile.Order, []byte, error) {

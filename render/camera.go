@@ -21,6 +21,9 @@ type View struct {
 	Dimensions bool
 	// Unit labels the dimensions (the catalog's length unit); "" is "mm".
 	Unit string
+	// Inches shows lengths in millimetres as inches (the user's display
+	// unit; the catalog stays in millimetres).
+	Inches bool
 }
 
 // Standard views.

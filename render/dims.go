@@ -135,6 +135,9 @@ func drawDimensions(dc *gg.Context, cam *camera, s *Scene, v View, scale float64
 		arrow(pax, pay, -ux, -uy)
 		// Label on a light pill in the middle of the line.
 		label := formatLength(d.value) + " " + unit
+		if v.Inches && unit == "mm" {
+			label = FormatInches(d.value)
+		}
 		tw, th := dc.MeasureString(label)
 		mx, my := (pax+pbx)/2, (pay+pby)/2
 		padX, padY := 5*scale, 3*scale
@@ -144,6 +147,12 @@ func drawDimensions(dc *gg.Context, cam *camera, s *Scene, v View, scale float64
 		dc.SetRGBA(ink[0], ink[1], ink[2], 1)
 		dc.DrawStringAnchored(label, mx, my, 0.5, 0.38)
 	}
+}
+
+// FormatInches writes millimetres as inches to a tenth: 1600 mm is
+// "63.0 in".
+func FormatInches(mm float64) string {
+	return fmt.Sprintf("%.1f in", math.Round(mm/25.4*10)/10)
 }
 
 // formatLength writes a length with at most one decimal: 1600, 742.5.

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"image"
 	"image/color"
 	"testing"
 
@@ -79,4 +80,57 @@ func TestFitToViewAnyAspect(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestFormatInches(t *testing.T) {
+	for _, tc := range []struct {
+		mm   float64
+		want string
+	}{{1600, "63.0 in"}, {25.4, "1.0 in"}, {740, "29.1 in"}, {0, "0.0 in"}} {
+		if got := FormatInches(tc.mm); got != tc.want {
+			t.Errorf("FormatInches(%v) = %q, want %q", tc.mm, got, tc.want)
+		}
+	}
+}
+
+// Dimensions in inches are drawn (the labels differ from the millimetre
+// ones); without dimensions the unit changes nothing.
+func TestDimensionsInInches(t *testing.T) {
+	cat, err := assets.DemoCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	scene, err := Build(cat, cat.Product("lift-desk").Resolve(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := ViewIso
+	v.Width, v.Height, v.Unit = 400, 250, "mm"
+	plain := image.Image(Draw(scene, v))
+	inchesPlain := v
+	inchesPlain.Inches = true
+	if !sameImage(plain, Draw(scene, inchesPlain)) {
+		t.Error("inches without dimensions changed the picture")
+	}
+	v.Dimensions = true
+	mm := Draw(scene, v)
+	v.Inches = true
+	in := Draw(scene, v)
+	if sameImage(mm, in) {
+		t.Error("the dimensions look the same in inches and millimetres")
+	}
+}
+
+func sameImage(a, b image.Image) bool {
+	if a.Bounds() != b.Bounds() {
+		return false
+	}
+	for y := a.Bounds().Min.Y; y < a.Bounds().Max.Y; y++ {
+		for x := a.Bounds().Min.X; x < a.Bounds().Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				return false
+			}
+		}
+	}
+	return true
 }

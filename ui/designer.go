@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
@@ -64,6 +65,17 @@ type Designer struct {
 	current   screen
 	validity  *widget.Label // valid and complete, or not yet buildable
 	validIcon *widget.Icon
+	kiosk     bool      // the showroom's designer: customer prices only
+	showroom  *Showroom // the running showroom (the dealer's designer only)
+	waiting   int       // designs waiting from the showroom
+	afterOpen func()    // runs once after the next design opened
+	// onActivity, if set, is called with every change of the design (the
+	// showroom's idle clock).
+	onActivity func()
+	views      fyne.CanvasObject // the preview's controls (kiosk: laid out by the showroom)
+	pricing    fyne.CanvasObject // the price panel (kiosk: laid out by the showroom)
+	grand      *canvas.Text      // kiosk: the total, large
+	grandNote  *widget.Label     // kiosk: the tax it includes
 
 	// The design as the library knows it, and saving.
 	store        Store  // nil: no design library
@@ -112,8 +124,11 @@ type Designer struct {
 	// The dealer and the order being put together.
 	prefs       fyne.Preferences // where settings and the draft order are kept; nil: nowhere
 	dealer      DealerSettings
-	dealerForm  *dealerForm // the open dealer settings dialog
-	catalogNote string      // how far the catalog is trusted, for the status line
+	settings    *settingsView // nil until first shown
+	app         AppSettings   // units, language, theme, showroom
+	host        Host
+	logo        []byte // the dealer's logo for quotes (nil: none)
+	catalogNote string // how far the catalog is trusted, for the status line
 	draft       draftOrder
 	customers   *customersView // nil until first shown
 	// pendingCustomer is the customer the next new design is for (from
@@ -134,15 +149,18 @@ type Designer struct {
 
 // NewDesigner builds the designer for a catalog, showing its first product.
 func NewDesigner(cat *catalog.Catalog, lang string) *Designer {
-	return buildDesigner(cat, lang, fyne.Do)
+	return buildDesigner(cat, lang, fyne.Do, false)
 }
 
 // buildDesigner is NewDesigner with the way background work reaches the UI
 // goroutine: fyne.Do, or in tests a queue the test drains on its own
 // goroutine (Fyne's test driver runs fyne.Do on the calling goroutine).
-func buildDesigner(cat *catalog.Catalog, lang string, do func(func())) *Designer {
+//
+// A kiosk designer is the showroom's: customer prices only, and no
+// screens but its own (the showroom lays it out).
+func buildDesigner(cat *catalog.Catalog, lang string, do func(func()), kiosk bool) *Designer {
 	d := &Designer{cat: cat, lang: lang, controls: map[string]*featureControl{}, engines: map[string]*engine{}, do: do,
-		doc: newDocument(), autosaveDelay: autosaveDelay, dealer: DefaultDealerSettings()}
+		doc: newDocument(), autosaveDelay: autosaveDelay, dealer: DefaultDealerSettings(), app: DefaultAppSettings(), kiosk: kiosk}
 	d.preview = NewPreview()
 	d.preview.do = do
 	d.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -161,6 +179,15 @@ func buildDesigner(cat *catalog.Catalog, lang string, do func(func())) *Designer
 	d.redoBtn = widget.NewButtonWithIcon("", theme.ContentRedoIcon(), d.Redo)
 	d.undoBtn.Disable()
 	d.redoBtn.Disable()
+	d.variants = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
+	d.validity = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	d.validIcon = widget.NewIcon(theme.InfoIcon())
+	if kiosk {
+		d.views = views
+		d.pricing = d.pricePanel()
+		d.startEngines()
+		return d
+	}
 	header := container.NewBorder(nil, nil, container.NewHBox(d.undoBtn, d.redoBtn, widget.NewSeparator(), d.title), views)
 	center := container.NewBorder(header, d.subtitle, nil, nil, d.preview)
 
@@ -172,9 +199,6 @@ func buildDesigner(cat *catalog.Catalog, lang string, do func(func())) *Designer
 
 	split := container.NewHSplit(center, right)
 	split.Offset = 0.63
-	d.variants = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
-	d.validity = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	d.validIcon = widget.NewIcon(theme.InfoIcon())
 	statusBar := container.NewBorder(widget.NewSeparator(), nil, container.NewHBox(d.validIcon, d.validity, widget.NewSeparator()), d.variants, d.status)
 	bar := container.NewVBox(d.toolbar(), widget.NewSeparator())
 	d.main = container.NewBorder(bar, statusBar, nil, nil, split)
@@ -188,19 +212,22 @@ func buildDesigner(cat *catalog.Catalog, lang string, do func(func())) *Designer
 	d.root = container.NewBorder(nil, nil, container.NewHBox(d.rail.content, widget.NewSeparator()), nil, d.stack)
 	d.current = screenDesign
 	d.rail.selectScreen(screenDesign)
-
-	if len(cat.Products) > 0 {
-		d.SelectProduct(cat.Products[0].ID)
-	}
+	d.startEngines()
 	d.refreshOrder()
-	// Compile the other products' rules in the background, so that
-	// switching products answers at once.
-	for _, p := range cat.Products {
+	return d
+}
+
+// startEngines shows the first product and compiles every product's rules
+// in the background, so that switching products answers at once.
+func (d *Designer) startEngines() {
+	if len(d.cat.Products) > 0 {
+		d.SelectProduct(d.cat.Products[0].ID)
+	}
+	for _, p := range d.cat.Products {
 		if d.engines[p.ID] == nil {
 			d.engines[p.ID] = newEngine(p)
 		}
 	}
-	return d
 }
 
 // Content is the designer's root object, for a window.
@@ -242,6 +269,9 @@ func (d *Designer) Decide(featureID string, v catalog.Value) {
 
 // apply replaces the decisions in one undoable step.
 func (d *Designer) apply(next map[string]catalog.Value) {
+	if d.onActivity != nil {
+		d.onActivity()
+	}
 	d.undo = append(d.undo, d.decisions)
 	d.redo = nil
 	d.decisions = next
@@ -456,6 +486,9 @@ func (d *Designer) showStatus() {
 		}
 		d.status.SetText("Not yet buildable: " + strings.Join(msgs, " "))
 		d.status.Importance = widget.WarningImportance
+	case d.kiosk:
+		d.status.SetText("Made to order for you by " + d.cat.Manufacturer.Name + ". Prices valid until " + d.validUntil() + ".")
+		d.status.Importance = widget.MediumImportance
 	default:
 		note := ""
 		if d.catalogNote != "" {

@@ -49,7 +49,7 @@ func newDesignerQueue(t *testing.T) (*Designer, fyne.Window, uiQueue) {
 		t.Fatal(err)
 	}
 	q := make(uiQueue, 1024)
-	d := buildDesigner(cat, "en", q.do)
+	d := buildDesigner(cat, "en", q.do, false)
 	w := test.NewTempWindow(t, d.Content())
 	w.Resize(fyne.NewSize(1280, 800))
 	d.SetWindow(w)

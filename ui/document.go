@@ -75,6 +75,7 @@ func (d *Designer) SetStore(s Store, catalogID int64) {
 	}}
 	d.refreshDocument()
 	d.refreshOrder() // the order's lines can be read now
+	d.queueChanged()
 }
 
 // DisableSaving turns saving off and says why (the database is from a
@@ -523,10 +524,15 @@ func (d *Designer) OpenDesign(id int64) {
 					err = d.loadDesign(x, rev)
 				}
 				if err != nil {
+					d.afterOpen = nil
 					d.showError(fmt.Errorf("the design could not be opened: %w", err))
 					return
 				}
 				d.ShowDesigner()
+				if f := d.afterOpen; f != nil {
+					d.afterOpen = nil
+					f()
+				}
 				if d.OnOpened != nil {
 					d.OnOpened()
 				}

@@ -40,6 +40,7 @@ type Library struct {
 	customer  *widget.Select
 	status    *widget.Select
 	designs   *widget.Button // the two views: designs and trash
+	queueBtn  *widget.Button // the designs waiting from the showroom
 	trashView *widget.Button
 	heading   *widget.Label
 	count     *widget.Label
@@ -77,7 +78,6 @@ const (
 
 func newLibrary(d *Designer) *Library {
 	l := &Library{d: d, store: d.store, thumbs: map[string]image.Image{}}
-	back := widget.NewButtonWithIcon("Designer", theme.NavigateBackIcon(), d.ShowDesigner)
 	l.heading = widget.NewLabelWithStyle("Design library", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	l.heading.SizeName = theme.SizeNameSubHeadingText
 	l.designs = widget.NewButtonWithIcon("Designs", theme.GridIcon(), func() { l.setTrash(false) })
@@ -124,7 +124,10 @@ func newLibrary(d *Designer) *Library {
 		container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), container.NewHBox(l.action, closeNotice), l.notice))
 	l.noticeBar.Hide()
 
-	title := container.NewBorder(nil, nil, container.NewHBox(back, widget.NewSeparator(), l.heading, container.NewCenter(l.count)), container.NewHBox(l.designs, l.trashView))
+	l.queueBtn = widget.NewButtonWithIcon("From the showroom", theme.ComputerIcon(), d.ShowQueue)
+	l.queueBtn.Importance = widget.WarningImportance
+	l.showQueueButton(d.waiting)
+	title := container.NewBorder(nil, nil, container.NewHBox(l.heading, container.NewCenter(l.count)), container.NewHBox(l.queueBtn, l.designs, l.trashView))
 	fixed := func(w float32, o fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewGridWrap(fyne.NewSize(w, o.MinSize().Height), o)
 	}
@@ -569,3 +572,14 @@ func statusText(s storage.Status) string { return capitalize(string(s)) }
 
 // spacer is a flexible gap in a box.
 func spacer() fyne.CanvasObject { return layout.NewSpacer() }
+
+// showQueueButton shows how many designs wait from the showroom (the
+// button hides when none do).
+func (l *Library) showQueueButton(n int) {
+	if n == 0 {
+		l.queueBtn.Hide()
+		return
+	}
+	l.queueBtn.SetText(fmt.Sprintf("From the showroom (%d)", n))
+	l.queueBtn.Show()
+}

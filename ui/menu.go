@@ -15,12 +15,20 @@ func (d *Designer) SetWindow(w fyne.Window) {
 		for _, item := range m.Items {
 			if item.Shortcut != nil && item.Action != nil {
 				action := item.Action
-				c.AddShortcut(item.Shortcut, func(fyne.Shortcut) { action() })
+				c.AddShortcut(item.Shortcut, func(fyne.Shortcut) {
+					if d.showroom == nil { // the showroom has no shortcuts to the dealer's screens
+						action()
+					}
+				})
 			}
 		}
 	}
 	// Ctrl+Y is redo too, as on Windows.
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyY, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { d.Redo() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyY, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		if d.showroom == nil {
+			d.Redo()
+		}
+	})
 	c.SetOnTypedKey(d.typedKey)
 	d.refreshDocument()
 }
@@ -91,12 +99,15 @@ func (d *Designer) menus() []*fyne.Menu {
 		item("Customers", fyne.Key5, mod, func() { d.navigate(screenCustomers) }),
 		item("Catalogs", fyne.Key6, mod, func() { d.navigate(screenCatalogs) }),
 		item("Settings", fyne.KeyComma, mod, func() { d.navigate(screenSettings) }),
+		sep(),
+		item("Showroom mode", fyne.KeyK, mod|fyne.KeyModifierShift, d.StartShowroom),
 	)
 	order := fyne.NewMenu("Order",
 		item("Add to order", fyne.KeyD, mod|fyne.KeyModifierShift, d.AddToOrder),
 		item("Show the order", "", 0, d.ShowOrder),
 		item("Export order…", fyne.KeyE, mod, d.ExportOrder),
 		sep(),
+		item("Designs from the showroom…", "", 0, d.ShowQueue),
 		item("Dealer settings…", "", 0, d.ShowDealerSettings),
 	)
 	return []*fyne.Menu{file, edit, view, order}

@@ -31,12 +31,10 @@ func (d *Designer) buildOptions() {
 		if g := d.text(f.Group); g != group {
 			group = g
 			if group != "" {
-				h := widget.NewLabelWithStyle(strings.ToUpper(group), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-				h.Importance = widget.LowImportance
 				if len(d.options.Objects) > 0 {
 					d.options.Add(layout.NewSpacer())
 				}
-				d.options.Add(h)
+				d.options.Add(sectionHeading(group))
 			}
 		}
 		d.options.Add(d.control(f))
@@ -156,7 +154,7 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 		c.show = func(v catalog.Value) {
 			fv, _ := v.Num.Float64()
 			slider.SetValue(fv)
-			value.SetText(v.Num.String() + " " + f.Unit)
+			value.SetText(d.app.Length(v.Num.String(), f.Unit))
 		}
 		c.avail = func(fd *rules.FeatureDomain) {
 			allowed = fd
@@ -168,15 +166,15 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 			var rs []string
 			for _, r := range fd.Allowed {
 				if r.Min.Equal(r.Max) {
-					rs = append(rs, r.Min.String())
+					rs = append(rs, d.app.Length(r.Min.String(), f.Unit))
 				} else {
-					rs = append(rs, r.Min.String()+"–"+r.Max.String())
+					rs = append(rs, d.app.Length(r.Min.String(), f.Unit)+" – "+d.app.Length(r.Max.String(), f.Unit))
 				}
 			}
 			if len(rs) == 0 {
 				c.note.SetText("No value fits your other choices.")
 			} else {
-				c.note.SetText(fmt.Sprintf("With your choices: %s %s", strings.Join(rs, ", "), f.Unit))
+				c.note.SetText("With your choices: " + strings.Join(rs, ", "))
 			}
 			c.note.Show()
 		}
@@ -185,7 +183,7 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 				return
 			}
 			num := snap(x)
-			value.SetText(num.String() + " " + f.Unit)
+			value.SetText(d.app.Length(num.String(), f.Unit))
 			value.Importance = widget.MediumImportance
 			if allowed != nil && !allowed.AllowsNumber(num) {
 				value.Importance = widget.WarningImportance // decided when released

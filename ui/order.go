@@ -145,6 +145,7 @@ func (d *Designer) SetPreferences(p fyne.Preferences) {
 	d.prefs = p
 	d.dealer = LoadDealerSettings(p)
 	d.draft = loadDraft(p)
+	d.SetAppSettings(LoadAppSettings(p)) // the theme and units apply
 	if d.config != nil {
 		d.showPrice(d.config)
 	}

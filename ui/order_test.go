@@ -119,7 +119,7 @@ func TestPricePanelInGerman(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := buildDesigner(cat, "de", func(f func()) {})
+	d := buildDesigner(cat, "de", func(f func()) {}, false)
 	w, err := cat.PriceWaterfall(d.Config(), 1, "de", DefaultDealerSettings().Terms(), decimal.Zero)
 	if err != nil {
 		t.Fatal(err)
@@ -129,40 +129,45 @@ func TestPricePanelInGerman(t *testing.T) {
 	}
 }
 
-// The dealer settings dialog changes the prices shown and keeps the
+// The settings screen changes the prices shown and keeps the dealer's
 // settings in the preferences; bad input changes nothing.
 func TestDealerSettingsChangePrices(t *testing.T) {
-	d, w, q := newDesignerQueue(t)
+	d, _, q := newDesignerQueue(t)
 	prefs := fyne.CurrentApp().Preferences()
 	d.SetPreferences(prefs)
 	waitEngine(t, d, q)
 	before := d.waterfall.text()
 
 	d.ShowDealerSettings()
-	f := d.dealerForm
-	if f == nil || w.Canvas().Overlays().Top() == nil {
-		t.Fatal("no dealer settings dialog")
+	v := d.settings
+	if v == nil || d.Showing() != screenSettings {
+		t.Fatal("no settings screen")
 	}
-	f.id.SetText("bad id!")
-	f.dialog.Submit()
-	if d.dealerForm == nil || d.Dealer().ID != "DEMO" {
+	if !v.saveBtn.Disabled() {
+		t.Error("Save is enabled before anything changed")
+	}
+	v.id.SetText("bad id!")
+	test.Tap(v.saveBtn)
+	if d.Dealer().ID != "DEMO" || !v.problem.Visible() {
 		t.Fatalf("an invalid dealer id was accepted: %+v", d.Dealer())
 	}
-	f.id.SetText("meyer")
-	f.name.SetText("Meyer Wohnen")
-	f.discount.SetText("40 %")
-	f.adjust.SetText("+10")
-	f.tax.SetText("7,5")
-	f.dialog.Submit()
-	if d.dealerForm != nil {
-		t.Fatal("the dialog did not close")
+	v.id.SetText("meyer")
+	v.name.SetText("Meyer Wohnen")
+	v.discount.SetText("40 %")
+	v.groups["living"].SetText("45")
+	v.adjust.SetText("+10")
+	v.tax.SetText("7,5")
+	test.Tap(v.saveBtn)
+	if v.problem.Visible() || !v.saveBtn.Disabled() {
+		t.Fatalf("after saving: problem %q, save enabled %v", v.problem.Text, !v.saveBtn.Disabled())
 	}
 	want := DealerSettings{ID: "MEYER", Name: "Meyer Wohnen", DealerDiscount: dec("40"), Adjust: dec("10"), TaxRate: dec("7.5")}
 	got := d.Dealer()
-	if got.ID != want.ID || got.Name != want.Name || !got.DealerDiscount.Equal(want.DealerDiscount) || !got.Adjust.Equal(want.Adjust) || !got.TaxRate.Equal(want.TaxRate) {
-		t.Fatalf("settings = %+v, want %+v", got, want)
+	if got.ID != want.ID || got.Name != want.Name || !got.DealerDiscount.Equal(want.DealerDiscount) || !got.Adjust.Equal(want.Adjust) ||
+		!got.TaxRate.Equal(want.TaxRate) || !got.GroupDiscounts["living"].Equal(dec("45")) {
+		t.Fatalf("settings = %+v, want %+v and 45%% on living", got, want)
 	}
-	wf := wantWaterfall(t, d, want.Terms())
+	wf := wantWaterfall(t, d, got.Terms())
 	checkWaterfall(t, d, wf, "Dealer net · −40%", "Customer price · list +10%", "Tax 7.5%")
 	if d.waterfall.text() == before {
 		t.Error("the prices did not change")
@@ -170,8 +175,14 @@ func TestDealerSettingsChangePrices(t *testing.T) {
 	if !wf.CustomerNet.GreaterThan(wf.List.Total) {
 		t.Errorf("a 10%% markup gives %s for a list price of %s", wf.CustomerNet, wf.List.Total)
 	}
-	if kept := LoadDealerSettings(prefs); kept.ID != "MEYER" || !kept.TaxRate.Equal(dec("7.5")) {
+	if kept := LoadDealerSettings(prefs); kept.ID != "MEYER" || !kept.TaxRate.Equal(dec("7.5")) || !kept.GroupDiscounts["living"].Equal(dec("45")) {
 		t.Errorf("kept in the preferences: %+v", kept)
+	}
+	// Revert brings back what is kept.
+	v.name.SetText("Someone else")
+	test.Tap(v.revertBtn)
+	if v.name.Text != "Meyer Wohnen" || !v.saveBtn.Disabled() {
+		t.Errorf("after revert: %q", v.name.Text)
 	}
 }
 

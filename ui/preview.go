@@ -36,6 +36,9 @@ type Preview struct {
 
 	// OnRendered, if set, is called on the UI goroutine after each new image is shown (tests use it).
 	OnRendered func()
+	// OnInteract, if set, is called on the UI goroutine when the user
+	// drags, scrolls or taps the preview (the showroom's idle clock).
+	OnInteract func()
 	// do runs a function on the UI goroutine (fyne.Do; tests replace it).
 	do func(func())
 }
@@ -101,6 +104,14 @@ func (p *Preview) SetUnit(unit string) {
 	p.mu.Unlock()
 }
 
+// SetInches shows the dimensions in inches (or back in the unit).
+func (p *Preview) SetInches(on bool) {
+	p.mu.Lock()
+	p.view.Inches = on
+	p.mu.Unlock()
+	p.request()
+}
+
 // View returns the current camera.
 func (p *Preview) View() render.View {
 	p.mu.Lock()
@@ -137,6 +148,7 @@ func (p *Preview) MouseUp(*desktop.MouseEvent) {}
 
 // Dragged orbits (or pans) the camera.
 func (p *Preview) Dragged(e *fyne.DragEvent) {
+	p.interacted()
 	size := p.Size()
 	p.mu.Lock()
 	p.dragging = true
@@ -161,6 +173,7 @@ func (p *Preview) DragEnd() {
 
 // Scrolled zooms.
 func (p *Preview) Scrolled(e *fyne.ScrollEvent) {
+	p.interacted()
 	p.mu.Lock()
 	z := p.view.Zoom * math.Pow(1.0015, float64(e.Scrolled.DY))
 	p.view.Zoom = math.Max(0.3, math.Min(8, z))
@@ -186,7 +199,13 @@ func (p *Preview) ZoomBy(f float64) {
 }
 
 // DoubleTapped resets the camera.
-func (p *Preview) DoubleTapped(*fyne.PointEvent) { p.SetView(render.ViewIso) }
+func (p *Preview) DoubleTapped(*fyne.PointEvent) { p.interacted(); p.SetView(render.ViewIso) }
+
+func (p *Preview) interacted() {
+	if p.OnInteract != nil {
+		p.OnInteract()
+	}
+}
 
 // request renders the current scene and view in the background. While a
 // render runs, newer requests replace each other: when it ends, only the

@@ -21,6 +21,9 @@ import (
 type waterfallView struct {
 	net, customer, margin, tax, gross *priceRow
 	content                           fyne.CanvasObject
+	// customerOnly shows what a customer may see: their price, the tax,
+	// the total (never the dealer's net or margin).
+	customerOnly bool
 }
 
 // priceRow is a name on the left and an amount on the right.
@@ -58,9 +61,33 @@ func newWaterfallView() *waterfallView {
 	return v
 }
 
+// newCustomerWaterfall is the waterfall a customer sees: their price, the
+// tax and the total. The dealer's rows are not even built.
+func newCustomerWaterfall() *waterfallView {
+	v := &waterfallView{
+		customer:     newPriceRow("Your price", false),
+		tax:          newPriceRow("Tax", false),
+		gross:        newPriceRow("Total", true),
+		customerOnly: true,
+	}
+	v.content = container.NewVBox(v.customer.content, v.tax.content, v.gross.content)
+	return v
+}
+
 // show puts a waterfall on screen, amounts in the language's way.
 func (v *waterfallView) show(w catalog.Waterfall, lang string) {
 	m := func(x decimal.Decimal) string { return catalog.FormatMoney(x, w.List.Currency, lang) }
+	if v.customerOnly {
+		name := "Your price"
+		if !w.Adjust.IsZero() {
+			name += " · list " + signedPercent(w.Adjust)
+		}
+		v.customer.set(name, m(w.CustomerNet))
+		v.tax.set("Tax "+w.TaxRate.String()+"%", m(w.Tax))
+		v.gross.set("Total", m(w.Gross))
+		v.content.Show()
+		return
+	}
 	v.net.set("Dealer net · "+percentOff(w.DealerDiscount), m(w.DealerNet))
 	customer := "Customer price"
 	if !w.Adjust.IsZero() {
@@ -109,6 +136,9 @@ func (d *Designer) money(x decimal.Decimal) string {
 // pricePanel is the price under the options: the list price and its
 // breakdown, then the waterfall to the customer, always in view.
 func (d *Designer) pricePanel() fyne.CanvasObject {
+	if d.kiosk {
+		return d.kioskPricePanel()
+	}
 	d.waterfall = newWaterfallView()
 	totalRow := container.NewBorder(nil, nil, widget.NewLabelWithStyle("List price", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, d.total)
 	d.priceNote = widget.NewLabel("")
@@ -147,6 +177,12 @@ func (d *Designer) showPrice(cfg *catalog.Config) {
 	}
 	d.lines.Refresh()
 	d.waterfall.show(w, d.lang)
+	if d.grand != nil {
+		d.grand.Text = d.money(w.Gross)
+		d.grand.Color = theme.Color(theme.ColorNameForeground)
+		d.grand.Refresh()
+		d.grandNote.SetText("including " + w.TaxRate.String() + "% tax (" + d.money(w.Tax) + ")")
+	}
 }
 
 // text reads the waterfall rows as "name = amount", one per line (tests
@@ -154,7 +190,9 @@ func (d *Designer) showPrice(cfg *catalog.Config) {
 func (v *waterfallView) text() string {
 	var s string
 	for _, r := range []*priceRow{v.net, v.customer, v.margin, v.tax, v.gross} {
-		s += fmt.Sprintf("%s = %s\n", r.name.Text, r.amount.Text)
+		if r != nil {
+			s += fmt.Sprintf("%s = %s\n", r.name.Text, r.amount.Text)
+		}
 	}
 	return s
 }
@@ -187,4 +225,25 @@ func (t compactTheme) Size(n fyne.ThemeSizeName) float32 {
 		return 2
 	}
 	return t.base().Size(n)
+}
+
+// kioskPricePanel is the price as the showroom's customer sees it: the
+// total in large type with the tax it includes, and the details (list
+// price lines, their price, the tax) a tap away.
+func (d *Designer) kioskPricePanel() fyne.CanvasObject {
+	d.waterfall = newCustomerWaterfall()
+	d.grand = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	d.grand.TextStyle.Bold = true
+	d.grand.TextSize = 34
+	d.grand.Alignment = fyne.TextAlignTrailing
+	d.grandNote = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
+	d.priceNote = widget.NewLabel("")
+	d.priceNote.Wrapping = fyne.TextWrapWord
+	d.priceNote.Importance = widget.WarningImportance
+	d.priceNote.Hide()
+	totalRow := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Your price", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, d.total)
+	details := container.NewVBox(totalRow, d.lines, widget.NewSeparator(), d.waterfall.content)
+	acc := widget.NewAccordion(widget.NewAccordionItem("Price details", container.NewThemeOverride(details, compactTheme{inner: 6})))
+	top := container.NewBorder(nil, nil, nil, container.NewVBox(d.grand, container.New(layout.NewCustomPaddedLayout(-8, 0, 0, 0), d.grandNote)))
+	return container.NewVBox(widget.NewSeparator(), top, d.priceNote, acc)
 }

@@ -28,24 +28,36 @@ type chooser struct {
 	d       *Designer
 	cards   []*productCard
 	content fyne.CanvasObject
+	// onChoose, if set, replaces starting a design in the designer (the
+	// showroom's chooser).
+	onChoose func(product, preset string)
+	big      bool
+	header   fyne.CanvasObject
+	top      *fyne.Container // the header, and room for more on its right
 	// OnPictures, if set, is called on the UI goroutine once every
 	// product's picture is shown (tests use it).
 	OnPictures func()
 }
 
 func newChooser(d *Designer, big bool) *chooser {
-	c := &chooser{d: d}
+	c := &chooser{d: d, big: big}
 	heading := widget.NewLabelWithStyle(d.text(d.cat.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	heading.SizeName = theme.SizeNameSubHeadingText
 	maker := widget.NewLabel(d.cat.Manufacturer.Name + " · " + "choose a product to design")
+	c.header = container.NewHBox(heading, container.NewCenter(maker))
 	grid := container.New(&productGrid{minWidth: 300, big: big})
 	for _, p := range d.cat.Products {
-		card := newProductCard(d, p, big)
+		card := newProductCard(d, p, big, c.choose)
 		c.cards = append(c.cards, card)
 		grid.Add(card)
 	}
-	top := container.NewVBox(container.NewHBox(heading, container.NewCenter(maker)), widget.NewSeparator())
-	c.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(grid)))
+	c.top = container.NewBorder(nil, nil, nil, nil, c.header)
+	top := container.NewVBox(c.top, widget.NewSeparator())
+	var body fyne.CanvasObject = container.NewPadded(grid)
+	if big {
+		body = container.NewVBox(layout.NewSpacer(), body, layout.NewSpacer())
+	}
+	c.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(body))
 	c.drawPictures()
 	return c
 }
@@ -65,6 +77,9 @@ func (c *chooser) drawPictures() {
 			}
 			v := render.ViewIso
 			v.Width, v.Height = int(productPicture.Width), int(productPicture.Height)
+			if c.big { // the attract screen shows them large
+				v.Width, v.Height = v.Width*2, v.Height*2
+			}
 			pics[i] = render.Draw(scene, v)
 		}
 		d.do(func() {
@@ -78,6 +93,15 @@ func (c *chooser) drawPictures() {
 			}
 		})
 	}()
+}
+
+// choose starts a design of a product (from a preset, if not "").
+func (c *chooser) choose(product, preset string) {
+	if c.onChoose != nil {
+		c.onChoose(product, preset)
+		return
+	}
+	c.d.ChooseProduct(product, preset)
 }
 
 // card is the card of a product (nil if the catalog has none of that id).
@@ -125,17 +149,18 @@ type productCard struct {
 	hovered bool
 	bg      *canvas.Rectangle
 	presets []*widget.Button
+	choose  func(product, preset string)
 }
 
-func newProductCard(d *Designer, p *catalog.Product, big bool) *productCard {
-	c := &productCard{d: d, product: p, big: big}
+func newProductCard(d *Designer, p *catalog.Product, big bool, choose func(product, preset string)) *productCard {
+	c := &productCard{d: d, product: p, big: big, choose: choose}
 	c.pic = canvas.NewImageFromImage(image.NewNRGBA(image.Rect(0, 0, 1, 1)))
 	c.pic.FillMode = canvas.ImageFillContain
 	c.pic.ScaleMode = canvas.ImageScaleSmooth
 	c.pic.CornerRadius = theme.Size(theme.SizeNameInputRadius)
 	for _, ps := range p.Presets {
 		id := ps.ID
-		b := widget.NewButton(d.text(ps.Name), func() { d.ChooseProduct(p.ID, id) })
+		b := widget.NewButton(d.text(ps.Name), func() { c.choose(p.ID, id) })
 		b.Importance = widget.LowImportance
 		c.presets = append(c.presets, b)
 	}
@@ -149,7 +174,7 @@ func (c *productCard) setPicture(img image.Image) {
 }
 
 // Tapped starts a design of the product.
-func (c *productCard) Tapped(*fyne.PointEvent) { c.d.ChooseProduct(c.product.ID, "") }
+func (c *productCard) Tapped(*fyne.PointEvent) { c.choose(c.product.ID, "") }
 
 // MouseIn implements desktop.Hoverable.
 func (c *productCard) MouseIn(*desktop.MouseEvent) { c.hovered = true; c.paint() }
@@ -187,13 +212,11 @@ func (c *productCard) CreateRenderer() fyne.WidgetRenderer {
 		name.SizeName = theme.SizeNameSubHeadingText
 	}
 	name.Truncation = fyne.TextTruncateEllipsis
-	from := widget.NewLabelWithStyle("from "+d.money(p.BasePrice), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-	category := canvas.NewText(capitalize(p.Category), theme.Color(theme.ColorNamePlaceHolder))
-	category.TextSize = theme.CaptionTextSize()
+	from := widget.NewLabelWithStyle(capitalize(p.Category)+" · from "+d.money(p.BasePrice), fyne.TextAlignLeading, fyne.TextStyle{})
+	from.Truncation = fyne.TextTruncateEllipsis
 	desc := newClampedText(d.text(p.Description), 2)
-	text := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, from, name),
-		container.New(layout.NewCustomPaddedLayout(-theme.InnerPadding(), 0, theme.InnerPadding(), 0), category), desc}
-	if len(c.presets) > 0 && !c.big {
+	text := []fyne.CanvasObject{name, container.New(layout.NewCustomPaddedLayout(-theme.InnerPadding()*1.2, -theme.InnerPadding()/2, 0, 0), from), desc}
+	if len(c.presets) > 0 {
 		start := widget.NewLabelWithStyle("Start from", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 		row := container.New(&flowLayout{rows: 2}, start)
 		for _, b := range c.presets {
@@ -243,7 +266,7 @@ func (g *productGrid) columns(width float32) int {
 	gap := theme.Padding() * 3
 	most := 3
 	if g.big {
-		most = 2
+		most = 4 // the showroom: every product on one screen
 	}
 	return min(most, max(1, int((width+gap)/(g.minWidth+gap))))
 }

@@ -42,6 +42,9 @@ type screenOf struct {
 // here, so every way to a screen (rail, menu, shortcut, button) behaves
 // the same.
 func (d *Designer) show(s screen) {
+	if d.showroom != nil {
+		return // the dealer's screens wait behind the showroom
+	}
 	sc := &d.screens[s]
 	if sc.content == nil {
 		if sc.make == nil {
@@ -133,6 +136,8 @@ func (d *Designer) navigate(s screen) {
 		d.ShowOrder()
 	case screenCustomers:
 		d.ShowCustomers()
+	case screenSettings:
+		d.ShowSettings()
 	default:
 		d.show(s)
 	}
@@ -272,8 +277,7 @@ func (r *navItemRenderer) Destroy() {}
 
 // sectionHeading is the small capitals title of a section of a screen.
 func sectionHeading(title string) fyne.CanvasObject {
-	t := canvas.NewText(strings.ToUpper(title), theme.Color(theme.ColorNameForeground))
-	t.TextStyle.Bold = true
-	t.TextSize = theme.CaptionTextSize()
-	return container.New(layout.NewCustomPaddedLayout(theme.Padding()*2, 0, theme.InnerPadding(), 0), t)
+	l := widget.NewLabelWithStyle(strings.ToUpper(title), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameCaptionText
+	return container.New(layout.NewCustomPaddedLayout(theme.Padding(), -theme.Padding(), 0, 0), l)
 }

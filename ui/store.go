@@ -31,6 +31,11 @@ type Store interface {
 	SetOrderExported(ctx context.Context, id int64, file, hash string) error
 	CancelOrder(ctx context.Context, id int64) error
 
+	SendToDealer(ctx context.Context, in storage.DesignInput, customerName string) (storage.QueueEntry, error)
+	Queue(ctx context.Context, taken bool) ([]storage.QueueEntry, error)
+	TakeFromQueue(ctx context.Context, code string) (storage.QueueEntry, error)
+	RemoveFromQueue(ctx context.Context, code string) error
+
 	SaveAutosave(ctx context.Context, a storage.Autosave) error
 	LoadAutosave(ctx context.Context) (*storage.Autosave, error)
 	ClearAutosave(ctx context.Context) error

@@ -25,8 +25,10 @@ type Settings struct {
 	Language     string
 	AppVersion   string
 	Key          *sign.Key
-	// Quote makes quote.pdf (nil: QuotePDF).
+	// Quote makes quote.pdf (nil: QuotePDFWithLogo with Logo).
 	Quote func(*Order, [][]byte) ([]byte, error)
+	// Logo is the dealer's logo for the quote (PNG or JPEG), or nil.
+	Logo []byte
 	// Progress, if set, is told how far the export is (lines done of all).
 	Progress func(done, total int)
 }
@@ -157,7 +159,7 @@ func PackageOrder(ctx context.Context, db *storage.DB, orderID int64, s Settings
 	}
 	makeQuote := s.Quote
 	if makeQuote == nil {
-		makeQuote = QuotePDF
+		makeQuote = func(o *Order, previews [][]byte) ([]byte, error) { return QuotePDFWithLogo(o, previews, s.Logo) }
 	}
 	quote, err := makeQuote(o, previews)
 	if err != nil {

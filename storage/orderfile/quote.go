@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	_ "image/jpeg" // a dealer's logo may be a JPEG
 	"image/png"
 	"math"
 	"runtime"
@@ -42,9 +43,53 @@ func QuotePDF(o *Order, previews [][]byte) ([]byte, error) {
 	return quotePDF(o, previews, quoteOptions{compress: true})
 }
 
-// quoteOptions are knobs for tests.
+// QuotePDFWithLogo is QuotePDF with the dealer's logo (PNG or JPEG; nil
+// for none) at the top of the first page.
+func QuotePDFWithLogo(o *Order, previews [][]byte, logo []byte) ([]byte, error) {
+	return quotePDF(o, previews, quoteOptions{compress: true, logo: logo})
+}
+
+// quoteOptions are knobs for tests, and the logo.
 type quoteOptions struct {
-	compress bool // flate the page streams (off in tests, to read the text)
+	compress bool   // flate the page streams (off in tests, to read the text)
+	logo     []byte // the dealer's logo, PNG or JPEG
+}
+
+// LogoLimits are the largest logo a quote takes.
+const (
+	maxLogoBytes  = 4 << 20
+	maxLogoPixels = 4096
+)
+
+// CheckLogo says, in plain words, why an image cannot be a quote's logo
+// (nil when it can).
+func CheckLogo(data []byte) error {
+	_, err := logoPNG(data)
+	return err
+}
+
+// logoPNG reads a logo (PNG or JPEG, within the limits) and writes it as
+// a PNG for quoteImages.
+func logoPNG(data []byte) ([]byte, error) {
+	if len(data) > maxLogoBytes {
+		return nil, fmt.Errorf("the logo is %d KB; at most %d KB", len(data)>>10, maxLogoBytes>>10)
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("the logo is not a PNG or JPEG picture")
+	}
+	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxLogoPixels || cfg.Height > maxLogoPixels {
+		return nil, fmt.Errorf("the logo is %d×%d pixels; at most %d on each side", cfg.Width, cfg.Height, maxLogoPixels)
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("the logo cannot be read: %v", err)
+	}
+	var buf bytes.Buffer
+	if err := previewEncoder.Encode(&buf, img); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 func quotePDF(o *Order, previews [][]byte, opt quoteOptions) ([]byte, error) {
@@ -55,14 +100,31 @@ func quotePDF(o *Order, previews [][]byte, opt quoteOptions) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("quote %s: creation time %q: %w", o.Number, o.Created, err)
 	}
-	images, err := quoteImages(previews, len(o.Lines))
+	// The logo is one more image: it gets a width of its own too.
+	all, n := previews, len(o.Lines)
+	if opt.logo != nil {
+		logo, err := logoPNG(opt.logo)
+		if err != nil {
+			return nil, fmt.Errorf("quote %s: %w", o.Number, err)
+		}
+		all = append(make([][]byte, n, n+1), logo)
+		copy(all, previews)
+		n++
+	}
+	images, err := quoteImages(all, n)
 	if err != nil {
 		return nil, fmt.Errorf("quote %s: %w", o.Number, err)
+	}
+	var logo *quoteImage
+	if opt.logo != nil {
+		logo = &images[n-1]
+		logo.name = "logo"
+		images = images[:n-1]
 	}
 	// Two passes: the first counts the pages for the footers' "page X of Y"
 	// (fpdf's page-count alias would misalign right-aligned text).
 	render := func(pages int) ([]byte, int, error) {
-		q := &quote{o: o, words: quoteWordsFor(o.Language), lang: o.Language, created: created.UTC(), images: images, pages: pages}
+		q := &quote{o: o, words: quoteWordsFor(o.Language), lang: o.Language, created: created.UTC(), images: images, logo: logo, pages: pages}
 		pdf, n, err := q.render(opt)
 		if err != nil {
 			return nil, 0, fmt.Errorf("quote %s: %w", o.Number, err)
@@ -288,7 +350,8 @@ type quote struct {
 	lang    string
 	created time.Time
 	images  []quoteImage
-	pages   int // the total, 0 while counting
+	logo    *quoteImage // nil: none
+	pages   int         // the total, 0 while counting
 
 	f   *fpdf.Fpdf
 	y   float64
@@ -317,6 +380,9 @@ func (q *quote) render(opt quoteOptions) ([]byte, int, error) {
 		if img.name != "" {
 			f.RegisterImageOptionsReader(img.name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(img.png))
 		}
+	}
+	if q.logo != nil {
+		f.RegisterImageOptionsReader(q.logo.name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(q.logo.png))
 	}
 	f.SetFooterFunc(q.footer)
 
@@ -525,6 +591,16 @@ func (q *quote) letterhead() {
 	q.text(marginR-titleW, topFirst-2.5, titleW, "R", w.title)
 	leftW := contentW - titleW
 	y := topFirst
+	if l := q.logo; l != nil {
+		// At most 16 mm high and 60 mm wide, above the dealer's name.
+		h := 16.0
+		w := h * float64(l.w) / float64(l.h)
+		if w > 60 {
+			w, h = 60, 60*float64(l.h)/float64(l.w)
+		}
+		q.f.ImageOptions(l.name, marginL, y-4, w, h, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+		y += h - 1
+	}
 	q.font(bold, 15, inkColor)
 	for _, line := range q.wrapAtMost(o.Dealer.Name, leftW, 3) {
 		q.text(marginL, y, leftW, "L", line)

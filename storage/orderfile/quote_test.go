@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
 	"os"
 	"os/exec"
@@ -581,6 +582,52 @@ func quoteWriteOut(t *testing.T, name string, pdf []byte) {
 	if *updateQuote && name == "quote-en" {
 		if out, err := exec.Command("pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", path, filepath.Join("testdata", "quote-page")).CombinedOutput(); err != nil {
 			t.Fatalf("pdftoppm: %v\n%s", err, out)
+		}
+	}
+}
+
+// A dealer's logo (PNG or JPEG) goes on the first page, the same bytes
+// every time; what cannot be a logo is refused in plain words.
+func TestQuotePDFLogo(t *testing.T) {
+	t.Parallel()
+	o, previews := quoteSampleOrder(t, "en", quoteDemoLines)
+	logo := image.NewRGBA(image.Rect(0, 0, 640, 200)) // as wide as a preview: it still gets a width of its own
+	for i := range logo.Pix {
+		logo.Pix[i] = uint8(40 + i%180)
+	}
+	var pngLogo, jpegLogo bytes.Buffer
+	png.Encode(&pngLogo, logo)
+	jpeg.Encode(&jpegLogo, logo, nil)
+	for name, data := range map[string][]byte{"png": pngLogo.Bytes(), "jpeg": jpegLogo.Bytes()} {
+		t.Run(name, func(t *testing.T) {
+			a, err := QuotePDFWithLogo(o, previews, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := QuotePDFWithLogo(o, previews, data)
+			if !bytes.Equal(a, b) {
+				t.Error("the quote with a logo differs between two calls")
+			}
+			plain, _ := QuotePDF(o, previews)
+			if len(a) <= len(plain) || bytes.Count(a, []byte("/Subtype /Image")) != bytes.Count(plain, []byte("/Subtype /Image"))+1 {
+				t.Errorf("the logo is not in the PDF (%d images, %d without the logo)", bytes.Count(a, []byte("/Subtype /Image")), bytes.Count(plain, []byte("/Subtype /Image")))
+			}
+			quoteWriteOut(t, "quote-logo-"+name, a)
+		})
+	}
+	for _, bad := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"text", []byte("not a picture"), "not a PNG or JPEG"},
+		{"huge", bytes.Repeat([]byte{1}, 5<<20), "at most"},
+	} {
+		if err := CheckLogo(bad.data); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%s: %v, want %q", bad.name, err, bad.want)
+		}
+		if _, err := QuotePDFWithLogo(o, previews, bad.data); err == nil {
+			t.Errorf("%s: a quote was made with it", bad.name)
 		}
 	}
 }

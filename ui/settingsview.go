@@ -1,0 +1,704 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	fynestorage "fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/shopspring/decimal"
+
+	"github.com/atelier-app/atelier/storage/orderfile"
+)
+
+// Host is what the app around the designer provides: where its files
+// are, how to back up the library, how to start again (main fills it).
+type Host struct {
+	DataDir    string // the app's data folder (the dealer's logo lives here)
+	DBPath     string // the design library
+	BackupDir  string
+	AppVersion string
+	// Backup writes a snapshot of the library into BackupDir and returns
+	// its path; it stops when ctx is cancelled.
+	Backup func(ctx context.Context) (string, error)
+	// Restart starts Atelier again (after the window has closed).
+	Restart func()
+}
+
+// Host is what the designer knows of the app around it.
+func (d *Designer) Host() Host { return d.host }
+
+// SetHost tells the designer about the app around it.
+func (d *Designer) SetHost(h Host) {
+	d.host = h
+	d.logo = readLogo(h.DataDir)
+}
+
+// logoFile is the dealer's logo in the data folder.
+func logoFile(dir string) string { return filepath.Join(dir, "dealer-logo") }
+
+func readLogo(dir string) []byte {
+	if dir == "" {
+		return nil
+	}
+	data, err := os.ReadFile(logoFile(dir))
+	if err != nil || orderfile.CheckLogo(data) != nil {
+		return nil
+	}
+	return data
+}
+
+// settingsView is the settings screen: the dealer's identity and logo,
+// their prices, the display (units, language, theme), the showroom and
+// the data. The dealer's fields are saved together (Save, Revert); the
+// display and showroom choices apply at once.
+type settingsView struct {
+	d       *Designer
+	content fyne.CanvasObject
+
+	id, name, email, phone, vat, payment *widget.Entry
+	address                              *widget.Entry
+	discount, adjust, tax                *widget.Entry
+	groups                               map[string]*widget.Entry
+	logo                                 []byte // as chosen, not yet saved
+	logoPic                              *canvas.Image
+	logoNote                             *widget.Label
+	removeLogo                           *widget.Button
+	saveBtn, revertBtn                   *widget.Button
+	problem                              *widget.Label
+
+	units, themes    *widget.RadioGroup
+	language         *widget.Select
+	restartNote      *fyne.Container
+	pinBtn           *widget.Button
+	idle, countdown  *widget.Select
+	showroomBtn      *widget.Button
+	backupBtn        *widget.Button
+	backupNote       *widget.Label
+	backupBar        *widget.ProgressBarInfinite
+	cancelBackup     context.CancelFunc
+	syncing          bool
+	languageAtStart string
+	tabs            *container.AppTabs
+	OnBackedUp      func(path string, err error) // tests
+}
+
+// ShowSettings shows the settings (also File → Dealer settings).
+func (d *Designer) ShowSettings() {
+	if d.settings == nil {
+		d.settings = newSettingsView(d)
+		d.screens[screenSettings] = screenOf{content: d.settings.content, shown: d.settings.load}
+	}
+	d.show(screenSettings)
+}
+
+// ShowDealerSettings shows the settings, at the dealer's.
+func (d *Designer) ShowDealerSettings() { d.ShowSettings() }
+
+func newSettingsView(d *Designer) *settingsView {
+	v := &settingsView{d: d, groups: map[string]*widget.Entry{}, languageAtStart: d.app.Language}
+	entry := func(placeholder string) *widget.Entry {
+		e := widget.NewEntry()
+		e.SetPlaceHolder(placeholder)
+		e.OnChanged = func(string) { v.changed() }
+		return e
+	}
+	v.id = entry("e.g. MEYER")
+	v.id.Validator = func(s string) error {
+		if !dealerCode.MatchString(strings.TrimSpace(s)) {
+			return errors.New("1–32 letters, digits, dots, dashes or underscores")
+		}
+		return nil
+	}
+	v.name = entry("Your company's name")
+	v.name.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New("a name is needed")
+		}
+		return nil
+	}
+	v.address = widget.NewMultiLineEntry()
+	v.address.SetPlaceHolder("Street\nPostcode and town")
+	v.address.SetMinRowsVisible(2)
+	v.address.OnChanged = func(string) { v.changed() }
+	v.email = entry("orders@example.com")
+	v.phone = entry("")
+	v.vat = entry("e.g. DE123456789")
+	v.payment = entry("e.g. 30% on order, the rest on delivery")
+	percent := func(check func(decimal.Decimal) error, optional bool) *widget.Entry {
+		e := entry("")
+		e.Validator = func(t string) error {
+			if optional && strings.TrimSpace(t) == "" {
+				return nil
+			}
+			p, err := parsePercent(t)
+			if err != nil {
+				return err
+			}
+			return check(p)
+		}
+		return e
+	}
+	between := func(p decimal.Decimal) error {
+		if p.IsNegative() || p.GreaterThan(hundred) {
+			return errors.New("between 0 and 100")
+		}
+		return nil
+	}
+	v.discount = percent(between, false)
+	v.adjust = percent(func(p decimal.Decimal) error {
+		if p.LessThan(hundred.Neg()) {
+			return errors.New("at most 100% off")
+		}
+		return nil
+	}, false)
+	v.tax = percent(between, false)
+	for _, g := range d.cat.PriceGroups {
+		e := percent(between, true)
+		e.SetPlaceHolder("as the dealer discount")
+		v.groups[g.ID] = e
+	}
+
+	// The logo.
+	v.logoPic = canvas.NewImageFromImage(nil)
+	v.logoPic.FillMode = canvas.ImageFillContain
+	v.logoPic.SetMinSize(fyne.NewSize(200, 64))
+	v.logoNote = widget.NewLabel("")
+	v.logoNote.SizeName = theme.SizeNameCaptionText
+	choose := widget.NewButtonWithIcon("Choose…", theme.FileImageIcon(), v.chooseLogo)
+	v.removeLogo = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), func() {
+		v.setLogo(nil)
+		v.changed()
+	})
+	logoRow := container.NewHBox(container.NewStack(canvasBox(), v.logoPic), container.NewVBox(container.NewHBox(choose, v.removeLogo), v.logoNote))
+
+	dealer := widget.NewForm(
+		&widget.FormItem{Text: "Dealer id", Widget: v.id, HintText: "Your code with the manufacturer; it numbers your orders"},
+		&widget.FormItem{Text: "Name", Widget: v.name},
+		&widget.FormItem{Text: "Address", Widget: v.address},
+		&widget.FormItem{Text: "E-mail", Widget: v.email},
+		&widget.FormItem{Text: "Phone", Widget: v.phone},
+		&widget.FormItem{Text: "VAT id", Widget: v.vat},
+		&widget.FormItem{Text: "Logo", Widget: logoRow, HintText: "On your customers' quotes: PNG or JPEG"},
+		&widget.FormItem{Text: "Payment terms", Widget: v.payment, HintText: "Printed on the customer's quote"},
+	)
+	prices := widget.NewForm(&widget.FormItem{Text: "Dealer discount %", Widget: v.discount, HintText: "What the manufacturer takes off the list price for you"})
+	for _, g := range d.cat.PriceGroups {
+		prices.Append("… on "+d.text(g.Name)+" %", v.groups[g.ID])
+	}
+	prices.AppendItem(&widget.FormItem{Text: "Markup / discount %", Widget: v.adjust, HintText: "On the list price for your customer: +10 adds 10%, -5 gives 5% off, 0 sells at list"})
+	prices.AppendItem(&widget.FormItem{Text: "Tax rate %", Widget: v.tax})
+
+	v.problem = widget.NewLabel("")
+	v.problem.Importance = widget.DangerImportance
+	v.problem.Wrapping = fyne.TextWrapWord
+	v.problem.Hide()
+	v.saveBtn = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), v.save)
+	v.saveBtn.Importance = widget.HighImportance
+	v.revertBtn = widget.NewButtonWithIcon("Revert", theme.ContentUndoIcon(), v.load)
+
+	// Display.
+	v.units = widget.NewRadioGroup([]string{"Millimetres", "Inches"}, func(s string) { v.displayChanged() })
+	v.units.Horizontal = true
+	v.units.Required = true
+	v.language = widget.NewSelect([]string{"As the system", "English", "Deutsch"}, func(string) { v.displayChanged() })
+	restart := widget.NewButtonWithIcon("Restart now", theme.ViewRefreshIcon(), d.restart)
+	v.restartNote = container.NewHBox(widget.NewLabel("Applies when Atelier starts again."), restart)
+	v.restartNote.Hide()
+	v.themes = widget.NewRadioGroup([]string{"As the system", "Light", "Dark"}, func(string) { v.displayChanged() })
+	v.themes.Horizontal = true
+	v.themes.Required = true
+	display := widget.NewForm(
+		&widget.FormItem{Text: "Lengths", Widget: v.units, HintText: "How sizes are shown; catalogs and orders stay in millimetres"},
+		&widget.FormItem{Text: "Language", Widget: container.NewVBox(v.language, v.restartNote), HintText: "Of the app, and of catalog texts where the catalog has them"},
+		&widget.FormItem{Text: "Theme", Widget: v.themes},
+	)
+
+	// Showroom.
+	v.pinBtn = widget.NewButtonWithIcon("Set the PIN…", theme.AccountIcon(), v.askPIN)
+	v.idle = widget.NewSelect([]string{"1 minute", "2 minutes", "5 minutes", "10 minutes"}, func(string) { v.showroomChanged() })
+	v.countdown = widget.NewSelect([]string{"10 seconds", "20 seconds", "30 seconds"}, func(string) { v.showroomChanged() })
+	v.showroomBtn = widget.NewButtonWithIcon("Start showroom mode", theme.ComputerIcon(), d.StartShowroom)
+	v.showroomBtn.Importance = widget.HighImportance
+	showroom := widget.NewForm(
+		&widget.FormItem{Text: "Dealer PIN", Widget: container.NewHBox(v.pinBtn), HintText: "Needed to leave showroom mode; kept hashed"},
+		&widget.FormItem{Text: "Idle after", Widget: v.idle, HintText: "Without a touch for this long, a countdown starts; then the session is wiped"},
+		&widget.FormItem{Text: "Countdown", Widget: v.countdown},
+		&widget.FormItem{Text: "", Widget: container.NewHBox(v.showroomBtn)},
+	)
+
+	// Data.
+	v.backupBtn = widget.NewButtonWithIcon("Back up now", theme.DownloadIcon(), v.backup)
+	v.backupNote = widget.NewLabel("")
+	v.backupNote.Wrapping = fyne.TextWrapWord
+	v.backupBar = widget.NewProgressBarInfinite()
+	v.backupBar.Stop()
+	v.backupBar.Hide()
+	libPath := widget.NewLabel(d.host.DBPath)
+	libPath.Wrapping = fyne.TextWrapBreak
+	libPath.Selectable = true
+	version := d.host.AppVersion
+	if version == "" {
+		version = "dev"
+	}
+	data := widget.NewForm(
+		&widget.FormItem{Text: "Design library", Widget: libPath},
+		&widget.FormItem{Text: "Backups", Widget: container.NewVBox(container.NewHBox(v.backupBtn), v.backupBar, v.backupNote),
+			HintText: "A snapshot is made every day; the last 7 are kept beside the library"},
+		&widget.FormItem{Text: "Version", Widget: widget.NewLabel("Atelier " + version)},
+	)
+
+	page := func(intro string, body ...fyne.CanvasObject) fyne.CanvasObject {
+		note := widget.NewLabel(intro)
+		note.Wrapping = fyne.TextWrapWord
+		col := container.NewVBox(append([]fyne.CanvasObject{note}, body...)...)
+		return container.NewVScroll(container.NewPadded(container.NewHBox(layout.NewSpacer(), container.New(&maxWidth{w: 780}, col), layout.NewSpacer())))
+	}
+	v.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Dealer", theme.AccountIcon(), page("Who you are: on every order and every customer's quote.", dealer)),
+		container.NewTabItemWithIcon("Prices", theme.ListIcon(), page("Your terms with the manufacturer, and with your customers.", prices)),
+		container.NewTabItemWithIcon("Display", theme.ColorPaletteIcon(), page("How Atelier looks on this computer.", display)),
+		container.NewTabItemWithIcon("Showroom", theme.ComputerIcon(), page("A customer-facing screen for the shop: full screen, big controls, customer prices only, and a fresh start for every customer.", showroom)),
+		container.NewTabItemWithIcon("Data", theme.StorageIcon(), page("Everything stays on this computer: designs, customers and orders live in one file, with daily backups beside it.", data)),
+	)
+	heading := widget.NewLabelWithStyle("Settings", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	heading.SizeName = theme.SizeNameSubHeadingText
+	// Save and Revert for the dealer's identity and prices, below their
+	// tabs.
+	bar := container.NewVBox(widget.NewSeparator(), container.NewPadded(container.NewBorder(nil, nil, nil,
+		container.NewHBox(v.revertBtn, v.saveBtn), v.problem)))
+	v.tabs.OnSelected = func(t *container.TabItem) {
+		if i := v.tabs.SelectedIndex(); i <= 1 {
+			bar.Show()
+		} else {
+			bar.Hide()
+		}
+	}
+	v.content = container.NewBorder(container.NewPadded(heading), bar, nil, nil, v.tabs)
+	v.load()
+	return v
+}
+
+// canvasBox is the frame behind the logo.
+func canvasBox() fyne.CanvasObject {
+	r := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	r.CornerRadius = theme.InputRadiusSize()
+	r.SetMinSize(fyne.NewSize(200, 64))
+	return r
+}
+
+// maxWidth lays its objects out in a column no wider than w.
+type maxWidth struct{ w float32 }
+
+// Layout implements fyne.Layout.
+func (m *maxWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+// MinSize implements fyne.Layout: as wide as w (or the widest object).
+func (m *maxWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return fyne.NewSize(max(s.Width, m.w), s.Height)
+}
+
+// load shows the settings as they are kept.
+func (v *settingsView) load() {
+	d := v.d
+	s := d.dealer
+	v.syncing = true
+	v.id.SetText(s.ID)
+	v.name.SetText(s.Name)
+	v.address.SetText(s.Address)
+	v.email.SetText(s.Email)
+	v.phone.SetText(s.Phone)
+	v.vat.SetText(s.VATID)
+	v.payment.SetText(s.PaymentTerms)
+	v.discount.SetText(percentText(s.DealerDiscount, false))
+	v.adjust.SetText(percentText(s.Adjust, true))
+	v.tax.SetText(percentText(s.TaxRate, false))
+	for g, e := range v.groups {
+		e.SetText("")
+		if p, ok := s.GroupDiscounts[g]; ok {
+			e.SetText(percentText(p, false))
+		}
+	}
+	v.setLogo(d.logo)
+	a := d.app
+	v.units.SetSelected(map[string]string{"in": "Inches"}[a.Units])
+	if a.Units != "in" {
+		v.units.SetSelected("Millimetres")
+	}
+	v.language.SetSelected(map[string]string{"": "As the system", "en": "English", "de": "Deutsch"}[a.Language])
+	v.themes.SetSelected(map[string]string{"": "As the system", "light": "Light", "dark": "Dark"}[a.Theme])
+	v.idle.SetSelected(durationText(a.Showroom.IdleSeconds, false))
+	v.countdown.SetSelected(durationText(a.Showroom.CountdownSeconds, true))
+	v.showPIN()
+	v.syncing = false
+	v.problem.Hide()
+	v.changed()
+	v.backupBtn.Disable()
+	if d.host.Backup != nil && d.store != nil {
+		v.backupBtn.Enable()
+	}
+}
+
+func durationText(sec int, seconds bool) string {
+	if seconds {
+		return fmt.Sprintf("%d seconds", sec)
+	}
+	if sec == 60 {
+		return "1 minute"
+	}
+	return fmt.Sprintf("%d minutes", sec/60)
+}
+
+func (v *settingsView) showPIN() {
+	if v.d.app.Showroom.PIN == "" {
+		v.pinBtn.SetText("Set the PIN…")
+		v.showroomBtn.Disable()
+	} else {
+		v.pinBtn.SetText("Change the PIN…")
+		v.showroomBtn.Enable()
+	}
+}
+
+// setLogo shows a logo (nil: none).
+func (v *settingsView) setLogo(data []byte) {
+	v.logo = data
+	v.logoPic.Image = nil
+	v.logoPic.Resource = nil
+	v.removeLogo.Disable()
+	v.logoNote.SetText("No logo: the quote starts with your name.")
+	if data != nil {
+		if img, _, err := image.Decode(bytes.NewReader(data)); err == nil {
+			v.logoPic.Image = img
+			b := img.Bounds()
+			v.logoNote.SetText(fmt.Sprintf("%d × %d pixels", b.Dx(), b.Dy()))
+			v.removeLogo.Enable()
+		}
+	}
+	v.logoPic.Refresh()
+}
+
+// form reads the dealer's fields (and says what is wrong).
+func (v *settingsView) form() (DealerSettings, error) {
+	for _, e := range []*widget.Entry{v.id, v.name, v.discount, v.adjust, v.tax} {
+		if err := e.Validate(); err != nil {
+			return DealerSettings{}, err
+		}
+	}
+	s := DealerSettings{ID: strings.ToUpper(strings.TrimSpace(v.id.Text)), Name: strings.TrimSpace(v.name.Text),
+		Address: strings.TrimSpace(v.address.Text), Email: strings.TrimSpace(v.email.Text), Phone: strings.TrimSpace(v.phone.Text),
+		VATID: strings.TrimSpace(v.vat.Text), PaymentTerms: strings.TrimSpace(v.payment.Text)}
+	s.DealerDiscount, _ = parsePercent(v.discount.Text)
+	s.Adjust, _ = parsePercent(v.adjust.Text)
+	s.TaxRate, _ = parsePercent(v.tax.Text)
+	// Discounts for price groups of other catalogs are kept.
+	for g, p := range v.d.dealer.GroupDiscounts {
+		if v.groups[g] == nil {
+			if s.GroupDiscounts == nil {
+				s.GroupDiscounts = map[string]decimal.Decimal{}
+			}
+			s.GroupDiscounts[g] = p
+		}
+	}
+	for g, e := range v.groups {
+		if err := e.Validate(); err != nil {
+			return DealerSettings{}, err
+		}
+		if strings.TrimSpace(e.Text) == "" {
+			continue
+		}
+		if s.GroupDiscounts == nil {
+			s.GroupDiscounts = map[string]decimal.Decimal{}
+		}
+		s.GroupDiscounts[g], _ = parsePercent(e.Text)
+	}
+	return s, s.Check()
+}
+
+// changed enables Save and Revert when the fields differ from what is
+// kept.
+func (v *settingsView) changed() {
+	if v.syncing || v.saveBtn == nil {
+		return
+	}
+	s, err := v.form()
+	kept := v.d.dealer
+	same := err == nil && s.ID == kept.ID && s.Name == kept.Name && s.Address == kept.Address && s.Email == kept.Email &&
+		s.Phone == kept.Phone && s.VATID == kept.VATID && s.PaymentTerms == kept.PaymentTerms &&
+		s.DealerDiscount.Equal(kept.DealerDiscount) && s.Adjust.Equal(kept.Adjust) && s.TaxRate.Equal(kept.TaxRate) &&
+		maps.EqualFunc(s.GroupDiscounts, kept.GroupDiscounts, decimal.Decimal.Equal) && bytes.Equal(v.logo, v.d.logo)
+	setEnabled(v.saveBtn, !same)
+	setEnabled(v.revertBtn, !same)
+}
+
+// save keeps the dealer's settings and logo.
+func (v *settingsView) save() {
+	d := v.d
+	s, err := v.form()
+	if err != nil {
+		v.problem.SetText("Not saved: " + err.Error() + ".")
+		v.problem.Show()
+		return
+	}
+	v.problem.Hide()
+	if !bytes.Equal(v.logo, d.logo) {
+		if err := writeLogo(d.host.DataDir, v.logo); err != nil {
+			d.showError(fmt.Errorf("the logo could not be kept: %w", err))
+			return
+		}
+		d.logo = v.logo
+	}
+	d.SetDealer(s)
+	v.changed()
+	d.status.SetText("The dealer settings were saved.")
+}
+
+// writeLogo keeps the logo in the data folder (nil removes it).
+func writeLogo(dir string, data []byte) error {
+	if dir == "" {
+		return errors.New("there is no data folder")
+	}
+	path := logoFile(dir)
+	if data == nil {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return orderfile.WriteFile(path, data)
+}
+
+// chooseLogo asks for a picture.
+func (v *settingsView) chooseLogo() {
+	d := v.d
+	if d.win == nil {
+		return
+	}
+	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		defer r.Close()
+		data, err := io.ReadAll(io.LimitReader(r, 8<<20))
+		if err == nil {
+			err = orderfile.CheckLogo(data)
+		}
+		if err != nil {
+			d.showError(fmt.Errorf("%s cannot be the logo: %w", r.URI().Name(), err))
+			return
+		}
+		v.setLogo(data)
+		v.changed()
+	}, d.win)
+	dlg.SetFilter(fynestorage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg"}))
+	dlg.SetTitleText("Choose your logo")
+	dlg.Show()
+}
+
+// SetLogo sets the dealer's logo as if chosen (tests).
+func (v *settingsView) SetLogo(data []byte) error {
+	if err := orderfile.CheckLogo(data); err != nil {
+		return err
+	}
+	v.setLogo(data)
+	v.changed()
+	return nil
+}
+
+// displayChanged applies the units, language and theme at once.
+func (v *settingsView) displayChanged() {
+	if v.syncing {
+		return
+	}
+	d := v.d
+	a := d.app
+	a.Units = map[string]string{"Inches": "in"}[v.units.Selected]
+	if a.Units == "" {
+		a.Units = "mm"
+	}
+	a.Language = map[string]string{"English": "en", "Deutsch": "de"}[v.language.Selected]
+	a.Theme = map[string]string{"Light": "light", "Dark": "dark"}[v.themes.Selected]
+	if a.Language != v.languageAtStart {
+		v.restartNote.Show()
+	} else {
+		v.restartNote.Hide()
+	}
+	d.SetAppSettings(a)
+}
+
+// showroomChanged keeps the idle time and countdown.
+func (v *settingsView) showroomChanged() {
+	if v.syncing {
+		return
+	}
+	a := v.d.app
+	a.Showroom.IdleSeconds = map[string]int{"1 minute": 60, "2 minutes": 120, "5 minutes": 300, "10 minutes": 600}[v.idle.Selected]
+	a.Showroom.CountdownSeconds = map[string]int{"10 seconds": 10, "20 seconds": 20, "30 seconds": 30}[v.countdown.Selected]
+	v.d.SetAppSettings(a)
+}
+
+// askPIN asks for a new PIN twice (and the old one, if there is one).
+func (v *settingsView) askPIN() {
+	d := v.d
+	if d.win == nil {
+		return
+	}
+	old := widget.NewPasswordEntry()
+	pin := widget.NewPasswordEntry()
+	again := widget.NewPasswordEntry()
+	pin.Validator = CheckPIN
+	items := []*widget.FormItem{}
+	had := d.app.Showroom.PIN != ""
+	if had {
+		items = append(items, widget.NewFormItem("Current PIN", old))
+	}
+	items = append(items, &widget.FormItem{Text: "New PIN", Widget: pin, HintText: "4 to 12 digits"}, widget.NewFormItem("Again", again))
+	dlg := dialog.NewForm("Dealer PIN", "Set the PIN", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		switch {
+		case had && !PINMatches(d.app.Showroom.PIN, old.Text):
+			d.tell("The PIN was not changed", "The current PIN is not right.")
+			return
+		case pin.Text != again.Text:
+			d.tell("The PIN was not changed", "The two new PINs differ.")
+			return
+		}
+		v.setPIN(pin.Text)
+	}, d.win)
+	dlg.Resize(fyne.NewSize(440, 0))
+	dlg.Show()
+}
+
+// setPIN hashes and keeps a new PIN (the hashing takes a moment: off the
+// UI goroutine).
+func (v *settingsView) setPIN(pin string) {
+	d := v.d
+	v.pinBtn.Disable()
+	go func() {
+		hash, err := HashPIN(pin)
+		d.do(func() {
+			v.pinBtn.Enable()
+			if err != nil {
+				d.showError(fmt.Errorf("the PIN was not set: %w", err))
+				return
+			}
+			a := d.app
+			a.Showroom.PIN = hash
+			d.SetAppSettings(a)
+			v.showPIN()
+			d.status.SetText("The dealer PIN is set.")
+		})
+	}()
+}
+
+// backup writes a snapshot of the library now, with a bar and a way to
+// cancel.
+func (v *settingsView) backup() {
+	d := v.d
+	if v.cancelBackup != nil {
+		v.cancelBackup()
+		return
+	}
+	if d.host.Backup == nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	v.cancelBackup = cancel
+	v.backupBtn.SetText("Cancel the backup")
+	v.backupBtn.SetIcon(theme.CancelIcon())
+	v.backupBar.Show()
+	v.backupBar.Start()
+	v.backupNote.SetText("Backing up…")
+	backup := d.host.Backup
+	go func() {
+		path, err := backup(ctx)
+		d.do(func() {
+			cancel()
+			v.cancelBackup = nil
+			v.backupBar.Stop()
+			v.backupBar.Hide()
+			v.backupBtn.SetText("Back up now")
+			v.backupBtn.SetIcon(theme.DownloadIcon())
+			switch {
+			case err != nil && ctx.Err() != nil:
+				v.backupNote.SetText("The backup was cancelled; nothing was written.")
+			case err != nil:
+				v.backupNote.SetText("")
+				d.showError(fmt.Errorf("the backup was not made: %w", err))
+			default:
+				v.backupNote.SetText("Backed up to " + path)
+			}
+			if v.OnBackedUp != nil {
+				v.OnBackedUp(path, err)
+			}
+		})
+	}()
+}
+
+// SetAppSettings changes the display and showroom settings: the theme and
+// units apply at once, and they are kept in the preferences.
+func (d *Designer) SetAppSettings(a AppSettings) {
+	unitsChanged := a.Units != d.app.Units
+	themeChanged := a.Theme != d.app.Theme
+	d.app = a
+	a.Save(d.prefs)
+	if themeChanged {
+		if app := fyne.CurrentApp(); app != nil {
+			app.Settings().SetTheme(AppTheme(a.Theme))
+		}
+	}
+	if unitsChanged && d.product != nil {
+		d.preview.SetInches(a.Units == "in")
+		d.buildOptions()
+		d.showConfig(d.config)
+		if d.domains != nil {
+			for id, c := range d.controls {
+				if fd := d.domains.Feature(id); fd != nil && c.avail != nil {
+					c.avail(fd)
+				}
+			}
+		}
+	}
+}
+
+// AppSettings are the display and showroom settings in use.
+func (d *Designer) AppSettings() AppSettings { return d.app }
+
+// restart starts Atelier again, after asking to save.
+func (d *Designer) restart() {
+	if d.host.Restart == nil || d.win == nil {
+		return
+	}
+	d.ConfirmClose(func() {
+		d.host.Restart()
+		d.win.Close()
+	})
+}
+
