@@ -81,17 +81,17 @@ type settingsView struct {
 	saveBtn, revertBtn                   *widget.Button
 	problem                              *widget.Label
 
-	units, themes    *widget.RadioGroup
-	language         *widget.Select
-	restartNote      *fyne.Container
-	pinBtn           *widget.Button
-	idle, countdown  *widget.Select
-	showroomBtn      *widget.Button
-	backupBtn        *widget.Button
-	backupNote       *widget.Label
-	backupBar        *widget.ProgressBarInfinite
-	cancelBackup     context.CancelFunc
-	syncing          bool
+	units, themes   *widget.RadioGroup
+	language        *widget.Select
+	restartNote     *fyne.Container
+	pinBtn          *widget.Button
+	idle, countdown *widget.Select
+	showroomBtn     *widget.Button
+	backupBtn       *widget.Button
+	backupNote      *widget.Label
+	backupBar       *widget.ProgressBarInfinite
+	cancelBackup    context.CancelFunc
+	syncing         bool
 	languageAtStart string
 	tabs            *container.AppTabs
 	OnBackedUp      func(path string, err error) // tests
@@ -701,4 +701,3 @@ func (d *Designer) restart() {
 		d.win.Close()
 	})
 }
-
