@@ -68,7 +68,7 @@ func main() {
 	d.SetPreferences(a.Preferences())
 	dataDir := a.Storage().RootURI().Path()
 	d.SetHost(ui.Host{DataDir: dataDir, DBPath: databasePath(a), BackupDir: filepath.Join(filepath.Dir(databasePath(a)), "backups"),
-		AppVersion: appVersion(a), Restart: restartLater})
+		AppVersion: appVersion(a), Restart: restartLater, Trusted: assets.TrustedManufacturers()})
 	d.SetCatalogNote(src.note)
 	d.SetWindow(w)
 	w.SetMainMenu(d.MainMenu())
@@ -95,7 +95,7 @@ func main() {
 		dialog.ShowError(fmt.Errorf("the catalog %s could not be opened; showing the demo catalog instead.\n\n%w", *catalogPath, loadErr), w)
 	}
 
-	lib := &library{path: databasePath(a), src: src, d: d, w: w,
+	lib := &library{path: databasePath(a), src: src, d: d, w: w, chosen: *catalogPath != "" && loadErr == nil,
 		keyPath: filepath.Join(dataDir, "keys", "dealer.key"), version: appVersion(a)}
 	go lib.open()
 	w.SetCloseIntercept(func() {
@@ -180,6 +180,7 @@ type library struct {
 	d       *ui.Designer
 	w       fyne.Window
 	keyPath string // the dealer's signing key
+	chosen  bool   // the catalog was chosen on the command line
 	version string // the app's, written into order packages
 
 	mu      sync.Mutex
@@ -315,6 +316,9 @@ func (l *library) attach(db *storage.DB) {
 		}
 		l.d.SetHost(h)
 		l.d.SetStore(db, rec.ID)
+		if !l.chosen {
+			l.d.RestoreCatalog() // the catalog version used last time
+		}
 		l.d.SetOrderExport(ui.OrderExport{
 			Package: func(ctx context.Context, orderID int64, s orderfile.Settings) (*orderfile.Order, []byte, error) {
 				return orderfile.PackageOrder(ctx, db, orderID, s)

@@ -126,3 +126,23 @@ func (d *DB) CatalogRecord(ctx context.Context, id int64) (CatalogRecord, error)
 	}
 	return r, classify(err)
 }
+
+// CatalogUsage counts the designs (not in the trash) last saved with each
+// kept catalog version, by record.
+func (d *DB) CatalogUsage(ctx context.Context) (map[int64]int, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT catalog, count(*) FROM designs WHERE deleted_at IS NULL GROUP BY catalog`)
+	if err != nil {
+		return nil, fmt.Errorf("count designs per catalog: %w", classify(err))
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("count designs per catalog: %w", classify(err))
+		}
+		out[id] = n
+	}
+	return out, classify(rows.Err())
+}

@@ -433,8 +433,9 @@ type Filter struct {
 	Product  string // product id
 	Customer int64
 	Status   Status
-	Trash    bool // the trashed designs instead of the others
-	Limit    int  // 0: 50
+	Catalog  int64 // catalog record (the designs saved last with that catalog version)
+	Trash    bool  // the trashed designs instead of the others
+	Limit    int   // 0: 50
 	Offset   int
 }
 
@@ -471,6 +472,10 @@ func (d *DB) Designs(ctx context.Context, f Filter) ([]DesignSummary, error) {
 	if f.Status != "" {
 		where = append(where, `d.status = ?`)
 		args = append(args, string(f.Status))
+	}
+	if f.Catalog != 0 {
+		where = append(where, `d.catalog = ?`)
+		args = append(args, f.Catalog)
 	}
 	limit := f.Limit
 	if limit <= 0 {

@@ -34,6 +34,7 @@ type designCard struct {
 	pic     image.Image
 	trash   bool
 	date    string
+	version string // the catalog version, when it is not the one in use
 	hovered bool
 
 	onOpen    func()
@@ -89,6 +90,9 @@ func (c *designCard) CreateRenderer() fyne.WidgetRenderer {
 	}
 	if c.s.Revision > 1 {
 		meta = append(meta, "rev. "+strconv.Itoa(c.s.Revision))
+	}
+	if c.version != "" {
+		meta = append(meta, c.version)
 	}
 	info := widget.NewLabelWithStyle(strings.Join(meta, " · "), fyne.TextAlignTrailing, fyne.TextStyle{})
 	info.SizeName = theme.SizeNameCaptionText

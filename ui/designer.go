@@ -131,6 +131,13 @@ type Designer struct {
 	catalogNote string // how far the catalog is trusted, for the status line
 	draft       draftOrder
 	customers   *customersView // nil until first shown
+	catalogs    *catalogsView  // nil until first shown
+	// OnCatalog, OnCatalogImported and OnUpgraded, if set, are called on
+	// the UI goroutine after the catalog in use was restored, after a
+	// catalog import ended and after designs were upgraded (tests).
+	OnCatalog         func()
+	OnCatalogImported func(*CatalogImport, error)
+	OnUpgraded        func([]UpgradeResult)
 	// pendingCustomer is the customer the next new design is for (from
 	// "New design for them").
 	pendingCustomer *storage.Customer

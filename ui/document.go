@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/catalog/rules"
 	"github.com/atelier-app/atelier/render"
 	"github.com/atelier-app/atelier/storage"
 )
@@ -37,6 +38,9 @@ type document struct {
 	// or opened; saved is nil for a design never saved.
 	product string
 	saved   map[string]string
+	// catalog is the catalog record it was last saved with (0: never
+	// saved): opened with another version, it has changes to save.
+	catalog int64
 	// detachedFrom is the design this one was saved as before it went to
 	// the trash (undoing the delete attaches it again).
 	detachedFrom int64
@@ -52,7 +56,7 @@ func documentOf(x storage.Design, rev storage.Revision) document {
 	}
 	return document{id: x.ID, name: x.Name, notes: x.Notes, customer: x.Customer, customerName: x.CustomerName,
 		status: x.Status, quantity: max(x.Quantity, 1), revision: x.Revision, savedAt: rev.SavedAt,
-		product: x.ProductID, saved: saved}
+		product: x.ProductID, saved: saved, catalog: rev.Catalog}
 }
 
 // autosaveDelay is how long the designer waits after a change before it
@@ -113,7 +117,8 @@ func (d *Designer) Dirty() bool {
 	if d.doc.saved == nil {
 		return len(d.decisions) > 0
 	}
-	return d.product.ID != d.doc.product || !maps.Equal(encodeDecisions(d.decisions), d.doc.saved)
+	return d.product.ID != d.doc.product || !maps.Equal(encodeDecisions(d.decisions), d.doc.saved) ||
+		d.doc.catalog != 0 && d.catalogID != 0 && d.doc.catalog != d.catalogID
 }
 
 // DesignName is the name of the design being edited ("" before it is
@@ -523,6 +528,9 @@ func (d *Designer) OpenDesign(id int64) {
 				if err == nil {
 					err = d.loadDesign(x, rev)
 				}
+				if errors.Is(err, errLater) {
+					return // a question first
+				}
 				if err != nil {
 					d.afterOpen = nil
 					d.showError(fmt.Errorf("the design could not be opened: %w", err))
@@ -541,8 +549,14 @@ func (d *Designer) OpenDesign(id int64) {
 	}, nil)
 }
 
-// loadDesign shows a saved design at one of its revisions.
+// loadDesign shows a saved design at one of its revisions. A design made
+// with another catalog, or another version of this one, is read with it
+// first (openElsewhere).
 func (d *Designer) loadDesign(x storage.Design, rev storage.Revision) error {
+	if rev.Catalog != d.catalogID && d.catalogID != 0 && d.store != nil {
+		d.openElsewhere(x, rev)
+		return errLater
+	}
 	p := d.cat.Product(x.ProductID)
 	if p == nil {
 		return fmt.Errorf("“%s” is a design of %s, which the catalog %s does not have", x.Name, x.ProductName, d.text(d.cat.Name))
@@ -550,13 +564,134 @@ func (d *Designer) loadDesign(x storage.Design, rev storage.Revision) error {
 	dec, problems := parseDecisions(p, rev.Decisions, d.lang, d.cat.DefaultLanguage())
 	d.doc = documentOf(x, rev)
 	d.setDesign(p, dec)
-	if rev.Catalog != d.catalogID && d.catalogID != 0 {
-		problems = append([]string{"It was saved with another version of the catalog; it is shown with the version open now, whose prices may differ."}, problems...)
-	}
 	if len(problems) > 0 {
 		d.tell("The catalog has changed", fmt.Sprintf("“%s” opened with changes:\n\n%s", x.Name, strings.Join(problems, "\n")))
 	}
 	return nil
+}
+
+// errLater: the design opens once the user has answered a question.
+var errLater = errors.New("opens after a question")
+
+// openElsewhere opens a design made with another catalog record. Another
+// version of the catalog in use: its decisions are carried over by the
+// rules, and the user sees what changes (and the price) before it opens;
+// saving then keeps it on this version. Another catalog: the user is
+// asked to switch to it.
+func (d *Designer) openElsewhere(x storage.Design, rev storage.Revision) {
+	store := d.store
+	go func() {
+		ctx := context.Background()
+		rec, err := store.CatalogRecord(ctx, rev.Catalog)
+		var cat *catalog.Catalog
+		if err == nil {
+			cat, err = store.LoadCatalog(ctx, rev.Catalog)
+		}
+		d.do(func() {
+			if err != nil {
+				d.showError(fmt.Errorf("“%s” was made with a catalog that cannot be read: %w", x.Name, err))
+				return
+			}
+			if rec.CatalogID != d.cat.ID {
+				d.askSwitch(x, rev, rec, cat)
+				return
+			}
+			d.offerUpgrade(x, rev, rec, cat)
+		})
+	}()
+}
+
+// askSwitch offers to switch to the catalog a design was made with.
+func (d *Designer) askSwitch(x storage.Design, rev storage.Revision, rec storage.CatalogRecord, cat *catalog.Catalog) {
+	open := func() {
+		d.SetCatalog(cat, rec.ID, signatureNote(rec))
+		if err := d.loadDesign(x, rev); err != nil && !errors.Is(err, errLater) {
+			d.showError(err)
+			return
+		}
+		d.ShowDesigner()
+	}
+	if d.win == nil {
+		open()
+		return
+	}
+	msg := fmt.Sprintf("“%s” was designed with %s %s by %s. Switch to that catalog to open it?", x.Name, rec.Name, rec.Version, rec.Manufacturer)
+	dlg := dialog.NewConfirm("Another catalog", msg, func(ok bool) {
+		if ok {
+			open()
+		}
+	}, d.win)
+	dlg.SetConfirmText("Switch and open")
+	dlg.Show()
+}
+
+// offerUpgrade shows what opening a design with the version in use
+// changes, and its price then and now.
+func (d *Designer) offerUpgrade(x storage.Design, rev storage.Revision, rec storage.CatalogRecord, old *catalog.Catalog) {
+	p := d.cat.Product(x.ProductID)
+	if p == nil {
+		d.tell("The design cannot be opened", fmt.Sprintf("“%s” is a design of %s, which %s %s no longer has.", x.Name, x.ProductName, d.text(d.cat.Name), d.cat.Version))
+		return
+	}
+	eng := d.engines[p.ID]
+	if eng == nil {
+		eng = newEngine(p)
+		d.engines[p.ID] = eng
+	}
+	lang := d.lang
+	go func() {
+		var kept rules.Decisions
+		var changes []rules.DecisionChange
+		var values map[string]catalog.Value
+		var err error
+		eng.with(func(s *rules.Session) {
+			if kept, changes, err = s.Upgrade(rev.Decisions, lang); err == nil {
+				values, err = s.Complete(kept)
+			}
+		})
+		d.do(func() {
+			if err == nil && eng.err != nil {
+				err = eng.err
+			}
+			if err != nil {
+				d.showError(fmt.Errorf("“%s” cannot be carried to %s: %w", x.Name, d.cat.Version, err))
+				return
+			}
+			open := func() {
+				d.doc = documentOf(x, rev)
+				d.setDesign(p, map[string]catalog.Value(kept))
+				d.ShowDesigner()
+				d.status.SetText(fmt.Sprintf("“%s” is shown with %s %s; save it to keep it so.", x.Name, d.text(d.cat.Name), d.cat.Version))
+				if d.OnOpened != nil {
+					d.OnOpened()
+				}
+			}
+			if d.win == nil {
+				open()
+				return
+			}
+			var lines []string
+			for _, c := range changes {
+				lines = append(lines, "• "+c.Why)
+			}
+			if len(lines) == 0 {
+				lines = append(lines, "• Every choice is kept.")
+			}
+			newTotal := "—"
+			if values != nil {
+				if price, perr := d.cat.ListPrice(&catalog.Config{Product: p, Values: values}, max(x.Quantity, 1), lang); perr == nil {
+					newTotal = d.money(price.Total)
+				}
+			}
+			lines = append(lines, "", fmt.Sprintf("List price: %s with %s, %s with %s.", moneyText(rev.Total, rev.Currency), rec.Version, newTotal, d.cat.Version))
+			intro := fmt.Sprintf("“%s” was made with version %s of %s; %s is in use.", x.Name, rec.Version, rec.Name, d.cat.Version)
+			title := "A newer catalog version"
+			if compareVersions(rec.Version, d.cat.Version) > 0 {
+				title = "An older catalog version is in use"
+			}
+			d.showOffer(title, intro, strings.Join(lines, "\n"), "Cancel", "Open with "+d.cat.Version, open)
+		})
+	}()
 }
 
 // OfferAutosave looks for a design autosaved by a run that did not end

@@ -136,6 +136,11 @@ func (d *Designer) importDone(name string, got *orderfile.Imported, err error) {
 // showLong shows a message with a list that may be long (it scrolls),
 // and an action beside OK if actionText is set.
 func (d *Designer) showLong(title, intro, list, actionText string, action func()) {
+	d.showOffer(title, intro, list, "OK", actionText, action)
+}
+
+// showOffer is showLong with the dismiss button's label.
+func (d *Designer) showOffer(title, intro, list, dismiss, actionText string, action func()) {
 	if d.win == nil {
 		d.status.SetText(intro + " " + list)
 		return
@@ -147,7 +152,7 @@ func (d *Designer) showLong(title, intro, list, actionText string, action func()
 	scroll := container.NewVScroll(body)
 	scroll.SetMinSize(fyne.NewSize(560, min(float32(40+22*strings.Count(list, "\n")), 320)))
 	dlg := dialog.NewCustomWithoutButtons(title, container.NewBorder(head, nil, nil, nil, scroll), d.win)
-	ok := widget.NewButton("OK", dlg.Hide)
+	ok := widget.NewButton(dismiss, dlg.Hide)
 	buttons := []fyne.CanvasObject{ok}
 	if actionText != "" {
 		ok.Importance = widget.MediumImportance

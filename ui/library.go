@@ -61,6 +61,7 @@ type Library struct {
 	gen       uint64 // incremented with every query; only the newest answer is shown
 	queries   latest
 	thumbs    map[string]image.Image // decoded pictures by design and revision (query goroutines only)
+	versions  map[int64]string       // catalog records other than the one in use: "catalog 2026.2"
 	noticeGen int
 	noticeFn  func()
 	history   *history // the open history dialog
@@ -239,8 +240,17 @@ func (l *Library) refresh() {
 	f := l.filter()
 	l.gen++
 	gen, store := l.gen, l.store
+	current := l.d.catalogID
 	l.queries.run(func() {
 		list, err := store.Designs(context.Background(), f)
+		versions := map[int64]string{}
+		if recs, err := store.Catalogs(context.Background()); err == nil {
+			for _, r := range recs {
+				if r.ID != current {
+					versions[r.ID] = "catalog " + r.Version
+				}
+			}
+		}
 		pics := make([]image.Image, len(list))
 		if err == nil {
 			for i, s := range list {
@@ -251,6 +261,7 @@ func (l *Library) refresh() {
 			if gen != l.gen {
 				return // a newer query is on its way
 			}
+			l.versions = versions
 			l.show(f, list, pics, err)
 			if l.OnLoaded != nil {
 				l.OnLoaded()
@@ -283,6 +294,7 @@ func (l *Library) show(f storage.Filter, list []storage.DesignSummary, pics []im
 	now := time.Now()
 	for i, s := range list {
 		c := newDesignCard(s, pics[i], l.trash, when(s.UpdatedAt, now))
+		c.version = l.versions[s.Catalog]
 		s := s
 		c.onOpen = func() { l.d.OpenDesign(s.ID) }
 		c.onMenu = func(pos fyne.Position) { l.showMenu(s, pos) }

@@ -79,6 +79,7 @@ func (d *Designer) menus() []*fyne.Menu {
 		item("Save", fyne.KeyS, mod, d.Save),
 		item("Save as…", fyne.KeyS, mod|fyne.KeyModifierShift, d.SaveAs),
 		sep(),
+		item("Import catalog package…", "", 0, d.ImportCatalog),
 		item("Import order package…", "", 0, d.ImportOrder),
 		sep(),
 		&fyne.MenuItem{Label: "Quit", IsQuit: true, Action: func() {

@@ -80,7 +80,7 @@ func (d *Designer) showQueue(q []storage.QueueEntry) {
 				pic = c
 			}
 		}
-		code := widget.NewLabelWithStyle(storage.FormatCode(e.Code), fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Monospace: true})
+		code := widget.NewLabelWithStyle(storage.FormatCode(e.Code), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 		who := e.CustomerName
 		if who == "" {
 			who = "no name given"

@@ -22,6 +22,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
 
+	"github.com/atelier-app/atelier/catalog/sign"
 	"github.com/atelier-app/atelier/storage/orderfile"
 )
 
@@ -37,6 +38,9 @@ type Host struct {
 	Backup func(ctx context.Context) (string, error)
 	// Restart starts Atelier again (after the window has closed).
 	Restart func()
+	// Trusted are the manufacturers' keys catalogs are checked against
+	// (by manufacturer).
+	Trusted map[string]sign.PublicKey
 }
 
 // Host is what the designer knows of the app around it.

@@ -138,6 +138,8 @@ func (d *Designer) navigate(s screen) {
 		d.ShowCustomers()
 	case screenSettings:
 		d.ShowSettings()
+	case screenCatalogs:
+		d.ShowCatalogs()
 	default:
 		d.show(s)
 	}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 
+	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/storage"
 )
 
@@ -21,6 +22,12 @@ type Store interface {
 	TrashDesign(ctx context.Context, id int64) error
 	RestoreDesign(ctx context.Context, id int64) error
 	PurgeDesign(ctx context.Context, id int64) error
+
+	ImportCatalog(ctx context.Context, src []byte, kind string, cat *catalog.Catalog, sig storage.Signature) (storage.CatalogRecord, error)
+	Catalogs(ctx context.Context) ([]storage.CatalogRecord, error)
+	CatalogRecord(ctx context.Context, id int64) (storage.CatalogRecord, error)
+	LoadCatalog(ctx context.Context, id int64) (*catalog.Catalog, error)
+	CatalogUsage(ctx context.Context) (map[int64]int, error)
 
 	Customers(ctx context.Context, query string) ([]storage.Customer, error)
 	SaveCustomer(ctx context.Context, c storage.Customer) (int64, error)
