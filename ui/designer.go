@@ -138,6 +138,7 @@ type Designer struct {
 	OnCatalog         func()
 	OnCatalogImported func(*CatalogImport, error)
 	OnUpgraded        func([]UpgradeResult)
+	OnCompared        func(*comparison)
 	// pendingCustomer is the customer the next new design is for (from
 	// "New design for them").
 	pendingCustomer *storage.Customer

@@ -845,7 +845,7 @@ func (d *Designer) toolbar() fyne.CanvasObject {
 	d.docNote = widget.NewLabel("")
 	d.docNote.Truncation = fyne.TextTruncateEllipsis
 	d.newBtn = widget.NewButtonWithIcon("New", theme.ContentAddIcon(), d.NewDesign)
-	d.saveAsBtn = widget.NewButton("Save as…", d.SaveAs)
+	d.saveAsBtn = widget.NewButtonWithIcon("Save as variant…", theme.ContentCopyIcon(), d.SaveAs)
 	d.saveBtn = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), d.Save)
 	d.saveBtn.Importance = widget.HighImportance
 	d.addBtn = widget.NewButtonWithIcon("Add to order", theme.ContentAddIcon(), d.AddToOrder)

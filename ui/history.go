@@ -34,6 +34,7 @@ type history struct {
 	pic     *canvas.Image
 	changes *fyne.Container
 	restore *widget.Button
+	compare *widget.Button // the selected revision beside the current one
 	dialog  *dialog.CustomDialog
 }
 
@@ -95,11 +96,17 @@ func (l *Library) newHistory(x storage.Design, revs []storage.Revision) *history
 	h.restore = widget.NewButtonWithIcon("Restore this revision", theme.HistoryIcon(), h.restoreSelected)
 	h.restore.Importance = widget.HighImportance
 	h.restore.Disable()
+	h.compare = widget.NewButtonWithIcon("Side by side", theme.ViewFullScreenIcon(), func() {
+		if h.sel > 0 {
+			l.d.Compare(x.ID, h.revs[h.sel].Number, x.ID, h.revs[0].Number)
+		}
+	})
+	h.compare.Disable()
 	h.list.OnSelected = h.selectRevision
 
 	detail := container.NewBorder(
 		container.NewVBox(h.heading, container.NewCenter(h.pic)),
-		container.NewHBox(spacer(), h.restore), nil, nil,
+		container.NewHBox(spacer(), h.compare, h.restore), nil, nil,
 		container.NewVScroll(h.changes))
 	split := container.NewHSplit(h.list, container.NewPadded(detail))
 	split.Offset = 0.34
@@ -122,6 +129,7 @@ func (h *history) selectRevision(i widget.ListItemID) {
 	r, cur := h.revs[i], h.revs[0]
 	h.heading.SetText(fmt.Sprintf("Revision %d, saved %s", r.Number, when(r.SavedAt, time.Now())))
 	h.changes.RemoveAll()
+	setEnabled(h.compare, i > 0)
 	if i == 0 {
 		h.restore.Disable()
 		h.changes.Add(widget.NewLabel("This is the current revision."))

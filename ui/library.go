@@ -388,6 +388,7 @@ func (l *Library) showMenu(s storage.DesignSummary, pos fyne.Position) {
 		fyne.NewMenuItem("Rename…", func() { l.askRename(s.Design) }),
 		fyne.NewMenuItem("Duplicate", func() { l.duplicate(s.Design) }),
 		fyne.NewMenuItem("Revision history…", func() { l.showHistory(s.Design) }),
+		fyne.NewMenuItem("Compare with…", func() { l.askCompare(s.Design) }),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Move to the trash", func() { l.trashDesign(s.Design) }),
 	)

@@ -627,3 +627,43 @@ func TestTrashingTheOpenDesign(t *testing.T) {
 		t.Errorf("menu:\n%s", got)
 	}
 }
+
+// Two designs side by side: their differing choices and prices; a
+// revision beside the current one from the history.
+func TestCompareDesignsAndRevisions(t *testing.T) {
+	d, _, q, _ := newStoredDesigner(t)
+	d.Decide("top", choice("walnut"))
+	saveNamed(t, d, q, false, "Walnut desk", "")
+	walnut := d.DesignID()
+	d.Decide("frame", choice("black"))
+	d.Save()
+	eventually(t, q, "the second revision", func() bool { return !d.saving && d.doc.revision == 2 })
+	d.NewDesign()
+	d.Decide("top", choice("oak"))
+	d.Decide("width", number(1800))
+	saveNamed(t, d, q, false, "Oak desk", "")
+	oak := d.DesignID()
+
+	var got *comparison
+	d.OnCompared = func(c *comparison) { got = c }
+	d.Compare(walnut, 0, oak, 0)
+	eventually(t, q, "the comparison", func() bool { return got != nil })
+	rows := map[string][2]string{}
+	for _, r := range got.rows {
+		rows[r[0]] = [2]string{r[1], r[2]}
+	}
+	if rows["Desktop"] != [2]string{"Solid walnut, oiled", "Solid oak, oiled"} || rows["Frame"] != [2]string{"Jet black", "Traffic white"} ||
+		rows["Width"] != [2]string{"1600 mm", "1800 mm"} || len(got.rows) != 3 {
+		t.Errorf("differences %v", got.rows)
+	}
+	if diff := priceDifference(got.a.rev, got.b.rev); !strings.Contains(diff, "less") {
+		t.Errorf("the oak desk is cheaper: %q (%s vs %s)", diff, got.a.rev.Total, got.b.rev.Total)
+	}
+	// Revision 1 of the walnut desk beside revision 2: only the frame.
+	got = nil
+	d.Compare(walnut, 1, walnut, 2)
+	eventually(t, q, "the comparison of revisions", func() bool { return got != nil })
+	if len(got.rows) != 1 || got.rows[0][0] != "Frame" {
+		t.Errorf("revisions differ in %v", got.rows)
+	}
+}

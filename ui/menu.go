@@ -77,7 +77,7 @@ func (d *Designer) menus() []*fyne.Menu {
 		item("Design library…", fyne.KeyO, mod, d.ToggleLibrary),
 		sep(),
 		item("Save", fyne.KeyS, mod, d.Save),
-		item("Save as…", fyne.KeyS, mod|fyne.KeyModifierShift, d.SaveAs),
+		item("Save as variant…", fyne.KeyS, mod|fyne.KeyModifierShift, d.SaveAs),
 		sep(),
 		item("Import catalog package…", "", 0, d.ImportCatalog),
 		item("Import order package…", "", 0, d.ImportOrder),

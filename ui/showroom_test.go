@@ -60,7 +60,7 @@ func TestShowroomSendToDealer(t *testing.T) {
 	waitEngine(t, sd, q)
 	// Customer prices only: nothing of the dealer's on the screen.
 	all := texts(s.content)
-	for _, secret := range []string{"Dealer net", "margin", "Add to order", "Save as", "Anna", "€" + "0.00"} {
+	for _, secret := range []string{"Dealer net", "margin", "Add to order", "Save as variant", "Anna", "€" + "0.00"} {
 		if strings.Contains(all, secret) {
 			t.Errorf("the showroom shows %q:\n%s", secret, all)
 		}
