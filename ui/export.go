@@ -134,12 +134,21 @@ func (v *orderView) exportTo(folder string) {
 	s := orderfile.Settings{Dealer: d.dealer.Dealer(), Terms: d.dealer.Terms(), PaymentTerms: d.dealer.PaymentTerms,
 		Language: d.lang, AppVersion: d.export.AppVersion}
 	s.Progress = func(done, total int) { d.do(func() { v.showProgress(done, total) }) }
+	ctx, cancel := context.WithCancel(context.Background())
+	v.cancel = cancel
 	v.setExporting(true)
 	v.showProgress(-1, len(in.Lines))
 	store, ex := d.store, d.export
 	go func() {
-		path, number, err := exportOrder(context.Background(), store, ex, folder, in, s)
-		d.do(func() { v.finish(folder, path, number, revisions, err) })
+		path, number, err := exportOrder(ctx, store, ex, folder, in, s)
+		if err != nil && ctx.Err() != nil {
+			err = fmt.Errorf("%w: %w", errExportCancelled, err)
+		}
+		d.do(func() {
+			cancel()
+			v.cancel = nil
+			v.finish(folder, path, number, revisions, err)
+		})
 	}()
 }
 
@@ -165,7 +174,8 @@ func exportOrder(ctx context.Context, store Store, ex OrderExport, folder string
 		return "", "", fmt.Errorf("the order could not be saved in the design library: %w", err)
 	}
 	cancel := func(cause error) (string, string, error) {
-		if cerr := store.CancelOrder(ctx, o.ID); cerr != nil {
+		// Recorded even when the user cancelled the export.
+		if cerr := store.CancelOrder(context.WithoutCancel(ctx), o.ID); cerr != nil {
 			return "", o.Number, fmt.Errorf("%w\n\n(Order %s could not be cancelled either: %v)", cause, o.Number, cerr)
 		}
 		return "", o.Number, fmt.Errorf("%w\n\nOrder number %s was cancelled; your draft order is kept, so you can try again", cause, o.Number)
@@ -187,6 +197,9 @@ func exportOrder(ctx context.Context, store Store, ex OrderExport, folder string
 	}
 	return path, o.Number, nil
 }
+
+// errExportCancelled: the user cancelled an export.
+var errExportCancelled = errors.New("the export was cancelled")
 
 // checkWritable says, in plain words, why a folder cannot take a file.
 func checkWritable(folder string) error {
@@ -222,9 +235,13 @@ func (v *orderView) setExporting(on bool) {
 		v.progress.SetValue(0)
 		v.progress.Show()
 		v.step.Show()
+		v.cancelBn.Show()
+		v.exportBn.Hide()
 	} else {
 		v.progress.Hide()
 		v.step.Hide()
+		v.cancelBn.Hide()
+		v.exportBn.Show()
 	}
 	v.reprice()
 }
@@ -266,6 +283,8 @@ func (v *orderView) finish(folder, path, number string, revisions []int64, err e
 	v.setExporting(false)
 	d.refreshOrder()
 	switch {
+	case errors.Is(err, errExportCancelled):
+		d.status.SetText("The export was cancelled; the order number was kept and the draft order is unchanged.")
 	case err != nil && path == "":
 		d.showError(fmt.Errorf("the order was not exported: %w", err))
 	case err != nil:

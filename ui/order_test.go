@@ -641,3 +641,42 @@ func TestLineAndGroupDiscountsExportAndImport(t *testing.T) {
 		t.Errorf("%d designs after a refused import, want 4", n.Designs)
 	}
 }
+
+// An export can be cancelled while it runs: the order it numbered is
+// cancelled, no file is written, the draft stays.
+func TestOrderExportCancelled(t *testing.T) {
+	d, _, q, db := newOrderDesigner(t)
+	ctx := context.Background()
+	d.Decide("top", choice("walnut"))
+	addNamed(t, d, q, "Desk", "")
+	v := showOrder(t, d, q)
+	started := make(chan struct{})
+	d.export.Package = func(ctx context.Context, id int64, s orderfile.Settings) (*orderfile.Order, []byte, error) {
+		close(started)
+		<-ctx.Done()
+		return nil, nil, ctx.Err()
+	}
+	var got error
+	done := false
+	d.OnExported = func(_ string, err error) { got, done = err, true }
+	folder := t.TempDir()
+	v.exportTo(folder)
+	<-started
+	if !v.cancelBn.Visible() || v.exportBn.Visible() {
+		t.Fatal("no Cancel while exporting")
+	}
+	test.Tap(v.cancelBn)
+	eventually(t, q, "the cancelled export", func() bool { return done })
+	if !errors.Is(got, errExportCancelled) || !strings.Contains(d.status.Text, "cancelled") {
+		t.Errorf("export: %v, status %q", got, d.status.Text)
+	}
+	if files, _ := os.ReadDir(folder); len(files) != 0 {
+		t.Errorf("files written: %v", files)
+	}
+	if orders, _ := db.Orders(ctx); len(orders) != 1 || orders[0].Status != "cancelled" {
+		t.Errorf("orders: %+v", orders)
+	}
+	if d.OrderLines() != 1 || v.cancelBn.Visible() || !v.exportBn.Visible() {
+		t.Errorf("after: %d lines, cancel visible %v", d.OrderLines(), v.cancelBn.Visible())
+	}
+}

@@ -51,6 +51,8 @@ type orderView struct {
 	progress  *widget.ProgressBar
 	step      *widget.Label
 	exportBn  *widget.Button
+	cancelBn  *widget.Button
+	cancel    context.CancelFunc // while exporting
 	hint      *widget.Label
 	totalsBox *fyne.Container
 
@@ -172,13 +174,20 @@ func newOrderView(d *Designer) *orderView {
 	v.step.Hide()
 	v.exportBn = widget.NewButtonWithIcon("Export order…", theme.UploadIcon(), v.chooseFolder)
 	v.exportBn.Importance = widget.HighImportance
+	v.cancelBn = widget.NewButtonWithIcon("Cancel the export", theme.CancelIcon(), func() {
+		if v.cancel != nil {
+			v.cancel()
+			v.step.SetText("Cancelling…")
+		}
+	})
+	v.cancelBn.Hide()
 
 	totalsHead := widget.NewLabelWithStyle("Totals", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.totalsBox = container.NewVBox(widget.NewSeparator(), totalsHead, totals)
 	v.hint = widget.NewLabel("")
 	v.hint.Wrapping = fyne.TextWrapWord
 	v.hint.SizeName = theme.SizeNameCaptionText
-	side := container.NewVBox(form, v.totalsBox, v.warning, v.progress, v.step, v.exportBn, v.hint)
+	side := container.NewVBox(form, v.totalsBox, v.warning, v.progress, v.step, v.exportBn, v.cancelBn, v.hint)
 	sideScroll := container.NewVScroll(container.NewPadded(side))
 	v.header = v.columnHeader()
 	lines := container.NewStack(container.NewBorder(v.header, nil, nil, nil, v.scroll), v.empty)
@@ -266,7 +275,9 @@ func (v *orderView) refresh() {
 		v.scroll.Show()
 		v.header.Show()
 		v.totalsBox.Show()
-		v.exportBn.Show()
+		if !v.exporting {
+			v.exportBn.Show()
+		}
 	}
 }
 

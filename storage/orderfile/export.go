@@ -64,6 +64,9 @@ func PackageOrder(ctx context.Context, db *storage.DB, orderID int64, s Settings
 	models := map[string]*rules.Model{}
 	var scenes []*render.Scene
 	for i, ol := range so.Lines {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
 		if s.Progress != nil {
 			s.Progress(i, len(so.Lines))
 		}
@@ -152,6 +155,9 @@ func PackageOrder(ctx context.Context, db *storage.DB, orderID int64, s Settings
 	}
 	previews, err := drawPreviews(scenes)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
 	if o.Totals, err = Sum(o.Lines); err != nil {
