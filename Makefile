@@ -11,7 +11,7 @@ FUZZTIME ?= 4
 FYNE     := $(GO) tool -modfile=tools/go.mod fyne
 
 .PHONY: run test deps-run deps-test build cli fmt-check vet staticcheck imports \
-        race fuzz smoke package clean
+        race fuzz smoke screenshots package clean
 
 run: deps-run
 	$(GO) run -ldflags "$(LDFLAGS)" .
@@ -60,6 +60,11 @@ fuzz:
 smoke:
 	$(GO) build -race -ldflags "$(LDFLAGS)" -o $(BIN)/atelier-race .
 	@.ci/smoke.sh $(BIN)/atelier-race $(BIN)/smoke.png
+
+# PNGs of every main screen, from the real app under Xvfb, into
+# docs/screenshots/ (the README shows some of them).
+screenshots: deps-test
+	@.ci/screenshots.sh docs/screenshots
 
 # An installable archive for Linux (Atelier.tar.xz with a desktop file and icon).
 package:

@@ -38,13 +38,22 @@ const keepBackups = 7
 func main() {
 	catalogPath := flag.String("catalog", "", "open this catalog (a manufacturer's signed .zip; or, with -allow-unsigned, a file, folder or unsigned .zip) instead of the embedded demo")
 	allowUnsigned := flag.Bool("allow-unsigned", false, "open a catalog that is not signed by a trusted manufacturer (it stays marked unsigned)")
-	lang := flag.String("lang", "en", "language of the catalog texts")
+	lang := flag.String("lang", "", "language of the catalog texts (default: the app's, as chosen in the settings)")
 	product := flag.String("product", "", "start with this product (default: the catalog's first)")
 	var sets setFlags
 	flag.Var(&sets, "set", "a decision FEATURE=VALUE to start with (repeatable)")
+	show := flag.String("show", "", "open at a screen: products, design, library, order, customers, catalogs or settings")
+	showroom := flag.Bool("showroom", false, "start in showroom mode (a shop's customer screen; needs the dealer PIN set in the settings)")
 	flag.Parse()
 
 	a := app.NewWithID("app.atelier.designer")
+	// The app's language (and so the catalog texts') before anything is
+	// built: a change in the settings applies at the next start.
+	uiLang := ui.UseLanguage(ui.LoadAppSettings(a.Preferences()).Language)
+	if *lang == "" {
+		*lang = uiLang
+	}
+	a.Settings().SetTheme(ui.AppTheme(ui.LoadAppSettings(a.Preferences()).Theme))
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("Atelier")
 
@@ -97,6 +106,14 @@ func main() {
 
 	lib := &library{path: databasePath(a), src: src, d: d, w: w, chosen: *catalogPath != "" && loadErr == nil,
 		keyPath: filepath.Join(dataDir, "keys", "dealer.key"), version: appVersion(a)}
+	lib.afterOpen = func() {
+		if *show != "" && !d.ShowScreen(*show) {
+			fmt.Fprintf(os.Stderr, "atelier: -show %s: no such screen\n", *show)
+		}
+		if *showroom {
+			d.StartShowroom()
+		}
+	}
 	go lib.open()
 	w.SetCloseIntercept(func() {
 		d.ConfirmClose(func() {
@@ -181,7 +198,10 @@ type library struct {
 	w       fyne.Window
 	keyPath string // the dealer's signing key
 	chosen  bool   // the catalog was chosen on the command line
-	version string // the app's, written into order packages
+	// afterOpen runs on the UI goroutine once the library is attached (or
+	// could not be).
+	afterOpen func()
+	version   string // the app's, written into order packages
 
 	mu      sync.Mutex
 	db      *storage.DB
@@ -318,6 +338,9 @@ func (l *library) attach(db *storage.DB) {
 		l.d.SetStore(db, rec.ID)
 		if !l.chosen {
 			l.d.RestoreCatalog() // the catalog version used last time
+		}
+		if l.afterOpen != nil {
+			l.afterOpen()
 		}
 		l.d.SetOrderExport(ui.OrderExport{
 			Package: func(ctx context.Context, orderID int64, s orderfile.Settings) (*orderfile.Order, []byte, error) {

@@ -34,6 +34,12 @@ func DemoCatalog() (*catalog.Catalog, error) {
 //go:embed keys/nordholm.pub
 var nordholmKey string
 
+// TranslationsDE are the app's words in German (go-i18n JSON, as Fyne's
+// lang package reads it): Fyne's own words and Atelier's.
+//
+//go:embed translations/de.json
+var TranslationsDE []byte
+
 // DemoPackage is the demo catalog as the manufacturer publishes it: a zip
 // signed with Nordholm's key.
 //

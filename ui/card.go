@@ -3,7 +3,6 @@ package ui
 import (
 	"image"
 	"image/color"
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -89,7 +88,7 @@ func (c *designCard) CreateRenderer() fyne.WidgetRenderer {
 		meta = append(meta, c.date)
 	}
 	if c.s.Revision > 1 {
-		meta = append(meta, "rev. "+strconv.Itoa(c.s.Revision))
+		meta = append(meta, Tf("rev. %d", c.s.Revision))
 	}
 	if c.version != "" {
 		meta = append(meta, c.version)
@@ -100,7 +99,7 @@ func (c *designCard) CreateRenderer() fyne.WidgetRenderer {
 
 	var actions fyne.CanvasObject
 	if c.trash {
-		restore := widget.NewButtonWithIcon("Restore", theme.ContentUndoIcon(), func() { call(c.onRestore) })
+		restore := widget.NewButtonWithIcon(T("Restore"), theme.ContentUndoIcon(), func() { call(c.onRestore) })
 		purge := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { call(c.onPurge) })
 		purge.Importance = widget.DangerImportance
 		actions = container.NewHBox(restore, purge)

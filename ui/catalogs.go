@@ -124,9 +124,9 @@ func (d *Designer) RestoreCatalog() {
 func signatureNote(rec storage.CatalogRecord) string {
 	switch rec.Signature {
 	case storage.Signed:
-		return "signed by " + rec.Manufacturer
+		return Tf("signed by %s", rec.Manufacturer)
 	case storage.Unsigned:
-		return "unsigned catalog"
+		return T("unsigned catalog")
 	}
 	return ""
 }
@@ -160,7 +160,7 @@ type catalogVersion struct {
 // ShowCatalogs shows the catalogs.
 func (d *Designer) ShowCatalogs() {
 	if d.store == nil {
-		d.tell("Catalogs are not available", d.noLibrary())
+		d.tell(T("Catalogs are not available"), d.noLibrary())
 		return
 	}
 	if d.catalogs == nil {
@@ -172,9 +172,9 @@ func (d *Designer) ShowCatalogs() {
 
 func newCatalogsView(d *Designer) *catalogsView {
 	v := &catalogsView{d: d}
-	heading := widget.NewLabelWithStyle("Catalogs", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	heading := widget.NewLabelWithStyle(T("Catalogs"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	heading.SizeName = theme.SizeNameSubHeadingText
-	imp := widget.NewButtonWithIcon("Import catalog package…", theme.DownloadIcon(), d.ImportCatalog)
+	imp := widget.NewButtonWithIcon(T("Import catalog package…"), theme.DownloadIcon(), d.ImportCatalog)
 	imp.Importance = widget.HighImportance
 	title := container.NewBorder(nil, nil, heading, imp)
 	v.list = container.NewVBox()
@@ -203,7 +203,7 @@ func (v *catalogsView) reload() {
 				return
 			}
 			if err != nil {
-				v.empty.SetText("The catalogs could not be read: " + err.Error())
+				v.empty.SetText(Tf("The catalogs could not be read: %s", err))
 				return
 			}
 			v.versions = out
@@ -278,7 +278,7 @@ func (v *catalogsView) show() {
 	v.list.RemoveAll()
 	v.empty.Hide()
 	if len(v.versions) == 0 {
-		v.empty.SetText("No catalogs yet. Import a manufacturer's catalog package.")
+		v.empty.SetText(T("No catalogs yet. Import a manufacturer's catalog package."))
 		v.empty.Show()
 	}
 	for _, g := range v.groups() {
@@ -306,9 +306,9 @@ func (v *catalogsView) show() {
 		body := container.NewVBox(head, rows)
 		if older > 0 && newest.cat != nil {
 			nv := newest
-			up := widget.NewButtonWithIcon(fmt.Sprintf("Upgrade %s to %s…", plural(older, "design", "designs"), newest.rec.Version), theme.ViewRefreshIcon(),
+			up := widget.NewButtonWithIcon(fmt.Sprintf(T("Upgrade %s to %s…"), plural(older, "design", "designs"), newest.rec.Version), theme.ViewRefreshIcon(),
 				func() { d.askUpgrade(nv, g[1:]) })
-			body.Add(container.NewHBox(up, widget.NewLabel("Designs made with older versions keep them until they are upgraded.")))
+			body.Add(container.NewHBox(up, widget.NewLabel(T("Designs made with older versions keep them until they are upgraded."))))
 		}
 		v.list.Add(widget.NewCard("", "", body))
 	}
@@ -324,9 +324,9 @@ func (v *catalogsView) versionRow(cv catalogVersion, prev *catalogVersion) fyne.
 	if cv.cat != nil {
 		facts = append(facts, validity(cv.cat))
 	} else {
-		facts = append(facts, "cannot be read: "+errText(cv.err))
+		facts = append(facts, Tf("cannot be read: %s", errText(cv.err)))
 	}
-	facts = append(facts, signatureText(cv.rec), plural(cv.designs, "design", "designs"), "imported "+when(cv.rec.ImportedAt, time.Now()))
+	facts = append(facts, signatureText(cv.rec), plural(cv.designs, "design", "designs"), Tf("imported %s", when(cv.rec.ImportedAt, time.Now())))
 	info := widget.NewLabel(strings.Join(facts, " · "))
 	info.Truncation = fyne.TextTruncateEllipsis
 	if cv.rec.Signature == storage.Unsigned {
@@ -335,14 +335,14 @@ func (v *catalogsView) versionRow(cv catalogVersion, prev *catalogVersion) fyne.
 	var actions []fyne.CanvasObject
 	if prev != nil && prev.cat != nil && cv.cat != nil {
 		p := *prev
-		actions = append(actions, widget.NewButtonWithIcon("What changed", theme.InfoIcon(), func() { d.showDiff(p, cv) }))
+		actions = append(actions, widget.NewButtonWithIcon(T("What changed"), theme.InfoIcon(), func() { d.showDiff(p, cv) }))
 	}
 	if cv.rec.ID == d.catalogID {
-		badge := widget.NewLabelWithStyle("In use", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+		badge := widget.NewLabelWithStyle(T("In use"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 		badge.Importance = widget.SuccessImportance
 		actions = append(actions, badge)
 	} else if cv.cat != nil {
-		use := widget.NewButtonWithIcon("Use this version", theme.ConfirmIcon(), func() { d.useCatalog(cv) })
+		use := widget.NewButtonWithIcon(T("Use this version"), theme.ConfirmIcon(), func() { d.useCatalog(cv) })
 		actions = append(actions, use)
 	}
 	return container.NewBorder(nil, nil, version, container.NewHBox(actions...), info)
@@ -350,7 +350,7 @@ func (v *catalogsView) versionRow(cv catalogVersion, prev *catalogVersion) fyne.
 
 func errText(err error) string {
 	if err == nil {
-		return "unknown error"
+		return T("unknown error")
 	}
 	return err.Error()
 }
@@ -359,24 +359,24 @@ func errText(err error) string {
 func validity(cat *catalog.Catalog) string {
 	switch {
 	case cat.ValidFrom.IsZero() && cat.ValidUntil.IsZero():
-		return "valid until further notice"
+		return T("valid until further notice")
 	case cat.ValidUntil.IsZero():
-		return "valid from " + cat.ValidFrom.Format("2 Jan 2006")
+		return Tf("valid from %s", formatDate(cat.ValidFrom, "2 Jan 2006"))
 	case cat.ValidFrom.IsZero():
-		return "valid until " + cat.ValidUntil.Format("2 Jan 2006")
+		return Tf("valid until %s", formatDate(cat.ValidUntil, "2 Jan 2006"))
 	}
-	return "valid " + cat.ValidFrom.Format("2 Jan 2006") + " – " + cat.ValidUntil.Format("2 Jan 2006")
+	return Tf("valid %s – %s", formatDate(cat.ValidFrom, "2 Jan 2006"), formatDate(cat.ValidUntil, "2 Jan 2006"))
 }
 
 // signatureText says how a catalog version came.
 func signatureText(rec storage.CatalogRecord) string {
 	switch rec.Signature {
 	case storage.Builtin:
-		return "built in"
+		return T("built in")
 	case storage.Signed:
-		return "signed by " + rec.Manufacturer
+		return Tf("signed by %s", rec.Manufacturer)
 	}
-	return "unsigned"
+	return T("unsigned")
 }
 
 // useCatalog switches to a kept catalog version, after asking about
@@ -384,7 +384,7 @@ func signatureText(rec storage.CatalogRecord) string {
 func (d *Designer) useCatalog(cv catalogVersion) {
 	d.whenDiscarded(func() {
 		d.SetCatalog(cv.cat, cv.rec.ID, signatureNote(cv.rec))
-		d.status.SetText(fmt.Sprintf("Designing with %s %s.", d.text(cv.cat.Name), cv.rec.Version))
+		d.status.SetText(fmt.Sprintf(T("Designing with %s %s."), d.text(cv.cat.Name), cv.rec.Version))
 		if d.catalogs != nil {
 			d.catalogs.show()
 		}
@@ -399,16 +399,16 @@ func (d *Designer) showDiff(old, new catalogVersion) {
 		lines = append(lines, "• "+c.Text)
 	}
 	if len(lines) == 0 {
-		lines = []string{"Nothing a design depends on changed."}
+		lines = []string{T("Nothing a design depends on changed.")}
 	}
-	d.showLong(fmt.Sprintf("%s: %s → %s", new.rec.Name, old.rec.Version, new.rec.Version),
-		fmt.Sprintf("What changed from version %s to %s:", old.rec.Version, new.rec.Version), strings.Join(lines, "\n"), "", nil)
+	d.showLong(fmt.Sprintf(T("%s: %s → %s"), new.rec.Name, old.rec.Version, new.rec.Version),
+		fmt.Sprintf(T("What changed from version %s to %s:"), old.rec.Version, new.rec.Version), strings.Join(lines, "\n"), "", nil)
 }
 
 // ImportCatalog asks for a catalog package and imports it.
 func (d *Designer) ImportCatalog() {
 	if d.store == nil {
-		d.tell("The catalog cannot be imported", d.noLibrary())
+		d.tell(T("The catalog cannot be imported"), d.noLibrary())
 		return
 	}
 	if d.win == nil {
@@ -416,7 +416,7 @@ func (d *Designer) ImportCatalog() {
 	}
 	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			d.showError(fmt.Errorf("the file cannot be opened: %w", err))
+			d.showError(fmt.Errorf(T("the file cannot be opened: %w"), err))
 			return
 		}
 		if r == nil {
@@ -426,16 +426,16 @@ func (d *Designer) ImportCatalog() {
 		data, err := io.ReadAll(io.LimitReader(r, maxCatalogFile+1))
 		switch {
 		case err != nil:
-			d.showError(fmt.Errorf("%s cannot be read: %w", r.URI().Name(), err))
+			d.showError(fmt.Errorf(T("%s cannot be read: %w"), r.URI().Name(), err))
 		case len(data) > maxCatalogFile:
-			d.tell("The catalog was not imported", fmt.Sprintf("%s is larger than any catalog package (64 MiB).", r.URI().Name()))
+			d.tell(T("The catalog was not imported"), fmt.Sprintf(T("%s is larger than any catalog package (64 MiB)."), r.URI().Name()))
 		default:
 			d.ImportCatalogData(r.URI().Name(), data, false)
 		}
 	}, d.win)
 	dlg.SetFilter(fynestorage.NewExtensionFileFilter([]string{".zip"}))
-	dlg.SetTitleText("Import a manufacturer's catalog package")
-	dlg.SetConfirmText("Import")
+	dlg.SetTitleText(T("Import a manufacturer's catalog package"))
+	dlg.SetConfirmText(T("Import"))
 	if folder := exportFolder(d.prefs); folder != "" {
 		if l, err := fynestorage.ListerForURI(fynestorage.NewFileURI(folder)); err == nil {
 			dlg.SetLocation(l)
@@ -469,7 +469,7 @@ var errCancelled = errors.New("cancelled")
 // cancel them.
 func (d *Designer) ImportCatalogData(name string, data []byte, allowUnsigned bool) {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := d.newProgress("Importing "+name, cancel)
+	p := d.newProgress(Tf("Importing %s", name), cancel)
 	store, trusted, lang := d.store, d.host.Trusted, d.lang
 	go func() {
 		res, err := importCatalog(ctx, store, name, data, trusted, allowUnsigned, lang, func(step string, frac float64) {
@@ -484,12 +484,12 @@ func (d *Designer) ImportCatalogData(name string, data []byte, allowUnsigned boo
 
 // importCatalog is the work of an import (off the UI goroutine).
 func importCatalog(ctx context.Context, store Store, name string, data []byte, trusted map[string]sign.PublicKey, allowUnsigned bool, lang string, step func(string, float64)) (*CatalogImport, error) {
-	step("Checking the manufacturer's signature…", 0.1)
+	step(T("Checking the manufacturer's signature…"), 0.1)
 	cat, trust, err := catalog.ReadPackage(name, data, trusted)
 	res := &CatalogImport{Catalog: cat, Trust: trust}
 	switch {
 	case err != nil && trust.Signed && !trust.Valid:
-		return res, fmt.Errorf("the package was changed after the manufacturer signed it (%s), so it was refused. Ask the manufacturer for a fresh copy", trust.Problem)
+		return res, fmt.Errorf(T("the package was changed after the manufacturer signed it (%s), so it was refused. Ask the manufacturer for a fresh copy"), trust.Problem)
 	case err != nil:
 		return res, err
 	case !trust.Trusted && !allowUnsigned:
@@ -501,14 +501,14 @@ func importCatalog(ctx context.Context, store Store, name string, data []byte, t
 	}
 	// The rules of every product, as the manufacturer's lint sees them.
 	for i, p := range cat.Products {
-		step(fmt.Sprintf("Checking the rules of %s (%d of %d)…", p.Name.In(lang, cat.DefaultLanguage()), i+1, len(cat.Products)), 0.2+0.6*float64(i)/float64(max(len(cat.Products), 1)))
+		step(fmt.Sprintf(T("Checking the rules of %s (%d of %d)…"), p.Name.In(lang, cat.DefaultLanguage()), i+1, len(cat.Products)), 0.2+0.6*float64(i)/float64(max(len(cat.Products), 1)))
 		m, err := rules.Compile(p)
 		if err != nil {
-			return res, fmt.Errorf("the rules of %s cannot be used: %w", p.ID, err)
+			return res, fmt.Errorf(T("the rules of %s cannot be used: %w"), p.ID, err)
 		}
 		for _, f := range rules.Analyze(m, lang) {
 			if f.Severity == rules.Error {
-				return res, fmt.Errorf("%s: %s", p.Name.In(lang, cat.DefaultLanguage()), f.Message)
+				return res, fmt.Errorf(T("%s: %s"), p.Name.In(lang, cat.DefaultLanguage()), f.Message)
 			}
 			res.Warnings = append(res.Warnings, p.Name.In(lang, cat.DefaultLanguage())+": "+f.Message)
 		}
@@ -516,17 +516,17 @@ func importCatalog(ctx context.Context, store Store, name string, data []byte, t
 			return res, errCancelled
 		}
 	}
-	step("Keeping it in the design library…", 0.9)
+	step(T("Keeping it in the design library…"), 0.9)
 	sig := storage.Signed
 	if !trust.Trusted {
 		sig = storage.Unsigned
 	}
 	rec, err := store.ImportCatalog(ctx, data, "zip", cat, sig)
 	if err != nil {
-		return res, fmt.Errorf("the catalog could not be kept: %w", err)
+		return res, fmt.Errorf(T("the catalog could not be kept: %w"), err)
 	}
 	res.Record = rec
-	step("Done.", 1)
+	step(T("Done."), 1)
 	return res, nil
 }
 
@@ -541,7 +541,7 @@ func (d *Designer) catalogImported(name string, data []byte, res *CatalogImport,
 	}
 	switch {
 	case errors.Is(err, errCancelled):
-		d.status.SetText("The import of " + name + " was cancelled; nothing was kept.")
+		d.status.SetText(Tf("The import of %s was cancelled; nothing was kept.", name))
 		return
 	case err != nil:
 		var list catalog.ErrorList
@@ -549,37 +549,37 @@ func (d *Designer) catalogImported(name string, data []byte, res *CatalogImport,
 			var lines []string
 			for i, e := range list {
 				if i == 30 {
-					lines = append(lines, fmt.Sprintf("… and %d more.", len(list)-30))
+					lines = append(lines, fmt.Sprintf(T("… and %d more."), len(list)-30))
 					break
 				}
 				lines = append(lines, "• "+e.Error())
 			}
-			d.showLong("The catalog was not imported", fmt.Sprintf("%s has %s:", name, plural(len(list), "error", "errors")), strings.Join(lines, "\n"), "", nil)
+			d.showLong(T("The catalog was not imported"), fmt.Sprintf(T("%s has %s:"), name, plural(len(list), "error", "errors")), strings.Join(lines, "\n"), "", nil)
 			return
 		}
-		d.showError(fmt.Errorf("%s was not imported: %w", name, err))
+		d.showError(fmt.Errorf(T("%s was not imported: %w"), name, err))
 		return
 	case res.Unsigned:
-		msg := fmt.Sprintf("%s is not signed by a manufacturer Atelier trusts (%s).\n\nImport it only if you know where it came from. It stays marked “unsigned” here and in every order made with it.", name, res.Trust.Problem)
+		msg := fmt.Sprintf(T("%s is not signed by a manufacturer Atelier trusts (%s).\n\nImport it only if you know where it came from. It stays marked “unsigned” here and in every order made with it."), name, res.Trust.Problem)
 		if d.win == nil {
 			d.status.SetText(msg)
 			return
 		}
-		dlg := dialog.NewConfirm("Unsigned catalog", msg, func(ok bool) {
+		dlg := dialog.NewConfirm(T("Unsigned catalog"), msg, func(ok bool) {
 			if ok {
 				d.ImportCatalogData(name, data, true)
 			}
 		}, d.win)
-		dlg.SetConfirmText("Import it unsigned")
-		dlg.SetDismissText("Do not import")
+		dlg.SetConfirmText(T("Import it unsigned"))
+		dlg.SetDismissText(T("Do not import"))
 		dlg.Show()
 		return
 	}
 	cat, rec := res.Catalog, res.Record
-	intro := fmt.Sprintf("%s, version %s, from %s is in the library (%s, %s).", d.text(cat.Name), cat.Version, cat.Manufacturer.Name, signatureText(rec), validity(cat))
-	list := "Its rules look sound."
+	intro := fmt.Sprintf(T("%s, version %s, from %s is in the library (%s, %s)."), d.text(cat.Name), cat.Version, cat.Manufacturer.Name, signatureText(rec), validity(cat))
+	list := T("Its rules look sound.")
 	if len(res.Warnings) > 0 {
-		intro += fmt.Sprintf(" The check of its rules found %s:", plural(len(res.Warnings), "thing to look at", "things to look at"))
+		intro += fmt.Sprintf(T(" The check of its rules found %s:"), plural(len(res.Warnings), T("thing to look at"), T("things to look at")))
 		var lines []string
 		for _, w := range res.Warnings {
 			lines = append(lines, "• "+w)
@@ -587,11 +587,11 @@ func (d *Designer) catalogImported(name string, data []byte, res *CatalogImport,
 		list = strings.Join(lines, "\n")
 	}
 	if rec.ID == d.catalogID {
-		d.showLong("Catalog imported", intro+" It is the one in use.", list, "", nil)
+		d.showLong(T("Catalog imported"), intro+" "+T("It is the one in use."), list, "", nil)
 		return
 	}
 	cv := catalogVersion{rec: rec, cat: cat}
-	d.showLong("Catalog imported", intro, list, "Use it now", func() { d.useCatalog(cv) })
+	d.showLong(T("Catalog imported"), intro, list, T("Use it now"), func() { d.useCatalog(cv) })
 }
 
 // progress is a dialog with a bar, the step, and Cancel.
@@ -602,13 +602,13 @@ type progress struct {
 }
 
 func (d *Designer) newProgress(title string, cancel func()) *progress {
-	p := &progress{bar: widget.NewProgressBar(), step: widget.NewLabel("Starting…")}
+	p := &progress{bar: widget.NewProgressBar(), step: widget.NewLabel(T("Starting…"))}
 	if d.win == nil {
 		return p
 	}
-	stop := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
+	stop := widget.NewButtonWithIcon(T("Cancel"), theme.CancelIcon(), func() {
 		cancel()
-		p.step.SetText("Cancelling…")
+		p.step.SetText(T("Cancelling…"))
 	})
 	p.dlg = dialog.NewCustomWithoutButtons(title, container.NewVBox(p.step, p.bar), d.win)
 	p.dlg.SetButtons([]fyne.CanvasObject{stop})
@@ -635,18 +635,17 @@ func (d *Designer) askUpgrade(newest catalogVersion, older []catalogVersion) {
 	for _, o := range older {
 		n += o.designs
 	}
-	msg := fmt.Sprintf("Carry %s to %s %s?\n\nEach gets a new revision made with %s: a choice the new version no longer offers or allows is changed as little as possible, and its price is the new one. Earlier revisions stay as they were.",
-		plural(n, "design", "designs"), newest.rec.Name, newest.rec.Version, newest.rec.Version)
+	msg := fmt.Sprintf(T("Carry %s to %s %s?\n\nEach gets a new revision made with %s: a choice the new version no longer offers or allows is changed as little as possible, and its price is the new one. Earlier revisions stay as they were."), plural(n, "design", "designs"), newest.rec.Name, newest.rec.Version, newest.rec.Version)
 	if d.win == nil {
 		d.UpgradeDesigns(newest, older)
 		return
 	}
-	dlg := dialog.NewConfirm("Upgrade designs", msg, func(ok bool) {
+	dlg := dialog.NewConfirm(T("Upgrade designs"), msg, func(ok bool) {
 		if ok {
 			d.UpgradeDesigns(newest, older)
 		}
 	}, d.win)
-	dlg.SetConfirmText("Upgrade")
+	dlg.SetConfirmText(T("Upgrade"))
 	dlg.Show()
 }
 
@@ -664,7 +663,7 @@ type UpgradeResult struct {
 // that can cancel between designs, and reports what changed.
 func (d *Designer) UpgradeDesigns(newest catalogVersion, older []catalogVersion) {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := d.newProgress("Upgrading designs to "+newest.rec.Version, cancel)
+	p := d.newProgress(Tf("Upgrading designs to %s", newest.rec.Version), cancel)
 	store, lang := d.store, d.lang
 	go func() {
 		var results []UpgradeResult
@@ -682,7 +681,9 @@ func (d *Designer) UpgradeDesigns(newest catalogVersion, older []catalogVersion)
 			if ctx.Err() != nil {
 				break
 			}
-			d.do(func() { p.set(fmt.Sprintf("%s (%d of %d)…", x.Name, i+1, len(todo)), float64(i)/float64(len(todo))) })
+			d.do(func() {
+				p.set(fmt.Sprintf(T("%s (%d of %d)…"), x.Name, i+1, len(todo)), float64(i)/float64(len(todo)))
+			})
 			results = append(results, upgradeDesign(ctx, store, newest, x.Design, models, lang))
 		}
 		cancelled := ctx.Err() != nil
@@ -705,7 +706,7 @@ func upgradeDesign(ctx context.Context, store Store, to catalogVersion, x storag
 	cat := to.cat
 	p := cat.Product(x.ProductID)
 	if p == nil {
-		res.Err = fmt.Errorf("%s %s has no %s any more", to.rec.Name, to.rec.Version, x.ProductName)
+		res.Err = fmt.Errorf(T("%s %s has no %s any more"), to.rec.Name, to.rec.Version, x.ProductName)
 		return res
 	}
 	m := models[p.ID]
@@ -724,7 +725,7 @@ func upgradeDesign(ctx context.Context, store Store, to catalogVersion, x storag
 	}
 	values, err := s.Complete(kept)
 	if err != nil || values == nil {
-		res.Err = fmt.Errorf("no valid configuration of %s keeps its choices", x.ProductName)
+		res.Err = fmt.Errorf(T("no valid configuration of %s keeps its choices"), x.ProductName)
 		return res
 	}
 	cfg := &catalog.Config{Product: p, Values: values, Decided: map[string]bool{}}
@@ -767,24 +768,24 @@ func (d *Designer) upgraded(newest catalogVersion, results []UpgradeResult, canc
 			failed++
 			name := r.Design.Name
 			if name == "" {
-				name = "A design"
+				name = T("A design")
 			}
-			lines = append(lines, fmt.Sprintf("Not upgraded: %s: %v", name, r.Err))
+			lines = append(lines, fmt.Sprintf(T("Not upgraded: %s: %v"), name, r.Err))
 			continue
 		}
 		ok++
-		line := fmt.Sprintf("%s: %s → %s", r.Design.Name, moneyText(r.OldTotal, r.Design.Currency), moneyText(r.NewTotal, r.Design.Currency))
+		line := fmt.Sprintf(T("%s: %s → %s"), r.Design.Name, moneyText(r.OldTotal, r.Design.Currency), moneyText(r.NewTotal, r.Design.Currency))
 		if len(r.Changes) > 0 {
 			line += "\n    " + strings.Join(r.Changes, "\n    ")
 		}
 		lines = append(lines, line)
 	}
-	intro := fmt.Sprintf("%s now made with %s %s.", plural(ok, "design is", "designs are"), newest.rec.Name, newest.rec.Version)
+	intro := fmt.Sprintf(T("%s now made with %s %s."), plural(ok, T("design is"), T("designs are")), newest.rec.Name, newest.rec.Version)
 	if cancelled {
-		intro = fmt.Sprintf("Cancelled after %d of %d designs; those are made with %s, the others unchanged.", ok+failed, total, newest.rec.Version)
+		intro = fmt.Sprintf(T("Cancelled after %d of %d designs; those are made with %s, the others unchanged."), ok+failed, total, newest.rec.Version)
 	}
 	if failed > 0 {
-		intro += fmt.Sprintf(" %s could not be carried over and keep their version.", plural(failed, "design", "designs"))
+		intro += fmt.Sprintf(T(" %s could not be carried over and keep their version."), plural(failed, "design", "designs"))
 	}
-	d.showLong("Designs upgraded", intro, strings.Join(lines, "\n"), "", nil)
+	d.showLong(T("Designs upgraded"), intro, strings.Join(lines, "\n"), "", nil)
 }

@@ -74,7 +74,7 @@ func (d *Designer) Compare(designA int64, revA int, designB int64, revB int) {
 		d.do(func() {
 			for _, s := range []*compareSide{a, b} {
 				if s.err != nil {
-					d.showError(fmt.Errorf("the designs cannot be compared: %w", s.err))
+					d.showError(fmt.Errorf(T("the designs cannot be compared: %w"), s.err))
 					return
 				}
 			}
@@ -114,7 +114,7 @@ func readSide(ctx context.Context, store Store, design int64, number int, cats m
 		product = s.design.ProductID
 	}
 	if s.product = cat.Product(product); s.product == nil {
-		s.err = fmt.Errorf("“%s” is a design of %s, which its catalog no longer has", s.design.Name, s.design.ProductName)
+		s.err = fmt.Errorf(T("“%s” is a design of %s, which its catalog no longer has"), s.design.Name, s.design.ProductName)
 		return s
 	}
 	dec, _ := parseDecisions(s.product, s.rev.Decisions, lang, s.def)
@@ -179,9 +179,9 @@ func (d *Designer) showComparison(c *comparison) {
 		}
 		name := widget.NewLabelWithStyle(s.design.Name, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 		name.Truncation = fyne.TextTruncateEllipsis
-		facts := fmt.Sprintf("%s · revision %d · %s", s.product.Name.In(s.lang, s.def), s.rev.Number, when(s.rev.SavedAt, time.Now()))
+		facts := fmt.Sprintf(T("%s · revision %d · %s"), s.product.Name.In(s.lang, s.def), s.rev.Number, when(s.rev.SavedAt, time.Now()))
 		if s.version != "" {
-			facts += " · catalog " + s.version
+			facts += " · " + Tf("catalog %s", s.version)
 		}
 		info := widget.NewLabelWithStyle(facts, fyne.TextAlignCenter, fyne.TextStyle{})
 		info.Truncation = fyne.TextTruncateEllipsis
@@ -190,8 +190,10 @@ func (d *Designer) showComparison(c *comparison) {
 	}
 	top := container.NewGridWithColumns(2, col(c.a), col(c.b))
 	grid := container.NewGridWithColumns(3)
-	head := func(s string) *widget.Label { return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}) }
-	grid.Add(head("Differs in"))
+	head := func(s string) *widget.Label {
+		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	grid.Add(head(T("Differs in")))
 	grid.Add(head(c.a.design.Name))
 	grid.Add(head(c.b.design.Name))
 	for _, r := range c.rows {
@@ -207,19 +209,19 @@ func (d *Designer) showComparison(c *comparison) {
 	summary := ""
 	switch {
 	case c.a.product != c.b.product && c.a.product.ID != c.b.product.ID:
-		summary = fmt.Sprintf("Two different products: %s and %s.", c.a.product.Name.In(c.a.lang, c.a.def), c.b.product.Name.In(c.b.lang, c.b.def))
+		summary = fmt.Sprintf(T("Two different products: %s and %s."), c.a.product.Name.In(c.a.lang, c.a.def), c.b.product.Name.In(c.b.lang, c.b.def))
 	case len(c.rows) == 0:
-		summary = "The two have the same configuration."
+		summary = T("The two have the same configuration.")
 	default:
-		summary = fmt.Sprintf("%s differ, %d are the same.", plural(len(c.rows), "choice", "choices"), c.same)
+		summary = fmt.Sprintf(T("%s differ, %d are the same."), plural(len(c.rows), "choice", "choices"), c.same)
 	}
-	if diff := priceDifference(c.a.rev, c.b.rev); diff != "" {
+	if diff := priceDifference(c.a.rev, c.b.rev, c.a.lang); diff != "" {
 		summary += " " + diff
 	}
 	note := widget.NewLabel(summary)
 	note.Wrapping = fyne.TextWrapWord
 	body := container.NewBorder(container.NewVBox(top, widget.NewSeparator(), note), nil, nil, nil, container.NewVScroll(grid))
-	dlg := dialog.NewCustom("Compare", "Close", body, d.win)
+	dlg := dialog.NewCustom(T("Compare"), T("Close"), body, d.win)
 	sz := d.win.Canvas().Size()
 	dlg.Resize(fyne.NewSize(min(1000, sz.Width-60), min(680, sz.Height-40)))
 	dlg.Show()
@@ -228,14 +230,14 @@ func (d *Designer) showComparison(c *comparison) {
 // listFor says how many pieces a list price is for.
 func listFor(qty int) string {
 	if qty > 1 {
-		return fmt.Sprintf(" for %d pieces", qty)
+		return fmt.Sprintf(T(" for %d pieces"), qty)
 	}
 	return ""
 }
 
 // priceDifference says how much more the second costs ("" if the prices
 // cannot be compared).
-func priceDifference(a, b storage.Revision) string {
+func priceDifference(a, b storage.Revision, language string) string {
 	pa, err1 := decimal.NewFromString(a.Total)
 	pb, err2 := decimal.NewFromString(b.Total)
 	if err1 != nil || err2 != nil || a.Currency != b.Currency {
@@ -244,11 +246,11 @@ func priceDifference(a, b storage.Revision) string {
 	diff := pb.Sub(pa)
 	switch {
 	case diff.IsZero():
-		return "Their list prices are the same."
+		return T("Their list prices are the same.")
 	case diff.IsPositive():
-		return "The second costs " + catalog.FormatMoney(diff, a.Currency, "en") + " more."
+		return Tf("The second costs %s more.", catalog.FormatMoney(diff, a.Currency, language))
 	}
-	return "The second costs " + catalog.FormatMoney(diff.Neg(), a.Currency, "en") + " less."
+	return Tf("The second costs %s less.", catalog.FormatMoney(diff.Neg(), a.Currency, language))
 }
 
 // askCompare offers the other designs to compare one with.
@@ -272,7 +274,7 @@ func (l *Library) askCompare(x storage.Design) {
 				}
 			}
 			if len(others) == 0 {
-				d.tell("Nothing to compare with", "There is no other design in the library yet.")
+				d.tell(T("Nothing to compare with"), T("There is no other design in the library yet."))
 				return
 			}
 			var names []string
@@ -280,7 +282,7 @@ func (l *Library) askCompare(x storage.Design) {
 				names = append(names, s.Name+" · "+s.ProductName)
 			}
 			pick := widget.NewSelect(names, nil)
-			pick.PlaceHolder = "Choose a design"
+			pick.PlaceHolder = T("Choose a design")
 			// The same product first: the comparison most often wanted.
 			for i, s := range others {
 				if s.ProductID == x.ProductID {
@@ -288,15 +290,13 @@ func (l *Library) askCompare(x storage.Design) {
 					break
 				}
 			}
-			dlg := dialog.NewForm("Compare “"+x.Name+"” with…", "Compare", "Cancel",
-				[]*widget.FormItem{widget.NewFormItem("Design", pick)}, func(ok bool) {
-					if i := pick.SelectedIndex(); ok && i >= 0 {
-						d.Compare(x.ID, 0, others[i].ID, 0)
-					}
-				}, d.win)
+			dlg := dialog.NewForm(Tf("Compare “%s” with…", x.Name), T("Compare"), T("Cancel"), []*widget.FormItem{widget.NewFormItem(TX("noun.design"), pick)}, func(ok bool) {
+				if i := pick.SelectedIndex(); ok && i >= 0 {
+					d.Compare(x.ID, 0, others[i].ID, 0)
+				}
+			}, d.win)
 			dlg.Resize(fyne.NewSize(520, 0))
 			dlg.Show()
 		})
 	}()
 }
-

@@ -59,23 +59,23 @@ type customersView struct {
 
 func newCustomersView(d *Designer) *customersView {
 	v := &customersView{d: d}
-	heading := widget.NewLabelWithStyle("Customers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	heading := widget.NewLabelWithStyle(T("Customers"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	heading.SizeName = theme.SizeNameSubHeadingText
 	v.count = widget.NewLabel("")
-	add := widget.NewButtonWithIcon("New customer", theme.ContentAddIcon(), v.startNew)
+	add := widget.NewButtonWithIcon(T("New customer"), theme.ContentAddIcon(), v.startNew)
 	add.Importance = widget.HighImportance
 	title := container.NewBorder(nil, nil, container.NewHBox(heading, container.NewCenter(v.count)), add)
 
 	v.search = widget.NewEntry()
-	v.search.SetPlaceHolder("Search name, e-mail, phone")
+	v.search.SetPlaceHolder(T("Search name, e-mail, phone"))
 	v.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	v.search.OnChanged = func(string) { v.reload() }
 	v.list = widget.NewList(
 		func() int { return len(v.shown) },
 		func() fyne.CanvasObject {
-			name := widget.NewLabelWithStyle("Customer name", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			name := widget.NewLabelWithStyle(T("Customer name"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			name.Truncation = fyne.TextTruncateEllipsis
-			sub := widget.NewLabel("e-mail · phone")
+			sub := widget.NewLabel(T("e-mail · phone"))
 			sub.Truncation = fyne.TextTruncateEllipsis
 			sub.SizeName = theme.SizeNameCaptionText
 			return container.NewVBox(name, container.New(layout.NewCustomPaddedLayout(-10, 0, 0, 0), sub))
@@ -92,7 +92,7 @@ func newCustomersView(d *Designer) *customersView {
 				}
 			}
 			if c.ConsentAt == "" {
-				bits = append(bits, "no consent on file")
+				bits = append(bits, T("no consent on file"))
 			}
 			sub.SetText(strings.Join(bits, " · "))
 		})
@@ -104,7 +104,7 @@ func newCustomersView(d *Designer) *customersView {
 	left := container.NewBorder(container.NewPadded(v.search), nil, nil, nil, v.list)
 
 	v.detail = v.details()
-	noneText := widget.NewLabelWithStyle("Choose a customer on the left, or add a new one.", fyne.TextAlignCenter, fyne.TextStyle{})
+	noneText := widget.NewLabelWithStyle(T("Choose a customer on the left, or add a new one."), fyne.TextAlignCenter, fyne.TextStyle{})
 	icon := container.NewCenter(container.NewGridWrap(fyne.NewSize(56, 56), widget.NewIcon(theme.AccountIcon())))
 	v.none = container.NewCenter(container.NewVBox(icon, noneText))
 	v.detail.Hide()
@@ -121,10 +121,10 @@ func (v *customersView) details() fyne.CanvasObject {
 	v.heading.SizeName = theme.SizeNameSubHeadingText
 	v.heading.Truncation = fyne.TextTruncateEllipsis
 	v.name = widget.NewEntry()
-	v.name.SetPlaceHolder("First and last name")
+	v.name.SetPlaceHolder(T("First and last name"))
 	v.name.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
-			return errors.New("a customer needs a name")
+			return errors.New(T("a customer needs a name"))
 		}
 		return nil
 	}
@@ -133,15 +133,15 @@ func (v *customersView) details() fyne.CanvasObject {
 	v.email.Validator = func(s string) error {
 		s = strings.TrimSpace(s)
 		if s != "" && (!strings.Contains(s, "@") || strings.ContainsAny(s, " \t")) {
-			return errors.New("not an e-mail address")
+			return errors.New(T("not an e-mail address"))
 		}
 		return nil
 	}
 	v.phone = widget.NewEntry()
 	v.address = widget.NewMultiLineEntry()
 	v.address.SetMinRowsVisible(3)
-	v.address.SetPlaceHolder("Street and number\nPostcode and town")
-	v.consent = widget.NewCheck("The customer agreed to be kept on file", func(on bool) {
+	v.address.SetPlaceHolder(T("Street and number\nPostcode and town"))
+	v.consent = widget.NewCheck(T("The customer agreed to be kept on file"), func(on bool) {
 		if v.syncing {
 			return
 		}
@@ -153,23 +153,23 @@ func (v *customersView) details() fyne.CanvasObject {
 		e.OnChanged = func(string) { v.changed() }
 	}
 	form := widget.NewForm(
-		widget.NewFormItem("Name", v.name),
-		widget.NewFormItem("E-mail", v.email),
-		widget.NewFormItem("Phone", v.phone),
-		widget.NewFormItem("Address", v.address),
-		widget.NewFormItem("Consent", container.NewVBox(v.consent, container.New(layout.NewCustomPaddedLayout(-12, 0, 0, 0), v.consentT))),
+		widget.NewFormItem(T("Name"), v.name),
+		widget.NewFormItem(T("E-mail"), v.email),
+		widget.NewFormItem(T("Phone"), v.phone),
+		widget.NewFormItem(T("Address"), v.address),
+		widget.NewFormItem(T("Consent"), container.NewVBox(v.consent, container.New(layout.NewCustomPaddedLayout(-12, 0, 0, 0), v.consentT))),
 	)
-	v.saveBtn = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), v.save)
+	v.saveBtn = widget.NewButtonWithIcon(T("Save"), theme.DocumentSaveIcon(), v.save)
 	v.saveBtn.Importance = widget.HighImportance
-	v.forget = widget.NewButtonWithIcon("Forget this customer…", theme.DeleteIcon(), v.askForget)
+	v.forget = widget.NewButtonWithIcon(T("Forget this customer…"), theme.DeleteIcon(), v.askForget)
 	v.forget.Importance = widget.DangerImportance
-	v.newFor = widget.NewButtonWithIcon("New design for them", theme.DocumentCreateIcon(), v.newDesign)
+	v.newFor = widget.NewButtonWithIcon(T("New design for them"), theme.DocumentCreateIcon(), v.newDesign)
 	buttons := container.NewHBox(v.saveBtn, v.newFor, layout.NewSpacer(), v.forget)
 
 	v.designs = container.NewVBox()
 	v.orders = container.NewVBox()
 	body := container.NewVBox(v.heading, form, buttons, widget.NewSeparator(),
-		sectionHeading("Designs"), v.designs, sectionHeading("Orders"), v.orders)
+		sectionHeading(T("Designs")), v.designs, sectionHeading(T("Orders")), v.orders)
 	return container.NewVScroll(container.NewPadded(body))
 }
 
@@ -177,11 +177,11 @@ func (v *customersView) details() fyne.CanvasObject {
 func (v *customersView) showConsent(on bool) {
 	switch {
 	case !on:
-		v.consentT.SetText("Without consent, keep only what an order needs, and forget the customer when it is delivered.")
+		v.consentT.SetText(T("Without consent, keep only what an order needs, and forget the customer when it is delivered."))
 	case v.editing.ConsentAt != "":
-		v.consentT.SetText("Since " + dateText(v.editing.ConsentAt) + ".")
+		v.consentT.SetText(Tf("Since %s.", dateText(v.editing.ConsentAt)))
 	default:
-		v.consentT.SetText("From today, " + time.Now().Format("2 January 2006") + ".")
+		v.consentT.SetText(Tf("From today, %s.", formatDate(time.Now(), "2 January 2006")))
 	}
 	v.changed()
 }
@@ -192,7 +192,7 @@ func dateText(s string) string {
 	if err != nil {
 		return s
 	}
-	return t.Format("2 January 2006")
+	return formatDate(t, "2 January 2006")
 }
 
 // changed enables Save when something differs from the stored customer.
@@ -225,7 +225,7 @@ func (v *customersView) form() storage.Customer {
 // ShowCustomers shows the customers.
 func (d *Designer) ShowCustomers() {
 	if d.store == nil {
-		d.tell("Customers are not available", d.noLibrary())
+		d.tell(T("Customers are not available"), d.noLibrary())
 		return
 	}
 	if d.customers == nil {
@@ -243,9 +243,9 @@ func (d *Designer) ShowCustomers() {
 // noLibrary says why there is no design library.
 func (d *Designer) noLibrary() string {
 	if d.saveOff != "" {
-		return "The design library cannot be used: " + d.saveOff + "."
+		return Tf("The design library cannot be used: %s.", d.saveOff)
 	}
-	return "The design library is still opening."
+	return T("The design library is still opening.")
 }
 
 // reload reads the customers matching the search, off the UI goroutine.
@@ -260,7 +260,7 @@ func (v *customersView) reload() {
 				return
 			}
 			if err != nil {
-				d.showError(fmt.Errorf("the customers could not be read: %w", err))
+				d.showError(fmt.Errorf(T("the customers could not be read: %w"), err))
 				return
 			}
 			v.shown = list
@@ -268,7 +268,7 @@ func (v *customersView) reload() {
 			v.list.Refresh()
 			switch {
 			case query != "":
-				v.count.SetText(fmt.Sprintf("%s found", plural(len(list), "customer", "customers")))
+				v.count.SetText(fmt.Sprintf(T("%s found"), plural(len(list), "customer", "customers")))
 			default:
 				v.count.SetText(plural(len(list), "customer", "customers"))
 			}
@@ -306,7 +306,7 @@ func (v *customersView) open(c storage.Customer) {
 	v.syncing = false
 	v.showConsent(v.consent.Checked)
 	if c.ID == 0 {
-		v.heading.SetText("New customer")
+		v.heading.SetText(T("New customer"))
 		v.forget.Hide()
 		v.newFor.Hide()
 	} else {
@@ -320,7 +320,7 @@ func (v *customersView) open(c storage.Customer) {
 	v.designs.RemoveAll()
 	v.orders.RemoveAll()
 	if c.ID == 0 {
-		v.designs.Add(widget.NewLabel("Designs made for this customer show here."))
+		v.designs.Add(widget.NewLabel(T("Designs made for this customer show here.")))
 		v.detail.Refresh()
 		return
 	}
@@ -354,27 +354,27 @@ func (v *customersView) showLinks(designs []storage.DesignSummary, derr error, o
 	v.orders.RemoveAll()
 	switch {
 	case derr != nil:
-		v.designs.Add(widget.NewLabel("The designs could not be read: " + derr.Error()))
+		v.designs.Add(widget.NewLabel(Tf("The designs could not be read: %s", derr)))
 	case len(designs) == 0:
-		v.designs.Add(widget.NewLabel("No designs yet."))
+		v.designs.Add(widget.NewLabel(T("No designs yet.")))
 	}
 	for _, x := range designs {
 		id := x.ID
 		name := widget.NewLabelWithStyle(x.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		name.Truncation = fyne.TextTruncateEllipsis
-		sub := widget.NewLabel(fmt.Sprintf("%s · %s · %s", x.ProductName, statusText(x.Status), moneyText(x.Total, x.Currency)))
+		sub := widget.NewLabel(fmt.Sprintf(T("%s · %s · %s"), x.ProductName, statusText(x.Status), moneyText(x.Total, x.Currency)))
 		sub.Truncation = fyne.TextTruncateEllipsis
-		openBtn := widget.NewButton("Open", func() { d.OpenDesign(id) })
+		openBtn := widget.NewButton(T("Open"), func() { d.OpenDesign(id) })
 		v.designs.Add(container.NewBorder(nil, nil, nil, container.NewCenter(openBtn), container.NewVBox(name, container.New(layout.NewCustomPaddedLayout(-12, 0, 0, 0), sub))))
 	}
 	switch {
 	case oerr != nil:
-		v.orders.Add(widget.NewLabel("The orders could not be read: " + oerr.Error()))
+		v.orders.Add(widget.NewLabel(Tf("The orders could not be read: %s", oerr)))
 	case len(orders) == 0:
-		v.orders.Add(widget.NewLabel("No orders yet."))
+		v.orders.Add(widget.NewLabel(T("No orders yet.")))
 	}
 	for _, o := range orders {
-		line := fmt.Sprintf("%s · %s · %s", o.Number, when(o.CreatedAt, time.Now()), orderStatusText(o.Status))
+		line := fmt.Sprintf(T("%s · %s · %s"), o.Number, when(o.CreatedAt, time.Now()), orderStatusText(o.Status))
 		l := widget.NewLabel(line)
 		if o.ExportedFile != "" {
 			l.SetText(line + " · " + o.ExportedFile)
@@ -393,7 +393,7 @@ func orderStatusText(s string) string {
 	case "cancelled":
 		return "cancelled"
 	}
-	return "not exported"
+	return T("not exported")
 }
 
 // save writes the form (a new customer or changes) off the UI goroutine.
@@ -401,7 +401,7 @@ func (v *customersView) save() {
 	d := v.d
 	for _, e := range []*widget.Entry{v.name, v.email} {
 		if err := e.Validate(); err != nil {
-			d.tell("The customer was not saved", err.Error())
+			d.tell(T("The customer was not saved"), err.Error())
 			return
 		}
 	}
@@ -413,7 +413,7 @@ func (v *customersView) save() {
 		d.do(func() {
 			if err != nil {
 				v.changed()
-				d.showError(fmt.Errorf("the customer was not saved: %w", err))
+				d.showError(fmt.Errorf(T("the customer was not saved: %w"), err))
 				return
 			}
 			c.ID = id
@@ -436,11 +436,9 @@ func (v *customersView) askForget() {
 	if c.ID == 0 || d.win == nil {
 		return
 	}
-	msg := widget.NewLabel(fmt.Sprintf("Forget %s?\n\nTheir name, e-mail, phone and address are erased from this computer's design library, "+
-		"also from the names and notes of their designs and from the delivery addresses of their orders. The designs and orders stay, without them.\n\n"+
-		"Backups made before today keep the data until they are replaced (after 7 days). This cannot be undone.", c.Name))
+	msg := widget.NewLabel(Tf("Forget %s?\n\nTheir name, e-mail, phone and address are erased from this computer's design library, also from the names and notes of their designs and from the delivery addresses of their orders. The designs and orders stay, without them.\n\nBackups made before today keep the data until they are replaced (after 7 days). This cannot be undone.", c.Name))
 	msg.Wrapping = fyne.TextWrapWord
-	dlg := dialog.NewCustomConfirm("Forget this customer", "Forget "+c.Name, "Keep", msg, func(ok bool) {
+	dlg := dialog.NewCustomConfirm(T("Forget this customer"), Tf("Forget %s", c.Name), T("Keep"), msg, func(ok bool) {
 		if ok {
 			v.forgetNow(c)
 		}
@@ -457,7 +455,7 @@ func (v *customersView) forgetNow(c storage.Customer) {
 		err := store.ForgetCustomer(context.Background(), c.ID)
 		d.do(func() {
 			if err != nil {
-				d.showError(fmt.Errorf("%s could not be forgotten: %w", c.Name, err))
+				d.showError(fmt.Errorf(T("%s could not be forgotten: %w"), c.Name, err))
 				return
 			}
 			d.customerForgotten(c.ID)
@@ -465,7 +463,7 @@ func (v *customersView) forgetNow(c storage.Customer) {
 			v.detail.Hide()
 			v.none.Show()
 			v.reload()
-			d.status.SetText(c.Name + " was forgotten.")
+			d.status.SetText(Tf("%s was forgotten.", c.Name))
 		})
 	}()
 }
@@ -477,7 +475,7 @@ func (v *customersView) newDesign() {
 	c := v.editing
 	d.pendingCustomer = &c
 	d.show(screenProducts)
-	d.status.SetText("Choose the product to design for " + c.Name + ".")
+	d.status.SetText(Tf("Choose the product to design for %s.", c.Name))
 }
 
 // customerChanged follows a customer's new name into the design being

@@ -44,7 +44,7 @@ type DealerSettings struct {
 // DefaultDealerSettings are the terms until the dealer sets their own: the
 // demo dealer, 30% dealer discount, list price to the customer, 19% tax.
 func DefaultDealerSettings() DealerSettings {
-	return DealerSettings{ID: "DEMO", Name: "Demo dealer", DealerDiscount: decimal.NewFromInt(30), Adjust: decimal.Zero,
+	return DealerSettings{ID: T("DEMO"), Name: T("Demo dealer"), DealerDiscount: decimal.NewFromInt(30), Adjust: decimal.Zero,
 		TaxRate: decimal.NewFromInt(19)}
 }
 
@@ -102,19 +102,19 @@ var hundred = decimal.NewFromInt(100)
 func (s DealerSettings) Check() error {
 	switch {
 	case !dealerCode.MatchString(s.ID):
-		return errors.New("the dealer id must be 1 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit")
+		return errors.New(T("the dealer id must be 1 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit"))
 	case strings.TrimSpace(s.Name) == "":
-		return errors.New("the dealer needs a name")
+		return errors.New(T("the dealer needs a name"))
 	case s.DealerDiscount.IsNegative() || s.DealerDiscount.GreaterThan(hundred):
-		return errors.New("the dealer discount must be between 0 and 100%")
+		return errors.New(T("the dealer discount must be between 0 and 100%"))
 	case s.Adjust.LessThan(hundred.Neg()):
-		return errors.New("a discount for the customer cannot take off more than 100%")
+		return errors.New(T("a discount for the customer cannot take off more than 100%"))
 	case s.TaxRate.IsNegative() || s.TaxRate.GreaterThan(hundred):
-		return errors.New("the tax rate must be between 0 and 100%")
+		return errors.New(T("the tax rate must be between 0 and 100%"))
 	}
 	for _, g := range slices.Sorted(maps.Keys(s.GroupDiscounts)) {
 		if v := s.GroupDiscounts[g]; v.IsNegative() || v.GreaterThan(hundred) {
-			return fmt.Errorf("the dealer discount for %s must be between 0 and 100%%", g)
+			return fmt.Errorf(T("the dealer discount for %s must be between 0 and 100%%"), g)
 		}
 	}
 	return nil
@@ -127,11 +127,11 @@ func parsePercent(s string) (decimal.Decimal, error) {
 	t = strings.ReplaceAll(strings.TrimPrefix(t, "+"), ",", ".")
 	t = strings.ReplaceAll(t, "−", "-")
 	if t == "" {
-		return decimal.Zero, errors.New("enter a number")
+		return decimal.Zero, errors.New(T("enter a number"))
 	}
 	v, err := decimal.NewFromString(t)
 	if err != nil {
-		return decimal.Zero, fmt.Errorf("%q is not a number", s)
+		return decimal.Zero, fmt.Errorf(T("%q is not a number"), s)
 	}
 	return v, nil
 }

@@ -312,11 +312,11 @@ func (d *Designer) Redo() {
 func (d *Designer) DecideText(set string) error {
 	k, v, ok := strings.Cut(set, "=")
 	if !ok {
-		return fmt.Errorf("%q: write FEATURE=VALUE", set)
+		return fmt.Errorf(T("%q: write FEATURE=VALUE"), set)
 	}
 	f := d.product.Feature(strings.TrimSpace(k))
 	if f == nil {
-		return fmt.Errorf("%s has no feature %q", d.product.ID, k)
+		return fmt.Errorf(T("%s has no feature %q"), d.product.ID, k)
 	}
 	val, err := f.ParseValue(v)
 	if err != nil {
@@ -332,7 +332,7 @@ func (d *Designer) DecideText(set string) error {
 	}
 	if !fits {
 		d.insist(f, val, true)
-		return fmt.Errorf("%s=%s does not fit the other decisions", f.ID, v)
+		return fmt.Errorf(T("%s=%s does not fit the other decisions"), f.ID, v)
 	}
 	d.Decide(f.ID, val)
 	return nil
@@ -378,7 +378,7 @@ func (d *Designer) update() {
 		return
 	}
 	gen, dec, eng := d.gen, rulesDecisions(d.decisions), d.engine
-	d.variants.SetText("counting…")
+	d.variants.SetText(T("counting…"))
 	eng.updates.run(func() {
 		a := eng.ask(dec)
 		d.do(func() {
@@ -401,11 +401,11 @@ func (d *Designer) update() {
 			}
 			switch {
 			case n == nil:
-				d.variants.SetText("too many variants to count")
+				d.variants.SetText(T("too many variants to count"))
 			case n.String() == "1":
-				d.variants.SetText("complete: 1 variant")
+				d.variants.SetText(T("complete: 1 variant"))
 			default:
-				d.variants.SetText(groupDigits(n.String()) + " variants remain")
+				d.variants.SetText(Tf("%s variants remain", groupDigits(n.String())))
 			}
 		})
 	})
@@ -414,7 +414,7 @@ func (d *Designer) update() {
 func (d *Designer) applyAnswer(a answer) {
 	if a.err != nil {
 		d.variants.SetText("")
-		d.showError(fmt.Errorf("the rules of %s cannot be checked: %w", d.text(d.product.Name), a.err))
+		d.showError(fmt.Errorf(T("the rules of %s cannot be checked: %w"), d.text(d.product.Name), a.err))
 		return
 	}
 	d.domains = a.domains
@@ -427,7 +427,7 @@ func (d *Designer) applyAnswer(a answer) {
 		}
 	}
 	if !a.domains.Consistent {
-		d.variants.SetText("no valid configuration")
+		d.variants.SetText(T("no valid configuration"))
 	}
 	d.showValidity()
 }
@@ -465,7 +465,7 @@ func (d *Designer) showConfig(cfg *catalog.Config) {
 	d.showStatus()
 	scene, err := render.Build(d.cat, cfg)
 	if err != nil {
-		d.status.SetText("Preview: " + err.Error())
+		d.status.SetText(Tf("Preview: %s", err))
 		return
 	}
 	d.preview.SetScene(scene)
@@ -492,17 +492,17 @@ func (d *Designer) showStatus() {
 		for i, r := range v {
 			msgs[i] = d.text(r.Message)
 		}
-		d.status.SetText("Not yet buildable: " + strings.Join(msgs, " "))
+		d.status.SetText(Tf("Not yet buildable: %s", strings.Join(msgs, " ")))
 		d.status.Importance = widget.WarningImportance
 	case d.kiosk:
-		d.status.SetText("Made to order for you by " + d.cat.Manufacturer.Name + ". Prices valid until " + d.validUntil() + ".")
+		d.status.SetText(Tf("Made to order for you by %s. Prices valid until %s.", d.cat.Manufacturer.Name, d.validUntil()))
 		d.status.Importance = widget.MediumImportance
 	default:
 		note := ""
 		if d.catalogNote != "" {
 			note = " · " + d.catalogNote
 		}
-		d.status.SetText(fmt.Sprintf("%s · %s %s%s · valid until %s", d.text(d.product.Name), d.cat.ID, d.cat.Version, note, d.validUntil()))
+		d.status.SetText(fmt.Sprintf(T("%s · %s %s%s · valid until %s"), d.text(d.product.Name), d.cat.ID, d.cat.Version, note, d.validUntil()))
 		d.status.Importance = widget.MediumImportance
 	}
 	d.status.Refresh()
@@ -527,19 +527,19 @@ func (d *Designer) showValidity() {
 	}
 	switch {
 	case len(d.config.Violations()) > 0 || d.domains != nil && !d.domains.Consistent:
-		d.validity.SetText("Not yet buildable")
+		d.validity.SetText(T("Not yet buildable"))
 		d.validIcon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
 		d.validity.Importance = widget.DangerImportance
 	case open == 0:
-		d.validity.SetText("Complete")
+		d.validity.SetText(T("Complete"))
 		d.validIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
 		d.validity.Importance = widget.SuccessImportance
 	case open == all:
-		d.validity.SetText("Valid · the defaults")
+		d.validity.SetText(T("Valid · the defaults"))
 		d.validIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
 		d.validity.Importance = widget.SuccessImportance
 	default:
-		d.validity.SetText(fmt.Sprintf("Valid · %d of %d choices made", all-open, all))
+		d.validity.SetText(fmt.Sprintf(T("Valid · %d of %d choices made"), all-open, all))
 		d.validIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
 		d.validity.Importance = widget.SuccessImportance
 	}
@@ -565,34 +565,15 @@ func (d *Designer) showError(err error) {
 
 func (d *Designer) validUntil() string {
 	if d.cat.ValidUntil.IsZero() {
-		return "further notice"
+		return T("further notice")
 	}
-	return d.cat.ValidUntil.Format("2 Jan 2006")
+	return formatDate(d.cat.ValidUntil, "2 Jan 2006")
 }
 
-// FormatMoney formats an amount with its currency and thousands separators,
-// rounded by the catalog's money rule.
+// FormatMoney formats an amount with its currency the way the app's
+// language writes it, rounded by the catalog's money rule.
 func FormatMoney(d decimal.Decimal, currency string) string {
-	s := catalog.RoundMoney(d).StringFixed(2)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	sym := map[string]string{"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF "}[currency]
-	if sym == "" {
-		sym = currency + " "
-	}
-	out := sym + b.String() + "." + frac
-	if neg {
-		out = "−" + out
-	}
-	return out
+	return catalog.FormatMoney(d, currency, uiLanguage)
 }
 
 func capitalize(s string) string {

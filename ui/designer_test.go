@@ -142,8 +142,8 @@ func TestFormatMoney(t *testing.T) {
 		{"1234.5", "EUR", "€1,234.50"},
 		{"1234567.891", "USD", "$1,234,567.89"},
 		{"-120", "EUR", "−€120.00"},
-		{"0.005", "CHF", "CHF 0.01"},
-		{"999", "SEK", "SEK 999.00"},
+		{"0.005", "CHF", "CHF\u00a00.01"},
+		{"999", "SEK", "SEK\u00a0999.00"},
 	} {
 		if got := FormatMoney(decimal.RequireFromString(tc.in), tc.cur); got != tc.want {
 			t.Errorf("FormatMoney(%s, %s) = %q, want %q", tc.in, tc.cur, got, tc.want)

@@ -102,9 +102,9 @@ func (d *Designer) cannotSave() string {
 	case d.saveOff != "":
 		return d.saveOff
 	case d.opening:
-		return "The design library is still opening; try again in a moment."
+		return T("The design library is still opening; try again in a moment.")
 	case d.store == nil:
-		return "There is no design library to save to."
+		return T("There is no design library to save to.")
 	}
 	return ""
 }
@@ -133,7 +133,7 @@ func (d *Designer) docTitle() string {
 	if d.doc.name != "" {
 		return d.doc.name
 	}
-	return "New design"
+	return T("New design")
 }
 
 // WindowTitle is the window's title: the design's name, marked with "•"
@@ -141,7 +141,7 @@ func (d *Designer) docTitle() string {
 func (d *Designer) WindowTitle() string {
 	dirty := d.Dirty()
 	if !dirty && d.doc.id == 0 && d.doc.name == "" {
-		return "Atelier"
+		return T("Atelier")
 	}
 	mark := ""
 	if dirty {
@@ -165,25 +165,25 @@ func (d *Designer) refreshDocument() {
 		name += " •"
 	}
 	d.docName.SetText(name)
-	note, imp := "", widget.LowImportance
+	note, imp := "", widget.MediumImportance
 	switch {
 	case d.saving:
-		note = "Saving…"
+		note = T("Saving…")
 	case d.opening:
-		note = "Opening the design library…"
+		note = T("Opening the design library…")
 	case d.saveOff != "":
-		note, imp = "Saving is off: "+d.saveOff, widget.WarningImportance
+		note, imp = Tf("Saving is off: %s", d.saveOff), widget.WarningImportance
 	case d.store == nil:
 	case d.autosaveErr != nil:
-		note, imp = "Unsaved changes could not be kept: "+d.autosaveErr.Error(), widget.WarningImportance
+		note, imp = Tf("Unsaved changes could not be kept: %s", d.autosaveErr), widget.WarningImportance
 	case dirty && d.doc.id == 0:
-		note = "Not saved yet"
+		note = T("Not saved yet")
 	case dirty:
-		note = "Unsaved changes"
+		note = T("Unsaved changes")
 	case d.doc.id != 0:
-		note = fmt.Sprintf("Saved %s · revision %d", when(d.doc.savedAt, time.Now()), d.doc.revision)
+		note = fmt.Sprintf(T("Saved %s · revision %d"), when(d.doc.savedAt, time.Now()), d.doc.revision)
 		if d.doc.customerName != "" {
-			note = "For " + d.doc.customerName + " · " + note
+			note = Tf("For %s", d.doc.customerName) + " · " + note
 		}
 	}
 	d.docNote.Importance = imp
@@ -245,12 +245,12 @@ func parseDecisions(p *catalog.Product, m map[string]string, lang, fallback stri
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		f := p.Feature(k)
 		if f == nil {
-			problems = append(problems, fmt.Sprintf("%s has no feature %q any more; its choice %q was left out.", p.Name.In(lang, fallback), k, m[k]))
+			problems = append(problems, fmt.Sprintf(T("%s has no feature %q any more; its choice %q was left out."), p.Name.In(lang, fallback), k, m[k]))
 			continue
 		}
 		v, err := f.ParseValue(m[k])
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s: %v; the default is used.", f.Name.In(lang, fallback), err))
+			problems = append(problems, fmt.Sprintf(T("%s: %v; the default is used."), f.Name.In(lang, fallback), err))
 			continue
 		}
 		out[k] = v
@@ -268,7 +268,7 @@ func (d *Designer) SaveAs() { d.save(true) }
 func (d *Designer) save(asNew bool) {
 	if why := d.cannotSave(); why != "" {
 		d.afterSave = nil
-		d.tell("The design cannot be saved", why)
+		d.tell(T("The design cannot be saved"), why)
 		return
 	}
 	if d.saving || d.details != nil || d.asking || d.product == nil {
@@ -298,7 +298,7 @@ func (d *Designer) tell(title, msg string) {
 func (d *Designer) askDetails(asNew bool) {
 	if d.win == nil {
 		d.afterSave = nil
-		d.status.SetText("A design needs a name before it is saved.")
+		d.status.SetText(T("A design needs a name before it is saved."))
 		return
 	}
 	store := d.store
@@ -317,17 +317,17 @@ func (d *Designer) askDetails(asNew bool) {
 
 func (d *Designer) showDetails(asNew bool, customers []storage.Customer) {
 	name := widget.NewEntry()
-	name.SetPlaceHolder("e.g. Corner desk for the Meyers")
+	name.SetPlaceHolder(T("e.g. Corner desk for the Meyers"))
 	name.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
-			return errors.New("a design needs a name")
+			return errors.New(T("a design needs a name"))
 		}
 		return nil
 	}
 	if d.doc.name != "" {
 		name.SetText(d.doc.name)
 		if asNew {
-			name.SetText(d.doc.name + " (variant)")
+			name.SetText(Tf("%s (variant)", d.doc.name))
 		}
 	}
 	var names []string
@@ -335,23 +335,23 @@ func (d *Designer) showDetails(asNew bool, customers []storage.Customer) {
 		names = append(names, c.Name)
 	}
 	customer := widget.NewSelectEntry(names)
-	customer.SetPlaceHolder("None")
+	customer.SetPlaceHolder(T("None"))
 	customer.SetText(d.doc.customerName)
 	notes := widget.NewMultiLineEntry()
-	notes.SetPlaceHolder("Anything to remember: measurements, delivery, wishes")
+	notes.SetPlaceHolder(T("Anything to remember: measurements, delivery, wishes"))
 	notes.SetMinRowsVisible(3)
 	notes.Wrapping = fyne.TextWrapWord
 	notes.SetText(d.doc.notes)
 	items := []*widget.FormItem{
-		{Text: "Name", Widget: name},
-		{Text: "Customer", Widget: customer, HintText: "Pick a customer, or type a new customer's name"},
-		{Text: "Notes", Widget: notes},
+		{Text: T("Name"), Widget: name},
+		{Text: T("Customer"), Widget: customer, HintText: T("Pick a customer, or type a new customer's name")},
+		{Text: T("Notes"), Widget: notes},
 	}
-	title := "Save design"
+	title := T("Save design")
 	if asNew {
-		title = "Save as a new design"
+		title = T("Save as a new design")
 	}
-	dlg := dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
+	dlg := dialog.NewForm(title, T("Save"), T("Cancel"), items, func(ok bool) {
 		d.details = nil
 		if !ok {
 			d.afterSave = nil
@@ -433,7 +433,7 @@ func (d *Designer) writeDesign(doc document, newCustomer string) {
 			if err != nil {
 				d.afterSave = nil
 				d.refreshDocument()
-				d.showError(fmt.Errorf("the design was not saved: %w", err))
+				d.showError(fmt.Errorf(T("the design was not saved: %w"), err))
 				return
 			}
 			d.doc = documentOf(x, rev)
@@ -484,15 +484,15 @@ func (d *Designer) whenDiscarded(then, cancel func()) {
 		then()
 		return
 	}
-	dlg := dialog.NewConfirm("Unsaved changes", fmt.Sprintf("Discard the unsaved changes to “%s”?", d.docTitle()), func(ok bool) {
+	dlg := dialog.NewConfirm(T("Unsaved changes"), fmt.Sprintf(T("Discard the unsaved changes to “%s”?"), d.docTitle()), func(ok bool) {
 		if ok {
 			then()
 		} else if cancel != nil {
 			cancel()
 		}
 	}, d.win)
-	dlg.SetConfirmText("Discard changes")
-	dlg.SetDismissText("Keep editing")
+	dlg.SetConfirmText(T("Discard changes"))
+	dlg.SetDismissText(T("Keep editing"))
 	dlg.Show()
 }
 
@@ -533,7 +533,7 @@ func (d *Designer) OpenDesign(id int64) {
 				}
 				if err != nil {
 					d.afterOpen = nil
-					d.showError(fmt.Errorf("the design could not be opened: %w", err))
+					d.showError(fmt.Errorf(T("the design could not be opened: %w"), err))
 					return
 				}
 				d.ShowDesigner()
@@ -559,13 +559,13 @@ func (d *Designer) loadDesign(x storage.Design, rev storage.Revision) error {
 	}
 	p := d.cat.Product(x.ProductID)
 	if p == nil {
-		return fmt.Errorf("“%s” is a design of %s, which the catalog %s does not have", x.Name, x.ProductName, d.text(d.cat.Name))
+		return fmt.Errorf(T("“%s” is a design of %s, which the catalog %s does not have"), x.Name, x.ProductName, d.text(d.cat.Name))
 	}
 	dec, problems := parseDecisions(p, rev.Decisions, d.lang, d.cat.DefaultLanguage())
 	d.doc = documentOf(x, rev)
 	d.setDesign(p, dec)
 	if len(problems) > 0 {
-		d.tell("The catalog has changed", fmt.Sprintf("“%s” opened with changes:\n\n%s", x.Name, strings.Join(problems, "\n")))
+		d.tell(T("The catalog has changed"), fmt.Sprintf(T("“%s” opened with changes:\n\n%s"), x.Name, strings.Join(problems, "\n")))
 	}
 	return nil
 }
@@ -589,7 +589,7 @@ func (d *Designer) openElsewhere(x storage.Design, rev storage.Revision) {
 		}
 		d.do(func() {
 			if err != nil {
-				d.showError(fmt.Errorf("“%s” was made with a catalog that cannot be read: %w", x.Name, err))
+				d.showError(fmt.Errorf(T("“%s” was made with a catalog that cannot be read: %w"), x.Name, err))
 				return
 			}
 			if rec.CatalogID != d.cat.ID {
@@ -615,13 +615,13 @@ func (d *Designer) askSwitch(x storage.Design, rev storage.Revision, rec storage
 		open()
 		return
 	}
-	msg := fmt.Sprintf("“%s” was designed with %s %s by %s. Switch to that catalog to open it?", x.Name, rec.Name, rec.Version, rec.Manufacturer)
-	dlg := dialog.NewConfirm("Another catalog", msg, func(ok bool) {
+	msg := fmt.Sprintf(T("“%s” was designed with %s %s by %s. Switch to that catalog to open it?"), x.Name, rec.Name, rec.Version, rec.Manufacturer)
+	dlg := dialog.NewConfirm(T("Another catalog"), msg, func(ok bool) {
 		if ok {
 			open()
 		}
 	}, d.win)
-	dlg.SetConfirmText("Switch and open")
+	dlg.SetConfirmText(T("Switch and open"))
 	dlg.Show()
 }
 
@@ -630,7 +630,7 @@ func (d *Designer) askSwitch(x storage.Design, rev storage.Revision, rec storage
 func (d *Designer) offerUpgrade(x storage.Design, rev storage.Revision, rec storage.CatalogRecord, old *catalog.Catalog) {
 	p := d.cat.Product(x.ProductID)
 	if p == nil {
-		d.tell("The design cannot be opened", fmt.Sprintf("“%s” is a design of %s, which %s %s no longer has.", x.Name, x.ProductName, d.text(d.cat.Name), d.cat.Version))
+		d.tell(T("The design cannot be opened"), fmt.Sprintf(T("“%s” is a design of %s, which %s %s no longer has."), x.Name, x.ProductName, d.text(d.cat.Name), d.cat.Version))
 		return
 	}
 	eng := d.engines[p.ID]
@@ -654,14 +654,14 @@ func (d *Designer) offerUpgrade(x storage.Design, rev storage.Revision, rec stor
 				err = eng.err
 			}
 			if err != nil {
-				d.showError(fmt.Errorf("“%s” cannot be carried to %s: %w", x.Name, d.cat.Version, err))
+				d.showError(fmt.Errorf(T("“%s” cannot be carried to %s: %w"), x.Name, d.cat.Version, err))
 				return
 			}
 			open := func() {
 				d.doc = documentOf(x, rev)
 				d.setDesign(p, map[string]catalog.Value(kept))
 				d.ShowDesigner()
-				d.status.SetText(fmt.Sprintf("“%s” is shown with %s %s; save it to keep it so.", x.Name, d.text(d.cat.Name), d.cat.Version))
+				d.status.SetText(fmt.Sprintf(T("“%s” is shown with %s %s; save it to keep it so."), x.Name, d.text(d.cat.Name), d.cat.Version))
 				if d.OnOpened != nil {
 					d.OnOpened()
 				}
@@ -675,7 +675,7 @@ func (d *Designer) offerUpgrade(x storage.Design, rev storage.Revision, rec stor
 				lines = append(lines, "• "+c.Why)
 			}
 			if len(lines) == 0 {
-				lines = append(lines, "• Every choice is kept.")
+				lines = append(lines, T("• Every choice is kept."))
 			}
 			newTotal := "—"
 			if values != nil {
@@ -683,13 +683,13 @@ func (d *Designer) offerUpgrade(x storage.Design, rev storage.Revision, rec stor
 					newTotal = d.money(price.Total)
 				}
 			}
-			lines = append(lines, "", fmt.Sprintf("List price: %s with %s, %s with %s.", moneyText(rev.Total, rev.Currency), rec.Version, newTotal, d.cat.Version))
-			intro := fmt.Sprintf("“%s” was made with version %s of %s; %s is in use.", x.Name, rec.Version, rec.Name, d.cat.Version)
-			title := "A newer catalog version"
+			lines = append(lines, "", fmt.Sprintf(T("List price: %s with %s, %s with %s."), moneyText(rev.Total, rev.Currency), rec.Version, newTotal, d.cat.Version))
+			intro := fmt.Sprintf(T("“%s” was made with version %s of %s; %s is in use."), x.Name, rec.Version, rec.Name, d.cat.Version)
+			title := T("A newer catalog version")
 			if compareVersions(rec.Version, d.cat.Version) > 0 {
-				title = "An older catalog version is in use"
+				title = T("An older catalog version is in use")
 			}
-			d.showOffer(title, intro, strings.Join(lines, "\n"), "Cancel", "Open with "+d.cat.Version, open)
+			d.showOffer(title, intro, strings.Join(lines, "\n"), T("Cancel"), Tf("Open with %s", d.cat.Version), open)
 		})
 	}()
 }
@@ -728,10 +728,10 @@ func (d *Designer) offerRestore(a *storage.Autosave) {
 	}
 	name := a.Name
 	if name == "" {
-		name = "A new " + d.text(p.Name)
+		name = Tf("A new %s", d.text(p.Name))
 	}
-	msg := fmt.Sprintf("Atelier did not close normally last time.\nRestore the design you were working on?\n\n%s, %s", name, when(a.SavedAt, time.Now()))
-	dlg := dialog.NewConfirm("Restore unsaved work", msg, func(ok bool) {
+	msg := fmt.Sprintf(T("Atelier did not close normally last time.\nRestore the design you were working on?\n\n%s, %s"), name, when(a.SavedAt, time.Now()))
+	dlg := dialog.NewConfirm(T("Restore unsaved work"), msg, func(ok bool) {
 		if !ok {
 			d.autosaved = true
 			d.releaseAutosave() // nothing unsaved now: the slot is cleared
@@ -739,8 +739,8 @@ func (d *Designer) offerRestore(a *storage.Autosave) {
 		}
 		d.restoreAutosave(p, a)
 	}, d.win)
-	dlg.SetConfirmText("Restore")
-	dlg.SetDismissText("Discard it")
+	dlg.SetConfirmText(T("Restore"))
+	dlg.SetDismissText(T("Discard it"))
 	dlg.Show()
 }
 
@@ -792,17 +792,17 @@ func (d *Designer) ConfirmClose(close func()) {
 		close()
 		return
 	}
-	msg := widget.NewLabel(fmt.Sprintf("Save the changes to “%s” before closing?", d.docTitle()))
+	msg := widget.NewLabel(fmt.Sprintf(T("Save the changes to “%s” before closing?"), d.docTitle()))
 	var dlg *dialog.CustomDialog
-	save := widget.NewButton("Save", func() {
+	save := widget.NewButton(T("Save"), func() {
 		dlg.Hide()
 		d.afterSave = close
 		d.Save()
 	})
 	save.Importance = widget.HighImportance
-	discard := widget.NewButton("Don't save", func() { dlg.Hide(); close() })
-	cancel := widget.NewButton("Cancel", func() { dlg.Hide() })
-	dlg = dialog.NewCustomWithoutButtons("Unsaved changes", msg, d.win)
+	discard := widget.NewButton(T("Don't save"), func() { dlg.Hide(); close() })
+	cancel := widget.NewButton(T("Cancel"), func() { dlg.Hide() })
+	dlg = dialog.NewCustomWithoutButtons(T("Unsaved changes"), msg, d.win)
 	dlg.SetButtons([]fyne.CanvasObject{discard, cancel, save})
 	dlg.Show()
 }
@@ -828,13 +828,13 @@ func when(stamp string, now time.Time) string {
 	today := time.Date(y, m, dd, 0, 0, 0, 0, now.Location())
 	switch {
 	case !t.Before(today) && t.Before(today.AddDate(0, 0, 1)):
-		return "today, " + t.Format("15:04")
+		return Tf("today, %s", t.Format("15:04"))
 	case !t.Before(today.AddDate(0, 0, -1)) && t.Before(today):
-		return "yesterday, " + t.Format("15:04")
+		return Tf("yesterday, %s", t.Format("15:04"))
 	case t.Year() == now.Year():
-		return t.Format("2 Jan, 15:04")
+		return formatDate(t, "2 Jan, 15:04")
 	}
-	return t.Format("2 Jan 2006")
+	return formatDate(t, "2 Jan 2006")
 }
 
 // toolbar is the designer's top bar: the library, a new design, the
@@ -843,12 +843,13 @@ func when(stamp string, now time.Time) string {
 func (d *Designer) toolbar() fyne.CanvasObject {
 	d.docName = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	d.docNote = widget.NewLabel("")
+	d.docNote.SizeName = theme.SizeNameCaptionText
 	d.docNote.Truncation = fyne.TextTruncateEllipsis
-	d.newBtn = widget.NewButtonWithIcon("New", theme.ContentAddIcon(), d.NewDesign)
-	d.saveAsBtn = widget.NewButtonWithIcon("Save as variant…", theme.ContentCopyIcon(), d.SaveAs)
-	d.saveBtn = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), d.Save)
+	d.newBtn = widget.NewButtonWithIcon(T("New"), theme.ContentAddIcon(), d.NewDesign)
+	d.saveAsBtn = widget.NewButtonWithIcon(T("Save as variant…"), theme.ContentCopyIcon(), d.SaveAs)
+	d.saveBtn = widget.NewButtonWithIcon(T("Save"), theme.DocumentSaveIcon(), d.Save)
 	d.saveBtn.Importance = widget.HighImportance
-	d.addBtn = widget.NewButtonWithIcon("Add to order", theme.ContentAddIcon(), d.AddToOrder)
+	d.addBtn = widget.NewButtonWithIcon(T("Add to order"), theme.ContentAddIcon(), d.AddToOrder)
 	d.presetBtn = d.presetButton()
 	left := container.NewHBox(d.newBtn, d.presetBtn, widget.NewSeparator(), d.docName)
 	right := container.NewHBox(d.saveAsBtn, d.saveBtn, widget.NewSeparator(), d.addBtn)

@@ -62,22 +62,22 @@ func (v *orderView) cannotExport() string {
 	case d.cannotSave() != "":
 		return d.cannotSave()
 	case d.export.Package == nil:
-		return "Orders cannot be exported until the design library is open."
+		return T("Orders cannot be exported until the design library is open.")
 	case len(d.draft.Lines) == 0:
-		return "The order is empty. Open a design and press “Add to order” first."
+		return T("The order is empty. Open a design and press “Add to order” first.")
 	case v.exporting:
-		return "The order is being exported."
+		return T("The order is being exported.")
 	}
 	for _, r := range v.lines {
 		if r.problem != "" {
-			return r.problem + " Remove it from the order first."
+			return r.problem + " " + T("Remove it from the order first.")
 		}
 		if r.priced == nil {
-			return "The designs of the order are still being read; try again in a moment."
+			return T("The designs of the order are still being read; try again in a moment.")
 		}
 	}
 	if err := d.dealer.Check(); err != nil {
-		return "The dealer settings are not complete: " + err.Error() + ". Open File → Dealer settings…"
+		return Tf("The dealer settings are not complete: %s. Open Settings → Dealer.", err)
 	}
 	return ""
 }
@@ -86,7 +86,7 @@ func (v *orderView) cannotExport() string {
 func (v *orderView) chooseFolder() {
 	d := v.d
 	if why := v.cannotExport(); why != "" {
-		d.tell("The order cannot be exported yet", why)
+		d.tell(T("The order cannot be exported yet"), why)
 		return
 	}
 	if d.win == nil {
@@ -95,7 +95,7 @@ func (v *orderView) chooseFolder() {
 	dlg := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 		switch {
 		case err != nil:
-			d.showError(fmt.Errorf("the folder cannot be opened: %w", err))
+			d.showError(fmt.Errorf(T("the folder cannot be opened: %w"), err))
 		case u != nil:
 			v.exportTo(u.Path())
 		}
@@ -105,8 +105,8 @@ func (v *orderView) chooseFolder() {
 			dlg.SetLocation(l)
 		}
 	}
-	dlg.SetTitleText("Export the order to this folder")
-	dlg.SetConfirmText("Export here")
+	dlg.SetTitleText(T("Export the order to this folder"))
+	dlg.SetConfirmText(T("Export here"))
 	if sz := d.win.Canvas().Size(); sz.Width > 0 {
 		dlg.Resize(fyne.NewSize(min(900, sz.Width-80), min(620, sz.Height-80)))
 	}
@@ -120,7 +120,7 @@ func (v *orderView) chooseFolder() {
 func (v *orderView) exportTo(folder string) {
 	d := v.d
 	if why := v.cannotExport(); why != "" {
-		d.tell("The order cannot be exported yet", why)
+		d.tell(T("The order cannot be exported yet"), why)
 		return
 	}
 	draft := d.draft
@@ -142,7 +142,7 @@ func (v *orderView) exportTo(folder string) {
 	go func() {
 		path, number, err := exportOrder(ctx, store, ex, folder, in, s)
 		if err != nil && ctx.Err() != nil {
-			err = fmt.Errorf("%w: %w", errExportCancelled, err)
+			err = fmt.Errorf(T("%w: %w"), errExportCancelled, err)
 		}
 		d.do(func() {
 			cancel()
@@ -158,58 +158,58 @@ func (v *orderView) exportTo(folder string) {
 // taken, and the draft stays for another try.
 func exportOrder(ctx context.Context, store Store, ex OrderExport, folder string, in storage.OrderInput, s orderfile.Settings) (path, number string, err error) {
 	if ex.Package == nil {
-		return "", "", errors.New("the design library is not open")
+		return "", "", errors.New(T("the design library is not open"))
 	}
 	if ex.KeyPath == "" {
-		return "", "", errors.New("there is no place for the dealer's signing key")
+		return "", "", errors.New(T("there is no place for the dealer's signing key"))
 	}
 	if s.Key, err = sign.LoadOrCreate(ex.KeyPath); err != nil {
-		return "", "", fmt.Errorf("the dealer's signing key could not be read or made: %w", err)
+		return "", "", fmt.Errorf(T("the dealer's signing key could not be read or made: %w"), err)
 	}
 	if err := checkWritable(folder); err != nil {
 		return "", "", err
 	}
 	o, err := store.CreateOrder(ctx, in)
 	if err != nil {
-		return "", "", fmt.Errorf("the order could not be saved in the design library: %w", err)
+		return "", "", fmt.Errorf(T("the order could not be saved in the design library: %w"), err)
 	}
 	cancel := func(cause error) (string, string, error) {
 		// Recorded even when the user cancelled the export.
 		if cerr := store.CancelOrder(context.WithoutCancel(ctx), o.ID); cerr != nil {
-			return "", o.Number, fmt.Errorf("%w\n\n(Order %s could not be cancelled either: %v)", cause, o.Number, cerr)
+			return "", o.Number, fmt.Errorf(T("%w\n\n(Order %s could not be cancelled either: %v)"), cause, o.Number, cerr)
 		}
-		return "", o.Number, fmt.Errorf("%w\n\nOrder number %s was cancelled; your draft order is kept, so you can try again", cause, o.Number)
+		return "", o.Number, fmt.Errorf(T("%w\n\nOrder number %s was cancelled; your draft order is kept, so you can try again"), cause, o.Number)
 	}
 	_, data, err := ex.Package(ctx, o.ID, s)
 	if err != nil {
-		return cancel(fmt.Errorf("the order file could not be made: %w", err))
+		return cancel(fmt.Errorf(T("the order file could not be made: %w"), err))
 	}
 	path = filepath.Join(folder, orderfile.FileName(o.Number))
 	if _, err := os.Lstat(path); err == nil {
-		return cancel(fmt.Errorf("there is already a file %s; it was left as it is. Choose another folder", path))
+		return cancel(fmt.Errorf(T("there is already a file %s; it was left as it is. Choose another folder"), path))
 	}
 	if err := orderfile.WriteFile(path, data); err != nil {
-		return cancel(fmt.Errorf("the order file could not be written: %w", err))
+		return cancel(fmt.Errorf(T("the order file could not be written: %w"), err))
 	}
 	sum := sha256.Sum256(data)
 	if err := store.SetOrderExported(ctx, o.ID, path, hex.EncodeToString(sum[:])); err != nil {
-		return path, o.Number, fmt.Errorf("order %s was written to %s, but the design library could not record it: %w", o.Number, path, err)
+		return path, o.Number, fmt.Errorf(T("order %s was written to %s, but the design library could not record it: %w"), o.Number, path, err)
 	}
 	return path, o.Number, nil
 }
 
 // errExportCancelled: the user cancelled an export.
-var errExportCancelled = errors.New("the export was cancelled")
+var errExportCancelled = errors.New(T("the export was cancelled"))
 
 // checkWritable says, in plain words, why a folder cannot take a file.
 func checkWritable(folder string) error {
 	st, err := os.Stat(folder)
 	if err != nil || !st.IsDir() {
-		return fmt.Errorf("the folder %s does not exist", folder)
+		return fmt.Errorf(T("the folder %s does not exist"), folder)
 	}
 	f, err := os.CreateTemp(folder, ".atelier-write-test-*")
 	if err != nil {
-		return fmt.Errorf("the folder %s cannot be written to; choose another one", folder)
+		return fmt.Errorf(T("the folder %s cannot be written to; choose another one"), folder)
 	}
 	name := f.Name()
 	f.Close()
@@ -254,13 +254,13 @@ func (v *orderView) showProgress(done, total int) {
 	switch {
 	case done < 0:
 		v.progress.SetValue(0)
-		v.step.SetText("Numbering the order…")
+		v.step.SetText(T("Numbering the order…"))
 	case done < total:
 		v.progress.SetValue(0.9 * float64(done) / float64(max(total, 1)))
-		v.step.SetText(fmt.Sprintf("Pricing and drawing design %d of %d…", done+1, total))
+		v.step.SetText(fmt.Sprintf(T("Pricing and drawing design %d of %d…"), done+1, total))
 	default:
 		v.progress.SetValue(0.95)
-		v.step.SetText("Signing and writing the file…")
+		v.step.SetText(T("Signing and writing the file…"))
 	}
 }
 
@@ -284,9 +284,9 @@ func (v *orderView) finish(folder, path, number string, revisions []int64, err e
 	d.refreshOrder()
 	switch {
 	case errors.Is(err, errExportCancelled):
-		d.status.SetText("The export was cancelled; the order number was kept and the draft order is unchanged.")
+		d.status.SetText(T("The export was cancelled; the order number was kept and the draft order is unchanged."))
 	case err != nil && path == "":
-		d.showError(fmt.Errorf("the order was not exported: %w", err))
+		d.showError(fmt.Errorf(T("the order was not exported: %w"), err))
 	case err != nil:
 		d.showError(err)
 	default:
@@ -302,25 +302,25 @@ func (v *orderView) finish(folder, path, number string, revisions []int64, err e
 func (v *orderView) showResult(number, path string) {
 	d := v.d
 	if d.win == nil {
-		d.status.SetText(fmt.Sprintf("Order %s was exported to %s", number, path))
+		d.status.SetText(fmt.Sprintf(T("Order %s was exported to %s"), number, path))
 		return
 	}
-	intro := widget.NewLabel(fmt.Sprintf("Order %s is signed and ready to send to %s:", number, d.cat.Manufacturer.Name))
+	intro := widget.NewLabel(fmt.Sprintf(T("Order %s is signed and ready to send to %s:"), number, d.cat.Manufacturer.Name))
 	intro.Wrapping = fyne.TextWrapWord
 	file := widget.NewLabelWithStyle(path, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	file.Wrapping = fyne.TextWrapBreak
 	file.Selectable = true
 	var dlg *dialog.CustomDialog
 	var copyBtn *widget.Button
-	copyBtn = widget.NewButtonWithIcon("Copy path", theme.ContentCopyIcon(), func() {
+	copyBtn = widget.NewButtonWithIcon(T("Copy path"), theme.ContentCopyIcon(), func() {
 		fyne.CurrentApp().Clipboard().SetContent(path)
-		copyBtn.SetText("Copied")
+		copyBtn.SetText(T("Copied"))
 		copyBtn.SetIcon(theme.ConfirmIcon())
 	})
-	done := widget.NewButton("Done", func() { dlg.Hide() })
+	done := widget.NewButton(T("Done"), func() { dlg.Hide() })
 	done.Importance = widget.HighImportance
 	body := container.NewVBox(intro, file)
-	dlg = dialog.NewCustomWithoutButtons("Order exported", body, d.win)
+	dlg = dialog.NewCustomWithoutButtons(T("Order exported"), body, d.win)
 	dlg.SetButtons([]fyne.CanvasObject{copyBtn, done})
 	dlg.Resize(fyne.NewSize(620, 0))
 	dlg.Show()

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -51,10 +52,10 @@ func (l *Library) showHistory(x storage.Design) {
 		return err
 	}, func(err error) {
 		if err == nil && len(revs) == 0 {
-			err = fmt.Errorf("it has no saved revision")
+			err = errors.New(T("it has no saved revision"))
 		}
 		if err != nil {
-			l.d.showError(fmt.Errorf("the history of “%s” could not be read: %w", x.Name, err))
+			l.d.showError(fmt.Errorf(T("the history of “%s” could not be read: %w"), x.Name, err))
 			return
 		}
 		l.history = l.newHistory(x, revs)
@@ -67,9 +68,9 @@ func (l *Library) newHistory(x storage.Design, revs []storage.Revision) *history
 	h.list = widget.NewList(
 		func() int { return len(h.revs) },
 		func() fyne.CanvasObject {
-			title := widget.NewLabelWithStyle("Revision 00 · current", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			title := widget.NewLabelWithStyle(T("Revision 00 · current"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			price := widget.NewLabelWithStyle("€00,000.00", fyne.TextAlignTrailing, fyne.TextStyle{})
-			date := widget.NewLabel("yesterday, 00:00")
+			date := widget.NewLabel(T("yesterday, 00:00"))
 			date.SizeName = theme.SizeNameCaptionText
 			return container.NewVBox(container.NewBorder(nil, nil, nil, price, title), date)
 		},
@@ -77,9 +78,9 @@ func (l *Library) newHistory(x storage.Design, revs []storage.Revision) *history
 			r := h.revs[i]
 			box := o.(*fyne.Container)
 			row := box.Objects[0].(*fyne.Container)
-			title := fmt.Sprintf("Revision %d", r.Number)
+			title := fmt.Sprintf(T("Revision %d"), r.Number)
 			if i == 0 {
-				title += " · current"
+				title += T(" · current")
 			}
 			row.Objects[0].(*widget.Label).SetText(title)
 			row.Objects[1].(*widget.Label).SetText(moneyText(r.Total, r.Currency))
@@ -93,10 +94,10 @@ func (l *Library) newHistory(x storage.Design, revs []storage.Revision) *history
 	h.pic.SetMinSize(fyne.NewSize(render.ThumbWidth, render.ThumbHeight))
 	h.pic.CornerRadius = theme.Size(theme.SizeNameInputRadius)
 	h.changes = container.NewVBox()
-	h.restore = widget.NewButtonWithIcon("Restore this revision", theme.HistoryIcon(), h.restoreSelected)
+	h.restore = widget.NewButtonWithIcon(T("Restore this revision"), theme.HistoryIcon(), h.restoreSelected)
 	h.restore.Importance = widget.HighImportance
 	h.restore.Disable()
-	h.compare = widget.NewButtonWithIcon("Side by side", theme.ViewFullScreenIcon(), func() {
+	h.compare = widget.NewButtonWithIcon(T("Side by side"), theme.ViewFullScreenIcon(), func() {
 		if h.sel > 0 {
 			l.d.Compare(x.ID, h.revs[h.sel].Number, x.ID, h.revs[0].Number)
 		}
@@ -110,7 +111,7 @@ func (l *Library) newHistory(x storage.Design, revs []storage.Revision) *history
 		container.NewVScroll(h.changes))
 	split := container.NewHSplit(h.list, container.NewPadded(detail))
 	split.Offset = 0.34
-	h.dialog = dialog.NewCustom(fmt.Sprintf("History of “%s”", x.Name), "Close", split, l.d.win)
+	h.dialog = dialog.NewCustom(fmt.Sprintf(T("History of “%s”"), x.Name), T("Close"), split, l.d.win)
 	h.dialog.SetOnClosed(func() {
 		if l.history == h {
 			l.history = nil
@@ -127,17 +128,17 @@ func (l *Library) newHistory(x storage.Design, revs []storage.Revision) *history
 func (h *history) selectRevision(i widget.ListItemID) {
 	h.sel = i
 	r, cur := h.revs[i], h.revs[0]
-	h.heading.SetText(fmt.Sprintf("Revision %d, saved %s", r.Number, when(r.SavedAt, time.Now())))
+	h.heading.SetText(fmt.Sprintf(T("Revision %d, saved %s"), r.Number, when(r.SavedAt, time.Now())))
 	h.changes.RemoveAll()
 	setEnabled(h.compare, i > 0)
 	if i == 0 {
 		h.restore.Disable()
-		h.changes.Add(widget.NewLabel("This is the current revision."))
+		h.changes.Add(widget.NewLabel(T("This is the current revision.")))
 	} else {
 		h.restore.Enable()
 		changes := storage.CompareRevisions(r, cur)
 		if len(changes) == 0 {
-			h.changes.Add(widget.NewLabel("The same as the current revision."))
+			h.changes.Add(widget.NewLabel(T("The same as the current revision.")))
 		} else {
 			h.changes.Add(h.changeTable(r, cur, changes))
 		}
@@ -176,7 +177,7 @@ func (h *history) changeTable(r, cur storage.Revision, changes []storage.Change)
 		l.Wrapping = fyne.TextWrapWord
 		return l
 	}
-	grid := container.NewGridWithColumns(3, head("What differs"), head(fmt.Sprintf("Revision %d", r.Number)), head("Now"))
+	grid := container.NewGridWithColumns(3, head(T("What differs")), head(fmt.Sprintf(T("Revision %d"), r.Number)), head(T("Now")))
 	for _, c := range changes {
 		what, from, to := h.describe(c, r, cur)
 		grid.Add(cell(what, bold))
@@ -212,9 +213,9 @@ func (h *history) describe(c storage.Change, r, cur storage.Revision) (what, fro
 			}
 		}
 	case c.Field == "total":
-		what, from, to = "Price", moneyText(r.Total, r.Currency), moneyText(cur.Total, cur.Currency)
+		what, from, to = T("Price"), moneyText(r.Total, r.Currency), moneyText(cur.Total, cur.Currency)
 	case c.Field == "catalog":
-		what, from, to = "Catalog version", "#"+c.From, "#"+c.To
+		what, from, to = T("Catalog version"), "#"+c.From, "#"+c.To
 	default:
 		what = capitalize(c.Field)
 	}
@@ -243,15 +244,15 @@ func (h *history) restoreSelected() {
 	}, func(err error) {
 		if err != nil {
 			h.restore.Enable()
-			l.d.showError(fmt.Errorf("revision %d could not be restored: %w", number, err))
+			l.d.showError(fmt.Errorf(T("revision %d could not be restored: %w"), number, err))
 			return
 		}
 		h.dialog.Hide()
 		l.refresh()
-		msg := fmt.Sprintf("Revision %d of “%s” is current again (as revision %d).", number, x.Name, x.Revision)
+		msg := fmt.Sprintf(T("Revision %d of “%s” is current again (as revision %d)."), number, x.Name, x.Revision)
 		if d := l.d; d.doc.id == x.ID {
 			if d.Dirty() {
-				msg += " The designer still shows your unsaved changes."
+				msg += T(" The designer still shows your unsaved changes.")
 			} else if err := d.loadDesign(x, rev); err != nil {
 				d.showError(err)
 			}

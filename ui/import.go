@@ -24,11 +24,11 @@ const maxOrderFile = 256 << 20
 // library (File menu).
 func (d *Designer) ImportOrder() {
 	if why := d.cannotSave(); why != "" {
-		d.tell("The order cannot be imported", why)
+		d.tell(T("The order cannot be imported"), why)
 		return
 	}
 	if d.export.Import == nil {
-		d.tell("The order cannot be imported", "Orders can be imported once the design library is open.")
+		d.tell(T("The order cannot be imported"), T("Orders can be imported once the design library is open."))
 		return
 	}
 	if d.win == nil {
@@ -37,24 +37,24 @@ func (d *Designer) ImportOrder() {
 	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		switch {
 		case err != nil:
-			d.showError(fmt.Errorf("the file cannot be opened: %w", err))
+			d.showError(fmt.Errorf(T("the file cannot be opened: %w"), err))
 		case r != nil:
 			defer r.Close()
 			data, err := io.ReadAll(io.LimitReader(r, maxOrderFile+1))
 			if err != nil {
-				d.showError(fmt.Errorf("%s cannot be read: %w", r.URI().Name(), err))
+				d.showError(fmt.Errorf(T("%s cannot be read: %w"), r.URI().Name(), err))
 				return
 			}
 			if len(data) > maxOrderFile {
-				d.tell("The order was not imported", fmt.Sprintf("%s is larger than any order package (256 MiB).", r.URI().Name()))
+				d.tell(T("The order was not imported"), fmt.Sprintf(T("%s is larger than any order package (256 MiB)."), r.URI().Name()))
 				return
 			}
 			d.ImportOrderData(r.URI().Name(), data)
 		}
 	}, d.win)
 	dlg.SetFilter(fynestorage.NewExtensionFileFilter([]string{".zip"}))
-	dlg.SetTitleText("Import an order package")
-	dlg.SetConfirmText("Import")
+	dlg.SetTitleText(T("Import an order package"))
+	dlg.SetConfirmText(T("Import"))
 	if folder := exportFolder(d.prefs); folder != "" {
 		if l, err := fynestorage.ListerForURI(fynestorage.NewFileURI(folder)); err == nil {
 			dlg.SetLocation(l)
@@ -77,7 +77,7 @@ func (d *Designer) ImportOrderData(name string, data []byte) {
 	var progress dialog.Dialog
 	if d.win != nil {
 		bar := widget.NewProgressBarInfinite()
-		progress = dialog.NewCustomWithoutButtons("Importing "+name, container.NewVBox(widget.NewLabel("Checking the package and recreating its designs…"), bar), d.win)
+		progress = dialog.NewCustomWithoutButtons(Tf("Importing %s", name), container.NewVBox(widget.NewLabel(T("Checking the package and recreating its designs…")), bar), d.win)
 		progress.Show()
 	}
 	go func() {
@@ -104,31 +104,31 @@ func (d *Designer) importDone(name string, got *orderfile.Imported, err error) {
 		missingCatalog := false
 		for _, f := range got.Report.Findings {
 			if f.Severity == "error" {
-				fmt.Fprintf(&b, "• %s: %s\n", f.Where, f.Message)
+				fmt.Fprintf(&b, T("• %s: %s\n"), f.Where, f.Message)
 				missingCatalog = missingCatalog || strings.Contains(f.Message, "is not available here")
 			}
 		}
-		intro := fmt.Sprintf("%s did not pass the checks, so nothing was imported:", name)
+		intro := fmt.Sprintf(T("%s did not pass the checks, so nothing was imported:"), name)
 		if missingCatalog {
-			intro = fmt.Sprintf("%s was made with a catalog version this library does not have, so nothing was imported. Import that catalog first, then the order again.", name)
+			intro = fmt.Sprintf(T("%s was made with a catalog version this library does not have, so nothing was imported. Import that catalog first, then the order again."), name)
 		}
-		d.showLong("The order was not imported", intro, strings.TrimSpace(b.String()), "", nil)
+		d.showLong(T("The order was not imported"), intro, strings.TrimSpace(b.String()), "", nil)
 	case err != nil:
-		d.showError(fmt.Errorf("%s was not imported: %w", name, err))
+		d.showError(fmt.Errorf(T("%s was not imported: %w"), name, err))
 	default:
 		var b strings.Builder
 		for i, x := range got.Designs {
-			fmt.Fprintf(&b, "%d. %s · %s\n", i+1, x.Name, x.ProductName)
+			fmt.Fprintf(&b, T("%d. %s · %s\n"), i+1, x.Name, x.ProductName)
 		}
-		intro := fmt.Sprintf("Order %s: %s recreated in the design library.", got.Report.Number, plural(len(got.Designs), "design was", "designs were"))
+		intro := fmt.Sprintf(T("Order %s: %s recreated in the design library."), got.Report.Number, plural(len(got.Designs), T("design was"), T("designs were")))
 		if got.Customer != 0 {
-			intro += map[bool]string{true: " It is", false: " They are"}[len(got.Designs) == 1] + " linked to the order's customer."
+			intro += " " + map[bool]string{true: T("It is linked to the order's customer."), false: T("They are linked to the order's customer.")}[len(got.Designs) == 1]
 		}
 		d.status.SetText(intro)
 		d.status.Importance = widget.SuccessImportance
 		d.status.Refresh()
 		if d.win != nil {
-			d.showLong("Order imported", intro, strings.TrimSpace(b.String()), "Show in the library", d.ShowLibrary)
+			d.showLong(T("Order imported"), intro, strings.TrimSpace(b.String()), T("Show in the library"), d.ShowLibrary)
 		}
 	}
 }
@@ -136,7 +136,7 @@ func (d *Designer) importDone(name string, got *orderfile.Imported, err error) {
 // showLong shows a message with a list that may be long (it scrolls),
 // and an action beside OK if actionText is set.
 func (d *Designer) showLong(title, intro, list, actionText string, action func()) {
-	d.showOffer(title, intro, list, "OK", actionText, action)
+	d.showOffer(title, intro, list, T("OK"), actionText, action)
 }
 
 // showOffer is showLong with the dismiss button's label.

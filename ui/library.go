@@ -71,33 +71,27 @@ type Library struct {
 	OnLoaded func()
 }
 
-const (
-	allProducts  = "All products"
-	allCustomers = "All customers"
-	anyStatus    = "Any status"
-)
-
 func newLibrary(d *Designer) *Library {
 	l := &Library{d: d, store: d.store, thumbs: map[string]image.Image{}}
-	l.heading = widget.NewLabelWithStyle("Design library", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.heading = widget.NewLabelWithStyle(T("Design library"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	l.heading.SizeName = theme.SizeNameSubHeadingText
-	l.designs = widget.NewButtonWithIcon("Designs", theme.GridIcon(), func() { l.setTrash(false) })
-	l.trashView = widget.NewButtonWithIcon("Trash", theme.DeleteIcon(), func() { l.setTrash(true) })
+	l.designs = widget.NewButtonWithIcon(T("Designs"), theme.GridIcon(), func() { l.setTrash(false) })
+	l.trashView = widget.NewButtonWithIcon(T("Trash"), theme.DeleteIcon(), func() { l.setTrash(true) })
 
 	l.search = widget.NewEntry()
-	l.search.SetPlaceHolder("Search names, notes, products and customers")
+	l.search.SetPlaceHolder(T("Search names, notes, products and customers"))
 	l.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	l.search.OnChanged = func(string) { l.refresh() }
 
-	products := []string{allProducts}
+	products := []string{T("All products")}
 	for _, p := range d.cat.Products {
 		products = append(products, d.text(p.Name))
 	}
 	l.product = widget.NewSelect(products, func(string) { l.refresh() })
 	l.product.SetSelectedIndex(0)
-	l.customer = widget.NewSelect([]string{allCustomers}, func(string) { l.refresh() })
+	l.customer = widget.NewSelect([]string{T("All customers")}, func(string) { l.refresh() })
 	l.customer.SetSelectedIndex(0)
-	l.status = widget.NewSelect([]string{anyStatus, "Draft", "Quoted", "Ordered"}, func(string) { l.refresh() })
+	l.status = widget.NewSelect([]string{T("Any status"), T("Draft"), T("Quoted"), T("Ordered")}, func(string) { l.refresh() })
 	l.status.SetSelectedIndex(0)
 	l.count = widget.NewLabel("")
 
@@ -112,7 +106,7 @@ func newLibrary(d *Designer) *Library {
 
 	l.notice = widget.NewLabel("")
 	l.notice.Truncation = fyne.TextTruncateEllipsis
-	l.action = widget.NewButton("Undo", func() {
+	l.action = widget.NewButton(T("Undo"), func() {
 		if f := l.noticeFn; f != nil {
 			l.hideNotice()
 			f()
@@ -125,7 +119,7 @@ func newLibrary(d *Designer) *Library {
 		container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), container.NewHBox(l.action, closeNotice), l.notice))
 	l.noticeBar.Hide()
 
-	l.queueBtn = widget.NewButtonWithIcon("From the showroom", theme.ComputerIcon(), d.ShowQueue)
+	l.queueBtn = widget.NewButtonWithIcon(T("From the showroom"), theme.ComputerIcon(), d.ShowQueue)
 	l.queueBtn.Importance = widget.WarningImportance
 	l.showQueueButton(d.waiting)
 	title := container.NewBorder(nil, nil, container.NewHBox(l.heading, container.NewCenter(l.count)), container.NewHBox(l.queueBtn, l.designs, l.trashView))
@@ -151,9 +145,9 @@ func (d *Designer) ShowLibrary() {
 	if d.store == nil {
 		why := d.saveOff
 		if why == "" {
-			why = "There is no design library."
+			why = T("There is no design library.")
 		}
-		d.tell("The design library is not available", why)
+		d.tell(T("The design library is not available"), why)
 		return
 	}
 	if d.library == nil || d.library.store != d.store {
@@ -202,10 +196,10 @@ func (l *Library) setTrash(on bool) {
 
 func (l *Library) showView() {
 	l.designs.Importance, l.trashView.Importance = widget.HighImportance, widget.MediumImportance
-	l.heading.SetText("Design library")
+	l.heading.SetText(T("Design library"))
 	if l.trash {
 		l.designs.Importance, l.trashView.Importance = widget.MediumImportance, widget.HighImportance
-		l.heading.SetText("Trash")
+		l.heading.SetText(T("Trash"))
 	}
 	l.designs.Refresh()
 	l.trashView.Refresh()
@@ -247,7 +241,7 @@ func (l *Library) refresh() {
 		if recs, err := store.Catalogs(context.Background()); err == nil {
 			for _, r := range recs {
 				if r.ID != current {
-					versions[r.ID] = "catalog " + r.Version
+					versions[r.ID] = Tf("catalog %s", r.Version)
 				}
 			}
 		}
@@ -309,17 +303,17 @@ func (l *Library) show(f storage.Filter, list []storage.DesignSummary, pics []im
 	l.empty.Importance = widget.MediumImportance
 	switch {
 	case err != nil:
-		l.empty.SetText("The designs could not be read: " + err.Error())
+		l.empty.SetText(Tf("The designs could not be read: %s", err))
 		l.empty.Importance = widget.DangerImportance
 		l.emptyIcon.SetResource(theme.ErrorIcon())
 	case len(list) == 0 && l.trash:
-		l.empty.SetText("The trash is empty.")
+		l.empty.SetText(T("The trash is empty."))
 		l.emptyIcon.SetResource(theme.DeleteIcon())
 	case len(list) == 0 && filtered(f):
-		l.empty.SetText("No designs match. Try fewer words, or another product, customer or status.")
+		l.empty.SetText(T("No designs match. Try fewer words, or another product, customer or status."))
 		l.emptyIcon.SetResource(theme.SearchIcon())
 	case len(list) == 0:
-		l.empty.SetText("No saved designs yet.\nDesign something and press Ctrl+S: it will wait for you here.")
+		l.empty.SetText(T("No saved designs yet.\nDesign something and press Ctrl+S: it will wait for you here."))
 		l.emptyIcon.SetResource(theme.DocumentSaveIcon())
 	}
 	l.count.SetText("")
@@ -337,11 +331,11 @@ func (l *Library) show(f storage.Filter, list []storage.DesignSummary, pics []im
 func countText(n, limit int) string {
 	switch {
 	case n == 1:
-		return "1 design"
+		return T("1 design")
 	case n >= limit:
-		return fmt.Sprintf("the first %d designs", n)
+		return fmt.Sprintf(T("the first %d designs"), n)
 	}
-	return fmt.Sprintf("%d designs", n)
+	return fmt.Sprintf(T("%d designs"), n)
 }
 
 // loadCustomers fills the customer filter, off the UI goroutine.
@@ -358,7 +352,7 @@ func (l *Library) loadCustomers() {
 				current = l.customers[i-1].ID
 			}
 			l.customers = list
-			opts := []string{allCustomers}
+			opts := []string{T("All customers")}
 			sel := 0
 			for i, c := range list {
 				name := c.Name
@@ -384,18 +378,18 @@ func (l *Library) showMenu(s storage.DesignSummary, pos fyne.Position) {
 		return
 	}
 	menu := fyne.NewMenu("",
-		fyne.NewMenuItem("Open", func() { l.d.OpenDesign(s.ID) }),
-		fyne.NewMenuItem("Rename…", func() { l.askRename(s.Design) }),
-		fyne.NewMenuItem("Duplicate", func() { l.duplicate(s.Design) }),
-		fyne.NewMenuItem("Revision history…", func() { l.showHistory(s.Design) }),
-		fyne.NewMenuItem("Compare with…", func() { l.askCompare(s.Design) }),
+		fyne.NewMenuItem(T("Open"), func() { l.d.OpenDesign(s.ID) }),
+		fyne.NewMenuItem(T("Rename…"), func() { l.askRename(s.Design) }),
+		fyne.NewMenuItem(T("Duplicate"), func() { l.duplicate(s.Design) }),
+		fyne.NewMenuItem(T("Revision history…"), func() { l.showHistory(s.Design) }),
+		fyne.NewMenuItem(T("Compare with…"), func() { l.askCompare(s.Design) }),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Move to the trash", func() { l.trashDesign(s.Design) }),
+		fyne.NewMenuItem(T("Move to the trash"), func() { l.trashDesign(s.Design) }),
 	)
 	if l.trash {
 		menu = fyne.NewMenu("",
-			fyne.NewMenuItem("Restore", func() { l.restore(s.Design) }),
-			fyne.NewMenuItem("Delete for good…", func() { l.purge(s.Design) }),
+			fyne.NewMenuItem(T("Restore"), func() { l.restore(s.Design) }),
+			fyne.NewMenuItem(T("Delete for good…"), func() { l.purge(s.Design) }),
 		)
 	}
 	widget.ShowPopUpMenuAtPosition(menu, l.d.win.Canvas(), pos)
@@ -418,11 +412,11 @@ func (l *Library) askRename(x storage.Design) {
 	name.SetText(x.Name)
 	name.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
-			return errors.New("a design needs a name")
+			return errors.New(T("a design needs a name"))
 		}
 		return nil
 	}
-	dlg := dialog.NewForm("Rename design", "Rename", "Cancel", []*widget.FormItem{{Text: "Name", Widget: name}}, func(ok bool) {
+	dlg := dialog.NewForm(T("Rename design"), T("Rename"), T("Cancel"), []*widget.FormItem{{Text: T("Name"), Widget: name}}, func(ok bool) {
 		if ok {
 			l.Rename(x, strings.TrimSpace(name.Text))
 		}
@@ -440,7 +434,7 @@ func (l *Library) Rename(x storage.Design, name string) {
 	store := l.store
 	l.background(func(ctx context.Context) error { return store.RenameDesign(ctx, x.ID, name) }, func(err error) {
 		if err != nil {
-			l.d.showError(fmt.Errorf("the design could not be renamed: %w", err))
+			l.d.showError(fmt.Errorf(T("the design could not be renamed: %w"), err))
 			return
 		}
 		if l.d.doc.id == x.ID {
@@ -462,11 +456,11 @@ func (l *Library) duplicate(x storage.Design) {
 		return err
 	}, func(err error) {
 		if err != nil {
-			l.d.showError(fmt.Errorf("the design could not be duplicated: %w", err))
+			l.d.showError(fmt.Errorf(T("the design could not be duplicated: %w"), err))
 			return
 		}
 		l.refresh()
-		l.showNotice(fmt.Sprintf("Saved a copy: “%s”.", dup.Name), "Open", func() { l.d.OpenDesign(dup.ID) })
+		l.showNotice(fmt.Sprintf(T("Saved a copy: “%s”."), dup.Name), T("Open"), func() { l.d.OpenDesign(dup.ID) })
 	})
 }
 
@@ -477,7 +471,7 @@ func (l *Library) trashDesign(x storage.Design) {
 	store := l.store
 	l.background(func(ctx context.Context) error { return store.TrashDesign(ctx, x.ID) }, func(err error) {
 		if err != nil {
-			l.d.showError(fmt.Errorf("the design could not be deleted: %w", err))
+			l.d.showError(fmt.Errorf(T("the design could not be deleted: %w"), err))
 			return
 		}
 		var kept document
@@ -489,7 +483,7 @@ func (l *Library) trashDesign(x storage.Design) {
 			d.documentChanged()
 		}
 		l.refresh()
-		l.showNotice(fmt.Sprintf("“%s” was moved to the trash.", x.Name), "Undo", func() {
+		l.showNotice(fmt.Sprintf(T("“%s” was moved to the trash."), x.Name), T("Undo"), func() {
 			l.restoreThen(x, func() {
 				if d := l.d; kept.id != 0 && d.doc.id == 0 && d.doc.detachedFrom == x.ID {
 					d.doc = kept
@@ -503,7 +497,7 @@ func (l *Library) trashDesign(x storage.Design) {
 // Restore takes a design out of the trash.
 func (l *Library) restore(x storage.Design) {
 	l.restoreThen(x, func() {
-		l.showNotice(fmt.Sprintf("“%s” is back in the library.", x.Name), "", nil)
+		l.showNotice(fmt.Sprintf(T("“%s” is back in the library."), x.Name), "", nil)
 	})
 }
 
@@ -511,7 +505,7 @@ func (l *Library) restoreThen(x storage.Design, then func()) {
 	store := l.store
 	l.background(func(ctx context.Context) error { return store.RestoreDesign(ctx, x.ID) }, func(err error) {
 		if err != nil {
-			l.d.showError(fmt.Errorf("the design could not be restored: %w", err))
+			l.d.showError(fmt.Errorf(T("the design could not be restored: %w"), err))
 			return
 		}
 		l.refresh()
@@ -524,22 +518,21 @@ func (l *Library) purge(x storage.Design) {
 	if l.d.win == nil {
 		return
 	}
-	dlg := dialog.NewConfirm("Delete for good",
-		fmt.Sprintf("Delete “%s” and all its revisions for good?\nThis cannot be undone.", x.Name), func(ok bool) {
-			if !ok {
+	dlg := dialog.NewConfirm(T("Delete for good"), fmt.Sprintf(T("Delete “%s” and all its revisions for good?\nThis cannot be undone."), x.Name), func(ok bool) {
+		if !ok {
+			return
+		}
+		store := l.store
+		l.background(func(ctx context.Context) error { return store.PurgeDesign(ctx, x.ID) }, func(err error) {
+			if err != nil {
+				l.d.showError(fmt.Errorf(T("the design could not be deleted: %w"), err))
 				return
 			}
-			store := l.store
-			l.background(func(ctx context.Context) error { return store.PurgeDesign(ctx, x.ID) }, func(err error) {
-				if err != nil {
-					l.d.showError(fmt.Errorf("the design could not be deleted: %w", err))
-					return
-				}
-				l.refresh()
-			})
-		}, l.d.win)
-	dlg.SetConfirmText("Delete for good")
-	dlg.SetDismissText("Keep it")
+			l.refresh()
+		})
+	}, l.d.win)
+	dlg.SetConfirmText(T("Delete for good"))
+	dlg.SetDismissText(T("Keep it"))
 	dlg.Show()
 }
 
@@ -581,7 +574,7 @@ func moneyText(amount, currency string) string {
 	return FormatMoney(v, currency)
 }
 
-func statusText(s storage.Status) string { return capitalize(string(s)) }
+func statusText(s storage.Status) string { return T(capitalize(string(s))) }
 
 // spacer is a flexible gap in a box.
 func spacer() fyne.CanvasObject { return layout.NewSpacer() }
@@ -593,6 +586,6 @@ func (l *Library) showQueueButton(n int) {
 		l.queueBtn.Hide()
 		return
 	}
-	l.queueBtn.SetText(fmt.Sprintf("From the showroom (%d)", n))
+	l.queueBtn.SetText(fmt.Sprintf(T("From the showroom (%d)"), n))
 	l.queueBtn.Show()
 }

@@ -656,7 +656,7 @@ func TestCompareDesignsAndRevisions(t *testing.T) {
 		rows["Width"] != [2]string{"1600 mm", "1800 mm"} || len(got.rows) != 3 {
 		t.Errorf("differences %v", got.rows)
 	}
-	if diff := priceDifference(got.a.rev, got.b.rev); !strings.Contains(diff, "less") {
+	if diff := priceDifference(got.a.rev, got.b.rev, "en"); !strings.Contains(diff, "less") {
 		t.Errorf("the oak desk is cheaper: %q (%s vs %s)", diff, got.a.rev.Total, got.b.rev.Total)
 	}
 	// Revision 1 of the walnut desk beside revision 2: only the frame.

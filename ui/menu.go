@@ -72,44 +72,40 @@ func (d *Designer) menus() []*fyne.Menu {
 		return i
 	}
 	sep := fyne.NewMenuItemSeparator
-	file := fyne.NewMenu("File",
-		item("New design", fyne.KeyN, mod, d.NewDesign),
-		item("Design library…", fyne.KeyO, mod, d.ToggleLibrary),
+	file := fyne.NewMenu(T("File"), item(T("New design"), fyne.KeyN, mod, d.NewDesign),
+		item(T("Design library…"), fyne.KeyO, mod, d.ToggleLibrary),
 		sep(),
-		item("Save", fyne.KeyS, mod, d.Save),
-		item("Save as variant…", fyne.KeyS, mod|fyne.KeyModifierShift, d.SaveAs),
+		item(T("Save"), fyne.KeyS, mod, d.Save),
+		item(T("Save as variant…"), fyne.KeyS, mod|fyne.KeyModifierShift, d.SaveAs),
 		sep(),
-		item("Import catalog package…", "", 0, d.ImportCatalog),
-		item("Import order package…", "", 0, d.ImportOrder),
+		item(T("Import catalog package…"), "", 0, d.ImportCatalog),
+		item(T("Import order package…"), "", 0, d.ImportOrder),
 		sep(),
-		&fyne.MenuItem{Label: "Quit", IsQuit: true, Action: func() {
+		&fyne.MenuItem{Label: T("Quit"), IsQuit: true, Action: func() {
 			if d.win != nil {
 				d.ConfirmClose(d.win.Close)
 			}
 		}},
 	)
-	edit := fyne.NewMenu("Edit",
-		item("Undo", fyne.KeyZ, mod, d.Undo),
-		item("Redo", fyne.KeyZ, mod|fyne.KeyModifierShift, d.Redo),
+	edit := fyne.NewMenu(T("Edit"), item(T("Undo"), fyne.KeyZ, mod, d.Undo),
+		item(T("Redo"), fyne.KeyZ, mod|fyne.KeyModifierShift, d.Redo),
 	)
-	view := fyne.NewMenu("View",
-		item("Products", fyne.Key1, mod, func() { d.navigate(screenProducts) }),
-		item("Design", fyne.Key2, mod, func() { d.navigate(screenDesign) }),
-		item("Library", fyne.Key3, mod, func() { d.navigate(screenLibrary) }),
-		item("Order", fyne.Key4, mod, func() { d.navigate(screenOrder) }),
-		item("Customers", fyne.Key5, mod, func() { d.navigate(screenCustomers) }),
-		item("Catalogs", fyne.Key6, mod, func() { d.navigate(screenCatalogs) }),
-		item("Settings", fyne.KeyComma, mod, func() { d.navigate(screenSettings) }),
+	view := fyne.NewMenu(T("View"), item(T("Products"), fyne.Key1, mod, func() { d.navigate(screenProducts) }),
+		item(T("Design"), fyne.Key2, mod, func() { d.navigate(screenDesign) }),
+		item(T("Library"), fyne.Key3, mod, func() { d.navigate(screenLibrary) }),
+		item(T("Order"), fyne.Key4, mod, func() { d.navigate(screenOrder) }),
+		item(T("Customers"), fyne.Key5, mod, func() { d.navigate(screenCustomers) }),
+		item(T("Catalogs"), fyne.Key6, mod, func() { d.navigate(screenCatalogs) }),
+		item(T("Settings"), fyne.KeyComma, mod, func() { d.navigate(screenSettings) }),
 		sep(),
-		item("Showroom mode", fyne.KeyK, mod|fyne.KeyModifierShift, d.StartShowroom),
+		item(T("Showroom mode"), fyne.KeyK, mod|fyne.KeyModifierShift, d.StartShowroom),
 	)
-	order := fyne.NewMenu("Order",
-		item("Add to order", fyne.KeyD, mod|fyne.KeyModifierShift, d.AddToOrder),
-		item("Show the order", "", 0, d.ShowOrder),
-		item("Export order…", fyne.KeyE, mod, d.ExportOrder),
+	order := fyne.NewMenu(T("Order"), item(T("Add to order"), fyne.KeyD, mod|fyne.KeyModifierShift, d.AddToOrder),
+		item(T("Show the order"), "", 0, d.ShowOrder),
+		item(T("Export order…"), fyne.KeyE, mod, d.ExportOrder),
 		sep(),
-		item("Designs from the showroom…", "", 0, d.ShowQueue),
-		item("Dealer settings…", "", 0, d.ShowDealerSettings),
+		item(T("Designs from the showroom…"), "", 0, d.ShowQueue),
+		item(T("Dealer settings…"), "", 0, d.ShowDealerSettings),
 	)
 	return []*fyne.Menu{file, edit, view, order}
 }

@@ -178,7 +178,7 @@ func (rr *optionRowRenderer) Refresh() {
 	rr.price.Text, rr.price.Color = r.price, fg
 	rr.note.Text = ""
 	if !r.available {
-		rr.note.Text = "not with your choices"
+		rr.note.Text = T("not with your choices")
 	}
 	rr.note.TextSize = theme.CaptionTextSize()
 	switch {

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
 
@@ -65,13 +66,13 @@ func (d *Designer) hover(f *catalog.Feature, v catalog.Value, in bool) {
 							names = append(names, d.text(g.Name)+": "+d.valueName(g, x))
 						}
 					}
-					msg += " (because of " + strings.Join(names, "; ") + ")"
+					msg += " " + Tf("(because of %s)", strings.Join(names, "; "))
 				}
 			}
 		})
 		d.do(func() {
 			if gen == d.gen && msg != "" {
-				d.hoverTip = "Not available: " + msg + " Click it for ways to choose it anyway."
+				d.hoverTip = Tf("Not available: %s Click it for ways to choose it anyway.", msg)
 				d.showStatus()
 			}
 		})
@@ -140,7 +141,7 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 		value := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
 		c.note = widget.NewLabel("")
 		c.note.Wrapping = fyne.TextWrapWord
-		c.note.Importance = widget.LowImportance
+		c.note.SizeName = theme.SizeNameCaptionText
 		c.note.Hide()
 		var allowed *rules.FeatureDomain
 		snap := func(x float64) decimal.Decimal {
@@ -172,9 +173,9 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 				}
 			}
 			if len(rs) == 0 {
-				c.note.SetText("No value fits your other choices.")
+				c.note.SetText(T("No value fits your other choices."))
 			} else {
-				c.note.SetText("With your choices: " + strings.Join(rs, ", "))
+				c.note.SetText(Tf("With your choices: %s", strings.Join(rs, ", ")))
 			}
 			c.note.Show()
 		}
@@ -202,7 +203,7 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 		input = container.NewVBox(container.NewBorder(nil, nil, nil, value, slider), c.note)
 	case catalog.Textual:
 		e := widget.NewEntry()
-		e.SetPlaceHolder(fmt.Sprintf("up to %d characters", f.MaxLength))
+		e.SetPlaceHolder(fmt.Sprintf(T("up to %d characters"), f.MaxLength))
 		e.Validator = func(s string) error { return f.CheckText(s) }
 		c.note = widget.NewLabel("")
 		c.note.Wrapping = fyne.TextWrapWord

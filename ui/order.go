@@ -74,13 +74,13 @@ func (o *draftOrder) add(l draftLine) string {
 	switch {
 	case i < 0:
 		o.Lines = append(o.Lines, l)
-		return fmt.Sprintf("“%s” was added to the order (%s).", l.Name, plural(len(o.Lines), "design", "designs"))
+		return fmt.Sprintf(T("“%s” was added to the order (%s)."), l.Name, plural(len(o.Lines), "design", "designs"))
 	case o.Lines[i].RevisionID == l.RevisionID:
-		return fmt.Sprintf("“%s” is already in the order.", l.Name)
+		return fmt.Sprintf(T("“%s” is already in the order."), l.Name)
 	default:
 		l.Quantity = o.Lines[i].Quantity
 		o.Lines[i] = l
-		return fmt.Sprintf("The order now has revision %d of “%s”.", l.Revision, l.Name)
+		return fmt.Sprintf(T("The order now has revision %d of “%s”."), l.Revision, l.Name)
 	}
 }
 
@@ -100,11 +100,12 @@ func (o draftOrder) without(revisions []int64) draftOrder {
 	return o
 }
 
+// plural counts: "1 design", "3 designs" (the words translated).
 func plural(n int, one, many string) string {
 	if n == 1 {
-		return "1 " + one
+		return "1 " + T(one)
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return fmt.Sprintf("%d %s", n, T(many))
 }
 
 // draftPrefKey is where the draft order is kept in the preferences (JSON).
@@ -177,7 +178,7 @@ func (d *Designer) OrderLines() int { return len(d.draft.Lines) }
 // its newest revision, with the design's quantity.
 func (d *Designer) AddToOrder() {
 	if why := d.cannotSave(); why != "" {
-		d.tell("The design cannot be added to the order", why)
+		d.tell(T("The design cannot be added to the order"), why)
 		return
 	}
 	if d.product == nil || d.adding || d.saving || d.details != nil || d.asking {
@@ -190,7 +191,7 @@ func (d *Designer) AddToOrder() {
 		for _, r := range d.config.Violations() {
 			msgs = append(msgs, d.text(r.Message))
 		}
-		d.tell("The design cannot be ordered yet", fmt.Sprintf("“%s” breaks the catalog's rules, so it cannot be built:\n\n%s", d.docTitle(), strings.Join(msgs, "\n")))
+		d.tell(T("The design cannot be ordered yet"), fmt.Sprintf(T("“%s” breaks the catalog's rules, so it cannot be built:\n\n%s"), d.docTitle(), strings.Join(msgs, "\n")))
 		return
 	}
 	if d.doc.id != 0 && !d.Dirty() {
@@ -216,7 +217,7 @@ func (d *Designer) addToDraft(design, customer int64) {
 			d.adding = false
 			d.refreshOrder()
 			if err != nil {
-				d.showError(fmt.Errorf("the design could not be added to the order: %w", err))
+				d.showError(fmt.Errorf(T("the design could not be added to the order: %w"), err))
 				return
 			}
 			p := d.cat.Product(rev.ProductID)
@@ -228,7 +229,7 @@ func (d *Designer) addToDraft(design, customer int64) {
 				Name: rev.Name, Product: rev.ProductID, ProductName: productName, Customer: customer})
 			d.saveDraft()
 			d.refreshOrder()
-			d.status.SetText(msg + " Open the order with the Order button.")
+			d.status.SetText(msg + " " + T("Open the order with the Order button."))
 			d.status.Importance = widget.SuccessImportance
 			d.status.Refresh()
 			if d.OnAdded != nil {

@@ -97,26 +97,25 @@ type orderRow struct {
 
 func newOrderView(d *Designer) *orderView {
 	v := &orderView{d: d, info: map[int64]*lineInfo{}, loading: map[int64]bool{}}
-	back := widget.NewButtonWithIcon("Designer", theme.NavigateBackIcon(), d.ShowDesigner)
-	heading := widget.NewLabelWithStyle("Order", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	heading := widget.NewLabelWithStyle(T("Order"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	heading.SizeName = theme.SizeNameSubHeadingText
 	v.summary = widget.NewLabel("")
-	settings := widget.NewButtonWithIcon("Dealer settings…", theme.SettingsIcon(), d.ShowDealerSettings)
-	title := container.NewBorder(nil, nil, container.NewHBox(back, widget.NewSeparator(), heading, container.NewCenter(v.summary)), settings)
+	settings := widget.NewButtonWithIcon(T("Dealer settings…"), theme.SettingsIcon(), d.ShowDealerSettings)
+	title := container.NewBorder(nil, nil, container.NewHBox(heading, container.NewCenter(v.summary)), settings)
 
 	v.rows = container.NewVBox()
 	v.scroll = container.NewVScroll(container.NewPadded(v.rows))
-	emptyText := widget.NewLabelWithStyle("The order is empty.\nOpen a design and press “Add to order”: it will wait for you here.", fyne.TextAlignCenter, fyne.TextStyle{})
+	emptyText := widget.NewLabelWithStyle(T("The order is empty.\nOpen a design and press “Add to order”: it will wait for you here."), fyne.TextAlignCenter, fyne.TextStyle{})
 	emptyText.Wrapping = fyne.TextWrapWord
 	icon := container.NewCenter(container.NewGridWrap(fyne.NewSize(56, 56), widget.NewIcon(theme.ListIcon())))
 	v.empty = container.NewCenter(container.NewGridWrap(fyne.NewSize(480, 160), container.NewVBox(icon, emptyText)))
 
 	v.customer = widget.NewSelect(nil, func(string) { v.customerChanged() })
-	v.customer.PlaceHolder = "No customer"
+	v.customer.PlaceHolder = T("No customer")
 	v.delivery = widget.NewMultiLineEntry()
 	v.delivery.SetMinRowsVisible(3)
 	v.delivery.Wrapping = fyne.TextWrapWord
-	v.delivery.SetPlaceHolder("Where to deliver")
+	v.delivery.SetPlaceHolder(T("Where to deliver"))
 	v.delivery.OnChanged = func(s string) {
 		if v.syncing {
 			return
@@ -125,7 +124,7 @@ func newOrderView(d *Designer) *orderView {
 		d.saveDraft()
 	}
 	v.date = widget.NewDateEntry()
-	v.date.SetPlaceHolder("Any time")
+	v.date.SetPlaceHolder(T("Any time"))
 	v.date.OnChanged = func(t *time.Time) {
 		if v.syncing {
 			return
@@ -139,7 +138,7 @@ func newOrderView(d *Designer) *orderView {
 	v.notes = widget.NewMultiLineEntry()
 	v.notes.Wrapping = fyne.TextWrapWord
 	v.notes.SetMinRowsVisible(3)
-	v.notes.SetPlaceHolder("For the manufacturer: delivery, contact, anything special")
+	v.notes.SetPlaceHolder(T("For the manufacturer: delivery, contact, anything special"))
 	v.notes.OnChanged = func(s string) {
 		if v.syncing {
 			return
@@ -148,19 +147,18 @@ func newOrderView(d *Designer) *orderView {
 		d.saveDraft()
 	}
 	form := widget.NewForm(
-		widget.NewFormItem("Customer", v.customer),
-		widget.NewFormItem("Deliver to", v.delivery),
-		widget.NewFormItem("Requested", v.date),
-		widget.NewFormItem("Notes", v.notes),
+		widget.NewFormItem(T("Customer"), v.customer),
+		widget.NewFormItem(T("Deliver to"), v.delivery),
+		widget.NewFormItem(T("Requested"), v.date),
+		widget.NewFormItem(T("Notes"), v.notes),
 	)
 
-	v.totals.list = newPriceRow("List price", false)
-	v.totals.net = newPriceRow("Dealer net", false)
-	v.totals.customer = newPriceRow("Customer net", true)
-	v.totals.margin = newPriceRow("Your margin", false)
-	v.totals.margin.name.Importance, v.totals.margin.amount.Importance = widget.SuccessImportance, widget.SuccessImportance
-	v.totals.tax = newPriceRow("Tax", false)
-	v.totals.gross = newPriceRow("Gross", true)
+	v.totals.list = newPriceRow(T("List price"), false)
+	v.totals.net = newPriceRow(T("Dealer net"), false)
+	v.totals.customer = newPriceRow(T("Customer net"), true)
+	v.totals.margin = newPriceRow(T("Your margin"), false)
+	v.totals.tax = newPriceRow(T("Tax"), false)
+	v.totals.gross = newPriceRow(T("Gross"), true)
 	totals := container.NewThemeOverride(container.NewVBox(v.totals.list.content, v.totals.net.content, v.totals.customer.content,
 		v.totals.margin.content, v.totals.tax.content, widget.NewSeparator(), v.totals.gross.content), compactTheme{inner: 4})
 
@@ -172,17 +170,17 @@ func newOrderView(d *Designer) *orderView {
 	v.progress.Hide()
 	v.step = widget.NewLabel("")
 	v.step.Hide()
-	v.exportBn = widget.NewButtonWithIcon("Export order…", theme.UploadIcon(), v.chooseFolder)
+	v.exportBn = widget.NewButtonWithIcon(T("Export order…"), theme.UploadIcon(), v.chooseFolder)
 	v.exportBn.Importance = widget.HighImportance
-	v.cancelBn = widget.NewButtonWithIcon("Cancel the export", theme.CancelIcon(), func() {
+	v.cancelBn = widget.NewButtonWithIcon(T("Cancel the export"), theme.CancelIcon(), func() {
 		if v.cancel != nil {
 			v.cancel()
-			v.step.SetText("Cancelling…")
+			v.step.SetText(T("Cancelling…"))
 		}
 	})
 	v.cancelBn.Hide()
 
-	totalsHead := widget.NewLabelWithStyle("Totals", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	totalsHead := widget.NewLabelWithStyle(T("Totals"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.totalsBox = container.NewVBox(widget.NewSeparator(), totalsHead, totals)
 	v.hint = widget.NewLabel("")
 	v.hint.Wrapping = fyne.TextWrapWord
@@ -332,7 +330,7 @@ func readLine(store Store, cat *catalog.Catalog, eng *engine, l draftLine, lang,
 	info := &lineInfo{}
 	rev, err := store.Revision(context.Background(), l.Design, l.Revision)
 	if err != nil {
-		info.err = fmt.Errorf("it is no longer in the design library")
+		info.err = errors.New(T("it is no longer in the design library"))
 		return info
 	}
 	info.rev = rev
@@ -341,12 +339,12 @@ func readLine(store Store, cat *catalog.Catalog, eng *engine, l draftLine, lang,
 	}
 	p := cat.Product(rev.ProductID)
 	if p == nil || eng == nil {
-		info.err = fmt.Errorf("the catalog open now has no %s", rev.ProductName)
+		info.err = fmt.Errorf(T("the catalog open now has no %s"), rev.ProductName)
 		return info
 	}
 	dec, problems := parseDecisions(p, rev.Decisions, lang, fallback)
 	if len(problems) > 0 {
-		info.err = fmt.Errorf("it was designed with another version of the catalog: %s", problems[0])
+		info.err = fmt.Errorf(T("it was designed with another version of the catalog: %s"), problems[0])
 		return info
 	}
 	var values map[string]catalog.Value
@@ -357,7 +355,7 @@ func readLine(store Store, cat *catalog.Catalog, eng *engine, l draftLine, lang,
 	case err != nil:
 		info.err = err
 	case values == nil:
-		info.err = fmt.Errorf("its choices break the catalog's rules")
+		info.err = errors.New(T("its choices break the catalog's rules"))
 	default:
 		info.cfg = &catalog.Config{Product: p, Values: values, Decided: decidedSet(dec)}
 	}
@@ -404,16 +402,16 @@ func (v *orderView) newRow(l draftLine) *orderRow {
 	r.each = widget.NewLabel("")
 	r.each.Truncation = fyne.TextTruncateEllipsis
 	r.each.SizeName = theme.SizeNameCaptionText
-	about := fmt.Sprintf("%s · revision %d", l.ProductName, l.Revision)
+	about := fmt.Sprintf(T("%s · revision %d"), l.ProductName, l.Revision)
 	if info != nil && info.otherCatalog {
-		about += " · another catalog version"
+		about += T(" · another catalog version")
 	}
 	sub := widget.NewLabel(about)
 	sub.Truncation = fyne.TextTruncateEllipsis
 	if info != nil && info.err != nil {
-		r.problem = fmt.Sprintf("“%s” cannot be ordered: %v.", l.Name, info.err)
+		r.problem = fmt.Sprintf(T("“%s” cannot be ordered: %v."), l.Name, info.err)
 		r.each.Importance = widget.DangerImportance
-		r.each.SetText("Cannot be ordered: " + info.err.Error())
+		r.each.SetText(Tf("Cannot be ordered: %s", info.err))
 	}
 	text := container.NewVBox(layout.NewSpacer(), name, container.New(layout.NewCustomPaddedLayout(-8, -8, 0, 0), sub), r.each, layout.NewSpacer())
 
@@ -464,9 +462,9 @@ func (v *orderView) columnHeader() fyne.CanvasObject {
 		l.SizeName = theme.SizeNameCaptionText
 		return l
 	}
-	cols := lineColumns(caption("Quantity", fyne.TextAlignCenter), caption("Discount %", fyne.TextAlignCenter), caption("Customer net", fyne.TextAlignTrailing), layout.NewSpacer())
+	cols := lineColumns(caption(T("Quantity"), fyne.TextAlignCenter), caption(T("Discount %"), fyne.TextAlignCenter), caption(T("Customer net"), fyne.TextAlignTrailing), layout.NewSpacer())
 	pic := container.NewGridWrap(fyne.NewSize(thumbSize.Width, 0))
-	row := container.NewBorder(nil, nil, pic, container.NewCenter(cols), container.NewPadded(caption("Design", fyne.TextAlignLeading)))
+	row := container.NewBorder(nil, nil, pic, container.NewCenter(cols), container.NewPadded(caption(TX("noun.design"), fyne.TextAlignLeading)))
 	return container.NewVBox(container.NewPadded(row), widget.NewSeparator())
 }
 
@@ -532,7 +530,7 @@ func lineDiscountOf(s string) (decimal.Decimal, error) {
 		return decimal.Zero, err
 	}
 	if p.IsNegative() || p.GreaterThan(hundred) {
-		return decimal.Zero, errors.New("between 0 and 100")
+		return decimal.Zero, errors.New(T("between 0 and 100"))
 	}
 	return p, nil
 }
@@ -606,7 +604,7 @@ func (v *orderView) reprice() {
 		w, err := d.cat.PriceWaterfall(info.cfg, r.line.Quantity, d.lang, d.dealer.Terms(), discount)
 		if err != nil {
 			r.price.SetText("—")
-			r.problem = fmt.Sprintf("“%s” cannot be priced: %v.", r.line.Name, err)
+			r.problem = fmt.Sprintf(T("“%s” cannot be priced: %v."), r.line.Name, err)
 			r.each.SetText(err.Error())
 			problems++
 			continue
@@ -617,47 +615,46 @@ func (v *orderView) reprice() {
 		if r.line.Quantity > 1 {
 			unit = catalog.RoundMoney(w.CustomerNet.Div(decimal.NewFromInt(int64(r.line.Quantity))))
 		}
-		r.each.SetText(fmt.Sprintf("%s each · your net %s", d.money(unit), d.money(w.DealerNet)))
+		r.each.SetText(fmt.Sprintf(T("%s each · your net %s"), d.money(unit), d.money(w.DealerNet)))
 		dealerDiscounts[w.DealerDiscount.String()] = true
 		list, net, cnet = list.Add(w.List.Total), net.Add(w.DealerNet), cnet.Add(w.CustomerNet)
 		tax, gross = tax.Add(w.Tax), gross.Add(w.Gross)
 	}
 	t := &v.totals
-	t.list.set("List price", d.money(list))
-	netName := "Dealer net"
+	t.list.set(T("List price"), d.money(list))
+	netName := T("Dealer net")
 	if len(dealerDiscounts) == 1 {
 		for p := range dealerDiscounts {
 			netName += " · " + percentOff(decimal.RequireFromString(p))
 		}
 	}
 	t.net.set(netName, d.money(net))
-	customer := "Customer net"
+	customer := T("Customer net")
 	if !d.dealer.Adjust.IsZero() {
-		customer += " · list " + signedPercent(d.dealer.Adjust)
+		customer += " · " + Tf("list %s", signedPercent(d.dealer.Adjust))
 	}
 	t.customer.set(customer, d.money(cnet))
 	margin := cnet.Sub(net)
-	marginName := "Your margin"
+	marginName := T("Your margin")
 	if cnet.IsPositive() {
 		marginName += " · " + margin.Mul(hundred).Div(cnet).Round(1).String() + "%"
 	}
 	t.margin.set(marginName, d.money(margin))
-	t.tax.set("Tax "+d.dealer.TaxRate.String()+"%", d.money(tax))
-	t.gross.set("Gross", d.money(gross))
+	t.tax.set(Tf("Tax %s%%", d.dealer.TaxRate.String()), d.money(tax))
+	t.gross.set(T("Gross"), d.money(gross))
 
 	n := len(d.draft.Lines)
 	if n == 0 {
-		v.summary.SetText("draft · empty")
+		v.summary.SetText(T("draft · empty"))
 	} else {
-		v.summary.SetText(fmt.Sprintf("draft · %s, %s", plural(n, "design", "designs"), plural(d.draft.pieces(), "piece", "pieces")))
+		v.summary.SetText(fmt.Sprintf(T("draft · %s, %s"), plural(n, "design", "designs"), plural(d.draft.pieces(), "piece", "pieces")))
 	}
-	v.hint.SetText(fmt.Sprintf("Exporting numbers the order (%s-…) and writes one signed file for %s, with your customer's quote as a PDF.",
-		strings.ToUpper(d.dealer.ID), d.cat.Manufacturer.Name))
+	v.hint.SetText(fmt.Sprintf(T("Exporting numbers the order (%s-…) and writes one signed file for %s, with your customer's quote as a PDF."), strings.ToUpper(d.dealer.ID), d.cat.Manufacturer.Name))
 	v.hint.Hidden = n == 0
 	v.hint.Refresh()
 	switch {
 	case problems > 0:
-		v.warning.SetText("Remove the designs that cannot be ordered before exporting.")
+		v.warning.SetText(T("Remove the designs that cannot be ordered before exporting."))
 		v.warning.Show()
 	default:
 		v.warning.Hide()
@@ -670,7 +667,7 @@ func (v *orderView) syncFields() {
 	d := v.d
 	v.syncing = true
 	defer func() { v.syncing = false }()
-	opts := []string{"No customer"}
+	opts := []string{T("No customer")}
 	sel := 0
 	want := d.draft.customer()
 	for i, c := range v.customers {

@@ -17,7 +17,7 @@ func (d *Designer) ApplyPreset(id string) {
 	for _, ps := range d.product.Presets {
 		if ps.ID == id {
 			d.apply(maps.Clone(ps.Values))
-			d.status.SetText("Preset “" + d.text(ps.Name) + "”: Ctrl+Z takes it back.")
+			d.status.SetText(Tf("Preset “%s”: Ctrl+Z takes it back.", d.text(ps.Name)))
 			return
 		}
 	}
@@ -26,7 +26,7 @@ func (d *Designer) ApplyPreset(id string) {
 // presetButton opens the current product's presets.
 func (d *Designer) presetButton() *widget.Button {
 	var b *widget.Button
-	b = widget.NewButtonWithIcon("Presets", theme.MenuDropDownIcon(), func() {
+	b = widget.NewButtonWithIcon(T("Presets"), theme.MenuDropDownIcon(), func() {
 		if d.product == nil || len(d.product.Presets) == 0 || d.win == nil {
 			return
 		}

@@ -122,15 +122,15 @@ func (p *Preview) View() render.View {
 // Controls returns the preview's buttons: the standard views, reset, and
 // the dimensions and perspective switches.
 func (p *Preview) Controls() fyne.CanvasObject {
-	dims := widget.NewCheck("Dimensions", p.SetDimensions)
-	persp := widget.NewCheck("Perspective", p.SetPerspective)
+	dims := widget.NewCheck(T("Dimensions"), p.SetDimensions)
+	persp := widget.NewCheck(T("Perspective"), p.SetPerspective)
 	v := p.View()
 	dims.Checked, persp.Checked = v.Dimensions, v.Perspective
 	return container.NewHBox(
-		widget.NewButton("Iso", func() { p.SetView(render.ViewIso) }),
-		widget.NewButton("Front", func() { p.SetView(render.ViewFront) }),
-		widget.NewButton("Side", func() { p.SetView(render.ViewSide) }),
-		widget.NewButton("Top", func() { p.SetView(render.ViewTop) }),
+		widget.NewButton(T("Iso"), func() { p.SetView(render.ViewIso) }),
+		widget.NewButton(T("Front"), func() { p.SetView(render.ViewFront) }),
+		widget.NewButton(T("Side"), func() { p.SetView(render.ViewSide) }),
+		widget.NewButton(T("Top"), func() { p.SetView(render.ViewTop) }),
 		dims, persp,
 	)
 }

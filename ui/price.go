@@ -49,14 +49,12 @@ func (r *priceRow) set(name, amount string) {
 
 func newWaterfallView() *waterfallView {
 	v := &waterfallView{
-		net:      newPriceRow("Dealer net", false),
-		customer: newPriceRow("Customer price", true),
-		margin:   newPriceRow("Your margin", false),
-		tax:      newPriceRow("Tax", false),
-		gross:    newPriceRow("Gross", true),
+		net:      newPriceRow(T("Dealer net"), false),
+		customer: newPriceRow(T("Customer price"), true),
+		margin:   newPriceRow(T("Your margin"), false),
+		tax:      newPriceRow(T("Tax"), false),
+		gross:    newPriceRow(T("Gross"), true),
 	}
-	v.margin.name.Importance = widget.SuccessImportance
-	v.margin.amount.Importance = widget.SuccessImportance
 	v.content = container.NewVBox(v.net.content, v.customer.content, v.margin.content, v.tax.content, v.gross.content)
 	return v
 }
@@ -65,9 +63,9 @@ func newWaterfallView() *waterfallView {
 // tax and the total. The dealer's rows are not even built.
 func newCustomerWaterfall() *waterfallView {
 	v := &waterfallView{
-		customer:     newPriceRow("Your price", false),
-		tax:          newPriceRow("Tax", false),
-		gross:        newPriceRow("Total", true),
+		customer:     newPriceRow(T("Your price"), false),
+		tax:          newPriceRow(T("Tax"), false),
+		gross:        newPriceRow(T("Total"), true),
 		customerOnly: true,
 	}
 	v.content = container.NewVBox(v.customer.content, v.tax.content, v.gross.content)
@@ -78,23 +76,23 @@ func newCustomerWaterfall() *waterfallView {
 func (v *waterfallView) show(w catalog.Waterfall, lang string) {
 	m := func(x decimal.Decimal) string { return catalog.FormatMoney(x, w.List.Currency, lang) }
 	if v.customerOnly {
-		name := "Your price"
+		name := T("Your price")
 		if !w.Adjust.IsZero() {
-			name += " · list " + signedPercent(w.Adjust)
+			name += " · " + Tf("list %s", signedPercent(w.Adjust))
 		}
 		v.customer.set(name, m(w.CustomerNet))
-		v.tax.set("Tax "+w.TaxRate.String()+"%", m(w.Tax))
-		v.gross.set("Total", m(w.Gross))
+		v.tax.set(T("Tax ")+w.TaxRate.String()+"%", m(w.Tax))
+		v.gross.set(T("Total"), m(w.Gross))
 		v.content.Show()
 		return
 	}
-	v.net.set("Dealer net · "+percentOff(w.DealerDiscount), m(w.DealerNet))
-	customer := "Customer price"
+	v.net.set(T("Dealer net")+" · "+percentOff(w.DealerDiscount), m(w.DealerNet))
+	customer := T("Customer price")
 	if !w.Adjust.IsZero() {
-		customer += " · list " + signedPercent(w.Adjust)
+		customer += " · " + Tf("list %s", signedPercent(w.Adjust))
 	}
 	v.customer.set(customer, m(w.CustomerNet))
-	margin := "Your margin"
+	margin := T("Your margin")
 	if w.CustomerNet.IsPositive() {
 		margin += " · " + w.DealerMargin.Mul(hundred).Div(w.CustomerNet).Round(1).String() + "%"
 	}
@@ -102,19 +100,19 @@ func (v *waterfallView) show(w catalog.Waterfall, lang string) {
 	if w.DealerMargin.IsNegative() {
 		v.margin.name.Importance, v.margin.amount.Importance = widget.DangerImportance, widget.DangerImportance
 	} else {
-		v.margin.name.Importance, v.margin.amount.Importance = widget.SuccessImportance, widget.SuccessImportance
+		v.margin.name.Importance, v.margin.amount.Importance = widget.MediumImportance, widget.MediumImportance
 	}
 	v.margin.name.Refresh()
 	v.margin.amount.Refresh()
-	v.tax.set("Tax "+w.TaxRate.String()+"%", m(w.Tax))
-	v.gross.set("Gross", m(w.Gross))
+	v.tax.set(T("Tax ")+w.TaxRate.String()+"%", m(w.Tax))
+	v.gross.set(T("Gross"), m(w.Gross))
 	v.content.Show()
 }
 
 // percentOff writes a discount: "−30%" ("no discount" for 0).
 func percentOff(p decimal.Decimal) string {
 	if p.IsZero() {
-		return "no discount"
+		return T("no discount")
 	}
 	return "−" + p.String() + "%"
 }
@@ -140,7 +138,7 @@ func (d *Designer) pricePanel() fyne.CanvasObject {
 		return d.kioskPricePanel()
 	}
 	d.waterfall = newWaterfallView()
-	totalRow := container.NewBorder(nil, nil, widget.NewLabelWithStyle("List price", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, d.total)
+	totalRow := container.NewBorder(nil, nil, widget.NewLabelWithStyle(T("List price"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, d.total)
 	d.priceNote = widget.NewLabel("")
 	d.priceNote.Wrapping = fyne.TextWrapWord
 	d.priceNote.Importance = widget.WarningImportance
@@ -181,7 +179,7 @@ func (d *Designer) showPrice(cfg *catalog.Config) {
 		d.grand.Text = d.money(w.Gross)
 		d.grand.Color = theme.Color(theme.ColorNameForeground)
 		d.grand.Refresh()
-		d.grandNote.SetText("including " + w.TaxRate.String() + "% tax (" + d.money(w.Tax) + ")")
+		d.grandNote.SetText(Tf("including %s%% tax (%s)", w.TaxRate.String(), d.money(w.Tax)))
 	}
 }
 
@@ -191,7 +189,7 @@ func (v *waterfallView) text() string {
 	var s string
 	for _, r := range []*priceRow{v.net, v.customer, v.margin, v.tax, v.gross} {
 		if r != nil {
-			s += fmt.Sprintf("%s = %s\n", r.name.Text, r.amount.Text)
+			s += fmt.Sprintf(T("%s = %s\n"), r.name.Text, r.amount.Text)
 		}
 	}
 	return s
@@ -241,9 +239,9 @@ func (d *Designer) kioskPricePanel() fyne.CanvasObject {
 	d.priceNote.Wrapping = fyne.TextWrapWord
 	d.priceNote.Importance = widget.WarningImportance
 	d.priceNote.Hide()
-	totalRow := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Your price", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, d.total)
+	totalRow := container.NewBorder(nil, nil, widget.NewLabelWithStyle(T("Your price"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, d.total)
 	details := container.NewVBox(totalRow, d.lines, widget.NewSeparator(), d.waterfall.content)
-	acc := widget.NewAccordion(widget.NewAccordionItem("Price details", container.NewThemeOverride(details, compactTheme{inner: 6})))
+	acc := widget.NewAccordion(widget.NewAccordionItem(T("Price details"), container.NewThemeOverride(details, compactTheme{inner: 6})))
 	top := container.NewBorder(nil, nil, nil, container.NewVBox(d.grand, container.New(layout.NewCustomPaddedLayout(-8, 0, 0, 0), d.grandNote)))
 	return container.NewVBox(widget.NewSeparator(), top, d.priceNote, acc)
 }

@@ -43,7 +43,7 @@ func newChooser(d *Designer, big bool) *chooser {
 	c := &chooser{d: d, big: big}
 	heading := widget.NewLabelWithStyle(d.text(d.cat.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	heading.SizeName = theme.SizeNameSubHeadingText
-	maker := widget.NewLabel(d.cat.Manufacturer.Name + " · " + "choose a product to design")
+	maker := widget.NewLabel(d.cat.Manufacturer.Name + " · " + T("choose a product to design"))
 	c.header = container.NewHBox(heading, container.NewCenter(maker))
 	grid := container.New(&productGrid{minWidth: 300, big: big})
 	for _, p := range d.cat.Products {
@@ -212,12 +212,12 @@ func (c *productCard) CreateRenderer() fyne.WidgetRenderer {
 		name.SizeName = theme.SizeNameSubHeadingText
 	}
 	name.Truncation = fyne.TextTruncateEllipsis
-	from := widget.NewLabelWithStyle(capitalize(p.Category)+" · from "+d.money(p.BasePrice), fyne.TextAlignLeading, fyne.TextStyle{})
+	from := widget.NewLabelWithStyle(capitalize(p.Category)+" · "+Tf("from %s", d.money(p.BasePrice)), fyne.TextAlignLeading, fyne.TextStyle{})
 	from.Truncation = fyne.TextTruncateEllipsis
 	desc := newClampedText(d.text(p.Description), 2)
 	text := []fyne.CanvasObject{name, container.New(layout.NewCustomPaddedLayout(-theme.InnerPadding()*1.2, -theme.InnerPadding()/2, 0, 0), from), desc}
 	if len(c.presets) > 0 {
-		start := widget.NewLabelWithStyle("Start from", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+		start := widget.NewLabelWithStyle(T("Start from"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 		row := container.New(&flowLayout{rows: 2}, start)
 		for _, b := range c.presets {
 			row.Add(b)

@@ -55,7 +55,7 @@ func (d *Designer) ShowQueue() {
 		q, err := store.Queue(context.Background(), false)
 		d.do(func() {
 			if err != nil {
-				d.showError(fmt.Errorf("the showroom queue could not be read: %w", err))
+				d.showError(fmt.Errorf(T("the showroom queue could not be read: %w"), err))
 				return
 			}
 			d.showQueue(q)
@@ -67,7 +67,7 @@ func (d *Designer) showQueue(q []storage.QueueEntry) {
 	var dlg *dialog.CustomDialog
 	rows := container.NewVBox()
 	if len(q) == 0 {
-		rows.Add(widget.NewLabel("No designs are waiting from the showroom."))
+		rows.Add(widget.NewLabel(T("No designs are waiting from the showroom.")))
 	}
 	now := time.Now()
 	for _, e := range q {
@@ -83,11 +83,11 @@ func (d *Designer) showQueue(q []storage.QueueEntry) {
 		code := widget.NewLabelWithStyle(storage.FormatCode(e.Code), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 		who := e.CustomerName
 		if who == "" {
-			who = "no name given"
+			who = T("no name given")
 		}
-		info := widget.NewLabel(fmt.Sprintf("%s · %s · %s · %s", e.Design.ProductName, moneyText(e.Design.Total, e.Design.Currency), who, when(e.SentAt, now)))
+		info := widget.NewLabel(fmt.Sprintf(T("%s · %s · %s · %s"), e.Design.ProductName, moneyText(e.Design.Total, e.Design.Currency), who, when(e.SentAt, now)))
 		info.Truncation = fyne.TextTruncateEllipsis
-		open := widget.NewButtonWithIcon("Open", theme.FolderOpenIcon(), func() {
+		open := widget.NewButtonWithIcon(T("Open"), theme.FolderOpenIcon(), func() {
 			dlg.Hide()
 			d.takeFromQueue(e.Code)
 		})
@@ -100,18 +100,18 @@ func (d *Designer) showQueue(q []storage.QueueEntry) {
 			container.NewVBox(code, container.New(layout.NewCustomPaddedLayout(-12, 0, 0, 0), info))))
 	}
 	find := widget.NewEntry()
-	find.SetPlaceHolder("Code the customer tells you, e.g. K7P 3QX")
+	find.SetPlaceHolder(T("Code the customer tells you, e.g. K7P 3QX"))
 	find.OnSubmitted = func(s string) {
 		if strings.TrimSpace(s) != "" {
 			dlg.Hide()
 			d.takeFromQueue(s)
 		}
 	}
-	findBtn := widget.NewButtonWithIcon("Find", theme.SearchIcon(), func() { find.OnSubmitted(find.Text) })
+	findBtn := widget.NewButtonWithIcon(T("Find"), theme.SearchIcon(), func() { find.OnSubmitted(find.Text) })
 	scroll := container.NewVScroll(rows)
 	scroll.SetMinSize(fyne.NewSize(600, min(float32(80*max(len(q), 1)), 400)))
 	body := container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, findBtn, find), widget.NewSeparator()), nil, nil, nil, scroll)
-	dlg = dialog.NewCustom(fmt.Sprintf("From the showroom (%d waiting)", len(q)), "Close", body, d.win)
+	dlg = dialog.NewCustom(fmt.Sprintf(T("From the showroom (%d waiting)"), len(q)), T("Close"), body, d.win)
 	dlg.Resize(fyne.NewSize(700, 0))
 	dlg.Show()
 	d.win.Canvas().Focus(find)
@@ -124,15 +124,15 @@ func (d *Designer) takeFromQueue(code string) {
 		e, err := store.TakeFromQueue(context.Background(), code)
 		d.do(func() {
 			if err != nil {
-				d.showError(fmt.Errorf("no design waits under the code %s", storage.FormatCode(storage.NormalizeCode(code))))
+				d.showError(fmt.Errorf(T("no design waits under the code %s"), storage.FormatCode(storage.NormalizeCode(code))))
 				return
 			}
 			d.queueChanged()
 			name := ""
 			if e.CustomerName != "" {
-				name = " The customer gave the name “" + e.CustomerName + "”: link or create the customer when you save it."
+				name = " " + Tf("The customer gave the name “%s”: link or create the customer when you save it.", e.CustomerName)
 			}
-			msg := "Design " + storage.FormatCode(e.Code) + " from the showroom." + name
+			msg := Tf("Design %s from the showroom.", storage.FormatCode(e.Code)) + name
 			d.afterOpen = func() { d.status.SetText(msg) }
 			d.OpenDesign(e.Design.ID)
 		})
@@ -141,7 +141,7 @@ func (d *Designer) takeFromQueue(code string) {
 
 // removeFromQueue drops a queued design (into the trash), after asking.
 func (d *Designer) removeFromQueue(e storage.QueueEntry) {
-	dialog.ShowConfirm("Remove from the queue", fmt.Sprintf("Remove design %s from the showroom queue? It goes to the trash.", storage.FormatCode(e.Code)), func(ok bool) {
+	dialog.ShowConfirm(T("Remove from the queue"), fmt.Sprintf(T("Remove design %s from the showroom queue? It goes to the trash."), storage.FormatCode(e.Code)), func(ok bool) {
 		if !ok {
 			return
 		}

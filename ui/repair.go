@@ -74,19 +74,19 @@ func (d *Designer) describe(p rules.Repair) string {
 		if !ch.Dropped {
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("change %s from %s to %s", d.text(ch.Feature.Name),
+		parts = append(parts, fmt.Sprintf(T("change %s from %s to %s"), d.text(ch.Feature.Name),
 			d.valueName(ch.Feature, ch.From), d.valueName(ch.Feature, ch.To)))
 	}
 	s := strings.Join(parts, ", ")
 	if s == "" {
-		s = "use it as it is"
+		s = T("use it as it is")
 	}
 	s = capitalize(s)
 	switch {
 	case p.PriceDelta.IsPositive():
-		s += fmt.Sprintf("  (+%s)", FormatMoney(p.PriceDelta, d.cat.Currency))
+		s += fmt.Sprintf(T("  (+%s)"), FormatMoney(p.PriceDelta, d.cat.Currency))
 	case p.PriceDelta.IsNegative():
-		s += fmt.Sprintf("  (−%s)", FormatMoney(p.PriceDelta.Abs(), d.cat.Currency))
+		s += fmt.Sprintf(T("  (−%s)"), FormatMoney(p.PriceDelta.Abs(), d.cat.Currency))
 	}
 	return s
 }
@@ -109,9 +109,9 @@ func (d *Designer) showRepairs(f *catalog.Feature, v catalog.Value, expl *rules.
 	box := container.NewVBox(reason)
 	var dlg dialog.Dialog
 	if len(props) == 0 {
-		box.Add(widget.NewLabel("No change of your other choices makes it possible."))
+		box.Add(widget.NewLabel(T("No change of your other choices makes it possible.")))
 	} else {
-		box.Add(widget.NewLabelWithStyle("To choose it anyway:", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		box.Add(widget.NewLabelWithStyle(T("To choose it anyway:"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		for i, p := range props {
 			p := p
 			b := widget.NewButtonWithIcon(d.describe(p), theme.ConfirmIcon(), func() {
@@ -125,8 +125,8 @@ func (d *Designer) showRepairs(f *catalog.Feature, v catalog.Value, expl *rules.
 			box.Add(b)
 		}
 	}
-	title := fmt.Sprintf("%s: %s is not available with your choices", d.text(f.Name), what)
-	dlg = dialog.NewCustom(title, "Keep my choices", box, d.win)
+	title := fmt.Sprintf(T("%s: %s is not available with your choices"), d.text(f.Name), what)
+	dlg = dialog.NewCustom(title, T("Keep my choices"), box, d.win)
 	dlg.Resize(fyne.NewSize(560, 0))
 	dlg.Show()
 }

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -121,28 +122,28 @@ func newSettingsView(d *Designer) *settingsView {
 		e.OnChanged = func(string) { v.changed() }
 		return e
 	}
-	v.id = entry("e.g. MEYER")
+	v.id = entry(T("e.g. MEYER"))
 	v.id.Validator = func(s string) error {
 		if !dealerCode.MatchString(strings.TrimSpace(s)) {
-			return errors.New("1–32 letters, digits, dots, dashes or underscores")
+			return errors.New(T("1–32 letters, digits, dots, dashes or underscores"))
 		}
 		return nil
 	}
-	v.name = entry("Your company's name")
+	v.name = entry(T("Your company's name"))
 	v.name.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
-			return errors.New("a name is needed")
+			return errors.New(T("a name is needed"))
 		}
 		return nil
 	}
 	v.address = widget.NewMultiLineEntry()
-	v.address.SetPlaceHolder("Street\nPostcode and town")
+	v.address.SetPlaceHolder(T("Street\nPostcode and town"))
 	v.address.SetMinRowsVisible(2)
 	v.address.OnChanged = func(string) { v.changed() }
 	v.email = entry("orders@example.com")
 	v.phone = entry("")
-	v.vat = entry("e.g. DE123456789")
-	v.payment = entry("e.g. 30% on order, the rest on delivery")
+	v.vat = entry(T("e.g. DE123456789"))
+	v.payment = entry(T("e.g. 30% on order, the rest on delivery"))
 	percent := func(check func(decimal.Decimal) error, optional bool) *widget.Entry {
 		e := entry("")
 		e.Validator = func(t string) error {
@@ -159,21 +160,21 @@ func newSettingsView(d *Designer) *settingsView {
 	}
 	between := func(p decimal.Decimal) error {
 		if p.IsNegative() || p.GreaterThan(hundred) {
-			return errors.New("between 0 and 100")
+			return errors.New(T("between 0 and 100"))
 		}
 		return nil
 	}
 	v.discount = percent(between, false)
 	v.adjust = percent(func(p decimal.Decimal) error {
 		if p.LessThan(hundred.Neg()) {
-			return errors.New("at most 100% off")
+			return errors.New(T("at most 100% off"))
 		}
 		return nil
 	}, false)
 	v.tax = percent(between, false)
 	for _, g := range d.cat.PriceGroups {
 		e := percent(between, true)
-		e.SetPlaceHolder("as the dealer discount")
+		e.SetPlaceHolder(T("as the dealer discount"))
 		v.groups[g.ID] = e
 	}
 
@@ -183,70 +184,70 @@ func newSettingsView(d *Designer) *settingsView {
 	v.logoPic.SetMinSize(fyne.NewSize(200, 64))
 	v.logoNote = widget.NewLabel("")
 	v.logoNote.SizeName = theme.SizeNameCaptionText
-	choose := widget.NewButtonWithIcon("Choose…", theme.FileImageIcon(), v.chooseLogo)
-	v.removeLogo = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), func() {
+	choose := widget.NewButtonWithIcon(T("Choose…"), theme.FileImageIcon(), v.chooseLogo)
+	v.removeLogo = widget.NewButtonWithIcon(T("Remove"), theme.DeleteIcon(), func() {
 		v.setLogo(nil)
 		v.changed()
 	})
 	logoRow := container.NewHBox(container.NewStack(canvasBox(), v.logoPic), container.NewVBox(container.NewHBox(choose, v.removeLogo), v.logoNote))
 
 	dealer := widget.NewForm(
-		&widget.FormItem{Text: "Dealer id", Widget: v.id, HintText: "Your code with the manufacturer; it numbers your orders"},
-		&widget.FormItem{Text: "Name", Widget: v.name},
-		&widget.FormItem{Text: "Address", Widget: v.address},
-		&widget.FormItem{Text: "E-mail", Widget: v.email},
-		&widget.FormItem{Text: "Phone", Widget: v.phone},
-		&widget.FormItem{Text: "VAT id", Widget: v.vat},
-		&widget.FormItem{Text: "Logo", Widget: logoRow, HintText: "On your customers' quotes: PNG or JPEG"},
-		&widget.FormItem{Text: "Payment terms", Widget: v.payment, HintText: "Printed on the customer's quote"},
+		&widget.FormItem{Text: T("Dealer id"), Widget: v.id, HintText: T("Your code with the manufacturer; it numbers your orders")},
+		&widget.FormItem{Text: T("Name"), Widget: v.name},
+		&widget.FormItem{Text: T("Address"), Widget: v.address},
+		&widget.FormItem{Text: T("E-mail"), Widget: v.email},
+		&widget.FormItem{Text: T("Phone"), Widget: v.phone},
+		&widget.FormItem{Text: T("VAT id"), Widget: v.vat},
+		&widget.FormItem{Text: T("Logo"), Widget: logoRow, HintText: T("On your customers' quotes: PNG or JPEG")},
+		&widget.FormItem{Text: T("Payment terms"), Widget: v.payment, HintText: T("Printed on the customer's quote")},
 	)
-	prices := widget.NewForm(&widget.FormItem{Text: "Dealer discount %", Widget: v.discount, HintText: "What the manufacturer takes off the list price for you"})
+	prices := widget.NewForm(&widget.FormItem{Text: T("Dealer discount %"), Widget: v.discount, HintText: T("What the manufacturer takes off the list price for you")})
 	for _, g := range d.cat.PriceGroups {
-		prices.Append("… on "+d.text(g.Name)+" %", v.groups[g.ID])
+		prices.Append(Tf("… on %s %%", d.text(g.Name)), v.groups[g.ID])
 	}
-	prices.AppendItem(&widget.FormItem{Text: "Markup / discount %", Widget: v.adjust, HintText: "On the list price for your customer: +10 adds 10%, -5 gives 5% off, 0 sells at list"})
-	prices.AppendItem(&widget.FormItem{Text: "Tax rate %", Widget: v.tax})
+	prices.AppendItem(&widget.FormItem{Text: T("Markup / discount %"), Widget: v.adjust, HintText: T("On the list price for your customer: +10 adds 10%, -5 gives 5% off, 0 sells at list")})
+	prices.AppendItem(&widget.FormItem{Text: T("Tax rate %"), Widget: v.tax})
 
 	v.problem = widget.NewLabel("")
 	v.problem.Importance = widget.DangerImportance
 	v.problem.Wrapping = fyne.TextWrapWord
 	v.problem.Hide()
-	v.saveBtn = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), v.save)
+	v.saveBtn = widget.NewButtonWithIcon(T("Save"), theme.DocumentSaveIcon(), v.save)
 	v.saveBtn.Importance = widget.HighImportance
-	v.revertBtn = widget.NewButtonWithIcon("Revert", theme.ContentUndoIcon(), v.load)
+	v.revertBtn = widget.NewButtonWithIcon(T("Revert"), theme.ContentUndoIcon(), v.load)
 
 	// Display.
-	v.units = widget.NewRadioGroup([]string{"Millimetres", "Inches"}, func(s string) { v.displayChanged() })
+	v.units = widget.NewRadioGroup([]string{T("Millimetres"), T("Inches")}, func(s string) { v.displayChanged() })
 	v.units.Horizontal = true
 	v.units.Required = true
-	v.language = widget.NewSelect([]string{"As the system", "English", "Deutsch"}, func(string) { v.displayChanged() })
-	restart := widget.NewButtonWithIcon("Restart now", theme.ViewRefreshIcon(), d.restart)
-	v.restartNote = container.NewHBox(widget.NewLabel("Applies when Atelier starts again."), restart)
+	v.language = widget.NewSelect([]string{T("As the system"), T("English"), T("Deutsch")}, func(string) { v.displayChanged() })
+	restart := widget.NewButtonWithIcon(T("Restart now"), theme.ViewRefreshIcon(), d.restart)
+	v.restartNote = container.NewHBox(widget.NewLabel(T("Applies when Atelier starts again.")), restart)
 	v.restartNote.Hide()
-	v.themes = widget.NewRadioGroup([]string{"As the system", "Light", "Dark"}, func(string) { v.displayChanged() })
+	v.themes = widget.NewRadioGroup([]string{T("As the system"), T("Light"), T("Dark")}, func(string) { v.displayChanged() })
 	v.themes.Horizontal = true
 	v.themes.Required = true
 	display := widget.NewForm(
-		&widget.FormItem{Text: "Lengths", Widget: v.units, HintText: "How sizes are shown; catalogs and orders stay in millimetres"},
-		&widget.FormItem{Text: "Language", Widget: container.NewVBox(v.language, v.restartNote), HintText: "Of the app, and of catalog texts where the catalog has them"},
-		&widget.FormItem{Text: "Theme", Widget: v.themes},
+		&widget.FormItem{Text: T("Lengths"), Widget: v.units, HintText: T("How sizes are shown; catalogs and orders stay in millimetres")},
+		&widget.FormItem{Text: T("Language"), Widget: container.NewVBox(v.language, v.restartNote), HintText: T("Of the app, and of catalog texts where the catalog has them")},
+		&widget.FormItem{Text: T("Theme"), Widget: v.themes},
 	)
 
 	// Showroom.
-	v.pinBtn = widget.NewButtonWithIcon("Set the PIN…", theme.AccountIcon(), v.askPIN)
-	v.idle = widget.NewSelect([]string{"1 minute", "2 minutes", "5 minutes", "10 minutes"}, func(string) { v.showroomChanged() })
-	v.countdown = widget.NewSelect([]string{"10 seconds", "20 seconds", "30 seconds"}, func(string) { v.showroomChanged() })
-	v.showroomBtn = widget.NewButtonWithIcon("Start showroom mode", theme.ComputerIcon(), d.StartShowroom)
+	v.pinBtn = widget.NewButtonWithIcon(T("Set the PIN…"), theme.AccountIcon(), v.askPIN)
+	v.idle = widget.NewSelect([]string{T("1 minute"), T("2 minutes"), T("5 minutes"), T("10 minutes")}, func(string) { v.showroomChanged() })
+	v.countdown = widget.NewSelect([]string{T("10 seconds"), T("20 seconds"), T("30 seconds")}, func(string) { v.showroomChanged() })
+	v.showroomBtn = widget.NewButtonWithIcon(T("Start showroom mode"), theme.ComputerIcon(), d.StartShowroom)
 	v.showroomBtn.Importance = widget.HighImportance
 	showroom := widget.NewForm(
-		&widget.FormItem{Text: "Dealer PIN", Widget: container.NewHBox(v.pinBtn), HintText: "Needed to leave showroom mode; kept hashed"},
-		&widget.FormItem{Text: "Idle after", Widget: v.idle, HintText: "Without a touch for this long, a countdown starts; then the session is wiped"},
-		&widget.FormItem{Text: "Countdown", Widget: v.countdown},
+		&widget.FormItem{Text: T("Dealer PIN"), Widget: container.NewHBox(v.pinBtn), HintText: T("Needed to leave showroom mode; kept hashed")},
+		&widget.FormItem{Text: T("Idle after"), Widget: v.idle, HintText: T("Without a touch for this long, a countdown starts; then the session is wiped")},
+		&widget.FormItem{Text: T("Countdown"), Widget: v.countdown},
 		&widget.FormItem{Text: "", Widget: container.NewHBox(v.showroomBtn)},
 	)
 
 	// Data.
-	v.backupBtn = widget.NewButtonWithIcon("Back up now", theme.DownloadIcon(), v.backup)
+	v.backupBtn = widget.NewButtonWithIcon(T("Back up now"), theme.DownloadIcon(), v.backup)
 	v.backupNote = widget.NewLabel("")
 	v.backupNote.Wrapping = fyne.TextWrapWord
 	v.backupBar = widget.NewProgressBarInfinite()
@@ -260,10 +261,10 @@ func newSettingsView(d *Designer) *settingsView {
 		version = "dev"
 	}
 	data := widget.NewForm(
-		&widget.FormItem{Text: "Design library", Widget: libPath},
-		&widget.FormItem{Text: "Backups", Widget: container.NewVBox(container.NewHBox(v.backupBtn), v.backupBar, v.backupNote),
-			HintText: "A snapshot is made every day; the last 7 are kept beside the library"},
-		&widget.FormItem{Text: "Version", Widget: widget.NewLabel("Atelier " + version)},
+		&widget.FormItem{Text: T("Design library"), Widget: libPath},
+		&widget.FormItem{Text: T("Backups"), Widget: container.NewVBox(container.NewHBox(v.backupBtn), v.backupBar, v.backupNote),
+			HintText: T("A snapshot is made every day; the last 7 are kept beside the library")},
+		&widget.FormItem{Text: T("Version"), Widget: widget.NewLabel("Atelier " + version)},
 	)
 
 	page := func(intro string, body ...fyne.CanvasObject) fyne.CanvasObject {
@@ -273,13 +274,13 @@ func newSettingsView(d *Designer) *settingsView {
 		return container.NewVScroll(container.NewPadded(container.NewHBox(layout.NewSpacer(), container.New(&maxWidth{w: 780}, col), layout.NewSpacer())))
 	}
 	v.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("Dealer", theme.AccountIcon(), page("Who you are: on every order and every customer's quote.", dealer)),
-		container.NewTabItemWithIcon("Prices", theme.ListIcon(), page("Your terms with the manufacturer, and with your customers.", prices)),
-		container.NewTabItemWithIcon("Display", theme.ColorPaletteIcon(), page("How Atelier looks on this computer.", display)),
-		container.NewTabItemWithIcon("Showroom", theme.ComputerIcon(), page("A customer-facing screen for the shop: full screen, big controls, customer prices only, and a fresh start for every customer.", showroom)),
-		container.NewTabItemWithIcon("Data", theme.StorageIcon(), page("Everything stays on this computer: designs, customers and orders live in one file, with daily backups beside it.", data)),
+		container.NewTabItemWithIcon(T("Dealer"), theme.AccountIcon(), page(T("Who you are: on every order and every customer's quote."), dealer)),
+		container.NewTabItemWithIcon(T("Prices"), theme.ListIcon(), page(T("Your terms with the manufacturer, and with your customers."), prices)),
+		container.NewTabItemWithIcon(T("Display"), theme.ColorPaletteIcon(), page(T("How Atelier looks on this computer."), display)),
+		container.NewTabItemWithIcon(T("Showroom"), theme.ComputerIcon(), page(T("A customer-facing screen for the shop: full screen, big controls, customer prices only, and a fresh start for every customer."), showroom)),
+		container.NewTabItemWithIcon(T("Data"), theme.StorageIcon(), page(T("Everything stays on this computer: designs, customers and orders live in one file, with daily backups beside it."), data)),
 	)
-	heading := widget.NewLabelWithStyle("Settings", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	heading := widget.NewLabelWithStyle(T("Settings"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	heading.SizeName = theme.SizeNameSubHeadingText
 	// Save and Revert for the dealer's identity and prices, below their
 	// tabs.
@@ -348,14 +349,14 @@ func (v *settingsView) load() {
 	}
 	v.setLogo(d.logo)
 	a := d.app
-	v.units.SetSelected(map[string]string{"in": "Inches"}[a.Units])
+	v.units.SetSelected(map[string]string{"in": T("Inches")}[a.Units])
 	if a.Units != "in" {
-		v.units.SetSelected("Millimetres")
+		v.units.SetSelected(T("Millimetres"))
 	}
-	v.language.SetSelected(map[string]string{"": "As the system", "en": "English", "de": "Deutsch"}[a.Language])
-	v.themes.SetSelected(map[string]string{"": "As the system", "light": "Light", "dark": "Dark"}[a.Theme])
-	v.idle.SetSelected(durationText(a.Showroom.IdleSeconds, false))
-	v.countdown.SetSelected(durationText(a.Showroom.CountdownSeconds, true))
+	v.language.SetSelected(map[string]string{"": T("As the system"), "en": T("English"), "de": T("Deutsch")}[a.Language])
+	v.themes.SetSelected(map[string]string{"": T("As the system"), "light": T("Light"), "dark": T("Dark")}[a.Theme])
+	v.idle.SetSelectedIndex(max(slices.Index([]int{60, 120, 300, 600}, a.Showroom.IdleSeconds), 1))
+	v.countdown.SetSelectedIndex(max(slices.Index([]int{10, 20, 30}, a.Showroom.CountdownSeconds), 1))
 	v.showPIN()
 	v.syncing = false
 	v.problem.Hide()
@@ -366,22 +367,12 @@ func (v *settingsView) load() {
 	}
 }
 
-func durationText(sec int, seconds bool) string {
-	if seconds {
-		return fmt.Sprintf("%d seconds", sec)
-	}
-	if sec == 60 {
-		return "1 minute"
-	}
-	return fmt.Sprintf("%d minutes", sec/60)
-}
-
 func (v *settingsView) showPIN() {
 	if v.d.app.Showroom.PIN == "" {
-		v.pinBtn.SetText("Set the PIN…")
+		v.pinBtn.SetText(T("Set the PIN…"))
 		v.showroomBtn.Disable()
 	} else {
-		v.pinBtn.SetText("Change the PIN…")
+		v.pinBtn.SetText(T("Change the PIN…"))
 		v.showroomBtn.Enable()
 	}
 }
@@ -392,12 +383,12 @@ func (v *settingsView) setLogo(data []byte) {
 	v.logoPic.Image = nil
 	v.logoPic.Resource = nil
 	v.removeLogo.Disable()
-	v.logoNote.SetText("No logo: the quote starts with your name.")
+	v.logoNote.SetText(T("No logo: the quote starts with your name."))
 	if data != nil {
 		if img, _, err := image.Decode(bytes.NewReader(data)); err == nil {
 			v.logoPic.Image = img
 			b := img.Bounds()
-			v.logoNote.SetText(fmt.Sprintf("%d × %d pixels", b.Dx(), b.Dy()))
+			v.logoNote.SetText(fmt.Sprintf(T("%d × %d pixels"), b.Dx(), b.Dy()))
 			v.removeLogo.Enable()
 		}
 	}
@@ -462,27 +453,27 @@ func (v *settingsView) save() {
 	d := v.d
 	s, err := v.form()
 	if err != nil {
-		v.problem.SetText("Not saved: " + err.Error() + ".")
+		v.problem.SetText(Tf("Not saved: %s.", err))
 		v.problem.Show()
 		return
 	}
 	v.problem.Hide()
 	if !bytes.Equal(v.logo, d.logo) {
 		if err := writeLogo(d.host.DataDir, v.logo); err != nil {
-			d.showError(fmt.Errorf("the logo could not be kept: %w", err))
+			d.showError(fmt.Errorf(T("the logo could not be kept: %w"), err))
 			return
 		}
 		d.logo = v.logo
 	}
 	d.SetDealer(s)
 	v.changed()
-	d.status.SetText("The dealer settings were saved.")
+	d.status.SetText(T("The dealer settings were saved."))
 }
 
 // writeLogo keeps the logo in the data folder (nil removes it).
 func writeLogo(dir string, data []byte) error {
 	if dir == "" {
-		return errors.New("there is no data folder")
+		return errors.New(T("there is no data folder"))
 	}
 	path := logoFile(dir)
 	if data == nil {
@@ -513,14 +504,14 @@ func (v *settingsView) chooseLogo() {
 			err = orderfile.CheckLogo(data)
 		}
 		if err != nil {
-			d.showError(fmt.Errorf("%s cannot be the logo: %w", r.URI().Name(), err))
+			d.showError(fmt.Errorf(T("%s cannot be the logo: %w"), r.URI().Name(), err))
 			return
 		}
 		v.setLogo(data)
 		v.changed()
 	}, d.win)
 	dlg.SetFilter(fynestorage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg"}))
-	dlg.SetTitleText("Choose your logo")
+	dlg.SetTitleText(T("Choose your logo"))
 	dlg.Show()
 }
 
@@ -541,12 +532,12 @@ func (v *settingsView) displayChanged() {
 	}
 	d := v.d
 	a := d.app
-	a.Units = map[string]string{"Inches": "in"}[v.units.Selected]
-	if a.Units == "" {
-		a.Units = "mm"
+	a.Units = "mm"
+	if v.units.Selected == T("Inches") {
+		a.Units = "in"
 	}
-	a.Language = map[string]string{"English": "en", "Deutsch": "de"}[v.language.Selected]
-	a.Theme = map[string]string{"Light": "light", "Dark": "dark"}[v.themes.Selected]
+	a.Language = []string{"", "en", "de"}[max(v.language.SelectedIndex(), 0)]
+	a.Theme = map[string]string{T("Light"): "light", T("Dark"): "dark"}[v.themes.Selected]
 	if a.Language != v.languageAtStart {
 		v.restartNote.Show()
 	} else {
@@ -561,8 +552,8 @@ func (v *settingsView) showroomChanged() {
 		return
 	}
 	a := v.d.app
-	a.Showroom.IdleSeconds = map[string]int{"1 minute": 60, "2 minutes": 120, "5 minutes": 300, "10 minutes": 600}[v.idle.Selected]
-	a.Showroom.CountdownSeconds = map[string]int{"10 seconds": 10, "20 seconds": 20, "30 seconds": 30}[v.countdown.Selected]
+	a.Showroom.IdleSeconds = []int{60, 120, 300, 600}[max(v.idle.SelectedIndex(), 0)]
+	a.Showroom.CountdownSeconds = []int{10, 20, 30}[max(v.countdown.SelectedIndex(), 0)]
 	v.d.SetAppSettings(a)
 }
 
@@ -579,19 +570,19 @@ func (v *settingsView) askPIN() {
 	items := []*widget.FormItem{}
 	had := d.app.Showroom.PIN != ""
 	if had {
-		items = append(items, widget.NewFormItem("Current PIN", old))
+		items = append(items, widget.NewFormItem(T("Current PIN"), old))
 	}
-	items = append(items, &widget.FormItem{Text: "New PIN", Widget: pin, HintText: "4 to 12 digits"}, widget.NewFormItem("Again", again))
-	dlg := dialog.NewForm("Dealer PIN", "Set the PIN", "Cancel", items, func(ok bool) {
+	items = append(items, &widget.FormItem{Text: T("New PIN"), Widget: pin, HintText: T("4 to 12 digits")}, widget.NewFormItem(T("Again"), again))
+	dlg := dialog.NewForm(T("Dealer PIN"), T("Set the PIN"), T("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
 		switch {
 		case had && !PINMatches(d.app.Showroom.PIN, old.Text):
-			d.tell("The PIN was not changed", "The current PIN is not right.")
+			d.tell(T("The PIN was not changed"), T("The current PIN is not right."))
 			return
 		case pin.Text != again.Text:
-			d.tell("The PIN was not changed", "The two new PINs differ.")
+			d.tell(T("The PIN was not changed"), T("The two new PINs differ."))
 			return
 		}
 		v.setPIN(pin.Text)
@@ -610,14 +601,14 @@ func (v *settingsView) setPIN(pin string) {
 		d.do(func() {
 			v.pinBtn.Enable()
 			if err != nil {
-				d.showError(fmt.Errorf("the PIN was not set: %w", err))
+				d.showError(fmt.Errorf(T("the PIN was not set: %w"), err))
 				return
 			}
 			a := d.app
 			a.Showroom.PIN = hash
 			d.SetAppSettings(a)
 			v.showPIN()
-			d.status.SetText("The dealer PIN is set.")
+			d.status.SetText(T("The dealer PIN is set."))
 		})
 	}()
 }
@@ -635,11 +626,11 @@ func (v *settingsView) backup() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	v.cancelBackup = cancel
-	v.backupBtn.SetText("Cancel the backup")
+	v.backupBtn.SetText(T("Cancel the backup"))
 	v.backupBtn.SetIcon(theme.CancelIcon())
 	v.backupBar.Show()
 	v.backupBar.Start()
-	v.backupNote.SetText("Backing up…")
+	v.backupNote.SetText(T("Backing up…"))
 	backup := d.host.Backup
 	go func() {
 		path, err := backup(ctx)
@@ -648,16 +639,16 @@ func (v *settingsView) backup() {
 			v.cancelBackup = nil
 			v.backupBar.Stop()
 			v.backupBar.Hide()
-			v.backupBtn.SetText("Back up now")
+			v.backupBtn.SetText(T("Back up now"))
 			v.backupBtn.SetIcon(theme.DownloadIcon())
 			switch {
 			case err != nil && ctx.Err() != nil:
-				v.backupNote.SetText("The backup was cancelled; nothing was written.")
+				v.backupNote.SetText(T("The backup was cancelled; nothing was written."))
 			case err != nil:
 				v.backupNote.SetText("")
-				d.showError(fmt.Errorf("the backup was not made: %w", err))
+				d.showError(fmt.Errorf(T("the backup was not made: %w"), err))
 			default:
-				v.backupNote.SetText("Backed up to " + path)
+				v.backupNote.SetText(Tf("Backed up to %s", path))
 			}
 			if v.OnBackedUp != nil {
 				v.OnBackedUp(path, err)

@@ -78,6 +78,17 @@ func (d *Designer) show(s screen) {
 	}
 }
 
+// ShowScreen shows a screen by name (products, design, library, order,
+// customers, catalogs, settings); false if there is none of that name.
+func (d *Designer) ShowScreen(name string) bool {
+	s, ok := map[string]screen{"products": screenProducts, "design": screenDesign, "library": screenLibrary, "order": screenOrder,
+		"customers": screenCustomers, "catalogs": screenCatalogs, "settings": screenSettings}[name]
+	if ok {
+		d.navigate(s)
+	}
+	return ok
+}
+
 // ShowProducts shows the product chooser.
 func (d *Designer) ShowProducts() { d.show(screenProducts) }
 
@@ -99,14 +110,14 @@ func newNavRail(d *Designer) *navRail {
 		return it
 	}
 	top := container.NewVBox(
-		add(screenProducts, theme.GridIcon(), "Products"),
-		add(screenDesign, theme.DocumentCreateIcon(), "Design"),
-		add(screenLibrary, theme.FolderOpenIcon(), "Library"),
-		add(screenOrder, theme.ListIcon(), "Order"),
-		add(screenCustomers, theme.AccountIcon(), "Customers"),
-		add(screenCatalogs, theme.StorageIcon(), "Catalogs"),
+		add(screenProducts, theme.GridIcon(), T("Products")),
+		add(screenDesign, theme.DocumentCreateIcon(), T("Design")),
+		add(screenLibrary, theme.FolderOpenIcon(), T("Library")),
+		add(screenOrder, theme.ListIcon(), T("Order")),
+		add(screenCustomers, theme.AccountIcon(), T("Customers")),
+		add(screenCatalogs, theme.StorageIcon(), T("Catalogs")),
 	)
-	bottom := container.NewVBox(add(screenSettings, theme.SettingsIcon(), "Settings"))
+	bottom := container.NewVBox(add(screenSettings, theme.SettingsIcon(), T("Settings")))
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	r.content = container.NewStack(bg, container.NewPadded(container.NewBorder(top, bottom, nil, nil)))
 	return r

@@ -73,10 +73,10 @@ func (d *Designer) StartShowroom() {
 	case d.showroom != nil:
 		return
 	case d.app.Showroom.PIN == "":
-		d.tell("Showroom mode needs a PIN", "Set the dealer PIN in Settings → Showroom first: it is asked for to leave showroom mode.")
+		d.tell(T("Showroom mode needs a PIN"), T("Set the dealer PIN in Settings → Showroom first: it is asked for to leave showroom mode."))
 		return
 	case d.store == nil:
-		d.tell("Showroom mode is not available", d.noLibrary())
+		d.tell(T("Showroom mode is not available"), d.noLibrary())
 		return
 	}
 	d.whenDiscarded(func() { d.startShowroom(time.Now) }, nil)
@@ -202,7 +202,7 @@ func (s *Showroom) tick() {
 
 // showCountdown asks whether the customer is still there.
 func (s *Showroom) showCountdown(seconds int) {
-	text := fmt.Sprintf("To keep your choices private, this design will be cleared in %d seconds.", seconds)
+	text := fmt.Sprintf(T("To keep your choices private, this design will be cleared in %d seconds."), seconds)
 	if s.countdown != nil {
 		s.countText.SetText(text)
 		return
@@ -213,13 +213,13 @@ func (s *Showroom) showCountdown(seconds int) {
 		s.countText = widget.NewLabel(text)
 		return
 	}
-	title := widget.NewLabelWithStyle("Are you still there?", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(T("Are you still there?"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	s.countText = widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{})
 	s.countText.Wrapping = fyne.TextWrapWord
-	keep := widget.NewButtonWithIcon("Continue designing", theme.ConfirmIcon(), s.touch)
+	keep := widget.NewButtonWithIcon(T("Continue designing"), theme.ConfirmIcon(), s.touch)
 	keep.Importance = widget.HighImportance
-	over := widget.NewButtonWithIcon("Start over", theme.ViewRefreshIcon(), s.wipe)
+	over := widget.NewButtonWithIcon(T("Start over"), theme.ViewRefreshIcon(), s.wipe)
 	body := container.NewVBox(title, s.countText, container.NewCenter(container.NewHBox(over, keep)))
 	s.countdown = widget.NewModalPopUp(container.NewThemeOverride(container.NewPadded(container.New(&maxWidth{w: 560}, body)), showroomTheme{}), d.win.Canvas())
 	s.countdown.Show()
@@ -272,7 +272,7 @@ func (s *Showroom) typedKey(e *fyne.KeyEvent) {
 // picture that changes every few seconds, and "touch to start".
 func (s *Showroom) attractScreen() fyne.CanvasObject {
 	d := s.sd
-	title := widget.NewLabelWithStyle("Design it your way", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(T("Design it your way"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	sub := widget.NewLabelWithStyle(d.text(d.cat.Name)+" · "+d.cat.Manufacturer.Name, fyne.TextAlignCenter, fyne.TextStyle{})
 	s.attractP = canvas.NewImageFromImage(nil)
@@ -281,7 +281,7 @@ func (s *Showroom) attractScreen() fyne.CanvasObject {
 	if len(s.pictures) > 0 {
 		s.attractP.Image = s.pictures[s.shown%len(s.pictures)]
 	}
-	start := widget.NewButtonWithIcon("Touch to start", theme.NavigateNextIcon(), s.toProducts)
+	start := widget.NewButtonWithIcon(T("Touch to start"), theme.NavigateNextIcon(), s.toProducts)
 	start.Importance = widget.HighImportance
 	start.IconPlacement = widget.ButtonIconTrailingText
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameBackground))
@@ -305,12 +305,12 @@ func (s *Showroom) toDesign() {
 // price and "Send to dealer".
 func (s *Showroom) designScreen() fyne.CanvasObject {
 	sd := s.sd
-	back := widget.NewButtonWithIcon("Products", theme.NavigateBackIcon(), func() {
+	back := widget.NewButtonWithIcon(T("Products"), theme.NavigateBackIcon(), func() {
 		s.touch()
 		s.showOnly(s.chooser.content)
 	})
-	over := widget.NewButtonWithIcon("Start over", theme.ViewRefreshIcon(), s.askStartOver)
-	s.sendBtn = widget.NewButtonWithIcon("Send to dealer", theme.MailSendIcon(), s.askSend)
+	over := widget.NewButtonWithIcon(T("Start over"), theme.ViewRefreshIcon(), s.askStartOver)
+	s.sendBtn = widget.NewButtonWithIcon(T("Send to dealer"), theme.MailSendIcon(), s.askSend)
 	s.sendBtn.Importance = widget.HighImportance
 	staff := widget.NewButtonWithIcon("", theme.LoginIcon(), s.askPIN)
 	staff.Importance = widget.LowImportance
@@ -327,7 +327,7 @@ func (s *Showroom) designScreen() fyne.CanvasObject {
 // askStartOver confirms before the design is cleared.
 func (s *Showroom) askStartOver() {
 	s.touch()
-	s.confirm("Start over?", "Your design is cleared, and you begin again with the products.", "Start over", func() {
+	s.confirm(T("Start over?"), T("Your design is cleared, and you begin again with the products."), T("Start over"), func() {
 		s.wipe()
 		s.toProducts()
 	})
@@ -344,7 +344,7 @@ func (s *Showroom) confirm(title, text, action string, do func()) {
 	t.SizeName = theme.SizeNameSubHeadingText
 	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
-	cancel := widget.NewButton("Cancel", func() { s.touch(); s.closePopup() })
+	cancel := widget.NewButton(T("Cancel"), func() { s.touch(); s.closePopup() })
 	ok := widget.NewButton(action, func() { s.closePopup(); do() })
 	ok.Importance = widget.HighImportance
 	s.showPopup(container.NewVBox(t, msg, container.NewHBox(layout.NewSpacer(), cancel, ok)))
@@ -361,22 +361,22 @@ func (s *Showroom) askSend() {
 	s.touch()
 	sd := s.sd
 	if sd.domains != nil && !sd.domains.Consistent || len(sd.config.Violations()) > 0 {
-		sd.tell("Not yet complete", "Some of your choices do not go together yet: the status line says which. Change them, then send the design.")
+		sd.tell(T("Not yet complete"), T("Some of your choices do not go together yet: the status line says which. Change them, then send the design."))
 		return
 	}
 	if s.dealer.win == nil {
 		s.Send("")
 		return
 	}
-	t := widget.NewLabelWithStyle("Send your design to our staff", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	t := widget.NewLabelWithStyle(T("Send your design to our staff"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.SizeName = theme.SizeNameSubHeadingText
-	msg := widget.NewLabel("You get a short code for it. Your name helps us find you; you may leave it empty.")
+	msg := widget.NewLabel(T("You get a short code for it. Your name helps us find you; you may leave it empty."))
 	msg.Wrapping = fyne.TextWrapWord
 	name := widget.NewEntry()
-	name.SetPlaceHolder("Your name (optional)")
+	name.SetPlaceHolder(T("Your name (optional)"))
 	name.OnChanged = func(string) { s.touch() }
-	cancel := widget.NewButton("Cancel", func() { s.touch(); s.closePopup() })
-	send := widget.NewButtonWithIcon("Send", theme.MailSendIcon(), func() { s.closePopup(); s.Send(name.Text) })
+	cancel := widget.NewButton(T("Cancel"), func() { s.touch(); s.closePopup() })
+	send := widget.NewButtonWithIcon(T("Send"), theme.MailSendIcon(), func() { s.closePopup(); s.Send(name.Text) })
 	send.Importance = widget.HighImportance
 	name.OnSubmitted = func(string) { s.closePopup(); s.Send(name.Text) }
 	s.showPopup(container.NewVBox(t, msg, name, container.NewHBox(layout.NewSpacer(), cancel, send)))
@@ -393,7 +393,7 @@ func (s *Showroom) Send(customerName string) {
 	}
 	cfg := sd.config
 	qty := 1
-	in := storage.DesignInput{Name: "Showroom: " + sd.text(sd.product.Name), Notes: "Designed at the showroom screen.",
+	in := storage.DesignInput{Name: Tf("Showroom: %s", sd.text(sd.product.Name)), Notes: T("Designed at the showroom screen."),
 		ProductID: sd.product.ID, ProductName: sd.text(sd.product.Name), Catalog: d.catalogID, Quantity: qty,
 		Decisions: encodeDecisions(sd.decisions)}
 	if price, err := sd.cat.ListPrice(cfg, qty, sd.lang); err == nil {
@@ -410,7 +410,7 @@ func (s *Showroom) Send(customerName string) {
 		d.do(func() {
 			s.sendBtn.Enable()
 			if err != nil {
-				sd.showError(fmt.Errorf("the design could not be sent; please ask our staff: %w", err))
+				sd.showError(fmt.Errorf(T("the design could not be sent; please ask our staff: %w"), err))
 			} else {
 				s.showCode(e)
 				d.queueChanged()
@@ -428,13 +428,13 @@ func (s *Showroom) showCode(e storage.QueueEntry) {
 	if s.dealer.win == nil {
 		return
 	}
-	t := widget.NewLabelWithStyle("Thank you! Your code:", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	t := widget.NewLabelWithStyle(T("Thank you! Your code:"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	t.SizeName = theme.SizeNameSubHeadingText
 	code := canvas.NewText(storage.FormatCode(e.Code), theme.Color(theme.ColorNameForeground))
 	code.TextSize = 64
 	code.TextStyle = fyne.TextStyle{Monospace: true}
 	code.Alignment = fyne.TextAlignCenter
-	msg := widget.NewLabelWithStyle("Tell this code to our staff, or take a photo of it.", fyne.TextAlignCenter, fyne.TextStyle{})
+	msg := widget.NewLabelWithStyle(T("Tell this code to our staff, or take a photo of it."), fyne.TextAlignCenter, fyne.TextStyle{})
 	msg.Wrapping = fyne.TextWrapWord
 	var qrPic fyne.CanvasObject = layout.NewSpacer()
 	if img := qrImage("ATELIER:" + e.Code); img != nil {
@@ -444,12 +444,12 @@ func (s *Showroom) showCode(e storage.QueueEntry) {
 		pic.SetMinSize(fyne.NewSquareSize(180))
 		qrPic = container.NewCenter(pic)
 	}
-	done := widget.NewButtonWithIcon("Done: start over", theme.ConfirmIcon(), func() {
+	done := widget.NewButtonWithIcon(T("Done: start over"), theme.ConfirmIcon(), func() {
 		s.closePopup()
 		s.wipe()
 	})
 	done.Importance = widget.HighImportance
-	more := widget.NewButton("Keep designing", func() { s.touch(); s.closePopup() })
+	more := widget.NewButton(T("Keep designing"), func() { s.touch(); s.closePopup() })
 	s.showPopup(container.NewVBox(t, code, qrPic, msg, container.NewCenter(container.NewHBox(more, done))))
 }
 
@@ -489,9 +489,9 @@ func (s *Showroom) askPIN() {
 	if d.win == nil {
 		return
 	}
-	t := widget.NewLabelWithStyle("Staff only", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	t := widget.NewLabelWithStyle(T("Staff only"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.SizeName = theme.SizeNameSubHeadingText
-	note := widget.NewLabel("Enter the dealer PIN to leave showroom mode.")
+	note := widget.NewLabel(T("Enter the dealer PIN to leave showroom mode."))
 	note.Wrapping = fyne.TextWrapWord
 	pin := widget.NewPasswordEntry()
 	pin.OnChanged = func(string) { s.touch() }
@@ -506,7 +506,7 @@ func (s *Showroom) askPIN() {
 	}
 	pin.OnSubmitted = func(string) { try() }
 	keys := container.NewGridWithColumns(3)
-	for _, k := range []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK"} {
+	for _, k := range []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", T("OK")} {
 		k := k
 		b := widget.NewButton(k, func() {
 			s.touch()
@@ -526,7 +526,7 @@ func (s *Showroom) askPIN() {
 		}
 		keys.Add(b)
 	}
-	cancel := widget.NewButton("Cancel", func() { s.touch(); s.closePopup() })
+	cancel := widget.NewButton(T("Cancel"), func() { s.touch(); s.closePopup() })
 	s.showPopup(container.NewVBox(t, note, pin, keys, container.NewHBox(layout.NewSpacer(), cancel)))
 	d.win.Canvas().Focus(pin)
 }
@@ -537,16 +537,16 @@ func (s *Showroom) Leave(pin string) error {
 	d := s.dealer
 	now := s.now()
 	if now.Before(s.lockedTo) {
-		return fmt.Errorf("too many wrong PINs: try again in %d seconds", int(s.lockedTo.Sub(now).Seconds())+1)
+		return fmt.Errorf(T("too many wrong PINs: try again in %d seconds"), int(s.lockedTo.Sub(now).Seconds())+1)
 	}
 	if !PINMatches(d.app.Showroom.PIN, strings.TrimSpace(pin)) {
 		s.wrongPINs++
 		if s.wrongPINs >= 5 {
 			s.wrongPINs = 0
 			s.lockedTo = now.Add(time.Minute)
-			return errors.New("too many wrong PINs: try again in a minute")
+			return errors.New(T("too many wrong PINs: try again in a minute"))
 		}
-		return errors.New("that is not the PIN")
+		return errors.New(T("that is not the PIN"))
 	}
 	s.closePopup()
 	s.stopOnce.Do(func() { close(s.stop) })

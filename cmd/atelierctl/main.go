@@ -39,6 +39,7 @@ type CLI struct {
 	DB        string           `name:"db" env:"ATELIER_DB" help:"The database file (default: the desktop app's, in its data folder)." type:"path"`
 	Catalog   CatalogCmd       `cmd:"" help:"Check, analyze, show and import catalogs."`
 	Design    DesignCmd        `cmd:"" help:"Save, list, show and delete designs."`
+	Customer  CustomerCmd      `cmd:"" help:"Add, list and forget customers."`
 	DBCmd     DBCmd            `cmd:"" name:"db" help:"Check, back up and restore the database."`
 	Order     OrderCmd         `cmd:"" help:"Export, verify and import order packages."`
 	Key       KeyCmd           `cmd:"" help:"Make signing keys."`

@@ -451,3 +451,34 @@ func tamperZip(t *testing.T, data []byte, name string) []byte {
 	zw.Close()
 	return buf.Bytes()
 }
+
+func TestCustomerVerbs(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "atelier.db")
+	run := func(args ...string) (int, string, string) {
+		t.Helper()
+		return runCLI(t, append([]string{"--db", db}, args...)...)
+	}
+	code, out, errOut := run("customer", "add", "--name", "Anna Meyer", "--email", "anna@example.org", "--address", `Hauptstraße 12\n10115 Berlin`, "--consent")
+	if code != 0 || strings.TrimSpace(out) != "1" {
+		t.Fatalf("add: %d %q %q", code, out, errOut)
+	}
+	run("customer", "add", "--name", "Jonas Berg")
+	if code, out, _ = run("customer", "list", "--query", "anna", "--json"); code != 0 || !strings.Contains(out, `"address": "Hauptstraße 12\n10115 Berlin"`) || !strings.Contains(out, `"consent": "20`) || strings.Contains(out, "Jonas") {
+		t.Errorf("list: %d %s", code, out)
+	}
+	if code, out, _ = run("customer", "list"); code != 0 || !strings.Contains(out, "none on file") {
+		t.Errorf("list table: %d %s", code, out)
+	}
+	if code, _, _ = run("customer", "forget", "1"); code != 0 {
+		t.Errorf("forget: %d", code)
+	}
+	if _, out, _ = run("customer", "list", "--json"); !strings.Contains(out, "Jonas") || strings.Contains(out, "Anna") {
+		t.Errorf("after forgetting: %s", out)
+	}
+	if code, _, errOut = run("customer", "forget", "1"); code != 1 || !strings.Contains(errOut, "does not exist") {
+		t.Errorf("forget again: %d %q", code, errOut)
+	}
+	if code, _, _ = run("customer", "add", "--name", " "); code != 2 {
+		t.Errorf("add without a name: %d", code)
+	}
+}
