@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/atelier-app/atelier/assets"
+	"github.com/shopspring/decimal"
 )
 
 // The app's words are English in the code and translated through Fyne's
@@ -105,6 +106,15 @@ func UseLanguage(chosen string) string {
 var fyneEnglish = map[string]any{
 	"file.name":   map[string]string{"other": "Name"},
 	"file.parent": map[string]string{"other": "../"},
+}
+
+// percent writes a percentage the way the language does: "12.5%",
+// German "12,5 %".
+func percent(p decimal.Decimal) string {
+	if uiLanguage == "de" {
+		return strings.Replace(p.String(), ".", ",", 1) + "\u202f%"
+	}
+	return p.String() + "%"
 }
 
 // formatDate writes a date with a layout (translated: German writes

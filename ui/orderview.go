@@ -637,10 +637,10 @@ func (v *orderView) reprice() {
 	margin := cnet.Sub(net)
 	marginName := T("Your margin")
 	if cnet.IsPositive() {
-		marginName += " · " + margin.Mul(hundred).Div(cnet).Round(1).String() + "%"
+		marginName += " · " + percent(margin.Mul(hundred).Div(cnet).Round(1))
 	}
 	t.margin.set(marginName, d.money(margin))
-	t.tax.set(Tf("Tax %s%%", d.dealer.TaxRate.String()), d.money(tax))
+	t.tax.set(Tf("Tax %s", percent(d.dealer.TaxRate)), d.money(tax))
 	t.gross.set(T("Gross"), d.money(gross))
 
 	n := len(d.draft.Lines)

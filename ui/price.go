@@ -81,7 +81,7 @@ func (v *waterfallView) show(w catalog.Waterfall, lang string) {
 			name += " · " + Tf("list %s", signedPercent(w.Adjust))
 		}
 		v.customer.set(name, m(w.CustomerNet))
-		v.tax.set(T("Tax ")+w.TaxRate.String()+"%", m(w.Tax))
+		v.tax.set(Tf("Tax %s", percent(w.TaxRate)), m(w.Tax))
 		v.gross.set(T("Total"), m(w.Gross))
 		v.content.Show()
 		return
@@ -94,7 +94,7 @@ func (v *waterfallView) show(w catalog.Waterfall, lang string) {
 	v.customer.set(customer, m(w.CustomerNet))
 	margin := T("Your margin")
 	if w.CustomerNet.IsPositive() {
-		margin += " · " + w.DealerMargin.Mul(hundred).Div(w.CustomerNet).Round(1).String() + "%"
+		margin += " · " + percent(w.DealerMargin.Mul(hundred).Div(w.CustomerNet).Round(1))
 	}
 	v.margin.set(margin, m(w.DealerMargin))
 	if w.DealerMargin.IsNegative() {
@@ -104,7 +104,7 @@ func (v *waterfallView) show(w catalog.Waterfall, lang string) {
 	}
 	v.margin.name.Refresh()
 	v.margin.amount.Refresh()
-	v.tax.set(T("Tax ")+w.TaxRate.String()+"%", m(w.Tax))
+	v.tax.set(Tf("Tax %s", percent(w.TaxRate)), m(w.Tax))
 	v.gross.set(T("Gross"), m(w.Gross))
 	v.content.Show()
 }
@@ -114,15 +114,15 @@ func percentOff(p decimal.Decimal) string {
 	if p.IsZero() {
 		return T("no discount")
 	}
-	return "−" + p.String() + "%"
+	return "−" + percent(p)
 }
 
 // signedPercent writes a markup or discount: "+10%", "−5%".
 func signedPercent(p decimal.Decimal) string {
 	if p.IsNegative() {
-		return "−" + p.Neg().String() + "%"
+		return "−" + percent(p.Neg())
 	}
-	return "+" + p.String() + "%"
+	return "+" + percent(p)
 }
 
 // money formats an amount in the catalog's currency the way the
@@ -179,7 +179,7 @@ func (d *Designer) showPrice(cfg *catalog.Config) {
 		d.grand.Text = d.money(w.Gross)
 		d.grand.Color = theme.Color(theme.ColorNameForeground)
 		d.grand.Refresh()
-		d.grandNote.SetText(Tf("including %s%% tax (%s)", w.TaxRate.String(), d.money(w.Tax)))
+		d.grandNote.SetText(Tf("including %s tax (%s)", percent(w.TaxRate), d.money(w.Tax)))
 	}
 }
 
