@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	fynestorage "fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -414,37 +412,8 @@ func (d *Designer) ImportCatalog() {
 	if d.win == nil {
 		return
 	}
-	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			d.showError(fmt.Errorf(T("the file cannot be opened: %w"), err))
-			return
-		}
-		if r == nil {
-			return
-		}
-		defer r.Close()
-		data, err := io.ReadAll(io.LimitReader(r, maxCatalogFile+1))
-		switch {
-		case err != nil:
-			d.showError(fmt.Errorf(T("%s cannot be read: %w"), r.URI().Name(), err))
-		case len(data) > maxCatalogFile:
-			d.tell(T("The catalog was not imported"), fmt.Sprintf(T("%s is larger than any catalog package (64 MiB)."), r.URI().Name()))
-		default:
-			d.ImportCatalogData(r.URI().Name(), data, false)
-		}
-	}, d.win)
-	dlg.SetFilter(fynestorage.NewExtensionFileFilter([]string{".zip"}))
-	dlg.SetTitleText(T("Import a manufacturer's catalog package"))
-	dlg.SetConfirmText(T("Import"))
-	if folder := exportFolder(d.prefs); folder != "" {
-		if l, err := fynestorage.ListerForURI(fynestorage.NewFileURI(folder)); err == nil {
-			dlg.SetLocation(l)
-		}
-	}
-	if sz := d.win.Canvas().Size(); sz.Width > 0 {
-		dlg.Resize(fyne.NewSize(min(900, sz.Width-80), min(620, sz.Height-80)))
-	}
-	dlg.Show()
+	d.openZip(T("Import a manufacturer's catalog package"), maxCatalogFile, T("The catalog was not imported"),
+		T("%s is larger than any catalog package (64 MiB)."), func(name string, data []byte) { d.ImportCatalogData(name, data, false) })
 }
 
 // CatalogImport is the outcome of importing a catalog package.

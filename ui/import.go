@@ -34,26 +34,35 @@ func (d *Designer) ImportOrder() {
 	if d.win == nil {
 		return
 	}
+	d.openZip(T("Import an order package"), maxOrderFile, T("The order was not imported"),
+		T("%s is larger than any order package (256 MiB)."), d.ImportOrderData)
+}
+
+// openZip asks for a .zip (starting in the folder of the last export),
+// reads it (at most limit bytes: a larger one is refused with tooBig, a
+// format of the file's name) and gives it to use.
+func (d *Designer) openZip(title string, limit int, refused, tooBig string, use func(name string, data []byte)) {
 	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			d.showError(fmt.Errorf(T("the file cannot be opened: %w"), err))
+			return
+		}
+		if r == nil {
+			return
+		}
+		defer r.Close()
+		data, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
 		switch {
 		case err != nil:
-			d.showError(fmt.Errorf(T("the file cannot be opened: %w"), err))
-		case r != nil:
-			defer r.Close()
-			data, err := io.ReadAll(io.LimitReader(r, maxOrderFile+1))
-			if err != nil {
-				d.showError(fmt.Errorf(T("%s cannot be read: %w"), r.URI().Name(), err))
-				return
-			}
-			if len(data) > maxOrderFile {
-				d.tell(T("The order was not imported"), fmt.Sprintf(T("%s is larger than any order package (256 MiB)."), r.URI().Name()))
-				return
-			}
-			d.ImportOrderData(r.URI().Name(), data)
+			d.showError(fmt.Errorf(T("%s cannot be read: %w"), r.URI().Name(), err))
+		case len(data) > limit:
+			d.tell(refused, fmt.Sprintf(tooBig, r.URI().Name()))
+		default:
+			use(r.URI().Name(), data)
 		}
 	}, d.win)
 	dlg.SetFilter(fynestorage.NewExtensionFileFilter([]string{".zip"}))
-	dlg.SetTitleText(T("Import an order package"))
+	dlg.SetTitleText(title)
 	dlg.SetConfirmText(T("Import"))
 	if folder := exportFolder(d.prefs); folder != "" {
 		if l, err := fynestorage.ListerForURI(fynestorage.NewFileURI(folder)); err == nil {

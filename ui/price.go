@@ -198,22 +198,10 @@ func (v *waterfallView) text() string {
 // compactTheme is the app's theme with less padding, for dense panels of
 // figures (the price, the order's totals): inner is the padding inside
 // widgets (the default theme's is 8).
-type compactTheme struct{ inner float32 }
-
-func (compactTheme) base() fyne.Theme {
-	if a := fyne.CurrentApp(); a != nil {
-		return a.Settings().Theme()
-	}
-	return theme.DefaultTheme()
+type compactTheme struct {
+	appTheme
+	inner float32
 }
-
-func (t compactTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	return t.base().Color(n, v)
-}
-
-func (t compactTheme) Font(s fyne.TextStyle) fyne.Resource { return t.base().Font(s) }
-
-func (t compactTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base().Icon(n) }
 
 func (t compactTheme) Size(n fyne.ThemeSizeName) float32 {
 	switch n {
@@ -225,6 +213,23 @@ func (t compactTheme) Size(n fyne.ThemeSizeName) float32 {
 	return t.base().Size(n)
 }
 
+// appTheme is the app's theme as it is set (light, dark or the
+// system's); themes that change sizes only embed it.
+type appTheme struct{}
+
+func (appTheme) base() fyne.Theme {
+	if a := fyne.CurrentApp(); a != nil {
+		return a.Settings().Theme()
+	}
+	return theme.DefaultTheme()
+}
+
+func (t appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	return t.base().Color(n, v)
+}
+
+func (t appTheme) Font(s fyne.TextStyle) fyne.Resource     { return t.base().Font(s) }
+func (t appTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base().Icon(n) }
 // kioskPricePanel is the price as the showroom's customer sees it: the
 // total in large type with the tax it includes, and the details (list
 // price lines, their price, the tax) a tap away.
@@ -245,3 +250,4 @@ func (d *Designer) kioskPricePanel() fyne.CanvasObject {
 	top := container.NewBorder(nil, nil, nil, container.NewVBox(d.grand, container.New(layout.NewCustomPaddedLayout(-8, 0, 0, 0), d.grandNote)))
 	return container.NewVBox(widget.NewSeparator(), top, d.priceNote, acc)
 }
+

@@ -620,20 +620,7 @@ func newShowroomChooser(sd *Designer, s *Showroom) *chooser {
 
 // showroomTheme is the app's theme made for fingers: larger text, more
 // padding, bigger icons and scroll bars.
-type showroomTheme struct{}
-
-func (showroomTheme) base() fyne.Theme {
-	if a := fyne.CurrentApp(); a != nil {
-		return a.Settings().Theme()
-	}
-	return theme.DefaultTheme()
-}
-
-func (t showroomTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	return t.base().Color(n, v)
-}
-func (t showroomTheme) Font(s fyne.TextStyle) fyne.Resource     { return t.base().Font(s) }
-func (t showroomTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base().Icon(n) }
+type showroomTheme struct{ appTheme }
 
 func (t showroomTheme) Size(n fyne.ThemeSizeName) float32 {
 	switch n {
