@@ -230,6 +230,7 @@ func (t appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color 
 
 func (t appTheme) Font(s fyne.TextStyle) fyne.Resource     { return t.base().Font(s) }
 func (t appTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base().Icon(n) }
+
 // kioskPricePanel is the price as the showroom's customer sees it: the
 // total in large type with the tax it includes, and the details (list
 // price lines, their price, the tax) a tap away.
@@ -250,4 +251,3 @@ func (d *Designer) kioskPricePanel() fyne.CanvasObject {
 	top := container.NewBorder(nil, nil, nil, container.NewVBox(d.grand, container.New(layout.NewCustomPaddedLayout(-8, 0, 0, 0), d.grandNote)))
 	return container.NewVBox(widget.NewSeparator(), top, d.priceNote, acc)
 }
-
