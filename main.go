@@ -99,9 +99,9 @@ func main() {
 	var refused refusedError
 	switch {
 	case errors.As(loadErr, &refused):
-		dialog.ShowInformation("Catalog refused", refused.msg+"\n\nAtelier shows the demo catalog instead.", w)
+		dialog.ShowInformation(ui.T("Catalog refused"), refused.msg+"\n\n"+ui.T("Atelier shows the demo catalog instead."), w)
 	case loadErr != nil:
-		dialog.ShowError(fmt.Errorf("the catalog %s could not be opened; showing the demo catalog instead.\n\n%w", *catalogPath, loadErr), w)
+		dialog.ShowError(fmt.Errorf(ui.T("the catalog %s could not be opened; showing the demo catalog instead.\n\n%w"), *catalogPath, loadErr), w)
 	}
 
 	lib := &library{path: databasePath(a), src: src, d: d, w: w, chosen: *catalogPath != "" && loadErr == nil,
@@ -220,17 +220,13 @@ func (l *library) open() {
 	case errors.Is(err, storage.ErrDamaged):
 		l.damaged(err)
 	case errors.Is(err, storage.ErrNewer):
-		l.without("the design library was saved by a newer version of Atelier",
-			fmt.Sprintf("The design library at %s was saved by a newer version of Atelier. It was left as it is.\n\nYou can design, but not save, until Atelier is updated.", l.path), err)
+		l.without(ui.T("the design library was saved by a newer version of Atelier"), fmt.Sprintf(ui.T("The design library at %s was saved by a newer version of Atelier. It was left as it is.\n\nYou can design, but not save, until Atelier is updated."), l.path), err)
 	case errors.Is(err, storage.ErrReadOnly):
-		l.without("the design library cannot be written",
-			fmt.Sprintf("Atelier cannot write to its design library at %s (the file or its folder is read-only).\n\nYou can design, but not save.", l.path), err)
+		l.without(ui.T("the design library cannot be written"), fmt.Sprintf(ui.T("Atelier cannot write to its design library at %s (the file or its folder is read-only).\n\nYou can design, but not save."), l.path), err)
 	case errors.Is(err, storage.ErrDiskFull):
-		l.without("the disk is full",
-			"The disk is full, so Atelier cannot open its design library.\n\nYou can design, but not save, until there is free space again.", err)
+		l.without(ui.T("the disk is full"), ui.T("The disk is full, so Atelier cannot open its design library.\n\nYou can design, but not save, until there is free space again."), err)
 	default:
-		l.without("the design library could not be opened",
-			fmt.Sprintf("Atelier could not open its design library at %s.\n\nYou can design, but not save.", l.path), err)
+		l.without(ui.T("the design library could not be opened"), fmt.Sprintf(ui.T("Atelier could not open its design library at %s.\n\nYou can design, but not save."), l.path), err)
 	}
 }
 
@@ -239,7 +235,7 @@ func (l *library) without(reason, msg string, err error) {
 	fmt.Fprintln(os.Stderr, "atelier:", err)
 	fyne.Do(func() {
 		l.d.DisableSaving(reason)
-		dialog.ShowInformation("Designs cannot be saved", msg, l.w)
+		dialog.ShowInformation(ui.T("Designs cannot be saved"), msg, l.w)
 	})
 }
 
@@ -249,20 +245,19 @@ func (l *library) damaged(cause error) {
 	fmt.Fprintln(os.Stderr, "atelier:", cause)
 	aside, err := storage.SetAside(l.path, "damaged", time.Now())
 	if err != nil {
-		l.without("the design library is damaged",
-			fmt.Sprintf("Atelier's design library at %s is damaged, and it could not be moved aside (%v).\n\nYou can design, but not save.", l.path, err), err)
+		l.without(ui.T("the design library is damaged"), fmt.Sprintf(ui.T("Atelier's design library at %s is damaged, and it could not be moved aside (%v).\n\nYou can design, but not save."), l.path, err), err)
 		return
 	}
 	backups, _ := storage.Backups(l.backupDir())
-	told := fmt.Sprintf("Atelier's design library was damaged. It has been kept, untouched, as\n%s\n(for a specialist).", aside)
+	told := fmt.Sprintf(ui.T("Atelier's design library was damaged. It has been kept, untouched, as\n%s\n(for a specialist)."), aside)
 	if len(backups) == 0 {
-		l.openFresh(told + "\n\nThere is no backup, so Atelier starts with a new, empty library.")
+		l.openFresh(told + "\n\n" + ui.T("There is no backup, so Atelier starts with a new, empty library."))
 		return
 	}
 	newest := backups[0]
 	fyne.Do(func() {
-		msg := fmt.Sprintf("%s\n\nRestore the newest backup, from %s? Designs saved after it are in the damaged file only.", told, backupTime(newest))
-		dlg := dialog.NewConfirm("The design library was damaged", msg, func(restore bool) {
+		msg := fmt.Sprintf(ui.T("%s\n\nRestore the newest backup, from %s? Designs saved after it are in the damaged file only."), told, backupTime(newest))
+		dlg := dialog.NewConfirm(ui.T("The design library was damaged"), msg, func(restore bool) {
 			if !restore {
 				go l.openFresh("")
 				return
@@ -270,19 +265,19 @@ func (l *library) damaged(cause error) {
 			go func() {
 				ctx := context.Background()
 				if _, err := storage.Restore(ctx, l.path, newest); err != nil {
-					l.openFresh(fmt.Sprintf("The backup could not be restored: %v\n\nAtelier starts with a new, empty library.", err))
+					l.openFresh(fmt.Sprintf(ui.T("The backup could not be restored: %v\n\nAtelier starts with a new, empty library."), err))
 					return
 				}
 				db, err := storage.Open(ctx, l.path)
 				if err != nil {
-					l.without("the restored library could not be opened", fmt.Sprintf("The restored library could not be opened: %v", err), err)
+					l.without(ui.T("the restored library could not be opened"), fmt.Sprintf(ui.T("The restored library could not be opened: %v"), err), err)
 					return
 				}
 				l.attach(db)
 			}()
 		}, l.w)
-		dlg.SetConfirmText("Restore the backup")
-		dlg.SetDismissText("Start a new library")
+		dlg.SetConfirmText(ui.T("Restore the backup"))
+		dlg.SetDismissText(ui.T("Start a new library"))
 		dlg.Show()
 	})
 }
@@ -291,11 +286,11 @@ func (l *library) damaged(cause error) {
 func (l *library) openFresh(msg string) {
 	db, err := storage.Open(context.Background(), l.path)
 	if err != nil {
-		l.without("the design library could not be created", fmt.Sprintf("%s\n\nA new library could not be created either: %v", msg, err), err)
+		l.without(ui.T("the design library could not be created"), fmt.Sprintf(ui.T("%s\n\nA new library could not be created either: %v"), msg, err), err)
 		return
 	}
 	if msg != "" {
-		fyne.Do(func() { dialog.ShowInformation("The design library was damaged", msg, l.w) })
+		fyne.Do(func() { dialog.ShowInformation(ui.T("The design library was damaged"), msg, l.w) })
 	}
 	l.attach(db)
 }
@@ -307,8 +302,7 @@ func (l *library) attach(db *storage.DB) {
 	rec, err := db.ImportCatalog(ctx, l.src.data, l.src.kind, l.src.cat, l.src.sig)
 	if err != nil {
 		db.Close()
-		l.without("the catalog could not be kept in the design library",
-			fmt.Sprintf("The catalog could not be kept in the design library, so designs cannot be saved.\n\n%v", err), err)
+		l.without(ui.T("the catalog could not be kept in the design library"), fmt.Sprintf(ui.T("The catalog could not be kept in the design library, so designs cannot be saved.\n\n%v"), err), err)
 		return
 	}
 	l.mu.Lock()
@@ -397,7 +391,7 @@ func (e refusedError) Error() string { return e.msg }
 // unknown key it is refused unless allowUnsigned. A .json file or a folder
 // (kept as a zip of its files) is unsigned: the same rule.
 func loadCatalog(path string, allowUnsigned bool) (catalogSource, error) {
-	const allow = "\n\nIf you trust where this catalog came from, start Atelier with -allow-unsigned to open it anyway (it stays marked unsigned)."
+	allow := "\n\n" + ui.T("If you trust where this catalog came from, start Atelier with -allow-unsigned to open it anyway (it stays marked unsigned).")
 	if strings.EqualFold(filepath.Ext(path), ".zip") {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -406,24 +400,24 @@ func loadCatalog(path string, allowUnsigned bool) (catalogSource, error) {
 		cat, trust, err := catalog.ReadPackage(filepath.Base(path), data, assets.TrustedManufacturers())
 		switch {
 		case err != nil && trust.Signed && !trust.Valid:
-			return catalogSource{}, refusedError{fmt.Sprintf("The catalog %s was changed after it was signed (%s), so Atelier will not use it. Ask the manufacturer for a fresh copy.", path, trust.Problem)}
+			return catalogSource{}, refusedError{fmt.Sprintf(ui.T("The catalog %s was changed after it was signed (%s), so Atelier will not use it. Ask the manufacturer for a fresh copy."), path, trust.Problem)}
 		case err != nil:
 			return catalogSource{}, err
 		case trust.Trusted:
-			return catalogSource{cat: cat, data: data, kind: "zip", sig: storage.Signed, note: "signed by " + trust.Manufacturer}, nil
+			return catalogSource{cat: cat, data: data, kind: "zip", sig: storage.Signed, note: ui.Tf("signed by %s", trust.Manufacturer)}, nil
 		case !allowUnsigned:
-			return catalogSource{}, refusedError{fmt.Sprintf("Atelier did not open the catalog %s: %s.%s", path, trust.Problem, allow)}
+			return catalogSource{}, refusedError{fmt.Sprintf(ui.T("Atelier did not open the catalog %s: %s.%s"), path, trust.Problem, allow)}
 		}
-		return catalogSource{cat: cat, data: data, kind: "zip", sig: storage.Unsigned, note: "unsigned catalog"}, nil
+		return catalogSource{cat: cat, data: data, kind: "zip", sig: storage.Unsigned, note: ui.T("unsigned catalog")}, nil
 	}
 	if !allowUnsigned {
-		return catalogSource{}, refusedError{fmt.Sprintf("Atelier did not open the catalog %s: a catalog file or folder is not signed by its manufacturer.%s", path, allow)}
+		return catalogSource{}, refusedError{fmt.Sprintf(ui.T("Atelier did not open the catalog %s: a catalog file or folder is not signed by its manufacturer.%s"), path, allow)}
 	}
 	cat, err := catalog.Load(path)
 	if err != nil {
 		return catalogSource{}, err
 	}
-	s := catalogSource{cat: cat, kind: "json", sig: storage.Unsigned, note: "unsigned catalog"}
+	s := catalogSource{cat: cat, kind: "json", sig: storage.Unsigned, note: ui.T("unsigned catalog")}
 	st, err := os.Stat(path)
 	switch {
 	case err != nil:
