@@ -11,7 +11,7 @@ what=${1:-run}
 pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
       libxinerama-dev libxi-dev libxxf86vm-dev)
 if [ "$what" = test ]; then
-  pkgs+=(xvfb xauth imagemagick x11-utils)
+  pkgs+=(xvfb xauth imagemagick x11-utils xdotool)
 fi
 
 case "$(uname -s)" in
