@@ -382,7 +382,7 @@ func signatureText(rec storage.CatalogRecord) string {
 func (d *Designer) useCatalog(cv catalogVersion) {
 	d.whenDiscarded(func() {
 		d.SetCatalog(cv.cat, cv.rec.ID, signatureNote(cv.rec))
-		d.status.SetText(fmt.Sprintf(T("Designing with %s %s."), d.text(cv.cat.Name), cv.rec.Version))
+		d.note(fmt.Sprintf(T("Designing with %s %s."), d.text(cv.cat.Name), cv.rec.Version))
 		if d.catalogs != nil {
 			d.catalogs.show()
 		}
@@ -510,7 +510,7 @@ func (d *Designer) catalogImported(name string, data []byte, res *CatalogImport,
 	}
 	switch {
 	case errors.Is(err, errCancelled):
-		d.status.SetText(Tf("The import of %s was cancelled; nothing was kept.", name))
+		d.note(Tf("The import of %s was cancelled; nothing was kept.", name))
 		return
 	case err != nil:
 		var list catalog.ErrorList
@@ -531,7 +531,7 @@ func (d *Designer) catalogImported(name string, data []byte, res *CatalogImport,
 	case res.Unsigned:
 		msg := fmt.Sprintf(T("%s is not signed by a manufacturer Atelier trusts (%s).\n\nImport it only if you know where it came from. It stays marked “unsigned” here and in every order made with it."), name, res.Trust.Problem)
 		if d.win == nil {
-			d.status.SetText(msg)
+			d.note(msg)
 			return
 		}
 		dlg := dialog.NewConfirm(T("Unsigned catalog"), msg, func(ok bool) {

@@ -463,7 +463,7 @@ func (v *customersView) forgetNow(c storage.Customer) {
 			v.detail.Hide()
 			v.none.Show()
 			v.reload()
-			d.status.SetText(Tf("%s was forgotten.", c.Name))
+			d.note(Tf("%s was forgotten.", c.Name))
 		})
 	}()
 }
@@ -475,7 +475,7 @@ func (v *customersView) newDesign() {
 	c := v.editing
 	d.pendingCustomer = &c
 	d.show(screenProducts)
-	d.status.SetText(Tf("Choose the product to design for %s.", c.Name))
+	d.note(Tf("Choose the product to design for %s.", c.Name))
 }
 
 // customerChanged follows a customer's new name into the design being

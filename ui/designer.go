@@ -108,6 +108,10 @@ type Designer struct {
 	// so that their change callbacks do not turn defaults into decisions.
 	syncing  bool
 	hoverTip string // the reason shown while the pointer is on an unavailable option
+	// notice is a message for the status line ("“Desk” was added to the
+	// order."): it stays until the next change of the design.
+	notice     string
+	noticeKind widget.Importance
 
 	// OnEngine, if set, is called on the UI goroutine after each answer of
 	// the engine has been shown (tests use it).
@@ -280,6 +284,7 @@ func (d *Designer) apply(next map[string]catalog.Value) {
 	if d.onActivity != nil {
 		d.onActivity()
 	}
+	d.notice = ""
 	d.undo = append(d.undo, d.decisions)
 	d.redo = nil
 	d.decisions = next
@@ -486,6 +491,9 @@ func (d *Designer) showStatus() {
 	case d.hoverTip != "":
 		d.status.SetText(d.hoverTip)
 		d.status.Importance = widget.WarningImportance
+	case d.notice != "" && len(d.config.Violations()) == 0:
+		d.status.SetText(d.notice)
+		d.status.Importance = d.noticeKind
 	case len(d.config.Violations()) > 0:
 		v := d.config.Violations()
 		msgs := make([]string, len(v))
@@ -559,7 +567,20 @@ func (d *Designer) showError(err error) {
 	if d.win != nil {
 		dialog.ShowError(err, d.win)
 	} else {
-		d.status.SetText(err.Error())
+		d.note(err.Error())
+	}
+}
+
+// note shows a message in the status line until the design changes.
+func (d *Designer) note(msg string) { d.noteAs(msg, widget.MediumImportance) }
+
+// noteAs is note with an importance (success, warning).
+func (d *Designer) noteAs(msg string, imp widget.Importance) {
+	d.notice, d.noticeKind = msg, imp
+	if d.config != nil {
+		d.showStatus()
+	} else {
+		d.status.SetText(msg)
 	}
 }
 

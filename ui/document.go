@@ -287,7 +287,7 @@ func (d *Designer) save(asNew bool) {
 // tell shows a plain message.
 func (d *Designer) tell(title, msg string) {
 	if d.win == nil {
-		d.status.SetText(msg)
+		d.note(msg)
 		return
 	}
 	dialog.ShowInformation(title, msg, d.win)
@@ -298,7 +298,7 @@ func (d *Designer) tell(title, msg string) {
 func (d *Designer) askDetails(asNew bool) {
 	if d.win == nil {
 		d.afterSave = nil
-		d.status.SetText(T("A design needs a name before it is saved."))
+		d.note(T("A design needs a name before it is saved."))
 		return
 	}
 	store := d.store
@@ -462,6 +462,7 @@ func thumbnail(cat *catalog.Catalog, cfg *catalog.Config) []byte {
 
 // setDesign shows a product with decisions, as a fresh start (no undo).
 func (d *Designer) setDesign(p *catalog.Product, decisions map[string]catalog.Value) {
+	d.notice = ""
 	d.product = p
 	d.decisions = decisions
 	d.undo, d.redo = nil, nil
@@ -661,7 +662,7 @@ func (d *Designer) offerUpgrade(x storage.Design, rev storage.Revision, rec stor
 				d.doc = documentOf(x, rev)
 				d.setDesign(p, map[string]catalog.Value(kept))
 				d.ShowDesigner()
-				d.status.SetText(fmt.Sprintf(T("“%s” is shown with %s %s; save it to keep it so."), x.Name, d.text(d.cat.Name), d.cat.Version))
+				d.note(fmt.Sprintf(T("“%s” is shown with %s %s; save it to keep it so."), x.Name, d.text(d.cat.Name), d.cat.Version))
 				if d.OnOpened != nil {
 					d.OnOpened()
 				}

@@ -284,7 +284,7 @@ func (v *orderView) finish(folder, path, number string, revisions []int64, err e
 	d.refreshOrder()
 	switch {
 	case errors.Is(err, errExportCancelled):
-		d.status.SetText(T("The export was cancelled; the order number was kept and the draft order is unchanged."))
+		d.note(T("The export was cancelled; the order number was kept and the draft order is unchanged."))
 	case err != nil && path == "":
 		d.showError(fmt.Errorf(T("the order was not exported: %w"), err))
 	case err != nil:
@@ -302,7 +302,7 @@ func (v *orderView) finish(folder, path, number string, revisions []int64, err e
 func (v *orderView) showResult(number, path string) {
 	d := v.d
 	if d.win == nil {
-		d.status.SetText(fmt.Sprintf(T("Order %s was exported to %s"), number, path))
+		d.note(fmt.Sprintf(T("Order %s was exported to %s"), number, path))
 		return
 	}
 	intro := widget.NewLabel(fmt.Sprintf(T("Order %s is signed and ready to send to %s:"), number, d.cat.Manufacturer.Name))

@@ -133,9 +133,7 @@ func (d *Designer) importDone(name string, got *orderfile.Imported, err error) {
 		if got.Customer != 0 {
 			intro += " " + map[bool]string{true: T("It is linked to the order's customer."), false: T("They are linked to the order's customer.")}[len(got.Designs) == 1]
 		}
-		d.status.SetText(intro)
-		d.status.Importance = widget.SuccessImportance
-		d.status.Refresh()
+		d.noteAs(intro, widget.SuccessImportance)
 		if d.win != nil {
 			d.showLong(T("Order imported"), intro, strings.TrimSpace(b.String()), T("Show in the library"), d.ShowLibrary)
 		}
@@ -151,7 +149,7 @@ func (d *Designer) showLong(title, intro, list, actionText string, action func()
 // showOffer is showLong with the dismiss button's label.
 func (d *Designer) showOffer(title, intro, list, dismiss, actionText string, action func()) {
 	if d.win == nil {
-		d.status.SetText(intro + " " + list)
+		d.note(intro + " " + list)
 		return
 	}
 	head := widget.NewLabel(intro)

@@ -229,9 +229,7 @@ func (d *Designer) addToDraft(design, customer int64) {
 				Name: rev.Name, Product: rev.ProductID, ProductName: productName, Customer: customer})
 			d.saveDraft()
 			d.refreshOrder()
-			d.status.SetText(msg + " " + T("Open the order with the Order button."))
-			d.status.Importance = widget.SuccessImportance
-			d.status.Refresh()
+			d.noteAs(msg + " " + T("Open the order with the Order button."), widget.SuccessImportance)
 			if d.OnAdded != nil {
 				d.OnAdded()
 			}

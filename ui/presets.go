@@ -17,7 +17,7 @@ func (d *Designer) ApplyPreset(id string) {
 	for _, ps := range d.product.Presets {
 		if ps.ID == id {
 			d.apply(maps.Clone(ps.Values))
-			d.status.SetText(Tf("Preset “%s”: Ctrl+Z takes it back.", d.text(ps.Name)))
+			d.note(Tf("Preset “%s”: Ctrl+Z takes it back.", d.text(ps.Name)))
 			return
 		}
 	}

@@ -133,7 +133,7 @@ func (d *Designer) takeFromQueue(code string) {
 				name = " " + Tf("The customer gave the name “%s”: link or create the customer when you save it.", e.CustomerName)
 			}
 			msg := Tf("Design %s from the showroom.", storage.FormatCode(e.Code)) + name
-			d.afterOpen = func() { d.status.SetText(msg) }
+			d.afterOpen = func() { d.note(msg) }
 			d.OpenDesign(e.Design.ID)
 		})
 	}()

@@ -467,7 +467,7 @@ func (v *settingsView) save() {
 	}
 	d.SetDealer(s)
 	v.changed()
-	d.status.SetText(T("The dealer settings were saved."))
+	d.note(T("The dealer settings were saved."))
 }
 
 // writeLogo keeps the logo in the data folder (nil removes it).
@@ -608,7 +608,7 @@ func (v *settingsView) setPIN(pin string) {
 			a.Showroom.PIN = hash
 			d.SetAppSettings(a)
 			v.showPIN()
-			d.status.SetText(T("The dealer PIN is set."))
+			d.note(T("The dealer PIN is set."))
 		})
 	}()
 }
