@@ -229,7 +229,7 @@ func (d *Designer) addToDraft(design, customer int64) {
 				Name: rev.Name, Product: rev.ProductID, ProductName: productName, Customer: customer})
 			d.saveDraft()
 			d.refreshOrder()
-			d.noteAs(msg + " " + T("Open the order with the Order button."), widget.SuccessImportance)
+			d.noteAs(msg+" "+T("Open the order with the Order button."), widget.SuccessImportance)
 			if d.OnAdded != nil {
 				d.OnAdded()
 			}
