@@ -65,8 +65,7 @@ func (d *Designer) SetCatalog(cat *catalog.Catalog, recordID int64, note string)
 		d.order.refresh()
 	}
 	switch d.current {
-	case screenLibrary, screenSettings, screenProducts:
-		d.current = screenCount // shown again below
+	case screenLibrary, screenSettings, screenProducts: // dropped above
 		d.show(screenProducts)
 	}
 }
@@ -141,7 +140,9 @@ type catalogsView struct {
 	empty   *widget.Label
 	gen     uint64
 
-	versions []catalogVersion // as last read
+	versions []catalogVersion           // as last read
+	reads    latest                     // one read at a time, the newest wins
+	parsed   map[int64]*catalog.Catalog // by record (the reads' only)
 	// OnLoaded, if set, is called on the UI goroutine after the list was
 	// read (tests use it).
 	OnLoaded func()
@@ -169,7 +170,7 @@ func (d *Designer) ShowCatalogs() {
 }
 
 func newCatalogsView(d *Designer) *catalogsView {
-	v := &catalogsView{d: d}
+	v := &catalogsView{d: d, parsed: map[int64]*catalog.Catalog{}}
 	heading := widget.NewLabelWithStyle(T("Catalogs"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	heading.SizeName = theme.SizeNameSubHeadingText
 	imp := widget.NewButtonWithIcon(T("Import catalog package…"), theme.DownloadIcon(), d.ImportCatalog)
@@ -187,13 +188,22 @@ func (v *catalogsView) reload() {
 	d := v.d
 	v.gen++
 	gen, store := v.gen, d.store
-	go func() {
+	v.reads.run(func() {
 		ctx := context.Background()
 		recs, err := store.Catalogs(ctx)
 		usage, _ := store.CatalogUsage(ctx)
 		var out []catalogVersion
 		for _, r := range recs {
-			cat, perr := store.LoadCatalog(ctx, r.ID)
+			// A kept version never changes (its source is kept by hash):
+			// it is parsed once.
+			cat, ok := v.parsed[r.ID]
+			var perr error
+			if !ok {
+				cat, perr = store.LoadCatalog(ctx, r.ID)
+				if perr == nil {
+					v.parsed[r.ID] = cat
+				}
+			}
 			out = append(out, catalogVersion{rec: r, cat: cat, err: perr, designs: usage[r.ID]})
 		}
 		d.do(func() {
@@ -210,7 +220,7 @@ func (v *catalogsView) reload() {
 				v.OnLoaded()
 			}
 		})
-	}()
+	})
 }
 
 // groups orders the versions by catalog (the one in use first), newest

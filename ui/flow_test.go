@@ -72,16 +72,7 @@ func TestMainFlowChooseDesignSaveReopenOrderExport(t *testing.T) {
 	if len(v.lines) != 1 || v.lines[0].line.Name != "Glass desk" {
 		t.Fatalf("order lines: %d", len(v.lines))
 	}
-	folder := t.TempDir()
-	var path string
-	d.OnExported = func(p string, err error) {
-		if err != nil {
-			t.Errorf("export: %v", err)
-		}
-		path = p
-	}
-	v.exportTo(folder)
-	eventually(t, q, "the export", func() bool { return path != "" })
+	path := exportInto(t, d, q, v, t.TempDir())
 	if top := w.Canvas().Overlays().Top(); top == nil || !strings.Contains(texts(top), path) {
 		t.Error("no dialog with the file's place")
 	}

@@ -239,6 +239,23 @@ func addNamed(t *testing.T, d *Designer, q uiQueue, name, customer string) {
 	d.OnAdded = nil
 }
 
+// exportInto exports the draft order into folder and returns the file
+// written (an export error fails the test).
+func exportInto(t *testing.T, d *Designer, q uiQueue, v *orderView, folder string) string {
+	t.Helper()
+	var path string
+	d.OnExported = func(p string, err error) {
+		if err != nil {
+			t.Errorf("export: %v", err)
+		}
+		path = p
+	}
+	v.exportTo(folder)
+	eventually(t, q, "the export", func() bool { return path != "" })
+	d.OnExported = nil
+	return path
+}
+
 // showOrder opens the order view and waits until every line is priced.
 func showOrder(t *testing.T, d *Designer, q uiQueue) *orderView {
 	t.Helper()
@@ -588,16 +605,7 @@ func TestLineAndGroupDiscountsExportAndImport(t *testing.T) {
 		t.Errorf("the lines have different dealer discounts, yet the total says %q", name)
 	}
 
-	folder := t.TempDir()
-	var path string
-	d.OnExported = func(p string, err error) {
-		if err != nil {
-			t.Errorf("export: %v", err)
-		}
-		path = p
-	}
-	v.exportTo(folder)
-	eventually(t, q, "the export", func() bool { return path != "" })
+	path := exportInto(t, d, q, v, t.TempDir())
 	w.Canvas().Overlays().Top().(interface{ Hide() }).Hide()
 	data, err := os.ReadFile(path)
 	if err != nil {

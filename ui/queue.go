@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
 	"image/png"
 	"strconv"
 	"strings"
@@ -52,33 +53,38 @@ func (d *Designer) ShowQueue() {
 	}
 	store := d.store
 	go func() {
-		q, err := store.Queue(context.Background(), false)
+		ctx := context.Background()
+		q, err := store.Queue(ctx, false)
+		// The pictures are read and decoded here, not on the UI goroutine.
+		pics := make([]image.Image, len(q))
+		for i, e := range q {
+			if rev, err := store.Revision(ctx, e.Design.ID, 0); err == nil && len(rev.Thumbnail) > 0 {
+				pics[i], _ = png.Decode(bytes.NewReader(rev.Thumbnail))
+			}
+		}
 		d.do(func() {
 			if err != nil {
 				d.showError(fmt.Errorf(T("the showroom queue could not be read: %w"), err))
 				return
 			}
-			d.showQueue(q)
+			d.showQueue(q, pics)
 		})
 	}()
 }
 
-func (d *Designer) showQueue(q []storage.QueueEntry) {
+func (d *Designer) showQueue(q []storage.QueueEntry, pics []image.Image) {
 	var dlg *dialog.CustomDialog
 	rows := container.NewVBox()
 	if len(q) == 0 {
 		rows.Add(widget.NewLabel(T("No designs are waiting from the showroom.")))
 	}
 	now := time.Now()
-	for _, e := range q {
-		e := e
+	for i, e := range q {
 		var pic fyne.CanvasObject = layout.NewSpacer()
-		if rev, err := d.store.Revision(context.Background(), e.Design.ID, 0); err == nil && len(rev.Thumbnail) > 0 {
-			if img, err := png.Decode(bytes.NewReader(rev.Thumbnail)); err == nil {
-				c := canvas.NewImageFromImage(img)
-				c.FillMode = canvas.ImageFillContain
-				pic = c
-			}
+		if pics[i] != nil {
+			c := canvas.NewImageFromImage(pics[i])
+			c.FillMode = canvas.ImageFillContain
+			pic = c
 		}
 		code := widget.NewLabelWithStyle(storage.FormatCode(e.Code), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 		who := e.CustomerName

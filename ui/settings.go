@@ -15,6 +15,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+	"github.com/atelier-app/atelier/render"
 )
 
 // AppSettings are the workstation's settings besides the dealer's: how
@@ -181,7 +182,7 @@ func (t *variantTheme) Size(n fyne.ThemeSizeName) float32       { return theme.D
 func (s AppSettings) Length(value, unit string) string {
 	if s.Units == "in" && unit == "mm" {
 		if f, err := strconv.ParseFloat(value, 64); err == nil {
-			return fmt.Sprintf("%.1f in", f/25.4)
+			return render.FormatInches(f) // as the preview's dimensions
 		}
 	}
 	if unit == "" {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -33,7 +34,7 @@ func (s *Session) Upgrade(saved map[string]string, lang string) (Decisions, []De
 	kept := Decisions{}
 	var changes []DecisionChange
 	name := func(f *catalog.Feature) string { return f.Name.In(lang, def) }
-	for _, id := range sortedKeys(saved) {
+	for _, id := range slices.Sorted(maps.Keys(saved)) {
 		if p.Feature(id) == nil {
 			changes = append(changes, DecisionChange{Feature: id, From: saved[id], Why: fmt.Sprintf("“%s” is no longer a choice of %s.", id, p.Name.In(lang, def))})
 		}
@@ -48,7 +49,7 @@ func (s *Session) Upgrade(saved map[string]string, lang string) (Decisions, []De
 			changes = append(changes, DecisionChange{Feature: f.ID, From: raw, Why: note})
 			continue
 		}
-		try := cloneDecisions(kept)
+		try := maps.Clone(kept)
 		try[f.ID] = *v
 		fits, err := s.Consistent(try)
 		if err != nil {
@@ -169,21 +170,4 @@ func nearestAllowed(rs []Range, x decimal.Decimal) (decimal.Decimal, bool) {
 		}
 	}
 	return best, found
-}
-
-func cloneDecisions(d Decisions) Decisions {
-	out := make(Decisions, len(d)+1)
-	for k, v := range d {
-		out[k] = v
-	}
-	return out
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
