@@ -131,3 +131,61 @@ func ParseZip(name string, data []byte) (*Catalog, error) {
 	}
 	return LoadFS(zr, name+"!"+MainFile)
 }
+
+// MaxPackageSize is the most a catalog package (or a catalog file) may
+// weigh on disk: what ReadFileLimited allows when a catalog is imported.
+const MaxPackageSize = maxPackageBytes + maxCatalogBytes
+
+// ReadFileLimited reads a file that came from outside, at most limit bytes
+// of it: the limit holds by reading, whatever the file system says of the
+// file's size (a file that grows, a device such as /dev/zero, a pipe). A
+// file that is not a regular file (a device, a pipe, a folder) is refused
+// before anything is read. what names the kind of file in the message ("an
+// order package").
+func ReadFileLimited(path string, limit int64, what string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s); %s must be a file", path, fileKind(info.Mode()), what)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is larger than %s may be (%s at most)", path, what, formatBytes(limit))
+	}
+	return b, nil
+}
+
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a pipe"
+	case m&(fs.ModeDevice|fs.ModeCharDevice) != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "a special file"
+}
+
+// formatBytes writes a size limit for people: "256 MiB", "64 KiB".
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
