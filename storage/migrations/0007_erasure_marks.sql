@@ -1,0 +1,18 @@
+-- Version 7: forgetting a customer is remembered without keeping who they
+-- were. library_secret holds a random key made once per library; an
+-- erasure mark is the HMAC-SHA256, under that key, of one normalised piece
+-- of a forgotten customer's data (the full name, each name part of three
+-- or more letters, the e-mail, the phone's digits, the street line). An
+-- order import compares the package's customer against the marks, so an
+-- old order cannot bring a forgotten name back; the marks alone (without
+-- guessing a name and the key) say nothing about who was forgotten.
+CREATE TABLE library_secret (
+	id     INTEGER PRIMARY KEY CHECK (id = 1),
+	secret BLOB NOT NULL CHECK (length(secret) = 32)
+);
+INSERT INTO library_secret (id, secret) VALUES (1, randomblob(32));
+
+CREATE TABLE erasure_marks (
+	mark      TEXT PRIMARY KEY,   -- hex HMAC-SHA256
+	erased_on TEXT NOT NULL       -- YYYY-MM-DD, the day of the (first) erasure
+);
