@@ -343,7 +343,11 @@ func (l *library) attach(db *storage.DB) {
 			KeyPath:    l.keyPath,
 			AppVersion: l.version,
 			Import: func(ctx context.Context, data []byte) (*orderfile.Imported, error) {
-				return orderfile.Import(ctx, db, data)
+				trust, err := orderfile.OwnKey(l.keyPath)
+				if err != nil {
+					return nil, err
+				}
+				return orderfile.Import(ctx, db, data, trust)
 			},
 		})
 		l.d.OfferAutosave()

@@ -81,7 +81,7 @@ func TestMainFlowChooseDesignSaveReopenOrderExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	cat, _ := assets.DemoCatalog()
-	r := orderfile.Verify(data, []orderfile.CatalogSource{orderfile.NewCatalogSource(assets.DemoCatalogJSON, cat)}, "", orderfile.DefaultLimits)
+	r := orderfile.Verify(data, []orderfile.CatalogSource{orderfile.NewCatalogSource(assets.DemoCatalogJSON, cat)}, orderfile.TrustAny(), orderfile.DefaultLimits)
 	if !r.OK || r.Order.Lines[0].Config["top"] != "glass" || r.Order.Lines[0].Config["width"] != "1600" {
 		t.Errorf("the package: %+v", r.Findings)
 	}

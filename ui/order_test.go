@@ -33,14 +33,19 @@ func newOrderDesigner(t *testing.T) (*Designer, fyne.Window, uiQueue, *storage.D
 }
 
 func testExport(t *testing.T, db *storage.DB) OrderExport {
+	keyPath := filepath.Join(t.TempDir(), "keys", "dealer.key")
 	return OrderExport{
 		Package: func(ctx context.Context, id int64, s orderfile.Settings) (*orderfile.Order, []byte, error) {
 			return orderfile.PackageOrder(ctx, db, id, s)
 		},
-		KeyPath:    filepath.Join(t.TempDir(), "keys", "dealer.key"),
+		KeyPath:    keyPath,
 		AppVersion: "test",
 		Import: func(ctx context.Context, data []byte) (*orderfile.Imported, error) {
-			return orderfile.Import(ctx, db, data)
+			trust, err := orderfile.OwnKey(keyPath)
+			if err != nil {
+				return nil, err
+			}
+			return orderfile.Import(ctx, db, data, trust)
 		},
 	}
 }
@@ -388,7 +393,7 @@ func TestOrderAddChangeQuantityExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	demo, _ := assets.DemoCatalog()
-	r := orderfile.Verify(data, []orderfile.CatalogSource{orderfile.NewCatalogSource(assets.DemoCatalogJSON, demo)}, "", orderfile.DefaultLimits)
+	r := orderfile.Verify(data, []orderfile.CatalogSource{orderfile.NewCatalogSource(assets.DemoCatalogJSON, demo)}, orderfile.TrustAny(), orderfile.DefaultLimits)
 	if !r.OK {
 		t.Fatalf("the package does not verify: %+v", r.Findings)
 	}
@@ -612,7 +617,7 @@ func TestLineAndGroupDiscountsExportAndImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	cat, _ := assets.DemoCatalog()
-	r := orderfile.Verify(data, []orderfile.CatalogSource{orderfile.NewCatalogSource(assets.DemoCatalogJSON, cat)}, "", orderfile.DefaultLimits)
+	r := orderfile.Verify(data, []orderfile.CatalogSource{orderfile.NewCatalogSource(assets.DemoCatalogJSON, cat)}, orderfile.TrustAny(), orderfile.DefaultLimits)
 	if !r.OK || r.Order.Lines[1].Price.LineDiscount != "12.5" || r.Order.Lines[1].Price.DealerDiscount != "40" || r.Order.Lines[0].Price.DealerDiscount != "30" {
 		t.Fatalf("the package: ok %v, %+v", r.OK, r.Findings)
 	}

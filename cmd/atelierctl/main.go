@@ -42,6 +42,7 @@ type CLI struct {
 	Customer  CustomerCmd      `cmd:"" help:"Add, list and forget customers."`
 	DBCmd     DBCmd            `cmd:"" name:"db" help:"Check, back up and restore the database."`
 	Order     OrderCmd         `cmd:"" help:"Export, verify and import order packages."`
+	Dealer    DealerCmd        `cmd:"" help:"The registry of dealers' signing keys that order packages are verified against (for manufacturers)."`
 	Key       KeyCmd           `cmd:"" help:"Make signing keys."`
 	Configure ConfigureCmd     `cmd:"" help:"Show what remains possible after some decisions, and why the rest is not."`
 	Render    RenderCmd        `cmd:"" help:"Render a product preview to a PNG file."`

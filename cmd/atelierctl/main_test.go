@@ -3,6 +3,9 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"image/png"
 	"io"
@@ -10,6 +13,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/atelier-app/atelier/catalog/sign"
+	"github.com/atelier-app/atelier/storage/orderfile"
 )
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -369,8 +375,34 @@ func TestSignedCatalogsAndOrders(t *testing.T) {
 		t.Fatalf("export: %d %q %q", code, out, errOut)
 	}
 	file := filepath.Join(orders, "BER01-00001.atelier-order.zip")
-	if code, out, _ = run("order", "verify", file); code != 0 || !strings.Contains(out, "ok: order BER01-00001, 2 lines") {
+	// Nobody is enrolled: the dealer's own inspection needs --trust-any.
+	if code, out, _ = run("order", "verify", file); code != 1 || !strings.Contains(out, "dealer BER01 is not enrolled here") {
+		t.Errorf("verify with an empty registry: %d %q", code, out)
+	}
+	if code, out, errOut = run("order", "verify", file, "--trust-any"); code != 0 || !strings.Contains(out, "ok: order BER01-00001 of dealer BER01, 2 lines") ||
+		!strings.Contains(out, "warning: signature:") || !strings.Contains(errOut, "warning: --trust-any") {
+		t.Errorf("verify --trust-any: %d %q %q", code, out, errOut)
+	}
+	// Enrolment: the dealer tells the fingerprint out of band.
+	code, out, _ = run("dealer", "key")
+	fp := strings.TrimSpace(strings.SplitN(strings.SplitN(out, "fingerprint ", 2)[1], "\n", 2)[0])
+	if code != 0 || len(fp) != 39 {
+		t.Fatalf("dealer key: %d %q", code, out)
+	}
+	if code, _, errOut = run("dealer", "trust", "BER01", "--from-order", file, "--fingerprint", "0000 1111"); code != 1 || !strings.Contains(errOut, "is not the key's") {
+		t.Errorf("trust with a wrong fingerprint: %d %q", code, errOut)
+	}
+	if code, out, errOut = run("dealer", "trust", "MUC01", "--from-order", file, "--fingerprint", fp); code != 1 || !strings.Contains(errOut, "an order of dealer BER01, not of MUC01") {
+		t.Errorf("trust a package for another dealer: %d %q %q", code, out, errOut)
+	}
+	if code, out, errOut = run("dealer", "trust", "BER01", "--from-order", file, "--fingerprint", fp, "--name", "Wohnwerk Berlin"); code != 0 || !strings.Contains(out, "key "+fp+" enrolled") {
+		t.Fatalf("trust: %d %q %q", code, out, errOut)
+	}
+	if code, out, _ = run("order", "verify", file); code != 0 || !strings.Contains(out, "ok: order BER01-00001 of dealer BER01, 2 lines") || !strings.Contains(out, "(enrolled)") {
 		t.Errorf("verify: %d %q", code, out)
+	}
+	if code, out, _ = run("dealer", "list"); code != 0 || !strings.Contains(out, "BER01") || !strings.Contains(out, fp) || !strings.Contains(out, "Wohnwerk Berlin") {
+		t.Errorf("dealer list: %d %q", code, out)
 	}
 	bad := filepath.Join(dir, "bad.zip")
 	pkgData, _ := os.ReadFile(file)
@@ -387,6 +419,38 @@ func TestSignedCatalogsAndOrders(t *testing.T) {
 	if code, _, errOut = run("order", "import", bad); code != 1 || !strings.Contains(errOut, "not imported") {
 		t.Errorf("import a tampered package: %d %q", code, errOut)
 	}
+	// A package re-signed by someone else's key (the delivery address
+	// changed) is refused by verify and import alike.
+	forger := filepath.Join(dir, "forger.key")
+	run("key", "generate", "--out", forger)
+	forged := filepath.Join(dir, "forged.zip")
+	os.WriteFile(forged, resignZip(t, pkgData, forger, "Wohnwerk Berlin", "Wohnwerk Bärlin"), 0o644)
+	if code, out, _ = run("order", "verify", forged); code != 1 || !strings.Contains(out, "not enrolled for dealer BER01") {
+		t.Errorf("verify a forged package: %d %q", code, out)
+	}
+	if code, _, errOut = run("order", "import", forged); code != 1 || !strings.Contains(errOut, "not enrolled for dealer BER01") {
+		t.Errorf("import a forged package: %d %q", code, errOut)
+	}
+	// Revocation: orders dated before the date still verify.
+	if code, out, errOut = run("dealer", "revoke", "BER01", "--from", "2999-01-01", "--reason", "rotated"); code != 0 || !strings.Contains(out, "revoked from 2999-01-01") {
+		t.Errorf("revoke in the future: %d %q %q", code, out, errOut)
+	}
+	if code, out, _ = run("order", "verify", file); code != 0 || !strings.Contains(out, "before the revocation, and is accepted") {
+		t.Errorf("verify an order made before the revocation: %d %q", code, out)
+	}
+	if code, out, _ = run("dealer", "revoke", "BER01", "--from", "2000-01-01", "--reason", "laptop stolen"); code != 0 {
+		t.Errorf("revoke from the past: %d %q", code, out)
+	}
+	if code, out, _ = run("order", "verify", file); code != 1 || !strings.Contains(out, "laptop stolen") {
+		t.Errorf("verify an order made after the revocation: %d %q", code, out)
+	}
+	if code, _, errOut = run("dealer", "revoke", "NOBODY", "--from", "now"); code != 1 || !strings.Contains(errOut, "no enrolled key") {
+		t.Errorf("revoke an unknown dealer: %d %q", code, errOut)
+	}
+	// Inputs that never end are refused before they are read.
+	if code, _, errOut = run("order", "verify", "/dev/zero"); code != 1 || !strings.Contains(errOut, "not a regular file") {
+		t.Errorf("verify /dev/zero: %d %q", code, errOut)
+	}
 
 	// Terms: a discount for a price group, one for a line, exact decimals.
 	if code, out, errOut = run("order", "export", "--design", "1,2", "--out", orders, "--dealer-id", "ber01", "--dealer-discount", "30",
@@ -394,7 +458,7 @@ func TestSignedCatalogsAndOrders(t *testing.T) {
 		t.Fatalf("export with terms: %d %q %q", code, out, errOut)
 	}
 	second := filepath.Join(orders, "BER01-00002.atelier-order.zip")
-	if code, out, _ = run("order", "verify", second); code != 0 {
+	if code, out, _ = run("order", "verify", second, "--trust-any"); code != 0 {
 		t.Errorf("verify the order with terms: %d %q", code, out)
 	}
 	zr, _ := zip.OpenReader(second)
@@ -481,4 +545,39 @@ func TestCustomerVerbs(t *testing.T) {
 	if code, _, _ = run("customer", "add", "--name", " "); code != 2 {
 		t.Errorf("add without a name: %d", code)
 	}
+}
+
+// resignZip replaces old by new in order.json and signs the package again
+// with the key file at keyPath: a forgery whose signature holds.
+func resignZip(t *testing.T, pkg []byte, keyPath, old, new string) []byte {
+	t.Helper()
+	key, err := sign.Load(keyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, names, err := orderfile.ReadZip(pkg, orderfile.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files["order.json"] = []byte(strings.ReplaceAll(string(files["order.json"]), old, new))
+	m, err := orderfile.ReadManifest(files["manifest.json"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range m.Files {
+		sum := sha256.Sum256(files[f.Name])
+		m.Files[i].SHA256, m.Files[i].Size = hex.EncodeToString(sum[:]), int64(len(files[f.Name]))
+	}
+	m.DealerKey, m.DealerFingerprint = key.Public().String(), key.Public().Fingerprint()
+	mb, _ := json.MarshalIndent(m, "", "  ")
+	files["manifest.json"] = mb
+	files["manifest.sig"] = []byte(base64.StdEncoding.EncodeToString(key.Sign(mb)) + "\n")
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, n := range names {
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: n, Method: zip.Deflate})
+		w.Write(files[n])
+	}
+	zw.Close()
+	return buf.Bytes()
 }

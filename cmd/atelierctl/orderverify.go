@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"path/filepath"
 
 	"github.com/atelier-app/atelier/assets"
 	"github.com/atelier-app/atelier/catalog"
@@ -15,20 +15,16 @@ import (
 type OrderVerifyCmd struct {
 	File        string   `arg:"" help:"The order package." type:"existingfile"`
 	Catalog     []string `help:"A catalog (file, folder, zip) the lines may use; repeatable. The built-in demo is always known." type:"path"`
-	Fingerprint string   `help:"The dealer key's expected fingerprint."`
+	Fingerprint string   `help:"The dealer key's expected fingerprint (in addition to the registry)."`
+	TrustAny    bool     `name:"trust-any" help:"Accept a signature by any key, with a warning: for a dealer inspecting their own package, never for taking an order in."`
 	JSON        bool     `name:"json" help:"Print the report as JSON."`
 }
 
-// Run prints every finding; exit 0 only when everything holds.
-func (c *OrderVerifyCmd) Run(env *Env) error {
-	info, err := os.Stat(c.File)
-	if err != nil {
-		return err
-	}
-	if info.Size() > orderfile.DefaultLimits.MaxTotal {
-		return fmt.Errorf("%s is larger than an order package may be", c.File)
-	}
-	data, err := os.ReadFile(c.File)
+// Run prints every finding; exit 0 only when everything holds. The
+// signer must be enrolled in the dealer registry of the database (atelierctl
+// dealer trust) for the dealer the order names, unless --trust-any.
+func (c *OrderVerifyCmd) Run(env *Env, cli *CLI) error {
+	data, err := catalog.ReadFileLimited(c.File, orderfile.DefaultLimits.MaxTotal, "an order package")
 	if err != nil {
 		return err
 	}
@@ -47,18 +43,31 @@ func (c *OrderVerifyCmd) Run(env *Env) error {
 		}
 		cats = append(cats, orderfile.NewCatalogSource(src, cat))
 	}
-	r := orderfile.Verify(data, cats, c.Fingerprint, orderfile.DefaultLimits)
+	trust := orderfile.Trust{Fingerprint: c.Fingerprint, Any: c.TrustAny}
+	db, err := openDB(cli.DB)
+	if err != nil {
+		return fmt.Errorf("the dealer registry: %w", err)
+	}
+	trust.Registry, err = db.DealerKeys(context.Background())
+	db.Close()
+	if err != nil {
+		return err
+	}
+	r := orderfile.Verify(data, cats, trust, orderfile.DefaultLimits)
 	if c.JSON {
 		if err := writeJSON(env.Stdout, r); err != nil {
 			return err
 		}
 	} else {
 		for _, f := range r.Findings {
-			fmt.Fprintf(env.Stdout, "%s: %s: %s\n", f.Severity, f.Where, f.Message)
+			fmt.Fprintf(env.Stdout, "%s: %s: %s\n", f.Severity, f.Where, printable(f.Message))
 		}
 		if r.OK {
-			fmt.Fprintf(env.Stdout, "ok: order %s, %d %s, signed by the dealer key %s\n", r.Number, r.Lines, plural(r.Lines, "line", "lines"), r.DealerFingerprint)
+			fmt.Fprintf(env.Stdout, "ok: order %s of dealer %s, %d %s, signed by the key %s (%s)\n", r.Number, printable(r.Dealer), r.Lines, plural(r.Lines, "line", "lines"), r.DealerFingerprint, r.Trust)
 		}
+	}
+	if c.TrustAny && !c.JSON {
+		fmt.Fprintf(env.Stderr, "warning: --trust-any: who signed %s was not checked against the dealer registry\n", c.File)
 	}
 	if !r.OK {
 		if !c.JSON {
@@ -71,13 +80,16 @@ func (c *OrderVerifyCmd) Run(env *Env) error {
 
 // OrderImportCmd recreates an order's designs.
 type OrderImportCmd struct {
-	File string `arg:"" help:"The order package." type:"existingfile"`
+	File     string `arg:"" help:"The order package." type:"existingfile"`
+	Key      string `help:"This library's dealer key, whose packages are trusted (default: keys/dealer.key beside the database)." type:"path"`
+	TrustAny bool   `name:"trust-any" help:"Import a package signed by any key (with a warning)."`
 }
 
-// Run verifies the package against the catalogs kept in the database,
-// then saves each line as a design on the catalog version it names.
+// Run verifies the package against the catalogs kept in the database and
+// its signer against the library's own key and dealer registry, then
+// saves each line as a design on the catalog version it names.
 func (c *OrderImportCmd) Run(env *Env, cli *CLI) error {
-	data, err := os.ReadFile(c.File)
+	data, err := catalog.ReadFileLimited(c.File, orderfile.DefaultLimits.MaxTotal, "an order package")
 	if err != nil {
 		return err
 	}
@@ -86,14 +98,23 @@ func (c *OrderImportCmd) Run(env *Env, cli *CLI) error {
 		return err
 	}
 	defer db.Close()
-	imp, err := orderfile.Import(context.Background(), db, data)
+	keyPath := c.Key
+	if keyPath == "" {
+		keyPath = filepath.Join(filepath.Dir(db.Path()), "keys", "dealer.key")
+	}
+	trust, err := orderfile.OwnKey(keyPath)
+	if err != nil {
+		return err
+	}
+	trust.Any = c.TrustAny
+	imp, err := orderfile.Import(context.Background(), db, data, trust)
 	if imp != nil {
 		for _, f := range imp.Report.Findings {
-			fmt.Fprintf(env.Stderr, "%s: %s: %s\n", f.Severity, f.Where, f.Message)
+			fmt.Fprintf(env.Stderr, "%s: %s: %s\n", f.Severity, f.Where, printable(f.Message))
 		}
 	}
 	if errors.Is(err, orderfile.ErrNotVerified) {
-		return fmt.Errorf("%s: not imported: the package does not verify against the catalogs in the database (import the catalog first if it is missing)", c.File)
+		return fmt.Errorf("%s: not imported: the package does not verify against the catalogs and the trusted keys of this library (import the catalog first if it is missing; enrol the dealer's key with atelierctl dealer trust)", c.File)
 	}
 	if err != nil {
 		return err

@@ -77,7 +77,7 @@ func BenchmarkOrder20Lines(b *testing.B) {
 	})
 	b.Run("verify", func(b *testing.B) {
 		for b.Loop() {
-			if r := Verify(pkg, cats, "", DefaultLimits); !r.OK {
+			if r := Verify(pkg, cats, testTrust(), DefaultLimits); !r.OK {
 				b.Fatal(r.Findings)
 			}
 		}

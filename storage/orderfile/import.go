@@ -30,8 +30,11 @@ type Imported struct {
 // does not verify, is not imported: ErrNotVerified, with the report). Each
 // line becomes a new design on the catalog version it names, with its
 // decisions, quantity, list price and a fresh picture; all of them are
-// saved in one transaction, or none.
-func Import(ctx context.Context, db *storage.DB, data []byte) (*Imported, error) {
+// saved in one transaction, or none. The package's signer must be trusted:
+// one of trust.Own (the library's own dealer key), a key enrolled in the
+// library's dealer registry for the dealer the order names, or anyone with
+// trust.Any.
+func Import(ctx context.Context, db *storage.DB, data []byte, trust Trust) (*Imported, error) {
 	kept, err := db.Catalogs(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("import order: %w", err)
@@ -46,7 +49,12 @@ func Import(ctx context.Context, db *storage.DB, data []byte) (*Imported, error)
 		cats = append(cats, CatalogSource{SHA256: k.Hash, Catalog: cat})
 		ids[k.Hash] = k.ID
 	}
-	r := Verify(data, cats, "", DefaultLimits)
+	registry, err := db.DealerKeys(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("import order: %w", err)
+	}
+	trust.Registry = append(registry, trust.Registry...)
+	r := Verify(data, cats, trust, DefaultLimits)
 	out := &Imported{Report: r}
 	if !r.OK {
 		return out, ErrNotVerified

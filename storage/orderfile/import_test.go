@@ -21,7 +21,7 @@ func TestImportRecreatesTheDesigns(t *testing.T) {
 	}
 
 	// Into the library it came from: the customer is linked.
-	imp, err := Import(ctx, db, pkg)
+	imp, err := Import(ctx, db, pkg, ownKey())
 	if err != nil {
 		t.Fatalf("import: %v (%+v)", err, imp.Report.Findings)
 	}
@@ -60,7 +60,7 @@ func TestImportRecreatesTheDesigns(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer fresh.Close()
-	if imp, err := Import(ctx, fresh, pkg); !errors.Is(err, ErrNotVerified) {
+	if imp, err := Import(ctx, fresh, pkg, ownKey()); !errors.Is(err, ErrNotVerified) {
 		t.Fatalf("import without the catalog: %v, want ErrNotVerified", err)
 	} else if !hasFinding(imp.Report, "line 1", "not available here") {
 		t.Errorf("findings %+v, want the missing catalog", imp.Report.Findings)
@@ -72,7 +72,7 @@ func TestImportRecreatesTheDesigns(t *testing.T) {
 	if _, err := fresh.ImportCatalog(ctx, assets.DemoCatalogJSON, "json", cat, storage.Builtin); err != nil {
 		t.Fatal(err)
 	}
-	imp, err = Import(ctx, fresh, pkg)
+	imp, err = Import(ctx, fresh, pkg, ownKey())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestImportRecreatesTheDesigns(t *testing.T) {
 		}
 		return d
 	}, nil)
-	if _, err := Import(ctx, fresh, bad); !errors.Is(err, ErrNotVerified) {
+	if _, err := Import(ctx, fresh, bad, ownKey()); !errors.Is(err, ErrNotVerified) {
 		t.Errorf("tampered import: %v, want ErrNotVerified", err)
 	}
 	if after, _ := fresh.Counts(ctx); after.Designs != before.Designs {

@@ -104,7 +104,7 @@ func TestPackageIsDeterministicAndVerifies(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Fatal("the same order exported twice gives different bytes")
 	}
-	r := Verify(a, cats, testKey.Public().Fingerprint(), DefaultLimits)
+	r := Verify(a, cats, testTrust(), DefaultLimits)
 	if !r.OK || r.Number != o.Number || r.Lines != 3 {
 		t.Fatalf("verify: %+v", r)
 	}
@@ -131,7 +131,7 @@ func TestPackageIsDeterministicAndVerifies(t *testing.T) {
 		}
 	}
 	// Without the catalog the lines cannot be checked.
-	if r := Verify(a, nil, "", DefaultLimits); r.OK || !hasFinding(r, "line 1", "not available here") {
+	if r := Verify(a, nil, testTrust(), DefaultLimits); r.OK || !hasFinding(r, "line 1", "not available here") {
 		t.Errorf("verify without catalogs: %+v", r.Findings)
 	}
 }
@@ -230,7 +230,7 @@ func TestTamperingIsCaught(t *testing.T) {
 		}, testKey), "line 1", "customer net is"},
 		{"a price lowered and signed by another key", resign(t, pkg, func(o string) string {
 			return strings.Replace(o, `"customer_net": "`, `"customer_net": "9`, 1)
-		}, intruder), "signature", "not by the expected dealer key"},
+		}, intruder), "signature", "not enrolled for dealer BER01"},
 		{"a file added", rezip(t, pkg, func(_ string, d []byte) []byte { return d }, map[string][]byte{"notes.txt": []byte("hi")}), "notes.txt", "not listed in the manifest"},
 		{"a file removed", rezip(t, pkg, func(n string, d []byte) []byte {
 			if n == "lines.csv" {
@@ -246,7 +246,7 @@ func TestTamperingIsCaught(t *testing.T) {
 		}, nil), "manifest.sig", "does not match the manifest"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := Verify(tc.pkg, cats, testKey.Public().Fingerprint(), DefaultLimits)
+			r := Verify(tc.pkg, cats, testTrust(), DefaultLimits)
 			if r.OK {
 				t.Fatal("accepted")
 			}
@@ -339,7 +339,7 @@ func FuzzVerify(f *testing.F) {
 	f.Add([]byte("PK\x03\x04"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r := Verify(data, cats, "", Limits{MaxFiles: 50, MaxEntry: 4 << 20, MaxTotal: 16 << 20, MaxRatio: 200})
+		r := Verify(data, cats, testTrust(), Limits{MaxFiles: 50, MaxEntry: 4 << 20, MaxTotal: 16 << 20, MaxRatio: 200})
 		if r.OK && !bytes.Equal(data, pkg) {
 			// Accepting a different package is fine only if it is the same
 			// content (zip metadata may vary); it must still verify

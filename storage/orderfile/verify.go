@@ -9,10 +9,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
-	_ "image/png" // previews
+	"image/png"
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/shopspring/decimal"
@@ -46,6 +47,9 @@ type Report struct {
 	OK                bool      `json:"ok"` // no errors
 	Number            string    `json:"number,omitempty"`
 	DealerFingerprint string    `json:"dealer_fingerprint,omitempty"`
+	Dealer            string    `json:"dealer,omitempty"`      // the dealer code the order names
+	DealerName        string    `json:"dealer_name,omitempty"` // as enrolled, else as the order says
+	Trust             string    `json:"trust,omitempty"`       // why the signer is trusted: enrolled, own key, not checked (--trust-any)
 	Lines             int       `json:"lines"`
 	Findings          []Finding `json:"findings"`
 	Order             *Order    `json:"-"`
@@ -84,16 +88,30 @@ var orderSchema = func() *jsonschema.Schema {
 	return s
 }()
 
-// Verify checks an order package the way the manufacturer must: the
-// archive is safe; every file is listed in the manifest with its hash and
-// no other file is there; the manifest is signed by the key it names (and,
-// when wantFingerprint is given, that is the expected dealer's key);
-// order.json follows its schema and agrees with the manifest, lines.csv
-// and the previews; every line is checked again against its catalog (found
-// among catalogs by content hash): its configuration must keep the rules,
-// and its article code, bill of materials and prices are computed again and
-// must match; the totals add up. It reports every finding in plain words.
-func Verify(data []byte, catalogs []CatalogSource, wantFingerprint string, lim Limits) *Report {
+// Limits on the small files, checked before they are parsed.
+const (
+	maxManifestBytes  = 1 << 20
+	maxSignatureBytes = 256
+)
+
+// Verify checks an order package the way the manufacturer must, cheapest
+// and most decisive checks first, so that a forgery costs little work:
+//  1. the archive is one clean zip of the format's files within the
+//     limits (ReadZip);
+//  2. the manifest is signed by the key it names, and every file is
+//     listed in it with its hash, and nothing else is there — on any
+//     failure here verification stops: nothing unsigned is parsed;
+//  3. order.json follows its schema (lengths bounded) and its signer is
+//     trusted for the dealer the order names (trust: the dealer registry;
+//     an untrusted signer also stops verification);
+//  4. order.json agrees with the manifest, lines.csv and the previews
+//     (each decoded whole); every line is checked again against its
+//     catalog (found among catalogs by content hash): its configuration
+//     must keep the rules, and its article code, bill of materials and
+//     prices are computed again and must match; the totals add up.
+//
+// It reports every finding in plain words.
+func Verify(data []byte, catalogs []CatalogSource, trust Trust, lim Limits) *Report {
 	r := &Report{Findings: []Finding{}}
 	defer func() { r.OK = !slices.ContainsFunc(r.Findings, func(f Finding) bool { return f.Severity == "error" }) }()
 	files, _, err := ReadZip(data, lim)
@@ -101,46 +119,52 @@ func Verify(data []byte, catalogs []CatalogSource, wantFingerprint string, lim L
 		r.errorf("archive", "%v", err)
 		return r
 	}
-	// The manifest and its signature.
+	// The manifest and its signature: nothing else is read before they hold.
 	manifestBytes, ok := files["manifest.json"]
 	if !ok {
 		r.errorf("manifest.json", "missing: the package cannot be checked")
 		return r
 	}
-	var m Manifest
-	if err := strictJSON(manifestBytes, &m); err != nil || m.Format != ManifestFormat {
-		r.errorf("manifest.json", "not a valid manifest (format %q): %v", m.Format, err)
+	m, err := ReadManifest(manifestBytes)
+	if err != nil {
+		r.errorf("manifest.json", "%v", strings.TrimPrefix(err.Error(), "manifest.json: "))
 		return r
 	}
 	key, err := sign.ParsePublicKey(m.DealerKey)
 	if err != nil {
-		r.errorf("manifest.json", "dealer key: %v", err)
+		r.errorf("manifest.json", "the dealer key is not an ed25519 public key")
 		return r
 	}
 	r.DealerFingerprint = key.Fingerprint()
-	if m.DealerFingerprint != key.Fingerprint() {
-		r.errorf("manifest.json", "the fingerprint %q does not belong to the dealer key in the manifest (%s)", m.DealerFingerprint, key.Fingerprint())
-	}
 	sigText, ok := files["manifest.sig"]
-	sig, derr := base64.StdEncoding.DecodeString(strings.TrimSpace(string(sigText)))
-	switch {
-	case !ok:
+	if !ok {
 		r.errorf("manifest.sig", "missing: the package is not signed")
-	case derr != nil:
+		return r
+	}
+	sig, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(sigText)))
+	switch {
+	case len(sigText) > maxSignatureBytes || err != nil:
 		r.errorf("manifest.sig", "not a base64 signature")
+		return r
 	case !key.Verify(manifestBytes, sig):
 		r.errorf("manifest.sig", "the signature does not match the manifest: the manifest was changed after signing, or the signature belongs to another package")
+		return r
 	}
-	if wantFingerprint != "" && normalizeFP(wantFingerprint) != normalizeFP(key.Fingerprint()) {
-		r.errorf("signature", "signed by the key %s, not by the expected dealer key %s", key.Fingerprint(), wantFingerprint)
+	if m.DealerFingerprint != key.Fingerprint() {
+		r.errorf("manifest.json", "the fingerprint %q does not belong to the dealer key in the manifest (%s)", prefix(m.DealerFingerprint, 60), key.Fingerprint())
+		return r
 	}
 	// Every file listed, hashed, and nothing else.
 	listed := map[string]bool{}
 	for _, mf := range m.Files {
+		if listed[mf.Name] || mf.Name == "manifest.json" || mf.Name == "manifest.sig" {
+			r.errorf("manifest.json", "lists %q twice", mf.Name)
+			continue
+		}
 		listed[mf.Name] = true
 		b, ok := files[mf.Name]
 		if !ok {
-			r.errorf(mf.Name, "listed in the manifest but missing from the package")
+			r.errorf(prefix(mf.Name, 80), "listed in the manifest but missing from the package")
 			continue
 		}
 		sum := sha256.Sum256(b)
@@ -153,7 +177,10 @@ func Verify(data []byte, catalogs []CatalogSource, wantFingerprint string, lim L
 			r.errorf(name, "not listed in the manifest: the file was added after signing")
 		}
 	}
-	// order.json.
+	if len(r.Findings) > 0 {
+		return r // signed, but not these bytes: nothing of it is trusted
+	}
+	// order.json, then who signed it.
 	orderBytes, ok := files["order.json"]
 	if !ok {
 		r.errorf("order.json", "missing")
@@ -173,12 +200,23 @@ func Verify(data []byte, catalogs []CatalogSource, wantFingerprint string, lim L
 		r.errorf("order.json", "%v", err)
 		return r
 	}
-	r.Order, r.Number, r.Lines = &o, o.Number, len(o.Lines)
+	r.Order, r.Number, r.Lines, r.Dealer, r.DealerName = &o, o.Number, len(o.Lines), o.Dealer.ID, o.Dealer.Name
+	created, err := time.Parse(time.RFC3339, o.Created)
+	if err != nil {
+		r.errorf("order.json", "the creation time %q is not a time", o.Created)
+		return r
+	}
+	if !trust.checkSigner(r, key, o.Dealer.ID, created) {
+		return r // an untrusted signer's order is not priced again
+	}
 	if m.Order != o.Number {
 		r.errorf("manifest.json", "made for order %s, but order.json is order %s", m.Order, o.Number)
 	}
 	if !reflect.DeepEqual(m.Catalogs, catalogsOf(&o)) {
 		r.errorf("manifest.json", "its catalog list does not match the catalogs of the order's lines")
+	}
+	if want := expectedFiles(&o); !reflect.DeepEqual(sortedKeys(files), want) {
+		r.errorf("manifest.json", "the package holds %s; an order of %d %s holds exactly %s", strings.Join(sortedKeys(files), ", "), len(o.Lines), plural(len(o.Lines), "line", "lines"), strings.Join(want, ", "))
 	}
 	if csvWant, err := LinesCSV(&o); err == nil && !bytes.Equal(csvWant, files["lines.csv"]) {
 		r.errorf("lines.csv", "does not match the bill of materials in order.json")
@@ -201,8 +239,8 @@ func Verify(data []byte, catalogs []CatalogSource, wantFingerprint string, lim L
 		}
 		if l.Preview != PreviewName(i+1) {
 			r.errorf(where, "its preview is %q, not %q", l.Preview, PreviewName(i+1))
-		} else if cfg, format, err := image.DecodeConfig(bytes.NewReader(files[l.Preview])); err != nil || format != "png" || cfg.Width*cfg.Height > 16<<20 {
-			r.errorf(l.Preview, "not a PNG preview of a sensible size")
+		} else if err := checkPreview(files[l.Preview]); err != nil {
+			r.errorf(l.Preview, "%v", err)
 		}
 		if l.Catalog.Signature == "unsigned" {
 			r.warnf(where, "designed with an unsigned catalog (%s %s): its authenticity is not proven", l.Catalog.ID, l.Catalog.Version)
@@ -242,6 +280,43 @@ func Verify(data []byte, catalogs []CatalogSource, wantFingerprint string, lim L
 		r.errorf("order.json", "the totals %+v are not the sum of the lines %+v", o.Totals, sum)
 	}
 	return r
+}
+
+// expectedFiles are the files an order's package holds, sorted.
+func expectedFiles(o *Order) []string {
+	out := []string{"lines.csv", "manifest.json", "manifest.sig", "order.json", "quote.pdf"}
+	for i := range o.Lines {
+		out = append(out, PreviewName(i+1))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Previews are drawn at 640×400; a larger picture is refused before it is
+// decoded.
+const maxPreviewSide = 2048
+
+// checkPreview decodes a preview whole: a PNG of a sensible size whose
+// header does not lie about its pixels.
+func checkPreview(b []byte) error {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
+	if err != nil || format != "png" {
+		return fmt.Errorf("not a PNG picture")
+	}
+	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxPreviewSide || cfg.Height > maxPreviewSide {
+		return fmt.Errorf("a picture of %d×%d pixels; a preview is at most %d×%d", cfg.Width, cfg.Height, maxPreviewSide, maxPreviewSide)
+	}
+	if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+		return fmt.Errorf("a damaged PNG picture (%v)", err)
+	}
+	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // compareLine reports where a line differs from the line computed again.
@@ -301,6 +376,17 @@ func prefix(s string, n int) string {
 	return s
 }
 
-func normalizeFP(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "")) }
-
 func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
+
+// ReadManifest reads manifest.json (not checking its signature: Verify
+// does).
+func ReadManifest(b []byte) (Manifest, error) {
+	var m Manifest
+	if len(b) > maxManifestBytes {
+		return m, fmt.Errorf("manifest.json: %d bytes; a manifest is at most %d", len(b), maxManifestBytes)
+	}
+	if err := strictJSON(b, &m); err != nil || m.Format != ManifestFormat {
+		return m, fmt.Errorf("manifest.json: not a valid manifest (format %q): %v", prefix(m.Format, 40), err)
+	}
+	return m, nil
+}
