@@ -292,19 +292,22 @@ func expectedFiles(o *Order) []string {
 	return out
 }
 
-// Previews are drawn at 640×400; a larger picture is refused before it is
-// decoded.
-const maxPreviewSide = 2048
+// PreviewWidth and PreviewHeight are the size of every preview: the format
+// defines it, so a preview's work for the verifier is bounded.
+const (
+	PreviewWidth  = 640
+	PreviewHeight = 400
+)
 
-// checkPreview decodes a preview whole: a PNG of a sensible size whose
+// checkPreview decodes a preview whole: a PNG of the format's size whose
 // header does not lie about its pixels.
 func checkPreview(b []byte) error {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
 	if err != nil || format != "png" {
 		return fmt.Errorf("not a PNG picture")
 	}
-	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxPreviewSide || cfg.Height > maxPreviewSide {
-		return fmt.Errorf("a picture of %d×%d pixels; a preview is at most %d×%d", cfg.Width, cfg.Height, maxPreviewSide, maxPreviewSide)
+	if cfg.Width != PreviewWidth || cfg.Height != PreviewHeight {
+		return fmt.Errorf("a picture of %d×%d pixels; a preview is %d×%d", cfg.Width, cfg.Height, PreviewWidth, PreviewHeight)
 	}
 	if _, err := png.Decode(bytes.NewReader(b)); err != nil {
 		return fmt.Errorf("a damaged PNG picture (%v)", err)
