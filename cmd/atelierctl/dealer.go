@@ -61,7 +61,7 @@ func (c *DealerTrustCmd) Run(env *Env, cli *CLI) error {
 		r := orderfile.Verify(data, nil, orderfile.TrustAny(), orderfile.DefaultLimits)
 		if r.DealerFingerprint == "" || r.Order == nil {
 			for _, f := range r.Findings {
-				fmt.Fprintf(env.Stderr, "%s: %s: %s\n", f.Severity, f.Where, f.Message)
+				fmt.Fprintf(env.Stderr, "%s: %s: %s\n", f.Severity, printable(f.Where), printable(f.Message))
 			}
 			return fmt.Errorf("%s: not a signed order package; no key was enrolled", c.FromOrder)
 		}
