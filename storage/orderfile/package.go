@@ -11,9 +11,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/atelier-app/atelier/catalog/sign"
 )
@@ -41,7 +46,9 @@ type ManifestFile struct {
 
 // Build assembles the package of an order: order.json, lines.csv, the
 // quote PDF, a preview per line (previews[i] for o.Lines[i]), and the
-// manifest signed with the dealer's key. The zip is deterministic: fixed
+// manifest signed with the dealer's key. An order.json that does not
+// follow the order schema (the one Verify checks) is refused before
+// anything is signed. The zip is deterministic: fixed
 // file order, every file dated with the order's creation time.
 func Build(o *Order, previews [][]byte, quote []byte, appVersion string, key *sign.Key) ([]byte, error) {
 	if o.Format == "" {
@@ -62,6 +69,14 @@ func Build(o *Order, previews [][]byte, quote []byte, appVersion string, key *si
 		return nil, err
 	}
 	orderJSON = append(orderJSON, '\n')
+	// What verify refuses is not signed: the same schema.
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(orderJSON))
+	if err != nil {
+		return nil, fmt.Errorf("order %s: %w", o.Number, err)
+	}
+	if err := orderSchema.Validate(inst); err != nil {
+		return nil, fmt.Errorf("order %s does not follow the order schema: %s", o.Number, strings.Join(strings.Fields(err.Error()), " "))
+	}
 	linesCSV, err := LinesCSV(o)
 	if err != nil {
 		return nil, err
@@ -143,18 +158,44 @@ func catalogsOf(o *Order) []CatalogRef {
 }
 
 // LinesCSV is lines.csv: one row per component of every line, for ERP
-// import (RFC 4180, comma-separated, a header row).
+// import: RFC 4180, comma-separated, a header row, CRLF after every row
+// (also inside quoted cells) on every system. Cells that a spreadsheet
+// would run as a formula are neutralised (csvCell); Verify recomputes the
+// file with this function, so both sides agree byte for byte.
 func LinesCSV(o *Order) ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
+	w.UseCRLF = true
 	w.Write([]string{"order", "line", "article_code", "product", "line_quantity", "sku", "name", "quantity", "unit"})
 	for _, l := range o.Lines {
 		for _, b := range l.BOM {
-			w.Write([]string{o.Number, strconv.Itoa(l.Number), l.ArticleCode, l.Product, strconv.Itoa(l.Quantity), b.SKU, b.Name, b.Quantity, b.Unit})
+			w.Write([]string{csvCell(o.Number, false), strconv.Itoa(l.Number), csvCell(l.ArticleCode, false), csvCell(l.Product, false),
+				strconv.Itoa(l.Quantity), csvCell(b.SKU, false), csvCell(b.Name, false), csvCell(b.Quantity, true), csvCell(b.Unit, false)})
 		}
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()
+}
+
+// plainNumber is a cell of a numeric column that stays as it is, negative
+// or not.
+var plainNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+
+// csvCell neutralises a cell a spreadsheet would take for a formula (the
+// OWASP rule for CSV injection): one that starts with =, +, -, @, a tab or
+// a carriage return, or the full-width ＝ ＋ － ＠, gets a leading
+// apostrophe, which spreadsheets show as text. A plain number in a numeric
+// column (numeric) is left alone, so -3.5 stays a number.
+func csvCell(s string, numeric bool) string {
+	if s == "" || numeric && plainNumber.MatchString(s) {
+		return s
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	switch r {
+	case '=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠':
+		return "'" + s
+	}
+	return s
 }
 
 // WriteFile writes a package atomically: a temporary file beside path,
