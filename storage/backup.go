@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -17,39 +19,48 @@ import (
 
 // Backup writes a consistent snapshot of the database to dest (SQLite's
 // VACUUM INTO, which also compacts it). It writes a temporary file next to
-// dest and links it into place, so dest is either absent or complete, and
-// an existing dest is never overwritten.
+// dest (<dest>.<digits>.partial, held locked while it is written) and links
+// it into place, so dest is either absent or complete, and an existing dest
+// is never overwritten (the error wraps fs.ErrExist). The .partial files
+// of killed backups to dest are removed first.
 func (d *DB) Backup(ctx context.Context, dest string) error {
-	if err := os.MkdirAll(filepath.Dir(dest), 0o700); err != nil {
+	dir := filepath.Dir(dest)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("back up to %s: %w", dest, classify(err))
 	}
-	tmp := dest + ".partial"
-	os.Remove(tmp)
-	if _, err := d.db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
-		os.Remove(tmp)
+	tidyPartials(dir, func(target string) bool { return target == filepath.Base(dest) })
+	tmp, err := claim(dir, filepath.Base(dest)+".*.partial")
+	if err != nil {
+		return fmt.Errorf("back up to %s: %w", dest, err)
+	}
+	defer tmp.remove() // after placeNew, only the temporary name goes
+	// VACUUM INTO writes into a file that exists when it is empty.
+	if _, err := d.db.ExecContext(ctx, `VACUUM INTO ?`, tmp.path); err != nil {
 		return fmt.Errorf("back up to %s: %w", dest, classify(err))
 	}
-	if err := syncFile(tmp); err != nil {
-		os.Remove(tmp)
+	if err := tmp.sync(); err != nil {
 		return fmt.Errorf("back up to %s: %w", dest, classify(err))
 	}
-	if err := placeNew(tmp, dest); err != nil {
-		os.Remove(tmp)
+	if runtime.GOOS == "windows" {
+		tmp.unlock() // an open file cannot be renamed there
+	}
+	if err := placeNew(tmp.path, dest); err != nil {
 		return fmt.Errorf("back up to %s: %w", dest, err)
 	}
 	return nil
 }
 
-// placeNew moves tmp to dest, failing if dest exists (a hard link where the
-// file system has them, else a rename after a check), and syncs the folder.
+// placeNew moves tmp to dest, failing with an error wrapping fs.ErrExist if
+// dest exists (a hard link where the file system has them, else a rename
+// after a check), and syncs the folder.
 func placeNew(tmp, dest string) error {
 	if err := os.Link(tmp, dest); err == nil {
 		os.Remove(tmp)
-	} else if errors.Is(err, os.ErrExist) {
-		return fmt.Errorf("%s exists", dest)
+	} else if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s: %w", dest, fs.ErrExist)
 	} else {
-		if _, err := os.Stat(dest); err == nil {
-			return fmt.Errorf("%s exists", dest)
+		if _, err := os.Lstat(dest); err == nil {
+			return fmt.Errorf("%s: %w", dest, fs.ErrExist)
 		}
 		if err := os.Rename(tmp, dest); err != nil {
 			return classify(err)
@@ -59,8 +70,10 @@ func placeNew(tmp, dest string) error {
 	return nil
 }
 
+// syncFile makes a file's content durable. It opens the file for writing:
+// Windows flushes only a file opened with write access.
 func syncFile(path string) error {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return err
 	}
@@ -99,11 +112,8 @@ func Backups(dir string) ([]string, error) {
 	}
 	var out []string
 	for _, e := range entries {
-		name := e.Name()
-		if e.Type().IsRegular() && strings.HasPrefix(name, backupPrefix) && strings.HasSuffix(name, ".db") {
-			if _, err := time.Parse(backupLayout, strings.TrimSuffix(strings.TrimPrefix(name, backupPrefix), ".db")); err == nil {
-				out = append(out, filepath.Join(dir, name))
-			}
+		if e.Type().IsRegular() && isBackupName(e.Name()) {
+			out = append(out, filepath.Join(dir, e.Name()))
 		}
 	}
 	slices.Sort(out)
@@ -183,53 +193,61 @@ func SetAside(path, why string, now time.Time) (string, error) {
 	return dest, nil
 }
 
-// CheckBackup opens a backup read-only and checks it: a sound SQLite file
-// with a schema this version knows.
+// CheckBackup checks a backup without changing it (see inspect): a sound
+// SQLite file (quick_check) whose schema is exactly the one Atelier's
+// migrations make at its version: another program's file, or a backup
+// with a trigger, view, table or index Atelier does not make or with a
+// changed definition, gives an error wrapping ErrForeign that names it.
 func CheckBackup(ctx context.Context, path string) error {
-	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("backup %s: %w", path, classify(err))
+	found, err := inspect(ctx, path, func(db *sql.DB) error {
+		version, err := checkSchema(ctx, db, "the backup")
+		if err != nil {
+			return err
+		}
+		if version == 0 {
+			return fmt.Errorf("%w: the backup holds no library: refused; nothing was changed", ErrForeign)
+		}
+		var res string
+		if err := db.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&res); err != nil {
+			return classify(err)
+		}
+		if res != "ok" {
+			return fmt.Errorf("%w: %s", ErrDamaged, res)
+		}
+		return nil
+	})
+	if err == nil && !found {
+		err = fmt.Errorf("%w: the backup is an empty file: refused; nothing was changed", ErrForeign)
 	}
-	q := url.Values{}
-	q.Set("mode", "ro")
-	q.Add("_pragma", "query_only(1)")
-	db, err := sql.Open("sqlite", fileURI(path, q))
 	if err != nil {
 		return fmt.Errorf("backup %s: %w", path, err)
-	}
-	defer db.Close()
-	var version int
-	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return fmt.Errorf("backup %s: %w", path, classify(err))
-	}
-	if version > SchemaVersion {
-		return fmt.Errorf("backup %s: %w (schema %d; this version knows up to %d)", path, ErrNewer, version, SchemaVersion)
-	}
-	if version == 0 {
-		return fmt.Errorf("backup %s: not an Atelier database", path)
-	}
-	var res string
-	if err := db.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&res); err != nil {
-		return fmt.Errorf("backup %s: %w", path, classify(err))
-	}
-	if res != "ok" {
-		return fmt.Errorf("backup %s: %w: %s", path, ErrDamaged, res)
 	}
 	return nil
 }
 
+// timeNow is Restore's clock (tests set it).
+var timeNow = time.Now
+
 // Restore replaces the database at dbPath with a backup, through SQLite's
 // backup API, so that a program that has the database open (the app while
 // the CLI restores) sees the restored data and a log file is handled by
-// SQLite rather than copied. Steps: the backup is checked; it is copied
-// into a staging database beside dbPath, brought up to this schema, and the
-// customers forgotten in the current database (and in the file beside it)
-// are forgotten there; the current database is kept as a snapshot,
-// <dbPath>.replaced-<time>; then the staging database replaces the current
-// one in one step. A current file that cannot be opened (damaged) is set
-// aside instead. It returns where the replaced data went ("" when there
-// was none).
+// SQLite rather than copied. Steps: the backup is checked (CheckBackup:
+// only a sound file with Atelier's own schema); it is copied into a
+// staging database beside dbPath (<dbPath>.restoring-<digits>, its own for
+// each restore and locked while in use), brought up to this schema, and
+// the customers forgotten in the current database (and in the file beside
+// it) are forgotten there; the current database is kept as a snapshot,
+// <dbPath>.replaced-<time> (-1, -2… when one of that second exists; kept
+// BackupDays days, see Tidy); then the staging database replaces the
+// current one in one step. A current file that is damaged is set aside
+// instead; one that is not an Atelier library (ErrForeign) or that cannot
+// be opened for another reason is left as it is and nothing is restored.
+// It returns where the replaced data went ("" when there was none).
 func Restore(ctx context.Context, dbPath, backup string) (string, error) {
 	if err := CheckBackup(ctx, backup); err != nil {
+		return "", fmt.Errorf("restore: %w", err)
+	}
+	if err := Tidy(dbPath, timeNow(), BackupDays); err != nil {
 		return "", fmt.Errorf("restore: %w", err)
 	}
 	erased, err := readErasures(dbPath)
@@ -237,30 +255,34 @@ func Restore(ctx context.Context, dbPath, backup string) (string, error) {
 		return "", fmt.Errorf("restore: %w", err)
 	}
 	var current *DB
+	damaged := false
 	if _, err := os.Stat(dbPath); err == nil {
-		if current, err = Open(ctx, dbPath); err == nil {
+		current, err = openLibrary(ctx, dbPath)
+		switch {
+		case err == nil:
 			defer current.Close()
 			more, err := current.erasures(ctx)
 			if err != nil {
 				return "", fmt.Errorf("restore: %w", err)
 			}
 			erased = append(erased, more...)
+		case errors.Is(err, ErrDamaged):
+			damaged = true
+		default:
+			return "", fmt.Errorf("restore: %w", err)
 		}
 	}
 	// Stage the backup, upgraded and with every erasure applied.
-	staging := dbPath + ".restoring"
-	for _, ext := range []string{"", "-wal", "-shm"} {
-		os.Remove(staging + ext)
+	stagingFile, err := claim(filepath.Dir(dbPath), filepath.Base(dbPath)+".restoring-*")
+	if err != nil {
+		return "", fmt.Errorf("restore %s: %w", backup, err)
 	}
-	defer func() {
-		for _, ext := range []string{"", "-wal", "-shm"} {
-			os.Remove(staging + ext)
-		}
-	}()
+	defer stagingFile.remove(stagingSides...)
+	staging := stagingFile.path
 	if err := copyDB(ctx, backup, staging); err != nil {
 		return "", fmt.Errorf("restore %s: %w", backup, err)
 	}
-	stage, err := Open(ctx, staging)
+	stage, err := openLibrary(ctx, staging)
 	if err != nil {
 		return "", fmt.Errorf("restore %s: %w", backup, err)
 	}
@@ -285,8 +307,8 @@ func Restore(ctx context.Context, dbPath, backup string) (string, error) {
 
 	if current != nil {
 		// Keep what is replaced, then replace it in place.
-		aside := fmt.Sprintf("%s.replaced-%s", dbPath, time.Now().UTC().Format(backupLayout))
-		if err := current.Backup(ctx, aside); err != nil {
+		aside, err := keepReplaced(ctx, current, dbPath)
+		if err != nil {
 			return "", fmt.Errorf("restore: keep the current database: %w", err)
 		}
 		if err := current.restoreFrom(ctx, staging); err != nil {
@@ -295,8 +317,8 @@ func Restore(ctx context.Context, dbPath, backup string) (string, error) {
 		return aside, nil
 	}
 	aside := ""
-	if _, err := os.Stat(dbPath); err == nil {
-		if aside, err = SetAside(dbPath, "damaged", time.Now()); err != nil {
+	if damaged {
+		if aside, err = SetAside(dbPath, "damaged", timeNow()); err != nil {
 			return "", fmt.Errorf("restore %s: %w", backup, err)
 		}
 	}
@@ -304,6 +326,24 @@ func Restore(ctx context.Context, dbPath, backup string) (string, error) {
 		return aside, fmt.Errorf("restore %s: %w", backup, err)
 	}
 	return aside, nil
+}
+
+// keepReplaced backs the current database up beside it as
+// <dbPath>.replaced-<time>, or -1, -2… when that name is taken (two
+// restores in one second).
+func keepReplaced(ctx context.Context, current *DB, dbPath string) (string, error) {
+	base := fmt.Sprintf("%s.replaced-%s", dbPath, timeNow().UTC().Format(backupLayout))
+	aside := base
+	for i := 1; ; i++ {
+		err := current.Backup(ctx, aside)
+		if err == nil {
+			return aside, nil
+		}
+		if !errors.Is(err, fs.ErrExist) || i > 1000 {
+			return "", err
+		}
+		aside = fmt.Sprintf("%s-%d", base, i)
+	}
 }
 
 // restoreFrom overwrites the open database with the database at src, in
@@ -337,11 +377,11 @@ func (d *DB) restoreFrom(ctx context.Context, src string) error {
 	return d.checkpoint(ctx)
 }
 
-// copyDB copies the database at src (its log included) to a new file dst
-// through SQLite's backup API, and syncs it.
+// copyDB copies the database at src (its log included) to dst, a new or
+// empty file, through SQLite's backup API, and syncs it.
 func copyDB(ctx context.Context, src, dst string) error {
-	if _, err := os.Stat(dst); err == nil {
-		return fmt.Errorf("%s exists", dst)
+	if info, err := os.Stat(dst); err == nil && info.Size() > 0 {
+		return fmt.Errorf("%s: %w", dst, fs.ErrExist)
 	}
 	db, err := sql.Open("sqlite", fileURI(dst, url.Values{}))
 	if err != nil {

@@ -117,15 +117,48 @@ var (
 	ErrDiskFull = errors.New("the disk is full")
 )
 
-// Open opens the database at path, creating it if needed, checks it
-// (quick_check) and brings its schema up to date. A damaged file gives an
-// error wrapping ErrDamaged and is left untouched (see SetAside and the
-// backups); a file from a newer version gives ErrNewer.
+// Open opens the library at path, creating it if needed, checks it
+// (quick_check) and brings its schema up to date.
+//
+// An existing file is first read through a connection that changes
+// nothing (see inspect), before the DSN's pragmas (the switch to WAL above
+// all) touch it, and refused, byte for byte untouched, unless it is an
+// Atelier library: a file that is not SQLite gives ErrDamaged (see
+// SetAside and the backups); a file from a newer version ErrNewer;
+// another program's database, or a library whose schema differs from the
+// one Atelier's migrations make at its version (a foreign trigger, view,
+// table or index, a changed definition), ErrForeign naming what differs.
+// A zero-length file holds nothing anyone could lose, and SQLite leaves
+// one behind when a first start stops before its first write: it is
+// taken as a new library.
+//
+// Opening also removes what killed backups and restores left beside the
+// library (see Tidy).
 func Open(ctx context.Context, path string) (*DB, error) {
+	d, err := openLibrary(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := Tidy(path, d.now(), BackupDays); err != nil {
+		fmt.Fprintf(os.Stderr, "atelier: tidy %s: %v\n", filepath.Dir(path), err)
+	}
+	return d, nil
+}
+
+// openLibrary is Open without tidying the folder (Restore opens its own
+// staging file with it).
+func openLibrary(ctx context.Context, path string) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("open database %s: %w", path, classify(err))
 		}
+	}
+	_, err := inspect(ctx, path, func(db *sql.DB) error {
+		_, err := checkSchema(ctx, db, "the file")
+		return err
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	db, err := sql.Open("sqlite", DSN(path))
 	if err != nil {
@@ -140,15 +173,6 @@ func Open(ctx context.Context, path string) (*DB, error) {
 }
 
 func (d *DB) open(ctx context.Context) error {
-	// The version first, through a connection that changes nothing (the
-	// DSN's journal_mode would convert a newer file to WAL).
-	version, err := userVersion(ctx, d.path)
-	if err != nil {
-		return err
-	}
-	if version > SchemaVersion {
-		return fmt.Errorf("%w (schema %d; this version knows up to %d): nothing was changed; update Atelier", ErrNewer, version, SchemaVersion)
-	}
 	// Connecting applies the DSN's pragmas; switching a new file to WAL can
 	// fail at once (without waiting) while another program does the same:
 	// try again for a while.
@@ -162,27 +186,15 @@ func (d *DB) open(ctx context.Context) error {
 		}
 		time.Sleep(time.Duration(10+try) * time.Millisecond)
 	}
+	// Again, now with the log replayed: a log left by a crash may hold
+	// what the file alone did not show.
+	if _, err := checkSchema(ctx, d.db, "the file"); err != nil {
+		return err
+	}
 	if err := d.QuickCheck(ctx); err != nil {
 		return err
 	}
 	return d.migrate(ctx)
-}
-
-// userVersion reads a database's schema version without changing the file
-// (0 for a new file).
-func userVersion(ctx context.Context, path string) (int, error) {
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(5000)")
-	db, err := sql.Open("sqlite", fileURI(path, q))
-	if err != nil {
-		return 0, err
-	}
-	defer db.Close()
-	var v int
-	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return 0, classify(err)
-	}
-	return v, nil
 }
 
 // migrate applies the migrations the database lacks, each in its own
@@ -222,7 +234,7 @@ func classify(err error) error {
 	if err == nil {
 		return nil
 	}
-	for _, known := range []error{ErrDiskFull, ErrReadOnly, ErrDamaged, ErrNewer, ErrBusy, ErrNotFound} {
+	for _, known := range []error{ErrDiskFull, ErrReadOnly, ErrDamaged, ErrNewer, ErrForeign, ErrBusy, ErrNotFound} {
 		if errors.Is(err, known) {
 			return err
 		}

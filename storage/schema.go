@@ -1,0 +1,338 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// ErrForeign: the file is an SQLite database, but not an Atelier library
+// (another program's file, or a library whose schema was changed: a
+// trigger, view, table or index Atelier does not make, or a changed
+// definition). Nothing is changed.
+var ErrForeign = errors.New("not an Atelier library")
+
+// schemaObject is one row of sqlite_master.
+type schemaObject struct {
+	Type, Name, Table, SQL string
+}
+
+// noun is how a message names the object: "a trigger 'wipe'".
+func (o schemaObject) noun() string {
+	article := "a"
+	if strings.HasPrefix(o.Type, "i") {
+		article = "an"
+	}
+	return fmt.Sprintf("%s %s '%s'", article, o.Type, o.Name)
+}
+
+// the objects SQLite itself makes (ANALYZE's statistics, AUTOINCREMENT's
+// counters): they change no behaviour and are not compared.
+var sqliteOwn = map[string]bool{"sqlite_stat1": true, "sqlite_stat2": true, "sqlite_stat3": true, "sqlite_stat4": true, "sqlite_sequence": true}
+
+// rowsQuerier is a database, connection or transaction.
+type rowsQuerier interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}
+
+// readSchema reads a database's user_version and sqlite_master (each
+// definition's white space normalised) in one statement, so both come from
+// the same snapshot even while another program applies a migration.
+func readSchema(ctx context.Context, q rowsQuerier) (int, []schemaObject, error) {
+	rows, err := q.QueryContext(ctx, `SELECT 0, user_version, '', '', '' FROM pragma_user_version
+		UNION ALL SELECT 1, 0, type, name, tbl_name || char(0) || coalesce(sql, '') FROM sqlite_master ORDER BY 1, 3, 4`)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer rows.Close()
+	var version int
+	var out []schemaObject
+	for rows.Next() {
+		var kind, v int
+		var o schemaObject
+		var rest string
+		if err := rows.Scan(&kind, &v, &o.Type, &o.Name, &rest); err != nil {
+			return 0, nil, err
+		}
+		if kind == 0 {
+			version = v
+			continue
+		}
+		o.Table, o.SQL, _ = strings.Cut(rest, "\x00")
+		if o.Type == "table" && sqliteOwn[o.Name] {
+			continue
+		}
+		o.SQL = strings.Join(strings.Fields(o.SQL), " ")
+		out = append(out, o)
+	}
+	return version, out, rows.Err()
+}
+
+// expected holds Atelier's own schema at every version, built once per set
+// of migrations by applying them to an empty in-memory database: the
+// check needs no list of tables, and a new migration needs no change here.
+var expected struct {
+	sync.Mutex
+	key      [32]byte
+	versions [][]schemaObject // [v] is the schema at user_version v
+}
+
+// expectedSchema is the schema Atelier's migrations make at version v.
+func expectedSchema(ctx context.Context, v int) ([]schemaObject, error) {
+	h := sha256.New()
+	for _, m := range migrations {
+		io.WriteString(h, m)
+		h.Write([]byte{0})
+	}
+	var key [32]byte
+	h.Sum(key[:0])
+	expected.Lock()
+	defer expected.Unlock()
+	if expected.versions == nil || expected.key != key {
+		versions, err := buildSchemas(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("build Atelier's schema: %w", err)
+		}
+		expected.key, expected.versions = key, versions
+	}
+	if v < 0 || v >= len(expected.versions) {
+		return nil, fmt.Errorf("no schema version %d", v)
+	}
+	return expected.versions[v], nil
+}
+
+func buildSchemas(ctx context.Context) ([][]schemaObject, error) {
+	db, err := sql.Open("sqlite", "file::memory:")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx) // one connection: one in-memory database
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	versions := [][]schemaObject{nil}
+	for i, m := range migrations {
+		if _, err := conn.ExecContext(ctx, m); err != nil {
+			return nil, fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		_, objs, err := readSchema(ctx, conn)
+		if err != nil {
+			return nil, err
+		}
+		versions = append(versions, objs)
+	}
+	return versions, nil
+}
+
+// compareSchema says what in got is not Atelier's schema want, one phrase
+// per difference ("has a trigger 'x' that Atelier does not make"), at most
+// a few. The shadow tables of a virtual table (FTS5's design_search_data…)
+// are compared by name only: SQLite's FTS5 writes their definitions, which
+// may differ between SQLite versions.
+func compareSchema(got, want []schemaObject) []string {
+	type key struct{ typ, name string }
+	wanted := map[key]schemaObject{}
+	virtual := map[string]bool{}
+	for _, o := range want {
+		wanted[key{o.Type, o.Name}] = o
+		if o.Type == "table" && strings.HasPrefix(o.SQL, "CREATE VIRTUAL TABLE") {
+			virtual[o.Name] = true
+		}
+	}
+	shadow := func(o schemaObject) bool {
+		if o.Type != "table" || o.Table != o.Name {
+			return false
+		}
+		i := strings.LastIndexByte(o.Name, '_')
+		return i > 0 && virtual[o.Name[:i]]
+	}
+	var problems []string
+	seen := map[key]bool{}
+	for _, o := range got {
+		k := key{o.Type, o.Name}
+		seen[k] = true
+		w, ok := wanted[k]
+		switch {
+		case !ok:
+			problems = append(problems, fmt.Sprintf("has %s that Atelier does not make", o.noun()))
+		case w.Table != o.Table || (w.SQL != o.SQL && !shadow(w)):
+			problems = append(problems, fmt.Sprintf("has %s whose definition is not Atelier's", o.noun()))
+		}
+	}
+	for _, w := range want {
+		if !seen[key{w.Type, w.Name}] {
+			problems = append(problems, fmt.Sprintf("lacks %s that Atelier makes", w.noun()))
+		}
+	}
+	return problems
+}
+
+// sqliteMagic starts every SQLite database file.
+const sqliteMagic = "SQLite format 3\x00"
+
+// inspect runs f on the existing SQLite file at path through a connection
+// that changes nothing and leaves no file beside it (no -wal, no -shm):
+//   - when a -shm file exists, another program may have the database open:
+//     a read-only connection reads through the existing log and index;
+//   - when only a log (-wal) with content exists, the database and its log
+//     are copied into a temporary folder and the copy is read;
+//   - else the file is the whole database, read as immutable (a read-only
+//     connection would create -wal and -shm files beside a database in WAL
+//     mode and leave them).
+//
+// It returns ErrDamaged for a file that is not SQLite and (nil, false) for
+// a zero-length file, which holds nothing.
+func inspect(ctx context.Context, path string, f func(db *sql.DB) error) (bool, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return false, classify(err)
+	}
+	if info.IsDir() {
+		return false, fmt.Errorf("%s is a folder, not a database file", path)
+	}
+	if info.Size() == 0 {
+		return false, nil
+	}
+	if err := checkHeader(path); err != nil {
+		return false, err
+	}
+	q := url.Values{}
+	q.Set("mode", "ro")
+	src := path
+	if _, err := os.Lstat(path + "-shm"); err == nil {
+		q.Add("_pragma", "busy_timeout(5000)")
+	} else if wal, err := os.Stat(path + "-wal"); err == nil && wal.Size() > 0 {
+		tmp, err := os.MkdirTemp("", "atelier-inspect-")
+		if err != nil {
+			return false, classify(err)
+		}
+		defer os.RemoveAll(tmp)
+		src = filepath.Join(tmp, "copy.db")
+		if err := copyFile(path, src); err != nil {
+			return false, classify(err)
+		}
+		if err := copyFile(path+"-wal", src+"-wal"); err != nil {
+			return false, classify(err)
+		}
+		q = url.Values{}
+	} else {
+		q.Set("immutable", "1")
+	}
+	db, err := sql.Open("sqlite", fileURI(src, q))
+	if err != nil {
+		return false, err
+	}
+	defer db.Close()
+	return true, f(db)
+}
+
+// checkHeader refuses a file that does not start like an SQLite database.
+func checkHeader(path string) error {
+	file, err := os.Open(path)
+	if err != nil {
+		return classify(err)
+	}
+	defer file.Close()
+	header := make([]byte, 100)
+	n, err := io.ReadFull(file, header)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return classify(err)
+	}
+	if n < len(sqliteMagic) || !bytes.HasPrefix(header, []byte(sqliteMagic)) {
+		return fmt.Errorf("%w: not an SQLite database", ErrDamaged)
+	}
+	if n < len(header) {
+		return fmt.Errorf("%w: too short for an SQLite database", ErrDamaged)
+	}
+	return nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// checkSchema compares the schema of an open database with Atelier's at
+// its user_version. subject names the file in messages ("the file", "the
+// backup"). It returns the version; ErrNewer for a newer one; ErrForeign,
+// naming what is foreign, for another program's file or a changed schema.
+// A file at version 0 with no schema is a new library (a first start that
+// stopped before its first migration); a file that shares no table or
+// index with Atelier's schema is named another program's.
+func checkSchema(ctx context.Context, db rowsQuerier, subject string) (int, error) {
+	version, got, err := readSchema(ctx, db)
+	if err != nil {
+		return 0, classify(err)
+	}
+	if version > len(migrations) {
+		return version, fmt.Errorf("%w (schema %d; this version knows up to %d): nothing was changed; update Atelier", ErrNewer, version, len(migrations))
+	}
+	want, err := expectedSchema(ctx, version)
+	if err != nil {
+		return version, err
+	}
+	if len(got) > 0 && !sharesObjects(got, want) {
+		var names []string
+		for _, o := range got {
+			if o.Type == "table" {
+				names = append(names, o.Name)
+			}
+		}
+		if len(names) == 0 {
+			names = append(names, got[0].Name)
+		}
+		return version, fmt.Errorf("%w: %s holds another program's data (%s): refused; nothing was changed", ErrForeign, subject, summary(names, 5, ", "))
+	}
+	if problems := compareSchema(got, want); len(problems) > 0 {
+		for i := range problems {
+			problems[i] = subject + " " + problems[i]
+		}
+		return version, fmt.Errorf("%w: %s: refused; nothing was changed", ErrForeign, summary(problems, 3, "; "))
+	}
+	return version, nil
+}
+
+// sharesObjects reports whether got has any of want's tables, indexes,
+// triggers or views (by type and name).
+func sharesObjects(got, want []schemaObject) bool {
+	for _, g := range got {
+		for _, w := range want {
+			if g.Type == w.Type && g.Name == w.Name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// summary joins at most n items with sep and says how many more there
+// are.
+func summary(items []string, n int, sep string) string {
+	if len(items) > n {
+		return strings.Join(items[:n], sep) + fmt.Sprintf("%sand %d more", sep, len(items)-n)
+	}
+	return strings.Join(items, sep)
+}
