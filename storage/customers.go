@@ -2,11 +2,13 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
-	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -118,31 +120,30 @@ func (d *DB) Customers(ctx context.Context, query string) ([]Customer, error) {
 	return out, classify(rows.Err())
 }
 
-// ForgetCustomer erases a customer's personal data everywhere in the
-// database: the customer is deleted (their designs and orders keep no link
-// to them), the delivery address copied into their orders is blanked, their
-// full name is removed from every design's and revision's name and notes,
-// from order notes and from the autosaved design, and from the search index
-// (which overwrites what it deletes); then the write-ahead log is emptied
-// into the main file, where secure_delete has overwritten the freed pages.
-// Only the customer's number is kept, in the list of erasures (in the
-// database and in a file beside it), so that restoring an older backup
-// forgets them again. Backups taken before keep the data until they are
-// rotated out (7 days); Restore re-applies every erasure.
+// ForgetCustomer erases a customer's personal data from every file the
+// library keeps in its data folder, in one transaction for the database:
+// the customer record goes; what is theirs by link (the names and notes of
+// their designs and of all revisions of those, the autosave and showroom
+// name of such a design, the notes and delivery address of their orders)
+// is erased, a design's name replaced by "<product> #<number>"; every
+// other mention of them (full name, each name part of three or more
+// letters, e-mail, phone with any separators, street line; in any case,
+// with or without accents, with any spacing) in names, notes, delivery
+// addresses, file names, the autosave and the showroom queue becomes
+// "(customer)"; the search entries are rewritten and merged (FTS5
+// secure-delete). Then the write-ahead log is emptied into the main file,
+// where secure_delete has overwritten the freed pages, and every copy of
+// the database in the data folder (the backups, a restore's
+// .replaced-<time>, a repair's .damaged-<time>) gets the same erasure and
+// a VACUUM, or is deleted when it cannot be changed (see Forget for the
+// report). What is kept: the customer's number, in the list of erasures
+// (in the database and in a file beside it), so that restoring an older
+// backup forgets them again; and the erasure marks (HMACs of their data
+// under the library's random secret), so that importing an old order does
+// not bring them back.
 func (d *DB) ForgetCustomer(ctx context.Context, id int64) error {
-	err := d.tx(ctx, func(tx *sql.Tx) error {
-		return d.forget(ctx, tx, id)
-	})
-	if err != nil {
-		return fmt.Errorf("forget customer %d: %w", id, err)
-	}
-	if err := noteErasure(d.path, id); err != nil {
-		return fmt.Errorf("forget customer %d: %w", id, err)
-	}
-	if err := d.checkpoint(ctx); err != nil {
-		return fmt.Errorf("customer %d is forgotten, but %w", id, err)
-	}
-	return nil
+	_, err := d.Forget(ctx, id)
+	return err
 }
 
 // checkpoint moves everything from the write-ahead log into the main file
@@ -216,63 +217,102 @@ func readErasures(path string) ([]int64, error) {
 }
 
 func (d *DB) forget(ctx context.Context, tx *sql.Tx, id int64) error {
-	var name string
-	err := tx.QueryRowContext(ctx, `SELECT name FROM customers WHERE id = ?`, id).Scan(&name)
+	c, err := getCustomer(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	return d.erase(ctx, tx, c, NewMatcher(c))
+}
+
+func getCustomer(ctx context.Context, q querier, id int64) (Customer, error) {
+	var c Customer
+	err := q.QueryRowContext(ctx, `SELECT id, name, email, phone, address, consent_at, created_at, updated_at FROM customers WHERE id = ?`, id).
+		Scan(&c.ID, &c.Name, &c.Email, &c.Phone, &c.Address, &c.ConsentAt, &c.CreatedAt, &c.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("customer %d: %w", id, ErrNotFound)
+		return c, fmt.Errorf("customer %d: %w", id, ErrNotFound)
 	}
+	return c, err
+}
+
+// erase removes customer c (by number; the record may be gone already, in
+// a copy of the database) and every mention of them that m finds:
+//   - what is theirs by link goes whole: the names and notes of their
+//     designs and of every revision of those (a neutral label, "<product>
+//     #<design>", replaces the name), the autosave of such a design, the
+//     name typed at the showroom for such a design, the notes and delivery
+//     address of their orders;
+//   - everywhere else (other designs and revisions, other orders' notes,
+//     delivery addresses and file names, the autosave, the showroom queue)
+//     each mention is replaced by "(customer)" (a name typed at the
+//     showroom is cleared);
+//   - the search entries of every changed design are written again
+//     (secure-delete overwrites the old ones) and the index is merged;
+//   - the number is added to the erasures and the marks of their data
+//     (HMACs under the library's secret) to the erasure marks.
+func (d *DB) erase(ctx context.Context, tx *sql.Tx, c Customer, m *Matcher) error {
+	linked, err := ids(ctx, tx, `SELECT id FROM designs WHERE customer = ?`, c.ID)
 	if err != nil {
 		return err
 	}
-	linked, err := ids(ctx, tx, `SELECT id FROM designs WHERE customer = ?`, id)
-	if err != nil {
+	changed := map[int64]bool{}
+	for _, did := range linked {
+		changed[did] = true
+	}
+	neutral := `product_name || ' #' || id`
+	if _, err := tx.ExecContext(ctx, `UPDATE designs SET name = `+neutral+`, notes = '' WHERE customer = ?`, c.ID); err != nil {
 		return err
 	}
-	if name = strings.TrimSpace(name); name != "" {
-		// Their full name typed anywhere: designs, revisions, order notes,
-		// the autosaved design.
-		re := regexp.MustCompile(`(?i)` + regexp.QuoteMeta(name))
-		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(name) + "%"
-		for _, t := range []struct{ table, cols string }{
-			{"designs", "name, notes"}, {"revisions", "name, notes"}, {"orders", "notes, notes"}, {"autosave", "name, name"},
-		} {
-			cols := strings.Split(t.cols, ", ")
-			rows, err := tx.QueryContext(ctx, `SELECT rowid, `+t.cols+` FROM `+t.table+` WHERE `+cols[0]+` LIKE ? ESCAPE '\' OR `+cols[1]+` LIKE ? ESCAPE '\'`, like, like)
-			if err != nil {
-				return err
-			}
-			type hit struct {
-				rowid int64
-				a, b  string
-			}
-			var hits []hit
-			for rows.Next() {
-				var h hit
-				if err := rows.Scan(&h.rowid, &h.a, &h.b); err != nil {
-					rows.Close()
+	if _, err := tx.ExecContext(ctx, `UPDATE revisions SET name = (SELECT `+neutral+` FROM designs WHERE designs.id = revisions.design), notes = ''
+		WHERE design IN (SELECT id FROM designs WHERE customer = ?)`, c.ID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE autosave SET name = (SELECT `+neutral+` FROM designs WHERE designs.id = autosave.design)
+		WHERE design IN (SELECT id FROM designs WHERE customer = ?)`, c.ID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE showroom_queue SET customer_name = '' WHERE design IN (SELECT id FROM designs WHERE customer = ?)`, c.ID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE orders SET delivery = '', notes = '' WHERE customer = ?`, c.ID); err != nil {
+		return err
+	}
+	// Mentions in everything else.
+	for _, t := range []struct {
+		table string
+		cols  []string
+		where string
+	}{
+		{"designs", []string{"name", "notes"}, `customer IS NOT ?`},
+		{"revisions", []string{"name", "notes"}, `design NOT IN (SELECT id FROM designs WHERE customer = ?)`},
+		{"orders", []string{"notes", "delivery", "exported_file"}, `customer IS NOT ?`},
+		{"autosave", []string{"name"}, `?1 = ?1`},
+		{"showroom_queue", []string{"customer_name"}, `?1 = ?1`},
+	} {
+		rowids, err := scrubTable(ctx, tx, t.table, t.cols, t.where, c.ID, m)
+		if err != nil {
+			return fmt.Errorf("%s: %w", t.table, err)
+		}
+		for _, r := range rowids {
+			switch t.table {
+			case "designs":
+				changed[r] = true
+			case "revisions":
+				var did int64
+				if err := tx.QueryRowContext(ctx, `SELECT design FROM revisions WHERE rowid = ?`, r).Scan(&did); err != nil {
 					return err
 				}
-				hits = append(hits, h)
-			}
-			rows.Close()
-			for _, h := range hits {
-				a, b := re.ReplaceAllString(h.a, "(customer)"), re.ReplaceAllString(h.b, "(customer)")
-				if _, err := tx.ExecContext(ctx, `UPDATE `+t.table+` SET `+cols[0]+` = ?, `+cols[1]+` = ? WHERE rowid = ?`, a, b, h.rowid); err != nil {
-					return err
-				}
-				if t.table == "designs" {
-					linked = append(linked, h.rowid)
-				}
+				changed[did] = true
 			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE orders SET delivery = '' WHERE customer = ?`, id); err != nil {
+	// A name typed at the showroom is a name only: nothing else is kept.
+	if _, err := tx.ExecContext(ctx, `UPDATE showroom_queue SET customer_name = '' WHERE instr(customer_name, ?) > 0`, Redacted); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM customers WHERE id = ?`, id); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM customers WHERE id = ?`, c.ID); err != nil {
 		return err // designs.customer and orders.customer become NULL
 	}
-	for _, did := range linked {
+	for _, did := range slices.Sorted(maps.Keys(changed)) {
 		if err := reindex(ctx, tx, did); err != nil {
 			return err
 		}
@@ -281,8 +321,91 @@ func (d *DB) forget(ctx context.Context, tx *sql.Tx, id int64) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO design_search (design_search) VALUES ('optimize')`); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO erasures (customer, erased_at) VALUES (?, ?)`, id, d.stamp())
-	return err
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO erasures (customer, erased_at) VALUES (?, ?)`, c.ID, d.stamp()); err != nil {
+		return err
+	}
+	secret, err := librarySecret(ctx, tx)
+	if err != nil {
+		return err
+	}
+	day := d.now().UTC().Format(time.DateOnly)
+	for _, mk := range m.marks(secret) {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO erasure_marks (mark, erased_on) VALUES (?, ?)`, mk, day); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scrubTable replaces the mentions m finds in the columns of the rows that
+// match where (with the customer's number as ?1); it returns the rowids
+// it changed.
+func scrubTable(ctx context.Context, tx *sql.Tx, table string, cols []string, where string, customer int64, m *Matcher) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT rowid, `+strings.Join(cols, ", ")+` FROM `+table+` WHERE `+where, customer)
+	if err != nil {
+		return nil, err
+	}
+	type row struct {
+		id   int64
+		vals []string
+	}
+	var hits []row
+	for rows.Next() {
+		r := row{vals: make([]string, len(cols))}
+		dest := []any{&r.id}
+		for i := range r.vals {
+			dest = append(dest, &r.vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		hit := false
+		for i, v := range r.vals {
+			if s := m.Scrub(v); s != v {
+				r.vals[i], hit = s, true
+			}
+		}
+		if hit {
+			hits = append(hits, r)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []int64
+	set := make([]string, len(cols))
+	for i, c := range cols {
+		set[i] = c + " = ?"
+	}
+	for _, h := range hits {
+		args := make([]any, 0, len(cols)+1)
+		for _, v := range h.vals {
+			args = append(args, v)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET `+strings.Join(set, ", ")+` WHERE rowid = ?`, append(args, h.id)...); err != nil {
+			return nil, err
+		}
+		out = append(out, h.id)
+	}
+	return out, nil
+}
+
+// librarySecret is the library's random key for erasure marks (made here
+// if a copy lacks it).
+func librarySecret(ctx context.Context, tx *sql.Tx) ([]byte, error) {
+	var secret []byte
+	err := tx.QueryRowContext(ctx, `SELECT secret FROM library_secret WHERE id = 1`).Scan(&secret)
+	if errors.Is(err, sql.ErrNoRows) {
+		secret = make([]byte, 32)
+		if _, err := rand.Read(secret); err != nil {
+			return nil, err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO library_secret (id, secret) VALUES (1, ?)`, secret)
+		return secret, err
+	}
+	return secret, err
 }
 
 // ids runs a query of ids.

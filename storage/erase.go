@@ -1,0 +1,523 @@
+package storage
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Finding a customer in free text. People type a name in any case, with
+// or without its accents, in composed or decomposed Unicode, with two
+// spaces or a line break inside; a phone with any separators. So text is
+// compared in a folded form: every character is decomposed (NFKD), its
+// accents dropped and its case folded (golang.org/x/text/cases Fold), and
+// any run of white space matches any other. A match is mapped back to the
+// characters of the original text, which are replaced by "(customer)".
+
+// Redacted replaces a forgotten customer's data in free text.
+const Redacted = "(customer)"
+
+// foldRune is the folded form of one character ("" for an accent alone).
+func foldRune(c cases.Caser, r rune) string {
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		return string(r)
+	}
+	var b strings.Builder
+	for _, x := range norm.NFKD.String(string(r)) {
+		if !unicode.Is(unicode.Mn, x) && !unicode.Is(unicode.Me, x) {
+			b.WriteRune(x)
+		}
+	}
+	return c.String(b.String())
+}
+
+// folded is a text in folded form with, for each of its bytes, the span of
+// the original character it came from.
+type folded struct {
+	text       string
+	start, end []int
+}
+
+func foldText(c cases.Caser, s string) folded {
+	var f folded
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		k := foldRune(c, r)
+		for range len(k) {
+			f.start = append(f.start, i)
+			f.end = append(f.end, i+w)
+		}
+		b.WriteString(k)
+		i += w
+	}
+	f.text = b.String()
+	return f
+}
+
+// Fold is the folded form of s with white space collapsed and trimmed: two
+// strings that a person would read as the same name fold alike.
+func Fold(s string) string {
+	return strings.Join(strings.FieldsFunc(foldText(cases.Fold(), s).text, isSpace), " ")
+}
+
+func isSpace(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Z, r) }
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
+
+// digits keeps the digits of s.
+func digits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if '0' <= r && r <= '9' {
+			return r
+		}
+		return -1
+	}, norm.NFKC.String(s))
+}
+
+// Matcher finds one customer's data in free text.
+type Matcher struct {
+	words  *regexp.Regexp // names, e-mail, street: whole words only
+	phones *regexp.Regexp // digits with any separators
+	pieces []string       // the folded pieces, for the erasure marks
+}
+
+// minPhoneDigits is the least a phone pattern has: shorter runs of digits
+// are house numbers and prices.
+const minPhoneDigits = 7
+
+// NewMatcher prepares to find the customers' full names, each part of a
+// name of three or more letters (the surname alone), their e-mail, their
+// phone (its digits with any separators; for an international number also
+// the national number, as it is dialled at home) and their street line
+// (the first line of the address that is not their name).
+func NewMatcher(customers ...Customer) *Matcher {
+	var words, phones []string
+	add := func(list *[]string, s string) {
+		if s != "" && !slices.Contains(*list, s) {
+			*list = append(*list, s)
+		}
+	}
+	for _, c := range customers {
+		name := Fold(c.Name)
+		add(&words, name)
+		for _, part := range strings.FieldsFunc(name, func(r rune) bool { return !isWordRune(r) }) {
+			if utf8.RuneCountInString(part) >= 3 {
+				add(&words, part)
+			}
+		}
+		if e := Fold(c.Email); strings.Contains(e, "@") {
+			add(&words, e)
+		}
+		for _, p := range phoneForms(c.Phone) {
+			add(&phones, p)
+		}
+		if s := streetLine(c.Address, name); s != "" {
+			add(&words, s)
+		}
+	}
+	m := &Matcher{}
+	m.pieces = append(append(m.pieces, words...), phones...)
+	// Longest first: the full name is replaced as one, not part by part.
+	slices.SortStableFunc(words, func(a, b string) int { return len(b) - len(a) })
+	slices.SortStableFunc(phones, func(a, b string) int { return len(b) - len(a) })
+	if len(words) > 0 {
+		alts := make([]string, len(words))
+		for i, w := range words {
+			parts := strings.Split(w, " ")
+			for j := range parts {
+				parts[j] = regexp.QuoteMeta(parts[j])
+			}
+			alts[i] = strings.Join(parts, `[\s\p{Z}\x{85}]+`)
+		}
+		m.words = regexp.MustCompile(`(?:^|[^\p{L}\p{N}])(` + strings.Join(alts, "|") + `)(?:[^\p{L}\p{N}]|$)`)
+	}
+	if len(phones) > 0 {
+		alts := make([]string, len(phones))
+		for i, p := range phones {
+			alts[i] = strings.Join(strings.Split(p, ""), `[^\p{L}\p{N}]{0,3}`)
+		}
+		m.phones = regexp.MustCompile(`(` + strings.Join(alts, "|") + `)`)
+	}
+	return m
+}
+
+// phoneForms are the digit strings a phone is found by: all its digits,
+// and for an international number (+46 70…, 0046 70…) the number without
+// the country code (1 to 3 digits), as dialled at home.
+func phoneForms(phone string) []string {
+	all := digits(phone)
+	if len(all) < minPhoneDigits {
+		return nil
+	}
+	out := []string{all}
+	trimmed := strings.TrimSpace(phone)
+	intl := strings.TrimPrefix(all, "00")
+	if strings.HasPrefix(trimmed, "+") || intl != all {
+		for cc := 1; cc <= 3; cc++ {
+			if len(intl)-cc >= minPhoneDigits {
+				out = append(out, intl[cc:])
+			}
+		}
+		if intl != all {
+			out = append(out, intl)
+		}
+	}
+	return out
+}
+
+// streetLine is the first line of an address that is not the name
+// (folded), or "".
+func streetLine(address, name string) string {
+	for _, line := range strings.Split(address, "\n") {
+		if l := Fold(line); l != "" && l != name {
+			return l
+		}
+	}
+	return ""
+}
+
+// spans finds the customer in s: byte spans of s, in order, not
+// overlapping.
+func (m *Matcher) spans(s string) [][2]int {
+	if m == nil || s == "" || (m.words == nil && m.phones == nil) {
+		return nil
+	}
+	f := foldText(cases.Fold(), s)
+	var out [][2]int
+	addSpan := func(a, b int) {
+		if a >= b {
+			return
+		}
+		from, to := f.start[a], f.end[b-1]
+		// Accents after the last letter belong to it.
+		for to < len(s) {
+			r, w := utf8.DecodeRuneInString(s[to:])
+			if !unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Me, r) {
+				break
+			}
+			to += w
+		}
+		out = append(out, [2]int{from, to})
+	}
+	for _, re := range []*regexp.Regexp{m.words, m.phones} {
+		if re == nil {
+			continue
+		}
+		for _, loc := range re.FindAllStringSubmatchIndex(f.text, -1) {
+			addSpan(loc[2], loc[3])
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	slices.SortFunc(out, func(a, b [2]int) int { return a[0] - b[0] })
+	merged := out[:1]
+	for _, sp := range out[1:] {
+		last := &merged[len(merged)-1]
+		if sp[0] <= last[1] {
+			last[1] = max(last[1], sp[1])
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	return merged
+}
+
+// Contains reports whether s names the customer.
+func (m *Matcher) Contains(s string) bool { return len(m.spans(s)) > 0 }
+
+// Scrub replaces every mention of the customer in s with Redacted. It
+// repeats until nothing is found, as one match's border can hide the next
+// ("Zoë/Ångström").
+func (m *Matcher) Scrub(s string) string {
+	for range 8 {
+		sp := m.spans(s)
+		if len(sp) == 0 {
+			return s
+		}
+		var b strings.Builder
+		at := 0
+		for _, x := range sp {
+			b.WriteString(s[at:x[0]])
+			b.WriteString(Redacted)
+			at = x[1]
+		}
+		b.WriteString(s[at:])
+		s = b.String()
+	}
+	return s
+}
+
+// marks are the HMAC-SHA256 under secret of each folded piece of the
+// customer's data: what the library remembers of a forgotten customer.
+func (m *Matcher) marks(secret []byte) []string {
+	out := make([]string, 0, len(m.pieces))
+	for _, p := range m.pieces {
+		out = append(out, mark(secret, p))
+	}
+	return out
+}
+
+func mark(secret []byte, piece string) string {
+	h := hmac.New(sha256.New, secret)
+	h.Write([]byte(piece))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// candidatePieces are the pieces of a text that could be a forgotten
+// customer's data, folded as the marks are: every run of one to four words
+// (split at white space, and split at anything but letters and digits),
+// and the digits of every number of seven digits or more (with any
+// separators), with its endings of seven digits or more.
+func candidatePieces(text string) []string {
+	f := Fold(text)
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	windows := func(tokens []string) {
+		for i := range tokens {
+			for n := 1; n <= 4 && i+n <= len(tokens); n++ {
+				add(strings.Join(tokens[i:i+n], " "))
+			}
+		}
+	}
+	var loose []string
+	for _, t := range strings.Fields(f) {
+		if t = strings.TrimFunc(t, func(r rune) bool { return !isWordRune(r) }); t != "" {
+			loose = append(loose, t)
+		}
+	}
+	windows(loose)
+	windows(strings.FieldsFunc(f, func(r rune) bool { return !isWordRune(r) }))
+	for _, run := range regexp.MustCompile(`\d(?:[^\p{L}\p{N}]{0,3}\d)*`).FindAllString(f, -1) {
+		d := digits(run)
+		for i := 0; len(d)-i >= minPhoneDigits; i++ {
+			add(d[i:])
+		}
+	}
+	return out
+}
+
+// ForgetReport says what forgetting a customer did to the copies of the
+// database in the data folder (files a restore or a repair set aside, and
+// the backups).
+type ForgetReport struct {
+	Scrubbed []string // copies the customer was erased from as well
+	Deleted  []string // copies that could not be opened to erase them: deleted
+}
+
+// Forget is ForgetCustomer with a report of the copies it scrubbed or
+// deleted.
+func (d *DB) Forget(ctx context.Context, id int64) (ForgetReport, error) {
+	var rep ForgetReport
+	var c Customer
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if c, err = getCustomer(ctx, tx, id); err != nil {
+			return err
+		}
+		return d.erase(ctx, tx, c, NewMatcher(c))
+	})
+	if err != nil {
+		return rep, fmt.Errorf("forget customer %d: %w", id, err)
+	}
+	if err := noteErasure(d.path, id); err != nil {
+		return rep, fmt.Errorf("forget customer %d: %w", id, err)
+	}
+	if err := d.checkpoint(ctx); err != nil {
+		return rep, fmt.Errorf("customer %d is forgotten, but %w", id, err)
+	}
+	rep, err = d.scrubCopies(ctx, c)
+	if err != nil {
+		return rep, fmt.Errorf("customer %d is forgotten in the library, but %w", id, err)
+	}
+	return rep, nil
+}
+
+// copies lists the files in the data folder that may hold a copy of the
+// database at path: <name>.<anything> beside it (a restore's
+// .replaced-<time>, a repair's .damaged-<time>, a staging .restoring, a
+// .partial) except the list of erasures, and every file of the backups
+// folder named like a backup (atelier-…), without their -wal, -shm and
+// -journal files.
+func copies(path string) ([]string, error) {
+	var out []string
+	base := filepath.Base(path)
+	for _, dir := range []string{filepath.Dir(path), BackupDir(path)} {
+		entries, err := os.ReadDir(dir)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			n := e.Name()
+			if !e.Type().IsRegular() || isSideFile(n) {
+				continue
+			}
+			inData := dir == filepath.Dir(path) && strings.HasPrefix(n, base+".") && n != filepath.Base(erasureFile(path))
+			inBackups := dir == BackupDir(path) && strings.HasPrefix(n, backupPrefix)
+			if inData || inBackups {
+				out = append(out, filepath.Join(dir, n))
+			}
+		}
+	}
+	return out, nil
+}
+
+func isSideFile(name string) bool {
+	for _, ext := range []string{"-wal", "-shm", "-journal"} {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// scrubCopies erases customer c from every copy of the database in the
+// data folder; a copy that cannot be opened, checked, brought to this
+// schema and changed is deleted (with its log files) instead. Log files
+// left without their database go too.
+func (d *DB) scrubCopies(ctx context.Context, c Customer) (ForgetReport, error) {
+	var rep ForgetReport
+	list, err := copies(d.path)
+	if err != nil {
+		return rep, fmt.Errorf("the data folder cannot be read: %w", classify(err))
+	}
+	var failed []string
+	for _, f := range list {
+		if err := d.scrubCopy(ctx, f, c); err == nil {
+			rep.Scrubbed = append(rep.Scrubbed, f)
+			continue
+		}
+		if err := removeWithLogs(f); err != nil {
+			failed = append(failed, fmt.Sprintf("%s (%v)", f, err))
+			continue
+		}
+		rep.Deleted = append(rep.Deleted, f)
+	}
+	for _, dir := range []string{filepath.Dir(d.path), BackupDir(d.path)} {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			n := e.Name()
+			if !isSideFile(n) || filepath.Join(dir, n) == d.path+"-wal" || filepath.Join(dir, n) == d.path+"-shm" || filepath.Join(dir, n) == d.path+"-journal" {
+				continue
+			}
+			main := filepath.Join(dir, strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(n, "-wal"), "-shm"), "-journal"))
+			if _, err := os.Lstat(main); errors.Is(err, os.ErrNotExist) {
+				if err := os.Remove(filepath.Join(dir, n)); err != nil {
+					failed = append(failed, fmt.Sprintf("%s (%v)", filepath.Join(dir, n), err))
+				} else {
+					rep.Deleted = append(rep.Deleted, filepath.Join(dir, n))
+				}
+			}
+		}
+	}
+	if len(failed) > 0 {
+		return rep, fmt.Errorf("these copies still hold their data and could not be deleted: %s", strings.Join(failed, "; "))
+	}
+	return rep, nil
+}
+
+func removeWithLogs(f string) error {
+	for _, ext := range []string{"-wal", "-shm", "-journal"} {
+		if err := os.Remove(f + ext); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// sqliteHeader starts every SQLite database file.
+const sqliteHeader = "SQLite format 3\x00"
+
+// scrubCopy erases customer c from a copy of the database: it is checked,
+// brought to this schema, the customer (by number, and by their data as
+// the library has it and as the copy has it) is erased as in the library,
+// and the copy is vacuumed (no free page keeps old bytes) and left in
+// rollback-journal mode, as a backup is written.
+func (d *DB) scrubCopy(ctx context.Context, path string, c Customer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	head := make([]byte, len(sqliteHeader))
+	_, err = io.ReadFull(f, head)
+	f.Close()
+	if err != nil || string(head) != sqliteHeader {
+		return fmt.Errorf("%s is not a database", path)
+	}
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(5000)", "foreign_keys(1)", "secure_delete(1)"} {
+		q.Add("_pragma", p)
+	}
+	db, err := sql.Open("sqlite", fileURI(path, q))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	x := &DB{db: db, path: path, now: d.now}
+	var version int
+	if err := db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+		return classify(err)
+	}
+	if version == 0 || version > SchemaVersion {
+		return fmt.Errorf("%s: schema %d is not one this version can change", path, version)
+	}
+	if err := x.QuickCheck(ctx); err != nil {
+		return err
+	}
+	if err := x.migrate(ctx); err != nil {
+		return err
+	}
+	err = x.tx(ctx, func(tx *sql.Tx) error {
+		m := NewMatcher(c)
+		if kept, err := getCustomer(ctx, tx, c.ID); err == nil {
+			m = NewMatcher(c, kept)
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		return x.erase(ctx, tx, c, m)
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, `VACUUM`); err != nil {
+		return classify(err)
+	}
+	var mode string
+	if err := db.QueryRowContext(ctx, `PRAGMA journal_mode = DELETE`).Scan(&mode); err != nil {
+		return classify(err)
+	}
+	return classify(db.Close())
+}
