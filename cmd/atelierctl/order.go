@@ -2,15 +2,15 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -204,6 +204,24 @@ func (f DealerFlags) settings(dbPath string) (orderfile.Settings, error) {
 	}, nil
 }
 
+// check reads the dealer flags as an export needs them, in plain words
+// and before anything is written (a usage error: exit status 2).
+func (f DealerFlags) check() error {
+	if _, err := storage.CheckOrderInput(storage.OrderInput{Dealer: f.DealerID, Lines: []storage.OrderLine{{Quantity: 1}}}); err != nil {
+		return usagef("--dealer-id %q: write 1–32 letters, digits, dots, dashes or underscores", f.DealerID)
+	}
+	if strings.TrimSpace(f.DealerName) == "" {
+		return usagef("--dealer-name %q: the dealer needs a name", f.DealerName)
+	}
+	if !languageFlag.MatchString(f.Language) {
+		return usagef("--language %q: not a language code; write one such as en, de or de-CH", f.Language)
+	}
+	return nil
+}
+
+// languageFlag is a language code as order.json takes it.
+var languageFlag = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
+
 // OrderExportCmd exports an order.
 type OrderExportCmd struct {
 	Design   string           `required:"" help:"Design ids, comma-separated (their newest revisions; quantity each design's own)."`
@@ -213,17 +231,47 @@ type OrderExportCmd struct {
 	Date     string           `help:"Requested delivery date, YYYY-MM-DD."`
 	Notes    string           `help:"Notes for the manufacturer."`
 	Out      string           `required:"" help:"Where to write the package (a folder, or a file name)." type:"path"`
+	Force    bool             `help:"Replace the file --out names if it exists (without: refused)."`
 	DealerFlags
 }
 
-// Run creates the order (its number), builds and writes its package.
+// Run checks everything it can, then creates the order, builds and writes
+// its package and records it, as one recoverable transaction
+// (orderfile.Export): a failure leaves no numbered draft and no file.
 func (c *OrderExportCmd) Run(env *Env, cli *CLI) error {
+	if c.Date != "" {
+		if _, err := time.Parse(time.DateOnly, c.Date); err != nil {
+			return usagef("--date %s: not a date; write YYYY-MM-DD", c.Date)
+		}
+	}
+	if err := c.check(); err != nil {
+		return err
+	}
+	if st, err := os.Stat(c.Out); err == nil && !st.IsDir() && !c.Force {
+		return usagef("--out %s: the file exists; add --force to replace it", c.Out)
+	} else if err != nil {
+		if st, err := os.Stat(filepath.Dir(c.Out)); err != nil || !st.IsDir() {
+			return usagef("--out %s: the folder %s does not exist", c.Out, filepath.Dir(c.Out))
+		}
+	}
 	db, err := openDB(cli.DB)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	ctx := context.Background()
+	// What an export killed earlier left is finished first.
+	recovered, err := db.RecoverExports(ctx)
+	for _, r := range recovered {
+		if r.Exported {
+			fmt.Fprintf(env.Stderr, "order %s: an interrupted export was finished: %s is recorded as exported\n", r.Number, r.Path)
+		} else {
+			fmt.Fprintf(env.Stderr, "order %s: an interrupted export was rolled back: the order is cancelled, its number is not used again\n", r.Number)
+		}
+	}
+	if err != nil {
+		return err
+	}
 	s, err := c.settings(db.Path())
 	if err != nil {
 		return err
@@ -254,6 +302,9 @@ func (c *OrderExportCmd) Run(env *Env, cli *CLI) error {
 			if err != nil {
 				return err
 			}
+			if p.IsNegative() || p.GreaterThan(decimal.NewFromInt(100)) {
+				return usagef("--discount %d=%s: a discount is between 0 and 100", id, text)
+			}
 			disc = p.String()
 		}
 		lines = append(lines, storage.OrderLine{Revision: rev.ID, Quantity: d.Quantity, Discount: disc})
@@ -263,26 +314,30 @@ func (c *OrderExportCmd) Run(env *Env, cli *CLI) error {
 			return usagef("--discount %d=…: design %d is not in --design", id, id)
 		}
 	}
-	so, err := db.CreateOrder(ctx, storage.OrderInput{Dealer: s.Dealer.ID, Customer: customer, Delivery: strings.ReplaceAll(c.Delivery, `\n`, "\n"),
-		RequestedDate: c.Date, Notes: c.Notes, Lines: lines})
-	if err != nil {
-		return err
+	res, err := orderfile.Export(ctx, db, orderfile.ExportRequest{
+		Order: storage.OrderInput{Dealer: s.Dealer.ID, Customer: customer, Delivery: strings.ReplaceAll(c.Delivery, `\n`, "\n"),
+			RequestedDate: c.Date, Notes: c.Notes, Lines: lines},
+		Out:      c.Out,
+		Force:    c.Force,
+		Settings: s,
+		Package: func(ctx context.Context, id int64, s orderfile.Settings) (*orderfile.Order, []byte, error) {
+			return orderfile.PackageOrder(ctx, db, id, s)
+		},
+	})
+	switch {
+	case errors.Is(err, orderfile.ErrFileExists):
+		return fmt.Errorf("%w; add --force to replace it%s", err, cancelledNote(res))
+	case err != nil:
+		return fmt.Errorf("%w%s", err, cancelledNote(res))
 	}
-	_, data, err := orderfile.PackageOrder(ctx, db, so.ID, s)
-	if err != nil {
-		return err
-	}
-	out := c.Out
-	if info, err := os.Stat(out); err == nil && info.IsDir() {
-		out = filepath.Join(out, orderfile.FileName(so.Number))
-	}
-	if err := orderfile.WriteFile(out, data); err != nil {
-		return err
-	}
-	sum := sha256.Sum256(data)
-	if err := db.SetOrderExported(ctx, so.ID, filepath.Base(out), hex.EncodeToString(sum[:])); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "order %s written to %s (%d bytes)\n", so.Number, out, len(data))
+	fmt.Fprintf(env.Stdout, "order %s written to %s (%d bytes)\n", res.Order.Number, res.Path, res.Size)
 	return nil
+}
+
+// cancelledNote says that a failed export's number was cancelled.
+func cancelledNote(res orderfile.Exported) string {
+	if res.Order.Number == "" || res.Path != "" {
+		return ""
+	}
+	return fmt.Sprintf(" (order %s is cancelled; nothing was written)", res.Order.Number)
 }
