@@ -219,6 +219,10 @@ func (l *library) open() {
 		l.attach(db)
 	case errors.Is(err, storage.ErrDamaged):
 		l.damaged(err)
+	case errors.Is(err, storage.ErrForeign):
+		// Another program's file, or a library whose schema was changed (a
+		// trigger, view, table or index Atelier does not make): left as it is.
+		l.without(ui.T("the design library is not Atelier's"), fmt.Sprintf(ui.T("The file at %s is not an Atelier design library, or another program has changed it:\n%v\n\nIt was left as it is. You can design, but not save."), l.path, err), err)
 	case errors.Is(err, storage.ErrNewer):
 		l.without(ui.T("the design library was saved by a newer version of Atelier"), fmt.Sprintf(ui.T("The design library at %s was saved by a newer version of Atelier. It was left as it is.\n\nYou can design, but not save, until Atelier is updated."), l.path), err)
 	case errors.Is(err, storage.ErrReadOnly):

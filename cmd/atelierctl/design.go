@@ -30,7 +30,7 @@ type DesignCmd struct {
 
 // DBCmd groups the database verbs.
 type DBCmd struct {
-	Check   DBCheckCmd   `cmd:"" help:"Check the database file (integrity_check) and print what it holds."`
+	Check   DBCheckCmd   `cmd:"" help:"Check the database file (integrity_check) and print what it holds; or check a backup file without changing it."`
 	Backup  DBBackupCmd  `cmd:"" help:"Write a snapshot of the database (default: into the backups folder)."`
 	Restore DBRestoreCmd `cmd:"" help:"Replace the database with a backup; the current file is kept aside."`
 }
@@ -424,11 +424,21 @@ func (c *ImportCmd) Run(env *Env, cli *CLI) error {
 	return nil
 }
 
-// DBCheckCmd checks the database.
-type DBCheckCmd struct{}
+// DBCheckCmd checks the database, or a backup.
+type DBCheckCmd struct {
+	File string `arg:"" optional:"" help:"A backup to check instead, read only: a sound SQLite file with Atelier's own schema (what restore accepts)." type:"existingfile"`
+}
 
-// Run runs the full integrity check and prints a summary.
+// Run runs the full integrity check and prints a summary; with a file, it
+// checks that file as restore would, without changing it.
 func (c *DBCheckCmd) Run(env *Env, cli *CLI) error {
+	if c.File != "" {
+		if err := storage.CheckBackup(context.Background(), c.File); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "%s: ok: an Atelier library that restore accepts\n", c.File)
+		return nil
+	}
 	db, err := openDB(cli.DB)
 	if err != nil {
 		return err
@@ -486,8 +496,11 @@ func (c *DBRestoreCmd) Run(env *Env, cli *CLI) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "%s restored from %s\n", path, c.File)
-	if aside != "" {
-		fmt.Fprintf(env.Stdout, "the previous database is kept as %s\n", aside)
+	switch {
+	case strings.Contains(filepath.Base(aside), ".replaced-"):
+		fmt.Fprintf(env.Stdout, "the previous database is kept as %s for %d days, like the backups\n", aside, storage.BackupDays)
+	case aside != "":
+		fmt.Fprintf(env.Stdout, "the previous database was damaged; it is kept, untouched, as %s\n", aside)
 	}
 	return nil
 }
