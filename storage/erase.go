@@ -161,26 +161,30 @@ func NewMatcher(customers ...Customer) *Matcher {
 	return m
 }
 
-// phoneForms are the digit strings a phone is found by: all its digits,
-// and for an international number (+46 70…, 0046 70…) the number without
-// the country code (1 to 3 digits), as dialled at home.
+// phoneForms are the digit strings a phone is found by: all its digits;
+// for an international number (+46 70…, 0046 70…) also the number without
+// the country code (1 to 3 digits; a national number never starts with 0),
+// as written at home after the 0; for a national number (070…) also the
+// number without its 0, as written after a country code.
 func phoneForms(phone string) []string {
 	all := digits(phone)
 	if len(all) < minPhoneDigits {
 		return nil
 	}
 	out := []string{all}
-	trimmed := strings.TrimSpace(phone)
 	intl := strings.TrimPrefix(all, "00")
-	if strings.HasPrefix(trimmed, "+") || intl != all {
-		for cc := 1; cc <= 3; cc++ {
-			if len(intl)-cc >= minPhoneDigits {
-				out = append(out, intl[cc:])
-			}
-		}
+	switch {
+	case strings.HasPrefix(strings.TrimSpace(phone), "+") || intl != all:
 		if intl != all {
 			out = append(out, intl)
 		}
+		for cc := 1; cc <= 3; cc++ {
+			if n := intl[min(cc, len(intl)):]; len(n) >= minPhoneDigits && n[0] != '0' {
+				out = append(out, n)
+			}
+		}
+	case all[0] == '0' && len(all)-1 >= minPhoneDigits:
+		out = append(out, all[1:])
 	}
 	return out
 }
@@ -520,4 +524,64 @@ func (d *DB) scrubCopy(ctx context.Context, path string, c Customer) error {
 		return classify(err)
 	}
 	return classify(db.Close())
+}
+
+// ForgottenCustomer reports whether a customer named in an order from
+// outside (an order package) was forgotten here: their full name, phone or
+// street line, folded, against the erasure marks. It returns the day they
+// were forgotten (YYYY-MM-DD), or "".
+func (d *DB) ForgottenCustomer(ctx context.Context, name, phone, address string) (string, error) {
+	folded := Fold(name)
+	pieces := append([]string{folded}, phoneForms(phone)...)
+	if s := streetLine(address, folded); s != "" {
+		pieces = append(pieces, s)
+	}
+	on, err := d.erasedOn(ctx, pieces)
+	if err != nil {
+		return "", fmt.Errorf("check the erasures: %w", err)
+	}
+	return on, nil
+}
+
+// MentionsForgotten reports whether a text from outside (a design's name
+// in an order package) names a forgotten customer: any run of up to four
+// of its words, or any long number in it, against the erasure marks. It
+// returns the day that customer was forgotten (YYYY-MM-DD), or "".
+func (d *DB) MentionsForgotten(ctx context.Context, text string) (string, error) {
+	on, err := d.erasedOn(ctx, candidatePieces(text))
+	if err != nil {
+		return "", fmt.Errorf("check the erasures: %w", err)
+	}
+	return on, nil
+}
+
+// erasedOn is the earliest day of the erasure marks that pieces hit, or
+// "".
+func (d *DB) erasedOn(ctx context.Context, pieces []string) (string, error) {
+	var secret []byte
+	err := d.db.QueryRowContext(ctx, `SELECT secret FROM library_secret WHERE id = 1`).Scan(&secret)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil // nobody was forgotten in this library
+	}
+	if err != nil {
+		return "", classify(err)
+	}
+	on := ""
+	for _, p := range pieces {
+		if p == "" {
+			continue
+		}
+		var day string
+		err := d.db.QueryRowContext(ctx, `SELECT erased_on FROM erasure_marks WHERE mark = ?`, mark(secret, p)).Scan(&day)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return "", classify(err)
+		}
+		if on == "" || day < on {
+			on = day
+		}
+	}
+	return on, nil
 }

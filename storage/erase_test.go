@@ -52,10 +52,10 @@ func TestMatcherPieces(t *testing.T) {
 		want []string
 	}{
 		{"rich", zoe, []string{"zoe angstrom", "zoe", "angstrom", "zoe.angstrom@example.se", "storgatan 12",
-			"46701234567", "6701234567", "701234567", "01234567"}},
+			"46701234567", "6701234567", "701234567"}},
 		{"short parts, no e-mail, short phone", Customer{Name: "Li  Wu", Email: "none", Phone: "112", Address: "Li Wu\nMain St 1"},
 			[]string{"li wu", "main st 1"}},
-		{"national phone", Customer{Name: "Ola Nordmann", Phone: "022 12 34 56"}, []string{"ola nordmann", "ola", "nordmann", "022123456"}},
+		{"national phone", Customer{Name: "Ola Nordmann", Phone: "022 12 34 56"}, []string{"ola nordmann", "ola", "nordmann", "022123456", "22123456"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := NewMatcher(c.cust).pieces

@@ -228,3 +228,53 @@ func utf16Bytes(s string, order binary.AppendByteOrder) []byte {
 	}
 	return b
 }
+
+// The library remembers that a customer was forgotten without keeping who
+// they were: only marks, which their data (as an old order package has it,
+// in any case or spacing) hits, and someone else's does not.
+func TestForgottenCustomerIsRecognisedByMarksOnly(t *testing.T) {
+	ctx := context.Background()
+	db, _ := newTestDB(t)
+	db.now = func() time.Time { return time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC) }
+	id, err := db.SaveCustomer(ctx, zoe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if on, err := db.ForgottenCustomer(ctx, zoe.Name, zoe.Phone, zoe.Address); on != "" || err != nil {
+		t.Fatalf("before forgetting: %q, %v", on, err)
+	}
+	if err := db.ForgetCustomer(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name                  string
+		cname, phone, address string
+		want                  string
+	}{
+		{"as the package has her", "Zoë Ångström", "+46 70 123 45 67", "Zoë Ångström\nStorgatan 12\n111 51 Stockholm", "2026-11-24"},
+		{"name in capitals, no accents", "ZOE  ANGSTROM", "", "", "2026-11-24"},
+		{"phone only", "Z. A.", "0046 70-1234567", "", "2026-11-24"},
+		{"street only", "Z. A.", "", "Z. A.\nstorgatan 12\nStockholm", "2026-11-24"},
+		{"someone else", "Anna Zimmer", "+49 30 1234567", "Hauptstraße 12\nBerlin", ""},
+		{"her first name is not her", "Zoë Zimmer", "", "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got, err := db.ForgottenCustomer(ctx, c.cname, c.phone, c.address); got != c.want || err != nil {
+				t.Errorf("ForgottenCustomer(%q, %q, %q) = %q, %v; want %q", c.cname, c.phone, c.address, got, err, c.want)
+			}
+		})
+	}
+	for _, c := range []struct{ text, want string }{
+		{"Desk for ZOË ÅNGSTRÖM", "2026-11-24"},
+		{"Ångström's sofa", "2026-11-24"},
+		{"Corner desk", ""},
+	} {
+		if got, err := db.MentionsForgotten(ctx, c.text); got != c.want || err != nil {
+			t.Errorf("MentionsForgotten(%q) = %q, %v; want %q", c.text, got, err, c.want)
+		}
+	}
+	// The marks are not her data.
+	if n := countTraces(t, filepath.Dir(db.Path()), true); n != 0 {
+		t.Errorf("%d traces", n)
+	}
+}

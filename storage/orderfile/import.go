@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/render"
@@ -22,6 +23,30 @@ type Imported struct {
 	// a customer of that exact name already in the library is linked:
 	// an import never creates customer records).
 	Customer int64
+	// ForgottenOn is set (YYYY-MM-DD) when the order's customer, or a
+	// design's name, names someone this library forgot at their request:
+	// then no design is linked to a customer and the designs are named
+	// "<product> from order <number>, line <n>" (ForgottenNote says so).
+	ForgottenOn string
+}
+
+// ForgottenNote says in plain words, when the order named a forgotten
+// customer, that their name was not imported ("" otherwise).
+func (i *Imported) ForgottenNote() string {
+	if i == nil || i.ForgottenOn == "" {
+		return ""
+	}
+	return fmt.Sprintf("The customer of this order was forgotten at their request on %s; their name was not imported.", ForgottenDate(i.ForgottenOn))
+}
+
+// ForgottenDate writes a day (YYYY-MM-DD) in English words: 24 November
+// 2026.
+func ForgottenDate(day string) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return t.Format("2 January 2006")
 }
 
 // Import recreates the designs of an order package in the design library:
@@ -60,7 +85,22 @@ func Import(ctx context.Context, db *storage.DB, data []byte, trust Trust) (*Imp
 		return out, ErrNotVerified
 	}
 	o := r.Order
+	// A customer forgotten here is not brought back by an old order.
 	if o.Customer != nil {
+		if out.ForgottenOn, err = db.ForgottenCustomer(ctx, o.Customer.Name, o.Customer.Phone, o.Customer.Address); err != nil {
+			return out, fmt.Errorf("import order %s: %w", o.Number, err)
+		}
+	}
+	for _, l := range o.Lines {
+		on, err := db.MentionsForgotten(ctx, l.Design)
+		if err != nil {
+			return out, fmt.Errorf("import order %s: %w", o.Number, err)
+		}
+		if on != "" && (out.ForgottenOn == "" || on < out.ForgottenOn) {
+			out.ForgottenOn = on
+		}
+	}
+	if o.Customer != nil && out.ForgottenOn == "" {
 		if found, err := db.Customers(ctx, o.Customer.Name); err == nil {
 			for _, c := range found {
 				if strings.EqualFold(strings.TrimSpace(c.Name), strings.TrimSpace(o.Customer.Name)) {
@@ -101,7 +141,11 @@ func Import(ctx context.Context, db *storage.DB, data []byte, trust Trust) (*Imp
 		for _, b := range l.Price.Breakdown {
 			breakdown = append(breakdown, storage.PriceLine{Label: b.Label, Amount: b.Amount})
 		}
-		ins = append(ins, storage.DesignInput{Name: l.Design, Notes: fmt.Sprintf("From order %s, line %d.", o.Number, l.Number),
+		name := l.Design
+		if out.ForgottenOn != "" {
+			name = fmt.Sprintf("%s from order %s, line %d", l.ProductName, o.Number, l.Number)
+		}
+		ins = append(ins, storage.DesignInput{Name: name, Notes: fmt.Sprintf("From order %s, line %d.", o.Number, l.Number),
 			ProductID: l.Product, ProductName: l.ProductName, Catalog: ids[l.Catalog.SHA256], Customer: out.Customer,
 			Status: storage.Ordered, Quantity: l.Quantity, Decisions: l.Decisions, Currency: o.Currency,
 			Total: l.Price.ListTotal, Breakdown: breakdown, Thumbnail: thumb})
