@@ -317,6 +317,15 @@ func (l *library) attach(db *storage.DB) {
 	if _, err := db.ExpireQueue(ctx, 30*24*time.Hour); err != nil {
 		fmt.Fprintln(os.Stderr, "atelier: showroom queue:", err)
 	}
+	// An order export that a crash or a kill interrupted is finished (its
+	// file is at its destination) or rolled back (the order is cancelled).
+	recovered, err := db.RecoverExports(ctx)
+	for _, r := range recovered {
+		fmt.Fprintf(os.Stderr, "atelier: interrupted export of order %s to %s: recorded as exported %v\n", r.Number, r.Path, r.Exported)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "atelier: interrupted exports:", err)
+	}
 	go func() {
 		defer l.backups.Done()
 		if _, err := db.AutoBackup(ctx, l.backupDir(), keepBackups); err != nil {

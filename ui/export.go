@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -152,10 +150,13 @@ func (v *orderView) exportTo(folder string) {
 	}()
 }
 
-// exportOrder does the work of an export, off the UI goroutine. It
-// returns the file written (also when recording it failed) and the order's
-// number. An order created but not written is cancelled: its number stays
-// taken, and the draft stays for another try.
+// exportOrder does the work of an export, off the UI goroutine, through
+// orderfile.Export: one recoverable transaction that checks the order, the
+// settings and the folder before a number is taken, and never replaces a
+// file. It returns the file written (also when recording it failed: the
+// next start records it) and the order's number. An order numbered but not
+// written is cancelled: its number stays taken, and the draft stays for
+// another try.
 func exportOrder(ctx context.Context, store Store, ex OrderExport, folder string, in storage.OrderInput, s orderfile.Settings) (path, number string, err error) {
 	if ex.Package == nil {
 		return "", "", errors.New(T("the design library is not open"))
@@ -169,33 +170,21 @@ func exportOrder(ctx context.Context, store Store, ex OrderExport, folder string
 	if err := checkWritable(folder); err != nil {
 		return "", "", err
 	}
-	o, err := store.CreateOrder(ctx, in)
-	if err != nil {
-		return "", "", fmt.Errorf(T("the order could not be saved in the design library: %w"), err)
+	res, err := orderfile.Export(ctx, store, orderfile.ExportRequest{Order: in, Out: folder, Settings: s, Package: ex.Package})
+	number = res.Order.Number
+	switch {
+	case err == nil:
+		return res.Path, number, nil
+	case res.Path != "":
+		return res.Path, number, fmt.Errorf(T("order %s was written to %s, but the design library could not record it: %w"), number, res.Path, err)
+	case number == "":
+		return "", "", err
+	case errors.Is(err, orderfile.ErrFileExists):
+		err = fmt.Errorf(T("there is already a file %s; it was left as it is. Choose another folder"), filepath.Join(folder, orderfile.FileName(number)))
+	default:
+		err = fmt.Errorf(T("the order file could not be made: %w"), err)
 	}
-	cancel := func(cause error) (string, string, error) {
-		// Recorded even when the user cancelled the export.
-		if cerr := store.CancelOrder(context.WithoutCancel(ctx), o.ID); cerr != nil {
-			return "", o.Number, fmt.Errorf(T("%w\n\n(Order %s could not be cancelled either: %v)"), cause, o.Number, cerr)
-		}
-		return "", o.Number, fmt.Errorf(T("%w\n\nOrder number %s was cancelled; your draft order is kept, so you can try again"), cause, o.Number)
-	}
-	_, data, err := ex.Package(ctx, o.ID, s)
-	if err != nil {
-		return cancel(fmt.Errorf(T("the order file could not be made: %w"), err))
-	}
-	path = filepath.Join(folder, orderfile.FileName(o.Number))
-	if _, err := os.Lstat(path); err == nil {
-		return cancel(fmt.Errorf(T("there is already a file %s; it was left as it is. Choose another folder"), path))
-	}
-	if err := orderfile.WriteFile(path, data); err != nil {
-		return cancel(fmt.Errorf(T("the order file could not be written: %w"), err))
-	}
-	sum := sha256.Sum256(data)
-	if err := store.SetOrderExported(ctx, o.ID, path, hex.EncodeToString(sum[:])); err != nil {
-		return path, o.Number, fmt.Errorf(T("order %s was written to %s, but the design library could not record it: %w"), o.Number, path, err)
-	}
-	return path, o.Number, nil
+	return "", number, fmt.Errorf(T("%w\n\nOrder number %s was cancelled; your draft order is kept, so you can try again"), err, number)
 }
 
 // errExportCancelled: the user cancelled an export.

@@ -33,10 +33,13 @@ type Store interface {
 	SaveCustomer(ctx context.Context, c storage.Customer) (int64, error)
 	ForgetCustomer(ctx context.Context, id int64) error
 
-	CreateOrder(ctx context.Context, in storage.OrderInput) (storage.Order, error)
 	Orders(ctx context.Context) ([]storage.Order, error)
-	SetOrderExported(ctx context.Context, id int64, file, hash string) error
-	CancelOrder(ctx context.Context, id int64) error
+	// The export journal (orderfile.Journal): an export is one
+	// recoverable transaction.
+	ReserveExport(ctx context.Context, in storage.OrderInput, path func(number string) (string, error), overwrite bool) (storage.ExportReservation, error)
+	RecordExportHash(ctx context.Context, id int64, sha string) error
+	CompleteExport(ctx context.Context, id int64) (storage.Order, error)
+	AbandonExport(ctx context.Context, id int64) error
 
 	SendToDealer(ctx context.Context, in storage.DesignInput, customerName string) (storage.QueueEntry, error)
 	Queue(ctx context.Context, taken bool) ([]storage.QueueEntry, error)
