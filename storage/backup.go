@@ -33,7 +33,7 @@ func (d *DB) Backup(ctx context.Context, dest string) error {
 	if err != nil {
 		return fmt.Errorf("back up to %s: %w", dest, err)
 	}
-	defer tmp.remove() // after placeNew, only the temporary name goes
+	defer tmp.remove(sqliteSides...) // after placeNew, only the temporary name goes
 	// VACUUM INTO writes into a file that exists when it is empty.
 	if _, err := d.db.ExecContext(ctx, `VACUUM INTO ?`, tmp.path); err != nil {
 		return fmt.Errorf("back up to %s: %w", dest, classify(err))
@@ -277,7 +277,7 @@ func Restore(ctx context.Context, dbPath, backup string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("restore %s: %w", backup, err)
 	}
-	defer stagingFile.remove(stagingSides...)
+	defer stagingFile.remove(sqliteSides...)
 	staging := stagingFile.path
 	if err := copyDB(ctx, backup, staging); err != nil {
 		return "", fmt.Errorf("restore %s: %w", backup, err)

@@ -1,12 +1,17 @@
 package storage
 
 import (
+	"bufio"
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -101,7 +106,9 @@ func TestOpenTidiesWhatKilledBackupsAndRestoresLeft(t *testing.T) {
 	backups := BackupDir(path)
 	gone := []string{
 		filepath.Join(backups, "atelier-20261206-090000.db.123456.partial"),
-		filepath.Join(backups, "atelier-20261205-090000.db.partial"), // earlier versions' name
+		filepath.Join(backups, "atelier-20261206-090000.db.123456.partial-journal"), // VACUUM INTO's journal
+		filepath.Join(backups, "atelier-20261204-090000.db.99.partial-journal"),     // a journal whose partial is gone
+		filepath.Join(backups, "atelier-20261205-090000.db.partial"),                // earlier versions' name
 		path + ".restoring", path + ".restoring-wal", path + ".restoring-shm", // earlier versions' name
 		path + ".restoring-98765", path + ".restoring-98765-wal", path + ".restoring-98765-shm",
 		path + ".restoring-555-wal", // a log whose database is gone
@@ -114,6 +121,7 @@ func TestOpenTidiesWhatKilledBackupsAndRestoresLeft(t *testing.T) {
 		path + ".restoring-mine",
 		filepath.Join(dir, "other.db.restoring-1"),
 		filepath.Join(dir, "report.partial"),
+		filepath.Join(dir, "report.partial-journal"),
 	}
 	for _, f := range append(slices.Clone(gone), kept...) {
 		touch(t, f)
@@ -225,5 +233,113 @@ func TestRestoreOverAForeignFileIsRefused(t *testing.T) {
 	checkUntouched(t, path, before)
 	if left := sideFilesOf(t, filepath.Dir(path), ".restoring", ".replaced", ".damaged"); len(left) > 0 {
 		t.Errorf("left behind: %v", left)
+	}
+}
+
+// A process that backs up and restores in a loop is killed at random
+// moments while this one opens the library again and again (as the app
+// starting while the CLI restores): the running process never fails
+// because its files were taken away, and after each kill the next start
+// leaves no .partial or .restoring file.
+func TestKilledBackupsAndRestoresLeaveNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	ctx := context.Background()
+	db, _ := newTestDB(t)
+	path := db.Path()
+	db.Close()
+	r := rand.New(rand.NewPCG(7, 8))
+	for k := 0; k < 12; k++ {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestBackupRestoreChild$", "-test.v=false")
+		cmd.Env = append(os.Environ(), "ATELIER_RESTORE_CHILD="+path)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		lines := make(chan string, 1<<12)
+		started := make(chan struct{})
+		go func() {
+			sc := bufio.NewScanner(out)
+			first := true
+			for sc.Scan() {
+				lines <- sc.Text()
+				if first {
+					first = false
+					close(started)
+				}
+			}
+			close(lines)
+		}()
+		select {
+		case <-started:
+		case <-time.After(60 * time.Second):
+			t.Fatalf("round %d: the child did nothing in a minute", k)
+		}
+		// Open (and so tidy) while the child works, then kill it.
+		until := time.Now().Add(time.Duration(20+r.IntN(150)) * time.Millisecond)
+		for time.Now().Before(until) {
+			if db, err := Open(ctx, path); err != nil {
+				t.Errorf("round %d: open while the child works: %v", k, err)
+			} else {
+				db.Close()
+			}
+		}
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		for l := range lines {
+			if strings.HasPrefix(l, "error") {
+				t.Errorf("round %d: the child failed: %s", k, l)
+			}
+		}
+		db, err := Open(ctx, path)
+		if err != nil {
+			t.Fatalf("after kill %d: %v", k, err)
+		}
+		db.Close()
+		for _, dir := range []string{filepath.Dir(path), BackupDir(path)} {
+			if left := sideFilesOf(t, dir, ".partial", ".restoring"); len(left) > 0 {
+				t.Fatalf("after kill %d and a start: left in %s: %v", k, dir, left)
+			}
+		}
+	}
+}
+
+// TestBackupRestoreChild is the process TestKilledBackupsAndRestoresLeaveNothing
+// kills: it backs up and restores as fast as it can.
+func TestBackupRestoreChild(t *testing.T) {
+	path := os.Getenv("ATELIER_RESTORE_CHILD")
+	if path == "" {
+		t.Skip("run by TestKilledBackupsAndRestoresLeaveNothing")
+	}
+	ctx := context.Background()
+	w := bufio.NewWriter(os.Stdout)
+	for i := 0; ; i++ {
+		db, err := Open(ctx, path)
+		if err != nil {
+			fmt.Fprintln(w, "error: open:", err)
+			w.Flush()
+			os.Exit(4)
+		}
+		// A rotated backup's name, unique to this process.
+		dest := filepath.Join(BackupDir(path), BackupName(time.Unix(int64(os.Getpid())*100000+int64(i), 0)))
+		err = db.Backup(ctx, dest)
+		db.Close()
+		if err != nil {
+			fmt.Fprintln(w, "error: backup:", err)
+			w.Flush()
+			os.Exit(4)
+		}
+		if _, err := Restore(ctx, path, dest); err != nil {
+			fmt.Fprintln(w, "error: restore:", err)
+			w.Flush()
+			os.Exit(4)
+		}
+		os.Remove(dest)
+		fmt.Fprintln(w, "ok", i)
+		w.Flush()
 	}
 }

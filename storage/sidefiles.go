@@ -18,8 +18,8 @@ const BackupDays = 7
 
 // The files Atelier writes beside a library and in its backups folder,
 // besides the library's own -wal and -shm:
-//   - <backup>.<digits>.partial: a backup being written (VACUUM INTO), linked
-//     to its name when complete;
+//   - <backup>.<digits>.partial (with a -journal): a backup being written
+//     (VACUUM INTO), linked to its name when complete;
 //   - <library>.restoring-<digits> (with -wal, -shm): the staging database of a
 //     restore;
 //   - <library>.replaced-<time>[-n]: the data a restore replaced, kept
@@ -133,16 +133,18 @@ func partialTarget(name string) (string, bool) {
 	return rest, true
 }
 
-// tidyPartials removes the unused .partial files in dir of the backups
-// whose names ours accepts.
+// tidyPartials removes the unused .partial files in dir (with the
+// journal SQLite writes beside one) of the backups whose names ours
+// accepts.
 func tidyPartials(dir string, ours func(target string) bool) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
-		if target, ok := partialTarget(e.Name()); ok && e.Type().IsRegular() && ours(target) {
-			removeUnused(filepath.Join(dir, e.Name()))
+		main, _ := cutSide(e.Name())
+		if target, ok := partialTarget(main); ok && e.Type().IsRegular() && ours(target) {
+			removeUnused(filepath.Join(dir, main), sqliteSides...)
 		}
 	}
 }
@@ -161,14 +163,27 @@ func isBackupName(name string) bool {
 	return err == nil
 }
 
-// stagingSides are the files SQLite keeps beside a staging database.
-var stagingSides = []string{"-wal", "-shm", "-journal"}
+// sqliteSides are the files SQLite keeps beside a database (a backup
+// being written by VACUUM INTO has a -journal).
+var sqliteSides = []string{"-wal", "-shm", "-journal"}
+
+// cutSide splits a side file's name into its database's name and the
+// suffix ("" for a database).
+func cutSide(name string) (string, string) {
+	for _, s := range sqliteSides {
+		if main, ok := strings.CutSuffix(name, s); ok {
+			return main, s
+		}
+	}
+	return name, ""
+}
 
 // Tidy removes what killed backups and restores left beside the library at
 // path and in its backups folder (.partial and .restoring files that no
 // running process holds), and the databases replaced by a restore more
 // than days days before now. Only files named by Atelier's own patterns
-// are touched. Open calls it; so do Backup and Restore.
+// are touched. Open and Restore call it (Backup removes the .partial
+// files of its own destination).
 func Tidy(path string, now time.Time, days int) error {
 	dir, base := filepath.Dir(path), filepath.Base(path)
 	entries, err := os.ReadDir(dir)
@@ -183,27 +198,22 @@ func Tidy(path string, now time.Time, days int) error {
 		if !e.Type().IsRegular() {
 			continue
 		}
-		if rest, ok := strings.CutPrefix(name, base+".restoring"); ok {
-			side := ""
-			for _, s := range stagingSides {
-				if strings.HasSuffix(rest, s) {
-					side = s
-					rest = strings.TrimSuffix(rest, s)
-					break
-				}
-			}
+		main, side := cutSide(name)
+		if rest, ok := strings.CutPrefix(main, base+".restoring"); ok {
 			if r, ok := strings.CutPrefix(rest, "-"); rest == "" || ok && allDigits(r) {
-				main := filepath.Join(dir, strings.TrimSuffix(name, side))
-				removeUnused(main, stagingSides...)
+				removeUnused(filepath.Join(dir, main), sqliteSides...)
 			}
 			continue
 		}
-		if target, ok := partialTarget(name); ok {
+		if target, ok := partialTarget(main); ok {
 			if stamp, ok := strings.CutPrefix(target, base+".replaced-"); ok {
 				if _, ok := replacedTime(stamp); ok {
-					removeUnused(filepath.Join(dir, name))
+					removeUnused(filepath.Join(dir, main), sqliteSides...)
 				}
 			}
+			continue
+		}
+		if side != "" {
 			continue
 		}
 		if rest, ok := strings.CutPrefix(name, base+".replaced-"); ok {
