@@ -365,12 +365,12 @@ func (d *DB) Forget(ctx context.Context, id int64) (ForgetReport, error) {
 
 // copies lists the files in the data folder that may hold a copy of the
 // database at path: <name>.<anything> beside it (a restore's
-// .replaced-<time>, a repair's .damaged-<time>, a staging .restoring, a
-// .partial) except the list of erasures, and every file of the backups
-// folder named like a backup (atelier-…), without their -wal, -shm and
-// -journal files.
-func copies(path string) ([]string, error) {
-	var out []string
+// .replaced-<time>, a repair's .damaged-<time>) except the list of
+// erasures, and every file of the backups folder named like a backup
+// (atelier-…), without their -wal, -shm and -journal files. Files that a
+// backup or restore is writing (.partial, .restoring-…) are listed apart:
+// busy.
+func copies(path string) (list, busy []string, err error) {
 	base := filepath.Base(path)
 	for _, dir := range []string{filepath.Dir(path), BackupDir(path)} {
 		entries, err := os.ReadDir(dir)
@@ -378,7 +378,7 @@ func copies(path string) ([]string, error) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, e := range entries {
 			n := e.Name()
@@ -387,12 +387,15 @@ func copies(path string) ([]string, error) {
 			}
 			inData := dir == filepath.Dir(path) && strings.HasPrefix(n, base+".") && n != filepath.Base(erasureFile(path))
 			inBackups := dir == BackupDir(path) && strings.HasPrefix(n, backupPrefix)
-			if inData || inBackups {
-				out = append(out, filepath.Join(dir, n))
+			switch {
+			case (inData || inBackups) && (strings.HasSuffix(n, ".partial") || strings.HasPrefix(n, base+".restoring")):
+				busy = append(busy, filepath.Join(dir, n))
+			case inData || inBackups:
+				list = append(list, filepath.Join(dir, n))
 			}
 		}
 	}
-	return out, nil
+	return list, busy, nil
 }
 
 func isSideFile(name string) bool {
@@ -407,14 +410,22 @@ func isSideFile(name string) bool {
 // scrubCopies erases customer c from every copy of the database in the
 // data folder; a copy that cannot be opened, checked, brought to this
 // schema and changed is deleted (with its log files) instead. Log files
-// left without their database go too.
+// left without their database go too. What killed backups and restores
+// left is removed first (Tidy); a backup or restore still running in
+// another program is reported, not touched.
 func (d *DB) scrubCopies(ctx context.Context, c Customer) (ForgetReport, error) {
 	var rep ForgetReport
-	list, err := copies(d.path)
+	if err := Tidy(d.path, d.now(), BackupDays); err != nil {
+		return rep, fmt.Errorf("the data folder cannot be tidied: %w", classify(err))
+	}
+	list, busy, err := copies(d.path)
 	if err != nil {
 		return rep, fmt.Errorf("the data folder cannot be read: %w", classify(err))
 	}
 	var failed []string
+	for _, f := range busy {
+		failed = append(failed, fmt.Sprintf("%s (being written by another program: forget the customer again when it is done)", f))
+	}
 	for _, f := range list {
 		if err := d.scrubCopy(ctx, f, c); err == nil {
 			rep.Scrubbed = append(rep.Scrubbed, f)

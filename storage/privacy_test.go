@@ -3,8 +3,10 @@ package storage
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -275,6 +277,59 @@ func TestForgottenCustomerIsRecognisedByMarksOnly(t *testing.T) {
 	}
 	// The marks are not her data.
 	if n := countTraces(t, filepath.Dir(db.Path()), true); n != 0 {
+		t.Errorf("%d traces", n)
+	}
+}
+
+// A copy that cannot be opened to erase the customer (damaged, not a
+// database, from a newer version) is deleted, and so is a log file left
+// without its database; the list of erasures stays.
+func TestForgetDeletesCopiesItCannotScrub(t *testing.T) {
+	ctx := context.Background()
+	db, _ := newTestDB(t)
+	id, err := db.SaveCustomer(ctx, zoe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(db.Path())
+	newer := filepath.Join(BackupDir(db.Path()), "atelier-20261120-080000.db")
+	if err := db.Backup(ctx, newer); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", fileURI(newer, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion+1)); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	junk := append([]byte(sqliteHeader), "…Zoë Ångström, Storgatan 12…"...)
+	for name, data := range map[string][]byte{
+		"atelier.db.damaged-20261101-080000":     junk,
+		"atelier.db.replaced-20261101-080000-wal": []byte("zoe.angstrom@example.se"),
+		"atelier.db.old":                          []byte("not a database: Zoë Ångström"),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := db.Forget(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(rep.Deleted), 4; got != want || len(rep.Scrubbed) != 0 {
+		t.Errorf("deleted %q, scrubbed %q; want %d deleted", rep.Deleted, rep.Scrubbed, want)
+	}
+	for _, f := range []string{newer, filepath.Join(dir, "atelier.db.damaged-20261101-080000"), filepath.Join(dir, "atelier.db.old")} {
+		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s: %v, want it deleted", filepath.Base(f), err)
+		}
+	}
+	if ids, err := readErasures(db.Path()); err != nil || len(ids) != 1 || ids[0] != id {
+		t.Errorf("erasures %v, %v; want [%d]", ids, err, id)
+	}
+	if n := countTraces(t, dir, true); n != 0 {
 		t.Errorf("%d traces", n)
 	}
 }
