@@ -306,7 +306,7 @@ func TestForgetDeletesCopiesItCannotScrub(t *testing.T) {
 	raw.Close()
 	junk := append([]byte(sqliteHeader), "…Zoë Ångström, Storgatan 12…"...)
 	for name, data := range map[string][]byte{
-		"atelier.db.damaged-20261101-080000":     junk,
+		"atelier.db.damaged-20261101-080000":      junk,
 		"atelier.db.replaced-20261101-080000-wal": []byte("zoe.angstrom@example.se"),
 		"atelier.db.old":                          []byte("not a database: Zoë Ångström"),
 	} {
