@@ -133,3 +133,39 @@ func TestBuildRefusesWhatVerifyRefuses(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLinesCSV: whatever a catalog or a user writes, lines.csv reads back
+// as RFC 4180 with the same cells (up to the apostrophe and line breaks),
+// and no cell starts a formula.
+func FuzzLinesCSV(f *testing.F) {
+	for _, s := range []string{"=1+1", "-3.5", "＠x", "\r\n=cmd", "a,b\"c", "\t", ""} {
+		f.Add(s, s, "1")
+	}
+	f.Fuzz(func(t *testing.T, sku, name, qty string) {
+		o := &Order{Number: "BER01-00001", Lines: []Line{{Number: 1, ArticleCode: name, Product: sku, Quantity: 1,
+			BOM: []BOMLine{{SKU: sku, Name: name, Quantity: qty, Unit: name}}}}}
+		data, err := LinesCSV(o)
+		if err != nil {
+			return // not UTF-8 text the writer takes
+		}
+		if n, crlf := bytes.Count(data, []byte("\n")), bytes.Count(data, []byte("\r\n")); n != crlf {
+			t.Fatalf("%d line ends, %d CRLF: %q", n, crlf, data)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+		if err != nil || len(rows) != 2 || len(rows[1]) != 9 {
+			t.Fatalf("does not read back: %v %q", err, rows)
+		}
+		for i, cell := range rows[1] {
+			if cell == "" || (i == 7 && plainNumber.MatchString(cell)) || cell[0] == '\'' {
+				continue
+			}
+			if r := []rune(cell)[0]; strings.ContainsRune("=+-@\t\r＝＋－＠", r) {
+				t.Errorf("cell %d %q starts a formula", i, cell)
+			}
+		}
+		// The writer drops a CR inside a cell; a LF reads back as LF.
+		if want := strings.ReplaceAll(csvCell(sku, false), "\r", ""); rows[1][5] != want {
+			t.Errorf("sku %q read back as %q, want %q", sku, rows[1][5], want)
+		}
+	})
+}
