@@ -14,7 +14,7 @@ import (
 type CustomerCmd struct {
 	Add    CustomerAddCmd    `cmd:"" help:"Add a customer; prints their id."`
 	List   CustomerListCmd   `cmd:"" help:"List the customers (or those matching --query)."`
-	Forget CustomerForgetCmd `cmd:"" help:"Erase a customer's personal data everywhere in the database."`
+	Forget CustomerForgetCmd `cmd:"" help:"Erase a customer's personal data from the database, its backups and every copy in the data folder."`
 }
 
 // CustomerAddCmd adds a customer.
@@ -104,7 +104,14 @@ func (c *CustomerForgetCmd) Run(env *Env, cli *CLI) error {
 		return err
 	}
 	defer db.Close()
-	if err := db.ForgetCustomer(context.Background(), c.ID); err != nil {
+	rep, err := db.Forget(context.Background(), c.ID)
+	for _, f := range rep.Scrubbed {
+		fmt.Fprintf(env.Stdout, "erased from the copy %s\n", f)
+	}
+	for _, f := range rep.Deleted {
+		fmt.Fprintf(env.Stdout, "deleted %s: it could not be opened to erase the customer from it\n", f)
+	}
+	if err != nil {
 		return notFound(err)
 	}
 	fmt.Fprintf(env.Stdout, "customer %d forgotten\n", c.ID)

@@ -119,6 +119,9 @@ func (c *OrderImportCmd) Run(env *Env, cli *CLI) error {
 	if err != nil {
 		return err
 	}
+	if note := imp.ForgottenNote(); note != "" {
+		fmt.Fprintln(env.Stdout, note)
+	}
 	for i, d := range imp.Designs {
 		fmt.Fprintf(env.Stdout, "line %d: design %d %q\n", i+1, d.ID, d.Name)
 	}
