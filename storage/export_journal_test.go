@@ -140,8 +140,12 @@ func TestCheckOrderInput(t *testing.T) {
 	}{
 		{"impossible date", func(in *OrderInput) { in.RequestedDate = "2026-02-30" }, `the requested date "2026-02-30" is not a date; write YYYY-MM-DD`},
 		{"date in words", func(in *OrderInput) { in.RequestedDate = "next week" }, "is not a date"},
-		{"discount over 100", func(in *OrderInput) { in.Lines = []OrderLine{{Revision: in.Lines[0].Revision, Quantity: 1, Discount: "120"}} }, "line 1: the discount 120% is not between 0 and 100"},
-		{"discount in words", func(in *OrderInput) { in.Lines = []OrderLine{{Revision: in.Lines[0].Revision, Quantity: 1, Discount: "much"}} }, `the discount "much" is not a number`},
+		{"discount over 100", func(in *OrderInput) {
+			in.Lines = []OrderLine{{Revision: in.Lines[0].Revision, Quantity: 1, Discount: "120"}}
+		}, "line 1: the discount 120% is not between 0 and 100"},
+		{"discount in words", func(in *OrderInput) {
+			in.Lines = []OrderLine{{Revision: in.Lines[0].Revision, Quantity: 1, Discount: "much"}}
+		}, `the discount "much" is not a number`},
 		{"no quantity", func(in *OrderInput) { in.Lines = []OrderLine{{Revision: in.Lines[0].Revision}} }, "line 1: quantity 0: at least 1"},
 		{"dealer code", func(in *OrderInput) { in.Dealer = "a/b" }, `the dealer code "a/b"`},
 		{"no lines", func(in *OrderInput) { in.Lines = nil }, "at least one design"},
