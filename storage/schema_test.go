@@ -355,3 +355,14 @@ func BenchmarkOpen(b *testing.B) {
 		db.Close()
 	}
 }
+
+// BenchmarkBuildSchemas measures building Atelier's schema at every
+// version from the migrations (once per process, at the first Open).
+func BenchmarkBuildSchemas(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := buildSchemas(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
