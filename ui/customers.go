@@ -436,7 +436,7 @@ func (v *customersView) askForget() {
 	if c.ID == 0 || d.win == nil {
 		return
 	}
-	msg := widget.NewLabel(Tf("Forget %s?\n\nTheir name, e-mail, phone and address are erased from this computer's design library, also from the names and notes of their designs and from the delivery addresses of their orders. The designs and orders stay, without them.\n\nBackups made before today keep the data until they are replaced (after 7 days). This cannot be undone.", c.Name))
+	msg := widget.NewLabel(Tf("Forget %s?\n\nTheir name, e-mail, phone and address are erased from this computer: from the design library, from its backups and from the copies kept after a restore. Their designs lose their names and notes, their orders the notes and delivery address; wherever else their name, e-mail, phone or street was typed, it becomes “(customer)”. The designs and orders stay, without them.\n\nOrder packages already sent keep what they hold, but importing one again does not bring them back. This cannot be undone.", c.Name))
 	msg.Wrapping = fyne.TextWrapWord
 	dlg := dialog.NewCustomConfirm(T("Forget this customer"), Tf("Forget %s", c.Name), T("Keep"), msg, func(ok bool) {
 		if ok {
@@ -458,7 +458,7 @@ func (v *customersView) forgetNow(c storage.Customer) {
 				d.showError(fmt.Errorf(T("%s could not be forgotten: %w"), c.Name, err))
 				return
 			}
-			d.customerForgotten(c.ID)
+			d.customerForgotten(c)
 			v.editing = storage.Customer{}
 			v.detail.Hide()
 			v.none.Show()
@@ -488,10 +488,17 @@ func (d *Designer) customerChanged(c storage.Customer) {
 }
 
 // customerForgotten drops a forgotten customer from the design being
-// edited, the draft order and the screens that show them.
-func (d *Designer) customerForgotten(id int64) {
-	if d.doc.customer == id {
-		d.doc.customer, d.doc.customerName = 0, ""
+// edited, the draft order and the screens that show them. Their name, e-mail, phone or street typed in what is held in memory
+// (the design being edited, the draft order kept in the preferences)
+// goes as it went from the library.
+func (d *Designer) customerForgotten(c storage.Customer) {
+	id := c.ID
+	m := storage.NewMatcher(c)
+	if d.doc.customer == id || m.Contains(d.doc.name) || m.Contains(d.doc.notes) {
+		if d.doc.customer == id {
+			d.doc.customer, d.doc.customerName, d.doc.notes = 0, "", ""
+		}
+		d.doc.name, d.doc.notes = m.Scrub(d.doc.name), m.Scrub(d.doc.notes)
 		d.refreshDocument()
 	}
 	changed := false
@@ -500,6 +507,12 @@ func (d *Designer) customerForgotten(id int64) {
 			d.draft.Lines[i].Customer = 0
 			changed = true
 		}
+		if name := m.Scrub(d.draft.Lines[i].Name); name != d.draft.Lines[i].Name {
+			d.draft.Lines[i].Name, changed = name, true
+		}
+	}
+	if notes, delivery := m.Scrub(d.draft.Notes), m.Scrub(d.draft.Delivery); notes != d.draft.Notes || delivery != d.draft.Delivery {
+		d.draft.Notes, d.draft.Delivery, changed = notes, delivery, true
 	}
 	if d.draft.Customer == id {
 		d.draft.Customer, d.draft.Delivery, d.draft.DeliverySet = 0, "", false

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -132,6 +133,13 @@ func (d *Designer) importDone(name string, got *orderfile.Imported, err error) {
 		intro := fmt.Sprintf(T("Order %s: %s recreated in the design library."), got.Report.Number, plural(len(got.Designs), T("design was"), T("designs were")))
 		if got.Customer != 0 {
 			intro += " " + map[bool]string{true: T("It is linked to the order's customer."), false: T("They are linked to the order's customer.")}[len(got.Designs) == 1]
+		}
+		if got.ForgottenOn != "" {
+			day := got.ForgottenOn
+			if t, err := time.Parse(time.DateOnly, day); err == nil {
+				day = formatDate(t, "2 January 2006")
+			}
+			intro += " " + Tf("The customer of this order was forgotten at their request on %s; their name was not imported.", day)
 		}
 		d.noteAs(intro, widget.SuccessImportance)
 		if d.win != nil {
