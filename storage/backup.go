@@ -57,10 +57,10 @@ func placeNew(tmp, dest string) error {
 	if err := os.Link(tmp, dest); err == nil {
 		os.Remove(tmp)
 	} else if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("%s: %w", dest, fs.ErrExist)
+		return fs.ErrExist
 	} else {
 		if _, err := os.Lstat(dest); err == nil {
-			return fmt.Errorf("%s: %w", dest, fs.ErrExist)
+			return fs.ErrExist
 		}
 		if err := os.Rename(tmp, dest); err != nil {
 			return classify(err)

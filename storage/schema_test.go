@@ -58,7 +58,7 @@ func checkUntouched(t *testing.T, path string, before fileState) {
 
 // plainDB opens path with no pragma of Atelier's (as another program
 // would), runs the statements and closes it.
-func plainDB(t *testing.T, path string, stmts ...string) {
+func plainDB(t testing.TB, path string, stmts ...string) {
 	t.Helper()
 	db, err := sql.Open("sqlite", fileURI(path, nil))
 	if err != nil {
