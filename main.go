@@ -32,8 +32,9 @@ import (
 
 var _ ui.Store = (*storage.DB)(nil)
 
-// keepBackups is how many daily backups are kept.
-const keepBackups = 7
+// keepBackups is how many daily backups are kept: as many as the days a
+// database replaced by a restore is kept beside the library.
+const keepBackups = storage.BackupDays
 
 func main() {
 	catalogPath := flag.String("catalog", "", "open this catalog (a manufacturer's signed .zip; or, with -allow-unsigned, a file, folder or unsigned .zip) instead of the embedded demo")
