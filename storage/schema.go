@@ -183,36 +183,60 @@ const sqliteMagic = "SQLite format 3\x00"
 
 // inspect runs f on the existing SQLite file at path through a connection
 // that changes nothing and leaves no file beside it (no -wal, no -shm):
-//   - when a -shm file exists, another program may have the database open:
-//     a read-only connection reads through the existing log and index;
-//   - when only a log (-wal) with content exists, the database and its log
-//     are copied into a temporary folder and the copy is read;
+//   - a database in rollback-journal mode (another program's, as a rule) is
+//     read through a read-only connection, which creates nothing;
+//   - in WAL mode, when a -shm file exists, another program may have the
+//     database open: a read-only connection reads through the existing log
+//     and index;
+//   - in WAL mode, when only a log (-wal) with content exists, the database
+//     and its log are copied into a temporary folder and the copy is read;
 //   - else the file is the whole database, read as immutable (a read-only
-//     connection would create -wal and -shm files beside a database in WAL
-//     mode and leave them).
+//     connection would create -wal and -shm files and leave them). Should
+//     another program open and change it meanwhile (a -shm appears, the
+//     file changes) and f fail, the reading is done again.
 //
-// It returns ErrDamaged for a file that is not SQLite and (nil, false) for
+// It returns ErrDamaged for a file that is not SQLite and (false, nil) for
 // a zero-length file, which holds nothing.
 func inspect(ctx context.Context, path string, f func(db *sql.DB) error) (bool, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return false, classify(err)
+	for try := 0; ; try++ {
+		info, err := os.Stat(path)
+		if err != nil {
+			return false, classify(err)
+		}
+		if info.IsDir() {
+			return false, fmt.Errorf("%s is a folder, not a database file", path)
+		}
+		if info.Size() == 0 {
+			return false, nil
+		}
+		wal, err := checkHeader(path)
+		if err != nil {
+			return false, err
+		}
+		immutable, err := inspectOnce(ctx, path, wal, f)
+		if err == nil || !immutable || try == 3 {
+			return true, err
+		}
+		_, shmErr := os.Lstat(path + "-shm")
+		now, statErr := os.Stat(path)
+		if shmErr != nil && statErr == nil && now.Size() == info.Size() && now.ModTime().Equal(info.ModTime()) {
+			return true, err // nobody changed it: the answer stands
+		}
 	}
-	if info.IsDir() {
-		return false, fmt.Errorf("%s is a folder, not a database file", path)
-	}
-	if info.Size() == 0 {
-		return false, nil
-	}
-	if err := checkHeader(path); err != nil {
-		return false, err
-	}
+}
+
+// inspectOnce is one reading of inspect; it reports whether it read the
+// file as immutable.
+func inspectOnce(ctx context.Context, path string, wal bool, f func(db *sql.DB) error) (bool, error) {
 	q := url.Values{}
 	q.Set("mode", "ro")
 	src := path
-	if _, err := os.Lstat(path + "-shm"); err == nil {
+	immutable := false
+	if !wal {
 		q.Add("_pragma", "busy_timeout(5000)")
-	} else if wal, err := os.Stat(path + "-wal"); err == nil && wal.Size() > 0 {
+	} else if _, err := os.Lstat(path + "-shm"); err == nil {
+		q.Add("_pragma", "busy_timeout(5000)")
+	} else if log, err := os.Stat(path + "-wal"); err == nil && log.Size() > 0 {
 		tmp, err := os.MkdirTemp("", "atelier-inspect-")
 		if err != nil {
 			return false, classify(err)
@@ -228,34 +252,37 @@ func inspect(ctx context.Context, path string, f func(db *sql.DB) error) (bool, 
 		q = url.Values{}
 	} else {
 		q.Set("immutable", "1")
+		immutable = true
 	}
 	db, err := sql.Open("sqlite", fileURI(src, q))
 	if err != nil {
-		return false, err
+		return immutable, err
 	}
 	defer db.Close()
-	return true, f(db)
+	return immutable, f(db)
 }
 
-// checkHeader refuses a file that does not start like an SQLite database.
-func checkHeader(path string) error {
+// checkHeader refuses a file that does not start like an SQLite database,
+// and reports whether the database is in WAL mode (its header's read and
+// write versions are 2).
+func checkHeader(path string) (bool, error) {
 	file, err := os.Open(path)
 	if err != nil {
-		return classify(err)
+		return false, classify(err)
 	}
 	defer file.Close()
 	header := make([]byte, 100)
 	n, err := io.ReadFull(file, header)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return classify(err)
+		return false, classify(err)
 	}
 	if n < len(sqliteMagic) || !bytes.HasPrefix(header, []byte(sqliteMagic)) {
-		return fmt.Errorf("%w: not an SQLite database", ErrDamaged)
+		return false, fmt.Errorf("%w: not an SQLite database", ErrDamaged)
 	}
 	if n < len(header) {
-		return fmt.Errorf("%w: too short for an SQLite database", ErrDamaged)
+		return false, fmt.Errorf("%w: too short for an SQLite database", ErrDamaged)
 	}
-	return nil
+	return header[18] == 2 || header[19] == 2, nil
 }
 
 func copyFile(src, dst string) error {
