@@ -28,13 +28,18 @@ type Limits struct {
 
 // DefaultLimits fit any real order with room to spare, and keep the work of
 // reading any input small: the package and everything unpacked from it
-// stay under 72 MiB of memory, whatever it claims. For scale, the 20-line
+// stay under 56 MiB of memory, whatever it claims. For scale, the 20-line
 // order of BenchmarkOrder20Lines (a quote PDF and a preview per line) is a
-// 3.66 MB package that unpacks to 3.74 MB: order.json 73 KB, lines.csv
-// 8.6 KB, quote.pdf 1.78 MB (about 89 KB a line), previews 35–161 KB each,
-// manifest.json 4 KB. 24 MiB per file is a quote of some 270 lines; 1000
-// files is a 995-line order.
-var DefaultLimits = Limits{MaxPackage: 32 << 20, MaxFiles: 1000, MaxEntry: 24 << 20, MaxTotal: 40 << 20, MaxRatio: 200}
+// 3.66 MB package that unpacks to 3.74 MB, about 190 KB a line: order.json
+// 73 KB (3.7 KB a line), lines.csv 8.6 KB, quote.pdf 1.78 MB (89 KB a
+// line), previews 35–161 KB each, manifest.json 4 KB. 32 MiB unpacked is
+// an order of some 170 lines; 24 MiB of quote some 270.
+//
+// Measured with atelierctl order verify (/usr/bin/time -f %M), a hostile
+// package of 32 MiB that unpacks to 40 MiB peaked at 122 MB, one of 24 MiB
+// unpacking to 32 MiB at 108 MB (79 MB when the file is read into a
+// buffer of its size rather than by io.ReadAll); hence 24 and 32 here.
+var DefaultLimits = Limits{MaxPackage: 24 << 20, MaxFiles: 1000, MaxEntry: 24 << 20, MaxTotal: 32 << 20, MaxRatio: 200}
 
 // withDefaults fills the zero fields of lim from DefaultLimits.
 func (lim Limits) withDefaults() Limits {
@@ -64,14 +69,16 @@ type packageFileRule struct {
 }
 
 // packageFiles are the files an order package may hold (docs/order-format.md),
-// each with its own size bound, which is far above any real order's and
-// keeps what the verifier parses small. To add a file to the format, add a
-// rule here (issue 17: oex-orders_<sender>_<yyyymmdd-hhmmss>.xml).
+// each with its own size bound, above what MaxTotal lets a real order
+// reach (some 170 lines) and small enough to keep what the verifier parses
+// small: a hostile order.json costs the JSON schema check some 55 MB of
+// memory per MiB. To add a file to the format, add a rule here (issue 17:
+// oex-orders_<sender>_<yyyymmdd-hhmmss>.xml).
 var packageFiles = []packageFileRule{
-	{"order.json", exactName("order.json"), 8 << 20},
-	{"lines.csv", exactName("lines.csv"), 8 << 20},
-	{"quote.pdf", exactName("quote.pdf"), 0},
-	{"previews/line-N.png", isPreviewName, 8 << 20},
+	{"order.json", exactName("order.json"), 1 << 20}, // 3.7 KB a line: some 280 lines
+	{"lines.csv", exactName("lines.csv"), 1 << 20},   // 430 bytes a line
+	{"quote.pdf", exactName("quote.pdf"), 0},         // 89 KB a line: MaxEntry
+	{"previews/line-N.png", isPreviewName, 4 << 20},  // 640×400: 2 MB even as 16-bit RGBA
 	{"manifest.json", exactName("manifest.json"), 1 << 20},
 	{"manifest.sig", exactName("manifest.sig"), 4 << 10},
 }
