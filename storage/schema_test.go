@@ -193,9 +193,9 @@ func TestOpenAcceptsNewAndEmptyLibraries(t *testing.T) {
 	}
 }
 
-// A trigger that only the write-ahead log holds (a copy taken while the
-// program that added it still had the file open) is found too, and the
-// file and its log are left as they were.
+// A trigger that only the write-ahead log holds is found too, while the
+// program that added it has the file open and in a copy of the file and
+// its log; the files are left as they were.
 func TestOpenFindsATriggerInTheLog(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -209,6 +209,13 @@ func TestOpenFindsATriggerInTheLog(t *testing.T) {
 	if _, err := lib.db.Exec(wipeTrigger); err != nil {
 		t.Fatal(err)
 	}
+	// While the program that added it has the file open (a -shm exists).
+	srcBefore := stateOf(t, src)
+	if _, err := Open(ctx, src); !errors.Is(err, ErrForeign) || !strings.Contains(err.Error(), "trigger 'wipe'") {
+		t.Errorf("open while another program has it open: error = %v, want ErrForeign naming the trigger", err)
+	}
+	checkUntouched(t, src, srcBefore)
+	// A copy of the file and its log, without -shm.
 	path := filepath.Join(dir, "atelier.db")
 	copyRaw(t, src, path)
 	copyRaw(t, src+"-wal", path+"-wal")
