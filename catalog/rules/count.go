@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"math/big"
@@ -25,9 +26,18 @@ func (s *Session) Count(dec Decisions) (*big.Int, error) {
 // allowed.
 var ErrCountTooHard = errors.New("too many configurations to count within the time allowed")
 
-// CountWithin is Count with a time limit (0: none). Counting is exact or
-// fails with ErrCountTooHard; products of many tightly linked features can
-// need more search than anyone would wait for.
+// CountNodes bounds the search nodes of one count, whatever its time
+// limit: a count that needs more fails with ErrCountTooHard (the same on
+// every machine). The demo's products need a few hundred.
+const CountNodes = 20000
+
+// countNodes is CountNodes, lowered by tests.
+var countNodes = CountNodes
+
+// CountWithin is Count with a time limit (0: none) besides CountNodes and
+// the session's context. Counting is exact or fails with ErrCountTooHard;
+// products of many tightly linked features can need more search than anyone
+// would wait for.
 func (s *Session) CountWithin(dec Decisions, limit time.Duration) (n *big.Int, err error) {
 	items, texts, err := s.m.items(dec)
 	if err != nil {
@@ -37,7 +47,7 @@ func (s *Session) CountWithin(dec Decisions, limit time.Duration) (n *big.Int, e
 	if st == nil {
 		return new(big.Int), nil
 	}
-	c := &counter{m: s.m, memo: map[string]*big.Int{}, seen: make([]uint32, len(s.m.cons))}
+	c := &counter{m: s.m, memo: map[string]*big.Int{}, seen: make([]uint32, len(s.m.cons)), ctx: s.ctx}
 	st.loose = make(bitset, (len(s.m.cons)+63)/64)
 	if limit > 0 {
 		c.deadline = time.Now().Add(limit)
@@ -66,6 +76,7 @@ type counter struct {
 	memo     map[string]*big.Int
 	nodes    int
 	deadline time.Time // zero: none
+	ctx      context.Context
 }
 
 // open lists the variables of st with more than one value, among vars (all when nil).
@@ -296,7 +307,10 @@ func (c *counter) countComponent(st *state, comp []int, links []int) *big.Int {
 		return n
 	}
 	c.nodes++
-	if !c.deadline.IsZero() && c.nodes%64 == 0 && time.Now().After(c.deadline) {
+	if c.nodes > countNodes {
+		panic(errBudget)
+	}
+	if c.nodes%64 == 0 && (!c.deadline.IsZero() && time.Now().After(c.deadline) || c.ctx != nil && c.ctx.Err() != nil) {
 		panic(errBudget)
 	}
 	degree := map[int]int{}

@@ -1,7 +1,10 @@
 package rules
 
 import (
+	"context"
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/go-air/gini/z"
 	"github.com/shopspring/decimal"
@@ -39,6 +42,12 @@ type Session struct {
 	dead map[unit][][]unit
 	// Nodes counts search nodes since the session began (for benchmarks).
 	Nodes int
+	// ctx, limit, acct and depth bound each question's work (budget.go).
+	ctx       context.Context
+	limit     int
+	timeLimit time.Duration
+	acct      *budget
+	depth     int
 }
 
 // deadCores bounds the conflicts kept per value.
@@ -80,6 +89,9 @@ func (m *Model) NewSession() *Session { return &Session{m: m, sat: newSATSession
 func (s *Session) solveUnits(units []unit, off []bool, texts map[string]string) []int32 {
 	s.useTexts(texts)
 	s.Nodes++
+	if s.exhausted() {
+		return nil
+	}
 	ss := s.sat
 	if off != nil {
 		if s.guarded == nil {
@@ -88,7 +100,7 @@ func (s *Session) solveUnits(units []unit, off []bool, texts map[string]string) 
 		ss = s.guarded
 	}
 	s.last = ss
-	sol := ss.solve(units, off, texts, s.poolTexts)
+	sol := ss.solve(units, off, texts, s.poolTexts, s.acct)
 	if sol != nil && off == nil {
 		s.remember(sol)
 	}
@@ -164,6 +176,8 @@ func (d *Domains) Feature(id string) *FeatureDomain { return d.byID[id] }
 // feature's own decision is set aside for its own options). The answer is
 // exact: complete and backtrack-free.
 func (s *Session) Domains(dec Decisions) (*Domains, error) {
+	s.begin()
+	defer s.end()
 	m := s.m
 	items, texts, err := m.items(dec)
 	if err != nil {
@@ -249,6 +263,9 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 			note(sol)
 			return true
 		}
+		if s.exhausted() {
+			return false // not known: the question fails below
+		}
 		core := map[z.Lit]bool{}
 		for _, l := range s.last.g.Why(nil) {
 			core[l] = true
@@ -318,6 +335,7 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 		return true
 	}
 	available := make([]bitset, len(m.vars))
+	open := map[*catalog.Feature]bool{} // features not settled when the work ran out
 	for v := range m.vars {
 		available[v] = make(bitset, len(supported[v]))
 		if m.vars[v].kind == auxVar {
@@ -341,6 +359,10 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 			i := unitOf[u.v]
 			return i >= 0 && units[i].val == u.val && u.v != v
 		}
+		if s.exhausted() {
+			open[m.vars[v].feature] = true
+			continue
+		}
 		for _, x := range wanted(v) {
 			switch {
 			case supported[v].has(x):
@@ -357,6 +379,19 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 				available[v].set(x)
 			}
 		}
+		if s.exhausted() {
+			open[m.vars[v].feature] = true
+		}
+	}
+	if s.exhausted() {
+		asked := 0
+		for _, f := range m.Product.Features {
+			if f.Kind != catalog.Textual {
+				asked++
+			}
+		}
+		return nil, s.tooHard("working out which options remain possible",
+			fmt.Sprintf("the options of %d of %d features", asked-len(open), asked), fmt.Sprintf("the other %d features", len(open)))
 	}
 	out := &Domains{Consistent: consistent, byID: map[string]*FeatureDomain{}}
 	for _, f := range m.Product.Features {

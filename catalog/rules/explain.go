@@ -185,6 +185,16 @@ func (s *Session) ExplainDecision(dec Decisions, feature string, value catalog.V
 }
 
 func (s *Session) explain(dec Decisions, t *target) (*Explanation, error) {
+	s.begin()
+	defer s.end()
+	e, err := s.explainWithin(dec, t)
+	if err := s.tooHard(fmt.Sprintf("explaining why %s cannot be chosen", t.feature.ID), "", "why it cannot be chosen"); err != nil {
+		return nil, err
+	}
+	return e, err
+}
+
+func (s *Session) explainWithin(dec Decisions, t *target) (*Explanation, error) {
 	all := make([]int, len(t.context))
 	for i := range all {
 		all[i] = i
@@ -317,6 +327,16 @@ func (s *Session) DecisionRepairs(dec Decisions, feature string, value catalog.V
 }
 
 func (s *Session) repairs(dec Decisions, t *target, max int) ([]Repair, error) {
+	s.begin()
+	defer s.end()
+	out, err := s.repairsWithin(dec, t, max)
+	if err := s.tooHard(fmt.Sprintf("looking for changes that make room for %s", t.feature.ID), fmt.Sprintf("%d ways found", len(out)), "whether there are more or smaller ones"); err != nil {
+		return nil, err
+	}
+	return out, err
+}
+
+func (s *Session) repairsWithin(dec Decisions, t *target, max int) ([]Repair, error) {
 	value := t.value
 	n := len(t.context)
 	var found [][]int
@@ -333,7 +353,7 @@ func (s *Session) repairs(dec Decisions, t *target, max int) ([]Repair, error) {
 				}
 			}
 			checks++
-			if checks > maxRepairChecks {
+			if checks > maxRepairChecks || s.exhausted() {
 				return false
 			}
 			keep := make([]int, 0, n-len(drop))
@@ -448,11 +468,16 @@ func subset(a, b []int) bool {
 // the configuration valid. It returns nil when the decisions admit no valid
 // configuration.
 func (s *Session) Complete(dec Decisions) (map[string]catalog.Value, error) {
+	s.begin()
+	defer s.end()
 	items, texts, err := s.m.items(dec)
 	if err != nil {
 		return nil, err
 	}
 	sol := s.completeUnits(unitsOf(items), texts, s.m.defaults(dec))
+	if err := s.tooHard("completing the configuration (whether the decisions fit the rules)", "", "whether the decisions admit a valid configuration"); err != nil {
+		return nil, err
+	}
 	if sol == nil {
 		return nil, nil
 	}
@@ -480,6 +505,9 @@ func (s *Session) completeUnits(hard []unit, texts map[string]string, prefer []i
 		sol = s.solveUnits(append(slices.Clone(hard), soft...), nil, texts)
 		if sol != nil {
 			break
+		}
+		if s.exhausted() {
+			return nil
 		}
 		if len(soft) == 0 {
 			return nil
@@ -519,6 +547,9 @@ func (s *Session) completeUnits(hard []unit, texts map[string]string, prefer []i
 				if x < 0 || int(x) >= s.m.vars[d.v].size {
 					continue
 				}
+				if s.exhausted() {
+					return nil
+				}
 				if cand := s.solveUnits(append(keep, unit{d.v, x}), nil, texts); cand != nil {
 					sol, best, found = cand, x, true
 					break
@@ -554,6 +585,8 @@ func (s *Session) conflict() map[z.Lit]bool {
 // changes first, then the smallest change of price. price prices a complete
 // configuration.
 func (s *Session) PriceRepairs(reps []Repair, before decimal.Decimal, price func(map[string]catalog.Value) decimal.Decimal) error {
+	s.begin()
+	defer s.end()
 	for i := range reps {
 		done, err := s.Complete(reps[i].Decisions)
 		if err != nil {
@@ -582,6 +615,8 @@ func (s *Session) PriceRepairs(reps []Repair, before decimal.Decimal, price func
 // that needs several changes at once can exist. It returns nil when the
 // decisions admit no valid configuration.
 func (s *Session) CompleteCheapest(dec Decisions, price func(map[string]catalog.Value) decimal.Decimal) (map[string]catalog.Value, error) {
+	s.begin()
+	defer s.end()
 	best, err := s.Complete(dec)
 	if err != nil || best == nil {
 		return best, err
@@ -618,6 +653,9 @@ func (s *Session) CompleteCheapest(dec Decisions, price func(map[string]catalog.
 			cur := s.preferOf(best)
 			for _, try := range tries {
 				sol := s.completeUnits(append(slices.Clone(hard), try...), texts, cur)
+				if err := s.tooHard("looking for the cheapest completion", "", "whether a cheaper one exists"); err != nil {
+					return nil, err
+				}
 				if sol == nil {
 					continue
 				}

@@ -37,6 +37,13 @@ import (
 // (A variable so that tests can force the other paths.)
 var tableLimit int64 = 1 << 17
 
+// compileTuples bounds the tuples Compile evaluates to tabulate all of a
+// product's rules together, so that compiling never takes minutes however
+// many wide rules a catalog has: past it, rules stay untabulated and are
+// checked on each solution instead (slower questions, which their own
+// budget bounds, rather than a slow start). (A variable for tests.)
+var compileTuples int64 = 1 << 23
+
 // maxGrid bounds how many grid values a number feature may have in the
 // model; wider ranges are rejected by Compile with a clear message.
 const maxGrid = 20000
@@ -131,6 +138,8 @@ type Model struct {
 	sat        *satBase
 	satGuarded *satBase
 	guardOnce  *sync.Once
+	// tabulated counts the tuples evaluated by tabulate (see compileTuples).
+	tabulated int64
 	// elim is the counting's branching order (see elimRank).
 	elim     []int
 	elimOnce *sync.Once
@@ -493,9 +502,10 @@ func (m *Model) tabulate(c *constraint) {
 	for _, v := range c.scope {
 		total.Mul(total, big.NewInt(int64(m.vars[v].size)))
 	}
-	if !total.IsInt64() || total.Int64() > tableLimit {
+	if !total.IsInt64() || total.Int64() > tableLimit || m.tabulated+total.Int64() > compileTuples {
 		return
 	}
+	m.tabulated += total.Int64()
 	k := len(c.scope)
 	t := make([]int32, k)
 	c.table = []int32{}

@@ -214,12 +214,13 @@ func (ss *satSession) textsLit(key string) z.Lit {
 
 // solve looks for a solution with the given units fixed, the constraints
 // marked off left out, and texts as given. It returns the solution or nil.
-func (ss *satSession) solve(units []unit, off []bool, texts map[string]string, textsKey string) []int32 {
-	return ss.solveWith(units, off, texts, textsKey)
+// It also returns nil when the budget b (nil: none) runs out; b then says so.
+func (ss *satSession) solve(units []unit, off []bool, texts map[string]string, textsKey string, b *budget) []int32 {
+	return ss.solveWith(units, off, texts, textsKey, b)
 }
 
 // solveWith is solve with extra literals assumed.
-func (ss *satSession) solveWith(units []unit, off []bool, texts map[string]string, textsKey string, extra ...z.Lit) []int32 {
+func (ss *satSession) solveWith(units []unit, off []bool, texts map[string]string, textsKey string, b *budget, extra ...z.Lit) []int32 {
 	sb := ss.base
 	g := ss.g
 	tl, ok := ss.texts[textsKey]
@@ -240,7 +241,7 @@ func (ss *satSession) solveWith(units []unit, off []bool, texts map[string]strin
 		assume = append(assume, tl, sb.on)
 		assume = append(assume, extra...)
 		g.Assume(assume...)
-		if g.Solve() != 1 {
+		if run(g, b) != 1 {
 			return nil
 		}
 		sol := make([]int32, len(ss.m.vars))
@@ -282,5 +283,31 @@ func (ss *satSession) solveWith(units []unit, off []bool, texts map[string]strin
 		if clean {
 			return sol
 		}
+	}
+}
+
+// run solves under the assumptions made, spending one unit of b for the
+// call and one for every round of the solver's propagations (it pauses at
+// each of its ticks, every 20,000 propagations, and is stopped there when b
+// runs out or its context ends). It returns 1 (a solution), -1 (none) or 0
+// (gave up). With b nil it solves to the end.
+func run(g *gini.Gini, b *budget) int {
+	if b == nil {
+		return g.Solve()
+	}
+	if !b.spend(1) {
+		return 0
+	}
+	sv := g.GoSolve()
+	for {
+		res, paused := sv.Pause()
+		if !paused {
+			return res
+		}
+		if !b.spend(tickWork) {
+			sv.Unpause()
+			return sv.Stop()
+		}
+		sv.Unpause()
 	}
 }

@@ -29,6 +29,8 @@ type DecisionChange struct {
 // allow with the ones kept before it moves to the nearest allowed number,
 // or is dropped. It returns the decisions kept and what changed, in lang.
 func (s *Session) Upgrade(saved map[string]string, lang string) (Decisions, []DecisionChange, error) {
+	s.begin()
+	defer s.end()
 	p := s.m.Product
 	def := ""
 	kept := Decisions{}

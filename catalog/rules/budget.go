@@ -1,0 +1,172 @@
+package rules
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Work is how the engine measures effort, so that a question gives up at
+// the same point on every machine and every run: one unit per solver call
+// and tickWork units per round of 20,000 propagations inside a call (the
+// solver's own tick, gini's xo.PropTick, where it can be paused or
+// stopped). A search node of the engine's own backtracking search
+// (redundancy checks, local repairs, counting) is counted apart, in nodes.
+//
+// DefaultWork is what one question (Domains, Complete, Consistent,
+// Explain, Repairs, Upgrade, ...) may spend unless the session is given
+// another limit. The generated benchmark products need at most about 300
+// for their hardest question (a Domains of many cheap calls), the demo's
+// products far less; a random 3-SAT catalog near the hard ratio runs out
+// after about a second.
+const DefaultWork = 2000
+
+// tickWork is the weight of one round of 20,000 propagations: on hard
+// instances such a round costs about as much as ten easy solver calls.
+const tickWork = 10
+
+// DefaultTime is a backstop besides the work: a question also gives up
+// after this long (the only part of the budget that depends on the
+// machine; the work limit is normally reached well before it).
+const DefaultTime = 10 * time.Second
+
+// AnalyzeWork is what Analyze may spend on a product in all (its
+// redundancy check counts search nodes against AnalyzeNodes instead).
+const AnalyzeWork = 10 * DefaultWork
+
+// analyzeTime is Analyze's backstop in time.
+const analyzeTime = 6 * DefaultTime
+
+// AnalyzeNodes bounds the search nodes of Analyze's redundancy checks in
+// all (each rule's own check stops at redundancyBudget).
+const AnalyzeNodes = 200000
+
+// ErrTooHard is the error (see TooHardError) of a question that ran out of
+// its budget of work, or was cancelled: the answer is not known.
+var ErrTooHard = errors.New("this catalog's rules are too hard to check completely")
+
+// TooHardError says what the engine checked before it gave up, and what it
+// did not. errors.Is(err, ErrTooHard) holds for it.
+type TooHardError struct {
+	Product string
+	// Work is what was spent (see DefaultWork), Limit what was allowed.
+	Work, Limit int
+	// Task is what the engine was doing ("working out which options
+	// remain possible").
+	Task string
+	// Checked and NotChecked say what was settled before it stopped and
+	// what was not ("12 of 400 options", "the other 388 options").
+	Checked, NotChecked string
+	// Cancelled: it stopped because the question was cancelled (a newer
+	// click, a closed window), not for its budget.
+	Cancelled bool
+	// Late: it stopped at the backstop in time (see DefaultTime).
+	Late bool
+}
+
+func (e *TooHardError) Error() string {
+	why := fmt.Sprintf("the engine gave up after %d units of work (the limit is %d)", e.Work, e.Limit)
+	switch {
+	case e.Cancelled:
+		why = fmt.Sprintf("the question was cancelled after %d units of work", e.Work)
+	case e.Late:
+		why = fmt.Sprintf("the engine gave up at its time limit after %d units of work", e.Work)
+	}
+	msg := fmt.Sprintf("%s: product %s: %s while %s", ErrTooHard, e.Product, why, e.Task)
+	if e.Checked != "" {
+		msg += "; checked: " + e.Checked
+	}
+	if e.NotChecked != "" {
+		msg += "; not checked: " + e.NotChecked
+	}
+	return msg
+}
+
+// Is makes errors.Is(err, ErrTooHard) hold.
+func (e *TooHardError) Is(target error) bool { return target == ErrTooHard }
+
+// budget is the work account of one question.
+type budget struct {
+	ctx      context.Context
+	used     int
+	limit    int
+	deadline time.Time
+	// out is set once the budget ran out or the context ended: every later
+	// solver call of the question gives up at once.
+	out       bool
+	cancelled bool
+	late      bool // the backstop in time ended it
+}
+
+// spend adds n units and reports whether the question may go on.
+func (b *budget) spend(n int) bool {
+	if b.out {
+		return false
+	}
+	b.used += n
+	if b.used > b.limit {
+		b.out = true
+		return false
+	}
+	if b.ctx != nil && b.ctx.Err() != nil {
+		b.out, b.cancelled = true, true
+		return false
+	}
+	if time.Now().After(b.deadline) {
+		b.out, b.late = true, true
+		return false
+	}
+	return true
+}
+
+// SetContext makes the session's questions stop (with a TooHardError that
+// says it was cancelled) once ctx is done: the app cancels a question when
+// a newer click replaces it. nil: never.
+func (s *Session) SetContext(ctx context.Context) { s.ctx = ctx }
+
+// SetWorkLimit sets the work one question may spend (0: DefaultWork).
+func (s *Session) SetWorkLimit(units int) { s.limit = units }
+
+// SetTimeLimit sets the backstop in time of one question (0: DefaultTime).
+func (s *Session) SetTimeLimit(d time.Duration) { s.timeLimit = d }
+
+// Work is what the last question spent (see DefaultWork).
+func (s *Session) Work() int {
+	if s.acct == nil {
+		return 0
+	}
+	return s.acct.used
+}
+
+// begin opens a question's account, unless one is open already (a question
+// asked inside another shares its account); end closes it.
+func (s *Session) begin() {
+	s.depth++
+	if s.depth > 1 {
+		return
+	}
+	limit := s.limit
+	if limit <= 0 {
+		limit = DefaultWork
+	}
+	d := s.timeLimit
+	if d <= 0 {
+		d = DefaultTime
+	}
+	s.acct = &budget{ctx: s.ctx, limit: limit, deadline: time.Now().Add(d)}
+}
+
+func (s *Session) end() { s.depth-- }
+
+// exhausted reports whether the open question ran out of work.
+func (s *Session) exhausted() bool { return s.acct != nil && s.acct.out }
+
+// tooHard is the error of a question that ran out of work, or nil.
+func (s *Session) tooHard(task, checked, notChecked string) error {
+	if !s.exhausted() {
+		return nil
+	}
+	return &TooHardError{Product: s.m.Product.ID, Work: s.acct.used, Limit: s.acct.limit, Task: task,
+		Checked: checked, NotChecked: notChecked, Cancelled: s.acct.cancelled, Late: s.acct.late}
+}
