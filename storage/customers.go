@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
@@ -175,17 +176,43 @@ func (d *DB) checkpoint(ctx context.Context) error {
 	}
 }
 
-// erasureFile is the list of forgotten customers beside a database.
+// erasureFile is the list of forgotten customers beside a database. Its
+// lines are a forgotten customer's number ("12"), or (schema 7) the
+// library secret the marks after it were made with ("key <hex>") and an
+// erasure mark with its day ("mark <hex> 2026-11-24"): nothing that names
+// anyone. It survives the database being damaged or replaced by a restore,
+// so a restored library still recognises whom it forgot.
 func erasureFile(path string) string { return path + ".erasures" }
 
 // noteErasure appends a forgotten customer's number to the file beside the
-// database (it survives the database being damaged or replaced).
+// database.
 func noteErasure(path string, id int64) error {
+	return appendErasureFile(path, fmt.Sprintf("%d\n", id))
+}
+
+// noteMarks appends erasure marks, made with secret, to the file beside
+// the database (with the secret, unless the file's last one is the same).
+func noteMarks(path string, secret []byte, marks []string, day string) error {
+	f, err := readErasureFile(path)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	if key := hex.EncodeToString(secret); f.lastKey != key {
+		fmt.Fprintf(&b, "key %s\n", key)
+	}
+	for _, m := range marks {
+		fmt.Fprintf(&b, "mark %s %s\n", m, day)
+	}
+	return appendErasureFile(path, b.String())
+}
+
+func appendErasureFile(path, lines string) error {
 	f, err := os.OpenFile(erasureFile(path), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		return classify(err)
 	}
-	if _, err := fmt.Fprintf(f, "%d\n", id); err != nil {
+	if _, err := f.WriteString(lines); err != nil {
 		f.Close()
 		return classify(err)
 	}
@@ -196,24 +223,56 @@ func noteErasure(path string, id int64) error {
 	return classify(f.Close())
 }
 
-// readErasures reads the file of forgotten customers beside a database.
-func readErasures(path string) ([]int64, error) {
+// erasureList is the file beside a database, read.
+type erasureList struct {
+	ids     []int64
+	marks   map[string]map[string]string // secret (hex) -> mark -> day
+	lastKey string
+}
+
+func readErasureFile(path string) (erasureList, error) {
+	var l erasureList
 	data, err := os.ReadFile(erasureFile(path))
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+		return l, nil
 	}
 	if err != nil {
-		return nil, err
+		return l, err
 	}
-	var out []int64
-	for _, line := range strings.Fields(string(data)) {
-		id, err := strconv.ParseInt(line, 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %q is not a customer number", erasureFile(path), line)
+	for n, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 0:
+		case len(f) == 2 && f[0] == "key":
+			l.lastKey = f[1]
+		case len(f) == 3 && f[0] == "mark" && l.lastKey != "":
+			if l.marks == nil {
+				l.marks = map[string]map[string]string{}
+			}
+			if l.marks[l.lastKey] == nil {
+				l.marks[l.lastKey] = map[string]string{}
+			}
+			if day, ok := l.marks[l.lastKey][f[1]]; !ok || f[2] < day {
+				l.marks[l.lastKey][f[1]] = f[2]
+			}
+		default:
+			for _, x := range f {
+				id, err := strconv.ParseInt(x, 10, 64)
+				if err != nil {
+					return l, fmt.Errorf("%s, line %d: %q is not a customer number", erasureFile(path), n+1, x)
+				}
+				l.ids = append(l.ids, id)
+			}
 		}
-		out = append(out, id)
 	}
-	return out, nil
+	return l, nil
+}
+
+// readErasures reads the numbers of the forgotten customers from the file
+// beside a database.
+func readErasures(path string) ([]int64, error) {
+	l, err := readErasureFile(path)
+	return l.ids, err
 }
 
 func (d *DB) forget(ctx context.Context, tx *sql.Tx, id int64) error {

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -340,17 +341,25 @@ type ForgetReport struct {
 func (d *DB) Forget(ctx context.Context, id int64) (ForgetReport, error) {
 	var rep ForgetReport
 	var c Customer
+	var secret []byte
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if c, err = getCustomer(ctx, tx, id); err != nil {
 			return err
 		}
-		return d.erase(ctx, tx, c, NewMatcher(c))
+		if err := d.erase(ctx, tx, c, NewMatcher(c)); err != nil {
+			return err
+		}
+		secret, err = librarySecret(ctx, tx)
+		return err
 	})
 	if err != nil {
 		return rep, fmt.Errorf("forget customer %d: %w", id, err)
 	}
 	if err := noteErasure(d.path, id); err != nil {
+		return rep, fmt.Errorf("forget customer %d: %w", id, err)
+	}
+	if err := noteMarks(d.path, secret, NewMatcher(c).marks(secret), d.now().UTC().Format(time.DateOnly)); err != nil {
 		return rep, fmt.Errorf("forget customer %d: %w", id, err)
 	}
 	if err := d.checkpoint(ctx); err != nil {
@@ -567,31 +576,50 @@ func (d *DB) MentionsForgotten(ctx context.Context, text string) (string, error)
 }
 
 // erasedOn is the earliest day of the erasure marks that pieces hit, or
-// "".
+// "": the marks in the database, under its secret, and those in the file
+// beside it, under the secrets they were made with (a restore replaces
+// the database, not the file).
 func (d *DB) erasedOn(ctx context.Context, pieces []string) (string, error) {
-	var secret []byte
-	err := d.db.QueryRowContext(ctx, `SELECT secret FROM library_secret WHERE id = 1`).Scan(&secret)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil // nobody was forgotten in this library
-	}
-	if err != nil {
-		return "", classify(err)
-	}
 	on := ""
-	for _, p := range pieces {
-		if p == "" {
-			continue
-		}
-		var day string
-		err := d.db.QueryRowContext(ctx, `SELECT erased_on FROM erasure_marks WHERE mark = ?`, mark(secret, p)).Scan(&day)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return "", classify(err)
-		}
+	hit := func(day string) {
 		if on == "" || day < on {
 			on = day
+		}
+	}
+	var secret []byte
+	err := d.db.QueryRowContext(ctx, `SELECT secret FROM library_secret WHERE id = 1`).Scan(&secret)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", classify(err)
+	}
+	if secret != nil {
+		for _, p := range pieces {
+			if p == "" {
+				continue
+			}
+			var day string
+			err := d.db.QueryRowContext(ctx, `SELECT erased_on FROM erasure_marks WHERE mark = ?`, mark(secret, p)).Scan(&day)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			if err != nil {
+				return "", classify(err)
+			}
+			hit(day)
+		}
+	}
+	list, err := readErasureFile(d.path)
+	if err != nil {
+		return "", err
+	}
+	for key, marks := range list.marks {
+		k, err := hex.DecodeString(key)
+		if err != nil {
+			continue
+		}
+		for _, p := range pieces {
+			if day, ok := marks[mark(k, p)]; ok && p != "" {
+				hit(day)
+			}
 		}
 	}
 	return on, nil

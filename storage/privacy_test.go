@@ -333,3 +333,66 @@ func TestForgetDeletesCopiesItCannotScrub(t *testing.T) {
 		t.Errorf("%d traces", n)
 	}
 }
+
+// Restoring a backup that does not have the forgotten customer (taken
+// before they were added), or that has another library secret (taken
+// before schema 7), keeps them recognisable: the marks are also in the
+// file beside the library, with the secret they were made with.
+func TestRestoreKeepsTheErasureMarks(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		prepare func(t *testing.T, backup string)
+	}{
+		{"a backup from before the customer", func(t *testing.T, backup string) {}},
+		{"a backup with another secret", func(t *testing.T, backup string) {
+			raw, err := sql.Open("sqlite", fileURI(backup, nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer raw.Close()
+			if _, err := raw.Exec(`UPDATE library_secret SET secret = randomblob(32)`); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			db, _ := newTestDB(t)
+			db.now = func() time.Time { return time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC) }
+			backup := filepath.Join(t.TempDir(), "before.db")
+			if err := db.Backup(ctx, backup); err != nil {
+				t.Fatal(err)
+			}
+			c.prepare(t, backup)
+			id, err := db.SaveCustomer(ctx, zoe)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.ForgetCustomer(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+			path := db.Path()
+			db.Close()
+			if _, err := Restore(ctx, path, backup); err != nil {
+				t.Fatal(err)
+			}
+			again, err := Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer again.Close()
+			if on, err := again.ForgottenCustomer(ctx, "ZOË ÅNGSTRÖM", "", ""); on != "2026-11-24" || err != nil {
+				t.Errorf("ForgottenCustomer after the restore = %q, %v; want 2026-11-24", on, err)
+			}
+			if on, err := again.MentionsForgotten(ctx, "Sofa for Ångström"); on != "2026-11-24" || err != nil {
+				t.Errorf("MentionsForgotten after the restore = %q, %v; want 2026-11-24", on, err)
+			}
+			if on, _ := again.ForgottenCustomer(ctx, "Anna Zimmer", "", ""); on != "" {
+				t.Errorf("someone else is taken for forgotten: %q", on)
+			}
+			if n := countTraces(t, filepath.Dir(path), true); n != 0 {
+				t.Errorf("%d traces", n)
+			}
+		})
+	}
+}
