@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -168,4 +169,29 @@ func FuzzLinesCSV(f *testing.F) {
 			t.Errorf("sku %q read back as %q, want %q", sku, rows[1][5], want)
 		}
 	})
+}
+
+// Build refuses a package the manufacturer's reader would refuse for its
+// size.
+func TestBuildRefusesAPackageBeyondTheLimits(t *testing.T) {
+	ctx := context.Background()
+	db, id, _ := demoOrder(t)
+	o, pkg, err := PackageOrder(ctx, db, id, testSettings(t, testKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _, err := ReadZip(pkg, DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var previews [][]byte
+	for i := range o.Lines {
+		previews = append(previews, files[PreviewName(i+1)])
+	}
+	quote := make([]byte, DefaultLimits.MaxPackage+1)
+	rand.NewChaCha8([32]byte{1}).Read(quote) // random: does not compress
+	copy(quote, files["quote.pdf"])
+	if _, err := Build(o, previews, quote, "test", testKey); err == nil || !strings.Contains(err.Error(), "the package would be refused") {
+		t.Errorf("Build of a %d-byte package: %v, want it refused", len(quote), err)
+	}
 }

@@ -48,7 +48,7 @@ type ManifestFile struct {
 // quote PDF, a preview per line (previews[i] for o.Lines[i]), and the
 // manifest signed with the dealer's key. An order.json that does not
 // follow the order schema (the one Verify checks) is refused before
-// anything is signed. The zip is deterministic: fixed
+// anything is signed, and so is a package beyond DefaultLimits. The zip is deterministic: fixed
 // file order, every file dated with the order's creation time.
 func Build(o *Order, previews [][]byte, quote []byte, appVersion string, key *sign.Key) ([]byte, error) {
 	if o.Format == "" {
@@ -117,6 +117,11 @@ func Build(o *Order, previews [][]byte, quote []byte, appVersion string, key *si
 	}
 	if err := zw.Close(); err != nil {
 		return nil, err
+	}
+	// Nor is a package signed that the manufacturer's reader refuses (too
+	// big, too many lines for its limits).
+	if _, _, err := ReadZip(buf.Bytes(), DefaultLimits); err != nil {
+		return nil, fmt.Errorf("order %s: the package would be refused: %w", o.Number, err)
 	}
 	return buf.Bytes(), nil
 }
