@@ -39,12 +39,11 @@ func Load(p string) (*Catalog, error) {
 	if strings.EqualFold(filepath.Ext(p), ".zip") {
 		return loadZip(p)
 	}
-	if st.Size() > maxCatalogBytes {
-		return nil, ErrorList{{File: p, Msg: fmt.Sprintf("the file is too large (%d MiB; the limit is %d MiB)", st.Size()>>20, maxCatalogBytes>>20)}}
-	}
-	data, err := os.ReadFile(p)
+	// Capped by reading, not by what the file system says of the file: a
+	// device or a pipe is refused, a file that grows stops at the limit.
+	data, err := ReadFileLimited(p, maxCatalogBytes, "a catalog file")
 	if err != nil {
-		return nil, fmt.Errorf("read catalog: %w", err)
+		return nil, ErrorList{{File: p, Msg: err.Error()}}
 	}
 	return Parse(p, data, nil)
 }
@@ -105,9 +104,9 @@ func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
 }
 
 func loadZip(p string) (*Catalog, error) {
-	data, err := os.ReadFile(p)
+	data, err := ReadFileLimited(p, MaxPackageSize, "a catalog package")
 	if err != nil {
-		return nil, fmt.Errorf("read catalog: %w", err)
+		return nil, ErrorList{{File: p, Msg: err.Error()}}
 	}
 	return ParseZip(p, data)
 }
@@ -122,14 +121,37 @@ func ParseZip(name string, data []byte) (*Catalog, error) {
 		return nil, ErrorList{{File: name, Msg: fmt.Sprintf("the zip holds %d files; the limit is %d", len(zr.File), maxAssets)}}
 	}
 	for _, f := range zr.File {
-		if !fs.ValidPath(f.Name) || strings.Contains(f.Name, `\`) {
-			return nil, ErrorList{{File: name, Msg: fmt.Sprintf("the zip holds an unsafe path %q", f.Name)}}
+		folder, err := zipFolderEntry(f)
+		if err != nil {
+			return nil, ErrorList{{File: name, Msg: err.Error()}}
+		}
+		if folder {
+			continue
 		}
 		if f.UncompressedSize64 > maxCatalogBytes {
 			return nil, ErrorList{{File: name, Msg: fmt.Sprintf("%s is larger than %d MiB", f.Name, maxCatalogBytes>>20)}}
 		}
 	}
 	return LoadFS(zr, name+"!"+MainFile)
+}
+
+// zipFolderEntry checks an entry's name and tells whether it is a folder
+// entry ("images/", as plain `zip -r` writes them), which a reader skips:
+// a folder's files come as entries of their own. A name that could leave
+// the folder (absolute, "..", a backslash) is an error, folder or not, and
+// so is a folder entry that holds data.
+func zipFolderEntry(f *zip.File) (bool, error) {
+	name, folder := strings.CutSuffix(f.Name, "/")
+	if !fs.ValidPath(name) || name == "." || strings.Contains(f.Name, `\`) {
+		return false, fmt.Errorf("the zip holds an unsafe path %q", f.Name)
+	}
+	if folder || f.FileInfo().IsDir() {
+		if f.UncompressedSize64 != 0 {
+			return false, fmt.Errorf("the zip's folder entry %q holds data", f.Name)
+		}
+		return true, nil
+	}
+	return false, nil
 }
 
 // MaxPackageSize is the most a catalog package (or a catalog file) may

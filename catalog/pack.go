@@ -220,7 +220,11 @@ func ReadPackage(name string, data []byte, trusted map[string]sign.PublicKey) (*
 	files := map[string][]byte{}
 	var total int64
 	for _, f := range zr.File {
-		if f.FileInfo().IsDir() {
+		folder, err := zipFolderEntry(f)
+		if err != nil {
+			return nil, Trust{}, ErrorList{{File: name, Msg: err.Error()}}
+		}
+		if folder {
 			continue
 		}
 		if !fs.ValidPath(f.Name) || strings.Contains(f.Name, `\`) || !f.Mode().IsRegular() {
