@@ -17,9 +17,9 @@ import (
 	"github.com/atelier-app/atelier/storage/orderfile"
 )
 
-// maxOrderFile is the largest order package the app reads (Verify caps
-// the entries inside it further).
-const maxOrderFile = 256 << 20
+// maxOrderFile is the largest order package the app reads: the verifier's
+// own limit (the message below names it in MiB).
+var maxOrderFile = int(orderfile.DefaultLimits.MaxPackage)
 
 // ImportOrder asks for an order package and recreates its designs in the
 // library (File menu).
@@ -36,7 +36,7 @@ func (d *Designer) ImportOrder() {
 		return
 	}
 	d.openZip(T("Import an order package"), maxOrderFile, T("The order was not imported"),
-		T("%s is larger than any order package (256 MiB)."), d.ImportOrderData)
+		T("%s is larger than any order package (24 MiB)."), d.ImportOrderData)
 }
 
 // openZip asks for a .zip (starting in the folder of the last export),

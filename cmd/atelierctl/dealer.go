@@ -54,7 +54,7 @@ func (c *DealerTrustCmd) Run(env *Env, cli *CLI) error {
 		}
 		key = k
 	default:
-		data, err := catalog.ReadFileLimited(c.FromOrder, orderfile.DefaultLimits.MaxTotal, "an order package")
+		data, err := catalog.ReadFileLimited(c.FromOrder, orderfile.DefaultLimits.MaxPackage, "an order package")
 		if err != nil {
 			return err
 		}

@@ -24,7 +24,7 @@ type OrderVerifyCmd struct {
 // signer must be enrolled in the dealer registry of the database (atelierctl
 // dealer trust) for the dealer the order names, unless --trust-any.
 func (c *OrderVerifyCmd) Run(env *Env, cli *CLI) error {
-	data, err := catalog.ReadFileLimited(c.File, orderfile.DefaultLimits.MaxTotal, "an order package")
+	data, err := catalog.ReadFileLimited(c.File, orderfile.DefaultLimits.MaxPackage, "an order package")
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ type OrderImportCmd struct {
 // its signer against the library's own key and dealer registry, then
 // saves each line as a design on the catalog version it names.
 func (c *OrderImportCmd) Run(env *Env, cli *CLI) error {
-	data, err := catalog.ReadFileLimited(c.File, orderfile.DefaultLimits.MaxTotal, "an order package")
+	data, err := catalog.ReadFileLimited(c.File, orderfile.DefaultLimits.MaxPackage, "an order package")
 	if err != nil {
 		return err
 	}
