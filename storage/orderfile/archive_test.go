@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"io"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,9 +40,9 @@ func genuinePackage(t testing.TB) []byte {
 	return genuine.pkg
 }
 
-// smallPackage is the genuine package's order built again with tiny
-// previews (640×400, one colour) and a tiny quote: a few kilobytes, for
-// fuzz seeds.
+// smallPackage is the genuine package's first line built again into a
+// package with a tiny preview (640×400, one colour) and a tiny quote:
+// some 3 KB, for fuzz seeds.
 func smallPackage(t testing.TB) []byte {
 	t.Helper()
 	files, err := readWithArchiveZip(genuinePackage(t))
@@ -52,6 +53,7 @@ func smallPackage(t testing.TB) []byte {
 	if err := json.Unmarshal(files["order.json"], &o); err != nil {
 		t.Fatal(err)
 	}
+	o.Lines = o.Lines[:1]
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 640, 400))); err != nil {
 		t.Fatal(err)
@@ -477,38 +479,63 @@ func TestReadZipStopsInflatingAtTheDeclaredSize(t *testing.T) {
 // easy to reach.
 var fuzzLimits = Limits{MaxPackage: 1 << 20, MaxFiles: 20, MaxEntry: 256 << 10, MaxTotal: 512 << 10, MaxRatio: 200}
 
-// FuzzReadZip: any bytes: ReadZip never panics, never returns more than
-// the limits allow or a name that is not the format's, and whatever it
-// accepts, archive/zip reads the same way (the same files, the same bytes).
+// FuzzReadZip: ReadZip never panics, never returns more than the limits
+// allow or a name that is not the format's, and whatever it accepts,
+// archive/zip reads the same way (the same files, the same bytes). The
+// input is an edit of one of the seed archives (a genuine package and
+// forgeries): the bytes at pos, up to cut of them, replaced by insert; or,
+// with base beyond the seeds, insert alone, any bytes. Fuzzing small edits
+// keeps each run and the fuzzer's minimizing of what it finds quick (the
+// minimizer's work grows with the square of an input's length).
 func FuzzReadZip(f *testing.F) {
-	small := smallPackage(f)
-	smallWith := func(edit func(z *craftZip)) []byte {
-		z := craftFrom(f, small)
+	// The forgeries start from a package of the format's files with tiny
+	// contents.
+	tiny := craftZip{}
+	for _, name := range []string{"order.json", "lines.csv", "quote.pdf", "previews/line-1.png", "manifest.json", "manifest.sig"} {
+		tiny.Entries = append(tiny.Entries, newEntry(name, []byte(name)))
+	}
+	tinyWith := func(edit func(z *craftZip)) []byte {
+		z := tiny
+		z.Entries = slices.Clone(tiny.Entries)
 		edit(&z)
 		return z.bytes()
 	}
 	forged := newEntry("order.json", []byte(`{"number":"FORGED"}`))
-	f.Add(small)
-	f.Add(smallWith(func(z *craftZip) {
-		for i, e := range z.Entries {
-			files, _ := readWithArchiveZip(small)
-			z.Entries[i] = storedEntry(e.Name, files[e.Name])
+	bases := [][]byte{
+		smallPackage(f),
+		tiny.bytes(),
+		tinyWith(func(z *craftZip) {
+			for i, e := range z.Entries {
+				z.Entries[i] = storedEntry(e.Name, []byte(e.Name))
+			}
+		}),
+		append(craftZip{Entries: []craftEntry{forged}}.bytes(), tiny.bytes()...),
+		append(tiny.bytes(), "junk"...),
+		tinyWith(func(z *craftZip) { z.Prefix = []byte("junk") }),
+		tinyWith(func(z *craftZip) {
+			hidden := forged
+			hidden.SkipDirectory = true
+			z.Entries = append([]craftEntry{z.Entries[0], hidden}, z.Entries[1:]...)
+		}),
+		tinyWith(func(z *craftZip) { z.Entries[0].LocalName = "../../../tmp/order.json" }),
+		tinyWith(func(z *craftZip) { z.Entries[1].rename("LINES.CSV") }),
+		tinyWith(func(z *craftZip) { z.Entries[2].Descriptor = nil }),
+		craftZip{}.bytes(),
+	}
+	for i := range bases {
+		f.Add(uint8(i), uint32(0), uint16(0), []byte(nil))
+	}
+	f.Add(uint8(1), uint32(6), uint16(2), []byte{0x09, 0x00})            // flags: encrypted
+	f.Add(uint8(1), uint32(30), uint16(10), []byte("ORDER.JSON"))        // a local name
+	f.Add(uint8(len(bases)), uint32(0), uint16(0), []byte("PK\x03\x04")) // any bytes
+	f.Fuzz(func(t *testing.T, base uint8, pos uint32, cut uint16, insert []byte) {
+		data := insert
+		if int(base) < len(bases) {
+			b := bases[base]
+			pos = min(pos, uint32(len(b)))
+			end := min(pos+uint32(cut), uint32(len(b)))
+			data = append(append(append(make([]byte, 0, len(b)+len(insert)), b[:pos]...), insert...), b[end:]...)
 		}
-	}))
-	f.Add(append(craftZip{Entries: []craftEntry{forged}}.bytes(), small...))
-	f.Add(append(bytes.Clone(small), "junk"...))
-	f.Add(smallWith(func(z *craftZip) { z.Prefix = []byte("junk") }))
-	f.Add(smallWith(func(z *craftZip) {
-		hidden := forged
-		hidden.SkipDirectory = true
-		z.Entries = append([]craftEntry{z.Entries[0], hidden}, z.Entries[1:]...)
-	}))
-	f.Add(smallWith(func(z *craftZip) { z.Entries[0].LocalName = "../../../tmp/order.json" }))
-	f.Add(smallWith(func(z *craftZip) { z.Entries[1].rename("LINES.CSV") }))
-	f.Add(smallWith(func(z *craftZip) { z.Entries[2].Descriptor = nil }))
-	f.Add(craftZip{}.bytes())
-	f.Add([]byte("PK\x03\x04"))
-	f.Fuzz(func(t *testing.T, data []byte) {
 		files, names, err := ReadZip(data, fuzzLimits)
 		if err != nil {
 			if msg := err.Error(); msg == "" || strings.ContainsAny(msg, "\n\x00") {
