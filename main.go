@@ -321,9 +321,6 @@ func (l *library) attach(db *storage.DB) {
 	// An order export that a crash or a kill interrupted is finished (its
 	// file is at its destination) or rolled back (the order is cancelled).
 	recovered, err := db.RecoverExports(ctx)
-	for _, r := range recovered {
-		fmt.Fprintf(os.Stderr, "atelier: interrupted export of order %s to %s: recorded as exported %v\n", r.Number, r.Path, r.Exported)
-	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "atelier: interrupted exports:", err)
 	}
@@ -344,6 +341,7 @@ func (l *library) attach(db *storage.DB) {
 		}
 		l.d.SetHost(h)
 		l.d.SetStore(db, rec.ID)
+		l.d.ExportsRecovered(recovered)
 		if !l.chosen {
 			l.d.RestoreCatalog() // the catalog version used last time
 		}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -248,7 +249,8 @@ func TestRecoverExports(t *testing.T) {
 			if !tc.wantRecovery {
 				return
 			}
-			if got[0].Exported != (tc.wantStatus == "exported") || got[0].Number != r.Order.Number || got[0].Path != r.Path {
+			if got[0].Exported != (tc.wantStatus == "exported") || got[0].Number != r.Order.Number || got[0].Path != r.Path ||
+				!slices.Equal(got[0].Revisions, []int64{in.Lines[0].Revision}) {
 				t.Errorf("recovered %+v", got[0])
 			}
 			if tc.wantStatus == "exported" && (o.ExportedFile != r.Path || o.ExportedHash != hexSHA(data)) {

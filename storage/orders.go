@@ -465,6 +465,8 @@ type RecoveredExport struct {
 	// and the order is now recorded as exported; otherwise it is
 	// cancelled (its number is not used again).
 	Exported bool
+	// Revisions are the design revisions of the order's lines.
+	Revisions []int64
 }
 
 // RecoverExports finishes the exports that a killed or crashed process
@@ -516,7 +518,15 @@ func (d *DB) RecoverExports(ctx context.Context) ([]RecoveredExport, error) {
 		if err != nil {
 			return out, fmt.Errorf("recover the export of order %s: %w", r.number, err)
 		}
-		out = append(out, RecoveredExport{Number: r.number, Path: r.path, Exported: exported})
+		o, err := d.Order(ctx, r.id)
+		if err != nil {
+			return out, fmt.Errorf("recover the export of order %s: %w", r.number, err)
+		}
+		done := RecoveredExport{Number: r.number, Path: r.path, Exported: exported}
+		for _, l := range o.Lines {
+			done.Revisions = append(done.Revisions, l.Revision)
+		}
+		out = append(out, done)
 	}
 	return out, nil
 }

@@ -187,6 +187,29 @@ func exportOrder(ctx context.Context, store Store, ex OrderExport, folder string
 	return "", number, fmt.Errorf(T("%w\n\nOrder number %s was cancelled; your draft order is kept, so you can try again"), err, number)
 }
 
+// ExportsRecovered tells what the exports that an earlier run left
+// unfinished came to (storage.DB.RecoverExports when the library opens):
+// an order whose file was written is now recorded, and its designs leave
+// the draft order so that it is not sent twice; an order without its file
+// was cancelled, and the draft keeps its designs for another try.
+func (d *Designer) ExportsRecovered(done []storage.RecoveredExport) {
+	var msgs []string
+	for _, r := range done {
+		if r.Exported {
+			d.draft = d.draft.without(r.Revisions)
+			msgs = append(msgs, fmt.Sprintf(T("Order %s was written to %s before Atelier stopped; it is now recorded as exported."), r.Number, r.Path))
+		} else {
+			msgs = append(msgs, fmt.Sprintf(T("The export of order %s was interrupted when Atelier stopped; the order was cancelled, and your draft order is kept."), r.Number))
+		}
+	}
+	if len(msgs) == 0 {
+		return
+	}
+	d.saveDraft()
+	d.refreshOrder()
+	d.note(strings.Join(msgs, " "))
+}
+
 // errExportCancelled: the user cancelled an export.
 var errExportCancelled = errors.New(T("the export was cancelled"))
 
