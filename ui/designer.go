@@ -4,6 +4,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -112,6 +113,10 @@ type Designer struct {
 	// order."): it stays until the next change of the design.
 	notice     string
 	noticeKind widget.Importance
+	// tooHard is the engine's "too hard to check" answer for the current
+	// decisions (else ""): it comes before the rules' own messages, which
+	// the engine could not weigh.
+	tooHard string
 
 	// OnEngine, if set, is called on the UI goroutine after each answer of
 	// the engine has been shown (tests use it).
@@ -384,6 +389,7 @@ func (d *Designer) update() {
 	}
 	gen, dec, eng := d.gen, rulesDecisions(d.decisions), d.engine
 	d.variants.SetText(T("counting…"))
+	eng.interrupt() // the question before this change is answered for nobody
 	eng.updates.run(func() {
 		a := eng.ask(dec)
 		d.do(func() {
@@ -417,6 +423,15 @@ func (d *Designer) update() {
 }
 
 func (d *Designer) applyAnswer(a answer) {
+	if errors.Is(a.err, rules.ErrTooHard) {
+		// Not a failure of the app: the choices stay open, unchecked, and
+		// the status line says so (a dialog on every click would not do).
+		d.variants.SetText("")
+		d.tooHard = fmt.Errorf(T("the rules of %s cannot be checked: %w"), d.text(d.product.Name), a.err).Error()
+		d.showStatus()
+		return
+	}
+	d.tooHard = ""
 	if a.err != nil {
 		d.variants.SetText("")
 		d.showError(fmt.Errorf(T("the rules of %s cannot be checked: %w"), d.text(d.product.Name), a.err))
@@ -490,6 +505,9 @@ func (d *Designer) showStatus() {
 	switch {
 	case d.hoverTip != "":
 		d.status.SetText(d.hoverTip)
+		d.status.Importance = widget.WarningImportance
+	case d.tooHard != "":
+		d.status.SetText(d.tooHard)
 		d.status.Importance = widget.WarningImportance
 	case d.notice != "" && len(d.config.Violations()) == 0:
 		d.status.SetText(d.notice)

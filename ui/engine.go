@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"math/big"
 	"sync"
 	"time"
@@ -49,6 +50,20 @@ type engine struct {
 	updates  latest
 	compiled chan struct{} // closed when the model is compiled
 	err      error         // why it could not be compiled
+	// cancel stops the question ask is answering (guarded by cmu): a newer
+	// click makes its answer useless.
+	cmu    sync.Mutex
+	cancel context.CancelFunc
+}
+
+// interrupt cancels the question being answered, if any: it then ends
+// with rules.ErrTooHard (cancelled), which nobody shows.
+func (e *engine) interrupt() {
+	e.cmu.Lock()
+	defer e.cmu.Unlock()
+	if e.cancel != nil {
+		e.cancel()
+	}
 }
 
 // newEngine starts compiling a product's rules in the background: the
@@ -63,9 +78,15 @@ func newEngine(p *catalog.Product) *engine {
 			return
 		}
 		e.session = m.NewSession()
+		// A click's answer must come soon: past this the designer says the
+		// rules are too hard instead (the work limit usually ends it first).
+		e.session.SetTimeLimit(questionTime)
 	}()
 	return e
 }
+
+// questionTime is the backstop in time of one question of the designer.
+const questionTime = 3 * time.Second
 
 // answer is what the engine says about a set of decisions.
 type answer struct {
@@ -81,8 +102,15 @@ func (e *engine) ask(dec rules.Decisions) answer {
 	if e.err != nil {
 		return answer{err: e.err}
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	e.cmu.Lock()
+	e.cancel = cancel
+	e.cmu.Unlock()
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.session.SetContext(ctx)
+	defer e.session.SetContext(nil)
 	var a answer
 	if a.domains, a.err = e.session.Domains(dec); a.err != nil {
 		return a

@@ -48,11 +48,8 @@ func (f Finding) String() string {
 // the redundancy check runs out, a warning that names the rules not
 // checked.
 func Analyze(m *Model, lang string) []Finding {
-	return AnalyzeContext(context.Background(), m, lang)
+	return AnalyzeWithin(context.Background(), m, lang, 0)
 }
-
-// analyzeWork is AnalyzeWork, lowered by tests.
-var analyzeWork = AnalyzeWork
 
 // analysisSteps are Analyze's checks in order, for the message when it
 // gives up.
@@ -64,9 +61,12 @@ var analysisSteps = []string{
 	"redundant rules",
 }
 
-// AnalyzeContext is Analyze that stops, with a "too hard" finding, when
-// ctx ends.
-func AnalyzeContext(ctx context.Context, m *Model, lang string) []Finding {
+// AnalyzeWithin is Analyze with another budget of work (0: AnalyzeWork),
+// that also stops, with a "too hard" finding, when ctx ends.
+func AnalyzeWithin(ctx context.Context, m *Model, lang string, work int) []Finding {
+	if work <= 0 {
+		work = AnalyzeWork
+	}
 	p := m.Product
 	var out []Finding
 	add := func(sev Severity, pos catalog.Pos, feature, option, rule, format string, args ...any) {
@@ -74,7 +74,7 @@ func AnalyzeContext(ctx context.Context, m *Model, lang string) []Finding {
 	}
 	s := m.NewSession()
 	s.SetContext(ctx)
-	s.SetWorkLimit(analyzeWork)
+	s.SetWorkLimit(work)
 	s.SetTimeLimit(analyzeTime)
 	s.begin()
 	defer s.end()

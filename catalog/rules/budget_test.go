@@ -119,9 +119,7 @@ func TestCancelledQuestionStops(t *testing.T) {
 }
 
 func TestAnalyzeHard3SATReportsTooHard(t *testing.T) {
-	defer func(w int) { analyzeWork = w }(analyzeWork)
-	analyzeWork = 1000
-	findings := Analyze(hardModel(t), "en")
+	findings := AnalyzeWithin(context.Background(), hardModel(t), "en", 1000)
 	if len(findings) != 1 {
 		t.Fatalf("got %d findings %v, want the one that says the rules are too hard", len(findings), findings)
 	}

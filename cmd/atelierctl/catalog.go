@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ func loadCatalog(path string) (*catalog.Catalog, error) {
 // LintCmd checks a catalog.
 type LintCmd struct {
 	Path string `arg:"" help:"Catalog file (.json), folder or .zip." type:"path"`
+	Work int    `help:"Units of solver work the rules' analysis may spend per product (0: the engine's default; see docs/configuration-engine.md)."`
 }
 
 // Run prints every error as file:line:col: message, or a one-line summary.
@@ -40,7 +42,7 @@ func (c *LintCmd) Run(env *Env) error {
 		return err
 	}
 	// The rules as a whole: errors fail the lint, warnings are shown.
-	findings, err := analyze(cat)
+	findings, err := analyze(cat, c.Work)
 	if err != nil {
 		return err
 	}
@@ -65,8 +67,10 @@ func (c *LintCmd) Run(env *Env) error {
 	return nil
 }
 
-// analyze runs the configuration engine's analysis on every product.
-func analyze(cat *catalog.Catalog) ([]rules.Finding, error) {
+// analyze runs the configuration engine's analysis on every product, each
+// within work units of solver work (0: the engine's default); a product
+// whose rules are too hard to check within it gets an error finding.
+func analyze(cat *catalog.Catalog, work int) ([]rules.Finding, error) {
 	var out []rules.Finding
 	for _, p := range cat.Products {
 		m, err := rules.Compile(p)
@@ -74,7 +78,7 @@ func analyze(cat *catalog.Catalog) ([]rules.Finding, error) {
 			out = append(out, rules.Finding{Severity: rules.Error, Product: p.ID, Pos: p.Pos, Message: err.Error()})
 			continue
 		}
-		out = append(out, rules.Analyze(m, cat.DefaultLanguage())...)
+		out = append(out, rules.AnalyzeWithin(context.Background(), m, cat.DefaultLanguage(), work)...)
 		out = append(out, overlaps(cat, p)...)
 	}
 	return out, nil
@@ -121,6 +125,7 @@ func overlaps(cat *catalog.Catalog, p *catalog.Product) []rules.Finding {
 type AnalyzeCmd struct {
 	Path string `arg:"" optional:"" help:"Catalog file, folder or .zip (default: the embedded demo catalog)." type:"path"`
 	JSON bool   `name:"json" help:"Print the findings as JSON."`
+	Work int    `help:"Units of solver work the analysis may spend per product (0: the engine's default; see docs/configuration-engine.md)."`
 }
 
 // Run prints the findings per product; exit 1 when there are errors.
@@ -129,7 +134,7 @@ func (c *AnalyzeCmd) Run(env *Env) error {
 	if err != nil {
 		return err
 	}
-	findings, err := analyze(cat)
+	findings, err := analyze(cat, c.Work)
 	if err != nil {
 		return err
 	}

@@ -148,7 +148,8 @@ func catalogSource(path string) (*catalog.Catalog, []byte, string, storage.Signa
 	if err != nil {
 		return nil, nil, "", "", err
 	}
-	info, err := os.Stat(path)
+	// The source is read again to be kept: capped by reading, like Load.
+	info, err := os.Stat(path) // a folder or not; sizes are not trusted
 	if err != nil {
 		return nil, nil, "", "", err
 	}
@@ -157,16 +158,17 @@ func catalogSource(path string) (*catalog.Catalog, []byte, string, storage.Signa
 		src, err := zipFolder(path)
 		return cat, src, "zip", storage.Unsigned, err
 	case strings.EqualFold(filepath.Ext(path), ".zip"):
-		src, err := os.ReadFile(path)
+		src, err := catalog.ReadFileLimited(path, catalog.MaxPackageSize, "a catalog package")
 		return cat, src, "zip", storage.Unsigned, err
 	default:
-		src, err := os.ReadFile(path)
+		src, err := catalog.ReadFileLimited(path, catalog.MaxPackageSize, "a catalog file")
 		return cat, src, "json", storage.Unsigned, err
 	}
 }
 
 // zipFolder packs a catalog folder as a zip, deterministically (sorted
-// names, no times), so the same folder always has the same hash.
+// names, no times), so the same folder always has the same hash. Its files
+// together may hold at most catalog.MaxPackageSize, counted by reading.
 func zipFolder(dir string) ([]byte, error) {
 	var names []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -188,11 +190,13 @@ func zipFolder(dir string) ([]byte, error) {
 	slices.Sort(names)
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
+	left := int64(catalog.MaxPackageSize)
 	for _, n := range names {
-		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(n)))
+		data, err := catalog.ReadFileLimited(filepath.Join(dir, filepath.FromSlash(n)), left, "the rest of a catalog folder")
 		if err != nil {
 			return nil, err
 		}
+		left -= int64(len(data))
 		w, err := zw.CreateHeader(&zip.FileHeader{Name: n, Method: zip.Deflate})
 		if err != nil {
 			return nil, err

@@ -104,7 +104,7 @@ func verifiedSource(path string, trust []string, allowUnsigned bool, w *Env) (*c
 		return cat, assets.DemoCatalogJSON, "json", storage.Builtin, err
 	}
 	if strings.EqualFold(filepath.Ext(path), ".zip") {
-		data, err := os.ReadFile(path)
+		data, err := catalog.ReadFileLimited(path, catalog.MaxPackageSize, "a catalog package")
 		if err != nil {
 			return nil, nil, "", "", err
 		}
