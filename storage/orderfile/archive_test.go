@@ -573,3 +573,15 @@ func FuzzReadZip(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkReadZip reads the genuine three-line package (604 KB):
+// go test ./storage/orderfile -run '^$' -bench ReadZip -benchmem
+func BenchmarkReadZip(b *testing.B) {
+	pkg := genuinePackage(b)
+	b.SetBytes(int64(len(pkg)))
+	for b.Loop() {
+		if _, _, err := ReadZip(pkg, DefaultLimits); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
