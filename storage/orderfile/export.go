@@ -230,9 +230,11 @@ type ExportRequest struct {
 	// Out is an existing folder (the file is named after the order's
 	// number, FileName) or a file in an existing folder.
 	Out string
-	// Force lets the export replace an existing file at Out (atomically:
-	// the old file stays whole until the new one is complete). Without it
-	// an existing file is refused and left as it is.
+	// Force lets the export replace an existing file Out names
+	// (atomically: the old file stays whole until the new one is
+	// complete). Without it an existing file is refused and left as it
+	// is; a file in the folder Out with the order's name is never
+	// replaced.
 	Force    bool
 	Settings Settings
 	// Package builds the package of the reserved order (PackageOrder on
@@ -295,33 +297,39 @@ func CheckSettings(s Settings) error {
 // taken: into the folder out (named by the number) or onto the file out,
 // whose folder must exist and take files; an existing file only with
 // force.
-func destination(out string, force bool) (func(number string) (string, error), error) {
+//
+// overwrite is force for a file; a file named by the number in a folder is
+// never replaced.
+func destination(out string, force bool) (path func(number string) (string, error), overwrite bool, err error) {
 	if out == "" {
-		return nil, errors.New("no destination was given")
+		return nil, false, errors.New("no destination was given")
 	}
 	abs, err := filepath.Abs(out)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", out, err)
+		return nil, false, fmt.Errorf("%s: %w", out, err)
 	}
 	folder, name := abs, ""
 	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+		if strings.HasSuffix(out, "/") || strings.HasSuffix(out, string(os.PathSeparator)) {
+			return nil, false, fmt.Errorf("the folder %s does not exist", abs)
+		}
 		folder, name = filepath.Dir(abs), filepath.Base(abs)
 		if err == nil && !st.Mode().IsRegular() {
-			return nil, fmt.Errorf("%s is not a file or folder an order can be written to", out)
+			return nil, false, fmt.Errorf("%s is not a file or folder an order can be written to", out)
 		}
 		if err == nil && !force {
-			return nil, fmt.Errorf("%s: %w", out, ErrFileExists)
+			return nil, false, fmt.Errorf("%s: %w", out, ErrFileExists)
 		}
 	}
 	if err := checkFolder(folder); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	return func(number string) (string, error) {
 		if name == "" {
 			return filepath.Join(folder, FileName(number)), nil
 		}
 		return filepath.Join(folder, name), nil
-	}, nil
+	}, force && name != "", nil
 }
 
 // checkFolder says, in plain words, why a folder cannot take a file.
@@ -367,14 +375,14 @@ func Export(ctx context.Context, j Journal, req ExportRequest) (Exported, error)
 	if !strings.EqualFold(req.Settings.Dealer.ID, req.Order.Dealer) {
 		return res, fmt.Errorf("the order is for dealer %s, the settings are dealer %s's", req.Order.Dealer, req.Settings.Dealer.ID)
 	}
-	path, err := destination(req.Out, req.Force)
+	path, overwrite, err := destination(req.Out, req.Force)
 	if err != nil {
 		return res, err
 	}
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
-	r, err := j.ReserveExport(ctx, req.Order, path, req.Force)
+	r, err := j.ReserveExport(ctx, req.Order, path, overwrite)
 	if err != nil {
 		return res, err
 	}

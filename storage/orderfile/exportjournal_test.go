@@ -150,6 +150,13 @@ func TestExportFailuresLeaveNothingBehind(t *testing.T) {
 		{"existing file named by the number", func(t *testing.T, req *ExportRequest, dir string) {
 			write(t, filepath.Join(dir, "BER01-00001.atelier-order.zip"), "an older order")
 		}, "there is already a file there", []string{"BER01-00001: cancelled"}, []string{"BER01-00001.atelier-order.zip"}},
+		{"existing file named by the number, forced", func(t *testing.T, req *ExportRequest, dir string) {
+			write(t, filepath.Join(dir, "BER01-00001.atelier-order.zip"), "an older order")
+			req.Force = true // replaces only the file Out names
+		}, "there is already a file there", []string{"BER01-00001: cancelled"}, []string{"BER01-00001.atelier-order.zip"}},
+		{"missing folder with a slash", func(t *testing.T, req *ExportRequest, dir string) {
+			req.Out = filepath.Join(dir, "orders") + string(os.PathSeparator)
+		}, "orders does not exist", nil, nil},
 		{"schema error", func(t *testing.T, req *ExportRequest, dir string) {
 			build := req.Package
 			req.Package = func(ctx context.Context, id int64, s Settings) (*Order, []byte, error) {
