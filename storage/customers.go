@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -13,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/atelier-app/atelier/catalog"
 )
 
 // Customer is the least a dealer needs to deliver: a name, how to reach
@@ -364,6 +367,21 @@ func (d *DB) erase(ctx context.Context, tx *sql.Tx, c Customer, m *Matcher) erro
 			}
 		}
 	}
+	// Free-text choices (an engraving) in every revision and the autosave.
+	revs, err := scrubDecisions(ctx, tx, "revisions", m)
+	if err != nil {
+		return fmt.Errorf("revisions: %w", err)
+	}
+	for _, r := range revs {
+		var did int64
+		if err := tx.QueryRowContext(ctx, `SELECT design FROM revisions WHERE rowid = ?`, r).Scan(&did); err != nil {
+			return err
+		}
+		changed[did] = true
+	}
+	if _, err := scrubDecisions(ctx, tx, "autosave", m); err != nil {
+		return fmt.Errorf("autosave: %w", err)
+	}
 	// A name typed at the showroom is a name only: nothing else is kept.
 	if _, err := tx.ExecContext(ctx, `UPDATE showroom_queue SET customer_name = '' WHERE instr(customer_name, ?) > 0`, Redacted); err != nil {
 		return err
@@ -449,6 +467,113 @@ func scrubTable(ctx context.Context, tx *sql.Tx, table string, cols []string, wh
 		out = append(out, h.id)
 	}
 	return out, nil
+}
+
+// scrubDecisions sets every free-text feature (kind "text", such as an
+// engraving) whose value m finds back to the feature's default (empty if
+// the default names them too), in the decisions of a table's rows
+// (revisions or autosave: decisions, catalog, product_id). Only features
+// the row's catalog declares as text are changed: a choice whose id looks
+// like a name stays. It returns the rowids changed.
+func scrubDecisions(ctx context.Context, tx *sql.Tx, table string, m *Matcher) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT rowid, decisions, catalog, product_id FROM `+table)
+	if err != nil {
+		return nil, err
+	}
+	type hit struct {
+		id        int64
+		decisions map[string]string
+		catalog   int64
+		product   string
+	}
+	var hits []hit
+	for rows.Next() {
+		var h hit
+		var dec string
+		if err := rows.Scan(&h.id, &dec, &h.catalog, &h.product); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if !m.Contains(dec) && !m.Contains(unquoteJSON(dec)) {
+			continue
+		}
+		if err := json.Unmarshal([]byte(dec), &h.decisions); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("row %d: decisions: %w", h.id, err)
+		}
+		hits = append(hits, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	cats := map[int64]*catalog.Catalog{}
+	var out []int64
+	for _, h := range hits {
+		cat, ok := cats[h.catalog]
+		if !ok {
+			var src []byte
+			var kind string
+			if err := tx.QueryRowContext(ctx, `SELECT source, source_kind FROM catalogs WHERE id = ?`, h.catalog).Scan(&src, &kind); err != nil {
+				return nil, err
+			}
+			name := fmt.Sprintf("catalog #%d", h.catalog)
+			if kind == "zip" {
+				cat, err = catalog.ParseZip(name+".zip", src)
+			} else {
+				cat, err = catalog.Parse(name+".json", src, nil)
+			}
+			if err != nil {
+				cat = nil // a catalog that no longer parses: its text features are unknown
+			}
+			cats[h.catalog] = cat
+		}
+		if cat == nil {
+			continue
+		}
+		p := cat.Product(h.product)
+		if p == nil {
+			continue
+		}
+		changed := false
+		for _, f := range p.Features {
+			v, ok := h.decisions[f.ID]
+			if f.Kind != catalog.Textual || !ok || !m.Contains(v) {
+				continue
+			}
+			def := f.Default.String()
+			if m.Contains(def) {
+				def = ""
+			}
+			h.decisions[f.ID], changed = def, true
+		}
+		if !changed {
+			continue
+		}
+		dec, err := json.Marshal(h.decisions)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET decisions = ? WHERE rowid = ?`, string(dec), h.id); err != nil {
+			return nil, err
+		}
+		out = append(out, h.id)
+	}
+	return out, nil
+}
+
+// unquoteJSON undoes JSON's escapes of non-ASCII letters (\u00eb) closely
+// enough for a quick look.
+func unquoteJSON(s string) string {
+	var m map[string]string
+	if json.Unmarshal([]byte(s), &m) != nil {
+		return s
+	}
+	var b strings.Builder
+	for k, v := range m {
+		b.WriteString(k + "\n" + v + "\n")
+	}
+	return b.String()
 }
 
 // librarySecret is the library's random key for erasure marks (made here

@@ -45,6 +45,7 @@ func TestForgetLeavesNoTraceInTheDataFolder(t *testing.T) {
 	in := deskInput(rec, "Desk for Zoë Ångström")
 	in.Customer = id
 	in.Notes = "She lives at Storgatan 12; call +46 70 123 45 67"
+	in.Decisions = map[string]string{"width": "1600", "top": "oak", "engraving": "ZOE ANGSTROM"}
 	d, rev, err := db.SaveDesign(ctx, in)
 	if err != nil {
 		t.Fatal(err)
@@ -69,13 +70,16 @@ func TestForgetLeavesNoTraceInTheDataFolder(t *testing.T) {
 	} {
 		in := deskInput(rec, x.name)
 		in.Notes = x.notes
+		in.Decisions = map[string]string{"width": "1600", "top": "oak", "engraving": "For zoe  angstrom"}
 		d, _, err := db.SaveDesign(ctx, in)
 		if err != nil {
 			t.Fatal(err)
 		}
 		unlinked = append(unlinked, d.ID)
 	}
-	other, orev, err := db.SaveDesign(ctx, deskInput(rec, "Oak desk for Anna Zimmer"))
+	bystander := deskInput(rec, "Oak desk for Anna Zimmer")
+	bystander.Decisions = map[string]string{"width": "1600", "top": "oak", "engraving": "Anna & Co"}
+	other, orev, err := db.SaveDesign(ctx, bystander)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +87,8 @@ func TestForgetLeavesNoTraceInTheDataFolder(t *testing.T) {
 		Lines: []OrderLine{{Revision: orev.ID, Quantity: 1}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SaveAutosave(ctx, Autosave{Catalog: rec.ID, ProductID: "lift-desk", Name: "ZOË  ÅNGSTRÖM's desk"}); err != nil {
+	if err := db.SaveAutosave(ctx, Autosave{Catalog: rec.ID, ProductID: "lift-desk", Name: "ZOË  ÅNGSTRÖM's desk",
+		Decisions: map[string]string{"top": "oak", "engraving": "Zoe"}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.SendToDealer(ctx, deskInput(rec, "Showroom desk"), "zoë ångström"); err != nil {
@@ -153,6 +158,22 @@ func TestForgetLeavesNoTraceInTheDataFolder(t *testing.T) {
 		if x, _ := db.Design(ctx, c.design); x.Name != c.want {
 			t.Errorf("design %d is named %q, want %q", c.design, x.Name, c.want)
 		}
+	}
+	// A text feature (the engraving) that names her is set back to its
+	// default; choices and someone else's engraving stay.
+	for _, x := range []struct {
+		design          int64
+		engraving, top string
+	}{{d.ID, "", "oak"}, {unlinked[0], "", "oak"}, {other.ID, "Anna & Co", "oak"}} {
+		revs, _ := db.Revisions(ctx, x.design)
+		for _, r := range revs {
+			if r.Decisions["engraving"] != x.engraving || r.Decisions["top"] != x.top {
+				t.Errorf("design %d revision %d: decisions %v, want engraving %q, top %q", x.design, r.Number, r.Decisions, x.engraving, x.top)
+			}
+		}
+	}
+	if a, _ := db.LoadAutosave(ctx); a == nil || a.Decisions["engraving"] != "" || a.Decisions["top"] != "oak" {
+		t.Errorf("the autosave: %+v", a)
 	}
 	if found, _ := db.Designs(ctx, Filter{Query: "zimmer"}); len(found) != 1 {
 		t.Errorf("the search for another customer finds %d designs, want 1", len(found))
