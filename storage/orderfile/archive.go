@@ -151,6 +151,8 @@ func nameHint(name string) string {
 		return " (its name starts with a drive letter)"
 	case strings.Contains(name, ":"):
 		return " (the colon in its name would make it an alternate data stream on Windows)"
+	case slices.Contains(strings.Split(name, "/"), ".") || strings.Contains(name, "//"):
+		return ` (its path has a "." or an empty folder in it)`
 	case strings.HasSuffix(name, ".") || strings.HasSuffix(name, " ") || strings.Contains(name, "./") || strings.Contains(name, " /"):
 		return " (its name ends in a dot or a space, which Windows drops)"
 	case slices.ContainsFunc(packageFiles, func(r packageFileRule) bool { return r.match(lower) }):

@@ -305,6 +305,10 @@ func TestReadZipRefusesForgedArchives(t *testing.T) {
 			`"ORDER~1.JSO" is not a file of an order package (its name looks like a Windows short 8.3 name)`},
 		{"a look-alike letter", genuineWith(func(z *craftZip) { z.Entries[0].rename("order.jsоn") }), Limits{},
 			`"order.jsоn" is not a file of an order package (its name has letters outside plain ASCII)`},
+		{"a dot folder", genuineWith(func(z *craftZip) { z.Entries[0].rename("./order.json") }), Limits{},
+			`"./order.json" is not a file of an order package (its path has a "." or an empty folder in it)`},
+		{"a trailing dot on a folder", genuineWith(func(z *craftZip) { z.Entries[3].rename("previews./line-1.png") }), Limits{},
+			`"previews./line-1.png" is not a file of an order package (its name ends in a dot or a space`},
 		{"a preview numbered with a leading zero", genuineWith(func(z *craftZip) { z.Entries[3].rename("previews/line-01.png") }), Limits{},
 			`"previews/line-01.png" is not a file of an order package;`},
 		{"a folder entry", genuineWith(func(z *craftZip) {
