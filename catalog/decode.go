@@ -152,18 +152,35 @@ func (o *object) id(key string, required bool) string {
 // checkText rejects characters that make a text look different from what it
 // is: control characters and bidirectional overrides ("unicode tricks").
 func (d *decoder) checkText(pos Pos, key, s string) bool {
+	if err := CheckText(s); err != nil {
+		d.errorf(pos, "%q %v", key, err)
+		return false
+	}
+	return true
+}
+
+// CheckText refuses a text with characters that make it look different
+// from what it is: the invisible direction controls (LRE, RLE, PDF, LRO,
+// RLO U+202A–U+202E; LRI, RLI, FSI, PDI U+2066–U+2069; LRM, RLM, ALM) and
+// control characters other than newline and tab. Catalogs' texts and
+// design names are held to it. The error reads "contains …".
+func CheckText(s string) error {
 	for _, r := range s {
 		switch {
 		case r == '\n' || r == '\t':
-		case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200E || r == 0x200F, r == 0x061C:
-			d.errorf(pos, "%q contains the invisible direction control U+%04X, which can disguise text", key, r)
-			return false
+		case IsDirectionControl(r):
+			return fmt.Errorf("contains the invisible direction control U+%04X, which can disguise text", r)
 		case unicode.IsControl(r):
-			d.errorf(pos, "%q contains the control character U+%04X", key, r)
-			return false
+			return fmt.Errorf("contains the control character U+%04X", r)
 		}
 	}
-	return true
+	return nil
+}
+
+// IsDirectionControl reports whether r is one of the invisible
+// bidirectional controls that CheckText refuses.
+func IsDirectionControl(r rune) bool {
+	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 || r == 0x200E || r == 0x200F || r == 0x061C
 }
 
 func (o *object) text(key string, required bool) Text {

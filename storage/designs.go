@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/atelier-app/atelier/catalog"
 )
 
 // Status is where a design stands.
@@ -148,6 +150,8 @@ func validateDesign(in DesignInput) error {
 	switch {
 	case strings.TrimSpace(in.Name) == "":
 		return errors.New("a design needs a name")
+	case catalog.CheckText(in.Name) != nil:
+		return fmt.Errorf("the design name %q %v", in.Name, catalog.CheckText(in.Name))
 	case in.ProductID == "":
 		return errors.New("a design needs a product")
 	case in.Catalog == 0:

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"database/sql"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
+
+	"github.com/atelier-app/atelier/catalog"
 )
 
 // hardCatalog writes a random 3-SAT instance near the hard ratio as a
@@ -94,5 +99,55 @@ func TestCatalogVerbsRefuseDevices(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// Names and notes are printed in plain output with their control and
+// direction characters made visible: a terminal escape in a name (saved
+// before names were checked, or by another program) cannot drive the
+// terminal. JSON output keeps the text exact (its encoder escapes it).
+func TestDesignListAndShowPrintNoControlCharacters(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "lib.db")
+	notes := "call first\x1b]0;pwned\x07 \x1b[2J\u202Eexe.pdf"
+	if code, _, errOut := runCLI(t, "--db", db, "design", "save", "--product", "lift-desk", "--name", "Desk", "--notes", notes); code != 0 {
+		t.Fatalf("save: exit %d: %s", code, errOut)
+	}
+	// A name with an escape, as an older version could save it.
+	conn, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(`UPDATE designs SET name = ? WHERE id = 1`, "Desk\x1b[31m red\r"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"list", []string{"--db", db, "design", "list"}, []string{`Desk\x1b[31m red\r`}},
+		{"show", []string{"--db", db, "design", "show", "1"}, []string{`Desk\x1b[31m red\r`, `call first\x1b]0;pwned\x07 \x1b[2J\u202eexe.pdf`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, tt.args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			if i := strings.IndexFunc(out, func(r rune) bool { return r != '\n' && (unicode.IsControl(r) || catalog.IsDirectionControl(r)) }); i >= 0 {
+				t.Errorf("got a control character %q in %q, want none", out[i:i+1], out)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("got %q, want it to contain %q", out, w)
+				}
+			}
+		})
+	}
+	code, out, _ := runCLI(t, "--db", db, "design", "show", "1", "--json")
+	var got struct{ Notes string }
+	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil || got.Notes != notes {
+		t.Errorf("JSON notes: got %q (exit %d, %v), want them exact", got.Notes, code, err)
 	}
 }

@@ -268,7 +268,8 @@ func (c *DesignListCmd) Run(env *Env, cli *CLI) error {
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tPRODUCT\tCUSTOMER\tSTATUS\tTOTAL\tUPDATED")
 	for _, s := range list {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s %s\t%s\n", s.ID, s.Name, s.ProductName, s.CustomerName, s.Status, s.Currency, s.Total, shortTime(s.UpdatedAt))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s %s\t%s\n", s.ID, safeText(s.Name), safeText(s.ProductName), safeText(s.CustomerName), s.Status,
+			safeText(s.Currency), safeText(s.Total), shortTime(s.UpdatedAt))
 	}
 	return tw.Flush()
 }
@@ -326,14 +327,16 @@ func (c *DesignShowCmd) Run(env *Env, cli *CLI) error {
 		return writeJSON(env.Stdout, out)
 	}
 	w := env.Stdout
-	fmt.Fprintf(w, "%s (design %d, revision %d, %s)\n", d.Name, d.ID, d.Revision, d.Status)
-	fmt.Fprintf(w, "%s, catalog #%d, %d piece(s)", d.ProductName, d.Catalog, d.Quantity)
+	// Names, notes, decisions and price labels are user or catalog text:
+	// safeText keeps escape sequences off the terminal.
+	fmt.Fprintf(w, "%s (design %d, revision %d, %s)\n", safeText(d.Name), d.ID, d.Revision, d.Status)
+	fmt.Fprintf(w, "%s, catalog #%d, %d piece(s)", safeText(d.ProductName), d.Catalog, d.Quantity)
 	if d.CustomerName != "" {
-		fmt.Fprintf(w, ", for %s", d.CustomerName)
+		fmt.Fprintf(w, ", for %s", safeText(d.CustomerName))
 	}
 	fmt.Fprintln(w)
 	if d.Notes != "" {
-		fmt.Fprintf(w, "Notes: %s\n", d.Notes)
+		fmt.Fprintf(w, "Notes: %s\n", safeText(d.Notes))
 	}
 	keys := make([]string, 0, len(rev.Decisions))
 	for k := range rev.Decisions {
@@ -342,16 +345,16 @@ func (c *DesignShowCmd) Run(env *Env, cli *CLI) error {
 	slices.Sort(keys)
 	fmt.Fprintln(w, "Decisions:")
 	for _, k := range keys {
-		fmt.Fprintf(w, "  %s = %s\n", k, rev.Decisions[k])
+		fmt.Fprintf(w, "  %s = %s\n", safeText(k), safeText(rev.Decisions[k]))
 	}
 	fmt.Fprintln(w, "Price:")
 	for _, l := range rev.Breakdown {
-		fmt.Fprintf(w, "  %-40s %12s\n", l.Label, l.Amount)
+		fmt.Fprintf(w, "  %-40s %12s\n", safeText(l.Label), safeText(l.Amount))
 	}
-	fmt.Fprintf(w, "  %-40s %12s %s\n", "Total", rev.Total, rev.Currency)
+	fmt.Fprintf(w, "  %-40s %12s %s\n", "Total", safeText(rev.Total), safeText(rev.Currency))
 	fmt.Fprintln(w, "Revisions:")
 	for _, r := range revs {
-		fmt.Fprintf(w, "  %d  %s  %s %s\n", r.Number, shortTime(r.SavedAt), r.Currency, r.Total)
+		fmt.Fprintf(w, "  %d  %s  %s %s\n", r.Number, shortTime(r.SavedAt), safeText(r.Currency), safeText(r.Total))
 	}
 	return nil
 }
