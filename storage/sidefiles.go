@@ -43,11 +43,9 @@ func claim(dir, pattern string) (*claimed, error) {
 	if err != nil {
 		return nil, classify(err)
 	}
-	if !lockFile(f) {
-		f.Close()
-		os.Remove(f.Name())
-		return nil, fmt.Errorf("lock %s: taken by another program", f.Name())
-	}
+	// The file is new (O_EXCL): nobody else holds it. A file system without
+	// locks (some network ones) only loses the protection against Tidy.
+	lockFile(f)
 	return &claimed{f: f, path: f.Name()}, nil
 }
 
