@@ -275,7 +275,7 @@ func ReadZip(data []byte, lim Limits) (map[string][]byte, []string, error) {
 func readEnd(data []byte, lim Limits) (dirOffset, dirEnd int64, count int, err error) {
 	n := int64(len(data))
 	if n < endLen {
-		return 0, 0, 0, fmt.Errorf("not a zip archive: the file is only %d bytes", n)
+		return 0, 0, 0, fmt.Errorf("not a zip archive: the file is only %s", nBytes(n))
 	}
 	at := n - endLen
 	if le32(data[at:]) != endSig || le16(data[at+20:]) != 0 {
@@ -295,7 +295,7 @@ func readEnd(data []byte, lim Limits) (dirOffset, dirEnd int64, count int, err e
 		case found+endLen+int64(le16(data[found+20:])) == n:
 			return 0, 0, 0, fmt.Errorf("the archive carries a comment of %d bytes; order packages have none", le16(data[found+20:]))
 		default:
-			return 0, 0, 0, fmt.Errorf("%d bytes follow the end of the archive: something was appended to it", n-found-endLen)
+			return 0, 0, 0, fmt.Errorf("something was appended to the archive: %s after its end", nBytes(n-found-endLen))
 		}
 	}
 	end := data[at:]
@@ -314,7 +314,7 @@ func readEnd(data []byte, lim Limits) (dirOffset, dirEnd int64, count int, err e
 	case size < int64(total)*centralHeaderLen:
 		return 0, 0, 0, fmt.Errorf("the archive's directory is declared as %d bytes, too small for its %d files: the archive is damaged or forged", size, total)
 	case offset+size < at:
-		return 0, 0, 0, fmt.Errorf("%d bytes were put in front of the archive or into it: its directory starts at byte %d, but its end record says %d", at-size-offset, at-size, offset)
+		return 0, 0, 0, fmt.Errorf("something was put in front of the archive or into it: its directory starts at byte %d, but its end record says %d", at-size, offset)
 	case offset+size > at:
 		return 0, 0, 0, fmt.Errorf("the archive's end record places its directory at byte %d, but it is at byte %d: the archive is damaged or forged", offset, at-size)
 	}
@@ -374,7 +374,7 @@ func readDirectory(data []byte, dirOffset, dirEnd int64, count int, lim Limits) 
 			return nil, notAPackageFile(e.name)
 		}
 		if rule.maxBytes > 0 && usize > rule.maxBytes {
-			return nil, fmt.Errorf("%q is %d bytes; a %s is at most %d", e.name, usize, rule.pattern, rule.maxBytes)
+			return nil, fmt.Errorf("%q is %d bytes; at most %d are allowed for %s", e.name, usize, rule.maxBytes, rule.pattern)
 		}
 		total += usize
 		if total > lim.MaxTotal {
@@ -384,7 +384,7 @@ func readDirectory(data []byte, dirOffset, dirEnd int64, count int, lim Limits) 
 		p += centralHeaderLen + nameLen + extraLen + commentLen
 	}
 	if p != dirEnd {
-		return nil, fmt.Errorf("%d bytes of the archive's directory belong to no file: the archive is damaged or forged", dirEnd-p)
+		return nil, fmt.Errorf("the archive's directory has %s more than its records: the archive is damaged or forged", nBytes(dirEnd-p))
 	}
 	return entries, nil
 }
@@ -453,9 +453,9 @@ func checkLayout(data []byte, entries []zipEntry, dirOffset int64) error {
 		case e.offset < at:
 			return fmt.Errorf("%q overlaps %q: the archive is forged", e.name, entries[i-1].name)
 		case e.offset > at && i == 0:
-			return fmt.Errorf("%d bytes before the first file %q belong to no file: something was put in front of the archive", e.offset, e.name)
+			return fmt.Errorf("something was put in front of the archive: %s before the first file %q belong to no file", nBytes(e.offset), e.name)
 		case e.offset > at:
-			return fmt.Errorf("%d bytes between %q and %q belong to no file: something was hidden in the archive", e.offset-at, entries[i-1].name, e.name)
+			return fmt.Errorf("something was hidden in the archive: %s between %q and %q belong to no file", nBytes(e.offset-at), entries[i-1].name, e.name)
 		case e.offset+localHeaderLen > dirOffset || le32(data[e.offset:]) != localHeaderSig:
 			return fmt.Errorf("%q has no file header where the archive's directory says: the archive is damaged or forged", e.name)
 		}
@@ -500,9 +500,9 @@ func checkLayout(data []byte, entries []zipEntry, dirOffset int64) error {
 	}
 	switch {
 	case at < dirOffset && len(entries) == 0:
-		return fmt.Errorf("%d bytes before the archive's directory belong to no file: something was put in front of the archive", dirOffset)
+		return fmt.Errorf("something was put in front of the archive: %s before its directory belong to no file", nBytes(dirOffset))
 	case at < dirOffset:
-		return fmt.Errorf("%d bytes between the last file %q and the archive's directory belong to no file: something was hidden in the archive", dirOffset-at, entries[len(entries)-1].name)
+		return fmt.Errorf("something was hidden in the archive: %s between the last file %q and the directory belong to no file", nBytes(dirOffset-at), entries[len(entries)-1].name)
 	}
 	return nil
 }
@@ -546,7 +546,7 @@ func unpack(data []byte, entries []zipEntry) (map[string][]byte, []string, error
 			case !errors.Is(err, io.EOF):
 				return nil, nil, fmt.Errorf("%q cannot be unpacked: its compressed data is damaged (%v)", e.name, err)
 			case comp.Len() != 0:
-				return nil, nil, fmt.Errorf("%q has %d bytes after the end of its compressed data: the archive is damaged or forged", e.name, comp.Len())
+				return nil, nil, fmt.Errorf("%q has %s after the end of its compressed data: the archive is damaged or forged", e.name, nBytes(int64(comp.Len())))
 			}
 		}
 		if crc32.ChecksumIEEE(out) != e.crc {
@@ -564,7 +564,15 @@ func lyingSize(e zipEntry, got int64) error {
 	if got > int64(e.usize) {
 		return fmt.Errorf("%q unpacks to more bytes than its header declares (%d): the archive is damaged or forged", e.name, e.usize)
 	}
-	return fmt.Errorf("%q unpacks to %d bytes, fewer than the %d its header declares: the archive is damaged or forged", e.name, got, e.usize)
+	return fmt.Errorf("%q unpacks to fewer bytes than its header declares (%s, not %d): the archive is damaged or forged", e.name, nBytes(got), e.usize)
+}
+
+// nBytes is n bytes in words: "1 byte", "2 bytes".
+func nBytes(n int64) string {
+	if n == 1 {
+		return "1 byte"
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 func le16(b []byte) uint16 { return binary.LittleEndian.Uint16(b) }

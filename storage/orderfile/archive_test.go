@@ -178,13 +178,13 @@ func TestReadZipRefusesForgedArchives(t *testing.T) {
 	}{
 		// Around the archive.
 		{"a forged zip in front of the genuine one", append(bytes.Clone(forgedZip), pkg...), Limits{},
-			"bytes were put in front of the archive or into it"},
+			"something was put in front of the archive or into it: its directory starts at byte"},
 		{"junk in front, offsets adjusted", genuineWith(func(z *craftZip) { z.Prefix = []byte("MZ\x90\x00 an executable stub ") }), Limits{},
-			`24 bytes before the first file "order.json" belong to no file`},
+			`something was put in front of the archive: 24 bytes before the first file "order.json" belong to no file`},
 		{"junk after the end", append(bytes.Clone(pkg), "trailing junk"...), Limits{},
-			"13 bytes follow the end of the archive"},
+			"something was appended to the archive: 13 bytes after its end"},
 		{"another zip after the end", append(bytes.Clone(pkg), forgedZip...), Limits{},
-			"bytes were put in front of the archive or into it"},
+			"something was put in front of the archive or into it: its directory starts at byte"},
 		{"an archive comment", genuineWith(func(z *craftZip) {
 			z.EditEnd = func(e *craftEnd) { e.Comment, e.CommentLen = []byte("hello"), 5 }
 		}), Limits{}, "the archive carries a comment of 5 bytes"},
@@ -196,14 +196,14 @@ func TestReadZipRefusesForgedArchives(t *testing.T) {
 			hidden := forgedOrder
 			hidden.SkipDirectory = true
 			z.Entries = append([]craftEntry{z.Entries[0], hidden}, z.Entries[1:]...)
-		}), Limits{}, `bytes between "order.json" and "lines.csv" belong to no file: something was hidden in the archive`},
+		}), Limits{}, `something was hidden in the archive: 81 bytes between "order.json" and "lines.csv" belong to no file`},
 		{"an entry hidden before the directory", genuineWith(func(z *craftZip) {
 			hidden := forgedOrder
 			hidden.SkipDirectory = true
 			z.Entries = append(z.Entries, hidden)
-		}), Limits{}, `bytes between the last file "manifest.sig" and the archive's directory belong to no file`},
+		}), Limits{}, `something was hidden in the archive: 81 bytes between the last file "manifest.sig" and the directory belong to no file`},
 		{"a gap between entries", genuineWith(func(z *craftZip) { z.Entries[1].After = make([]byte, 10) }), Limits{},
-			`10 bytes between "lines.csv" and "quote.pdf" belong to no file`},
+			`something was hidden in the archive: 10 bytes between "lines.csv" and "quote.pdf" belong to no file`},
 		{"overlapping entries", genuineWith(func(z *craftZip) { z.Entries[2].OffsetDelta = -16 }), Limits{},
 			`"quote.pdf" overlaps "lines.csv"`},
 		{"two records for one local entry", genuineWith(func(z *craftZip) {
@@ -326,7 +326,7 @@ func TestReadZipRefusesForgedArchives(t *testing.T) {
 		{"unpacks to fewer than declared", genuineWith(func(z *craftZip) {
 			e := z.entry(t, "quote.pdf")
 			e.setSizes(e.CRC, e.CSize, e.USize+100)
-		}), Limits{}, `"quote.pdf" unpacks to ` + strconv.Itoa(len(quote)) + ` bytes, fewer than the ` + strconv.Itoa(len(quote)+100) + ` its header declares: the archive is damaged or forged`},
+		}), Limits{}, `"quote.pdf" unpacks to fewer bytes than its header declares (` + strconv.Itoa(len(quote)) + ` bytes, not ` + strconv.Itoa(len(quote)+100) + `): the archive is damaged or forged`},
 		{"stored, sizes differ", genuineWith(func(z *craftZip) {
 			e := &z.Entries[1]
 			*e = storedEntry(e.Name, files[e.Name])
@@ -356,7 +356,7 @@ func TestReadZipRefusesForgedArchives(t *testing.T) {
 		}), Limits{}, "too small for its 900 files"},
 		{"one record fewer than the directory holds", genuineWith(func(z *craftZip) {
 			z.EditEnd = func(e *craftEnd) { e.OnDisk, e.Total = e.Total-1, e.Total-1 }
-		}), Limits{}, "bytes of the archive's directory belong to no file"},
+		}), Limits{}, "the archive's directory has 67 bytes more than its records"},
 		{"a ratio bomb with a lying compressed size", genuineWith(func(z *craftZip) {
 			e := z.entry(t, "quote.pdf")
 			e.Body = bombBody
@@ -382,7 +382,7 @@ func TestReadZipRefusesForgedArchives(t *testing.T) {
 			e := z.entry(t, "manifest.sig")
 			e.Body = deflated(t, make([]byte, 5000))
 			e.setSizes(crc32.ChecksumIEEE(make([]byte, 5000)), uint32(len(e.Body)), 5000)
-		}), Limits{}, `"manifest.sig" is 5000 bytes; a manifest.sig is at most 4096`},
+		}), Limits{}, `"manifest.sig" is 5000 bytes; at most 4096 are allowed for manifest.sig`},
 		{"a file over MaxEntry", pkg, Limits{MaxEntry: 100 << 10}, `"quote.pdf" is ` + strconv.Itoa(len(quote)) + ` bytes; at most 102400 are allowed`},
 		{"more than MaxTotal", pkg, Limits{MaxTotal: int64(len(quote))}, "the archive unpacks to more than " + strconv.Itoa(len(quote)) + " bytes"},
 		{"more than MaxFiles", pkg, Limits{MaxFiles: 5}, "the archive holds 8 files; at most 5 are allowed"},
@@ -587,5 +587,47 @@ func BenchmarkReadZip(b *testing.B) {
 		if _, _, err := ReadZip(pkg, DefaultLimits); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestVerifyRefusesForgeriesAroundAGenuinePackage: the issue's attacks on
+// a genuine signed package, each of which verified before: Verify stops at
+// the archive with ReadZip's message.
+func TestVerifyRefusesForgeriesAroundAGenuinePackage(t *testing.T) {
+	pkg := genuinePackage(t)
+	cats := genuine.cats
+	forgedZip := craftZip{Entries: []craftEntry{newEntry("order.json", []byte(`{"number":"FORGED"}`))}}.bytes()
+	genuineWith := func(edit func(z *craftZip)) []byte {
+		z := craftFrom(t, pkg)
+		edit(&z)
+		return z.bytes()
+	}
+	if r := Verify(pkg, cats, testTrust(), DefaultLimits); !r.OK {
+		t.Fatalf("the genuine package: %+v", r.Findings)
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"a forged zip in front", append(bytes.Clone(forgedZip), pkg...), "something was put in front of the archive or into it: its directory starts at byte"},
+		{"a second order.json in the local headers", genuineWith(func(z *craftZip) {
+			hidden := newEntry("order.json", []byte(`{"number":"FORGED"}`))
+			hidden.SkipDirectory = true
+			z.Entries = append([]craftEntry{hidden}, z.Entries...)
+		}), `bytes before the first file "order.json" belong to no file`},
+		{"a local name out of the folder", genuineWith(func(z *craftZip) { z.Entries[0].LocalName = "../../../tmp/order.json" }),
+			`"order.json" is called "../../../tmp/order.json" in its own header`},
+		{"junk after the end", append(bytes.Clone(pkg), 0), "something was appended to the archive: 1 byte after its end"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Verify(tc.data, cats, testTrust(), DefaultLimits)
+			if r.OK {
+				t.Fatal("verified")
+			}
+			if !hasFinding(r, "archive", tc.want) {
+				t.Errorf("findings %+v, want %q at archive", r.Findings, tc.want)
+			}
+		})
 	}
 }
