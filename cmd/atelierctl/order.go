@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -215,6 +216,27 @@ func (f DealerFlags) check() error {
 	}
 	if !languageFlag.MatchString(f.Language) {
 		return usagef("--language %q: not a language code; write one such as en, de or de-CH", f.Language)
+	}
+	hundred := decimal.NewFromInt(100)
+	type percent struct {
+		name, text string
+		min        decimal.Decimal
+	}
+	percents := []percent{{"dealer-discount", f.DealerDiscount, decimal.Zero}, {"tax-rate", f.TaxRate, decimal.Zero}, {"adjust", f.Adjust, hundred.Neg()}}
+	for _, g := range slices.Sorted(maps.Keys(f.GroupDiscount)) {
+		percents = append(percents, percent{"group-discount " + g, f.GroupDiscount[g], decimal.Zero})
+	}
+	for _, p := range percents {
+		v, err := percentFlag(p.name, p.text)
+		if err != nil {
+			return err
+		}
+		if v.LessThan(p.min) || p.name != "adjust" && v.GreaterThan(hundred) {
+			if p.name == "adjust" {
+				return usagef("--adjust %s: a discount for the customer cannot take off more than 100%%", p.text)
+			}
+			return usagef("--%s %s: write a percentage between 0 and 100", p.name, p.text)
+		}
 	}
 	return nil
 }

@@ -41,6 +41,10 @@ func TestOrderExportChecksFirst(t *testing.T) {
 		{"empty dealer name", []string{"--out", out, "--dealer-name", ""}, `--dealer-name "": the dealer needs a name`},
 		{"dealer code", []string{"--out", out, "--dealer-id", "a b"}, `--dealer-id "a b": write 1–32 letters`},
 		{"discount over 100", []string{"--out", out, "--discount", "1=120"}, "--discount 1=120: a discount is between 0 and 100"},
+		{"dealer discount over 100", []string{"--out", out, "--dealer-discount", "130"}, "--dealer-discount 130: write a percentage between 0 and 100"},
+		{"negative tax rate", []string{"--out", out, "--tax-rate=-1"}, "--tax-rate -1: write a percentage between 0 and 100"},
+		{"group discount", []string{"--out", out, "--group-discount", "living=101"}, "--group-discount living 101: write a percentage between 0 and 100"},
+		{"adjust", []string{"--out", out, "--adjust=-150"}, "--adjust -150: a discount for the customer cannot take off more than 100%"},
 		{"missing folder", []string{"--out", filepath.Join(dir, "missing", "o.zip")}, "the folder " + filepath.Join(dir, "missing") + " does not exist"},
 		{"existing file", []string{"--out", existing}, "--out " + existing + ": the file exists; add --force to replace it"},
 	} {
