@@ -323,6 +323,11 @@ type Part struct {
 	Pos          Pos
 }
 
+// MaxParts is the most parts a product draws for one configuration,
+// repeats included (the renderer's limit; lint reports a part repeated
+// beyond it).
+const MaxParts = 2000
+
 // Repeat draws a part Count times with Var set to 0..Count-1.
 type Repeat struct {
 	Count *Expr

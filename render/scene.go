@@ -74,7 +74,7 @@ type Scene struct {
 }
 
 // maxInstances bounds repeats, so that a catalog cannot ask for millions of parts.
-const maxInstances = 2000
+const maxInstances = catalog.MaxParts
 
 // Build evaluates the product's parts for a configuration.
 func Build(cat *catalog.Catalog, cfg *catalog.Config) (*Scene, error) {

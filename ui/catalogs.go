@@ -485,7 +485,7 @@ func importCatalog(ctx context.Context, store Store, name string, data []byte, t
 		if err != nil {
 			return res, fmt.Errorf(T("the rules of %s cannot be used: %w"), p.ID, err)
 		}
-		for _, f := range rules.Analyze(m, lang) {
+		for _, f := range rules.AnalyzeWithin(ctx, m, lang, 0) {
 			if f.Severity == rules.Error {
 				return res, fmt.Errorf(T("%s: %s"), p.Name.In(lang, cat.DefaultLanguage()), f.Message)
 			}

@@ -57,6 +57,7 @@ var analysisSteps = []string{
 	"whether any configuration satisfies all the rules",
 	"options that can never be chosen and features whose value is forced",
 	"options that are always chosen",
+	"prices that divide by zero and parts repeated beyond the limit",
 	"the presets",
 	"redundant rules",
 }
@@ -175,6 +176,12 @@ func AnalyzeWithin(ctx context.Context, m *Model, lang string, work int) []Findi
 		return out
 	}
 	out = append(out, always...)
+	out = append(out, m.priceDivisions(doms)...)
+	repeats := s.repeatsBeyondLimit(doms)
+	if gaveUp(3) {
+		return out
+	}
+	out = append(out, repeats...)
 	if v := p.Resolve(nil).Violations(); len(v) > 0 {
 		add(Warning, v[0].Pos, "", "", v[0].ID, "the default configuration breaks rule %q (%s); the app starts from the nearest valid configuration instead", v[0].ID, v[0].Message.In(lang, def))
 	}
@@ -184,7 +191,7 @@ func AnalyzeWithin(ctx context.Context, m *Model, lang string, work int) []Findi
 			dec[k] = v
 		}
 		ok, err := s.Consistent(dec)
-		if gaveUp(3) {
+		if gaveUp(4) {
 			return out
 		}
 		if err != nil || !ok {
