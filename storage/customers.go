@@ -389,13 +389,7 @@ func (d *DB) erase(ctx context.Context, tx *sql.Tx, c Customer, m *Matcher) erro
 	if _, err := tx.ExecContext(ctx, `DELETE FROM customers WHERE id = ?`, c.ID); err != nil {
 		return err // designs.customer and orders.customer become NULL
 	}
-	for _, did := range slices.Sorted(maps.Keys(changed)) {
-		if err := reindex(ctx, tx, did); err != nil {
-			return err
-		}
-	}
-	// Merge the index's segments, so that deleted entries leave no pages.
-	if _, err := tx.ExecContext(ctx, `INSERT INTO design_search (design_search) VALUES ('optimize')`); err != nil {
+	if err := reindexAll(ctx, tx, slices.Sorted(maps.Keys(changed))); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO erasures (customer, erased_at) VALUES (?, ?)`, c.ID, d.stamp()); err != nil {
@@ -408,6 +402,39 @@ func (d *DB) erase(ctx context.Context, tx *sql.Tx, c Customer, m *Matcher) erro
 	day := d.now().UTC().Format(time.DateOnly)
 	for _, mk := range m.marks(secret) {
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO erasure_marks (mark, erased_on) VALUES (?, ?)`, mk, day); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reindexAll brings the search entries of many designs up to date and
+// merges the index so that nothing deleted stays in it. FTS5's
+// secure-delete rewrites the index's pages for every deleted token, which
+// took seconds for a surname common in a large library; here it is off
+// for the rewrite, and the merge ('optimize': all segments into one new
+// one, deleted entries dropped) leaves the old segments' pages free, where
+// SQLite's secure_delete overwrites them. Then secure-delete is on again,
+// all in the caller's transaction.
+func reindexAll(ctx context.Context, tx *sql.Tx, designs []int64) error {
+	list, err := json.Marshal(designs)
+	if err != nil {
+		return err
+	}
+	for _, q := range []string{
+		`INSERT INTO design_search (design_search, rank) VALUES ('secure-delete', 0)`,
+		`DELETE FROM design_search WHERE rowid IN (SELECT value FROM json_each(?1))`,
+		`INSERT INTO design_search (rowid, name, notes, product, customer)
+			SELECT d.id, d.name, d.notes, d.product_name, coalesce(c.name, '') FROM designs d LEFT JOIN customers c ON c.id = d.customer
+			WHERE d.id IN (SELECT value FROM json_each(?1))`,
+		`INSERT INTO design_search (design_search) VALUES ('optimize')`,
+		`INSERT INTO design_search (design_search, rank) VALUES ('secure-delete', 1)`,
+	} {
+		var args []any
+		if strings.Contains(q, "?1") {
+			args = append(args, string(list))
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -111,5 +113,35 @@ func FuzzScrub(f *testing.F) {
 			t.Errorf("Scrub(%q) = %q changed a text that does not name her", s, out)
 		}
 		_ = candidatePieces(s)
+	})
+}
+
+// BenchmarkForgetCustomer forgets one customer of 300 in a library of
+// 10,000 designs (with thumbnails) and one daily backup beside it:
+// go test ./storage -run '^$' -bench ForgetCustomer -benchtime 3x
+func BenchmarkForgetCustomer(b *testing.B) {
+	ctx := context.Background()
+	src := bigDB(b)
+	timed(b, func(i int) {
+		b.StopTimer()
+		dir := b.TempDir()
+		path := filepath.Join(dir, "atelier.db")
+		if err := copyDB(ctx, src, path); err != nil {
+			b.Fatal(err)
+		}
+		db, err := Open(ctx, path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.AutoBackup(ctx, BackupDir(path), BackupDays); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := db.Forget(ctx, int64(1+i%300)); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
 	})
 }

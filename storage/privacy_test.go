@@ -175,6 +175,13 @@ func TestForgetLeavesNoTraceInTheDataFolder(t *testing.T) {
 	if a, _ := db.LoadAutosave(ctx); a == nil || a.Decisions["engraving"] != "" || a.Decisions["top"] != "oak" {
 		t.Errorf("the autosave: %+v", a)
 	}
+	if _, err := db.db.ExecContext(ctx, `INSERT INTO design_search (design_search, rank) VALUES ('integrity-check', 1)`); err != nil {
+		t.Errorf("the search index after forgetting: %v", err)
+	}
+	var secureDelete int
+	if err := db.db.QueryRowContext(ctx, `SELECT v FROM design_search_config WHERE k = 'secure-delete'`).Scan(&secureDelete); err != nil || secureDelete != 1 {
+		t.Errorf("the index's secure-delete after forgetting: %d, %v; want 1", secureDelete, err)
+	}
 	if found, _ := db.Designs(ctx, Filter{Query: "zimmer"}); len(found) != 1 {
 		t.Errorf("the search for another customer finds %d designs, want 1", len(found))
 	}
