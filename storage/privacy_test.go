@@ -162,7 +162,7 @@ func TestForgetLeavesNoTraceInTheDataFolder(t *testing.T) {
 	// A text feature (the engraving) that names her is set back to its
 	// default; choices and someone else's engraving stay.
 	for _, x := range []struct {
-		design          int64
+		design         int64
 		engraving, top string
 	}{{d.ID, "", "oak"}, {unlinked[0], "", "oak"}, {other.ID, "Anna & Co", "oak"}} {
 		revs, _ := db.Revisions(ctx, x.design)
