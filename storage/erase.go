@@ -102,6 +102,18 @@ type Matcher struct {
 	pieces []string       // the folded pieces, for the erasure marks
 }
 
+// notNameParts are words of three letters or more in people's names that
+// are not theirs alone: titles and particles (folded). Looked for on their
+// own they would erase every "der" and "Frau" in other customers' notes;
+// they are still part of the full name.
+var notNameParts = map[string]bool{
+	"mrs": true, "miss": true, "herr": true, "frau": true, "prof": true, "sir": true, "dame": true, "lady": true,
+	"mme": true, "mlle": true, "sig": true, "sra": true, "srta": true, "jun": true, "sen": true,
+	"van": true, "von": true, "der": true, "den": true, "des": true, "del": true, "della": true, "dos": true,
+	"das": true, "die": true, "ter": true, "ten": true, "zur": true, "zum": true, "und": true, "and": true,
+	"the": true, "bin": true, "ibn": true, "san": true, "santa": true, "saint": true,
+}
+
 // minPhoneDigits is the least a phone pattern has: shorter runs of digits
 // are house numbers and prices.
 const minPhoneDigits = 7
@@ -122,7 +134,7 @@ func NewMatcher(customers ...Customer) *Matcher {
 		name := Fold(c.Name)
 		add(&words, name)
 		for _, part := range strings.FieldsFunc(name, func(r rune) bool { return !isWordRune(r) }) {
-			if utf8.RuneCountInString(part) >= 3 {
+			if utf8.RuneCountInString(part) >= 3 && !notNameParts[part] {
 				add(&words, part)
 			}
 		}

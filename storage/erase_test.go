@@ -34,6 +34,7 @@ func TestMatcherScrub(t *testing.T) {
 		{"short numbers stay", "Desk 1600 x 800, 12 pieces", "Desk 1600 x 800, 12 pieces"},
 		{"city stays", "111 51 Stockholm", "111 51 Stockholm"},
 		{"nothing of her", "Oak desk for Anna", "Oak desk for Anna"},
+		{"words her name parts are not", "der Tisch von Frau Berg", "der Tisch von Frau Berg"},
 		{"empty", "", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -58,6 +59,7 @@ func TestMatcherPieces(t *testing.T) {
 		{"short parts, no e-mail, short phone", Customer{Name: "Li  Wu", Email: "none", Phone: "112", Address: "Li Wu\nMain St 1"},
 			[]string{"li wu", "main st 1"}},
 		{"national phone", Customer{Name: "Ola Nordmann", Phone: "022 12 34 56"}, []string{"ola nordmann", "ola", "nordmann", "022123456", "22123456"}},
+		{"particles and titles are not name parts", Customer{Name: "Frau Dr. Greta van der Berg"}, []string{"frau dr. greta van der berg", "greta", "berg"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := NewMatcher(c.cust).pieces
