@@ -133,10 +133,11 @@ func TestVerifyStopsAtABrokenSignature(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// order.json with a huge decimal: never parsed, the hash fails first.
+	// order.json with a huge decimal (just under the archive's 1 MiB bound
+	// for order.json): never parsed, the hash fails first.
 	tampered := rezip(t, pkg, func(name string, b []byte) []byte {
 		if name == "order.json" {
-			return []byte(strings.Replace(string(b), `"list": "`, `"list": "`+digits(1<<20), 1))
+			return []byte(strings.Replace(string(b), `"list": "`, `"list": "`+digits(900<<10), 1))
 		}
 		return b
 	}, nil)
@@ -309,7 +310,7 @@ func TestVerifyBoundsSignedInput(t *testing.T) {
 		edit        func(string, []byte) []byte
 		where, want string
 	}{
-		{"a 4 Mi-digit amount", replaceIn("order.json", `"list": "`, `"list": "`+digits(4<<20)), "order.json", "does not follow the order schema"},
+		{"a 900 Ki-digit amount (order.json is at most 1 MiB)", replaceIn("order.json", `"list": "`, `"list": "`+digits(900<<10)), "order.json", "does not follow the order schema"},
 		{"a 100 kB configuration value", replaceIn("order.json", `"configuration": {`, `"configuration": {"x": "`+digits(100<<10)+`",`), "order.json", "does not follow the order schema"},
 		{"a header-only 4000×4000 preview", func(name string, b []byte) []byte {
 			if name == PreviewName(1) {
