@@ -191,3 +191,30 @@ func TestCompileBoundsTabulation(t *testing.T) {
 		t.Fatalf("got %v, %v; want the domains of a consistent product", d, err)
 	}
 }
+
+// BenchmarkHard3SATDomains is how long a click on a catalog too hard to
+// check takes to be answered "too hard" (DefaultWork units).
+func BenchmarkHard3SATDomains(b *testing.B) {
+	m := hardModel(b)
+	work := 0
+	for b.Loop() {
+		s := m.NewSession()
+		if _, err := s.Domains(Decisions{}); !errors.Is(err, ErrTooHard) {
+			b.Fatalf("got %v, want %v", err, ErrTooHard)
+		}
+		work = s.Work()
+	}
+	b.ReportMetric(float64(work), "work/op")
+}
+
+// BenchmarkHard3SATAnalyze is lint's analysis of the same catalog, which
+// ends with the "too hard" error after AnalyzeWork units.
+func BenchmarkHard3SATAnalyze(b *testing.B) {
+	m := hardModel(b)
+	for b.Loop() {
+		f := Analyze(m, "en")
+		if len(f) != 1 || !strings.Contains(f[0].Message, "too hard") {
+			b.Fatalf("got %v, want the too-hard error", f)
+		}
+	}
+}

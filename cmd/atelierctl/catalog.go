@@ -84,6 +84,16 @@ func analyze(cat *catalog.Catalog, work int) ([]rules.Finding, error) {
 	return out, nil
 }
 
+// maxOverlapWarnings and maxOverlapChecks bound the overlap check of one
+// configuration: the pairs reported, and the pairs of parts whose bounding
+// boxes meet that are examined (each a clipping of one part by the other's
+// faces), so that lint stays quick at the 2,000 parts a product may draw
+// however they are placed.
+const (
+	maxOverlapWarnings = 50
+	maxOverlapChecks   = 20000
+)
+
 // overlaps warns about parts that interpenetrate in the product's default
 // configuration or a preset: the preview orders whole parts, so where they
 // cross, one may show through the other.
@@ -103,7 +113,13 @@ func overlaps(cat *catalog.Catalog, p *catalog.Product) []rules.Finding {
 		if err != nil {
 			continue // geometry errors are reported by the catalog checks
 		}
-		for _, o := range render.Overlaps(scene) {
+		found, complete := render.OverlapsWithin(scene, maxOverlapWarnings, maxOverlapChecks)
+		if !complete {
+			out = append(out, rules.Finding{Severity: rules.Warning, Product: p.ID, Pos: p.Pos,
+				Message: fmt.Sprintf("the check for interpenetrating parts of product %q stopped in %s after %d %s (at most %d pairs of parts whose boxes meet are examined, %d reported); other parts may interpenetrate too",
+					p.ID, st.name, len(found), plural(len(found), "finding", "findings"), maxOverlapChecks, maxOverlapWarnings)})
+		}
+		for _, o := range found {
 			if seen[[2]string{o.A, o.B}] {
 				continue
 			}
