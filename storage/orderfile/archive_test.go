@@ -385,7 +385,7 @@ func TestReadZipRefusesForgedArchives(t *testing.T) {
 		}), Limits{}, `"manifest.sig" is 5000 bytes; at most 4096 are allowed for manifest.sig`},
 		{"an order.json over its own bound", genuineWith(func(z *craftZip) {
 			big := append([]byte(`{"list": "1`), bytes.Repeat([]byte("0"), 1<<20)...)
-			*z.entry(t, "order.json") = newEntry("order.json", big)
+			*z.entry(t, "order.json") = storedEntry("order.json", big)
 		}), Limits{}, `"order.json" is 1048587 bytes; at most 1048576 are allowed for order.json`},
 		{"a file over MaxEntry", pkg, Limits{MaxEntry: 100 << 10}, `"quote.pdf" is ` + strconv.Itoa(len(quote)) + ` bytes; at most 102400 are allowed`},
 		{"more than MaxTotal", pkg, Limits{MaxTotal: int64(len(quote))}, "the archive unpacks to more than " + strconv.Itoa(len(quote)) + " bytes"},
