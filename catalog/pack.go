@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -62,6 +61,7 @@ func Pack(dir string, key *sign.Key) ([]byte, error) {
 		return nil, err
 	}
 	files := map[string][]byte{}
+	left := int64(MaxPackageSize) // what the folder's files may hold together, counted by reading
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -80,10 +80,11 @@ func Pack(dir string, key *sign.Key) ([]byte, error) {
 		if name == SignatureFile {
 			return nil // a signature from before is replaced
 		}
-		data, err := os.ReadFile(p)
+		data, err := ReadFileLimited(p, left, "the rest of a catalog package")
 		if err != nil {
 			return err
 		}
+		left -= int64(len(data))
 		files[name] = data
 		return nil
 	})
