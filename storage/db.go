@@ -207,6 +207,9 @@ func (d *DB) migrate(ctx context.Context) error {
 			if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 				return err
 			}
+			if version > len(migrations) {
+				return fmt.Errorf("%w (schema %d; this version knows up to %d): update Atelier", ErrNewer, version, len(migrations))
+			}
 			if version > i {
 				return nil // applied already
 			}
