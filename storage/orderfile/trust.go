@@ -68,7 +68,16 @@ func (t Trust) checkSigner(r *Report, key sign.PublicKey, dealer string, created
 		return false
 	}
 	date := created.UTC().Format("2006-01-02 15:04 MST")
-	for _, k := range ofKey {
+	if len(ofKey) > 0 {
+		// A key belongs to one dealer; should the registries given disagree,
+		// the entry for the dealer the order names decides.
+		k := ofKey[0]
+		for _, c := range ofKey {
+			if c.Dealer == dealer {
+				k = c
+				break
+			}
+		}
 		if k.Dealer != dealer {
 			return fail("the order names dealer %s, but the key that signed it (%s) is enrolled for dealer %s: refused", dealer, fp, k.Dealer)
 		}
