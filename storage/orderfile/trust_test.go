@@ -328,3 +328,37 @@ func TestVerifyBoundsSignedInput(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyAcceptsAnEarlierLinesCSV: packages exported before lines.csv
+// had CRLF line ends and neutralised formulas still verify, with a warning.
+func TestVerifyAcceptsAnEarlierLinesCSV(t *testing.T) {
+	ctx := context.Background()
+	db, id, cats := demoOrder(t)
+	o, pkg, err := PackageOrder(ctx, db, id, testSettings(t, testKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacy, err := legacyLinesCSV(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withLegacy := func(name string, b []byte) []byte {
+		if name == "lines.csv" {
+			return legacy
+		}
+		return b
+	}
+	r := Verify(resignFiles(t, pkg, testKey, withLegacy), cats, testTrust(), DefaultLimits)
+	if !r.OK || !hasNote(r, "lines.csv", "written by an earlier Atelier") {
+		t.Fatalf("an earlier lines.csv: OK %v, findings %+v", r.OK, r.Findings)
+	}
+	other := func(name string, b []byte) []byte {
+		if name == "lines.csv" {
+			return []byte(strings.Replace(string(legacy), "\n", "\n=1+1,", 2))
+		}
+		return b
+	}
+	if r := Verify(resignFiles(t, pkg, testKey, other), cats, testTrust(), DefaultLimits); r.OK || !hasFinding(r, "lines.csv", "does not match") {
+		t.Fatalf("a changed lines.csv: OK %v, findings %+v", r.OK, r.Findings)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	_ "embed"
 	"encoding/base64"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"image/png"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -219,7 +221,11 @@ func Verify(data []byte, catalogs []CatalogSource, trust Trust, lim Limits) *Rep
 		r.errorf("manifest.json", "the package holds %s; an order of %d %s holds exactly %s", strings.Join(sortedKeys(files), ", "), len(o.Lines), plural(len(o.Lines), "line", "lines"), strings.Join(want, ", "))
 	}
 	if csvWant, err := LinesCSV(&o); err == nil && !bytes.Equal(csvWant, files["lines.csv"]) {
-		r.errorf("lines.csv", "does not match the bill of materials in order.json")
+		if legacy, err := legacyLinesCSV(&o); err == nil && bytes.Equal(legacy, files["lines.csv"]) {
+			r.warnf("lines.csv", "written by an earlier Atelier: lines end in LF only and cells that a spreadsheet reads as formulas are not neutralised; open it in a spreadsheet with care")
+		} else {
+			r.errorf("lines.csv", "does not match the bill of materials in order.json")
+		}
 	}
 	if pdf := files["quote.pdf"]; !bytes.HasPrefix(pdf, []byte("%PDF-")) || !bytes.Contains(pdf[max(0, len(pdf)-1024):], []byte("startxref")) ||
 		!bytes.Contains(pdf, []byte("/Type /Page")) {
@@ -392,4 +398,19 @@ func ReadManifest(b []byte) (Manifest, error) {
 		return m, fmt.Errorf("manifest.json: not a valid manifest (format %q): %v", prefix(m.Format, 40), err)
 	}
 	return m, nil
+}
+
+// legacyLinesCSV is lines.csv as Atelier wrote it before CRLF line ends and
+// formula neutralisation: packages made then still verify, with a warning.
+func legacyLinesCSV(o *Order) ([]byte, error) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write([]string{"order", "line", "article_code", "product", "line_quantity", "sku", "name", "quantity", "unit"})
+	for _, l := range o.Lines {
+		for _, b := range l.BOM {
+			w.Write([]string{o.Number, strconv.Itoa(l.Number), l.ArticleCode, l.Product, strconv.Itoa(l.Quantity), b.SKU, b.Name, b.Quantity, b.Unit})
+		}
+	}
+	w.Flush()
+	return buf.Bytes(), w.Error()
 }
