@@ -177,14 +177,20 @@ func ReadFileLimited(path string, limit int64, what string) ([]byte, error) {
 	if !info.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s is not a regular file (%s); %s must be a file", path, fileKind(info.Mode()), what)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if int64(len(b)) > limit {
+	if info.Size() > limit {
 		return nil, fmt.Errorf("%s is larger than %s may be (%s at most)", path, what, formatBytes(limit))
 	}
-	return b, nil
+	// The buffer is sized from what the file system says (one allocation
+	// for an honest file, not io.ReadAll's doublings); the limit holds by
+	// reading at most limit+1 bytes whatever it says.
+	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead+1))
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if int64(buf.Len()) > limit {
+		return nil, fmt.Errorf("%s is larger than %s may be (%s at most)", path, what, formatBytes(limit))
+	}
+	return buf.Bytes(), nil
 }
 
 func fileKind(m fs.FileMode) string {
