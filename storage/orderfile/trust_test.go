@@ -311,6 +311,8 @@ func TestVerifyBoundsSignedInput(t *testing.T) {
 		where, want string
 	}{
 		{"a 900 Ki-digit amount (order.json is at most 1 MiB)", replaceIn("order.json", `"list": "`, `"list": "`+digits(900<<10)), "order.json", "does not follow the order schema"},
+		{"120,000 empty objects", replaceIn("order.json", `"options": [`, `"options": [`+strings.Repeat("{},", 120_000)), "order.json", "more than 100000 JSON values"},
+		{"arrays nested 40 deep", replaceIn("order.json", `"notes": `, `"x": `+strings.Repeat("[", 40)+strings.Repeat("]", 40)+`, "notes": `), "order.json", "nested more than 32 levels"},
 		{"a 100 kB configuration value", replaceIn("order.json", `"configuration": {`, `"configuration": {"x": "`+digits(100<<10)+`",`), "order.json", "does not follow the order schema"},
 		{"a header-only 4000×4000 preview", func(name string, b []byte) []byte {
 			if name == PreviewName(1) {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"reflect"
 	"slices"
 	"strconv"
@@ -188,6 +189,10 @@ func Verify(data []byte, catalogs []CatalogSource, trust Trust, lim Limits) *Rep
 		r.errorf("order.json", "missing")
 		return r
 	}
+	if err := checkJSONSize(orderBytes, maxOrderValues); err != nil {
+		r.errorf("order.json", "%v", err)
+		return r
+	}
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(orderBytes))
 	if err != nil {
 		r.errorf("order.json", "not JSON: %v", err)
@@ -286,6 +291,40 @@ func Verify(data []byte, catalogs []CatalogSource, trust Trust, lim Limits) *Rep
 		r.errorf("order.json", "the totals %+v are not the sum of the lines %+v", o.Totals, sum)
 	}
 	return r
+}
+
+// maxOrderValues bounds the JSON values (objects, arrays, strings, numbers,
+// keys) in order.json before it is parsed into a tree for the schema check,
+// which costs some 50 bytes of memory per value: a real line has about 250,
+// so this allows some 400 lines (order.json itself is at most 1 MiB).
+const maxOrderValues = 100_000
+
+// checkJSONSize reads a JSON document token by token (in constant memory)
+// and refuses one with more than limit values or nested deeper than 32.
+func checkJSONSize(b []byte, limit int) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	n, depth := 0, 0
+	for {
+		t, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("not JSON: %v", err)
+		}
+		switch t {
+		case json.Delim('{'), json.Delim('['):
+			if depth++; depth > 32 {
+				return fmt.Errorf("nested more than 32 levels deep; an order is not")
+			}
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+			continue
+		}
+		if n++; n > limit {
+			return fmt.Errorf("holds more than %d JSON values; an order holds at most some 250 per line", limit)
+		}
+	}
 }
 
 // expectedFiles are the files an order's package holds, sorted.
