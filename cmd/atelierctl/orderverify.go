@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/atelier-app/atelier/assets"
 	"github.com/atelier-app/atelier/catalog"
@@ -24,6 +26,7 @@ type OrderVerifyCmd struct {
 // signer must be enrolled in the dealer registry of the database (atelierctl
 // dealer trust) for the dealer the order names, unless --trust-any.
 func (c *OrderVerifyCmd) Run(env *Env, cli *CLI) error {
+	boundMemory()
 	data, err := catalog.ReadFileLimited(c.File, orderfile.DefaultLimits.MaxPackage, "an order package")
 	if err != nil {
 		return err
@@ -89,6 +92,7 @@ type OrderImportCmd struct {
 // its signer against the library's own key and dealer registry, then
 // saves each line as a design on the catalog version it names.
 func (c *OrderImportCmd) Run(env *Env, cli *CLI) error {
+	boundMemory()
 	data, err := catalog.ReadFileLimited(c.File, orderfile.DefaultLimits.MaxPackage, "an order package")
 	if err != nil {
 		return err
@@ -126,4 +130,18 @@ func (c *OrderImportCmd) Run(env *Env, cli *CLI) error {
 		fmt.Fprintf(env.Stdout, "line %d: design %d %q\n", i+1, d.ID, d.Name)
 	}
 	return nil
+}
+
+// verifyMemory is the soft memory limit of the verbs that read a package
+// from outside: most of what verification allocates is garbage at once
+// (the package's bytes once unpacked, the schema check's tree), and the
+// collector keeps the peak near this instead of doubling the heap
+// (docs/performance.md: any input under 80 MB RSS). GOMEMLIMIT, when set,
+// wins.
+const verifyMemory = 64 << 20
+
+func boundMemory() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(verifyMemory)
+	}
 }

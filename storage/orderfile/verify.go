@@ -295,9 +295,10 @@ func Verify(data []byte, catalogs []CatalogSource, trust Trust, lim Limits) *Rep
 
 // maxOrderValues bounds the JSON values (objects, arrays, strings, numbers,
 // keys) in order.json before it is parsed into a tree for the schema check,
-// which costs some 50 bytes of memory per value: a real line has about 250,
-// so this allows some 400 lines (order.json itself is at most 1 MiB).
-const maxOrderValues = 100_000
+// which costs up to a kilobyte per value when each value fails the schema:
+// a real line has about 250, so this allows some 240 lines (order.json
+// itself is at most 1 MiB, some 250 lines).
+const maxOrderValues = 60_000
 
 // checkJSONSize reads a JSON document token by token (in constant memory)
 // and refuses one with more than limit values or nested deeper than 32.
@@ -322,7 +323,7 @@ func checkJSONSize(b []byte, limit int) error {
 			continue
 		}
 		if n++; n > limit {
-			return fmt.Errorf("holds more than %d JSON values; an order holds at most some 250 per line", limit)
+			return fmt.Errorf("holds more than %d JSON values; an order holds some 250 per line", limit)
 		}
 	}
 }
