@@ -202,7 +202,7 @@ func drawPreviews(scenes []*render.Scene) ([][]byte, error) {
 	out := make([][]byte, len(scenes))
 	err := parallel(len(scenes), func(i int) error {
 		v := render.ViewIso
-		v.Width, v.Height = 640, 400
+		v.Width, v.Height = PreviewWidth, PreviewHeight
 		var buf bytes.Buffer
 		if err := previewEncoder.Encode(&buf, render.Draw(scenes[i], v)); err != nil {
 			return fmt.Errorf("preview of line %d: %w", i+1, err)
