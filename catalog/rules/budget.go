@@ -16,15 +16,17 @@ import (
 //
 // DefaultWork is what one question (Domains, Complete, Consistent,
 // Explain, Repairs, Upgrade, ...) may spend unless the session is given
-// another limit. The generated benchmark products need at most about 300
-// for their hardest question (a Domains of many cheap calls), the demo's
-// products far less; a random 3-SAT catalog near the hard ratio runs out
-// after about a second.
-const DefaultWork = 2000
+// another limit. The generated benchmark products need at most about 330
+// for their hardest Domains and more than 2,000 for their hardest Repairs
+// (which tries up to 4,000 sets of decisions to drop, a cheap call each),
+// the demo's products far less; a random 3-SAT catalog near the hard ratio
+// runs out after about a second (100 rounds).
+const DefaultWork = 10000
 
 // tickWork is the weight of one round of 20,000 propagations: on hard
-// instances such a round costs about as much as ten easy solver calls.
-const tickWork = 10
+// instances such a round takes 10–15 ms, as long as a hundred easy solver
+// calls.
+const tickWork = 100
 
 // DefaultTime is a backstop besides the work: a question also gives up
 // after this long (the only part of the budget that depends on the
@@ -33,7 +35,7 @@ const DefaultTime = 10 * time.Second
 
 // AnalyzeWork is what Analyze may spend on a product in all (its
 // redundancy check counts search nodes against AnalyzeNodes instead).
-const AnalyzeWork = 10 * DefaultWork
+const AnalyzeWork = 5 * DefaultWork
 
 // analyzeTime is Analyze's backstop in time.
 const analyzeTime = 6 * DefaultTime
