@@ -162,7 +162,15 @@ func (s *Session) begin() {
 func (s *Session) end() { s.depth-- }
 
 // exhausted reports whether the open question ran out of work.
-func (s *Session) exhausted() bool { return s.acct != nil && s.acct.out }
+func (s *Session) exhausted() bool { return s.depth > 0 && s.acct != nil && s.acct.out }
+
+// account is the open question's budget, or nil outside a question.
+func (s *Session) account() *budget {
+	if s.depth == 0 {
+		return nil
+	}
+	return s.acct
+}
 
 // tooHard is the error of a question that ran out of work, or nil.
 func (s *Session) tooHard(task, checked, notChecked string) error {

@@ -100,7 +100,7 @@ func (s *Session) solveUnits(units []unit, off []bool, texts map[string]string) 
 		ss = s.guarded
 	}
 	s.last = ss
-	sol := ss.solve(units, off, texts, s.poolTexts, s.acct)
+	sol := ss.solve(units, off, texts, s.poolTexts, s.account())
 	if sol != nil && off == nil {
 		s.remember(sol)
 	}
