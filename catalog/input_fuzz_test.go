@@ -54,6 +54,16 @@ func FuzzParseZip(f *testing.F) {
 	w.Write(assets.DemoCatalogJSON)
 	zw.Close()
 	f.Add(buf.Bytes())
+	// As plain `zip -r` writes a folder: folder entries first.
+	buf.Reset()
+	zw = zip.NewWriter(&buf)
+	zw.Create("images/")
+	w, _ = zw.Create("catalog.json")
+	w.Write(assets.DemoCatalogJSON)
+	w, _ = zw.Create("images/oak.png")
+	w.Write(assets.Icon)
+	zw.Close()
+	f.Add(buf.Bytes())
 	f.Add([]byte("PK\x03\x04"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
