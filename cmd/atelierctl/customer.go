@@ -87,7 +87,7 @@ func (c *CustomerListCmd) Run(env *Env, cli *CLI) error {
 		if consent == "" {
 			consent = "none on file"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", x.ID, x.Name, x.Email, x.Phone, consent)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", x.ID, safeText(x.Name), safeText(x.Email), safeText(x.Phone), consent)
 	}
 	return tw.Flush()
 }

@@ -61,7 +61,7 @@ func (c *DealerTrustCmd) Run(env *Env, cli *CLI) error {
 		r := orderfile.Verify(data, nil, orderfile.TrustAny(), orderfile.DefaultLimits)
 		if r.DealerFingerprint == "" || r.Order == nil {
 			for _, f := range r.Findings {
-				fmt.Fprintf(env.Stderr, "%s: %s: %s\n", f.Severity, printable(f.Where), printable(f.Message))
+				fmt.Fprintf(env.Stderr, "%s: %s: %s\n", f.Severity, safeText(f.Where), safeText(f.Message))
 			}
 			return fmt.Errorf("%s: not a signed order package; no key was enrolled", c.FromOrder)
 		}
@@ -190,7 +190,7 @@ func (c *DealerListCmd) Run(env *Env, cli *CLI) error {
 				revoked += " (" + k.RevokeReason + ")"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", k.Dealer, printable(orDash(k.Name)), k.Fingerprint, orDash(k.ValidFrom), printable(revoked), shortTime(k.EnrolledAt))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", k.Dealer, safeText(orDash(k.Name)), k.Fingerprint, orDash(k.ValidFrom), safeText(revoked), shortTime(k.EnrolledAt))
 	}
 	return tw.Flush()
 }
@@ -200,16 +200,6 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// printable keeps terminal control characters out of what is printed.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return '\uFFFD'
-		}
-		return r
-	}, s)
 }
 
 // DealerKeyCmd prints the dealer's own key.

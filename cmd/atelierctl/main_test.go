@@ -545,6 +545,11 @@ func TestCustomerVerbs(t *testing.T) {
 	if code, _, _ = run("customer", "add", "--name", " "); code != 2 {
 		t.Errorf("add without a name: %d", code)
 	}
+	// The table never prints what would drive the terminal.
+	run("customer", "add", "--name", "Evil\x1b[2J\u202eCorp", "--phone", "0\x07")
+	if code, out, _ = run("customer", "list"); code != 0 || strings.ContainsAny(out, "\x1b\x07\u202e") || !strings.Contains(out, `Evil\x1b[2J\u202eCorp`) {
+		t.Errorf("list with control characters: %d %q", code, out)
+	}
 }
 
 // resignZip replaces old by new in order.json and signs the package again

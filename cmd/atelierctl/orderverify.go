@@ -63,10 +63,10 @@ func (c *OrderVerifyCmd) Run(env *Env, cli *CLI) error {
 		}
 	} else {
 		for _, f := range r.Findings {
-			fmt.Fprintf(env.Stdout, "%s: %s: %s\n", f.Severity, printable(f.Where), printable(f.Message))
+			fmt.Fprintf(env.Stdout, "%s: %s: %s\n", f.Severity, safeText(f.Where), safeText(f.Message))
 		}
 		if r.OK {
-			fmt.Fprintf(env.Stdout, "ok: order %s of dealer %s, %d %s, signed by the key %s (%s)\n", r.Number, printable(r.Dealer), r.Lines, plural(r.Lines, "line", "lines"), r.DealerFingerprint, r.Trust)
+			fmt.Fprintf(env.Stdout, "ok: order %s of dealer %s, %d %s, signed by the key %s (%s)\n", r.Number, safeText(r.Dealer), r.Lines, plural(r.Lines, "line", "lines"), r.DealerFingerprint, r.Trust)
 		}
 	}
 	if c.TrustAny && !c.JSON {
@@ -114,7 +114,7 @@ func (c *OrderImportCmd) Run(env *Env, cli *CLI) error {
 	imp, err := orderfile.Import(context.Background(), db, data, trust)
 	if imp != nil {
 		for _, f := range imp.Report.Findings {
-			fmt.Fprintf(env.Stderr, "%s: %s: %s\n", f.Severity, printable(f.Where), printable(f.Message))
+			fmt.Fprintf(env.Stderr, "%s: %s: %s\n", f.Severity, safeText(f.Where), safeText(f.Message))
 		}
 	}
 	if errors.Is(err, orderfile.ErrNotVerified) {
