@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/storage"
 )
 
@@ -500,6 +502,32 @@ func (d *Designer) customerForgotten(c storage.Customer) {
 		}
 		d.doc.name, d.doc.notes = m.Scrub(d.doc.name), m.Scrub(d.doc.notes)
 		d.refreshDocument()
+	}
+	// A free-text choice (an engraving) that names them goes back to its
+	// default, in the design and in its undo history alike.
+	withoutThem := func(dec map[string]catalog.Value) (map[string]catalog.Value, bool) {
+		var out map[string]catalog.Value
+		for id, v := range dec {
+			if v.Kind == catalog.Textual && m.Contains(v.Str) {
+				if out == nil {
+					out = maps.Clone(dec)
+				}
+				delete(out, id)
+			}
+		}
+		if out == nil {
+			return dec, false
+		}
+		return out, true
+	}
+	for _, history := range [][]map[string]catalog.Value{d.undo, d.redo} {
+		for i := range history {
+			history[i], _ = withoutThem(history[i])
+		}
+	}
+	if dec, changed := withoutThem(d.decisions); changed {
+		d.decisions = dec
+		d.update()
 	}
 	changed := false
 	for i := range d.draft.Lines {

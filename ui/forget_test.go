@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"maps"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 
+	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/storage"
 	"github.com/atelier-app/atelier/storage/orderfile"
 )
@@ -32,7 +34,19 @@ func TestForgettingScrubsTheDraftAndTheDesignBeingEdited(t *testing.T) {
 	d.draft = draftOrder{Lines: []draftLine{{Design: 1, RevisionID: 1, Quantity: 1, Name: "Ångström's sofa", Customer: 7}},
 		Delivery: "Zoë Ångström\nStorgatan 12\n111 51 Stockholm", Notes: "ask for zoë"}
 	d.saveDraft()
+	engraved := maps.Clone(d.decisions)
+	engraved["engraving"] = catalog.Value{Kind: catalog.Textual, Str: "ANGSTROM"}
+	d.undo = append(d.undo, engraved)
+	d.decisions = maps.Clone(engraved)
 	d.customerForgotten(c)
+	if _, ok := d.decisions["engraving"]; ok {
+		t.Errorf("the engraving naming them is still chosen: %+v", d.decisions["engraving"])
+	}
+	for i, dec := range d.undo {
+		if v, ok := dec["engraving"]; ok && strings.Contains(v.Str, "ANGSTROM") {
+			t.Errorf("undo step %d still holds the engraving %q", i, v.Str)
+		}
+	}
 	if d.doc.customer != 0 || d.doc.name != "Desk for (customer)" || d.doc.notes != "" {
 		t.Errorf("the design being edited: customer %d, name %q, notes %q", d.doc.customer, d.doc.name, d.doc.notes)
 	}
