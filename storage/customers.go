@@ -106,9 +106,11 @@ func (d *DB) Customer(ctx context.Context, id int64) (Customer, error) {
 // Customers lists customers whose name, e-mail or phone contains query
 // (all when empty), by name.
 func (d *DB) Customers(ctx context.Context, query string) ([]Customer, error) {
-	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(query) + "%"
+	// Matched here rather than with SQLite's LIKE, which folds ASCII only:
+	// "zoë" finds "ZOË ÅNGSTRÖM", "angstrom" finds "Ångström".
+	want := Fold(query)
 	rows, err := d.db.QueryContext(ctx, `SELECT id, name, email, phone, address, consent_at, created_at, updated_at FROM customers
-		WHERE name LIKE ?1 ESCAPE '\' OR email LIKE ?1 ESCAPE '\' OR phone LIKE ?1 ESCAPE '\' ORDER BY name COLLATE NOCASE, id`, like)
+		ORDER BY name COLLATE NOCASE, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list customers: %w", classify(err))
 	}
@@ -119,7 +121,9 @@ func (d *DB) Customers(ctx context.Context, query string) ([]Customer, error) {
 		if err := rows.Scan(&c.ID, &c.Name, &c.Email, &c.Phone, &c.Address, &c.ConsentAt, &c.CreatedAt, &c.UpdatedAt); err != nil {
 			return nil, fmt.Errorf("list customers: %w", classify(err))
 		}
-		out = append(out, c)
+		if want == "" || strings.Contains(Fold(c.Name), want) || strings.Contains(Fold(c.Email), want) || strings.Contains(Fold(c.Phone), want) {
+			out = append(out, c)
+		}
 	}
 	return out, classify(rows.Err())
 }

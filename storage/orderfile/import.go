@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/atelier-app/atelier/catalog"
@@ -103,7 +102,7 @@ func Import(ctx context.Context, db *storage.DB, data []byte, trust Trust) (*Imp
 	if o.Customer != nil && out.ForgottenOn == "" {
 		if found, err := db.Customers(ctx, o.Customer.Name); err == nil {
 			for _, c := range found {
-				if strings.EqualFold(strings.TrimSpace(c.Name), strings.TrimSpace(o.Customer.Name)) {
+				if storage.Fold(c.Name) == storage.Fold(o.Customer.Name) {
 					if out.Customer != 0 {
 						out.Customer = 0 // two of that name: link neither
 						break
