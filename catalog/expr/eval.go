@@ -256,31 +256,37 @@ func evalCall(n *Call, env Env) (Value, error) {
 	return Value{}, errAt(n, "unknown function %q", n.Func)
 }
 
+// Inspect visits an expression depth-first: f is called for n and, when
+// it returns true, for each of n's operands in order (as go/ast.Inspect).
+func Inspect(n Node, f func(Node) bool) {
+	if n == nil || !f(n) {
+		return
+	}
+	switch n := n.(type) {
+	case *List:
+		for _, it := range n.Items {
+			Inspect(it, f)
+		}
+	case *Unary:
+		Inspect(n.X, f)
+	case *Binary:
+		Inspect(n.X, f)
+		Inspect(n.Y, f)
+	case *Call:
+		for _, a := range n.Args {
+			Inspect(a, f)
+		}
+	}
+}
+
 // Idents lists the names an expression uses, in order of first use.
 func Idents(n Node) []string {
 	var out []string
-	var walk func(Node)
-	walk = func(n Node) {
-		switch n := n.(type) {
-		case *Ident:
-			if !slices.Contains(out, n.Name) {
-				out = append(out, n.Name)
-			}
-		case *List:
-			for _, it := range n.Items {
-				walk(it)
-			}
-		case *Unary:
-			walk(n.X)
-		case *Binary:
-			walk(n.X)
-			walk(n.Y)
-		case *Call:
-			for _, a := range n.Args {
-				walk(a)
-			}
+	Inspect(n, func(n Node) bool {
+		if id, ok := n.(*Ident); ok && !slices.Contains(out, id.Name) {
+			out = append(out, id.Name)
 		}
-	}
-	walk(n)
+		return true
+	})
 	return out
 }

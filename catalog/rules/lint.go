@@ -100,28 +100,12 @@ func (m *Model) describeTuple(scope []int, t []int32) string {
 // divisions lists the divisors (of / and %) in an expression.
 func divisions(n expr.Node) []*expr.Binary {
 	var out []*expr.Binary
-	var walk func(expr.Node)
-	walk = func(n expr.Node) {
-		switch n := n.(type) {
-		case *expr.Binary:
-			if n.Op == "/" || n.Op == "%" {
-				out = append(out, n)
-			}
-			walk(n.X)
-			walk(n.Y)
-		case *expr.Unary:
-			walk(n.X)
-		case *expr.List:
-			for _, it := range n.Items {
-				walk(it)
-			}
-		case *expr.Call:
-			for _, a := range n.Args {
-				walk(a)
-			}
+	expr.Inspect(n, func(n expr.Node) bool {
+		if b, ok := n.(*expr.Binary); ok && (b.Op == "/" || b.Op == "%") {
+			out = append(out, b)
 		}
-	}
-	walk(n)
+		return true
+	})
 	return out
 }
 

@@ -450,8 +450,7 @@ func (m *Model) scopeOf(nodes ...expr.Node) (scope []int, readsText bool) {
 			out = append(out, v)
 		}
 	}
-	var walk func(expr.Node)
-	walk = func(n expr.Node) {
+	visit := func(n expr.Node) bool {
 		switch n := n.(type) {
 		case *expr.Ident:
 			if f := m.Product.Feature(n.Name); f != nil && f.Kind == catalog.Textual {
@@ -468,25 +467,14 @@ func (m *Model) scopeOf(nodes ...expr.Node) (scope []int, readsText bool) {
 							add(v)
 						}
 					}
-					return
+					return false
 				}
 			}
-			walk(n.X)
-			walk(n.Y)
-		case *expr.Unary:
-			walk(n.X)
-		case *expr.List:
-			for _, it := range n.Items {
-				walk(it)
-			}
-		case *expr.Call:
-			for _, a := range n.Args {
-				walk(a)
-			}
 		}
+		return true
 	}
 	for _, n := range nodes {
-		walk(n)
+		expr.Inspect(n, visit)
 	}
 	slices.Sort(out)
 	return out, readsText
