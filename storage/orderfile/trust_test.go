@@ -3,6 +3,7 @@ package orderfile
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -10,6 +11,7 @@ import (
 	"encoding/json"
 	"image"
 	"image/png"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -259,6 +261,7 @@ func resignFiles(t testing.TB, pkg []byte, key *sign.Key, edit func(name string,
 	files["manifest.sig"] = []byte(base64.StdEncoding.EncodeToString(key.Sign(manifest)) + "\n")
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestSpeed) })
 	for _, n := range names {
 		w, err := zw.CreateHeader(&zip.FileHeader{Name: n, Method: zip.Deflate})
 		if err != nil {
