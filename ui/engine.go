@@ -110,7 +110,7 @@ func (e *engine) ask(dec rules.Decisions) answer {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.session.SetContext(ctx)
-	defer e.session.SetContext(nil)
+	defer e.session.SetContext(context.Background())
 	var a answer
 	if a.domains, a.err = e.session.Domains(dec); a.err != nil {
 		return a
