@@ -189,9 +189,14 @@ var plainNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 // csvCell neutralises a cell a spreadsheet would take for a formula (the
 // OWASP rule for CSV injection): one that starts with =, +, -, @, a tab or
 // a carriage return, or the full-width ＝ ＋ － ＠, gets a leading
-// apostrophe, which spreadsheets show as text. A plain number in a numeric
-// column (numeric) is left alone, so -3.5 stays a number.
+// apostrophe, which spreadsheets show as text; carriage returns are
+// dropped. A plain number in a numeric column (numeric) is left alone, so
+// -3.5 stays a number.
 func csvCell(s string, numeric bool) string {
+	// The writer drops a carriage return inside a cell (UseCRLF), which
+	// could join what follows into a formula's first character: drop it
+	// first, then look.
+	s = strings.ReplaceAll(s, "\r", "")
 	if s == "" || numeric && plainNumber.MatchString(s) {
 		return s
 	}
