@@ -88,6 +88,15 @@ func libraryWith(t *testing.T, path string, stmts ...string) {
 // added.
 const wipeTrigger = `CREATE TRIGGER wipe AFTER INSERT ON customers BEGIN DELETE FROM designs; END`
 
+// changedShadowTable gives the search index's shadow table
+// design_search_docsize a CHECK that makes every second design save fail
+// (issue 12, point 7: shadow tables were compared by name only).
+var changedShadowTable = []string{
+	`PRAGMA writable_schema = ON`,
+	`UPDATE sqlite_master SET sql = 'CREATE TABLE ''design_search_docsize''(id INTEGER PRIMARY KEY, sz BLOB, CHECK (id < 2))' WHERE name = 'design_search_docsize'`,
+	`PRAGMA writable_schema = OFF`,
+}
+
 // Open refuses every existing file that is not an Atelier library, and
 // leaves it exactly as it was: no byte, no mtime, no -wal or -shm.
 func TestOpenRefusesWhatIsNotAtelier(t *testing.T) {
@@ -126,6 +135,9 @@ func TestOpenRefusesWhatIsNotAtelier(t *testing.T) {
 		{"a library with a changed definition", func(t *testing.T, path string) {
 			libraryWith(t, path, `DROP INDEX designs_customer`, `CREATE INDEX designs_customer ON designs (name)`)
 		}, ErrForeign, "the file has an index 'designs_customer' whose definition is not Atelier's"},
+		{"a library with a changed FTS5 shadow table", func(t *testing.T, path string) {
+			libraryWith(t, path, changedShadowTable...)
+		}, ErrForeign, "the file has a table 'design_search_docsize' whose definition is not Atelier's"},
 		{"a library without one of its indexes", func(t *testing.T, path string) {
 			libraryWith(t, path, `DROP INDEX showroom_queue_waiting`)
 		}, ErrForeign, "the file lacks an index 'showroom_queue_waiting' that Atelier makes"},
@@ -273,6 +285,8 @@ func TestCheckBackupRefusesForeignSchemas(t *testing.T) {
 		{"a changed table", SchemaVersion, []string{`DROP TABLE showroom_queue`, `CREATE TABLE showroom_queue (code TEXT, design INTEGER, customer_name TEXT, sent_at TEXT, taken_at TEXT)`},
 			"the backup has a table 'showroom_queue' whose definition is not Atelier's"},
 		{"a view", SchemaVersion, []string{`CREATE VIEW v AS SELECT 1`}, "the backup has a view 'v' that Atelier does not make"},
+		{"a changed FTS5 shadow table", SchemaVersion, changedShadowTable, "the backup has a table 'design_search_docsize' whose definition is not Atelier's"},
+		{"a changed FTS5 shadow table in a backup of version 3", 3, changedShadowTable, "the backup has a table 'design_search_docsize' whose definition is not Atelier's"},
 		{"another program's file", 0, []string{`CREATE TABLE notes (body TEXT)`}, "the backup holds another program's data (notes)"},
 		{"an SQLite file without schema", 0, []string{`CREATE TABLE x (a)`, `DROP TABLE x`}, "the backup holds no library"},
 		{"a zero-length file", 0, nil, "the backup is an empty file"},
