@@ -439,6 +439,29 @@ func checkEntryName(e zipEntry, seen map[string]bool) error {
 	case seen[name]:
 		return fmt.Errorf("%q appears twice in the archive", name)
 	}
+	return checkAttributes(e)
+}
+
+// checkAttributes refuses an entry whose file attributes another
+// extractor could read as something other than a plain file: only the
+// MS-DOS and Unix "made by" systems are allowed (Info-ZIP's unzip reads
+// Unix modes from several other systems' attributes, which Go does not:
+// a symbolic link could hide there), a Unix mode must be a regular file's,
+// and MS-DOS attributes may not mark a folder or a volume label.
+func checkAttributes(e zipEntry) error {
+	const (
+		dosSystem, unixSystem     = 0, 3
+		unixTypeMask, unixRegular = 0o170000, 0o100000
+		dosFolder, dosVolume      = 0x10, 0x08
+	)
+	switch system, unixMode := e.creator>>8, e.external>>16; {
+	case system != dosSystem && system != unixSystem:
+		return fmt.Errorf("%q was made by a system (%d) whose file attributes other programs read differently; order packages are made on MS-DOS or Unix terms only", e.name, system)
+	case unixMode != 0 && unixMode&unixTypeMask != unixRegular:
+		return fmt.Errorf("%q is not a plain file by its Unix attributes (mode %o): a link or a special file", e.name, unixMode)
+	case e.external&(dosFolder|dosVolume) != 0:
+		return fmt.Errorf("%q is a folder or a volume label by its MS-DOS attributes", e.name)
+	}
 	return nil
 }
 

@@ -367,3 +367,46 @@ func TestVerifyAcceptsAnEarlierLinesCSV(t *testing.T) {
 		t.Fatalf("a changed lines.csv: OK %v, findings %+v", r.OK, r.Findings)
 	}
 }
+
+// TestReadZipRefusesAttributesOtherExtractorsReadAsLinks: the attributes
+// of an entry are not signed, so anyone in transit can change them; Go
+// reads them as a plain file, Info-ZIP's unzip as a symbolic link (made by
+// Atari, BeOS, AtheOS or VMS with a Unix link mode).
+func TestReadZipRefusesAttributesOtherExtractorsReadAsLinks(t *testing.T) {
+	pkg := genuinePackage(t)
+	for _, tc := range []struct {
+		name     string
+		creator  uint16
+		external uint32
+		want     string
+	}{
+		{"Atari with a link mode", 5<<8 | 20, 0xA1FF0000, "made by a system (5)"},
+		{"BeOS with a link mode", 16<<8 | 20, 0xA1FF0000, "made by a system (16)"},
+		{"VMS", 2<<8 | 20, 0, "made by a system (2)"},
+		{"Unix with a link mode", 3<<8 | 20, 0xA1FF0000, "a link or a special file"},
+		{"Unix with a fifo mode", 3<<8 | 20, 0o010644 << 16, "a link or a special file"},
+		{"Unix with a socket-like type Go does not name", 3<<8 | 20, 0o150644 << 16, "not a plain file by its Unix attributes"},
+		{"MS-DOS volume label", 0<<8 | 20, 0x08, "folder or a volume label"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			z := craftFrom(t, pkg)
+			e := z.entry(t, "quote.pdf")
+			e.Creator, e.External = tc.creator, tc.external
+			_, _, err := ReadZip(z.bytes(), DefaultLimits)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error saying %q", err, tc.want)
+			}
+		})
+	}
+	for _, ok := range []struct {
+		creator  uint16
+		external uint32
+	}{{3<<8 | 20, 0o100644 << 16}, {0<<8 | 20, 0x20}, {3<<8 | 20, 0}} {
+		z := craftFrom(t, pkg)
+		e := z.entry(t, "quote.pdf")
+		e.Creator, e.External = ok.creator, ok.external
+		if _, _, err := ReadZip(z.bytes(), DefaultLimits); err != nil {
+			t.Errorf("creator %#x, attributes %#x: %v", ok.creator, ok.external, err)
+		}
+	}
+}
