@@ -6,6 +6,7 @@
 package sign
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
@@ -18,6 +19,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"filippo.io/edwards25519"
 )
 
 // Key is a private signing key.
@@ -139,11 +142,46 @@ func (p PublicKey) Verify(msg, sig []byte) bool {
 	return len(p) == ed25519.PublicKeySize && ed25519.Verify(ed25519.PublicKey(p), msg, sig)
 }
 
-// ParsePublicKey reads a base64 public key.
+// ParsePublicKey reads a base64 public key. It refuses a key that is not
+// the canonical encoding of a point of the curve's prime-order group: Go's
+// ed25519.Verify accepts signatures by a small-order key (the all-zeros
+// key, for one) that anyone can make without a private key, so such a key
+// must never be trusted.
 func ParsePublicKey(s string) (PublicKey, error) {
-	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+	b, err := base64.StdEncoding.Strict().DecodeString(strings.TrimSpace(s))
 	if err != nil || len(b) != ed25519.PublicKeySize {
-		return nil, fmt.Errorf("%q is not an ed25519 public key (base64 of 32 bytes)", s)
+		return nil, fmt.Errorf("%q is not an ed25519 public key (base64 of 32 bytes)", short(s))
+	}
+	if err := checkPoint(b); err != nil {
+		return nil, fmt.Errorf("%q is not a usable ed25519 public key: %v", short(s), err)
 	}
 	return PublicKey(b), nil
+}
+
+// checkPoint refuses what is not a canonically encoded point of prime
+// order (no small-order or mixed-order keys).
+func checkPoint(b []byte) error {
+	p, err := new(edwards25519.Point).SetBytes(b)
+	if err != nil {
+		return errors.New("not a point of the curve")
+	}
+	if !bytes.Equal(p.Bytes(), b) {
+		return errors.New("not written the canonical way")
+	}
+	// [L-1]P + P is the identity exactly when P's order divides L (prime).
+	one, _ := new(edwards25519.Scalar).SetCanonicalBytes(append([]byte{1}, make([]byte, 31)...))
+	minusOne := new(edwards25519.Scalar).Negate(one)
+	q := new(edwards25519.Point).ScalarMult(minusOne, p)
+	q.Add(q, p)
+	if q.Equal(edwards25519.NewIdentityPoint()) != 1 || p.Equal(edwards25519.NewIdentityPoint()) == 1 {
+		return errors.New("a weak key of small order, whose signatures anyone can forge")
+	}
+	return nil
+}
+
+func short(s string) string {
+	if len(s) > 60 {
+		return s[:60] + "…"
+	}
+	return s
 }
