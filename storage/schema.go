@@ -8,11 +8,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrForeign: the file is an SQLite database, but not an Atelier library
@@ -176,14 +181,19 @@ func compareSchema(got, want []schemaObject) []string {
 const sqliteMagic = "SQLite format 3\x00"
 
 // inspect runs f on the existing SQLite file at path through a connection
-// that changes nothing and leaves no file beside it (no -wal, no -shm):
+// that changes nothing and leaves no file beside it (no -wal, no -shm; the
+// bytes and mtime of every side file as they were):
 //   - a database in rollback-journal mode (another program's, as a rule) is
-//     read through a read-only connection, which creates nothing;
-//   - in WAL mode, when a -shm file exists, another program may have the
-//     database open: a read-only connection reads through the existing log
-//     and index;
-//   - in WAL mode, when only a log (-wal) with content exists, the database
-//     and its log are copied into a temporary folder and the copy is read;
+//     read through a read-only connection, which creates nothing; one with
+//     a hot journal (another program was killed in a transaction) cannot be
+//     read without rolling it back, and is refused as not Atelier's;
+//   - in WAL mode, when a -shm file or a log (-wal) with content exists,
+//     the database and its log are copied into a temporary folder and the
+//     copy is read: a connection to the file itself, even a read-only one,
+//     would rebuild or mark the -shm a killed writer left (SQLite truncates
+//     the index when it is the first to open it); should the file or its
+//     log change while they are copied (another program writing), they are
+//     copied again;
 //   - else the file is the whole database, read as immutable (a read-only
 //     connection would create -wal and -shm files and leave them). Should
 //     another program open and change it meanwhile (a -shm appears, the
@@ -226,25 +236,23 @@ func inspectOnce(ctx context.Context, path string, wal bool, f func(db *sql.DB) 
 	q.Set("mode", "ro")
 	src := path
 	immutable := false
-	if !wal {
+	_, shmErr := os.Lstat(path + "-shm")
+	log, walErr := os.Stat(path + "-wal")
+	switch {
+	case !wal:
 		q.Add("_pragma", "busy_timeout(5000)")
-	} else if _, err := os.Lstat(path + "-shm"); err == nil {
-		q.Add("_pragma", "busy_timeout(5000)")
-	} else if log, err := os.Stat(path + "-wal"); err == nil && log.Size() > 0 {
+	case shmErr == nil || (walErr == nil && log.Size() > 0):
 		tmp, err := os.MkdirTemp("", "atelier-inspect-")
 		if err != nil {
 			return false, classify(err)
 		}
 		defer os.RemoveAll(tmp)
 		src = filepath.Join(tmp, "copy.db")
-		if err := copyFile(path, src); err != nil {
-			return false, classify(err)
-		}
-		if err := copyFile(path+"-wal", src+"-wal"); err != nil {
+		if err := copyWithLog(path, src); err != nil {
 			return false, classify(err)
 		}
 		q = url.Values{}
-	} else {
+	default:
 		q.Set("immutable", "1")
 		immutable = true
 	}
@@ -253,7 +261,47 @@ func inspectOnce(ctx context.Context, path string, wal bool, f func(db *sql.DB) 
 		return immutable, err
 	}
 	defer db.Close()
-	return immutable, f(db)
+	err = f(db)
+	var se *sqlite.Error
+	if !wal && errors.As(err, &se) && se.Code() == sqlite3.SQLITE_READONLY_ROLLBACK {
+		name := filepath.Base(path)
+		return immutable, fmt.Errorf("%w: %s has an unfinished transaction of another program (%s-journal): it is not an Atelier library, or cannot be read without changing it: refused; nothing was changed", ErrForeign, name, name)
+	}
+	return immutable, err
+}
+
+// copyWithLog copies the database at path and its log (-wal), if any, to
+// dst and dst-wal, again (up to 3 times) while either changes during the
+// copy: another program may be writing to them.
+func copyWithLog(path, dst string) error {
+	type stamp struct {
+		size int64
+		mod  time.Time
+		ok   bool
+	}
+	stampsOf := func() [2]stamp {
+		var s [2]stamp
+		for i, p := range []string{path, path + "-wal"} {
+			if info, err := os.Stat(p); err == nil {
+				s[i] = stamp{info.Size(), info.ModTime(), true}
+			}
+		}
+		return s
+	}
+	for try := 0; ; try++ {
+		before := stampsOf()
+		os.Remove(dst)
+		os.Remove(dst + "-wal")
+		if err := copyFile(path, dst); err != nil {
+			return err
+		}
+		if err := copyFile(path+"-wal", dst+"-wal"); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		if stampsOf() == before || try == 2 {
+			return nil
+		}
+	}
 }
 
 // checkHeader refuses a file that does not start like an SQLite database,
