@@ -342,19 +342,29 @@ func (d *DB) erase(ctx context.Context, tx *sql.Tx, c Customer, m *Matcher) erro
 	if _, err := tx.ExecContext(ctx, `UPDATE orders SET delivery = '', notes = '' WHERE customer = ?`, c.ID); err != nil {
 		return err
 	}
-	// Mentions in everything else.
+	// Mentions in everything else: text linked to no customer for every
+	// piece (a surname alone too), text linked to another customer only
+	// for the full name, e-mail, phone and street ("White desk" of Karl
+	// Jansson stays when Emma White is forgotten).
+	other := `(SELECT id FROM designs WHERE customer IS NOT NULL AND customer != ?1)`
 	for _, t := range []struct {
 		table string
 		cols  []string
 		where string
+		m     *Matcher
 	}{
-		{"designs", []string{"name", "notes"}, `customer IS NOT ?`},
-		{"revisions", []string{"name", "notes"}, `design NOT IN (SELECT id FROM designs WHERE customer = ?)`},
-		{"orders", []string{"notes", "delivery", "exported_file"}, `customer IS NOT ?`},
-		{"autosave", []string{"name"}, `?1 = ?1`},
-		{"showroom_queue", []string{"customer_name"}, `?1 = ?1`},
+		{"designs", []string{"name", "notes"}, `customer IS NULL`, m},
+		{"designs", []string{"name", "notes"}, `customer IS NOT NULL AND customer != ?1`, m.Strict()},
+		{"revisions", []string{"name", "notes"}, `design NOT IN (SELECT id FROM designs WHERE customer IS NOT NULL)`, m},
+		{"revisions", []string{"name", "notes"}, `design IN ` + other, m.Strict()},
+		{"orders", []string{"notes", "delivery", "exported_file"}, `customer IS NULL`, m},
+		{"orders", []string{"notes", "delivery", "exported_file"}, `customer IS NOT NULL AND customer != ?1`, m.Strict()},
+		{"autosave", []string{"name"}, `design IS NULL OR design NOT IN (SELECT id FROM designs WHERE customer IS NOT NULL)`, m},
+		{"autosave", []string{"name"}, `design IN ` + other, m.Strict()},
+		{"showroom_queue", []string{"customer_name"}, `design IS NULL OR design NOT IN (SELECT id FROM designs WHERE customer IS NOT NULL)`, m},
+		{"showroom_queue", []string{"customer_name"}, `design IN ` + other, m.Strict()},
 	} {
-		rowids, err := scrubTable(ctx, tx, t.table, t.cols, t.where, c.ID, m)
+		rowids, err := scrubTable(ctx, tx, t.table, t.cols, t.where, c.ID, t.m)
 		if err != nil {
 			return fmt.Errorf("%s: %w", t.table, err)
 		}
@@ -372,9 +382,23 @@ func (d *DB) erase(ctx context.Context, tx *sql.Tx, c Customer, m *Matcher) erro
 		}
 	}
 	// Free-text choices (an engraving) in every revision and the autosave.
-	revs, err := scrubDecisions(ctx, tx, "revisions", m)
-	if err != nil {
-		return fmt.Errorf("revisions: %w", err)
+	var revs []int64
+	for _, x := range []struct {
+		table, where string
+		m            *Matcher
+	}{
+		{"revisions", `design NOT IN ` + other, m},
+		{"revisions", `design IN ` + other, m.Strict()},
+		{"autosave", `design IS NULL OR design NOT IN ` + other, m},
+		{"autosave", `design IN ` + other, m.Strict()},
+	} {
+		r, err := scrubDecisions(ctx, tx, x.table, x.where, c.ID, x.m)
+		if err != nil {
+			return fmt.Errorf("%s: %w", x.table, err)
+		}
+		if x.table == "revisions" {
+			revs = append(revs, r...)
+		}
 	}
 	for _, r := range revs {
 		var did int64
@@ -382,9 +406,6 @@ func (d *DB) erase(ctx context.Context, tx *sql.Tx, c Customer, m *Matcher) erro
 			return err
 		}
 		changed[did] = true
-	}
-	if _, err := scrubDecisions(ctx, tx, "autosave", m); err != nil {
-		return fmt.Errorf("autosave: %w", err)
 	}
 	// A name typed at the showroom is a name only: nothing else is kept.
 	if _, err := tx.ExecContext(ctx, `UPDATE showroom_queue SET customer_name = '' WHERE instr(customer_name, ?) > 0`, Redacted); err != nil {
@@ -503,11 +524,12 @@ func scrubTable(ctx context.Context, tx *sql.Tx, table string, cols []string, wh
 // scrubDecisions sets every free-text feature (kind "text", such as an
 // engraving) whose value m finds back to the feature's default (empty if
 // the default names them too), in the decisions of a table's rows
-// (revisions or autosave: decisions, catalog, product_id). Only features
+// (revisions or autosave: decisions, catalog, product_id) that match where
+// (with the customer's number as ?1). Only features
 // the row's catalog declares as text are changed: a choice whose id looks
 // like a name stays. It returns the rowids changed.
-func scrubDecisions(ctx context.Context, tx *sql.Tx, table string, m *Matcher) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT rowid, decisions, catalog, product_id FROM `+table)
+func scrubDecisions(ctx context.Context, tx *sql.Tx, table, where string, customer int64, m *Matcher) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT rowid, decisions, catalog, product_id FROM `+table+` WHERE `+where, customer)
 	if err != nil {
 		return nil, err
 	}

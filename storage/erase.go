@@ -99,7 +99,18 @@ func digits(s string) string {
 type Matcher struct {
 	words  *regexp.Regexp // names, e-mail, street: whole words only
 	phones *regexp.Regexp // digits with any separators
-	pieces []string       // the folded pieces, for the erasure marks
+	pieces []string       // the folded full pieces (no single name part), for the erasure marks
+	strict *Matcher       // the same without the single name parts
+}
+
+// Strict is the matcher for text linked to another customer: it finds
+// only the full name, the e-mail, the phone and the street line, never a
+// single part of the name ("White" in "White desk").
+func (m *Matcher) Strict() *Matcher {
+	if m == nil || m.strict == nil {
+		return m
+	}
+	return m.strict
 }
 
 // notNameParts are words of three letters or more in people's names that
@@ -124,7 +135,7 @@ const minPhoneDigits = 7
 // the national number, as it is dialled at home) and their street line
 // (the first line of the address that is not their name).
 func NewMatcher(customers ...Customer) *Matcher {
-	var words, phones []string
+	var words, full, phones []string
 	add := func(list *[]string, s string) {
 		if s != "" && !slices.Contains(*list, s) {
 			*list = append(*list, s)
@@ -133,6 +144,7 @@ func NewMatcher(customers ...Customer) *Matcher {
 	for _, c := range customers {
 		name := Fold(c.Name)
 		add(&words, name)
+		add(&full, name)
 		for _, part := range strings.FieldsFunc(name, func(r rune) bool { return !isWordRune(r) }) {
 			if utf8.RuneCountInString(part) >= 3 && !notNameParts[part] {
 				add(&words, part)
@@ -140,16 +152,28 @@ func NewMatcher(customers ...Customer) *Matcher {
 		}
 		if e := Fold(c.Email); strings.Contains(e, "@") {
 			add(&words, e)
+			add(&full, e)
 		}
 		for _, p := range phoneForms(c.Phone) {
 			add(&phones, p)
 		}
 		if s := streetLine(c.Address, name); s != "" {
 			add(&words, s)
+			add(&full, s)
 		}
 	}
+	m := compileMatcher(words, phones)
+	m.strict = compileMatcher(full, phones)
+	m.pieces = append(append(m.pieces, full...), phones...)
+	m.strict.pieces = m.pieces
+	return m
+}
+
+// compileMatcher builds the regular expressions for folded words and phone
+// digit strings.
+func compileMatcher(words, phones []string) *Matcher {
+	words, phones = slices.Clone(words), slices.Clone(phones)
 	m := &Matcher{}
-	m.pieces = append(append(m.pieces, words...), phones...)
 	// Longest first: the full name is replaced as one, not part by part.
 	slices.SortStableFunc(words, func(a, b string) int { return len(b) - len(a) })
 	slices.SortStableFunc(phones, func(a, b string) int { return len(b) - len(a) })
@@ -302,7 +326,8 @@ func mark(secret []byte, piece string) string {
 }
 
 // candidatePieces are the pieces of a text that could be a forgotten
-// customer's data, folded as the marks are: every run of one to four words
+// customer's data, folded as the marks are: every run of two to four words
+// and every single word with an "@"
 // (split at white space, and split at anything but letters and digits),
 // and the digits of every number of seven digits or more (with any
 // separators), with its endings of seven digits or more.
@@ -316,9 +341,15 @@ func candidatePieces(text string) []string {
 			out = append(out, s)
 		}
 	}
+	// A single word is a candidate only as an e-mail address: the marks
+	// hold no single part of a name (older libraries' marks did, and
+	// "White" in another customer's "White desk" is not Emma White).
 	windows := func(tokens []string) {
 		for i := range tokens {
 			for n := 1; n <= 4 && i+n <= len(tokens); n++ {
+				if n == 1 && !strings.Contains(tokens[i], "@") {
+					continue
+				}
 				add(strings.Join(tokens[i:i+n], " "))
 			}
 		}

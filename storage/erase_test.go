@@ -54,12 +54,12 @@ func TestMatcherPieces(t *testing.T) {
 		cust Customer
 		want []string
 	}{
-		{"rich", zoe, []string{"zoe angstrom", "zoe", "angstrom", "zoe.angstrom@example.se", "storgatan 12",
+		{"rich", zoe, []string{"zoe angstrom", "zoe.angstrom@example.se", "storgatan 12",
 			"46701234567", "6701234567", "701234567"}},
 		{"short parts, no e-mail, short phone", Customer{Name: "Li  Wu", Email: "none", Phone: "112", Address: "Li Wu\nMain St 1"},
 			[]string{"li wu", "main st 1"}},
-		{"national phone", Customer{Name: "Ola Nordmann", Phone: "022 12 34 56"}, []string{"ola nordmann", "ola", "nordmann", "022123456", "22123456"}},
-		{"particles and titles are not name parts", Customer{Name: "Frau Dr. Greta van der Berg"}, []string{"frau dr. greta van der berg", "greta", "berg"}},
+		{"national phone", Customer{Name: "Ola Nordmann", Phone: "022 12 34 56"}, []string{"ola nordmann", "022123456", "22123456"}},
+		{"particles and titles are not name parts", Customer{Name: "Frau Dr. Greta van der Berg"}, []string{"frau dr. greta van der berg"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := NewMatcher(c.cust).pieces
@@ -82,7 +82,8 @@ func TestCandidatePiecesFindTheMarks(t *testing.T) {
 		want       bool
 	}{
 		{"name in a design name", "Desk for ZOË  ÅNGSTRÖM", true},
-		{"surname with an apostrophe", "Ångström's sofa", true},
+		{"full name with an apostrophe", "Zoë Ångström's sofa", true},
+		{"surname alone is not her (it may be another customer's word)", "Ångström's sofa", false},
 		{"phone in notes", "tel. 070 123 45 67", true},
 		{"e-mail", "<zoe.angstrom@example.se>", true},
 		{"someone else", "Desk for Anna Zimmer, 1600 mm", false},

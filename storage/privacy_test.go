@@ -296,7 +296,8 @@ func TestForgottenCustomerIsRecognisedByMarksOnly(t *testing.T) {
 	}
 	for _, c := range []struct{ text, want string }{
 		{"Desk for ZOË ÅNGSTRÖM", "2026-11-24"},
-		{"Ångström's sofa", "2026-11-24"},
+		{"Zoë Ångström's sofa", "2026-11-24"},
+		{"Ångström's sofa", ""}, // a single name part is not looked for (it may be another customer's word)
 		{"Corner desk", ""},
 	} {
 		if got, err := db.MentionsForgotten(ctx, c.text); got != c.want || err != nil {
@@ -412,7 +413,7 @@ func TestRestoreKeepsTheErasureMarks(t *testing.T) {
 			if on, err := again.ForgottenCustomer(ctx, "ZOË ÅNGSTRÖM", "", ""); on != "2026-11-24" || err != nil {
 				t.Errorf("ForgottenCustomer after the restore = %q, %v; want 2026-11-24", on, err)
 			}
-			if on, err := again.MentionsForgotten(ctx, "Sofa for Ångström"); on != "2026-11-24" || err != nil {
+			if on, err := again.MentionsForgotten(ctx, "Sofa for Zoe Angstrom"); on != "2026-11-24" || err != nil {
 				t.Errorf("MentionsForgotten after the restore = %q, %v; want 2026-11-24", on, err)
 			}
 			if on, _ := again.ForgottenCustomer(ctx, "Anna Zimmer", "", ""); on != "" {
