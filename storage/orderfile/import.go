@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"strings"
 	"time"
 
 	"github.com/atelier-app/atelier/catalog"
@@ -27,6 +29,10 @@ type Imported struct {
 	// then no design is linked to a customer and the designs are named
 	// "<product> from order <number>, line <n>" (ForgottenNote says so).
 	ForgottenOn string
+	// Cleared lists the free-text choices (an engraving) that named a
+	// forgotten customer and were set back to the feature's default
+	// ("line 1: engraving"), as forgetting does in the library.
+	Cleared []string
 }
 
 // ForgottenNote says in plain words, when the order named a forgotten
@@ -35,7 +41,11 @@ func (i *Imported) ForgottenNote() string {
 	if i == nil || i.ForgottenOn == "" {
 		return ""
 	}
-	return fmt.Sprintf("The customer of this order was forgotten at their request on %s; their name was not imported.", ForgottenDate(i.ForgottenOn))
+	note := fmt.Sprintf("The customer of this order was forgotten at their request on %s; their name was not imported.", ForgottenDate(i.ForgottenOn))
+	if len(i.Cleared) > 0 {
+		note += fmt.Sprintf(" These text choices named them and were set back to their defaults: %s.", strings.Join(i.Cleared, "; "))
+	}
+	return note
 }
 
 // ForgottenDate writes a day (YYYY-MM-DD) in English words: 24 November
@@ -99,6 +109,47 @@ func Import(ctx context.Context, db *storage.DB, data []byte, trust Trust) (*Imp
 			out.ForgottenOn = on
 		}
 	}
+	// Free-text choices (an engraving) that name a forgotten customer are
+	// set back to the feature's default, as forgetting does.
+	cleared := map[int]map[string]bool{} // line index -> feature ids
+	for i, l := range o.Lines {
+		var cat *catalog.Catalog
+		for _, c := range cats {
+			if c.SHA256 == l.Catalog.SHA256 {
+				cat = c.Catalog
+			}
+		}
+		if cat == nil || cat.Product(l.Product) == nil {
+			continue
+		}
+		for _, f := range cat.Product(l.Product).Features {
+			if f.Kind != catalog.Textual {
+				continue
+			}
+			for _, v := range []string{l.Decisions[f.ID], l.Config[f.ID]} {
+				if v == "" {
+					continue
+				}
+				on, err := db.MentionsForgotten(ctx, v)
+				if err != nil {
+					return out, fmt.Errorf("import order %s: %w", o.Number, err)
+				}
+				if on == "" {
+					continue
+				}
+				if out.ForgottenOn == "" || on < out.ForgottenOn {
+					out.ForgottenOn = on
+				}
+				if cleared[i] == nil {
+					cleared[i] = map[string]bool{}
+				}
+				if !cleared[i][f.ID] {
+					cleared[i][f.ID] = true
+					out.Cleared = append(out.Cleared, fmt.Sprintf("line %d: %s", l.Number, f.ID))
+				}
+			}
+		}
+	}
 	if o.Customer != nil && out.ForgottenOn == "" {
 		if found, err := db.Customers(ctx, o.Customer.Name); err == nil {
 			for _, c := range found {
@@ -113,7 +164,7 @@ func Import(ctx context.Context, db *storage.DB, data []byte, trust Trust) (*Imp
 		}
 	}
 	var ins []storage.DesignInput
-	for _, l := range o.Lines {
+	for i, l := range o.Lines {
 		var cat *catalog.Catalog
 		for _, c := range cats {
 			if c.SHA256 == l.Catalog.SHA256 {
@@ -124,8 +175,19 @@ func Import(ctx context.Context, db *storage.DB, data []byte, trust Trust) (*Imp
 			return out, fmt.Errorf("import order %s: line %d: catalog %s %s is not in the library", o.Number, l.Number, l.Catalog.ID, l.Catalog.Version)
 		}
 		p := cat.Product(l.Product)
+		decisions := l.Decisions
+		if len(cleared[i]) > 0 {
+			decisions = maps.Clone(l.Decisions)
+			for id := range cleared[i] {
+				delete(decisions, id)
+			}
+		}
 		values := map[string]catalog.Value{}
 		for _, f := range p.Features {
+			if cleared[i][f.ID] {
+				values[f.ID] = f.Default
+				continue
+			}
 			v, err := f.ParseValue(l.Config[f.ID])
 			if err != nil {
 				return out, fmt.Errorf("import order %s: line %d: %s: %w", o.Number, l.Number, f.ID, err)
@@ -146,7 +208,7 @@ func Import(ctx context.Context, db *storage.DB, data []byte, trust Trust) (*Imp
 		}
 		ins = append(ins, storage.DesignInput{Name: name, Notes: fmt.Sprintf("From order %s, line %d.", o.Number, l.Number),
 			ProductID: l.Product, ProductName: l.ProductName, Catalog: ids[l.Catalog.SHA256], Customer: out.Customer,
-			Status: storage.Ordered, Quantity: l.Quantity, Decisions: l.Decisions, Currency: o.Currency,
+			Status: storage.Ordered, Quantity: l.Quantity, Decisions: decisions, Currency: o.Currency,
 			Total: l.Price.ListTotal, Breakdown: breakdown, Thumbnail: thumb})
 	}
 	if out.Designs, err = db.SaveDesigns(ctx, ins); err != nil {
