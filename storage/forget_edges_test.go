@@ -37,8 +37,8 @@ func TestForgetKeepsOtherCustomersWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		name              string
-		design            int64
+		name               string
+		design             int64
 		wantName, wantNote string
 	}{
 		{"another customer's word stays", k, "White desk, black frame", "Karl wants the white laminate top"},
