@@ -65,8 +65,8 @@ func (c *DealerTrustCmd) Run(env *Env, cli *CLI) error {
 			}
 			return fmt.Errorf("%s: not a signed order package; no key was enrolled", c.FromOrder)
 		}
-		if !strings.EqualFold(r.Dealer, c.Dealer) {
-			return fmt.Errorf("%s is an order of dealer %s, not of %s; no key was enrolled", c.FromOrder, r.Dealer, strings.ToUpper(c.Dealer))
+		if want := strings.ToUpper(strings.TrimSpace(c.Dealer)); r.Dealer != want {
+			return fmt.Errorf("%s is an order of dealer %s, not of %s; no key was enrolled", c.FromOrder, safeText(r.Dealer), safeText(want))
 		}
 		fp, err := manifestKey(data)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/atelier-app/atelier/catalog/sign"
@@ -95,12 +96,15 @@ func (t Trust) checkSigner(r *Report, key sign.PublicKey, dealer string, created
 		}
 		r.Trust = "enrolled"
 		if k.Name != "" {
+			if !strings.EqualFold(strings.Join(strings.Fields(k.Name), " "), strings.Join(strings.Fields(r.DealerName), " ")) {
+				r.warnf("signature", "the order names the dealer %q; the registry knows dealer %s as %q", prefix(r.DealerName, 80), dealer, k.Name)
+			}
 			r.DealerName = k.Name
 		}
 		return true
 	}
 	if len(forDealer) == 0 {
-		return fail("dealer %s is not enrolled here: no key of theirs is trusted (the package is signed by %s). Confirm that fingerprint with the dealer by phone or letter, then enrol it: atelierctl dealer trust %s --key … --fingerprint \"%s\"", dealer, fp, dealer, fp)
+		return fail("dealer %s is not enrolled here: no key of theirs is trusted (the package is signed by the key %s). Ask the dealer for their key's fingerprint by phone or letter (not from this package), compare, and enrol it with atelierctl dealer trust %s --from-order … --fingerprint …", dealer, fp, dealer)
 	}
 	return fail("signed by a key that is not enrolled for dealer %s (fingerprint %s; their enrolled keys: %s): refused. If the dealer has a new key, confirm its fingerprint with them out of band and enrol it", dealer, fp, fingerprints(forDealer))
 }

@@ -13,6 +13,7 @@ import (
 	"image/png"
 	"io"
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -408,5 +409,103 @@ func TestReadZipRefusesAttributesOtherExtractorsReadAsLinks(t *testing.T) {
 		if _, _, err := ReadZip(z.bytes(), DefaultLimits); err != nil {
 			t.Errorf("creator %#x, attributes %#x: %v", ok.creator, ok.external, err)
 		}
+	}
+}
+
+// TestVerifyRefusesAmbiguousOrMovedOrders: what the review found after the
+// registry: another enrolled dealer re-signing an order with their id,
+// keys that readers take differently, dates not in UTC or in the future.
+func TestVerifyRefusesAmbiguousOrMovedOrders(t *testing.T) {
+	ctx := context.Background()
+	db, id, cats := demoOrder(t)
+	_, pkg, err := PackageOrder(ctx, db, id, testSettings(t, testKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := sign.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	both := Trust{Registry: []storage.DealerKey{enrolled("BER01", testKey.Public()), enrolled("MUC02", other.Public())}}
+	both.Registry[1].Name = "Möbel München"
+	replace := func(old, new string) func(string, []byte) []byte {
+		return func(name string, b []byte) []byte {
+			if name == "order.json" {
+				return []byte(strings.Replace(string(b), old, new, 1))
+			}
+			return b
+		}
+	}
+	for _, tc := range []struct {
+		name        string
+		pkg         []byte
+		where, want string
+		warning     bool
+	}{
+		{"another dealer takes the order over", resignFiles(t, pkg, other, replace(`"id": "BER01"`, `"id": "MUC02"`)), "order.json", "is not one of dealer MUC02's", false},
+		{"the order's dealer name is not the enrolled one", resignFiles(t, pkg, other, replace(`"id": "BER01"`, `"id": "MUC02"`)), "signature", `the registry knows dealer MUC02 as "Möbel München"`, true},
+		{"the dealer twice", resignFiles(t, pkg, testKey, replace(`"dealer": {`, `"dealer": {"id": "MUC02", "name": "x"}, "dealer": {`)), "order.json", `the key "dealer" appears twice`, false},
+		{"the dealer twice in another case", resignFiles(t, pkg, testKey, replace(`"dealer": {`, `"Dealer": {"id": "MUC02", "name": "x"}, "dealer": {`)), "order.json", `the key "dealer" appears twice`, false},
+		{"a lower-case dealer id", resignFiles(t, pkg, testKey, replace(`"id": "BER01"`, `"id": "ber01"`)), "signature", "the order names dealer ber01, but the key that signed it", false},
+		{"a time not in UTC", resignFiles(t, pkg, testKey, func(name string, b []byte) []byte {
+			if name == "order.json" {
+				return regexp.MustCompile(`"created": "([0-9T:-]+)Z"`).ReplaceAll(b, []byte(`"created": "${1}+01:00"`))
+			}
+			return b
+		}), "order.json", "does not follow the order schema", false},
+		{"dated in the future", resignFiles(t, pkg, testKey, func(name string, b []byte) []byte {
+			if name == "order.json" {
+				return regexp.MustCompile(`"created": "[0-9T:-]+Z"`).ReplaceAll(b, []byte(`"created": "2099-12-31T23:59:59Z"`))
+			}
+			return b
+		}), "order.json", "in the future", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Verify(tc.pkg, cats, both, DefaultLimits)
+			found := false
+			for _, f := range r.Findings {
+				if strings.Contains(f.Where, tc.where) && strings.Contains(f.Message, tc.want) && (f.Severity == "warning") == tc.warning {
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("findings %+v, want a finding at %s saying %q", r.Findings, tc.where, tc.want)
+			}
+			if !tc.warning && r.OK {
+				t.Fatal("verified")
+			}
+		})
+	}
+	// A manifest whose keys another reader takes differently.
+	files, names, err := ReadZip(pkg, DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, old, new, want string }{
+		{"DEALER_KEY beside dealer_key", `"dealer_key"`, `"DEALER_KEY": "x", "dealer_key"`, `the key "dealer_key" appears twice`},
+		{"Dealer_Key alone", `"dealer_key"`, `"Dealer_Key"`, `the key "Dealer_Key" is not one of the manifest's`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			manifest := []byte(strings.Replace(string(files["manifest.json"]), tc.old, tc.new, 1))
+			sig := []byte(base64.StdEncoding.EncodeToString(testKey.Sign(manifest)) + "\n")
+			var buf bytes.Buffer
+			zw := zip.NewWriter(&buf)
+			for _, n := range names {
+				data := files[n]
+				switch n {
+				case "manifest.json":
+					data = manifest
+				case "manifest.sig":
+					data = sig
+				}
+				w, _ := zw.CreateHeader(&zip.FileHeader{Name: n, Method: zip.Deflate})
+				w.Write(data)
+			}
+			zw.Close()
+			r := Verify(buf.Bytes(), cats, both, DefaultLimits)
+			if r.OK || !hasFinding(r, "manifest.json", tc.want) {
+				t.Fatalf("findings %+v, want %q", r.Findings, tc.want)
+			}
+		})
 	}
 }

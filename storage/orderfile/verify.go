@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/shopspring/decimal"
@@ -193,28 +194,37 @@ func Verify(data []byte, catalogs []CatalogSource, trust Trust, lim Limits) *Rep
 		r.errorf("order.json", "%v", err)
 		return r
 	}
+	// Who signed, before the schema check (the costlier one) looks at what
+	// a stranger wrote: the typed decode is cheap and bounded.
+	var o Order
+	if err := strictJSON(orderBytes, &o); err != nil {
+		r.errorf("order.json", "%s", prefix(oneLine(err), 300))
+		return r
+	}
+	created, err := time.Parse(time.RFC3339, o.Created)
+	if err != nil {
+		r.errorf("order.json", "the creation time %q is not a time", prefix(o.Created, 40))
+		return r
+	}
+	r.Dealer, r.DealerName = o.Dealer.ID, o.Dealer.Name
+	if !trust.checkSigner(r, key, o.Dealer.ID, created) {
+		return r // an untrusted signer's order is not checked further
+	}
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(orderBytes))
 	if err != nil {
 		r.errorf("order.json", "not JSON: %v", err)
 		return r
 	}
 	if err := orderSchema.Validate(inst); err != nil {
-		r.errorf("order.json", "does not follow the order schema: %s", oneLine(err))
+		r.errorf("order.json", "does not follow the order schema: %s", prefix(oneLine(err), 600))
 		return r
 	}
-	var o Order
-	if err := strictJSON(orderBytes, &o); err != nil {
-		r.errorf("order.json", "%v", err)
-		return r
+	r.Order, r.Number, r.Lines = &o, o.Number, len(o.Lines)
+	if !strings.HasPrefix(o.Number, o.Dealer.ID+"-") {
+		r.errorf("order.json", "the order number %s is not one of dealer %s's (%s-NNNNN): an order cannot be moved to another dealer", o.Number, o.Dealer.ID, o.Dealer.ID)
 	}
-	r.Order, r.Number, r.Lines, r.Dealer, r.DealerName = &o, o.Number, len(o.Lines), o.Dealer.ID, o.Dealer.Name
-	created, err := time.Parse(time.RFC3339, o.Created)
-	if err != nil {
-		r.errorf("order.json", "the creation time %q is not a time", o.Created)
-		return r
-	}
-	if !trust.checkSigner(r, key, o.Dealer.ID, created) {
-		return r // an untrusted signer's order is not priced again
+	if created.After(time.Now().Add(24 * time.Hour)) {
+		r.warnf("order.json", "dated %s, in the future", created.UTC().Format("2006-01-02 15:04 MST"))
 	}
 	if m.Order != o.Number {
 		r.errorf("manifest.json", "made for order %s, but order.json is order %s", m.Order, o.Number)
@@ -310,10 +320,23 @@ func Verify(data []byte, catalogs []CatalogSource, trust Trust, lim Limits) *Rep
 const maxOrderValues = 60_000
 
 // checkJSONSize reads a JSON document token by token (in constant memory)
-// and refuses one with more than limit values or nested deeper than 32.
+// and refuses one with more than limit values, nested deeper than 32, or
+// with a key twice in one object, also in another case ("dealer" and
+// "Dealer"): Go's decoder takes the last of them, case-insensitively, while
+// other readers take the first, so the signed bytes would mean two things.
 func checkJSONSize(b []byte, limit int) error {
+	type frame struct {
+		object, wantKey bool
+		keys            map[string]bool
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
-	n, depth := 0, 0
+	var stack []frame
+	valueDone := func() {
+		if len(stack) > 0 && stack[len(stack)-1].object {
+			stack[len(stack)-1].wantKey = true
+		}
+	}
+	n := 0
 	for {
 		t, err := dec.Token()
 		if err == io.EOF {
@@ -322,19 +345,48 @@ func checkJSONSize(b []byte, limit int) error {
 		if err != nil {
 			return fmt.Errorf("not JSON: %v", err)
 		}
-		switch t {
-		case json.Delim('{'), json.Delim('['):
-			if depth++; depth > 32 {
-				return fmt.Errorf("nested more than 32 levels deep; an order is not")
-			}
-		case json.Delim('}'), json.Delim(']'):
-			depth--
+		if t == json.Delim('}') || t == json.Delim(']') {
+			stack = stack[:len(stack)-1]
+			valueDone()
 			continue
 		}
 		if n++; n > limit {
 			return fmt.Errorf("holds more than %d JSON values; an order holds some 250 per line", limit)
 		}
+		switch t {
+		case json.Delim('{'), json.Delim('['):
+			if len(stack) > 0 && stack[len(stack)-1].object {
+				stack[len(stack)-1].wantKey = false
+			}
+			if len(stack) == 32 {
+				return fmt.Errorf("nested more than 32 levels deep; an order is not")
+			}
+			stack = append(stack, frame{object: t == json.Delim('{'), wantKey: true, keys: map[string]bool{}})
+			continue
+		}
+		if top := len(stack) - 1; top >= 0 && stack[top].object && stack[top].wantKey {
+			key := foldKey(t.(string))
+			if stack[top].keys[key] {
+				return fmt.Errorf("the key %q appears twice in one object (perhaps in another case): readers would disagree on its value", prefix(t.(string), 40))
+			}
+			stack[top].keys[key] = true
+			stack[top].wantKey = false
+			continue
+		}
+		valueDone()
 	}
+}
+
+// foldKey is a key as Go's JSON decoder matches it: every letter replaced
+// by the smallest of its case-folding orbit.
+func foldKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		low := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			low = min(low, f)
+		}
+		return low
+	}, s)
 }
 
 // expectedFiles are the files an order's package holds, sorted.
@@ -443,6 +495,12 @@ func ReadManifest(b []byte) (Manifest, error) {
 	if len(b) > maxManifestBytes {
 		return m, fmt.Errorf("manifest.json: %d bytes; a manifest is at most %d", len(b), maxManifestBytes)
 	}
+	if err := checkJSONSize(b, maxOrderValues); err != nil {
+		return m, fmt.Errorf("manifest.json: %v", err)
+	}
+	if k, ok := unusualKey(b); ok {
+		return m, fmt.Errorf("manifest.json: the key %q is not one of the manifest's (they are written in lower case)", prefix(k, 40))
+	}
 	if err := strictJSON(b, &m); err != nil || m.Format != ManifestFormat {
 		return m, fmt.Errorf("manifest.json: not a valid manifest (format %q): %v", prefix(m.Format, 40), err)
 	}
@@ -462,4 +520,33 @@ func legacyLinesCSV(o *Order) ([]byte, error) {
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()
+}
+
+// unusualKey finds an object key that is not lower-case snake case:
+// Go's decoder would take "DEALER_KEY" for dealer_key, other readers
+// would not, and the manifest's own keys are all written in lower case.
+func unusualKey(b []byte) (string, bool) {
+	var found string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if found == "" && strings.IndexFunc(k, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') }) >= 0 {
+					found = k
+				}
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	var v any
+	if json.Unmarshal(b, &v) != nil {
+		return "", false // strictJSON reports it
+	}
+	walk(v)
+	return found, found != ""
 }
