@@ -261,10 +261,15 @@ func previewWidth(data []byte) int {
 // parallel runs f(0) … f(n-1) on all cores and returns the error of the
 // lowest index that failed.
 func parallel(n int, f func(i int) error) error {
+	return parallelAtMost(n, runtime.GOMAXPROCS(0), f)
+}
+
+// parallelAtMost is parallel on at most workers goroutines.
+func parallelAtMost(n, workers int, f func(i int) error) error {
 	errs := make([]error, n)
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), n) {
+	for range min(workers, n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

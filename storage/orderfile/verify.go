@@ -13,6 +13,7 @@ import (
 	"image/png"
 	"io"
 	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -252,10 +253,11 @@ func Verify(data []byte, catalogs []CatalogSource, trust Trust, lim Limits) *Rep
 		r.errorf("order.json", "%v", err)
 		return r
 	}
-	// The previews are decoded whole on all cores (most of the work of
-	// verifying a real order).
+	// The previews are decoded whole (most of the work of verifying a real
+	// order) on up to four cores: each decode holds a picture, so more
+	// workers would raise the peak memory with the machine's size.
 	previewErrs := make([]error, len(o.Lines))
-	parallel(len(o.Lines), func(i int) error {
+	parallelAtMost(len(o.Lines), min(runtime.GOMAXPROCS(0), 4), func(i int) error {
 		if o.Lines[i].Preview == PreviewName(i+1) {
 			previewErrs[i] = checkPreview(files[PreviewName(i+1)])
 		}
