@@ -333,11 +333,7 @@ func (l *library) attach(db *storage.DB) {
 	fyne.Do(func() {
 		h := l.d.Host()
 		h.Backup = func(ctx context.Context) (string, error) {
-			dest := filepath.Join(l.backupDir(), storage.BackupName(time.Now()))
-			if err := db.Backup(ctx, dest); err != nil {
-				return "", err
-			}
-			return dest, nil
+			return db.BackupInto(ctx, l.backupDir())
 		}
 		l.d.SetHost(h)
 		l.d.SetStore(db, rec.ID)

@@ -91,17 +91,39 @@ func syncDir(dir string) {
 }
 
 // backupPrefix and backupLayout name the rotated backups:
-// atelier-20261123-142501.db.
+// atelier-20261123-142501.db, and atelier-20261123-142501-1.db, -2… for a
+// second, third… backup of the same second.
 const (
 	backupPrefix = "atelier-"
 	backupLayout = "20060102-150405"
 )
 
 // BackupName is the name of a backup taken at t (rotated with the daily
-// ones).
+// ones). BackupInto names a second backup of the same second -1, -2….
 func BackupName(t time.Time) string { return backupPrefix + t.UTC().Format(backupLayout) + ".db" }
 
-// Backups lists the rotated backups in dir, newest first.
+// BackupInto writes a backup into dir (the backups folder) named
+// BackupName(now), or -1, -2… after the time when a file of that name
+// exists (two backups in one second, in this process or another), never
+// overwriting one. It returns the backup's path.
+func (d *DB) BackupInto(ctx context.Context, dir string) (string, error) {
+	now := d.now()
+	base := strings.TrimSuffix(BackupName(now), ".db")
+	dest := filepath.Join(dir, base+".db")
+	for n := 1; ; n++ {
+		err := d.Backup(ctx, dest)
+		if err == nil {
+			return dest, nil
+		}
+		if !errors.Is(err, fs.ErrExist) || n > 1000 {
+			return "", err
+		}
+		dest = filepath.Join(dir, fmt.Sprintf("%s-%d.db", base, n))
+	}
+}
+
+// Backups lists the rotated backups in dir (the files named by BackupName,
+// with their -1, -2…), newest first.
 func Backups(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
@@ -110,14 +132,30 @@ func Backups(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	type backup struct {
+		path string
+		t    time.Time
+		n    int
+	}
+	var found []backup
 	for _, e := range entries {
-		if e.Type().IsRegular() && isBackupName(e.Name()) {
-			out = append(out, filepath.Join(dir, e.Name()))
+		if !e.Type().IsRegular() {
+			continue
+		}
+		if t, n, ok := backupTime(e.Name()); ok {
+			found = append(found, backup{filepath.Join(dir, e.Name()), t, n})
 		}
 	}
-	slices.Sort(out)
-	slices.Reverse(out)
+	slices.SortFunc(found, func(a, b backup) int {
+		if c := b.t.Compare(a.t); c != 0 {
+			return c
+		}
+		return b.n - a.n
+	})
+	out := make([]string, len(found))
+	for i, b := range found {
+		out[i] = b.path
+	}
 	return out, nil
 }
 
@@ -131,13 +169,12 @@ func (d *DB) AutoBackup(ctx context.Context, dir string, keep int) (string, erro
 	}
 	now := d.now()
 	if len(list) > 0 {
-		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(list[0]), backupPrefix), ".db")
-		if t, err := time.ParseInLocation(backupLayout, name, time.UTC); err == nil && now.UTC().Sub(t) < 24*time.Hour {
+		if t, _, ok := backupTime(filepath.Base(list[0])); ok && now.UTC().Sub(t) < 24*time.Hour {
 			return "", nil
 		}
 	}
-	dest := filepath.Join(dir, BackupName(now))
-	if err := d.Backup(ctx, dest); err != nil {
+	dest, err := d.BackupInto(ctx, dir)
+	if err != nil {
 		return "", err
 	}
 	list, err = Backups(dir)

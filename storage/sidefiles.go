@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -149,16 +150,22 @@ func tidyPartials(dir string, ours func(target string) bool) {
 
 // isBackupName reports whether name is a rotated backup's.
 func isBackupName(name string) bool {
+	_, _, ok := backupTime(name)
+	return ok
+}
+
+// backupTime reads the time and the number (0 for none) out of a rotated
+// backup's name: atelier-<time>.db or atelier-<time>-<n>.db.
+func backupTime(name string) (time.Time, int, bool) {
 	stamp, ok := strings.CutPrefix(name, backupPrefix)
 	if !ok {
-		return false
+		return time.Time{}, 0, false
 	}
 	stamp, ok = strings.CutSuffix(stamp, ".db")
 	if !ok {
-		return false
+		return time.Time{}, 0, false
 	}
-	_, err := time.Parse(backupLayout, stamp)
-	return err == nil
+	return stampTime(stamp)
 }
 
 // sqliteSides are the files SQLite keeps beside a database (a backup
@@ -228,16 +235,27 @@ func Tidy(path string, now time.Time, days int) error {
 
 // replacedTime reads the time out of "<time>" or "<time>-<n>".
 func replacedTime(s string) (time.Time, bool) {
+	t, _, ok := stampTime(s)
+	return t, ok
+}
+
+// stampTime reads "<time>" or "<time>-<n>".
+func stampTime(s string) (time.Time, int, bool) {
 	if len(s) < len(backupLayout) {
-		return time.Time{}, false
+		return time.Time{}, 0, false
 	}
 	stamp, tail := s[:len(backupLayout)], s[len(backupLayout):]
+	n := 0
 	if tail != "" {
-		n, ok := strings.CutPrefix(tail, "-")
-		if !ok || !allDigits(n) {
-			return time.Time{}, false
+		digits, ok := strings.CutPrefix(tail, "-")
+		if !ok || !allDigits(digits) {
+			return time.Time{}, 0, false
+		}
+		var err error
+		if n, err = strconv.Atoi(digits); err != nil {
+			return time.Time{}, 0, false
 		}
 	}
 	t, err := time.ParseInLocation(backupLayout, stamp, time.UTC)
-	return t, err == nil
+	return t, n, err == nil
 }

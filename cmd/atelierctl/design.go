@@ -478,9 +478,11 @@ func (c *DBBackupCmd) Run(env *Env, cli *CLI) error {
 	defer db.Close()
 	dest := c.File
 	if dest == "" {
-		dest = filepath.Join(storage.BackupDir(db.Path()), storage.BackupName(db.Now()))
+		dest, err = db.BackupInto(context.Background(), storage.BackupDir(db.Path()))
+	} else {
+		err = db.Backup(context.Background(), dest)
 	}
-	if err := db.Backup(context.Background(), dest); err != nil {
+	if err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, dest)
