@@ -105,10 +105,21 @@ func BackupName(t time.Time) string { return backupPrefix + t.UTC().Format(backu
 // BackupInto writes a backup into dir (the backups folder) named
 // BackupName(now), or -1, -2… after the time when a file of that name
 // exists (two backups in one second, in this process or another), never
-// overwriting one. It returns the backup's path.
+// overwriting one, then rotates dir's backups (RotateBackups, keeping
+// BackupDays). It returns the backup's path.
 func (d *DB) BackupInto(ctx context.Context, dir string) (string, error) {
-	now := d.now()
-	base := strings.TrimSuffix(BackupName(now), ".db")
+	dest, err := d.backupInto(ctx, dir)
+	if err != nil {
+		return "", err
+	}
+	if err := RotateBackups(dir, d.now(), BackupDays); err != nil {
+		return dest, fmt.Errorf("back up: %w", err)
+	}
+	return dest, nil
+}
+
+func (d *DB) backupInto(ctx context.Context, dir string) (string, error) {
+	base := strings.TrimSuffix(BackupName(d.now()), ".db")
 	dest := filepath.Join(dir, base+".db")
 	for n := 1; ; n++ {
 		err := d.Backup(ctx, dest)
@@ -120,6 +131,29 @@ func (d *DB) BackupInto(ctx context.Context, dir string) (string, error) {
 		}
 		dest = filepath.Join(dir, fmt.Sprintf("%s-%d.db", base, n))
 	}
+}
+
+// RotateBackups removes from dir the backups named by BackupName (with
+// their -1, -2…) that are BackupDays days old or older and not among the
+// keep newest: every backup of the last week is kept (the daily ones and
+// those made by hand), and a library used once a month still has its keep
+// newest. No other file is touched: a file the user named ("before the
+// move.db") stays, however old.
+func RotateBackups(dir string, now time.Time, keep int) error {
+	list, err := Backups(dir)
+	if err != nil {
+		return fmt.Errorf("rotate backups: %w", err)
+	}
+	for _, old := range list[min(len(list), max(keep, 1)):] {
+		t, _, _ := backupTime(filepath.Base(old))
+		if now.Sub(t) < BackupDays*24*time.Hour {
+			continue
+		}
+		if err := os.Remove(old); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("rotate backups: %w", err)
+		}
+	}
+	return nil
 }
 
 // Backups lists the rotated backups in dir (the files named by BackupName,
@@ -159,9 +193,11 @@ func Backups(dir string) ([]string, error) {
 	return out, nil
 }
 
-// AutoBackup keeps daily snapshots in dir: when the newest is older than a
-// day (or there is none), it writes a new one and deletes all but the keep
-// newest. It returns the new backup's path, or "" when none was due.
+// AutoBackup keeps daily snapshots in dir: when the newest backup (daily
+// or made by hand) is older than a day (or there is none), it writes a new
+// one (BackupInto) and rotates them (RotateBackups, keeping the keep
+// newest and every one younger than BackupDays days). It returns the new
+// backup's path, or "" when none was due.
 func (d *DB) AutoBackup(ctx context.Context, dir string, keep int) (string, error) {
 	list, err := Backups(dir)
 	if err != nil {
@@ -173,16 +209,12 @@ func (d *DB) AutoBackup(ctx context.Context, dir string, keep int) (string, erro
 			return "", nil
 		}
 	}
-	dest, err := d.BackupInto(ctx, dir)
+	dest, err := d.backupInto(ctx, dir)
 	if err != nil {
 		return "", err
 	}
-	list, err = Backups(dir)
-	if err != nil {
+	if err := RotateBackups(dir, now, keep); err != nil {
 		return dest, fmt.Errorf("back up: %w", err)
-	}
-	for _, old := range list[min(len(list), max(keep, 1)):] {
-		os.Remove(old)
 	}
 	return dest, nil
 }
