@@ -151,7 +151,7 @@ func TestRefusalLeavesSideFilesAlone(t *testing.T) {
 			inTx:       []string{`UPDATE notes SET body = upper(body) || 'y'`},
 			wantSides:  []string{"-journal"},
 			want:       ErrForeign,
-			msg:        "has an unfinished transaction of another program (old.db-journal): it is not an Atelier library, or cannot be read without changing it: refused; nothing was changed",
+			msg:        "not an Atelier library: old.db has an unfinished transaction of another program (old.db-journal) and cannot be read without changing it: refused; nothing was changed",
 			backupMsg:  "has an unfinished transaction of another program (old.db-journal)",
 			notWording: "readonly",
 		},

@@ -265,7 +265,7 @@ func inspectOnce(ctx context.Context, path string, wal bool, f func(db *sql.DB) 
 	var se *sqlite.Error
 	if !wal && errors.As(err, &se) && se.Code() == sqlite3.SQLITE_READONLY_ROLLBACK {
 		name := filepath.Base(path)
-		return immutable, fmt.Errorf("%w: %s has an unfinished transaction of another program (%s-journal): it is not an Atelier library, or cannot be read without changing it: refused; nothing was changed", ErrForeign, name, name)
+		return immutable, fmt.Errorf("%w: %s has an unfinished transaction of another program (%s-journal) and cannot be read without changing it: refused; nothing was changed", ErrForeign, name, name)
 	}
 	return immutable, err
 }
