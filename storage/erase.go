@@ -377,6 +377,32 @@ func candidatePieces(text string) []string {
 type ForgetReport struct {
 	Scrubbed []string // copies the customer was erased from as well
 	Deleted  []string // copies that could not be opened to erase them: deleted
+	// Again: the customer was forgotten already (a forget stopped after
+	// the library's commit: another program held the database, a kill);
+	// this call finished the job on the log and the copies.
+	Again bool
+}
+
+// String says what a forget did in one line for people.
+func (r ForgetReport) String(id int64) string {
+	if r.Again {
+		return fmt.Sprintf("customer %d was forgotten already; their copies are now scrubbed too", id)
+	}
+	return fmt.Sprintf("customer %d forgotten", id)
+}
+
+// wasForgotten reports whether customer id is in the list of erasures
+// (the database's or the file beside it).
+func (d *DB) wasForgotten(ctx context.Context, id int64) (bool, error) {
+	list, err := d.erasures(ctx)
+	if err != nil {
+		return false, err
+	}
+	file, err := readErasures(d.path)
+	if err != nil {
+		return false, err
+	}
+	return slices.Contains(list, id) || slices.Contains(file, id), nil
 }
 
 // Forget is ForgetCustomer with a report of the copies it scrubbed or
@@ -396,6 +422,13 @@ func (d *DB) Forget(ctx context.Context, id int64) (ForgetReport, error) {
 		secret, err = librarySecret(ctx, tx)
 		return err
 	})
+	if errors.Is(err, ErrNotFound) {
+		// Forgotten already, but perhaps not everywhere: a forget that
+		// stopped after the library's commit left the log and the copies.
+		if again, ferr := d.wasForgotten(ctx, id); ferr == nil && again {
+			return d.finish(ctx, id, Customer{ID: id}, ForgetReport{Again: true})
+		}
+	}
 	if err != nil {
 		return rep, fmt.Errorf("forget customer %d: %w", id, err)
 	}
@@ -405,12 +438,24 @@ func (d *DB) Forget(ctx context.Context, id int64) (ForgetReport, error) {
 	if err := noteMarks(d.path, secret, NewMatcher(c).marks(secret), d.now().UTC().Format(time.DateOnly)); err != nil {
 		return rep, fmt.Errorf("forget customer %d: %w", id, err)
 	}
-	if err := d.checkpoint(ctx); err != nil {
-		return rep, fmt.Errorf("customer %d is forgotten, but %w", id, err)
-	}
-	rep, err = d.scrubCopies(ctx, c)
-	if err != nil {
-		return rep, fmt.Errorf("customer %d is forgotten in the library, but %w", id, err)
+	return d.finish(ctx, id, c, rep)
+}
+
+// finish empties the log and scrubs the copies after the library's
+// commit. c is the customer as the library had them (only the number
+// when they were forgotten before: each copy is then scrubbed of its own
+// record of them). Forgetting the same number again repeats this.
+func (d *DB) finish(ctx context.Context, id int64, c Customer, rep ForgetReport) (ForgetReport, error) {
+	cerr := d.checkpoint(ctx)
+	r, err := d.scrubCopies(ctx, c)
+	rep.Scrubbed, rep.Deleted = r.Scrubbed, r.Deleted
+	switch {
+	case cerr != nil && err != nil:
+		return rep, fmt.Errorf("customer %d is forgotten in the library, but %w, and %w; forget customer %d again when the other program is done, to finish", id, cerr, err, id)
+	case cerr != nil:
+		return rep, fmt.Errorf("customer %d is forgotten in the library and its copies, but %w; forget customer %d again when the other program has closed the library, to finish", id, cerr, id)
+	case err != nil:
+		return rep, fmt.Errorf("customer %d is forgotten in the library, but %w; forget customer %d again when that is done, to finish", id, err, id)
 	}
 	return rep, nil
 }
@@ -470,13 +515,16 @@ func (d *DB) scrubCopies(ctx context.Context, c Customer) (ForgetReport, error) 
 	if err := Tidy(d.path, d.now(), BackupDays); err != nil {
 		return rep, fmt.Errorf("the data folder cannot be tidied: %w", classify(err))
 	}
+	if err := removeStaleScrubs(d.path); err != nil {
+		return rep, fmt.Errorf("the data folder cannot be tidied: %w", classify(err))
+	}
 	list, busy, err := copies(d.path)
 	if err != nil {
 		return rep, fmt.Errorf("the data folder cannot be read: %w", classify(err))
 	}
 	var failed []string
 	for _, f := range busy {
-		failed = append(failed, fmt.Sprintf("%s (being written by another program: forget the customer again when it is done)", f))
+		failed = append(failed, fmt.Sprintf("%s (being written by another program)", f))
 	}
 	for _, f := range list {
 		if err := d.scrubCopy(ctx, f, c); err == nil {
@@ -527,12 +575,121 @@ func removeWithLogs(f string) error {
 // sqliteHeader starts every SQLite database file.
 const sqliteHeader = "SQLite format 3\x00"
 
-// scrubCopy erases customer c from a copy of the database: it is checked,
-// brought to this schema, the customer (by number, and by their data as
-// the library has it and as the copy has it) is erased as in the library,
-// and the copy is vacuumed (no free page keeps old bytes) and left in
-// rollback-journal mode, as a backup is written.
+// scrubbingPrefix names the temporary file a copy is scrubbed in, beside
+// it (".scrubbing-<name>-<random>"); a kill leaves the copy as it was and
+// this file, which the next forget removes.
+const scrubbingPrefix = ".scrubbing-"
+
+// removeStaleScrubs removes what a killed scrub left in the data folder
+// and the backups folder (with their log files).
+func removeStaleScrubs(path string) error {
+	for _, dir := range []string{filepath.Dir(path), BackupDir(path)} {
+		entries, err := os.ReadDir(dir)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), scrubbingPrefix) && e.Type().IsRegular() {
+				if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// scrubCopy erases customer c from a copy of the database without
+// changing the copy in place: the copy is written with VACUUM INTO to a
+// temporary file beside it (scrubbingPrefix), which is checked, brought to
+// this schema, has the customer (by number, and by their data as the
+// library has it and as the copy has it) erased as in the library, is
+// vacuumed (no free page keeps old bytes), left in rollback-journal mode
+// as a backup is written, synced, and renamed over the copy. A kill at any
+// moment leaves the copy whole (scrubbed or not) and at most the
+// temporary file.
 func (d *DB) scrubCopy(ctx context.Context, path string, c Customer) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), scrubbingPrefix+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	tmpPath := tmp.Name()
+	tmp.Close()
+	if err := os.Remove(tmpPath); err != nil { // VACUUM INTO wants a new file
+		return err
+	}
+	done := false
+	defer func() {
+		if !done {
+			removeWithLogs(tmpPath)
+		}
+	}()
+	if err := vacuumInto(ctx, path, tmpPath); err != nil {
+		return err
+	}
+	if err := d.scrubFile(ctx, tmpPath, c); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(tmpPath, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	serr := f.Sync()
+	if err := f.Close(); serr == nil {
+		serr = err
+	}
+	if serr != nil {
+		return serr
+	}
+	// The copy's log files belong to the old content.
+	for _, ext := range []string{"-wal", "-shm", "-journal"} {
+		if err := os.Remove(path + ext); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	if err := os.Rename(tmpPath, path); err != nil {
+		return err
+	}
+	done = true
+	if dir, err := os.Open(filepath.Dir(path)); err == nil {
+		dir.Sync()
+		dir.Close()
+	}
+	return nil
+}
+
+// vacuumInto writes a consistent copy of the SQLite database at path to
+// dest (a new file) with VACUUM INTO.
+func vacuumInto(ctx context.Context, path, dest string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	head := make([]byte, len(sqliteHeader))
+	_, err = io.ReadFull(f, head)
+	f.Close()
+	if err != nil || string(head) != sqliteHeader {
+		return fmt.Errorf("%s is not a database", path)
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	db, err := sql.Open("sqlite", fileURI(path, q))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
+		return classify(err)
+	}
+	return classify(db.Close())
+}
+
+// scrubFile erases customer c from the database file at path, in place.
+func (d *DB) scrubFile(ctx context.Context, path string, c Customer) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err

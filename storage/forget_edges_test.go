@@ -1,7 +1,14 @@
 package storage
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -75,5 +82,122 @@ func TestForgetKeepsOtherCustomersWords(t *testing.T) {
 	}
 	if on, err := db.ForgottenCustomer(ctx, "Karl White", "", ""); err != nil || on != "" {
 		t.Errorf("ForgottenCustomer(Karl White) = %q, %v; want not forgotten", on, err)
+	}
+}
+
+// Issue 12, point 6: a forget that stopped after the library's commit
+// (another program held the database; a kill) is finished by forgetting
+// the same number again: the copies are scrubbed then, instead of "does
+// not exist".
+func TestForgetAgainFinishesAnInterruptedForget(t *testing.T) {
+	ctx := context.Background()
+	db, rec := newTestDB(t)
+	id, err := db.SaveCustomer(ctx, Customer{Name: "Karl Jansson", Email: "karl@jansson.se", Phone: "070-123 45 67"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := deskInput(rec, "Karl Jansson's desk")
+	in.Customer = id
+	if _, _, err := db.SaveDesign(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(BackupDir(db.Path()), "atelier-2026-11-23.db")
+	if err := os.MkdirAll(filepath.Dir(backup), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	// The library's part of a forget, then a stop.
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		c, err := getCustomer(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return db.erase(ctx, tx, c, NewMatcher(c))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(backup); !bytes.Contains(data, []byte("Jansson")) {
+		t.Fatal("the backup should still hold him before the second forget")
+	}
+	rep, err := db.Forget(ctx, id)
+	if err != nil {
+		t.Fatalf("Forget again: %v", err)
+	}
+	if !rep.Again || !slices.Contains(rep.Scrubbed, backup) {
+		t.Errorf("report = %+v, want Again and %s scrubbed", rep, backup)
+	}
+	if got, want := rep.String(id), fmt.Sprintf("customer %d was forgotten already; their copies are now scrubbed too", id); got != want {
+		t.Errorf("message = %q, want %q", got, want)
+	}
+	data, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"Jansson", "karl@jansson.se", "123 45 67"} {
+		if bytes.Contains(data, []byte(s)) {
+			t.Errorf("the backup still holds %q", s)
+		}
+	}
+	if _, err := db.Forget(ctx, id+100); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Forget of a number never given = %v, want ErrNotFound", err)
+	}
+}
+
+// Issue 12, point 6: a copy is scrubbed in a temporary file beside it and
+// renamed over it, never changed in place (a kill during the scrub left a
+// hot journal beside a backup, which then could be neither checked nor
+// restored); what a killed scrub left is removed by the next forget.
+func TestForgetScrubsCopiesThroughATemporaryFile(t *testing.T) {
+	ctx := context.Background()
+	db, _ := newTestDB(t)
+	id, err := db.SaveCustomer(ctx, Customer{Name: "Karl Jansson", Email: "karl@jansson.se"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := BackupDir(db.Path())
+	backup := filepath.Join(dir, "atelier-2026-11-23.db")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.Stat(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What a scrub killed earlier left: a half-written temporary copy.
+	stale := filepath.Join(dir, scrubbingPrefix+"atelier-2026-11-22.db-123")
+	if err := os.WriteFile(stale, []byte("SQLite format 3\x00Karl Jansson"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.Forget(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(rep.Scrubbed, backup) {
+		t.Errorf("report %+v does not name %s", rep, backup)
+	}
+	after, err := os.Stat(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if os.SameFile(before, after) {
+		t.Error("the backup was changed in place, not replaced by a scrubbed copy")
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.Name() != filepath.Base(backup) {
+			t.Errorf("left in backups/: %s", e.Name())
+		}
+	}
+	if data, _ := os.ReadFile(backup); bytes.Contains(data, []byte("Jansson")) {
+		t.Error("the backup still holds him")
+	}
+	if err := CheckBackup(ctx, backup); err != nil {
+		t.Errorf("the scrubbed backup does not check: %v", err)
 	}
 }

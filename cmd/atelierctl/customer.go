@@ -114,6 +114,6 @@ func (c *CustomerForgetCmd) Run(env *Env, cli *CLI) error {
 	if err != nil {
 		return notFound(err)
 	}
-	fmt.Fprintf(env.Stdout, "customer %d forgotten\n", c.ID)
+	fmt.Fprintln(env.Stdout, rep.String(c.ID))
 	return nil
 }
