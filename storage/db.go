@@ -305,6 +305,20 @@ func (d *DB) QuickCheck(ctx context.Context) error { return d.check(ctx, "quick_
 func (d *DB) IntegrityCheck(ctx context.Context) error { return d.check(ctx, "integrity_check") }
 
 func (d *DB) check(ctx context.Context, pragma string) error {
+	// A migration committed by another program between this connection's
+	// reading of the schema and the check makes FTS5's constructor fail
+	// with SQLITE_SCHEMA (seen in TestConcurrentFirstOpen under -race): the
+	// schema is read again and the check run again.
+	for try := 0; ; try++ {
+		err := d.checkOnce(ctx, pragma)
+		var se *sqlite.Error
+		if try == 3 || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_SCHEMA {
+			return err
+		}
+	}
+}
+
+func (d *DB) checkOnce(ctx context.Context, pragma string) error {
 	rows, err := d.db.QueryContext(ctx, "PRAGMA "+pragma)
 	if err != nil {
 		return fmt.Errorf("check database: %w", classify(err))
