@@ -30,6 +30,16 @@ func FuzzCheckBackup(f *testing.F) {
 	plainDB(f, seed, wipeTrigger)
 	withTrigger, _ := os.ReadFile(seed)
 	f.Add(withTrigger)
+	shadow := filepath.Join(f.TempDir(), "shadow.db")
+	if err := db.Backup(ctx, shadow); err != nil {
+		f.Fatal(err)
+	}
+	plainDB(f, shadow, append([]string{`PRAGMA journal_mode = DELETE`}, changedShadowTable...)...)
+	withShadow, err := os.ReadFile(shadow)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(withShadow) // a changed FTS5 shadow table (issue 12, point 7)
 	f.Add([]byte(sqliteMagic))
 	f.Add([]byte{})
 	want, err := expectedSchema(ctx, SchemaVersion)
@@ -69,6 +79,11 @@ func FuzzCheckBackup(f *testing.F) {
 		}
 		if v == SchemaVersion && code != wantCode {
 			t.Fatalf("accepted a backup with %d triggers and views, want %d", code, wantCode)
+		}
+		if v, got, err := readSchema(ctx, ro); err == nil && v == SchemaVersion {
+			if problems := compareSchema(got, want); len(problems) > 0 {
+				t.Fatalf("accepted a backup whose schema %s", problems[0])
+			}
 		}
 	})
 }
