@@ -39,15 +39,32 @@ type claimed struct {
 
 // claim creates a new, empty side file in dir named after pattern (see
 // os.CreateTemp) and locks it.
+//
+// Between the file's creation and its lock, another process's Tidy can
+// take it for a killed process's (it is new and unlocked): that Tidy then
+// holds its lock (this lock fails) or has removed it (this lock holds an
+// unlinked file), and a backup written there would lose its -journal under
+// SQLite's hands (TestKilledBackupsAndRestoresLeaveNothing: "disk I/O
+// error (5898)"). Then another name is taken. A file system without locks
+// (some network ones) only loses the protection against Tidy.
 func claim(dir, pattern string) (*claimed, error) {
-	f, err := os.CreateTemp(dir, pattern)
-	if err != nil {
-		return nil, classify(err)
+	for try := 0; ; try++ {
+		f, err := os.CreateTemp(dir, pattern)
+		if err != nil {
+			return nil, classify(err)
+		}
+		locked := lockFile(f)
+		info, statErr := os.Lstat(f.Name())
+		mine, mineErr := f.Stat()
+		kept := statErr == nil && mineErr == nil && os.SameFile(info, mine)
+		if kept && (locked || try == 4) {
+			return &claimed{f: f, path: f.Name()}, nil
+		}
+		if kept {
+			os.Remove(f.Name()) // empty, and held by a Tidy that removes it too
+		}
+		f.Close()
 	}
-	// The file is new (O_EXCL): nobody else holds it. A file system without
-	// locks (some network ones) only loses the protection against Tidy.
-	lockFile(f)
-	return &claimed{f: f, path: f.Name()}, nil
 }
 
 // sync makes the file's content durable (through the claim's handle, which
