@@ -353,6 +353,7 @@ func (d *DB) erase(ctx context.Context, tx *sql.Tx, c Customer, m *Matcher) erro
 		where string
 		m     *Matcher
 	}{
+		{"orders", []string{"exported_file"}, `customer = ?1`, m}, // their own order's file name
 		{"designs", []string{"name", "notes"}, `customer IS NULL`, m},
 		{"designs", []string{"name", "notes"}, `customer IS NOT NULL AND customer != ?1`, m.Strict()},
 		{"revisions", []string{"name", "notes"}, `design NOT IN (SELECT id FROM designs WHERE customer IS NOT NULL)`, m},

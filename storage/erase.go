@@ -34,6 +34,15 @@ import (
 // Redacted replaces a forgotten customer's data in free text.
 const Redacted = "(customer)"
 
+// strokeLetters are letters NFKD does not take apart (a stroke or a
+// ligature is not an accent): Søren Łukasiewicz is written Soren
+// Lukasiewicz on a keyboard without them.
+var strokeLetters = map[rune]string{
+	'Ø': "o", 'ø': "o", 'Ł': "l", 'ł': "l", 'Đ': "d", 'đ': "d", 'Ð': "d", 'ð': "d",
+	'Æ': "ae", 'æ': "ae", 'Œ': "oe", 'œ': "oe", 'Þ': "th", 'þ': "th", 'ß': "ss", 'ẞ': "ss",
+	'Ħ': "h", 'ħ': "h", 'ı': "i", 'Ŧ': "t", 'ŧ': "t",
+}
+
 // foldRune is the folded form of one character ("" for an accent alone).
 func foldRune(c cases.Caser, r rune) string {
 	if r < utf8.RuneSelf {
@@ -41,6 +50,9 @@ func foldRune(c cases.Caser, r rune) string {
 			r += 'a' - 'A'
 		}
 		return string(r)
+	}
+	if s, ok := strokeLetters[r]; ok {
+		return s
 	}
 	var b strings.Builder
 	for _, x := range norm.NFKD.String(string(r)) {
@@ -95,8 +107,21 @@ func digits(s string) string {
 	}, norm.NFKC.String(s))
 }
 
+// unspaced reports whether s is written in a script that does not put
+// spaces between words (Han, Hiragana, Katakana, Hangul, Thai): such a
+// name is found inside a longer run of letters (王小明的书桌).
+func unspaced(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai) {
+			return true
+		}
+	}
+	return false
+}
+
 // Matcher finds one customer's data in free text.
 type Matcher struct {
+	inner  *regexp.Regexp // pieces in scripts without spaces: anywhere
 	words  *regexp.Regexp // names, e-mail, street: whole words only
 	phones *regexp.Regexp // digits with any separators
 	pieces []string       // the folded full pieces (no single name part), for the erasure marks
@@ -177,16 +202,24 @@ func compileMatcher(words, phones []string) *Matcher {
 	// Longest first: the full name is replaced as one, not part by part.
 	slices.SortStableFunc(words, func(a, b string) int { return len(b) - len(a) })
 	slices.SortStableFunc(phones, func(a, b string) int { return len(b) - len(a) })
-	if len(words) > 0 {
-		alts := make([]string, len(words))
-		for i, w := range words {
-			parts := strings.Split(w, " ")
-			for j := range parts {
-				parts[j] = regexp.QuoteMeta(parts[j])
-			}
-			alts[i] = strings.Join(parts, `[\s\p{Z}\x{85}]+`)
+	var alts, inner []string
+	for _, w := range words {
+		parts := strings.Split(w, " ")
+		for j := range parts {
+			parts[j] = regexp.QuoteMeta(parts[j])
 		}
+		alt := strings.Join(parts, `[\s\p{Z}\x{85}]+`)
+		if unspaced(w) {
+			inner = append(inner, alt)
+		} else {
+			alts = append(alts, alt)
+		}
+	}
+	if len(alts) > 0 {
 		m.words = regexp.MustCompile(`(?:^|[^\p{L}\p{N}])(` + strings.Join(alts, "|") + `)(?:[^\p{L}\p{N}]|$)`)
+	}
+	if len(inner) > 0 {
+		m.inner = regexp.MustCompile(`(` + strings.Join(inner, "|") + `)`)
 	}
 	if len(phones) > 0 {
 		alts := make([]string, len(phones))
@@ -240,7 +273,7 @@ func streetLine(address, name string) string {
 // spans finds the customer in s: byte spans of s, in order, not
 // overlapping.
 func (m *Matcher) spans(s string) [][2]int {
-	if m == nil || s == "" || (m.words == nil && m.phones == nil) {
+	if m == nil || s == "" || (m.words == nil && m.phones == nil && m.inner == nil) {
 		return nil
 	}
 	f := foldText(cases.Fold(), s)
@@ -260,7 +293,7 @@ func (m *Matcher) spans(s string) [][2]int {
 		}
 		out = append(out, [2]int{from, to})
 	}
-	for _, re := range []*regexp.Regexp{m.words, m.phones} {
+	for _, re := range []*regexp.Regexp{m.words, m.inner, m.phones} {
 		if re == nil {
 			continue
 		}
@@ -377,6 +410,10 @@ func candidatePieces(text string) []string {
 type ForgetReport struct {
 	Scrubbed []string // copies the customer was erased from as well
 	Deleted  []string // copies that could not be opened to erase them: deleted
+	// Skipped are files beside the library or in backups/ that are not
+	// Atelier libraries (another program's SQLite file, a note): left as
+	// they are, each with the reason.
+	Skipped []string
 	// Again: the customer was forgotten already (a forget stopped after
 	// the library's commit: another program held the database, a kill);
 	// this call finished the job on the log and the copies.
@@ -448,7 +485,7 @@ func (d *DB) Forget(ctx context.Context, id int64) (ForgetReport, error) {
 func (d *DB) finish(ctx context.Context, id int64, c Customer, rep ForgetReport) (ForgetReport, error) {
 	cerr := d.checkpoint(ctx)
 	r, err := d.scrubCopies(ctx, c)
-	rep.Scrubbed, rep.Deleted = r.Scrubbed, r.Deleted
+	rep.Scrubbed, rep.Deleted, rep.Skipped = r.Scrubbed, r.Deleted, r.Skipped
 	switch {
 	case cerr != nil && err != nil:
 		return rep, fmt.Errorf("customer %d is forgotten in the library, but %w, and %w; forget customer %d again when the other program is done, to finish", id, cerr, err, id)
@@ -460,14 +497,24 @@ func (d *DB) finish(ctx context.Context, id int64, c Customer, rep ForgetReport)
 	return rep, nil
 }
 
+// aCopy is a file in the data folder that may hold a copy of the
+// database. ours: named as Atelier names its copies (a rotated backup
+// atelier-<time>.db, a restore's <name>.replaced-<time>, a repair's
+// <name>.damaged-<time>): deleted when it cannot be scrubbed. Any other
+// is scrubbed only when it is an Atelier library (CheckBackup: Atelier's
+// own schema), and otherwise left as it is and reported.
+type aCopy struct {
+	path string
+	ours bool
+}
+
 // copies lists the files in the data folder that may hold a copy of the
-// database at path: <name>.<anything> beside it (a restore's
-// .replaced-<time>, a repair's .damaged-<time>) except the list of
-// erasures, and every file of the backups folder named like a backup
-// (atelier-…), without their -wal, -shm and -journal files. Files that a
-// backup or restore is writing (.partial, .restoring-…) are listed apart:
-// busy.
-func copies(path string) (list, busy []string, err error) {
+// database at path: <name>.<anything> beside it except the list of
+// erasures, and every file of the backups folder (whatever its name: `db
+// backup FILE` may write one there), without their -wal, -shm and
+// -journal files and a scrub's temporary files. Files that a backup or
+// restore is writing (.partial, .restoring-…) are listed apart: busy.
+func copies(path string) (list []aCopy, busy []string, err error) {
 	base := filepath.Base(path)
 	for _, dir := range []string{filepath.Dir(path), BackupDir(path)} {
 		entries, err := os.ReadDir(dir)
@@ -479,16 +526,20 @@ func copies(path string) (list, busy []string, err error) {
 		}
 		for _, e := range entries {
 			n := e.Name()
-			if !e.Type().IsRegular() || isSideFile(n) {
+			if !e.Type().IsRegular() || isSideFile(n) || strings.HasPrefix(n, scrubbingPrefix) {
 				continue
 			}
 			inData := dir == filepath.Dir(path) && strings.HasPrefix(n, base+".") && n != filepath.Base(erasureFile(path))
-			inBackups := dir == BackupDir(path) && strings.HasPrefix(n, backupPrefix)
+			inBackups := dir == BackupDir(path)
 			switch {
 			case (inData || inBackups) && (strings.HasSuffix(n, ".partial") || strings.HasPrefix(n, base+".restoring")):
 				busy = append(busy, filepath.Join(dir, n))
-			case inData || inBackups:
-				list = append(list, filepath.Join(dir, n))
+			case inData:
+				ours := strings.HasPrefix(n, base+".replaced-") || strings.HasPrefix(n, base+".damaged-")
+				list = append(list, aCopy{filepath.Join(dir, n), ours})
+			case inBackups:
+				ours := strings.HasPrefix(n, backupPrefix) && strings.HasSuffix(n, ".db")
+				list = append(list, aCopy{filepath.Join(dir, n), ours})
 			}
 		}
 	}
@@ -526,7 +577,19 @@ func (d *DB) scrubCopies(ctx context.Context, c Customer) (ForgetReport, error) 
 	for _, f := range busy {
 		failed = append(failed, fmt.Sprintf("%s (being written by another program)", f))
 	}
-	for _, f := range list {
+	for _, cp := range list {
+		f := cp.path
+		if !cp.ours {
+			// Not named as ours: only an Atelier library is touched.
+			if err := CheckBackup(ctx, f); err != nil {
+				why := "not an Atelier library"
+				if !errors.Is(err, ErrForeign) {
+					why = fmt.Sprintf("not readable as an Atelier library: %v", err)
+				}
+				rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s (%s)", f, why))
+				continue
+			}
+		}
 		if err := d.scrubCopy(ctx, f, c); err == nil {
 			rep.Scrubbed = append(rep.Scrubbed, f)
 			continue
@@ -542,6 +605,11 @@ func (d *DB) scrubCopies(ctx context.Context, c Customer) (ForgetReport, error) 
 		for _, e := range entries {
 			n := e.Name()
 			if !isSideFile(n) || filepath.Join(dir, n) == d.path+"-wal" || filepath.Join(dir, n) == d.path+"-shm" || filepath.Join(dir, n) == d.path+"-journal" {
+				continue
+			}
+			// Only the log files of names we give (another program's
+			// stray journal is not ours).
+			if !strings.HasPrefix(n, filepath.Base(d.path)+".") && !strings.HasPrefix(n, backupPrefix) && !strings.HasPrefix(n, scrubbingPrefix) {
 				continue
 			}
 			main := filepath.Join(dir, strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(n, "-wal"), "-shm"), "-journal"))

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -199,5 +200,142 @@ func TestForgetScrubsCopiesThroughATemporaryFile(t *testing.T) {
 	}
 	if err := CheckBackup(ctx, backup); err != nil {
 		t.Errorf("the scrubbed backup does not check: %v", err)
+	}
+}
+
+// Issue 12, point 6: a backup written into backups/ or beside the library
+// under another name is scrubbed when it is an Atelier library; a file
+// that is not ours (a note, another program's SQLite file named
+// atelier.db.*) is neither changed nor deleted, and the report names it.
+func TestForgetScrubsCopiesWithOtherNamesAndLeavesForeignFiles(t *testing.T) {
+	ctx := context.Background()
+	db, _ := newTestDB(t)
+	id, err := db.SaveCustomer(ctx, Customer{Name: "Annika Berglund", Email: "annika@berglund.se"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(db.Path())
+	if err := os.MkdirAll(BackupDir(db.Path()), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	backups := []string{filepath.Join(BackupDir(db.Path()), "before-upgrade.db"), filepath.Join(dir, "atelier.db.backup")}
+	for _, b := range backups {
+		if err := db.Backup(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	note := filepath.Join(dir, "atelier.db.txt")
+	if err := os.WriteFile(note, []byte("my notes about Annika Berglund"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	foreign := filepath.Join(dir, "atelier.db.sync")
+	other, err := sql.Open("sqlite", foreign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Exec(`CREATE TABLE state (k TEXT, v TEXT); INSERT INTO state VALUES ('who', 'Annika Berglund')`); err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+	foreignBefore, _ := os.ReadFile(foreign)
+	rep, err := db.Forget(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range backups {
+		t.Run("scrubbed "+filepath.Base(b), func(t *testing.T) {
+			if !slices.Contains(rep.Scrubbed, b) {
+				t.Errorf("report %+v does not name %s as scrubbed", rep, b)
+			}
+			if data, err := os.ReadFile(b); err != nil || bytes.Contains(data, []byte("Berglund")) {
+				t.Errorf("%s: still holds her (or %v)", b, err)
+			}
+		})
+	}
+	for _, c := range []struct {
+		name, path string
+		want       []byte
+	}{
+		{"a note", note, []byte("my notes about Annika Berglund")},
+		{"another program's SQLite file", foreign, foreignBefore},
+	} {
+		t.Run("left alone: "+c.name, func(t *testing.T) {
+			got, err := os.ReadFile(c.path)
+			if err != nil || !bytes.Equal(got, c.want) {
+				t.Errorf("%s changed or deleted (%v)", c.path, err)
+			}
+			if slices.Contains(rep.Deleted, c.path) || slices.Contains(rep.Scrubbed, c.path) {
+				t.Errorf("report %+v names %s as scrubbed or deleted", rep, c.path)
+			}
+		})
+	}
+	if !slices.ContainsFunc(rep.Skipped, func(s string) bool { return strings.HasPrefix(s, foreign+" (not an Atelier library") }) {
+		t.Errorf("Skipped = %q, want %s named as not an Atelier library", rep.Skipped, foreign)
+	}
+}
+
+// Issue 12, point 6: letters with a stroke or a ligature fold to the
+// letters typed without them, and a name in a script without spaces is
+// found inside a longer run of letters.
+func TestMatcherStrokeLettersAndUnspacedScripts(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		customer Customer
+		in, want string
+	}{
+		{"stroke letters typed plain", Customer{Name: "Søren Łukasiewicz"}, "Desk – Soren Lukasiewicz", "Desk – (customer)"},
+		{"plain name found with strokes", Customer{Name: "Soren Lukasiewicz"}, "für SØREN ŁUKASIEWICZ", "für (customer)"},
+		{"surname alone with a stroke", Customer{Name: "Søren Łukasiewicz"}, "Desk for LUKASIEWICZ", "Desk for (customer)"},
+		{"ligature and thorn", Customer{Name: "Ærøe Þórsdóttir"}, "for aeroe thorsdottir", "for (customer)"},
+		{"sharp s", Customer{Name: "Jürgen Weiß"}, "Herr WEISS", "Herr (customer)"},
+		{"Han name inside a word", Customer{Name: "王小明"}, "王小明的书桌", "(customer)的书桌"},
+		{"Han name after other text", Customer{Name: "王小明"}, "给王小明", "给(customer)"},
+		{"Hangul name inside a word", Customer{Name: "김민준"}, "김민준의 책상", "(customer)의 책상"},
+		{"Katakana name", Customer{Name: "タナカ"}, "タナカさんの机", "(customer)さんの机"},
+		{"Latin name still whole words only", Customer{Name: "Anna Berg"}, "Bergamo desk", "Bergamo desk"},
+		{"another Han name stays", Customer{Name: "王小明"}, "李小红的书桌", "李小红的书桌"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := NewMatcher(c.customer).Scrub(c.in); got != c.want {
+				t.Errorf("Scrub(%q) = %q, want %q", c.in, got, c.want)
+			}
+		})
+	}
+	if got, want := Fold("Søren Łukasiewicz"), "soren lukasiewicz"; got != want {
+		t.Errorf("Fold = %q, want %q", got, want)
+	}
+}
+
+// Issue 12, point 5: the file name their own order was exported to
+// ("Berglund Annika - desk.zip") is scrubbed too.
+func TestForgetScrubsTheExportedFileNameOfTheirOrders(t *testing.T) {
+	ctx := context.Background()
+	db, rec := newTestDB(t)
+	id, err := db.SaveCustomer(ctx, Customer{Name: "Annika Berglund"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := deskInput(rec, "Standing desk")
+	in.Customer = id
+	_, rev, err := db.SaveDesign(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := db.CreateOrder(ctx, OrderInput{Dealer: "d", Customer: id, Lines: []OrderLine{{Revision: rev.ID, Quantity: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetOrderExported(ctx, o.ID, "/home/d/orders/Berglund Annika - desk.zip", "abc"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ForgetCustomer(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Order(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "/home/d/orders/(customer) (customer) - desk.zip"; got.ExportedFile != want {
+		t.Errorf("exported file = %q, want %q", got.ExportedFile, want)
 	}
 }

@@ -111,6 +111,9 @@ func (c *CustomerForgetCmd) Run(env *Env, cli *CLI) error {
 	for _, f := range rep.Deleted {
 		fmt.Fprintf(env.Stdout, "deleted %s: it could not be opened to erase the customer from it\n", f)
 	}
+	for _, f := range rep.Skipped {
+		fmt.Fprintf(env.Stdout, "left alone %s\n", f)
+	}
 	if err != nil {
 		return notFound(err)
 	}

@@ -539,8 +539,11 @@ func TestCustomerVerbs(t *testing.T) {
 	if _, out, _ = run("customer", "list", "--json"); !strings.Contains(out, "Jonas") || strings.Contains(out, "Anna") {
 		t.Errorf("after forgetting: %s", out)
 	}
-	if code, _, errOut = run("customer", "forget", "1"); code != 1 || !strings.Contains(errOut, "does not exist") {
-		t.Errorf("forget again: %d %q", code, errOut)
+	if code, out, errOut = run("customer", "forget", "1"); code != 0 || !strings.Contains(out, "customer 1 was forgotten already; their copies are now scrubbed too") {
+		t.Errorf("forget again: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut = run("customer", "forget", "99"); code != 1 || !strings.Contains(errOut, "does not exist") {
+		t.Errorf("forget a number never given: %d %q", code, errOut)
 	}
 	if code, _, _ = run("customer", "add", "--name", " "); code != 2 {
 		t.Errorf("add without a name: %d", code)
