@@ -146,7 +146,7 @@ func (d *DB) Customers(ctx context.Context, query string) ([]Customer, error) {
 // a VACUUM, or is deleted when it cannot be changed (see Forget for the
 // report). What is kept: the customer's number, in the list of erasures
 // (in the database and in a file beside it), so that restoring an older
-// backup forgets them again; and the erasure marks (HMACs of their data
+// backup forgets them again; and the erasure marks (slow keyed hashes of their data
 // under the library's random secret), so that importing an old order does
 // not bring them back.
 func (d *DB) ForgetCustomer(ctx context.Context, id int64) error {
@@ -186,8 +186,10 @@ func (d *DB) checkpoint(ctx context.Context) error {
 // erasureFile is the list of forgotten customers beside a database. Its
 // lines are a forgotten customer's number ("12"), or (schema 7) the
 // library secret the marks after it were made with ("key <hex>") and an
-// erasure mark with its day ("mark <hex> 2026-11-24"): nothing that names
-// anyone. It survives the database being damaged or replaced by a restore,
+// erasure mark with its day ("mark pbkdf2-sha256-120000:<hex> 2026-11-24",
+// or an older untagged HMAC): no name, e-mail, phone or address in clear,
+// but with the key beside the marks a guess can be checked (at ~22 ms a
+// try, see mark). It survives the database being damaged or replaced by a restore,
 // so a restored library still recognises whom it forgot.
 func erasureFile(path string) string { return path + ".erasures" }
 
@@ -314,7 +316,7 @@ func getCustomer(ctx context.Context, q querier, id int64) (Customer, error) {
 //   - the search entries of every changed design are written again
 //     (secure-delete overwrites the old ones) and the index is merged;
 //   - the number is added to the erasures and the marks of their data
-//     (HMACs under the library's secret) to the erasure marks.
+//     (PBKDF2 under the library's secret, see mark) to the erasure marks.
 func (d *DB) erase(ctx context.Context, tx *sql.Tx, c Customer, m *Matcher) error {
 	linked, err := ids(ctx, tx, `SELECT id FROM designs WHERE customer = ?`, c.ID)
 	if err != nil {

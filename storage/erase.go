@@ -1,19 +1,23 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
+	"crypto/pbkdf2"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -342,8 +346,8 @@ func (m *Matcher) Scrub(s string) string {
 	return s
 }
 
-// marks are the HMAC-SHA256 under secret of each folded piece of the
-// customer's data: what the library remembers of a forgotten customer.
+// marks are the erasure marks of each folded piece of the customer's
+// data: what the library remembers of a forgotten customer.
 func (m *Matcher) marks(secret []byte) []string {
 	out := make([]string, 0, len(m.pieces))
 	for _, p := range m.pieces {
@@ -352,10 +356,52 @@ func (m *Matcher) marks(secret []byte) []string {
 	return out
 }
 
+// markIterations makes one mark cost about 25 ms (2-core machine, 2026):
+// the secret sits beside the marks, so what protects a forgotten phone
+// number from being tried number by number is the cost of each try.
+const markIterations = 120_000
+
+// markScheme tags a mark: "pbkdf2-sha256-<iterations>:<hex>". A mark
+// without a tag is an older HMAC-SHA256 (before issue 12); it is still
+// recognised.
+var markScheme = fmt.Sprintf("pbkdf2-sha256-%d", markIterations)
+
+// mark is the erasure mark of a folded piece: PBKDF2-HMAC-SHA256 of the
+// piece, the library secret as the salt, markIterations rounds, tagged.
 func mark(secret []byte, piece string) string {
-	h := hmac.New(sha256.New, secret)
-	h.Write([]byte(piece))
-	return hex.EncodeToString(h.Sum(nil))
+	m, _ := markWith(markScheme, secret, piece)
+	return m
+}
+
+// markWith is the mark of a piece under a scheme ("" for the old
+// HMAC-SHA256); false for a scheme this version does not know.
+func markWith(scheme string, secret []byte, piece string) (string, bool) {
+	if scheme == "" {
+		h := hmac.New(sha256.New, secret)
+		h.Write([]byte(piece))
+		return hex.EncodeToString(h.Sum(nil)), true
+	}
+	n, ok := strings.CutPrefix(scheme, "pbkdf2-sha256-")
+	if !ok {
+		return "", false
+	}
+	iter, err := strconv.Atoi(n)
+	if err != nil || iter < 1 || iter > 10_000_000 {
+		return "", false
+	}
+	k, err := pbkdf2.Key(sha256.New, piece, secret, iter, 32)
+	if err != nil {
+		return "", false
+	}
+	return scheme + ":" + hex.EncodeToString(k), true
+}
+
+// schemeOf is the scheme tag of a mark ("" for an old HMAC).
+func schemeOf(mark string) string {
+	if i := strings.LastIndexByte(mark, ':'); i > 0 {
+		return mark[:i]
+	}
+	return ""
 }
 
 // candidatePieces are the pieces of a text that could be a forgotten
@@ -510,8 +556,8 @@ type aCopy struct {
 
 // copies lists the files in the data folder that may hold a copy of the
 // database at path: <name>.<anything> beside it except the list of
-// erasures, and every file of the backups folder (whatever its name: `db
-// backup FILE` may write one there), without their -wal, -shm and
+// erasures, any other SQLite file beside it, and every file of the backups
+// folder (whatever its name: `db backup FILE` may write one there), without their -wal, -shm and
 // -journal files and a scrub's temporary files. Files that a backup or
 // restore is writing (.partial, .restoring-…) are listed apart: busy.
 func copies(path string) (list []aCopy, busy []string, err error) {
@@ -537,6 +583,10 @@ func copies(path string) (list []aCopy, busy []string, err error) {
 			case inData:
 				ours := strings.HasPrefix(n, base+".replaced-") || strings.HasPrefix(n, base+".damaged-")
 				list = append(list, aCopy{filepath.Join(dir, n), ours})
+			case dir == filepath.Dir(path) && n != base && n != filepath.Base(erasureFile(path)) && isSQLite(filepath.Join(dir, n)):
+				// `db backup FILE` beside the library under another name
+				// (atelier-copy.db): scrubbed if it is an Atelier library.
+				list = append(list, aCopy{filepath.Join(dir, n), false})
 			case inBackups:
 				ours := strings.HasPrefix(n, backupPrefix) && strings.HasSuffix(n, ".db")
 				list = append(list, aCopy{filepath.Join(dir, n), ours})
@@ -589,6 +639,16 @@ func (d *DB) scrubCopies(ctx context.Context, c Customer) (ForgetReport, error) 
 				rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s (%s)", f, why))
 				continue
 			}
+			// Another library (its own secret) has other customers
+			// under the same numbers: not touched.
+			if other, err := d.otherLibrary(ctx, f); err != nil || other {
+				why := "another Atelier library, not a copy of this one"
+				if err != nil {
+					why = fmt.Sprintf("not readable: %v", err)
+				}
+				rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s (%s)", f, why))
+				continue
+			}
 		}
 		if err := d.scrubCopy(ctx, f, c); err == nil {
 			rep.Scrubbed = append(rep.Scrubbed, f)
@@ -628,6 +688,29 @@ func (d *DB) scrubCopies(ctx context.Context, c Customer) (ForgetReport, error) 
 	return rep, nil
 }
 
+// otherLibrary reports whether the Atelier library at path has a secret
+// for the erasure marks other than this one's: then it is not a copy of
+// this library (a copy from before schema 7 has none, and is a copy).
+func (d *DB) otherLibrary(ctx context.Context, path string) (bool, error) {
+	var ours []byte
+	err := d.db.QueryRowContext(ctx, `SELECT secret FROM library_secret WHERE id = 1`).Scan(&ours)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, classify(err)
+	}
+	var theirs []byte
+	_, err = inspect(ctx, path, func(db *sql.DB) error {
+		err := db.QueryRowContext(ctx, `SELECT secret FROM library_secret WHERE id = 1`).Scan(&theirs)
+		if errors.Is(err, sql.ErrNoRows) || (err != nil && strings.Contains(err.Error(), "no such table")) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	return theirs != nil && ours != nil && !bytes.Equal(theirs, ours), nil
+}
+
 func removeWithLogs(f string) error {
 	for _, ext := range []string{"-wal", "-shm", "-journal"} {
 		if err := os.Remove(f + ext); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -642,6 +725,18 @@ func removeWithLogs(f string) error {
 
 // sqliteHeader starts every SQLite database file.
 const sqliteHeader = "SQLite format 3\x00"
+
+// isSQLite reports whether the file at path starts as an SQLite database.
+func isSQLite(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteHeader))
+	_, err = io.ReadFull(f, head)
+	return err == nil && string(head) == sqliteHeader
+}
 
 // scrubbingPrefix names the temporary file a copy is scrubbed in, beside
 // it (".scrubbing-<name>-<random>"); a kill leaves the copy as it was and
@@ -846,47 +941,73 @@ func (d *DB) MentionsForgotten(ctx context.Context, text string) (string, error)
 // erasedOn is the earliest day of the erasure marks that pieces hit, or
 // "": the marks in the database, under its secret, and those in the file
 // beside it, under the secrets they were made with (a restore replaces
-// the database, not the file).
+// the database, not the file). Each piece is marked once per secret and
+// scheme present (a mark costs ~25 ms; an old HMAC mark almost nothing).
 func (d *DB) erasedOn(ctx context.Context, pieces []string) (string, error) {
-	on := ""
-	hit := func(day string) {
-		if on == "" || day < on {
-			on = day
-		}
+	type set struct {
+		secret []byte
+		marks  map[string]string // mark -> day
 	}
+	var sets []set
 	var secret []byte
 	err := d.db.QueryRowContext(ctx, `SELECT secret FROM library_secret WHERE id = 1`).Scan(&secret)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", classify(err)
 	}
 	if secret != nil {
-		for _, p := range pieces {
-			if p == "" {
-				continue
-			}
-			var day string
-			err := d.db.QueryRowContext(ctx, `SELECT erased_on FROM erasure_marks WHERE mark = ?`, mark(secret, p)).Scan(&day)
-			if errors.Is(err, sql.ErrNoRows) {
-				continue
-			}
-			if err != nil {
+		rows, err := d.db.QueryContext(ctx, `SELECT mark, erased_on FROM erasure_marks`)
+		if err != nil {
+			return "", classify(err)
+		}
+		marks := map[string]string{}
+		for rows.Next() {
+			var mk, day string
+			if err := rows.Scan(&mk, &day); err != nil {
+				rows.Close()
 				return "", classify(err)
 			}
-			hit(day)
+			if old, ok := marks[mk]; !ok || day < old {
+				marks[mk] = day
+			}
 		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return "", classify(err)
+		}
+		sets = append(sets, set{secret, marks})
 	}
 	list, err := readErasureFile(d.path)
 	if err != nil {
 		return "", err
 	}
 	for key, marks := range list.marks {
-		k, err := hex.DecodeString(key)
-		if err != nil {
-			continue
+		if k, err := hex.DecodeString(key); err == nil {
+			sets = append(sets, set{k, marks})
 		}
-		for _, p := range pieces {
-			if day, ok := marks[mark(k, p)]; ok && p != "" {
-				hit(day)
+	}
+	on := ""
+	cache := map[string]string{}
+	for _, st := range sets {
+		schemes := map[string]bool{}
+		for mk := range st.marks {
+			schemes[schemeOf(mk)] = true
+		}
+		for _, scheme := range slices.Sorted(maps.Keys(schemes)) {
+			for _, p := range pieces {
+				if p == "" {
+					continue
+				}
+				key := string(st.secret) + "\x00" + scheme + "\x00" + p
+				mk, ok := cache[key]
+				if !ok {
+					if mk, ok = markWith(scheme, st.secret, p); !ok {
+						break // a scheme of a newer version: not this one's to check
+					}
+					cache[key] = mk
+				}
+				if day, ok := st.marks[mk]; ok && (on == "" || day < on) {
+					on = day
+				}
 			}
 		}
 	}

@@ -3,7 +3,10 @@ package storage
 import (
 	"bytes"
 	"context"
+	"crypto/pbkdf2"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -218,7 +221,7 @@ func TestForgetScrubsCopiesWithOtherNamesAndLeavesForeignFiles(t *testing.T) {
 	if err := os.MkdirAll(BackupDir(db.Path()), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	backups := []string{filepath.Join(BackupDir(db.Path()), "before-upgrade.db"), filepath.Join(dir, "atelier.db.backup")}
+	backups := []string{filepath.Join(BackupDir(db.Path()), "before-upgrade.db"), filepath.Join(dir, "atelier.db.backup"), filepath.Join(dir, "atelier-copy.db")}
 	for _, b := range backups {
 		if err := db.Backup(ctx, b); err != nil {
 			t.Fatal(err)
@@ -238,6 +241,20 @@ func TestForgetScrubsCopiesWithOtherNamesAndLeavesForeignFiles(t *testing.T) {
 	}
 	other.Close()
 	foreignBefore, _ := os.ReadFile(foreign)
+	// Another library beside it: its customer 1 is someone else.
+	second := filepath.Join(dir, "second.db")
+	lib2, err := Open(ctx, second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib2.SaveCustomer(ctx, Customer{Name: "Jonas Berg"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := lib2.ForgetCustomer(ctx, 99); !errors.Is(err, ErrNotFound) { // makes its secret
+		t.Fatal(err)
+	}
+	lib2.Close()
+	secondBefore, _ := os.ReadFile(second)
 	rep, err := db.Forget(ctx, id)
 	if err != nil {
 		t.Fatal(err)
@@ -258,6 +275,7 @@ func TestForgetScrubsCopiesWithOtherNamesAndLeavesForeignFiles(t *testing.T) {
 	}{
 		{"a note", note, []byte("my notes about Annika Berglund")},
 		{"another program's SQLite file", foreign, foreignBefore},
+		{"another Atelier library", second, secondBefore},
 	} {
 		t.Run("left alone: "+c.name, func(t *testing.T) {
 			got, err := os.ReadFile(c.path)
@@ -338,4 +356,114 @@ func TestForgetScrubsTheExportedFileNameOfTheirOrders(t *testing.T) {
 	if want := "/home/d/orders/(customer) (customer) - desk.zip"; got.ExportedFile != want {
 		t.Errorf("exported file = %q, want %q", got.ExportedFile, want)
 	}
+}
+
+// Issue 12, point 6: an erasure mark is slow to compute (PBKDF2-HMAC-
+// SHA256, the library secret as salt, tagged with its scheme), so a phone
+// number cannot be tried number by number from atelier.db.erasures in
+// seconds; marks of the old kind (a plain HMAC) still match.
+func TestErasureMarksAreSlowAndOldMarksStillMatch(t *testing.T) {
+	ctx := context.Background()
+	secret := []byte("0123456789abcdef0123456789abcdef")
+	want, err := pbkdf2.Key(sha256.New, "annika berglund", secret, markIterations, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, w := mark(secret, "annika berglund"), "pbkdf2-sha256-120000:"+hex.EncodeToString(want); got != w {
+		t.Errorf("mark = %q, want %q", got, w)
+	}
+	if markIterations < 100_000 {
+		t.Errorf("markIterations = %d: too cheap to try", markIterations)
+	}
+
+	db, _ := newTestDB(t)
+	id, err := db.SaveCustomer(ctx, Customer{Name: "Annika Berglund", Phone: "+46 70 123 45 67"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ForgetCustomer(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(erasureFile(db.Path()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "mark" {
+			n++
+			if !strings.HasPrefix(f[1], markScheme+":") {
+				t.Errorf("%s: mark %q is not a PBKDF2 mark", filepath.Base(erasureFile(db.Path())), f[1])
+			}
+		}
+	}
+	if n == 0 {
+		t.Errorf("no marks in %q", data)
+	}
+	// A mark written by an older version: a plain HMAC under the secret.
+	var libSecret []byte
+	if err := db.db.QueryRow(`SELECT secret FROM library_secret`).Scan(&libSecret); err != nil {
+		t.Fatal(err)
+	}
+	old, _ := markWith("", libSecret, "karl jansson")
+	if _, err := db.db.Exec(`INSERT INTO erasure_marks (mark, erased_on) VALUES (?, '2026-01-02')`, old); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, text, want string }{
+		{"new mark", "Desk for Annika Berglund", "2026-11-23"},
+		{"phone, new mark", "call 070-123 45 67", "2026-11-23"},
+		{"old HMAC mark", "Desk for Karl Jansson", "2026-01-02"},
+		{"nobody", "Desk for Jonas Berg", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got, err := db.MentionsForgotten(ctx, c.text); err != nil || got != c.want {
+				t.Errorf("MentionsForgotten(%q) = %q, %v; want %q", c.text, got, err, c.want)
+			}
+		})
+	}
+}
+
+// The cost of an order import's check once a customer was forgotten (a
+// customer, a design name of six words), of one mark, and of forgetting
+// (the marks are made in the transaction and again for the file).
+func BenchmarkForgottenChecks(b *testing.B) {
+	ctx := context.Background()
+	db, _ := newTestDB(b)
+	id, err := db.SaveCustomer(ctx, Customer{Name: "Annika Berglund", Email: "annika@berglund.se", Phone: "+46 70 123 45 67", Address: "Storgatan 12\nUppsala"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := db.ForgetCustomer(ctx, id); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("one mark", func(b *testing.B) {
+		for b.Loop() {
+			mark([]byte("0123456789abcdef0123456789abcdef"), "annika berglund")
+		}
+	})
+	b.Run("import check of a customer", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := db.ForgottenCustomer(ctx, "Jonas Berg", "+49 30 1234567", "Jonas Berg\nHauptstraße 12\n10115 Berlin"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("import check of a design name", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := db.MentionsForgotten(ctx, "Corner desk for the home office"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("forget", func(b *testing.B) {
+		for b.Loop() {
+			id, err := db.SaveCustomer(ctx, Customer{Name: "Karl Jansson", Email: "karl@jansson.se", Phone: "070-123 45 67", Address: "Storgatan 1"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := db.ForgetCustomer(ctx, id); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
