@@ -125,11 +125,13 @@ func unspaced(s string) bool {
 
 // Matcher finds one customer's data in free text.
 type Matcher struct {
-	inner  *regexp.Regexp // pieces in scripts without spaces: anywhere
-	words  *regexp.Regexp // names, e-mail, street: whole words only
-	phones *regexp.Regexp // digits with any separators
-	pieces []string       // the folded full pieces (no single name part), for the erasure marks
-	strict *Matcher       // the same without the single name parts
+	inner    *regexp.Regexp // pieces in scripts without spaces: anywhere
+	words    *regexp.Regexp // names, e-mail, street: whole words only
+	phones   *regexp.Regexp // digits with any separators
+	pieces   []string       // the folded full pieces (no single name part), for the erasure marks
+	strict   *Matcher       // the same without the single name parts
+	made     []string       // the marks last made, under madeWith
+	madeWith []byte
 }
 
 // Strict is the matcher for text linked to another customer: it finds
@@ -348,11 +350,16 @@ func (m *Matcher) Scrub(s string) string {
 
 // marks are the erasure marks of each folded piece of the customer's
 // data: what the library remembers of a forgotten customer.
+// They are computed once per secret (a mark is slow on purpose).
 func (m *Matcher) marks(secret []byte) []string {
+	if m.made != nil && bytes.Equal(m.madeWith, secret) {
+		return m.made
+	}
 	out := make([]string, 0, len(m.pieces))
 	for _, p := range m.pieces {
 		out = append(out, mark(secret, p))
 	}
+	m.made, m.madeWith = out, bytes.Clone(secret)
 	return out
 }
 
@@ -493,13 +500,15 @@ func (d *DB) wasForgotten(ctx context.Context, id int64) (bool, error) {
 func (d *DB) Forget(ctx context.Context, id int64) (ForgetReport, error) {
 	var rep ForgetReport
 	var c Customer
+	var m *Matcher
 	var secret []byte
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if c, err = getCustomer(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := d.erase(ctx, tx, c, NewMatcher(c)); err != nil {
+		m = NewMatcher(c)
+		if err := d.erase(ctx, tx, c, m); err != nil {
 			return err
 		}
 		secret, err = librarySecret(ctx, tx)
@@ -518,7 +527,7 @@ func (d *DB) Forget(ctx context.Context, id int64) (ForgetReport, error) {
 	if err := noteErasure(d.path, id); err != nil {
 		return rep, fmt.Errorf("forget customer %d: %w", id, err)
 	}
-	if err := noteMarks(d.path, secret, NewMatcher(c).marks(secret), d.now().UTC().Format(time.DateOnly)); err != nil {
+	if err := noteMarks(d.path, secret, m.marks(secret), d.now().UTC().Format(time.DateOnly)); err != nil {
 		return rep, fmt.Errorf("forget customer %d: %w", id, err)
 	}
 	return d.finish(ctx, id, c, rep)
