@@ -495,7 +495,17 @@ func (d *Designer) customerChanged(c storage.Customer) {
 // goes as it went from the library.
 func (d *Designer) customerForgotten(c storage.Customer) {
 	id := c.ID
-	m := storage.NewMatcher(c)
+	full := storage.NewMatcher(c)
+	// What belongs to another customer loses only the full name, e-mail,
+	// phone and street, never a single word ("White" in "White desk"), as
+	// in the library (storage.Forget).
+	matcherFor := func(owner int64) *storage.Matcher {
+		if owner != 0 && owner != id {
+			return full.Strict()
+		}
+		return full
+	}
+	m := matcherFor(d.doc.customer)
 	if d.doc.customer == id || m.Contains(d.doc.name) || m.Contains(d.doc.notes) {
 		if d.doc.customer == id {
 			d.doc.customer, d.doc.customerName, d.doc.notes = 0, "", ""
@@ -535,11 +545,12 @@ func (d *Designer) customerForgotten(c storage.Customer) {
 			d.draft.Lines[i].Customer = 0
 			changed = true
 		}
-		if name := m.Scrub(d.draft.Lines[i].Name); name != d.draft.Lines[i].Name {
+		if name := matcherFor(d.draft.Lines[i].Customer).Scrub(d.draft.Lines[i].Name); name != d.draft.Lines[i].Name {
 			d.draft.Lines[i].Name, changed = name, true
 		}
 	}
-	if notes, delivery := m.Scrub(d.draft.Notes), m.Scrub(d.draft.Delivery); notes != d.draft.Notes || delivery != d.draft.Delivery {
+	dm := matcherFor(d.draft.Customer)
+	if notes, delivery := dm.Scrub(d.draft.Notes), dm.Scrub(d.draft.Delivery); notes != d.draft.Notes || delivery != d.draft.Delivery {
 		d.draft.Notes, d.draft.Delivery, changed = notes, delivery, true
 	}
 	if d.draft.Customer == id {

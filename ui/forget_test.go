@@ -57,3 +57,15 @@ func TestForgettingScrubsTheDraftAndTheDesignBeingEdited(t *testing.T) {
 		}
 	}
 }
+
+// Another customer's design being edited keeps its everyday words: only
+// the forgotten customer's full name is taken out of it.
+func TestForgettingLeavesAnotherCustomersWords(t *testing.T) {
+	d, _, _, _ := newStoredDesigner(t)
+	d.SetPreferences(fyne.CurrentApp().Preferences())
+	d.doc.name, d.doc.notes, d.doc.customer = "White desk", "Karl wants the white top, like Emma White's", 8
+	d.customerForgotten(storage.Customer{ID: 7, Name: "Emma White"})
+	if d.doc.name != "White desk" || d.doc.notes != "Karl wants the white top, like (customer)'s" || d.doc.customer != 8 {
+		t.Errorf("another customer's design: name %q, notes %q, customer %d", d.doc.name, d.doc.notes, d.doc.customer)
+	}
+}
