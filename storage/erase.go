@@ -836,14 +836,7 @@ func (d *DB) scrubCopy(ctx context.Context, path string, c Customer) error {
 // vacuumInto writes a consistent copy of the SQLite database at path to
 // dest (a new file) with VACUUM INTO.
 func vacuumInto(ctx context.Context, path, dest string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	head := make([]byte, len(sqliteHeader))
-	_, err = io.ReadFull(f, head)
-	f.Close()
-	if err != nil || string(head) != sqliteHeader {
+	if !isSQLite(path) {
 		return fmt.Errorf("%s is not a database", path)
 	}
 	q := url.Values{}
@@ -862,14 +855,7 @@ func vacuumInto(ctx context.Context, path, dest string) error {
 
 // scrubFile erases customer c from the database file at path, in place.
 func (d *DB) scrubFile(ctx context.Context, path string, c Customer) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	head := make([]byte, len(sqliteHeader))
-	_, err = io.ReadFull(f, head)
-	f.Close()
-	if err != nil || string(head) != sqliteHeader {
+	if !isSQLite(path) {
 		return fmt.Errorf("%s is not a database", path)
 	}
 	q := url.Values{}
