@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -251,34 +250,7 @@ func TestKilledBackupsAndRestoresLeaveNothing(t *testing.T) {
 	db.Close()
 	r := rand.New(rand.NewPCG(7, 8))
 	for k := 0; k < 12; k++ {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestBackupRestoreChild$", "-test.v=false")
-		cmd.Env = append(os.Environ(), "ATELIER_RESTORE_CHILD="+path)
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		lines := make(chan string, 1<<12)
-		started := make(chan struct{})
-		go func() {
-			sc := bufio.NewScanner(out)
-			first := true
-			for sc.Scan() {
-				lines <- sc.Text()
-				if first {
-					first = false
-					close(started)
-				}
-			}
-			close(lines)
-		}()
-		select {
-		case <-started:
-		case <-time.After(60 * time.Second):
-			t.Fatalf("round %d: the child did nothing in a minute", k)
-		}
+		cmd, lines := startChild(t, "TestBackupRestoreChild", "ATELIER_RESTORE_CHILD="+path)
 		// Open (and so tidy) while the child works, then kill it.
 		until := time.Now().Add(time.Duration(20+r.IntN(150)) * time.Millisecond)
 		for time.Now().Before(until) {

@@ -494,36 +494,9 @@ func TestCrashWhileSaving(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	kills := 60
 	for k := 0; k < kills; k++ {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.v=false")
-		cmd.Env = append(os.Environ(), "ATELIER_CRASH_CHILD="+path, fmt.Sprintf("ATELIER_CRASH_ROUND=%d", k))
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		lines := make(chan string, 1<<16)
-		started := make(chan struct{})
-		go func() {
-			sc := bufio.NewScanner(out)
-			first := true
-			for sc.Scan() {
-				lines <- sc.Text()
-				if first {
-					first = false
-					close(started)
-				}
-			}
-			close(lines)
-		}()
 		// Let it get going (its first save is committed, however slow the
 		// machine is), then kill it mid-flight.
-		select {
-		case <-started:
-		case <-time.After(60 * time.Second):
-			t.Fatalf("round %d: the child committed nothing in a minute", k)
-		}
+		cmd, lines := startChild(t, "TestCrashChild", "ATELIER_CRASH_CHILD="+path, fmt.Sprintf("ATELIER_CRASH_ROUND=%d", k))
 		time.Sleep(time.Duration(r.IntN(60)) * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
@@ -599,4 +572,42 @@ func TestCrashChild(t *testing.T) {
 		fmt.Fprintf(w, "committed %d %s\n", d.ID, name)
 		w.Flush()
 	}
+}
+
+// startChild runs the test binary's test named name as a child process
+// with env added, and returns once the child has written its first line
+// (however slow the machine is); lines gives everything it writes.
+func startChild(t *testing.T, name string, env ...string) (*exec.Cmd, <-chan string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+name+"$", "-test.v=false")
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 1<<16)
+	started := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(out)
+		first := true
+		for sc.Scan() {
+			lines <- sc.Text()
+			if first {
+				first = false
+				close(started)
+			}
+		}
+		close(lines)
+	}()
+	select {
+	case <-started:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("the child %s wrote nothing in a minute", name)
+	}
+	return cmd, lines
 }
