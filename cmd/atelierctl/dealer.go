@@ -68,11 +68,9 @@ func (c *DealerTrustCmd) Run(env *Env, cli *CLI) error {
 		if want := strings.ToUpper(strings.TrimSpace(c.Dealer)); r.Dealer != want {
 			return fmt.Errorf("%s is an order of dealer %s, not of %s; no key was enrolled", c.FromOrder, safeText(r.Dealer), safeText(want))
 		}
-		fp, err := manifestKey(data)
-		if err != nil {
+		if key, err = sign.ParsePublicKey(r.DealerKey); err != nil {
 			return err
 		}
-		key = fp
 	}
 	from, err := parseDateFlag("valid-from", c.ValidFrom, time.Time{})
 	if err != nil {
@@ -89,20 +87,6 @@ func (c *DealerTrustCmd) Run(env *Env, cli *CLI) error {
 	}
 	fmt.Fprintf(env.Stdout, "dealer %s: key %s enrolled; their order packages signed with it now verify\n", k.Dealer, k.Fingerprint)
 	return nil
-}
-
-// manifestKey is the public key an order package's manifest names (its
-// signature was checked by Verify).
-func manifestKey(data []byte) (sign.PublicKey, error) {
-	files, _, err := orderfile.ReadZip(data, orderfile.DefaultLimits)
-	if err != nil {
-		return nil, err
-	}
-	m, err := orderfile.ReadManifest(files["manifest.json"])
-	if err != nil {
-		return nil, err
-	}
-	return sign.ParsePublicKey(m.DealerKey)
 }
 
 // DealerRevokeCmd revokes a key.

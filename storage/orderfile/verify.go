@@ -52,6 +52,7 @@ type Report struct {
 	OK                bool      `json:"ok"` // no errors
 	Number            string    `json:"number,omitempty"`
 	DealerFingerprint string    `json:"dealer_fingerprint,omitempty"`
+	DealerKey         string    `json:"dealer_key,omitempty"` // the signing key (base64), once its signature holds
 	Dealer            string    `json:"dealer,omitempty"`      // the dealer code the order names
 	DealerName        string    `json:"dealer_name,omitempty"` // as enrolled, else as the order says
 	Trust             string    `json:"trust,omitempty"`       // why the signer is trusted: enrolled, own key, not checked (--trust-any)
@@ -155,6 +156,7 @@ func Verify(data []byte, catalogs []CatalogSource, trust Trust, lim Limits) *Rep
 		r.errorf("manifest.sig", "the signature does not match the manifest: the manifest was changed after signing, or the signature belongs to another package")
 		return r
 	}
+	r.DealerKey = key.String()
 	if m.DealerFingerprint != key.Fingerprint() {
 		r.errorf("manifest.json", "the fingerprint %q does not belong to the dealer key in the manifest (%s)", prefix(m.DealerFingerprint, 60), key.Fingerprint())
 		return r
