@@ -589,3 +589,18 @@ func resignZip(t *testing.T, pkg []byte, keyPath, old, new string) []byte {
 	zw.Close()
 	return buf.Bytes()
 }
+
+// Verifying with no library where --db points makes none: nobody is
+// enrolled, and the file system is left as it was.
+func TestOrderVerifyMakesNoLibrary(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "none.db")
+	pkg := filepath.Join(dir, "x.zip")
+	os.WriteFile(pkg, []byte("PK\x05\x06"+strings.Repeat("\x00", 18)), 0o644)
+	if code, _, _ := runCLI(t, "--db", db, "order", "verify", pkg); code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Errorf("verify made a library at %s", db)
+	}
+}
