@@ -52,7 +52,7 @@ type Report struct {
 	OK                bool      `json:"ok"` // no errors
 	Number            string    `json:"number,omitempty"`
 	DealerFingerprint string    `json:"dealer_fingerprint,omitempty"`
-	DealerKey         string    `json:"dealer_key,omitempty"` // the signing key (base64), once its signature holds
+	DealerKey         string    `json:"dealer_key,omitempty"`  // the signing key (base64), once its signature holds
 	Dealer            string    `json:"dealer,omitempty"`      // the dealer code the order names
 	DealerName        string    `json:"dealer_name,omitempty"` // as enrolled, else as the order says
 	Trust             string    `json:"trust,omitempty"`       // why the signer is trusted: enrolled, own key, not checked (--trust-any)
