@@ -88,6 +88,9 @@ type constraint struct {
 	// with radix), for constant-time checks of a full tuple.
 	allowed bitset
 	radix   []int
+	// tab: a table rule's rows (see table.go); with c.table and c.allowed
+	// too when the table is small enough to expand.
+	tab *rowTable
 }
 
 // holdsTuple checks a tuple of the scope's values (texts as given).
@@ -98,6 +101,9 @@ func (c *constraint) holdsTuple(t []int32, texts map[string]string) bool {
 			idx += int(x) * c.radix[i]
 		}
 		return c.allowed.has(int32(idx))
+	}
+	if c.tab != nil {
+		return c.tab.holds(t)
 	}
 	return c.check(t, texts)
 }
@@ -114,6 +120,9 @@ func (c *constraint) holds(sol []int32, texts map[string]string) bool {
 	t := make([]int32, len(c.scope))
 	for i, v := range c.scope {
 		t[i] = sol[v]
+	}
+	if c.tab != nil {
+		return c.tab.holds(t)
 	}
 	return c.check(t, texts)
 }
@@ -238,33 +247,15 @@ func (m *Model) addRule(r *catalog.Rule) {
 	c := constraint{rule: r}
 	switch r.Kind {
 	case catalog.Table:
-		var cols []int
 		for _, fid := range r.Features {
-			cols = append(cols, m.byFeature[fid][0])
+			c.scope = append(c.scope, m.byFeature[fid][0])
 		}
-		c.scope = cols
-		rows := r.Allow
-		vars := m.vars
-		c.check = func(t []int32, _ map[string]string) bool {
-		rows:
-			for _, row := range rows {
-				for i, cell := range row {
-					if cell.Any {
-						continue
-					}
-					v := vars[cols[i]].values[t[i]]
-					if v.Type == expr.NumberT {
-						if !v.Num.Equal(cell.Num) {
-							continue rows
-						}
-					} else if v.Str != cell.Str {
-						continue rows
-					}
-				}
-				return true
-			}
-			return false
-		}
+		tab := m.newRowTable(r, c.scope)
+		c.tab = tab
+		c.check = func(t []int32, _ map[string]string) bool { return tab.holds(t) }
+		m.expand(&c)
+		m.cons = append(m.cons, c)
+		return
 	default:
 		var nodes []expr.Node
 		for _, e := range []*catalog.Expr{r.When, r.Then, r.Expr} {

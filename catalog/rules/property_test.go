@@ -24,6 +24,14 @@ func TestAgainstBruteForce(t *testing.T) {
 		defer func() { tableLimit = saved }()
 		againstBruteForce(t, 200)
 	})
+	// With no table expanded into its combinations, every table rule is
+	// searched from its rows alone (the encoding wide tables always get).
+	t.Run("rows", func(t *testing.T) {
+		saved := expandLimit
+		expandLimit = 0
+		defer func() { expandLimit = saved }()
+		againstBruteForce(t, 300)
+	})
 }
 
 // TestSessionWalkAgainstBruteForce asks one session about decisions that

@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"encoding/binary"
-
 	"github.com/go-air/gini"
 	"github.com/go-air/gini/z"
 )
@@ -111,11 +109,14 @@ func (m *Model) buildSAT(guarded bool) *satBase {
 			sb.act[ci] = act
 			guard = act.Not()
 		}
-		if c.table == nil {
+		switch {
+		case c.table != nil:
+			m.encodeTable(sb, c, guard, clause)
+		case c.tab != nil:
+			m.encodeRows(sb, c, guard, clause)
+		default:
 			sb.lazy = append(sb.lazy, ci)
-			continue
 		}
-		m.encodeTable(sb, c, guard, clause)
 	}
 	if !guarded {
 		sb.act = nil
@@ -140,20 +141,15 @@ func (m *Model) encodeTable(sb *satBase, c *constraint, guard z.Lit, clause func
 	}
 	if total-allowed <= forbiddenClauseLimit || total-allowed <= 2*allowed+16 {
 		// One clause per forbidden tuple.
-		in := make(map[string]bool, allowed)
-		key := func(t []int32) string {
-			var b []byte
-			for _, x := range t {
-				b = binary.AppendUvarint(b, uint64(x))
+		forbidden := func(idx int, t []int32) bool {
+			if c.allowed != nil {
+				return !c.allowed.has(int32(idx))
 			}
-			return string(b)
-		}
-		for off := 0; off < len(c.table); off += k {
-			in[key(c.table[off:off+k])] = true
+			return !c.holdsTuple(t, nil)
 		}
 		t := make([]int32, k)
-		for {
-			if !in[key(t)] {
+		for idx := 0; ; idx++ {
+			if forbidden(idx, t) {
 				ls := []z.Lit{guard}
 				for i, v := range c.scope {
 					ls = append(ls, sb.lit[v][t[i]].Not())
@@ -164,6 +160,11 @@ func (m *Model) encodeTable(sb *satBase, c *constraint, guard z.Lit, clause func
 				return
 			}
 		}
+	}
+	if c.tab != nil && c.tab.n() < allowed {
+		// A table rule listing fewer rows than the combinations they allow.
+		m.encodeRows(sb, c, guard, clause)
+		return
 	}
 	// A boolean per allowed tuple.
 	tup := make([]z.Lit, allowed)

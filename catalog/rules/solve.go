@@ -252,6 +252,9 @@ func (s *state) revise(ci int) (changed []int, ok bool) {
 		}
 		return changed, true
 	}
+	if c.tab != nil {
+		return s.reviseRows(c)
+	}
 	// Forward checking: evaluate once at most one variable is open.
 	open := -1
 	tuple := make([]int32, k)

@@ -1,0 +1,86 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/atelier-app/atelier/catalog"
+)
+
+// wideTableProduct has n choice features of opts options each and one table
+// rule over all of them that allows just the given rows ("*" allowed).
+func wideTableProduct(n, opts int, rows [][]string) string {
+	var fs, ids []string
+	for i := 0; i < n; i++ {
+		var os []string
+		for o := 0; o < opts; o++ {
+			os = append(os, fmt.Sprintf(`{"id": "o%d", "name": "Option %d"}`, o, o))
+		}
+		fs = append(fs, fmt.Sprintf(`{"id": "f%d", "kind": "choice", "name": "F%d", "options": [%s]}`, i, i, strings.Join(os, ", ")))
+		ids = append(ids, fmt.Sprintf("%q", fmt.Sprintf("f%d", i)))
+	}
+	var rs []string
+	for _, row := range rows {
+		var cells []string
+		for _, c := range row {
+			cells = append(cells, fmt.Sprintf("%q", c))
+		}
+		rs = append(rs, "["+strings.Join(cells, ", ")+"]")
+	}
+	rule := fmt.Sprintf(`{"id": "wide", "kind": "table", "features": [%s], "allow": [%s], "message": "Not a listed combination."}`,
+		strings.Join(ids, ", "), strings.Join(rs, ", "))
+	return wrapProduct(fs, []string{rule})
+}
+
+// TestWideTableWithFewRows is the issue's case: six features of eight
+// options and a table over all six that allows two rows (262,144
+// combinations, past the old tabulation limit) hung the engine, which
+// excluded forbidden combinations one at a time. Encoded from its rows it
+// answers at once, exactly.
+func TestWideTableWithFewRows(t *testing.T) {
+	rows := [][]string{
+		{"o1", "o2", "o3", "o4", "o5", "o6"},
+		{"o7", "o0", "*", "o4", "o1", "o1"},
+	}
+	m, err := Compile(parseRandom(t, wideTableProduct(6, 8, rows)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := m.NewSession()
+	d, err := s.Domains(Decisions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range m.Product.Features {
+		for o, ok := range d.Feature(f.ID).Available {
+			want := false
+			for _, row := range rows {
+				if row[i] == "*" || row[i] == fmt.Sprintf("o%d", o) {
+					want = true
+				}
+			}
+			if ok != want {
+				t.Errorf("%s option o%d: available = %v, want %v", f.ID, o, ok, want)
+			}
+		}
+	}
+	n, err := s.Count(Decisions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Int64() != 1+8 {
+		t.Errorf("count = %v, want 9 (one row, and eight for the row with a \"*\")", n)
+	}
+	// Choosing f0 = o7 leaves only the second row.
+	d, err = s.Domains(Decisions{"f0": {Kind: catalog.Choice, Str: "o7"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Feature("f1").Available; got[2] || !got[0] {
+		t.Errorf("after f0 = o7, f1 offers %v, want only o0", got)
+	}
+	if got := d.Feature("f2").Available; strings.Count(fmt.Sprint(got), "true") != 8 {
+		t.Errorf("after f0 = o7, f2 offers %v, want every option (\"*\")", got)
+	}
+}
