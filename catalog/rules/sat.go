@@ -23,7 +23,7 @@ import (
 // each model and excluded tuple by tuple as they are met (lazily), under a
 // literal standing for the current texts.
 type satBase struct {
-	g   *gini.Gini
+	g   *cnf
 	lit [][]z.Lit // lit[v][a]: variable v takes value a
 	act []z.Lit   // per constraint: its clauses hold when act is true
 	// lazy lists the constraints checked on models.
@@ -53,7 +53,7 @@ func (m *Model) compileSAT() {
 // needs and much cheaper to solve than assuming hundreds of activation
 // literals on every call.
 func (m *Model) buildSAT(guarded bool) *satBase {
-	g := gini.New()
+	g := &cnf{}
 	sb := &satBase{g: g, lit: make([][]z.Lit, len(m.vars)), act: make([]z.Lit, len(m.cons))}
 	// Every clause also carries "not on", and on is assumed in every call:
 	// no clause is ever a unit at level 0. (gini v1.0.4's Copy loses level-0
@@ -201,7 +201,39 @@ type satSession struct {
 }
 
 func newSATSession(m *Model, base *satBase) *satSession {
-	return &satSession{m: m, base: base, g: base.g.Copy(), texts: map[string]z.Lit{}}
+	return &satSession{m: m, base: base, g: base.g.solver(), texts: map[string]z.Lit{}}
+}
+
+// cnf records the model's clauses once, so that every session can load
+// them into a solver of its own. (A fresh solver, not gini's Copy: in gini
+// v1.0.4 a copied solver loses its activity decay parameters, so its
+// branching heuristic divides by zero on the first conflict and from then
+// on rescales every variable's activity at every bump; a hard question on a
+// copied solver ran 20 times slower. Copy also lost level-0 units.)
+type cnf struct {
+	vars int
+	lits []z.Lit // clauses, each ended by z.LitNull
+}
+
+// Lit is a new variable's positive literal.
+func (c *cnf) Lit() z.Lit {
+	c.vars++
+	return z.Var(c.vars).Pos()
+}
+
+// Add adds a literal to the clause being written; z.LitNull ends it.
+func (c *cnf) Add(l z.Lit) { c.lits = append(c.lits, l) }
+
+// solver is a new solver holding the clauses.
+func (c *cnf) solver() *gini.Gini {
+	g := gini.NewVc(c.vars, len(c.lits)/3+1)
+	for i := 0; i < c.vars; i++ {
+		g.Lit()
+	}
+	for _, l := range c.lits {
+		g.Add(l)
+	}
+	return g
 }
 
 // textsLit is the literal standing for a texts signature (z.LitNull when
