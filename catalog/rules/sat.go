@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"time"
+
 	"github.com/go-air/gini"
 	"github.com/go-air/gini/z"
 )
@@ -91,7 +93,7 @@ func (m *Model) buildSAT(guarded bool) *satBase {
 		// Sequential counter (Sinz): s[i] means "some of x0..xi is true".
 		s := make([]z.Lit, len(ls)-1)
 		for i := range s {
-			s[i] = g.Lit()
+			s[i] = g.Lit(); DebugKind[int(s[i].Var())] = "seq"
 		}
 		clause(ls[0].Not(), s[0])
 		for i := 1; i < len(ls)-1; i++ {
@@ -169,19 +171,23 @@ func (m *Model) encodeTable(sb *satBase, c *constraint, guard z.Lit, clause func
 	// A boolean per allowed tuple.
 	tup := make([]z.Lit, allowed)
 	for j := range tup {
-		tup[j] = sb.g.Lit()
+		tup[j] = sb.g.Lit(); DebugKind[int(tup[j].Var())] = "tuple"
 	}
 	clause(append([]z.Lit{guard}, tup...)...)
 	supports := make([]map[int32][]z.Lit, k)
 	for i := range supports {
 		supports[i] = map[int32][]z.Lit{}
 	}
+	back := []z.Lit{}
 	for j := 0; j < allowed; j++ {
 		row := c.table[j*k : j*k+k]
+		back = append(back[:0], tup[j])
 		for i, v := range c.scope {
 			clause(tup[j].Not(), sb.lit[v][row[i]])
 			supports[i][row[i]] = append(supports[i][row[i]], tup[j])
+			back = append(back, sb.lit[v][row[i]].Not())
 		}
+		clause(back...) // the tuple holds once its values do (never guessed)
 	}
 	for i, v := range c.scope {
 		for a := 0; a < m.vars[v].size; a++ {
@@ -224,9 +230,17 @@ func (c *cnf) Lit() z.Lit {
 // Add adds a literal to the clause being written; z.LitNull ends it.
 func (c *cnf) Add(l z.Lit) { c.lits = append(c.lits, l) }
 
-// solver is a new solver holding the clauses.
+// textsHeadroom is how many variables a session's solver has room for
+// beyond the model's own: one per texts signature the session meets.
+const textsHeadroom = 256
+
+// solver is a new solver holding the clauses, with room for textsHeadroom
+// more variables. (gini v1.0.4 must never grow: growing puts every variable
+// up to the new capacity, used or not, into its branching heap, so that
+// each descent of the search then guesses tens of thousands of variables
+// that appear in no clause.)
 func (c *cnf) solver() *gini.Gini {
-	g := gini.NewVc(c.vars, len(c.lits)/3+1)
+	g := gini.NewVc(c.vars+textsHeadroom+1, len(c.lits)/3+1)
 	for i := 0; i < c.vars; i++ {
 		g.Lit()
 	}
@@ -255,12 +269,18 @@ func (ss *satSession) solve(units []unit, off []bool, texts map[string]string, t
 // solveWith is solve with extra literals assumed.
 func (ss *satSession) solveWith(units []unit, off []bool, texts map[string]string, textsKey string, b *budget, extra ...z.Lit) []int32 {
 	sb := ss.base
-	g := ss.g
 	tl, ok := ss.texts[textsKey]
 	if !ok {
-		tl = g.Lit()
+		if int(ss.g.MaxVar()) >= sb.g.vars+textsHeadroom {
+			// Out of room for another texts literal: start over with a
+			// fresh solver rather than let gini grow (see cnf).
+			ss.g = sb.g.solver()
+			clear(ss.texts)
+		}
+		tl = ss.g.Lit()
 		ss.texts[textsKey] = tl
 	}
+	g := ss.g
 	for {
 		assume := make([]z.Lit, 0, len(units)+len(sb.act)+1)
 		for _, u := range units {
@@ -274,7 +294,10 @@ func (ss *satSession) solveWith(units []unit, off []bool, texts map[string]strin
 		assume = append(assume, tl, sb.on)
 		assume = append(assume, extra...)
 		g.Assume(assume...)
-		if run(g, b) != 1 {
+		t0 := time.Now()
+		res := run(g, b)
+		DebugCalls = append(DebugCalls, DebugCall{res, time.Since(t0)})
+		if res != 1 {
 			return nil
 		}
 		sol := make([]int32, len(ss.m.vars))
@@ -344,3 +367,11 @@ func run(g *gini.Gini, b *budget) int {
 		sv.Unpause()
 	}
 }
+
+type DebugCall struct {
+	Res int
+	D   time.Duration
+}
+
+var DebugCalls []DebugCall
+var DebugKind = map[int]string{}

@@ -250,7 +250,8 @@ func (s *state) reviseRows(c *constraint) (changed []int, ok bool) {
 // is possible only with a row that admits it (which makes unit propagation
 // as strong as arc consistency on the table). A column with "*" rows gets
 // one more boolean, "some '*' row of this column holds", so that no value's
-// clause has to list all of them.
+// clause has to list all of them. Every such boolean is also implied by what
+// it stands for, so that it is decided by propagation, never guessed.
 func (m *Model) encodeRows(sb *satBase, c *constraint, guard z.Lit, clause func(...z.Lit)) {
 	t := c.tab
 	n := t.n()
@@ -261,15 +262,22 @@ func (m *Model) encodeRows(sb *satBase, c *constraint, guard z.Lit, clause func(
 	g := sb.g
 	rowLit := make([]z.Lit, n)
 	for j := range rowLit {
-		rowLit[j] = g.Lit()
+		rowLit[j] = g.Lit(); DebugKind[int(rowLit[j].Var())] = "row"
 	}
 	clause(append([]z.Lit{guard}, rowLit...)...)
+	back := []z.Lit{}
 	for j := 0; j < n; j++ {
+		back = append(back[:0], rowLit[j])
 		for i, x := range t.row(j) {
 			if x != anyCell {
 				clause(rowLit[j].Not(), sb.lit[c.scope[i]][x])
+				back = append(back, sb.lit[c.scope[i]][x].Not())
 			}
 		}
+		// And back: a row holds once all its cells do, so that no row is
+		// left for the solver to guess once the values are known (it
+		// assigns every variable; unconstrained rows cost a guess each).
+		clause(back...)
 	}
 	for i, v := range c.scope {
 		by := make([][]z.Lit, m.vars[v].size)
@@ -285,8 +293,11 @@ func (m *Model) encodeRows(sb *satBase, c *constraint, guard z.Lit, clause func(
 		if len(star) == 1 {
 			starLit = star[0]
 		} else if len(star) > 1 {
-			starLit = g.Lit()
+			starLit = g.Lit(); DebugKind[int(starLit.Var())] = "star"
 			clause(append([]z.Lit{starLit.Not()}, star...)...)
+			for _, r := range star {
+				clause(r.Not(), starLit)
+			}
 		}
 		for a, rs := range by {
 			ls := append([]z.Lit{guard, sb.lit[v][a].Not(), starLit}, rs...)
