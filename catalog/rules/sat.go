@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"time"
-
 	"github.com/go-air/gini"
 	"github.com/go-air/gini/z"
 )
@@ -93,7 +91,7 @@ func (m *Model) buildSAT(guarded bool) *satBase {
 		// Sequential counter (Sinz): s[i] means "some of x0..xi is true".
 		s := make([]z.Lit, len(ls)-1)
 		for i := range s {
-			s[i] = g.Lit(); DebugKind[int(s[i].Var())] = "seq"
+			s[i] = g.Lit()
 		}
 		clause(ls[0].Not(), s[0])
 		for i := 1; i < len(ls)-1; i++ {
@@ -171,7 +169,7 @@ func (m *Model) encodeTable(sb *satBase, c *constraint, guard z.Lit, clause func
 	// A boolean per allowed tuple.
 	tup := make([]z.Lit, allowed)
 	for j := range tup {
-		tup[j] = sb.g.Lit(); DebugKind[int(tup[j].Var())] = "tuple"
+		tup[j] = sb.g.Lit()
 	}
 	clause(append([]z.Lit{guard}, tup...)...)
 	supports := make([]map[int32][]z.Lit, k)
@@ -294,10 +292,7 @@ func (ss *satSession) solveWith(units []unit, off []bool, texts map[string]strin
 		assume = append(assume, tl, sb.on)
 		assume = append(assume, extra...)
 		g.Assume(assume...)
-		t0 := time.Now()
-		res := run(g, b)
-		DebugCalls = append(DebugCalls, DebugCall{res, time.Since(t0)})
-		if res != 1 {
+		if run(g, b) != 1 {
 			return nil
 		}
 		sol := make([]int32, len(ss.m.vars))
@@ -367,11 +362,3 @@ func run(g *gini.Gini, b *budget) int {
 		sv.Unpause()
 	}
 }
-
-type DebugCall struct {
-	Res int
-	D   time.Duration
-}
-
-var DebugCalls []DebugCall
-var DebugKind = map[int]string{}

@@ -262,7 +262,7 @@ func (m *Model) encodeRows(sb *satBase, c *constraint, guard z.Lit, clause func(
 	g := sb.g
 	rowLit := make([]z.Lit, n)
 	for j := range rowLit {
-		rowLit[j] = g.Lit(); DebugKind[int(rowLit[j].Var())] = "row"
+		rowLit[j] = g.Lit()
 	}
 	clause(append([]z.Lit{guard}, rowLit...)...)
 	back := []z.Lit{}
@@ -293,7 +293,7 @@ func (m *Model) encodeRows(sb *satBase, c *constraint, guard z.Lit, clause func(
 		if len(star) == 1 {
 			starLit = star[0]
 		} else if len(star) > 1 {
-			starLit = g.Lit(); DebugKind[int(starLit.Var())] = "star"
+			starLit = g.Lit()
 			clause(append([]z.Lit{starLit.Not()}, star...)...)
 			for _, r := range star {
 				clause(r.Not(), starLit)
