@@ -28,6 +28,22 @@ const DefaultWork = 10000
 // calls.
 const tickWork = 100
 
+// tickProps is the number of propagations in one of the solver's rounds.
+const tickProps = 20000
+
+// roundWork is what one round of the solver's propagations costs on this
+// model: what a round is worth depends on the size of the encoding. On the
+// small hard products tickWork was measured on (a few hundred solver
+// variables) a round is a hundred descents of the search, each a decision
+// and a conflict; on a table-heavy line of 270 features (17,500 variables)
+// a round is about one descent, and a call that finds a configuration
+// takes a few dozen rounds without any difficulty. So a round costs
+// tickProps / variables units (at most tickWork, at least 1): a unit of
+// work stays about one descent of the search over the whole model.
+func (m *Model) roundWork() int {
+	return min(tickWork, max(1, tickProps/max(1, m.sat.g.vars)))
+}
+
 // DefaultTime is a backstop besides the work: a question also gives up
 // after this long (the only part of the budget that depends on the
 // machine; the work limit is normally reached well before it).
@@ -99,6 +115,8 @@ type budget struct {
 	out       bool
 	cancelled bool
 	late      bool // the backstop in time ended it
+	// round is what one round of propagations costs (see roundWork).
+	round int
 }
 
 // spend adds n units and reports whether the question may go on.
@@ -156,7 +174,7 @@ func (s *Session) begin() {
 	if d <= 0 {
 		d = DefaultTime
 	}
-	s.acct = &budget{ctx: s.ctx, limit: limit, deadline: time.Now().Add(d)}
+	s.acct = &budget{ctx: s.ctx, limit: limit, deadline: time.Now().Add(d), round: s.m.roundWork()}
 }
 
 func (s *Session) end() { s.depth-- }

@@ -40,6 +40,8 @@ type Session struct {
 	// no solver call. A click walk adds decisions, so nearly every value
 	// that died on an earlier click is answered from here.
 	dead map[unit][][]unit
+	// seeded: the session started from the model's shared knowledge.
+	seeded bool
 	// Nodes counts search nodes since the session began (for benchmarks).
 	Nodes int
 	// ctx, limit, acct and depth bound each question's work (budget.go).
@@ -82,7 +84,11 @@ func (s *Session) noteDead(v int, x int32, core []unit) {
 }
 
 // NewSession starts a session on the model.
-func (m *Model) NewSession() *Session { return &Session{m: m, sat: newSATSession(m, m.sat)} }
+func (m *Model) NewSession() *Session {
+	s := &Session{m: m, sat: newSATSession(m, m.sat)}
+	m.seed(s)
+	return s
+}
 
 // solveUnits asks the solver for a solution with units fixed (and the
 // constraints marked off left out), remembering it.
@@ -392,6 +398,9 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 		}
 		return nil, s.tooHard("working out which options remain possible",
 			fmt.Sprintf("the options of %d of %d features", asked-len(open), asked), fmt.Sprintf("the other %d features", len(open)))
+	}
+	if len(units) == 0 && s.poolTexts == "" && !s.seeded {
+		m.publishRoot(s.pool, s.dead)
 	}
 	out := &Domains{Consistent: consistent, byID: map[string]*FeatureDomain{}}
 	for _, f := range m.Product.Features {

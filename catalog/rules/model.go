@@ -152,6 +152,8 @@ type Model struct {
 	// elim is the counting's branching order (see elimRank).
 	elim     []int
 	elimOnce *sync.Once
+	// shared is what sessions learn that holds for all of them (shared.go).
+	shared *shared
 }
 
 // guardedSAT returns the encoding with activation literals.
@@ -163,7 +165,7 @@ func (m *Model) guardedSAT() *satBase {
 // Compile builds the model of a product. It fails only on a product whose
 // number features are too fine-grained to search.
 func Compile(p *catalog.Product) (*Model, error) {
-	m := &Model{Product: p, byFeature: map[string][]int{}, guardOnce: new(sync.Once), elimOnce: new(sync.Once)}
+	m := &Model{Product: p, byFeature: map[string][]int{}, guardOnce: new(sync.Once), elimOnce: new(sync.Once), shared: &shared{}}
 	for _, f := range p.Features {
 		switch f.Kind {
 		case catalog.Choice:

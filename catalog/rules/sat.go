@@ -338,7 +338,7 @@ func (ss *satSession) solveWith(units []unit, off []bool, texts map[string]strin
 }
 
 // run solves under the assumptions made, spending one unit of b for the
-// call and one for every round of the solver's propagations (it pauses at
+// call and the model's roundWork for every round of the solver's propagations (it pauses at
 // each of its ticks, every 20,000 propagations, and is stopped there when b
 // runs out or its context ends). It returns 1 (a solution), -1 (none) or 0
 // (gave up). With b nil it solves to the end.
@@ -355,7 +355,7 @@ func run(g *gini.Gini, b *budget) int {
 		if !paused {
 			return res
 		}
-		if !b.spend(tickWork) {
+		if !b.spend(max(b.round, 1)) {
 			sv.Unpause()
 			return sv.Stop()
 		}

@@ -1,0 +1,75 @@
+package rules
+
+import (
+	"slices"
+	"sync"
+)
+
+// What one session learns about the product with no decisions holds for
+// every session of the model: the solutions it found (witnesses that every
+// live option is possible) and the options it proved impossible outright.
+// The first session to answer "what can I choose?" with no decisions
+// publishes that here, and every later session starts from it: opening a
+// product again (another design, another window) costs no solver call.
+// On a table-heavy product of 270 features the first answer takes a few
+// hundred solver calls; see docs/performance.md.
+
+// shared is a model's knowledge common to all its sessions.
+type shared struct {
+	mu sync.Mutex
+	// witnesses are solutions (under no texts) that support every value
+	// found possible with no decisions.
+	witnesses [][]int32
+	// dead lists the values proven impossible with no decisions at all.
+	dead []unit
+	done bool
+}
+
+// publishRoot keeps what a session found while answering Domains with no
+// decisions and no texts (once per model).
+func (m *Model) publishRoot(pool [][]int32, dead map[unit][][]unit) {
+	sh := m.shared
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if sh.done {
+		return
+	}
+	sh.done = true
+	for _, sol := range pool {
+		sh.witnesses = append(sh.witnesses, slices.Clone(sol))
+	}
+	for u, cores := range dead {
+		for _, core := range cores {
+			if len(core) == 0 {
+				sh.dead = append(sh.dead, u)
+				break
+			}
+		}
+	}
+}
+
+// seed gives a new session the model's shared knowledge, as its own copy
+// (a session changes its solutions in place while it checks them).
+func (m *Model) seed(s *Session) {
+	sh := m.shared
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if !sh.done {
+		return
+	}
+	for _, sol := range sh.witnesses {
+		s.remember(slices.Clone(sol))
+	}
+	for _, u := range sh.dead {
+		s.noteDead(u.v, u.val, nil)
+	}
+	s.seeded = true
+}
+
+// Witnesses returns how many solutions the model's sessions share (for
+// benchmarks and the engine cache).
+func (m *Model) Witnesses() int {
+	m.shared.mu.Lock()
+	defer m.shared.mu.Unlock()
+	return len(m.shared.witnesses)
+}
