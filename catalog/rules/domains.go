@@ -42,6 +42,9 @@ type Session struct {
 	dead map[unit][][]unit
 	// seeded: the session started from the model's shared knowledge.
 	seeded bool
+	// Unsolved counts the solver calls that found no configuration (or
+	// gave up), of the Nodes (for benchmarks).
+	Unsolved int
 	// Nodes counts search nodes since the session began (for benchmarks).
 	Nodes int
 	// ctx, limit, acct and depth bound each question's work (budget.go).
@@ -109,6 +112,9 @@ func (s *Session) solveUnits(units []unit, off []bool, texts map[string]string) 
 	sol := ss.solve(units, off, texts, s.poolTexts, s.account())
 	if sol != nil && off == nil {
 		s.remember(sol)
+	}
+	if sol == nil {
+		s.Unsolved++
 	}
 	return sol
 }

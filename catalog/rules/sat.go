@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"math"
+
 	"github.com/go-air/gini"
 	"github.com/go-air/gini/z"
 )
@@ -42,6 +44,41 @@ var forbiddenClauseLimit = 4096
 // pairwiseLimit is the largest domain whose "at most one" is pairwise.
 const pairwiseLimit = 16
 
+// atMostOne writes "at most one of ls": pairwise for a few literals, else
+// the product encoding (Chen): literal i sits in row i/q and column i%q of
+// a grid, implies its row's and its column's boolean, and at most one row
+// and one column may hold (recursively). A domain of 250 values costs 32
+// extra variables (a sequential counter: 249), and unit propagation is as
+// strong: one value taken rules out all others. Every solver call assigns
+// every variable, so fewer variables make every call cheaper.
+func atMostOne(g *cnf, ls []z.Lit, clause func(...z.Lit)) {
+	n := len(ls)
+	if n <= pairwiseLimit {
+		for a := 0; a < n; a++ {
+			for b := a + 1; b < n; b++ {
+				clause(ls[a].Not(), ls[b].Not())
+			}
+		}
+		return
+	}
+	p := int(math.Ceil(math.Sqrt(float64(n))))
+	q := (n + p - 1) / p
+	rows := make([]z.Lit, p)
+	cols := make([]z.Lit, q)
+	for i := range rows {
+		rows[i] = g.Lit()
+	}
+	for i := range cols {
+		cols[i] = g.Lit()
+	}
+	for i, l := range ls {
+		clause(l.Not(), rows[i/q])
+		clause(l.Not(), cols[i%q])
+	}
+	atMostOne(g, rows, clause)
+	atMostOne(g, cols, clause)
+}
+
 func (m *Model) compileSAT() {
 	m.sat = m.buildSAT(false)
 	m.satGuarded = nil // built on first use: only explanations need it
@@ -80,26 +117,7 @@ func (m *Model) buildSAT(guarded bool) *satBase {
 		}
 		sb.lit[v] = ls
 		clause(ls...) // at least one
-		if x.size <= pairwiseLimit {
-			for a := 0; a < len(ls); a++ {
-				for b := a + 1; b < len(ls); b++ {
-					clause(ls[a].Not(), ls[b].Not())
-				}
-			}
-			continue
-		}
-		// Sequential counter (Sinz): s[i] means "some of x0..xi is true".
-		s := make([]z.Lit, len(ls)-1)
-		for i := range s {
-			s[i] = g.Lit()
-		}
-		clause(ls[0].Not(), s[0])
-		for i := 1; i < len(ls)-1; i++ {
-			clause(ls[i].Not(), s[i])
-			clause(s[i-1].Not(), s[i])
-			clause(ls[i].Not(), s[i-1].Not())
-		}
-		clause(ls[len(ls)-1].Not(), s[len(s)-1].Not())
+		atMostOne(g, ls, clause)
 	}
 	for ci := range m.cons {
 		c := &m.cons[ci]
@@ -245,6 +263,10 @@ func (c *cnf) solver() *gini.Gini {
 	for _, l := range c.lits {
 		g.Add(l)
 	}
+	// With activation in use, gini checks a model against every clause
+	// only after clauses were added, not after every call (a tenth of a
+	// call's time on table-heavy products). The literal itself is unused.
+	g.ActivationLit()
 	return g
 }
 
