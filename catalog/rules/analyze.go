@@ -270,6 +270,7 @@ const redundancyBudget = 20000
 // The search's nodes are added to *spent.
 func (m *Model) canViolate(ci int, spent *int) bool {
 	neg := *m
+	neg.shared = &shared{} // its own: what the negated model finds holds only for it
 	neg.cons = make([]constraint, len(m.cons))
 	copy(neg.cons, m.cons)
 	c := m.cons[ci]
