@@ -242,7 +242,7 @@ func (d *Designer) startEngines() {
 	}
 	for _, p := range d.cat.Products {
 		if d.engines[p.ID] == nil {
-			d.engines[p.ID] = newEngine(p)
+			d.engines[p.ID] = newEngine(p, d.keepIn())
 		}
 	}
 }

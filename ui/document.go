@@ -468,7 +468,7 @@ func (d *Designer) setDesign(p *catalog.Product, decisions map[string]catalog.Va
 	d.undo, d.redo = nil, nil
 	d.engine = d.engines[p.ID]
 	if d.engine == nil {
-		d.engine = newEngine(p)
+		d.engine = newEngine(p, d.keepIn())
 		d.engines[p.ID] = d.engine
 	}
 	d.title.SetText(d.text(p.Name))
@@ -636,7 +636,7 @@ func (d *Designer) offerUpgrade(x storage.Design, rev storage.Revision, rec stor
 	}
 	eng := d.engines[p.ID]
 	if eng == nil {
-		eng = newEngine(p)
+		eng = newEngine(p, d.keepIn())
 		d.engines[p.ID] = eng
 	}
 	lang := d.lang

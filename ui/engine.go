@@ -8,6 +8,7 @@ import (
 
 	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/catalog/rules"
+	"github.com/atelier-app/atelier/storage"
 )
 
 // latest runs jobs one at a time off the UI goroutine; while one runs, a new
@@ -49,7 +50,12 @@ type engine struct {
 	product  *catalog.Product
 	updates  latest
 	compiled chan struct{} // closed when the model is compiled
-	err      error         // why it could not be compiled
+	model    *rules.Model
+	// keepTo is where the model's knowledge goes once it has some (once);
+	// zero when it was read from there or there is nowhere to keep it.
+	keepTo   keep
+	keepHash string
+	err      error // why it could not be compiled
 	// cancel stops the question ask is answering (guarded by cmu): a newer
 	// click makes its answer useless.
 	cmu    sync.Mutex
@@ -66,9 +72,35 @@ func (e *engine) interrupt() {
 	}
 }
 
+// engineCache is where the engine's knowledge of a catalog version is kept
+// between runs (the library: storage.DB).
+type engineCache interface {
+	CatalogRecord(ctx context.Context, id int64) (storage.CatalogRecord, error)
+	EngineCache(ctx context.Context, catalogHash, product string) ([]byte, error)
+	SaveEngineCache(ctx context.Context, catalogHash, product string, data []byte) error
+}
+
+// keep says where an engine keeps its knowledge: the library and the
+// catalog record the product comes from. (The zero value keeps nothing.)
+type keep struct {
+	cache   engineCache
+	catalog int64
+}
+
+// keepIn is the keep of the designer's catalog.
+func (d *Designer) keepIn() keep {
+	c, ok := d.store.(engineCache)
+	if !ok || d.catalogID == 0 {
+		return keep{}
+	}
+	return keep{cache: c, catalog: d.catalogID}
+}
+
 // newEngine starts compiling a product's rules in the background: the
-// first question waits for it there, never on the UI goroutine.
-func newEngine(p *catalog.Product) *engine {
+// first question waits for it there, never on the UI goroutine. With a
+// keep, the engine starts from what it learned about this catalog version
+// in an earlier run, and keeps what it learns on its first question.
+func newEngine(p *catalog.Product, k keep) *engine {
 	e := &engine{product: p, compiled: make(chan struct{})}
 	go func() {
 		defer close(e.compiled)
@@ -76,6 +108,10 @@ func newEngine(p *catalog.Product) *engine {
 		if err != nil {
 			e.err = err
 			return
+		}
+		e.model = m
+		if k.cache != nil {
+			e.loadKnowledge(k)
 		}
 		e.session = m.NewSession()
 		// A click's answer must come soon: past this the designer says the
@@ -115,6 +151,7 @@ func (e *engine) ask(dec rules.Decisions) answer {
 	if a.domains, a.err = e.session.Domains(dec); a.err != nil {
 		return a
 	}
+	e.saveKnowledge()
 	a.completion, a.err = e.session.Complete(dec)
 	return a
 }
@@ -148,4 +185,38 @@ func (e *engine) with(f func(s *rules.Session)) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	f(e.session)
+}
+
+// loadKnowledge starts the model from the knowledge kept for its catalog
+// version, if any; damaged or stale knowledge is dropped (the engine then
+// learns it again). Failures only cost time, so they are not shown.
+func (e *engine) loadKnowledge(k keep) {
+	ctx := context.Background()
+	rec, err := k.cache.CatalogRecord(ctx, k.catalog)
+	if err != nil || rec.Hash == "" {
+		return
+	}
+	data, err := k.cache.EngineCache(ctx, rec.Hash, e.product.ID)
+	if err == nil && data != nil {
+		if e.model.UseKnowledge(data) == nil {
+			return
+		}
+		_ = k.cache.SaveEngineCache(ctx, rec.Hash, e.product.ID, nil)
+	}
+	e.keepTo, e.keepHash = k, rec.Hash
+}
+
+// saveKnowledge keeps the model's knowledge once it has some (in the
+// background; with e.mu held).
+func (e *engine) saveKnowledge() {
+	if e.keepTo.cache == nil {
+		return
+	}
+	data := e.model.Knowledge()
+	if data == nil {
+		return
+	}
+	k, hash, product := e.keepTo, e.keepHash, e.product.ID
+	e.keepTo = keep{}
+	go func() { _ = k.cache.SaveEngineCache(context.Background(), hash, product, data) }()
 }

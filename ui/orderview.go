@@ -296,7 +296,7 @@ func (v *orderView) load() {
 		todo = append(todo, l)
 		if p := d.cat.Product(l.Product); p != nil {
 			if d.engines[p.ID] == nil {
-				d.engines[p.ID] = newEngine(p)
+				d.engines[p.ID] = newEngine(p, d.keepIn())
 			}
 			engines[p.ID] = d.engines[p.ID]
 		}
