@@ -337,7 +337,10 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 		}
 		own := fixed[v]
 		fixed[v] = false
-		p := m.local(agreeing[len(agreeing)-1], fixed, v, x, texts)
+		var p []int32
+		for i := len(agreeing) - 1; i >= 0 && i >= len(agreeing)-localTries && p == nil; i-- {
+			p = m.local(agreeing[i], fixed, v, x, texts)
+		}
 		fixed[v] = own
 		if p == nil {
 			return false
@@ -452,6 +455,10 @@ func ranges(nums []decimal.Decimal, set bitset) []Range {
 // local repair.
 const localMaxSize = 64
 
+// localTries is how many known solutions (the newest) a local repair may
+// start from.
+const localTries = 8
+
 // localBudget bounds the search nodes of one local repair.
 const localBudget = 64
 
@@ -476,7 +483,7 @@ func (m *Model) local(sol []int32, fixed []bool, v int, x int32, texts map[strin
 	st.dom[v].set(x)
 	queue := slices.Clone(m.watch[v])
 	for _, w := range m.nbr[v] {
-		if fixed[w] || m.vars[w].size > localMaxSize {
+		if fixed[w] || (m.vars[w].kind == numberVar && m.vars[w].size > localMaxSize) {
 			continue // a number's grid stays: opening it costs more than it finds
 		}
 		for a := 0; a < m.vars[w].size; a++ {
