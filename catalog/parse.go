@@ -3,6 +3,7 @@ package catalog
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -298,7 +299,7 @@ func (d *decoder) product(c *Catalog, n *jsonnode.Node) *Product {
 			p.Presets = append(p.Presets, pr)
 		}
 	}
-	priceScope := p.Scope()
+	priceScope := maps.Clone(scope)
 	priceScope["quantity"] = expr.Var{Type: expr.NumberT, What: "variable"}
 	priceIDs := d.ids("price rule")
 	for _, pn := range o.array("pricing", false) {
@@ -335,7 +336,7 @@ func (d *decoder) product(c *Catalog, n *jsonnode.Node) *Product {
 	if geo.valid() {
 		partIDs := d.ids("part")
 		for i, gn := range geo.array("parts", true) {
-			if part := d.part(c, p, gn, i); part != nil {
+			if part := d.part(c, p, gn, i, scope); part != nil {
 				partIDs.add(part.ID, part.Pos)
 				p.Parts = append(p.Parts, part)
 			}
@@ -800,7 +801,8 @@ func (d *decoder) priceRule(n *jsonnode.Node, scope expr.Scope) *PriceRule {
 	return pr
 }
 
-func (d *decoder) part(c *Catalog, p *Product, n *jsonnode.Node, index int) *Part {
+// part reads one part; scope is the product's, which it does not change.
+func (d *decoder) part(c *Catalog, p *Product, n *jsonnode.Node, index int, scope expr.Scope) *Part {
 	o := d.object(n, "a part")
 	if !o.valid() {
 		return nil
@@ -818,7 +820,6 @@ func (d *decoder) part(c *Catalog, p *Product, n *jsonnode.Node, index int) *Par
 	if part.Shape == "" {
 		o.useAll()
 	}
-	scope := p.Scope()
 	if rn := o.get("repeat"); rn != nil {
 		ro := d.object(rn, "a repeat")
 		part.Repeat = &Repeat{Var: ro.str("var", false)}
@@ -830,6 +831,7 @@ func (d *decoder) part(c *Catalog, p *Product, n *jsonnode.Node, index int) *Par
 		}
 		part.Repeat.Count = ro.expression("count", true, scope, expr.NumberT)
 		ro.done()
+		scope = maps.Clone(scope)
 		scope[part.Repeat.Var] = expr.Var{Type: expr.NumberT, What: "variable"}
 	}
 	vec := func(key string, required bool) [3]*Expr {
