@@ -6,6 +6,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -663,7 +664,8 @@ func (d *decoder) table(p *Product, o *object, r *Rule) {
 	if isEmptyArray(o.get("allow")) {
 		d.errorf(o.at("allow"), "the table allows no combination at all")
 	}
-	seen := map[string]Pos{}
+	seen := make(map[string]Pos, len(rows))
+	var key []byte // a row's cells as "any|str|num;" each, to find a row listed twice
 	for _, rn := range rows {
 		if rn.Kind != jsonnode.Array {
 			d.errorf(rn.Pos, "each allowed combination is an array of values, not %s", rn.Kind)
@@ -674,7 +676,7 @@ func (d *decoder) table(p *Product, o *object, r *Rule) {
 			continue
 		}
 		row := make([]TableCell, len(fs))
-		var key strings.Builder
+		key = key[:0]
 		for i, cn := range rn.Items {
 			cell := TableCell{Pos: cn.Pos}
 			f := fs[i]
@@ -698,12 +700,21 @@ func (d *decoder) table(p *Product, o *object, r *Rule) {
 				}
 			}
 			row[i] = cell
-			fmt.Fprintf(&key, "%v|%s|%s;", cell.Any, cell.Str, cell.Num)
+			key = strconv.AppendBool(key, cell.Any)
+			key = append(key, '|')
+			key = append(key, cell.Str...)
+			key = append(key, '|')
+			if cell.Num.IsZero() {
+				key = append(key, '0') // what a zero decimal's String is, without building it
+			} else {
+				key = append(key, cell.Num.String()...)
+			}
+			key = append(key, ';')
 		}
-		if prev, dup := seen[key.String()]; dup {
+		if prev, dup := seen[string(key)]; dup {
 			d.errorf(rn.Pos, "this combination is already allowed at %s", prev)
 		}
-		seen[key.String()] = rn.Pos
+		seen[string(key)] = rn.Pos
 		r.Allow = append(r.Allow, row)
 	}
 }
