@@ -18,6 +18,7 @@ import (
 
 	"github.com/atelier-app/atelier/assets"
 	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/catalog/internal/linegen"
 )
 
 var updateDump = flag.Bool("update-dump", false, "rewrite testdata/parsed/*.sha256 with what Parse builds now")
@@ -38,6 +39,8 @@ func TestParseBuildsTheSameCatalog(t *testing.T) {
 	}{
 		{"demo", "demo.json", func(*testing.T) []byte { return assets.DemoCatalogJSON }},
 		{"minimal", "minimal.json", readFile("testdata/valid/minimal.json")},
+		{"linegen-150", "linegen.json", func(*testing.T) []byte { return linegen.TableHeavy(linegen.Config{Features: 150}) }},
+		{"linegen-wide-few", "wide.json", func(*testing.T) []byte { return linegen.WideFew().JSON }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
