@@ -243,7 +243,7 @@ func (d *decoder) product(c *Catalog, n *jsonnode.Node) *Product {
 	}
 	p := &Product{Pos: n.Pos, featuresByID: map[string]*Feature{}}
 	p.ID = o.id("id", true)
-	o.what = fmt.Sprintf("product %q", p.ID)
+	o.named("product", p.ID)
 	p.Name = o.text("name", true)
 	p.Description = o.text("description", false)
 	p.Category = o.str("category", false)
@@ -399,7 +399,7 @@ func (d *decoder) feature(c *Catalog, p *Product, n *jsonnode.Node) *Feature {
 			d.errorf(o.at("id"), "feature id %q is a reserved word of the expression language", f.ID)
 		}
 	}
-	o.what = fmt.Sprintf("feature %q", f.ID)
+	o.named("feature", f.ID)
 	f.Name = o.text("name", true)
 	f.Description = o.text("description", false)
 	f.Group = o.text("group", false)
@@ -489,7 +489,7 @@ func (d *decoder) option(c *Catalog, n *jsonnode.Node) *Option {
 	}
 	opt := &Option{Pos: n.Pos}
 	opt.ID = o.id("id", true)
-	o.what = fmt.Sprintf("option %q", opt.ID)
+	o.named("option", opt.ID)
 	opt.Name = o.text("name", true)
 	opt.Description = o.text("description", false)
 	if pr, ok := o.dec("price", false); ok {
@@ -614,7 +614,7 @@ func (d *decoder) rule(p *Product, n *jsonnode.Node, scope expr.Scope) *Rule {
 	}
 	r := &Rule{Pos: n.Pos}
 	r.ID = o.id("id", true)
-	o.what = fmt.Sprintf("rule %q", r.ID)
+	o.named("rule", r.ID)
 	r.Kind = RuleKind(o.enum("kind", true, "", "requires", "excludes", "table", "constraint"))
 	if r.Kind == "" {
 		o.useAll()
@@ -750,7 +750,7 @@ func (d *decoder) preset(p *Product, n *jsonnode.Node) *Preset {
 	}
 	pr := &Preset{Pos: n.Pos, Values: map[string]Value{}}
 	pr.ID = o.id("id", true)
-	o.what = fmt.Sprintf("preset %q", pr.ID)
+	o.named("preset", pr.ID)
 	pr.Name = o.text("name", true)
 	pr.Description = o.text("description", false)
 	vo := d.object(o.get("values"), fmt.Sprintf("the values of preset %q", pr.ID))
@@ -781,7 +781,7 @@ func (d *decoder) priceRule(n *jsonnode.Node, scope expr.Scope) *PriceRule {
 	}
 	pr := &PriceRule{Pos: n.Pos}
 	pr.ID = o.id("id", true)
-	o.what = fmt.Sprintf("price rule %q", pr.ID)
+	o.named("price rule", pr.ID)
 	pr.Kind = PriceRuleKind(o.enum("kind", true, "", "formula", "surcharge", "discount"))
 	if pr.Kind == "" {
 		o.useAll()
