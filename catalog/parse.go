@@ -666,6 +666,9 @@ func (d *decoder) table(p *Product, o *object, r *Rule) {
 	}
 	seen := make(map[string]Pos, len(rows))
 	var key []byte // a row's cells as "any|str|num;" each, to find a row listed twice
+	// The rows' cells are cut from one allocation (each row capped at its
+	// length, so that appending to one cannot spill into the next).
+	cells := make([]TableCell, 0, len(rows)*len(fs))
 	for _, rn := range rows {
 		if rn.Kind != jsonnode.Array {
 			d.errorf(rn.Pos, "each allowed combination is an array of values, not %s", rn.Kind)
@@ -675,7 +678,9 @@ func (d *decoder) table(p *Product, o *object, r *Rule) {
 			d.errorf(rn.Pos, "this combination has %d %s but the table has %d features", len(rn.Items), plural(len(rn.Items), "value", "values"), len(fs))
 			continue
 		}
-		row := make([]TableCell, len(fs))
+		start := len(cells)
+		cells = cells[:start+len(fs)]
+		row := cells[start:len(cells):len(cells)]
 		key = key[:0]
 		for i, cn := range rn.Items {
 			cell := TableCell{Pos: cn.Pos}
