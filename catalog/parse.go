@@ -975,12 +975,25 @@ func (d *decoder) checkLanguages(c *Catalog) {
 		if _, ok := r.text[def]; !ok {
 			d.errorf(r.pos, "%q has no text in the catalog's default language %q", r.key, def)
 		}
+		if allDeclared(r.text, c.Languages) {
+			continue
+		}
 		for _, l := range keys(r.text) {
 			if !slices.Contains(c.Languages, l) {
 				d.errorf(r.pos, "%q has a text in %q, which is not one of the catalog's languages %v", r.key, l, c.Languages)
 			}
 		}
 	}
+}
+
+// allDeclared reports whether every language of t is one of langs.
+func allDeclared(t Text, langs []string) bool {
+	for l := range t {
+		if !slices.Contains(langs, l) {
+			return false
+		}
+	}
+	return true
 }
 
 func (d *decoder) checkAssets(c *Catalog) {
