@@ -8,6 +8,7 @@ import (
 
 	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/catalog/internal/linegen"
+	"github.com/atelier-app/atelier/catalog/sign"
 )
 
 // BenchmarkLoadTableHeavy measures catalog.Load of generated table-heavy
@@ -39,6 +40,31 @@ func BenchmarkLoadTableHeavy(b *testing.B) {
 			}
 			b.ReportMetric(live, "live-MB")
 		})
+	}
+}
+
+// BenchmarkReadPackageTableHeavy measures catalog.ReadPackage of a signed
+// package of linegen's 270-feature line: unzip, check the signature, load.
+func BenchmarkReadPackageTableHeavy(b *testing.B) {
+	dir := b.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, catalog.MainFile), linegen.TableHeavy(linegen.Config{Features: 270}), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	key, err := sign.Generate()
+	if err != nil {
+		b.Fatal(err)
+	}
+	pkg, err := catalog.Pack(dir, key)
+	if err != nil {
+		b.Fatal(err)
+	}
+	trusted := map[string]sign.PublicKey{"linegen": key.Public()}
+	b.SetBytes(int64(len(pkg)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, trust, err := catalog.ReadPackage("line.zip", pkg, trusted); err != nil || !trust.Trusted {
+			b.Fatalf("got %v (trust %+v), want the trusted catalog", err, trust)
+		}
 	}
 }
 
