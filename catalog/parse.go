@@ -657,7 +657,7 @@ func (d *decoder) table(p *Product, o *object, r *Rule) {
 		r.Features = append(r.Features, fn.Str)
 		fs = append(fs, f)
 	}
-	if len(feats) > 0 && len(feats) < 2 {
+	if len(feats) < 2 && (len(feats) > 0 || isEmptyArray(o.get("features"))) {
 		d.errorf(o.at("features"), "a table relates 2 or more features; use a constraint for one")
 	}
 	rows := o.array("allow", true)
