@@ -174,8 +174,13 @@ func (p *parser) node(k Kind, pos Pos) *Node {
 	return n
 }
 
-// maxInterned is the longest string kept once for all its occurrences.
-const maxInterned = 32
+// maxInterned is the longest string kept once for all its occurrences,
+// and maxInternedStrings how many different ones are kept so (a document
+// of millions of different short strings gains nothing from the map).
+const (
+	maxInterned        = 32
+	maxInternedStrings = 1 << 16
+)
 
 // intern returns b as a string, the same string for the same short bytes.
 func (p *parser) intern(b []byte) string {
@@ -189,7 +194,9 @@ func (p *parser) intern(b []byte) string {
 		p.strs = map[string]string{}
 	}
 	s := string(b)
-	p.strs[s] = s
+	if len(p.strs) < maxInternedStrings {
+		p.strs[s] = s
+	}
 	return s
 }
 
