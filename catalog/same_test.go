@@ -28,9 +28,10 @@ var updateDump = flag.Bool("update-dump", false, "rewrite testdata/parsed/*.sha2
 // pointers are shared) for catalogs of every shape, as a SHA-256 of a full
 // dump written by the parser before it was made fast. A change that makes
 // parsing faster must build exactly the same catalog. On a mismatch the
-// dump is written to testdata/failed/ to compare with one made by the
-// reference (git stash, go test -run TestParseBuildsTheSameCatalog
-// -update-dump, copy testdata/failed away, git stash pop).
+// dump is written to testdata/failed/<case>.dump; diff it with the dump
+// the previous commit writes (in a scratch copy of it, with a wrong hash
+// in the golden file). A change that means to build a different catalog
+// rewrites the hashes with -update-dump.
 func TestParseBuildsTheSameCatalog(t *testing.T) {
 	cases := []struct {
 		name string
