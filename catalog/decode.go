@@ -34,11 +34,17 @@ type object struct {
 	d    *decoder
 	n    *jsonnode.Node
 	what string
-	used map[string]bool
+	// kind and name, when set by named, say what the object is in messages
+	// instead of what: "option \"oak\"". They are put together only for a
+	// message, not for each of a catalog's many options.
+	kind, name string
+	used       []string // the keys asked for, each once
+	usedBuf    [8]string
 }
 
 func (d *decoder) object(n *jsonnode.Node, what string) *object {
-	o := &object{d: d, what: what, used: map[string]bool{}}
+	o := &object{d: d, what: what}
+	o.used = o.usedBuf[:0]
 	if n == nil {
 		return o
 	}
@@ -60,8 +66,25 @@ func (o *object) pos() Pos {
 	return o.n.Pos
 }
 
+// named makes the object "kind \"id\"" in messages.
+func (o *object) named(kind, id string) { o.kind, o.name = kind, id }
+
+// desc is what the object is, for messages: "option \"oak\"".
+func (o *object) desc() string {
+	if o.kind != "" {
+		return o.kind + " " + strconv.Quote(o.name)
+	}
+	return o.what
+}
+
+func (o *object) use(key string) {
+	if !slices.Contains(o.used, key) {
+		o.used = append(o.used, key)
+	}
+}
+
 func (o *object) get(key string) *jsonnode.Node {
-	o.used[key] = true
+	o.use(key)
 	return o.n.Get(key)
 }
 
@@ -75,7 +98,7 @@ func (o *object) at(key string) Pos {
 
 func (o *object) missing(key string) {
 	if o.n != nil {
-		o.d.errorf(o.n.Pos, "%s has no %q", o.what, key)
+		o.d.errorf(o.n.Pos, "%s has no %q", o.desc(), key)
 	}
 }
 
@@ -85,11 +108,11 @@ func (o *object) done(known ...string) {
 		return
 	}
 	for _, m := range o.n.Members {
-		if o.used[m.Key] || slices.Contains(known, m.Key) || strings.HasPrefix(m.Key, "x-") || m.Key == "$schema" || m.Key == "$comment" {
+		if slices.Contains(o.used, m.Key) || slices.Contains(known, m.Key) || strings.HasPrefix(m.Key, "x-") || m.Key == "$schema" || m.Key == "$comment" {
 			continue
 		}
 		best, bestD := "", 3
-		for k := range o.used {
+		for _, k := range o.used {
 			if dd := expr.Distance(strings.ToLower(m.Key), strings.ToLower(k)); dd < bestD || (dd == bestD && best != "" && k < best) {
 				best, bestD = k, dd
 			}
@@ -98,7 +121,7 @@ func (o *object) done(known ...string) {
 		if best != "" {
 			hint = fmt.Sprintf(" (did you mean %q?)", best)
 		}
-		o.d.errorf(m.KeyPos, "unknown key %q in %s%s", m.Key, o.what, hint)
+		o.d.errorf(m.KeyPos, "unknown key %q in %s%s", m.Key, o.desc(), hint)
 	}
 }
 
@@ -111,11 +134,11 @@ func (o *object) str(key string, required bool) string {
 		return ""
 	}
 	if v.Kind != jsonnode.String {
-		o.d.errorf(v.Pos, "%q of %s must be a string, not %s", key, o.what, v.Kind)
+		o.d.errorf(v.Pos, "%q of %s must be a string, not %s", key, o.desc(), v.Kind)
 		return ""
 	}
 	if required && v.Str == "" {
-		o.d.errorf(v.Pos, "%q of %s must not be empty", key, o.what)
+		o.d.errorf(v.Pos, "%q of %s must not be empty", key, o.desc())
 	}
 	o.d.checkText(v.Pos, key, v.Str)
 	return v.Str
@@ -128,17 +151,11 @@ func (o *object) useAll() {
 		return
 	}
 	for _, m := range o.n.Members {
-		o.used[m.Key] = true
+		o.use(m.Key)
 	}
 }
 
-var (
-	idPattern        = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
-	featureIDPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
-	langPattern      = regexp.MustCompile(`^[a-z]{2,3}(-[A-Z]{2})?$`)
-	currencyPattern  = regexp.MustCompile(`^[A-Z]{3}$`)
-	skuPattern       = regexp.MustCompile(`^[A-Za-z0-9._/-]{0,40}$`)
-)
+var currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
 
 // id reads an identifier: lower-case ASCII letters, digits, '_', '.', '-'.
 func (o *object) id(key string, required bool) string {
@@ -246,11 +263,11 @@ func (o *object) integer(key string, required bool, def, lo, hi int) int {
 		return def
 	}
 	if v.Kind != jsonnode.Number {
-		o.d.errorf(v.Pos, "%q of %s must be a whole number, not %s", key, o.what, v.Kind)
+		o.d.errorf(v.Pos, "%q of %s must be a whole number, not %s", key, o.desc(), v.Kind)
 		return def
 	}
 	if v.Num != float64(int64(v.Num)) {
-		o.d.errorf(v.Pos, "%q of %s must be a whole number, not %s", key, o.what, clip(v.Raw))
+		o.d.errorf(v.Pos, "%q of %s must be a whole number, not %s", key, o.desc(), clip(v.Raw))
 		return def
 	}
 	n := int(v.Num)
@@ -272,8 +289,6 @@ func (o *object) dec(key string, required bool) (decimal.Decimal, bool) {
 	}
 	return o.d.decimal(v, key)
 }
-
-var decimalPattern = regexp.MustCompile(`^-?[0-9]{1,15}(\.[0-9]{1,6})?$`)
 
 func (d *decoder) decimal(v *jsonnode.Node, key string) (decimal.Decimal, bool) {
 	raw := ""
@@ -321,7 +336,7 @@ func (o *object) array(key string, required bool) []*jsonnode.Node {
 		return nil
 	}
 	if v.Kind != jsonnode.Array {
-		o.d.errorf(v.Pos, "%q of %s must be an array, not %s", key, o.what, v.Kind)
+		o.d.errorf(v.Pos, "%q of %s must be an array, not %s", key, o.desc(), v.Kind)
 		return nil
 	}
 	return v.Items
@@ -353,7 +368,7 @@ func (o *object) enum(key string, required bool, def string, allowed ...string) 
 		if v.Kind == jsonnode.String {
 			got = fmt.Sprintf("%q", v.Str)
 		}
-		o.d.errorf(v.Pos, "%q of %s must be one of %s, not %s", key, o.what, quoteAll(allowed), got)
+		o.d.errorf(v.Pos, "%q of %s must be one of %s, not %s", key, o.desc(), quoteAll(allowed), got)
 		return def
 	}
 	return v.Str

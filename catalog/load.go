@@ -51,7 +51,14 @@ func Load(p string) (*Catalog, error) {
 // LoadFS reads a catalog folder from fsys: catalog.json at its root and image
 // assets anywhere below. name is used in messages.
 func LoadFS(fsys fs.FS, name string) (*Catalog, error) {
-	data, err := readLimited(fsys, MainFile, maxCatalogBytes)
+	return loadFS(fsys, name, nil)
+}
+
+// loadFS is LoadFS, taking a file's bytes from read (files of fsys already
+// read and checked, such as a package's) where it has them, so that they
+// are not read, or inflated, again.
+func loadFS(fsys fs.FS, name string, read map[string][]byte) (*Catalog, error) {
+	data, err := readKnown(fsys, read, MainFile, maxCatalogBytes)
 	if err != nil {
 		return nil, ErrorList{{File: name, Msg: err.Error()}}
 	}
@@ -67,7 +74,7 @@ func LoadFS(fsys fs.FS, name string) (*Catalog, error) {
 		if len(assets) >= maxAssets {
 			return fmt.Errorf("more than %d images", maxAssets)
 		}
-		b, err := readLimited(fsys, p, maxAssetBytes)
+		b, err := readKnown(fsys, read, p, maxAssetBytes)
 		if err != nil {
 			return err
 		}
@@ -82,6 +89,18 @@ func LoadFS(fsys fs.FS, name string) (*Catalog, error) {
 		return nil, ErrorList{{File: name, Msg: "read images: " + err.Error()}}
 	}
 	return Parse(name, data, assets)
+}
+
+// readKnown is readLimited, with the bytes from read when it holds name.
+func readKnown(fsys fs.FS, read map[string][]byte, name string, limit int64) ([]byte, error) {
+	b, ok := read[name]
+	if !ok {
+		return readLimited(fsys, name, limit)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d MiB", name, limit>>20)
+	}
+	return b, nil
 }
 
 func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
@@ -117,6 +136,12 @@ func ParseZip(name string, data []byte) (*Catalog, error) {
 	if err != nil {
 		return nil, ErrorList{{File: name, Msg: "not a readable zip file: " + err.Error()}}
 	}
+	return parseZip(zr, name, nil)
+}
+
+// parseZip is ParseZip of an open zip; read holds entries already read
+// (see loadFS).
+func parseZip(zr *zip.Reader, name string, read map[string][]byte) (*Catalog, error) {
 	if len(zr.File) > maxAssets+16 {
 		return nil, ErrorList{{File: name, Msg: fmt.Sprintf("the zip holds %d files; the limit is %d", len(zr.File), maxAssets)}}
 	}
@@ -132,7 +157,7 @@ func ParseZip(name string, data []byte) (*Catalog, error) {
 			return nil, ErrorList{{File: name, Msg: fmt.Sprintf("%s is larger than %d MiB", f.Name, maxCatalogBytes>>20)}}
 		}
 	}
-	return LoadFS(zr, name+"!"+MainFile)
+	return loadFS(zr, name+"!"+MainFile, read)
 }
 
 // zipFolderEntry checks an entry's name and tells whether it is a folder

@@ -220,6 +220,10 @@ func ReadPackage(name string, data []byte, trusted map[string]sign.PublicKey) (*
 	}
 	files := map[string][]byte{}
 	var total int64
+	// With a name listed twice (files keeps the last, the zip's file
+	// system opens the first and refuses the listing) the catalog is read
+	// from the zip alone, as ParseZip reads it.
+	twice := false
 	for _, f := range zr.File {
 		folder, err := zipFolderEntry(f)
 		if err != nil {
@@ -238,14 +242,17 @@ func ReadPackage(name string, data []byte, trusted map[string]sign.PublicKey) (*
 		if err != nil {
 			return nil, Trust{}, ErrorList{{File: name, Msg: err.Error()}}
 		}
-		b, err := io.ReadAll(io.LimitReader(rc, int64(f.UncompressedSize64)+1))
+		b, err := readEntry(rc, f.UncompressedSize64)
 		rc.Close()
-		if err != nil || uint64(len(b)) != f.UncompressedSize64 {
+		if err != nil {
 			return nil, Trust{}, ErrorList{{File: name, Msg: fmt.Sprintf("%s cannot be read in full", f.Name)}}
 		}
 		total += int64(len(b))
 		if total > maxPackageBytes+maxCatalogBytes {
 			return nil, Trust{}, ErrorList{{File: name, Msg: "the package is too large"}}
+		}
+		if _, ok := files[f.Name]; ok {
+			twice = true
 		}
 		files[f.Name] = b
 	}
@@ -253,9 +260,33 @@ func ReadPackage(name string, data []byte, trusted map[string]sign.PublicKey) (*
 	if trust.Signed && !trust.Valid {
 		return nil, trust, fmt.Errorf("%s: refused: %s", name, trust.Problem)
 	}
-	cat, err := ParseZip(name, data)
+	// The catalog is read from the files just read and checked, not
+	// inflated from the zip a second time.
+	read := files
+	if twice {
+		read = nil
+	}
+	cat, err := parseZip(zr, name, read)
 	if err != nil {
 		return nil, trust, err
 	}
 	return cat, trust, nil
+}
+
+// readEntry reads a zip entry that declares size bytes into a buffer of
+// that size (io.ReadAll would grow one by doubling), and fails unless it
+// holds exactly size bytes and its checksum, checked at its end, holds.
+func readEntry(rc io.Reader, size uint64) ([]byte, error) {
+	b := make([]byte, size)
+	if _, err := io.ReadFull(rc, b); err != nil {
+		return nil, err
+	}
+	rest, err := io.ReadAll(io.LimitReader(rc, 1))
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) != 0 {
+		return nil, errors.New("more bytes than the entry declares")
+	}
+	return b, nil
 }

@@ -3,8 +3,10 @@ package catalog
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -241,7 +243,7 @@ func (d *decoder) product(c *Catalog, n *jsonnode.Node) *Product {
 	}
 	p := &Product{Pos: n.Pos, featuresByID: map[string]*Feature{}}
 	p.ID = o.id("id", true)
-	o.what = fmt.Sprintf("product %q", p.ID)
+	o.named("product", p.ID)
 	p.Name = o.text("name", true)
 	p.Description = o.text("description", false)
 	p.Category = o.str("category", false)
@@ -298,7 +300,7 @@ func (d *decoder) product(c *Catalog, n *jsonnode.Node) *Product {
 			p.Presets = append(p.Presets, pr)
 		}
 	}
-	priceScope := p.Scope()
+	priceScope := maps.Clone(scope)
 	priceScope["quantity"] = expr.Var{Type: expr.NumberT, What: "variable"}
 	priceIDs := d.ids("price rule")
 	for _, pn := range o.array("pricing", false) {
@@ -335,7 +337,7 @@ func (d *decoder) product(c *Catalog, n *jsonnode.Node) *Product {
 	if geo.valid() {
 		partIDs := d.ids("part")
 		for i, gn := range geo.array("parts", true) {
-			if part := d.part(c, p, gn, i); part != nil {
+			if part := d.part(c, p, gn, i, scope); part != nil {
 				partIDs.add(part.ID, part.Pos)
 				p.Parts = append(p.Parts, part)
 			}
@@ -397,7 +399,7 @@ func (d *decoder) feature(c *Catalog, p *Product, n *jsonnode.Node) *Feature {
 			d.errorf(o.at("id"), "feature id %q is a reserved word of the expression language", f.ID)
 		}
 	}
-	o.what = fmt.Sprintf("feature %q", f.ID)
+	o.named("feature", f.ID)
 	f.Name = o.text("name", true)
 	f.Description = o.text("description", false)
 	f.Group = o.text("group", false)
@@ -487,7 +489,7 @@ func (d *decoder) option(c *Catalog, n *jsonnode.Node) *Option {
 	}
 	opt := &Option{Pos: n.Pos}
 	opt.ID = o.id("id", true)
-	o.what = fmt.Sprintf("option %q", opt.ID)
+	o.named("option", opt.ID)
 	opt.Name = o.text("name", true)
 	opt.Description = o.text("description", false)
 	if pr, ok := o.dec("price", false); ok {
@@ -612,7 +614,7 @@ func (d *decoder) rule(p *Product, n *jsonnode.Node, scope expr.Scope) *Rule {
 	}
 	r := &Rule{Pos: n.Pos}
 	r.ID = o.id("id", true)
-	o.what = fmt.Sprintf("rule %q", r.ID)
+	o.named("rule", r.ID)
 	r.Kind = RuleKind(o.enum("kind", true, "", "requires", "excludes", "table", "constraint"))
 	if r.Kind == "" {
 		o.useAll()
@@ -655,14 +657,18 @@ func (d *decoder) table(p *Product, o *object, r *Rule) {
 		r.Features = append(r.Features, fn.Str)
 		fs = append(fs, f)
 	}
-	if len(feats) > 0 && len(feats) < 2 {
+	if len(feats) < 2 && (len(feats) > 0 || isEmptyArray(o.get("features"))) {
 		d.errorf(o.at("features"), "a table relates 2 or more features; use a constraint for one")
 	}
 	rows := o.array("allow", true)
 	if isEmptyArray(o.get("allow")) {
 		d.errorf(o.at("allow"), "the table allows no combination at all")
 	}
-	seen := map[string]Pos{}
+	seen := make(map[string]Pos, len(rows))
+	var key []byte // a row's cells as "any|str|num;" each, to find a row listed twice
+	// The rows' cells are cut from one allocation (each row capped at its
+	// length, so that appending to one cannot spill into the next).
+	cells := make([]TableCell, 0, len(rows)*len(fs))
 	for _, rn := range rows {
 		if rn.Kind != jsonnode.Array {
 			d.errorf(rn.Pos, "each allowed combination is an array of values, not %s", rn.Kind)
@@ -672,8 +678,10 @@ func (d *decoder) table(p *Product, o *object, r *Rule) {
 			d.errorf(rn.Pos, "this combination has %d %s but the table has %d features", len(rn.Items), plural(len(rn.Items), "value", "values"), len(fs))
 			continue
 		}
-		row := make([]TableCell, len(fs))
-		var key strings.Builder
+		start := len(cells)
+		cells = cells[:start+len(fs)]
+		row := cells[start:len(cells):len(cells)]
+		key = key[:0]
 		for i, cn := range rn.Items {
 			cell := TableCell{Pos: cn.Pos}
 			f := fs[i]
@@ -697,12 +705,21 @@ func (d *decoder) table(p *Product, o *object, r *Rule) {
 				}
 			}
 			row[i] = cell
-			fmt.Fprintf(&key, "%v|%s|%s;", cell.Any, cell.Str, cell.Num)
+			key = strconv.AppendBool(key, cell.Any)
+			key = append(key, '|')
+			key = append(key, cell.Str...)
+			key = append(key, '|')
+			if cell.Num.IsZero() {
+				key = append(key, '0') // what a zero decimal's String is, without building it
+			} else {
+				key = append(key, cell.Num.String()...)
+			}
+			key = append(key, ';')
 		}
-		if prev, dup := seen[key.String()]; dup {
+		if prev, dup := seen[string(key)]; dup {
 			d.errorf(rn.Pos, "this combination is already allowed at %s", prev)
 		}
-		seen[key.String()] = rn.Pos
+		seen[string(key)] = rn.Pos
 		r.Allow = append(r.Allow, row)
 	}
 }
@@ -738,7 +755,7 @@ func (d *decoder) preset(p *Product, n *jsonnode.Node) *Preset {
 	}
 	pr := &Preset{Pos: n.Pos, Values: map[string]Value{}}
 	pr.ID = o.id("id", true)
-	o.what = fmt.Sprintf("preset %q", pr.ID)
+	o.named("preset", pr.ID)
 	pr.Name = o.text("name", true)
 	pr.Description = o.text("description", false)
 	vo := d.object(o.get("values"), fmt.Sprintf("the values of preset %q", pr.ID))
@@ -769,7 +786,7 @@ func (d *decoder) priceRule(n *jsonnode.Node, scope expr.Scope) *PriceRule {
 	}
 	pr := &PriceRule{Pos: n.Pos}
 	pr.ID = o.id("id", true)
-	o.what = fmt.Sprintf("price rule %q", pr.ID)
+	o.named("price rule", pr.ID)
 	pr.Kind = PriceRuleKind(o.enum("kind", true, "", "formula", "surcharge", "discount"))
 	if pr.Kind == "" {
 		o.useAll()
@@ -800,7 +817,8 @@ func (d *decoder) priceRule(n *jsonnode.Node, scope expr.Scope) *PriceRule {
 	return pr
 }
 
-func (d *decoder) part(c *Catalog, p *Product, n *jsonnode.Node, index int) *Part {
+// part reads one part; scope is the product's, which it does not change.
+func (d *decoder) part(c *Catalog, p *Product, n *jsonnode.Node, index int, scope expr.Scope) *Part {
 	o := d.object(n, "a part")
 	if !o.valid() {
 		return nil
@@ -818,7 +836,6 @@ func (d *decoder) part(c *Catalog, p *Product, n *jsonnode.Node, index int) *Par
 	if part.Shape == "" {
 		o.useAll()
 	}
-	scope := p.Scope()
 	if rn := o.get("repeat"); rn != nil {
 		ro := d.object(rn, "a repeat")
 		part.Repeat = &Repeat{Var: ro.str("var", false)}
@@ -830,6 +847,7 @@ func (d *decoder) part(c *Catalog, p *Product, n *jsonnode.Node, index int) *Par
 		}
 		part.Repeat.Count = ro.expression("count", true, scope, expr.NumberT)
 		ro.done()
+		scope = maps.Clone(scope)
 		scope[part.Repeat.Var] = expr.Var{Type: expr.NumberT, What: "variable"}
 	}
 	vec := func(key string, required bool) [3]*Expr {
@@ -957,12 +975,25 @@ func (d *decoder) checkLanguages(c *Catalog) {
 		if _, ok := r.text[def]; !ok {
 			d.errorf(r.pos, "%q has no text in the catalog's default language %q", r.key, def)
 		}
+		if allDeclared(r.text, c.Languages) {
+			continue
+		}
 		for _, l := range keys(r.text) {
 			if !slices.Contains(c.Languages, l) {
 				d.errorf(r.pos, "%q has a text in %q, which is not one of the catalog's languages %v", r.key, l, c.Languages)
 			}
 		}
 	}
+}
+
+// allDeclared reports whether every language of t is one of langs.
+func allDeclared(t Text, langs []string) bool {
+	for l := range t {
+		if !slices.Contains(langs, l) {
+			return false
+		}
+	}
+	return true
 }
 
 func (d *decoder) checkAssets(c *Catalog) {

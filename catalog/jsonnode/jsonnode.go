@@ -11,6 +11,7 @@ package jsonnode
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -147,6 +148,56 @@ type parser struct {
 	// The last column computed on the current line, so that positions on a
 	// long (minified) line are counted incrementally, not from its start.
 	colOff, col int
+
+	// What keeps a large document's parse to a few allocations per value
+	// rather than several: nodes come from slabs, an array's items and an
+	// object's members are gathered on shared stacks and copied once, at
+	// their exact size, and short strings (keys, ids, numbers) are kept
+	// once however often they occur.
+	slab    []Node
+	items   []*Node
+	members []Member
+	strs    map[string]string
+}
+
+// slabNodes is how many nodes one allocation holds.
+const slabNodes = 256
+
+// node returns a new node of kind k at pos.
+func (p *parser) node(k Kind, pos Pos) *Node {
+	if len(p.slab) == 0 {
+		p.slab = make([]Node, slabNodes)
+	}
+	n := &p.slab[0]
+	p.slab = p.slab[1:]
+	n.Kind, n.Pos = k, pos
+	return n
+}
+
+// maxInterned is the longest string kept once for all its occurrences,
+// and maxInternedStrings how many different ones are kept so (a document
+// of millions of different short strings gains nothing from the map).
+const (
+	maxInterned        = 32
+	maxInternedStrings = 1 << 16
+)
+
+// intern returns b as a string, the same string for the same short bytes.
+func (p *parser) intern(b []byte) string {
+	if len(b) > maxInterned {
+		return string(b)
+	}
+	if s, ok := p.strs[string(b)]; ok {
+		return s
+	}
+	if p.strs == nil {
+		p.strs = map[string]string{}
+	}
+	s := string(b)
+	if len(p.strs) < maxInternedStrings {
+		p.strs[s] = s
+	}
+	return s
 }
 
 func (p *parser) pos() Pos {
@@ -233,15 +284,17 @@ func (p *parser) value(depth int) (*Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Node{Kind: String, Pos: start, Str: s}, nil
+		n := p.node(String, start)
+		n.Str = s
+		return n, nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number(start)
 	case c == 't':
-		return p.literal("true", &Node{Kind: Bool, Pos: start, Bool: true})
+		return p.literal("true", Bool, true, start)
 	case c == 'f':
-		return p.literal("false", &Node{Kind: Bool, Pos: start})
+		return p.literal("false", Bool, false, start)
 	case c == 'n':
-		return p.literal("null", &Node{Kind: Null, Pos: start})
+		return p.literal("null", Null, false, start)
 	default:
 		if c == 'N' || c == 'I' {
 			return nil, p.errf("NaN and Infinity are not JSON numbers")
@@ -253,11 +306,13 @@ func (p *parser) value(depth int) (*Node, error) {
 	}
 }
 
-func (p *parser) literal(word string, n *Node) (*Node, error) {
-	if !strings.HasPrefix(string(p.src[p.i:min(len(p.src), p.i+len(word))]), word) {
+func (p *parser) literal(word string, k Kind, b bool, start Pos) (*Node, error) {
+	if string(p.src[p.i:min(len(p.src), p.i+len(word))]) != word {
 		return nil, p.errf("unexpected %s: expected a value", p.describe())
 	}
 	p.i += len(word)
+	n := p.node(k, start)
+	n.Bool = b
 	return n, nil
 }
 
@@ -265,14 +320,17 @@ func (p *parser) object(depth int, start Pos) (*Node, error) {
 	if p.lim.MaxDepth > 0 && depth > p.lim.MaxDepth {
 		return nil, p.errf("nesting is too deep (the limit is %d levels)", p.lim.MaxDepth)
 	}
-	n := &Node{Kind: Object, Pos: start}
+	n := p.node(Object, start)
 	p.i++ // {
 	p.skipSpace()
 	if p.i < len(p.src) && p.src[p.i] == '}' {
 		p.i++
 		return n, nil
 	}
-	seen := map[string]bool{}
+	// This object's members are p.members[base:] until it is closed.
+	base := len(p.members)
+	defer func() { p.members = p.members[:base] }()
+	var seen map[string]bool // the keys, once there are too many to compare one by one
 	for {
 		if p.i >= len(p.src) || p.src[p.i] != '"' {
 			if p.i < len(p.src) && p.src[p.i] == '}' {
@@ -285,10 +343,9 @@ func (p *parser) object(depth int, start Pos) (*Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		if seen[key] {
+		if p.duplicate(key, base, &seen) {
 			return nil, &SyntaxError{Pos: keyPos, Msg: fmt.Sprintf("duplicate key %q", key)}
 		}
-		seen[key] = true
 		p.skipSpace()
 		if p.i >= len(p.src) || p.src[p.i] != ':' {
 			return nil, p.errf("unexpected %s: expected ':' after key %q", p.describe(), key)
@@ -299,7 +356,7 @@ func (p *parser) object(depth int, start Pos) (*Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		n.Members = append(n.Members, Member{Key: key, KeyPos: keyPos, Value: v})
+		p.members = append(p.members, Member{Key: key, KeyPos: keyPos, Value: v})
 		p.skipSpace()
 		if p.i >= len(p.src) {
 			return nil, p.errf("unexpected end of file: the object opened at %s is not closed", start)
@@ -310,6 +367,7 @@ func (p *parser) object(depth int, start Pos) (*Node, error) {
 			p.skipSpace()
 		case '}':
 			p.i++
+			n.Members = slices.Clone(p.members[base:])
 			return n, nil
 		default:
 			return nil, p.errf("unexpected %s: expected ',' or '}'", p.describe())
@@ -317,17 +375,49 @@ func (p *parser) object(depth int, start Pos) (*Node, error) {
 	}
 }
 
+// maxScannedKeys is how many keys an object may have before its keys are
+// looked up in a map rather than compared one by one.
+const maxScannedKeys = 16
+
+// duplicate reports whether the object whose members are p.members[base:]
+// already has key; *seen is its map of keys once it has many.
+func (p *parser) duplicate(key string, base int, seen *map[string]bool) bool {
+	ms := p.members[base:]
+	if *seen == nil && len(ms) < maxScannedKeys {
+		for i := range ms {
+			if ms[i].Key == key {
+				return true
+			}
+		}
+		return false
+	}
+	if *seen == nil {
+		*seen = make(map[string]bool, 2*len(ms))
+		for i := range ms {
+			(*seen)[ms[i].Key] = true
+		}
+	}
+	if (*seen)[key] {
+		return true
+	}
+	(*seen)[key] = true
+	return false
+}
+
 func (p *parser) array(depth int, start Pos) (*Node, error) {
 	if p.lim.MaxDepth > 0 && depth > p.lim.MaxDepth {
 		return nil, p.errf("nesting is too deep (the limit is %d levels)", p.lim.MaxDepth)
 	}
-	n := &Node{Kind: Array, Pos: start}
+	n := p.node(Array, start)
 	p.i++ // [
 	p.skipSpace()
 	if p.i < len(p.src) && p.src[p.i] == ']' {
 		p.i++
 		return n, nil
 	}
+	// This array's items are p.items[base:] until it is closed.
+	base := len(p.items)
+	defer func() { p.items = p.items[:base] }()
 	for {
 		if p.i < len(p.src) && p.src[p.i] == ']' {
 			return nil, p.errf("trailing comma before ']'")
@@ -336,7 +426,7 @@ func (p *parser) array(depth int, start Pos) (*Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		n.Items = append(n.Items, v)
+		p.items = append(p.items, v)
 		p.skipSpace()
 		if p.i >= len(p.src) {
 			return nil, p.errf("unexpected end of file: the array opened at %s is not closed", start)
@@ -347,6 +437,7 @@ func (p *parser) array(depth int, start Pos) (*Node, error) {
 			p.skipSpace()
 		case ']':
 			p.i++
+			n.Items = slices.Clone(p.items[base:])
 			return n, nil
 		default:
 			return nil, p.errf("unexpected %s: expected ',' or ']'", p.describe())
@@ -390,12 +481,14 @@ func (p *parser) number(start Pos) (*Node, error) {
 			return nil, p.errf("unexpected %s: expected a digit in the exponent", p.describe())
 		}
 	}
-	raw := string(p.src[s:p.i])
+	raw := p.intern(p.src[s:p.i])
 	f, err := strconv.ParseFloat(raw, 64)
 	if err != nil || math.IsInf(f, 0) {
 		return nil, &SyntaxError{Pos: start, Msg: fmt.Sprintf("number %s is out of range", clip(raw))}
 	}
-	return &Node{Kind: Number, Pos: start, Raw: raw, Num: f}, nil
+	n := p.node(Number, start)
+	n.Raw, n.Num = raw, f
+	return n, nil
 }
 
 func clip(s string) string {
@@ -407,7 +500,31 @@ func clip(s string) string {
 
 func (p *parser) str() (string, error) {
 	p.i++ // opening quote
+	// Most strings hold no escape: they are their bytes, once checked.
+	from := p.i
+	for p.i < len(p.src) {
+		c := p.src[p.i]
+		if c == '"' {
+			s := p.intern(p.src[from:p.i])
+			p.i++
+			return s, nil
+		}
+		if c == '\\' || c < 0x20 {
+			break
+		}
+		if c < utf8.RuneSelf {
+			p.i++
+			continue
+		}
+		r, size := utf8.DecodeRune(p.src[p.i:])
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		p.i += size
+	}
+	// The rest, from the first escape or fault, is decoded one by one.
 	var b strings.Builder
+	b.Write(p.src[from:p.i])
 	for {
 		if p.i >= len(p.src) {
 			return "", p.errf("unexpected end of file inside a string")

@@ -42,7 +42,7 @@ func (c *LintCmd) Run(env *Env) error {
 		return err
 	}
 	// The rules as a whole: errors fail the lint, warnings are shown.
-	findings, err := analyze(cat, c.Work)
+	findings, _, err := analyze(cat, c.Work)
 	if err != nil {
 		return err
 	}
@@ -67,21 +67,28 @@ func (c *LintCmd) Run(env *Env) error {
 	return nil
 }
 
+// compile is rules.Compile; a test counts the compilations through it.
+var compile = rules.Compile
+
 // analyze runs the configuration engine's analysis on every product, each
 // within work units of solver work (0: the engine's default); a product
-// whose rules are too hard to check within it gets an error finding.
-func analyze(cat *catalog.Catalog, work int) ([]rules.Finding, error) {
+// whose rules are too hard to check within it gets an error finding. It
+// returns the compiled models too, by product id (none for a product whose
+// rules do not compile), for the caller to use rather than compile again.
+func analyze(cat *catalog.Catalog, work int) ([]rules.Finding, map[string]*rules.Model, error) {
 	var out []rules.Finding
+	models := map[string]*rules.Model{}
 	for _, p := range cat.Products {
-		m, err := rules.Compile(p)
+		m, err := compile(p)
 		if err != nil {
 			out = append(out, rules.Finding{Severity: rules.Error, Product: p.ID, Pos: p.Pos, Message: err.Error()})
 			continue
 		}
+		models[p.ID] = m
 		out = append(out, rules.AnalyzeWithin(context.Background(), m, cat.DefaultLanguage(), work)...)
 		out = append(out, overlaps(cat, p)...)
 	}
-	return out, nil
+	return out, models, nil
 }
 
 // maxOverlapWarnings and maxOverlapChecks bound the overlap check of one
@@ -150,7 +157,7 @@ func (c *AnalyzeCmd) Run(env *Env) error {
 	if err != nil {
 		return err
 	}
-	findings, err := analyze(cat, c.Work)
+	findings, models, err := analyze(cat, c.Work)
 	if err != nil {
 		return err
 	}
@@ -180,9 +187,8 @@ func (c *AnalyzeCmd) Run(env *Env) error {
 		}
 	} else {
 		for _, p := range cat.Products {
-			m, err := rules.Compile(p)
 			count := "?"
-			if err == nil {
+			if m := models[p.ID]; m != nil {
 				if n, err := m.NewSession().CountWithin(nil, countLimit); err == nil {
 					count = n.String()
 				} else {
