@@ -114,15 +114,24 @@ func (r *repairSearch) agrees(i int, sol []int32) bool {
 	return true
 }
 
-// maximal grows a maximal consistent subset of the items and returns the
-// items it leaves out (sorted). possible is false when the target admits
-// no solution even alone; ok is false when the budget ran out.
-func (r *repairSearch) maximal() (drop []int, possible, ok bool) {
+// maximal grows a maximal consistent subset of the items, trying them in
+// order (nil: in product order), and returns the items it leaves out
+// (sorted). Items a solution found agrees with join for free, unless they
+// are marked in late (to be tried in order only). possible is false when
+// the target admits no solution even alone; ok is false when the budget
+// ran out.
+func (r *repairSearch) maximal(order []int, late []bool) (drop []int, possible, ok bool) {
+	if order == nil {
+		order = make([]int, r.n)
+		for i := range order {
+			order[i] = i
+		}
+	}
 	in := make([]bool, r.n)
 	var keep []int
 	take := func(sol []int32) {
 		for i := 0; i < r.n; i++ {
-			if !in[i] && r.agrees(i, sol) {
+			if !in[i] && (late == nil || !late[i]) && r.agrees(i, sol) {
 				in[i] = true
 				keep = append(keep, i)
 			}
@@ -134,12 +143,14 @@ func (r *repairSearch) maximal() (drop []int, possible, ok bool) {
 		return nil, false, !r.s.exhausted()
 	}
 	take(sol)
-	for i := 0; i < r.n; i++ {
+	for _, i := range order {
 		if in[i] {
 			continue
 		}
 		try := append(slices.Clone(keep), i)
 		if sol := r.solveKeeping(try); sol != nil {
+			in[i] = true
+			keep = try
 			take(sol)
 			continue
 		}
@@ -328,7 +339,7 @@ func (r *repairSearch) smallest(max int) (smallest int, ok bool) {
 // false when the budget ran out.
 func (s *Session) repairSets(t *target, max int) (sets [][]int, kinds []RepairKind, ok bool) {
 	r := &repairSearch{s: s, t: t, n: len(t.context)}
-	maxDrop, possible, ok := r.maximal()
+	maxDrop, possible, ok := r.maximal(nil, nil)
 	if !ok || !possible {
 		return nil, nil, ok
 	}
@@ -340,6 +351,28 @@ func (s *Session) repairSets(t *target, max int) (sets [][]int, kinds []RepairKi
 		return nil, nil, false
 	}
 	if smallest < 0 {
+		// Once more, with the decisions in fewest cores tried first and
+		// those in any core only in turn: often fewer set aside.
+		inCores := make([]int, r.n)
+		late := make([]bool, r.n)
+		for _, c := range r.cores {
+			for _, i := range c {
+				inCores[i]++
+				late[i] = true
+			}
+		}
+		order := make([]int, r.n)
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return inCores[a] - inCores[b] })
+		drop, _, ok := r.maximal(order, late)
+		if !ok {
+			return nil, nil, false
+		}
+		if len(drop) < len(maxDrop) {
+			maxDrop = drop
+		}
 		kind := RepairMaximal
 		if r.lowerBound() >= len(maxDrop) {
 			kind = RepairSmallest
