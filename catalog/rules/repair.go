@@ -56,8 +56,13 @@ func (k RepairKind) String() string {
 //     smallest one when the cores prove no repair sets aside fewer.
 
 // maxRepairChecks bounds the solver calls of the smallest-repair search of
-// one question; past it the maximal subset is offered.
-var maxRepairChecks = 600
+// one question; past it the maximal subset is offered. (On the generated
+// 200-feature products the smallest repairs need a few checks; on the
+// table-heavy lines of issue 13, where a sold configuration's value may
+// need 20 of 40 decisions set aside, the solver's cores hold about 10
+// decisions each and the hitting sets do not converge within hundreds of
+// checks: the maximal set is what can be offered there.)
+var maxRepairChecks = 100
 
 // maxHittingNodes bounds the nodes of the hitting-set searches of one
 // question.
@@ -139,6 +144,14 @@ func (r *repairSearch) maximal(order []int, late []bool) (drop []int, possible, 
 		slices.Sort(keep)
 	}
 	sol := r.solveKeeping(nil)
+	if sol == nil && !r.s.exhausted() {
+		// Asked twice before "no configuration has it" is said: on the
+		// table-heavy lines the session's solver was seen to answer the
+		// first call of a question after one cut short by its budget with
+		// a false "none" (at once, with a conflict naming literals it was
+		// not given); the second call answered right.
+		sol = r.solveKeeping(nil)
+	}
 	if sol == nil {
 		return nil, false, !r.s.exhausted()
 	}
