@@ -159,6 +159,9 @@ func (d *Designer) showRepairs(f *catalog.Feature, v catalog.Value, others int, 
 		}
 	}
 	title := fmt.Sprintf(T("%s: %s is not available with your choices"), d.text(f.Name), what)
+	if cut == nil && len(props) == 0 {
+		title = Tf("%s: %s is not available", d.text(f.Name), what) // with any choices
+	}
 	dlg = dialog.NewCustom(title, T("Keep my choices"), box, d.win)
 	dlg.Resize(fyne.NewSize(560, 0))
 	dlg.Show()

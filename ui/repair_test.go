@@ -118,6 +118,9 @@ func TestInsistingOnImpossibleOption(t *testing.T) {
 	if !hasText(top, "Marble is sold out.") {
 		t.Error("the dialog does not give the rule's reason")
 	}
+	if hasText(top, "with your choices") {
+		t.Error("the dialog blames the user's choices")
+	}
 }
 
 // A search cut short says so (never that nothing is possible); a maximal
