@@ -2,6 +2,9 @@ package rules
 
 import (
 	"slices"
+	"time"
+
+	"github.com/go-air/gini/z"
 )
 
 // RepairKind says what is known of a repair's size.
@@ -386,11 +389,15 @@ func (s *Session) repairSets(t *target, max int) (sets [][]int, kinds []RepairKi
 		if len(drop) < len(maxDrop) {
 			maxDrop = drop
 		}
-		kind := RepairMaximal
 		if r.lowerBound() >= len(maxDrop) {
+			return [][]int{maxDrop}, []RepairKind{RepairSmallest}, true
+		}
+		best, proven := r.fewest(maxDrop)
+		kind := RepairMaximal
+		if proven {
 			kind = RepairSmallest
 		}
-		return [][]int{maxDrop}, []RepairKind{kind}, true
+		return [][]int{best}, []RepairKind{kind}, true
 	}
 	for _, f := range r.found {
 		kind := RepairSmallest
@@ -401,4 +408,99 @@ func (s *Session) repairSets(t *target, max int) (sets [][]int, kinds []RepairKi
 		kinds = append(kinds, kind)
 	}
 	return sets, kinds, true
+}
+
+// fewestShare is the share of a question's remaining work and time that the
+// search for the fewest (fewest) may spend: the rest is left for the
+// completion of the repair it proposes. 0: no such search (for tests).
+var fewestShare = 0.5
+
+// fewest looks for the fewest items to drop by MaxSAT, starting from a
+// repair known to work (drop): a copy of the session's solver gets a
+// selector per item ("kept": the item's units hold) and a totalizer over
+// the dropped ones, and is asked for a solution dropping fewer than the
+// best so far until it finds none, which proves the best the fewest. It
+// spends at most fewestShare of what the question has left, and returns the
+// best found and whether it is proven.
+func (r *repairSearch) fewest(drop []int) (best []int, proven bool) {
+	best = drop
+	acct := r.s.account()
+	if fewestShare <= 0 || acct == nil || len(drop) <= 1 {
+		return best, false
+	}
+	left := acct.limit - acct.used
+	sub := &budget{ctx: acct.ctx, limit: int(float64(left) * fewestShare),
+		deadline: time.Now().Add(time.Duration(float64(time.Until(acct.deadline)) * fewestShare))}
+	defer func() { acct.used += sub.used }()
+	if sub.limit <= 0 || !time.Now().Before(sub.deadline) {
+		return best, false
+	}
+	ss := newSATSession(r.s.m, r.s.m.sat)
+	g := ss.g
+	on := ss.base.on
+	clause := func(ls ...z.Lit) {
+		g.Add(on.Not())
+		for _, l := range ls {
+			g.Add(l)
+		}
+		g.Add(0)
+	}
+	dropped := make([]z.Lit, r.n)
+	for i := range dropped {
+		kept := g.Lit()
+		for _, u := range r.t.context[i].units {
+			clause(kept.Not(), ss.base.lit[u.v][u.val])
+		}
+		dropped[i] = kept.Not()
+	}
+	atLeast := totalizer(g.Lit, clause, dropped, len(drop))
+	r.s.useTexts(r.t.texts)
+	for len(best) > 0 {
+		// At most len(best)-1 dropped: "at least len(best)" is false.
+		sol := ss.solveWith(r.t.units, nil, r.t.texts, r.s.poolTexts, sub, atLeast[len(best)-1].Not())
+		if sol == nil {
+			return best, !sub.out
+		}
+		var next []int
+		for i := 0; i < r.n; i++ {
+			if !r.agrees(i, sol) {
+				next = append(next, i)
+			}
+		}
+		best = next
+	}
+	return best, true
+}
+
+// totalizer encodes a unary count of the true literals among in, up to
+// limit: out[j] is implied true when at least j+1 of them are (Bailleux and
+// Boufkhad's totalizer, the upward half). New literals come from lit;
+// clauses go to clause.
+func totalizer(lit func() z.Lit, clause func(...z.Lit), in []z.Lit, limit int) []z.Lit {
+	if len(in) <= 1 {
+		return in
+	}
+	a := totalizer(lit, clause, in[:len(in)/2], limit)
+	b := totalizer(lit, clause, in[len(in)/2:], limit)
+	out := make([]z.Lit, min(len(a)+len(b), limit))
+	for k := range out {
+		out[k] = lit()
+	}
+	for i := 0; i <= len(a); i++ {
+		for j := 0; j <= len(b); j++ {
+			k := i + j
+			if k == 0 || k > len(out) {
+				continue
+			}
+			var ls []z.Lit
+			if i > 0 {
+				ls = append(ls, a[i-1].Not())
+			}
+			if j > 0 {
+				ls = append(ls, b[j-1].Not())
+			}
+			clause(append(ls, out[k-1])...)
+		}
+	}
+	return out
 }

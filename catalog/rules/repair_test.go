@@ -242,16 +242,19 @@ func TestRepairsAgainstBruteForce(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		checks int
-		tables int64 // tableLimit; small: wide rules decomposed, the rest checked lazily
+		share  float64 // fewestShare; 0: no MaxSAT
+		tables int64   // tableLimit; small: wide rules decomposed, the rest checked lazily
 	}{
-		{"smallest", maxRepairChecks, tableLimit},
-		{"maximal only", 0, tableLimit},
-		{"smallest, decomposed", maxRepairChecks, 6},
+		{"smallest", maxRepairChecks, fewestShare, tableLimit},
+		{"maximal only", 0, 0, tableLimit},
+		{"fewest by MaxSAT", 0, fewestShare, tableLimit},
+		{"smallest, decomposed", maxRepairChecks, fewestShare, 6},
+		{"fewest by MaxSAT, decomposed", 0, fewestShare, 6},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			saved, savedTables := maxRepairChecks, tableLimit
-			maxRepairChecks, tableLimit = tc.checks, tc.tables
-			defer func() { maxRepairChecks, tableLimit = saved, savedTables }()
+			saved, savedShare, savedTables := maxRepairChecks, fewestShare, tableLimit
+			maxRepairChecks, fewestShare, tableLimit = tc.checks, tc.share, tc.tables
+			defer func() { maxRepairChecks, fewestShare, tableLimit = saved, savedShare, savedTables }()
 			products := 200
 			if testing.Short() {
 				products = 40
@@ -311,8 +314,12 @@ func TestRepairsAgainstBruteForce(t *testing.T) {
 				}
 			}
 			// With no checks, the maximal set is proposed, as the smallest
-			// when the cores prove it (on products this small, nearly always).
+			// when the cores prove it (on products this small, nearly
+			// always), or the fewest the MaxSAT search proves.
 			t.Logf("%d questions, %d values no configuration has, %d maximal proposals", asked, dead, maximal)
+			if tc.share > 0 && maximal > 0 {
+				t.Errorf("%d maximal proposals where MaxSAT can prove the fewest", maximal)
+			}
 		})
 	}
 }
@@ -337,7 +344,8 @@ func conflictProduct(pairs [][2]string) string {
 
 // TestMaximalRepairWhenChecksRunOut: without checks for the smallest
 // repairs, the maximal kept set is proposed (the better of two greedy
-// passes), and called smallest only when the cores prove it.
+// passes), then improved and proven the fewest by MaxSAT; without that, it
+// is called smallest only when the cores prove it.
 func TestMaximalRepairWhenChecksRunOut(t *testing.T) {
 	// trio: groups x, y, z where oak forbids x with y and x with z: the
 	// fewest to set aside are the 12 x (a first greedy pass keeps them and
@@ -358,13 +366,16 @@ func TestMaximalRepairWhenChecksRunOut(t *testing.T) {
 		name     string
 		pairs    [][2]string
 		checks   int
+		share    float64
 		wantKind RepairKind
 		wantDrop int
 	}{
-		{"trio with checks", trio, maxRepairChecks, RepairSmallest, 12},
-		{"trio without checks", trio, 0, RepairSmallest, 12},
-		{"triangles with checks", triangles, maxRepairChecks, RepairSmallest, 10},
-		{"triangles without checks", triangles, 0, RepairMaximal, 10},
+		{"trio with checks", trio, maxRepairChecks, fewestShare, RepairSmallest, 12},
+		{"trio without checks", trio, 0, fewestShare, RepairSmallest, 12},
+		{"trio without checks or MaxSAT", trio, 0, 0, RepairSmallest, 12},
+		{"triangles with checks", triangles, maxRepairChecks, fewestShare, RepairSmallest, 10},
+		{"triangles without checks", triangles, 0, fewestShare, RepairSmallest, 10},
+		{"triangles without checks or MaxSAT", triangles, 0, 0, RepairMaximal, 10},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -376,9 +387,9 @@ func TestMaximalRepairWhenChecksRunOut(t *testing.T) {
 			for _, f := range m.Product.Features[1:] {
 				dec[f.ID] = catalog.Value{Kind: catalog.Choice, Str: "a"}
 			}
-			saved := maxRepairChecks
-			maxRepairChecks = tt.checks
-			defer func() { maxRepairChecks = saved }()
+			saved, savedShare := maxRepairChecks, fewestShare
+			maxRepairChecks, fewestShare = tt.checks, tt.share
+			defer func() { maxRepairChecks, fewestShare = saved, savedShare }()
 			reps, err := m.NewSession().Repairs(dec, "top", catalog.Value{Kind: catalog.Choice, Str: "oak"}, 4)
 			if err != nil {
 				t.Fatal(err)
@@ -396,5 +407,83 @@ func TestMaximalRepairWhenChecksRunOut(t *testing.T) {
 				t.Errorf("first repair sets %d aside, want %d", got, tt.wantDrop)
 			}
 		})
+	}
+}
+
+// TestFewestAgainstBruteForce runs the MaxSAT search from the repair that
+// sets every decision aside on every value of random small products and checks that what it proves
+// the fewest is what brute force finds (and that it always proves it).
+func TestFewestAgainstBruteForce(t *testing.T) {
+	ran := 0
+	for seed := uint64(1); seed <= 150; seed++ {
+		r := rand.New(rand.NewPCG(seed, 37))
+		src := randomProduct(r)
+		p := parseRandom(t, src)
+		m, err := Compile(p)
+		if err != nil {
+			t.Fatalf("seed %d: compile: %v", seed, err)
+		}
+		s := m.NewSession()
+		dec := randomDecisions(r, p)
+		texts := map[string]string{}
+		for k, x := range dec {
+			if x.Kind == catalog.Textual {
+				texts[k] = x.Str
+			}
+		}
+		b := newBrute(p, texts)
+		for _, f := range p.Features {
+			if f.Kind != catalog.Choice {
+				continue
+			}
+			for _, o := range f.Options {
+				v := catalog.Value{Kind: catalog.Choice, Str: o.ID}
+				tg, err := m.target(dec, f.ID, v, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s.begin()
+				rs := &repairSearch{s: s, t: tg, n: len(tg.context)}
+				_, possible, ok := rs.maximal(nil, nil)
+				var best []int
+				proven := false
+				if possible && ok {
+					// From setting everything aside: the search must improve.
+					all := make([]int, rs.n)
+					for i := range all {
+						all[i] = i
+					}
+					best, proven = rs.fewest(all)
+				}
+				s.end()
+				size, _ := newRepairCase(b, dec, f, v).smallest()
+				if !possible {
+					if size >= 0 {
+						t.Errorf("seed %d, %s, %s=%s: impossible, brute force sets %d aside", seed, dec, f.ID, o.ID, size)
+					}
+					continue
+				}
+				ran++
+				var names []string
+				for _, i := range best {
+					names = append(names, tg.context[i].feature)
+				}
+				c := newRepairCase(b, dec, f, v)
+				switch {
+				case !proven && rs.n > 1:
+					t.Errorf("seed %d, %s, %s=%s: the fewest not proven", seed, dec, f.ID, o.ID)
+				case proven && len(best) != size:
+					t.Errorf("seed %d, %s, %s=%s: proven fewest %v, brute force sets %d aside", seed, dec, f.ID, o.ID, names, size)
+				case !c.holds(c.keptBy(names)):
+					t.Errorf("seed %d, %s, %s=%s: setting %v aside does not fit", seed, dec, f.ID, o.ID, names)
+				}
+				if t.Failed() {
+					t.Fatalf("catalog:\n%s", src)
+				}
+			}
+		}
+	}
+	if ran < 100 {
+		t.Errorf("only %d questions", ran)
 	}
 }
