@@ -55,8 +55,10 @@ func (k RepairKind) String() string {
 //     The sets are tried by increasing size, so the first repairs found are
 //     the smallest and those one larger are minimal.
 //  3. If that search runs out of checks before finding a repair, the
-//     maximal subset of step 1 is offered instead (RepairMaximal), or as a
-//     smallest one when the cores prove no repair sets aside fewer.
+//     maximal subset (the better of step 1 and a second pass in order of
+//     fewest cores) is improved by MaxSAT (see fewest) and offered as the
+//     smallest when proven (by the MaxSAT search, or by disjoint cores),
+//     else as RepairMaximal.
 
 // maxRepairChecks bounds the solver calls of the smallest-repair search of
 // one question; past it the maximal subset is offered. (On the generated
