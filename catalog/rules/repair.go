@@ -60,13 +60,13 @@ func (k RepairKind) String() string {
 //     smallest when proven (by the MaxSAT search, or by disjoint cores),
 //     else as RepairMaximal.
 
-// maxRepairChecks bounds the solver calls of the smallest-repair search of
-// one question; past it the maximal subset is offered. (On the generated
-// 200-feature products the smallest repairs need a few checks; on the
-// table-heavy lines of issue 13, where a sold configuration's value may
-// need 20 of 40 decisions set aside, the solver's cores hold about 10
-// decisions each and the hitting sets do not converge within hundreds of
-// checks: the maximal set is what can be offered there.)
+// maxRepairChecks bounds the solver calls of the hitting-set search of one
+// question; past it the MaxSAT search takes over from the maximal subset.
+// (On the generated 200-feature products the smallest repairs need a few
+// checks; on the table-heavy lines of issue 13, where a sold
+// configuration's value may need 20 of 40 decisions set aside, the
+// solver's cores hold about 10 decisions each and the hitting sets did not
+// converge within hundreds of checks.)
 var maxRepairChecks = 100
 
 // maxHittingNodes bounds the nodes of the hitting-set searches of one
