@@ -149,14 +149,6 @@ func (r *repairSearch) maximal(order []int, late []bool) (drop []int, possible, 
 		slices.Sort(keep)
 	}
 	sol := r.solveKeeping(nil)
-	if sol == nil && !r.s.exhausted() {
-		// Asked twice before "no configuration has it" is said: on the
-		// table-heavy lines the session's solver was seen to answer the
-		// first call of a question after one cut short by its budget with
-		// a false "none" (at once, with a conflict naming literals it was
-		// not given); the second call answered right.
-		sol = r.solveKeeping(nil)
-	}
 	if sol == nil {
 		return nil, false, !r.s.exhausted()
 	}

@@ -240,8 +240,7 @@ func (ss *satSession) solveWith(units []unit, off []bool, texts map[string]strin
 		}
 		assume = append(assume, tl, sb.on)
 		assume = append(assume, extra...)
-		g.Assume(assume...)
-		if run(g, b) != 1 {
+		if run(g, b, assume) != 1 {
 			return nil
 		}
 		sol := make([]int32, len(ss.m.vars))
@@ -286,18 +285,22 @@ func (ss *satSession) solveWith(units []unit, off []bool, texts map[string]strin
 	}
 }
 
-// run solves under the assumptions made, spending one unit of b for the
-// call and one for every round of the solver's propagations (it pauses at
-// each of its ticks, every 20,000 propagations, and is stopped there when b
-// runs out or its context ends). It returns 1 (a solution), -1 (none) or 0
-// (gave up). With b nil it solves to the end.
-func run(g *gini.Gini, b *budget) int {
+// run solves under the assumptions, spending one unit of b for the call
+// and one for every round of the solver's propagations (it pauses at each
+// of its ticks, every 20,000 propagations, and is stopped there when b runs
+// out or its context ends). It returns 1 (a solution), -1 (none) or 0 (gave
+// up). With b nil it solves to the end. The assumptions are made only once
+// the call may go on: made and not solved, gini keeps them for its next
+// call, which then answered "none" to the next question.
+func run(g *gini.Gini, b *budget, assume []z.Lit) int {
 	if b == nil {
+		g.Assume(assume...)
 		return g.Solve()
 	}
 	if !b.spend(1) {
 		return 0
 	}
+	g.Assume(assume...)
 	sv := g.GoSolve()
 	for {
 		res, paused := sv.Pause()
