@@ -139,7 +139,13 @@ func (d *Designer) showRepairs(f *catalog.Feature, v catalog.Value, others int, 
 			p := p
 			text := d.describe(p)
 			if len(p.Drop) > manyChanges {
-				text = Tf("Keep it and %d of your %d other choices", others-len(p.Drop), others) + d.repairPrice(p)
+				kept := others
+				for _, id := range p.Drop {
+					if id != f.ID { // a multi feature's other selections are not another choice
+						kept--
+					}
+				}
+				text = Tf("Keep it and %d of your %d other choices", kept, others) + d.repairPrice(p)
 			}
 			b := widget.NewButtonWithIcon(text, theme.ConfirmIcon(), func() {
 				dlg.Hide()
