@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -29,7 +30,7 @@ func (d *Designer) insist(f *catalog.Feature, v catalog.Value, exact bool) {
 	go func() {
 		var expl *rules.Explanation
 		var reps []rules.Repair
-		var err error
+		var err, cut error
 		eng.with(func(s *rules.Session) {
 			if exact {
 				expl, err = s.ExplainDecision(dec, f.ID, v)
@@ -48,6 +49,11 @@ func (d *Designer) insist(f *catalog.Feature, v catalog.Value, exact bool) {
 					return d.priceOf(&catalog.Config{Product: product, Values: values})
 				})
 			}
+			if expl != nil && errors.Is(err, rules.ErrTooHard) {
+				// Why is known; the search for changes was cut short, which
+				// says nothing about whether one exists.
+				reps, cut, err = nil, err, nil
+			}
 		})
 		d.do(func() {
 			if product != d.product {
@@ -62,7 +68,11 @@ func (d *Designer) insist(f *catalog.Feature, v catalog.Value, exact bool) {
 				d.decideValue(f, v, exact)
 				return
 			}
-			d.showRepairs(f, v, expl, reps)
+			others := len(dec)
+			if _, own := dec[f.ID]; own {
+				others--
+			}
+			d.showRepairs(f, v, others, expl, reps, cut)
 		})
 	}()
 }
@@ -81,14 +91,7 @@ func (d *Designer) describe(p rules.Repair) string {
 	if s == "" {
 		s = T("use it as it is")
 	}
-	s = capitalize(s)
-	switch {
-	case p.PriceDelta.IsPositive():
-		s += fmt.Sprintf(T("  (+%s)"), FormatMoney(p.PriceDelta, d.cat.Currency))
-	case p.PriceDelta.IsNegative():
-		s += fmt.Sprintf(T("  (−%s)"), FormatMoney(p.PriceDelta.Abs(), d.cat.Currency))
-	}
-	return s
+	return capitalize(s) + d.repairPrice(p)
 }
 
 // valueName is a value in words.
@@ -96,7 +99,15 @@ func (d *Designer) valueName(f *catalog.Feature, v catalog.Value) string {
 	return f.Words(v, d.lang, d.cat.DefaultLanguage())
 }
 
-func (d *Designer) showRepairs(f *catalog.Feature, v catalog.Value, expl *rules.Explanation, props []rules.Repair) {
+// manyChanges: a repair with more changes than this is named by what it
+// keeps, its changes listed below it.
+const manyChanges = 3
+
+// showRepairs shows why f cannot be v and the ways to choose it anyway:
+// the repairs (others is the number of the user's other decisions), or
+// that no configuration of the product has it, or that the search for
+// repairs was cut short (cut).
+func (d *Designer) showRepairs(f *catalog.Feature, v catalog.Value, others int, expl *rules.Explanation, props []rules.Repair, cut error) {
 	if d.win == nil {
 		return
 	}
@@ -107,14 +118,36 @@ func (d *Designer) showRepairs(f *catalog.Feature, v catalog.Value, expl *rules.
 	reason := widget.NewLabel(expl.Message(d.lang, d.cat.DefaultLanguage()))
 	reason.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox(reason)
+	wrapped := func(text string) *widget.Label {
+		l := widget.NewLabel(text)
+		l.Wrapping = fyne.TextWrapWord
+		return l
+	}
 	var dlg dialog.Dialog
-	if len(props) == 0 {
-		box.Add(widget.NewLabel(T("No change of your other choices makes it possible.")))
-	} else {
-		box.Add(widget.NewLabelWithStyle(T("To choose it anyway:"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	switch {
+	case cut != nil:
+		box.Add(wrapped(T("The search for changes that make it possible was cut short: this catalog's rules are too hard to check completely in the time one question has. That does not mean nothing is possible: set some of your other choices aside yourself and try again.")))
+	case len(props) == 0:
+		box.Add(wrapped(Tf("%s: %s is not possible with this product, whatever your other choices.", d.text(f.Name), what)))
+	default:
+		heading := T("To choose it anyway:")
+		if props[0].Kind == rules.RepairMaximal {
+			heading = T("To choose it anyway, keeping as many of your choices as the search could:")
+		}
+		box.Add(widget.NewLabelWithStyle(heading, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		for i, p := range props {
 			p := p
-			b := widget.NewButtonWithIcon(d.describe(p), theme.ConfirmIcon(), func() {
+			text := d.describe(p)
+			if len(p.Drop) > manyChanges {
+				kept := others
+				for _, id := range p.Drop {
+					if id != f.ID { // a multi feature's other selections are not another choice
+						kept--
+					}
+				}
+				text = Tf("Keep it and %d of your %d other choices", kept, others) + d.repairPrice(p)
+			}
+			b := widget.NewButtonWithIcon(text, theme.ConfirmIcon(), func() {
 				dlg.Hide()
 				d.apply(p.Decisions)
 			})
@@ -123,10 +156,41 @@ func (d *Designer) showRepairs(f *catalog.Feature, v catalog.Value, expl *rules.
 				b.Importance = widget.HighImportance
 			}
 			box.Add(b)
+			if len(p.Drop) > manyChanges {
+				box.Add(wrapped(Tf("Changes: %s.", d.changeList(p))))
+			}
+			if p.Kind == rules.RepairMaximal {
+				box.Add(wrapped(T("Each of these changes is needed, but a smaller set of changes may exist: the search ran out of time before it could rule one out.")))
+			}
 		}
 	}
 	title := fmt.Sprintf(T("%s: %s is not available with your choices"), d.text(f.Name), what)
+	if cut == nil && len(props) == 0 {
+		title = Tf("%s: %s is not available", d.text(f.Name), what) // with any choices
+	}
 	dlg = dialog.NewCustom(title, T("Keep my choices"), box, d.win)
 	dlg.Resize(fyne.NewSize(560, 0))
 	dlg.Show()
+}
+
+// changeList lists a repair's changes: "Width from 1800 mm to 1600 mm; …".
+func (d *Designer) changeList(p rules.Repair) string {
+	var parts []string
+	for _, ch := range p.Changes {
+		if ch.Dropped {
+			parts = append(parts, Tf("%s from %s to %s", d.text(ch.Feature.Name), d.valueName(ch.Feature, ch.From), d.valueName(ch.Feature, ch.To)))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// repairPrice is a repair's change of price, "  (+€ 40.00)", or nothing.
+func (d *Designer) repairPrice(p rules.Repair) string {
+	switch {
+	case p.PriceDelta.IsPositive():
+		return fmt.Sprintf(T("  (+%s)"), FormatMoney(p.PriceDelta, d.cat.Currency))
+	case p.PriceDelta.IsNegative():
+		return fmt.Sprintf(T("  (−%s)"), FormatMoney(p.PriceDelta.Abs(), d.cat.Currency))
+	}
+	return ""
 }

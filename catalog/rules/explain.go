@@ -298,16 +298,20 @@ type Repair struct {
 	// PriceDelta is the change of the configuration's price (filled in by
 	// PriceRepairs; zero otherwise).
 	PriceDelta decimal.Decimal
+	// Kind says whether no repair sets aside fewer decisions (smallest),
+	// or it is one larger, or a maximal set of decisions is kept.
+	Kind RepairKind
 }
-
-// maxRepairChecks bounds the subsets tried when looking for repairs.
-const maxRepairChecks = 4000
 
 // Repairs proposes the smallest sets of earlier decisions to set aside so
 // that value can be chosen for feature: every minimal set of the smallest
-// size, and those one larger, at most max. A repair's other features keep
-// their decisions; the features set aside take the values the completion
-// gives them (defaults where the rules allow).
+// size, and those one larger, at most max (see repair.go). When the search
+// runs out of checks before finding a smallest one, it proposes a maximal
+// set of decisions to keep instead (Kind says which). It proposes nothing
+// only when no valid configuration has the value at all (given the texts):
+// setting every decision aside would do otherwise. A repair's other
+// features keep their decisions; the features set aside take the values
+// the completion gives them (defaults where the rules allow).
 func (s *Session) Repairs(dec Decisions, feature string, value catalog.Value, max int) ([]Repair, error) {
 	t, err := s.m.target(dec, feature, value, false)
 	if err != nil {
@@ -338,45 +342,13 @@ func (s *Session) repairs(dec Decisions, t *target, max int) ([]Repair, error) {
 
 func (s *Session) repairsWithin(dec Decisions, t *target, max int) ([]Repair, error) {
 	value := t.value
-	n := len(t.context)
-	var found [][]int
-	checks := 0
-	smallest := -1
-	for k := 0; k <= n && len(found) < max; k++ {
-		if smallest >= 0 && k > smallest+1 {
-			break
-		}
-		ok := combinations(n, k, func(drop []int) bool {
-			for _, f := range found { // only minimal sets: no superset of a found one
-				if subset(f, drop) {
-					return true
-				}
-			}
-			checks++
-			if checks > maxRepairChecks || s.exhausted() {
-				return false
-			}
-			keep := make([]int, 0, n-len(drop))
-			for i := 0; i < n; i++ {
-				if !slices.Contains(drop, i) {
-					keep = append(keep, i)
-				}
-			}
-			if s.consistent(t, keep, nil) {
-				found = append(found, slices.Clone(drop))
-				if smallest < 0 {
-					smallest = k
-				}
-			}
-			return len(found) < max
-		})
-		if !ok && checks > maxRepairChecks {
-			break
-		}
+	found, kinds, ok := s.repairSets(t, max)
+	if !ok {
+		return nil, nil // out of work: the caller says so
 	}
 	var out []Repair
-	for _, drop := range found {
-		r := Repair{Decisions: dec.Clone()}
+	for k, drop := range found {
+		r := Repair{Decisions: dec.Clone(), Kind: kinds[k]}
 		var keep []item
 		for i, it := range t.context {
 			if slices.Contains(drop, i) {
@@ -423,44 +395,6 @@ func (s *Session) repairsWithin(dec Decisions, t *target, max int) ([]Repair, er
 		out = append(out, r)
 	}
 	return out, nil
-}
-
-// combinations calls f with every k-subset of 0..n-1 in lexicographic order
-// until f returns false; it reports whether all were visited.
-func combinations(n, k int, f func([]int) bool) bool {
-	if k > n {
-		return true
-	}
-	idx := make([]int, k)
-	for i := range idx {
-		idx[i] = i
-	}
-	for {
-		if !f(idx) {
-			return false
-		}
-		i := k - 1
-		for i >= 0 && idx[i] == n-k+i {
-			i--
-		}
-		if i < 0 {
-			return true
-		}
-		idx[i]++
-		for j := i + 1; j < k; j++ {
-			idx[j] = idx[j-1] + 1
-		}
-	}
-}
-
-// subset reports whether every member of a is in b.
-func subset(a, b []int) bool {
-	for _, x := range a {
-		if !slices.Contains(b, x) {
-			return false
-		}
-	}
-	return true
 }
 
 // Complete finishes a configuration from the decisions: every open feature

@@ -223,7 +223,13 @@ type satSession struct {
 }
 
 func newSATSession(m *Model, base *satBase) *satSession {
-	return &satSession{m: m, base: base, g: base.g.solver(), texts: map[string]z.Lit{}}
+	return newSATSessionWithRoom(m, base, 0)
+}
+
+// newSATSessionWithRoom is newSATSession with room for extra variables a
+// caller adds (see cnf.solver).
+func newSATSessionWithRoom(m *Model, base *satBase, extra int) *satSession {
+	return &satSession{m: m, base: base, g: base.g.solver(extra), texts: map[string]z.Lit{}}
 }
 
 // cnf records the model's clauses once, so that every session can load
@@ -251,12 +257,12 @@ func (c *cnf) Add(l z.Lit) { c.lits = append(c.lits, l) }
 const textsHeadroom = 256
 
 // solver is a new solver holding the clauses, with room for textsHeadroom
-// more variables. (gini v1.0.4 must never grow: growing puts every variable
+// and extra more variables. (gini v1.0.4 must never grow: growing puts every variable
 // up to the new capacity, used or not, into its branching heap, so that
 // each descent of the search then guesses tens of thousands of variables
 // that appear in no clause.)
-func (c *cnf) solver() *gini.Gini {
-	g := gini.NewVc(c.vars+textsHeadroom+1, len(c.lits)/3+1)
+func (c *cnf) solver(extra int) *gini.Gini {
+	g := gini.NewVc(c.vars+textsHeadroom+extra+1, len(c.lits)/3+1)
 	for i := 0; i < c.vars; i++ {
 		g.Lit()
 	}
@@ -294,7 +300,7 @@ func (ss *satSession) solveWith(units []unit, off []bool, texts map[string]strin
 		if int(ss.g.MaxVar()) >= sb.g.vars+textsHeadroom {
 			// Out of room for another texts literal: start over with a
 			// fresh solver rather than let gini grow (see cnf).
-			ss.g = sb.g.solver()
+			ss.g = sb.g.solver(0)
 			clear(ss.texts)
 		}
 		tl = ss.g.Lit()
@@ -313,8 +319,7 @@ func (ss *satSession) solveWith(units []unit, off []bool, texts map[string]strin
 		}
 		assume = append(assume, tl, sb.on)
 		assume = append(assume, extra...)
-		g.Assume(assume...)
-		if run(g, b) != 1 {
+		if run(g, b, assume) != 1 {
 			return nil
 		}
 		sol := make([]int32, len(ss.m.vars))
@@ -359,18 +364,23 @@ func (ss *satSession) solveWith(units []unit, off []bool, texts map[string]strin
 	}
 }
 
-// run solves under the assumptions made, spending one unit of b for the
-// call and the model's roundWork for every round of the solver's propagations (it pauses at
-// each of its ticks, every 20,000 propagations, and is stopped there when b
-// runs out or its context ends). It returns 1 (a solution), -1 (none) or 0
-// (gave up). With b nil it solves to the end.
-func run(g *gini.Gini, b *budget) int {
+// run solves under the assumptions, spending one unit of b for the call
+// and the model's roundWork for every round of the solver's propagations
+// (it pauses at each of its ticks, every 20,000 propagations, and is
+// stopped there when b runs out or its context ends). It returns 1 (a
+// solution), -1 (none) or 0 (gave up). With b nil it solves to the end.
+// The assumptions are made only once the call may go on: made and not
+// solved, gini keeps them for its next call, which then answered "none" to
+// the next question.
+func run(g *gini.Gini, b *budget, assume []z.Lit) int {
 	if b == nil {
+		g.Assume(assume...)
 		return g.Solve()
 	}
 	if !b.spend(1) {
 		return 0
 	}
+	g.Assume(assume...)
 	sv := g.GoSolve()
 	for {
 		res, paused := sv.Pause()

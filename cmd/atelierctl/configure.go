@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,6 +40,11 @@ type configureJSON struct {
 	Cheapest  *cheapestJSON  `json:"cheapest,omitempty"`
 	Conflict  *conflictJSON  `json:"conflict,omitempty"`
 	Repairs   []repairJSON   `json:"repairs,omitempty"`
+	// RepairSearch, with a conflict: "found" (repairs are listed),
+	// "impossible" (no valid configuration has the value, whatever the
+	// earlier decisions) or "cut short" (the engine ran out of its budget:
+	// nothing is known either way).
+	RepairSearch string `json:"repair_search,omitempty"`
 }
 
 type cheapestJSON struct {
@@ -84,6 +90,13 @@ type repairJSON struct {
 	PriceDelta string            `json:"price_change"`
 	Changes    []changeJSON      `json:"changes"`
 	Result     map[string]string `json:"decisions"`
+	// Kind: "smallest" (no repair sets fewer decisions aside: it keeps as
+	// many as possible), "larger" (one more, none needlessly) or "maximal"
+	// (none set aside could be kept on its own, but the search ran out of
+	// checks before proving that fewer would not do).
+	Kind string `json:"kind"`
+	// Kept are the earlier decisions the repair keeps, as feature=value.
+	Kept []string `json:"kept"`
 }
 
 type changeJSON struct {
@@ -285,7 +298,14 @@ func (c *ConfigureCmd) conflict(env *Env, cat *catalog.Catalog, p *catalog.Produ
 			cj.BlockedBy = b
 		}
 	}
+	zero := "0"
+	out := &configureJSON{Product: p.ID, Conflict: cj, Features: []featureJSON{}, Remaining: &zero, RepairSearch: "found"}
 	reps, err := s.DecisionRepairs(dec, fid, v, 5)
+	var cut error
+	if errors.Is(err, rules.ErrTooHard) {
+		cut, err = err, nil
+		out.RepairSearch = "cut short"
+	}
 	if err != nil {
 		return err
 	}
@@ -297,22 +317,30 @@ func (c *ConfigureCmd) conflict(env *Env, cat *catalog.Catalog, p *catalog.Produ
 		}
 		return pr.Total
 	}
-	before := priceOf(p.Resolve(dec).Values)
-	if done, err := s.Complete(dec); err == nil && done != nil {
-		before = priceOf(done)
+	if cut == nil {
+		before := priceOf(p.Resolve(dec).Values)
+		if done, err := s.Complete(dec); err == nil && done != nil {
+			before = priceOf(done)
+		}
+		if err := s.PriceRepairs(reps, before, priceOf); err != nil {
+			return err
+		}
+		if len(reps) == 0 {
+			out.RepairSearch = "impossible"
+		}
 	}
-	if err := s.PriceRepairs(reps, before, priceOf); err != nil {
-		return err
-	}
-	zero := "0"
-	out := &configureJSON{Product: p.ID, Conflict: cj, Features: []featureJSON{}, Remaining: &zero}
 	for _, r := range reps {
-		rj := repairJSON{Drop: r.Drop, PriceDelta: r.PriceDelta.StringFixed(2), Result: map[string]string{}}
+		rj := repairJSON{Drop: r.Drop, PriceDelta: r.PriceDelta.StringFixed(2), Result: map[string]string{}, Kind: r.Kind.String(), Kept: []string{}}
 		if rj.Drop == nil {
 			rj.Drop = []string{}
 		}
 		for k, x := range r.Decisions {
 			rj.Result[k] = x.String()
+		}
+		for _, f := range p.Features {
+			if x, ok := dec[f.ID]; ok && f.ID != fid && !slices.Contains(r.Drop, f.ID) {
+				rj.Kept = append(rj.Kept, f.ID+"="+x.String())
+			}
 		}
 		for _, ch := range r.Changes {
 			rj.Changes = append(rj.Changes, changeJSON{ch.Feature.ID, jsonValue(ch.From), jsonValue(ch.To)})
@@ -324,13 +352,40 @@ func (c *ConfigureCmd) conflict(env *Env, cat *catalog.Catalog, p *catalog.Produ
 			return err
 		}
 	}
-	fmt.Fprintf(env.Stderr, "atelierctl: --set %s conflicts with earlier decisions", set)
+	if out.RepairSearch == "impossible" {
+		fmt.Fprintf(env.Stderr, "atelierctl: --set %s is not possible with this product", set)
+	} else {
+		fmt.Fprintf(env.Stderr, "atelierctl: --set %s conflicts with earlier decisions", set)
+	}
 	if len(cj.BlockedBy) > 0 {
 		fmt.Fprintf(env.Stderr, " (%s)", strings.Join(cj.BlockedBy, ", "))
 	}
 	fmt.Fprintf(env.Stderr, ": %s\n", cj.Reason)
+	printRepairs(env.Stderr, cat, p, c.Lang, dec, fid, v, reps, cut)
+	return exitError{1}
+}
+
+// printRepairs says what would make a conflicting decision fit: the
+// repairs, or that none can (no valid configuration has the value), or that
+// the search was cut short (cut, a rules.ErrTooHard), which says nothing
+// either way.
+func printRepairs(w io.Writer, cat *catalog.Catalog, p *catalog.Product, lang string, dec rules.Decisions, fid string, v catalog.Value, reps []rules.Repair, cut error) {
+	def := cat.DefaultLanguage()
+	f := p.Feature(fid)
+	if cut != nil {
+		fmt.Fprintf(w, "The search for changes that make room for it was cut short, so nothing is known either way: %v\n", cut)
+		return
+	}
 	if len(reps) == 0 {
-		fmt.Fprintln(env.Stderr, "No change of the earlier decisions makes it possible.")
+		fmt.Fprintf(w, "No valid configuration of %s has %s %s, whatever the earlier decisions.\n",
+			p.Name.In(lang, def), f.Name.In(lang, def), valueName(f, v, lang, def))
+		return
+	}
+	others := 0
+	for k := range dec {
+		if k != fid {
+			others++
+		}
 	}
 	for i, r := range reps {
 		change := ""
@@ -341,9 +396,17 @@ func (c *ConfigureCmd) conflict(env *Env, cat *catalog.Catalog, p *catalog.Produ
 			}
 			change = fmt.Sprintf(" (price %s%s %s)", sign, r.PriceDelta.StringFixed(2), cat.Currency)
 		}
-		fmt.Fprintf(env.Stderr, "  repair %d: %s%s\n", i+1, describeRepair(r, c.Lang, def), change)
+		kind := ""
+		switch r.Kind {
+		case rules.RepairMaximal:
+			kind = fmt.Sprintf(" [keeps %d of %d earlier decisions; none it sets aside could be kept alone, but fewer changes were not ruled out]", others-len(r.Drop), others)
+		default:
+			if len(r.Drop) > 3 {
+				kind = fmt.Sprintf(" [keeps %d of %d earlier decisions]", others-len(r.Drop), others)
+			}
+		}
+		fmt.Fprintf(w, "  repair %d: %s%s%s\n", i+1, describeRepair(r, lang, def), change, kind)
 	}
-	return exitError{1}
 }
 
 // valueName is a value in words.
