@@ -9,19 +9,29 @@
 // such lines have:
 //
 //   - series features (the model range) decide which values the features
-//     below them offer;
-//   - ordinary features depend on one or two earlier features (a body style
-//     offers some roofs, an engine some gearboxes);
-//   - pack features imply the values of several option features at once;
-//   - code features (an engine code, a model code, a paint code) have large
-//     domains (up to about 250 values) and are a function of several other
-//     features, as a type code is of the choices it encodes.
+//     below them offer; every feature offers its standard value (option
+//     "v0") everywhere;
+//   - ordinary features depend on a series and on an earlier feature of
+//     their module (a body style offers some roofs, an engine some
+//     gearboxes);
+//   - option features (2 to 4 values: none, standard, plus) are offered
+//     per series;
+//   - pack features imply the values of 3 to 8 option features at once,
+//     and are only taken where those values are offered;
+//   - code features (an engine code, a model code) have large domains (50
+//     to 250 values) and are a function of 3 to 9 features of their module,
+//     as a type code is of the choices it encodes; their value "v0" is a
+//     special build, never engineered.
 //
 // Then every table rule's allowed rows are the projections of the hidden
 // configurations onto its columns, deduplicated and sometimes widened with
-// "*". Every hidden configuration satisfies every rule, so the product is
-// consistent and the hidden configurations are valid ("sold") ones that the
-// engine must never grey out.
+// "*": a feature with its parents, a pack with its options, a code with what
+// it encodes (the widest tables, some above 100,000 combinations), two
+// features of a module. Most tables also allow their first column's standard
+// value with anything (see Config.Strict). Every hidden configuration
+// satisfies every rule, so the product is consistent and the hidden
+// configurations are valid ("sold") ones that the engine must never grey
+// out.
 //
 // Everything is deterministic in Config: the same Config gives the same bytes.
 package linegen
@@ -57,6 +67,17 @@ type Config struct {
 	// allowing exactly WideRows rows; the hidden configurations are then
 	// only those that satisfy it (see Line.Hidden).
 	WideRows int
+	// Star is the chance that a cell of a projected row, other than the
+	// first column's, is widened to "*" (default 0.08; code sheets take
+	// half of it). Negative: none.
+	Star float64
+	// Strict is the share of tables without a row that allows their first
+	// column's standard value (option 0, which every feature offers) with
+	// anything (default 0.05; negative: none). Tables that list only
+	// engineered combinations, with nothing standard to fall back on, are
+	// what makes a line hard to search: every feature's standard value
+	// being possible whatever else is chosen is what real lines do.
+	Strict float64
 }
 
 func (c Config) withDefaults() Config {
@@ -74,6 +95,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxArity < 2 {
 		c.MaxArity = 2
+	}
+	if c.Star == 0 {
+		c.Star = 0.08
+	}
+	if c.Strict == 0 {
+		c.Strict = 0.05
 	}
 	if c.MaxCombinations <= 0 {
 		c.MaxCombinations = 1 << 17
@@ -206,9 +233,10 @@ func (g *gen) features() {
 		if f.fam == series {
 			continue
 		}
-		// Parents: a series for most, plus a nearby earlier feature.
+		// Parents: a series, plus a nearby earlier feature for ordinary
+		// features (options and packs are offered per series).
 		f.parents = append(f.parents, r.IntN(nSeries))
-		if i > nSeries && (f.fam != pack || r.IntN(2) == 0) {
+		if i > nSeries && f.fam == ordinary {
 			lo := max(nSeries, i-20)
 			p := lo + r.IntN(i-lo)
 			if g.fs[p].fam != code && !slices.Contains(f.parents, p) {
@@ -217,11 +245,15 @@ func (g *gen) features() {
 		}
 		switch f.fam {
 		case code:
-			// A code encodes 3 to 7 earlier non-code features.
+			// A code encodes 3 to 9 of the features just before it (its
+			// module), mostly small ones (a type code's letters), so
+			// that its sheet is wide.
 			f.parents = f.parents[:1]
-			for k := 0; k < 2+r.IntN(5); k++ {
-				p := r.IntN(i)
-				if g.fs[p].fam != code && !slices.Contains(f.parents, p) {
+			want := 4 + r.IntN(7)
+			for k := 0; k < 50 && len(f.parents) < want; k++ {
+				lo := max(0, i-16)
+				p := lo + r.IntN(i-lo)
+				if fp := g.fs[p]; fp.fam != code && (fp.size <= 4 || r.IntN(3) == 0) && !slices.Contains(f.parents, p) {
 					f.parents = append(f.parents, p)
 				}
 			}
@@ -230,16 +262,16 @@ func (g *gen) features() {
 			f.offer = map[string][]int{}
 		}
 	}
-	// Packs imply 3 to 6 later option or ordinary features.
+	// Packs imply 3 to 8 later option features.
 	for i, f := range g.fs {
 		if f.fam != pack || i+1 >= n {
 			continue
 		}
 		f.implies = map[int]map[int]int{}
 		var members []int
-		for k := 0; k < 3+r.IntN(4); k++ {
+		for k := 0; k < 3+r.IntN(6); k++ {
 			m := i + 1 + r.IntN(min(30, n-i-1))
-			if fm := g.fs[m]; (fm.fam == option || fm.fam == ordinary) && !slices.Contains(members, m) {
+			if fm := g.fs[m]; fm.fam == option && !slices.Contains(members, m) {
 				members = append(members, m)
 			}
 		}
@@ -256,8 +288,8 @@ func (g *gen) features() {
 }
 
 // offered returns the values f offers under the parent values of c, drawn
-// once per combination of parent values: about half of the domain (at least
-// one value; options offer "none" always).
+// once per combination of parent values: the standard value (0) and about
+// half of the others.
 func (g *gen) offered(f *feature, c []int) []int {
 	var key strings.Builder
 	for _, p := range f.parents {
@@ -269,12 +301,9 @@ func (g *gen) offered(f *feature, c []int) []int {
 	}
 	var o []int
 	for v := 0; v < f.size; v++ {
-		if (f.fam == option && v == 0) || g.r.IntN(2) == 0 {
+		if v == 0 || g.r.IntN(2) == 0 { // the standard value is always offered
 			o = append(o, v)
 		}
-	}
-	if len(o) == 0 {
-		o = []int{g.r.IntN(f.size)}
 	}
 	f.offer[k] = o
 	return o
@@ -300,16 +329,21 @@ func (g *gen) hidden() {
 				for _, p := range f.parents {
 					h = (h ^ uint64(c[p]+1)) * 0x100000001b3
 				}
-				c[i] = int(h % uint64(f.size))
+				c[i] = 1 + int(h%uint64(f.size-1)) // 0 is "special build", never engineered
 			case pack:
+				// A pack is offered where its options are, and not with
+				// an earlier pack that sets one of them otherwise.
 				c[i] = 0
 				if r.IntN(3) == 0 {
 					c[i] = 1 + r.IntN(f.size-1)
 				}
 				for m, v := range f.implies[c[i]] {
-					if _, ok := set[m]; !ok {
-						set[m] = v
+					if w, ok := set[m]; (ok && w != v) || !slices.Contains(g.offered(g.fs[m], c), v) {
+						c[i] = 0
 					}
+				}
+				for m, v := range f.implies[c[i]] {
+					set[m] = v
 				}
 			default:
 				o := g.offered(f, c)
@@ -335,9 +369,17 @@ func (g *gen) combinations(cols []int) int64 {
 	return p
 }
 
-// tables draws the table rules: a feature with its parents (and its pack, for
-// members), a code with the features it encodes, or a cluster of nearby
-// features, up to MaxArity columns and MaxCombinations combinations.
+// tables draws the table rules, as engineering sheets list them:
+//
+//   - a feature with the features it depends on (its parents), sometimes
+//     with its parents' parents or with the pack that sets it;
+//   - a pack sheet: a pack with its members, "*" where a pack leaves a
+//     member free (up to MaxArity columns);
+//   - a code sheet: a code with the features it encodes (up to MaxArity
+//     columns, the widest tables of the line), and sheets of a code with
+//     a part of them;
+//
+// each capped at MaxArity columns and MaxCombinations combinations.
 func (g *gen) tables() {
 	r, n := g.r, len(g.fs)
 	packOf := map[int]int{}
@@ -348,44 +390,119 @@ func (g *gen) tables() {
 			}
 		}
 	}
-	for len(g.rules) < g.cfg.Tables {
-		a := r.IntN(n)
-		f := g.fs[a]
-		cols := []int{a}
-		switch k := r.IntN(10); {
-		case f.fam == code || k < 5:
-			cols = append(cols, f.parents...)
-			if p, ok := packOf[a]; ok && r.IntN(2) == 0 {
-				cols = append(cols, p)
-			}
-		case k < 8:
-			// A feature with a few more of its neighbourhood.
-			cols = append(cols, f.parents...)
-			for j := 0; j < 1+r.IntN(3); j++ {
-				cols = append(cols, max(0, min(n-1, a-5+r.IntN(11))))
-			}
-		default:
-			// A wide cluster: engineering sheets listing many columns.
-			for j := 0; j < 3+r.IntN(g.cfg.MaxArity); j++ {
-				cols = append(cols, max(0, min(n-1, a-12+r.IntN(25))))
-			}
+	seen := map[string]bool{}
+	add := func(cols []int, star float64, packSheet bool) {
+		cols = g.fit(uniq(cols))
+		if len(cols) < 2 || len(g.rules) >= g.cfg.Tables {
+			return
 		}
-		cols = uniq(cols)
-		for len(cols) > g.cfg.MaxArity || (len(cols) > 2 && g.combinations(cols) > g.cfg.MaxCombinations) {
-			// Drop the largest column but the anchor.
-			big := 1
-			for j := 2; j < len(cols); j++ {
-				if g.fs[cols[j]].size > g.fs[cols[big]].size {
-					big = j
+		k := fmt.Sprint(cols)
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		if packSheet {
+			g.rules = append(g.rules, g.packSheet(cols))
+			return
+		}
+		g.rules = append(g.rules, g.project(cols, star))
+	}
+	// The sheets every line has: packs and codes first, then every feature
+	// with its parents, in a random order.
+	for i, f := range g.fs {
+		switch f.fam {
+		case pack:
+			cols := []int{i}
+			for m := range f.implies[1] {
+				cols = append(cols, m)
+			}
+			for v := 2; v < f.size; v++ {
+				for m := range f.implies[v] {
+					cols = append(cols, m)
 				}
 			}
-			cols = slices.Delete(cols, big, big+1)
+			slices.Sort(cols[1:])
+			add(cols, 0, true)
+		case code:
+			add(append([]int{i}, f.parents...), g.cfg.Star/2, false)
 		}
-		if len(cols) < 2 || g.combinations(cols) > g.cfg.MaxCombinations {
+	}
+	for _, i := range r.Perm(n) {
+		if f := g.fs[i]; f.fam != series && f.fam != code {
+			cols := append([]int{i}, f.parents...)
+			if p, ok := packOf[i]; ok && r.IntN(2) == 0 {
+				cols = append(cols, p)
+			}
+			add(cols, g.cfg.Star, false)
+		}
+	}
+	// More sheets, up to Tables: a code with a part of what it encodes,
+	// or two features of a module that go together. (Sheets over a
+	// feature, its parents and its grandparents, projected from the
+	// hidden configurations, made lines that no engine here could search:
+	// a random planted constraint problem, not a catalog.)
+	for tries := 0; len(g.rules) < g.cfg.Tables && tries < 100*g.cfg.Tables; tries++ {
+		i := r.IntN(n)
+		f := g.fs[i]
+		cols := []int{i}
+		if f.fam == code {
+			for _, p := range f.parents {
+				if r.IntN(2) == 0 {
+					cols = append(cols, p)
+				}
+			}
+		} else {
+			// Two features of the same module that go together.
+			cols = append(cols, max(0, min(n-1, i-8+r.IntN(17))))
+		}
+		add(cols, g.cfg.Star, false)
+	}
+}
+
+// fit drops columns of cols, the largest first but never the first one
+// (the sheet's subject), until it has at most MaxArity columns and
+// MaxCombinations combinations.
+func (g *gen) fit(cols []int) []int {
+	for len(cols) > g.cfg.MaxArity || (len(cols) > 2 && g.combinations(cols) > g.cfg.MaxCombinations) {
+		big := 1
+		for j := 2; j < len(cols); j++ {
+			if g.fs[cols[j]].size > g.fs[cols[big]].size {
+				big = j
+			}
+		}
+		cols = slices.Delete(cols, big, big+1)
+	}
+	if g.combinations(cols) > g.cfg.MaxCombinations {
+		return nil
+	}
+	return cols
+}
+
+// packSheet is the table of a pack (cols[0]) and its members: one row per
+// pack value that the hidden configurations take with the members it sets
+// and "*" for the others, and for "no pack" (value 0) the members free.
+func (g *gen) packSheet(cols []int) table {
+	f := g.fs[cols[0]]
+	t := table{cols: cols}
+	seen := map[int]bool{}
+	for _, c := range g.conf {
+		v := c[cols[0]]
+		if seen[v] {
 			continue
 		}
-		g.rules = append(g.rules, g.project(cols, 0.08))
+		seen[v] = true
+		row := []int{v}
+		for _, m := range cols[1:] {
+			x, ok := f.implies[v][m]
+			if !ok {
+				x = -1
+			}
+			row = append(row, x)
+		}
+		t.rows = append(t.rows, row)
 	}
+	slices.SortFunc(t.rows, slices.Compare)
+	return t
 }
 
 func uniq(a []int) []int {
@@ -403,13 +520,27 @@ func uniq(a []int) []int {
 func (g *gen) project(cols []int, star float64) table {
 	t := table{cols: cols}
 	seen := map[string]bool{}
+	if g.r.Float64() >= g.cfg.Strict {
+		// The standard value of the sheet's subject (a code's "special
+		// build") goes with anything.
+		row := make([]int, len(cols))
+		for j := 1; j < len(row); j++ {
+			row[j] = -1
+		}
+		seen[fmt.Sprint(row)] = true
+		t.rows = append(t.rows, row)
+	}
 	for _, c := range g.conf {
 		row := make([]int, len(cols))
 		for j, col := range cols {
 			row[j] = c[col]
 		}
-		if len(cols) > 2 && g.r.Float64() < star {
-			row[1+g.r.IntN(len(cols)-1)] = -1
+		if len(cols) > 2 {
+			for j := 1; j < len(row); j++ {
+				if g.r.Float64() < star {
+					row[j] = -1
+				}
+			}
 		}
 		k := fmt.Sprint(row)
 		if !seen[k] {
@@ -487,7 +618,7 @@ func (g *gen) wide(rows int) {
 // (8^6 = 262,144 combinations, twice the tabulation limit). Its two hidden
 // configurations are the two rows.
 func WideFew() *Line {
-	g := &gen{r: rand.New(rand.NewPCG(6, 8))}
+	g := &gen{cfg: Config{Strict: 1}, r: rand.New(rand.NewPCG(6, 8))}
 	for i := 0; i < 6; i++ {
 		g.fs = append(g.fs, &feature{id: fmt.Sprintf("f%d", i), fam: ordinary, size: 8})
 	}
