@@ -207,3 +207,41 @@ func tableHeavyWalk(b *testing.B, m *Model, r *rand.Rand, engineered map[string]
 	}
 	return w
 }
+
+// BenchmarkTableHeavyCompile measures Compile alone (ns/op) on the
+// table-heavy lines, for profiling it:
+//
+//	go test ./catalog/rules -run '^$' -bench TableHeavyCompile -benchtime 3x -cpuprofile /tmp/compile.prof
+func BenchmarkTableHeavyCompile(b *testing.B) {
+	for _, tc := range tableHeavyLines {
+		b.Run(tc.name, func(b *testing.B) {
+			c, err := catalog.Parse("line.json", tc.line().JSON, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Compile(c.Products[0]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkTableHeavyLoad measures catalog.Parse alone (ns/op) on the
+// table-heavy lines.
+func BenchmarkTableHeavyLoad(b *testing.B) {
+	for _, tc := range tableHeavyLines {
+		b.Run(tc.name, func(b *testing.B) {
+			data := tc.line().JSON
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := catalog.Parse("line.json", data, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
