@@ -118,7 +118,7 @@ func BenchmarkTableHeavy(b *testing.B) {
 				b.ReportMetric(ms(percentile(explain, 1)), "explain-max-ms")
 				b.ReportMetric(ms(percentile(repair, 0.5)), "repair-median-ms")
 				b.ReportMetric(ms(percentile(repair, 0.95)), "repair-p95-ms")
-				b.ReportMetric(float64(noRepair), "repairs-none")
+				b.ReportMetric(100*float64(noRepair)/float64(len(repair)), "repairs-none-%")
 			}
 			b.ReportMetric(float64(tooHard), "toohard")
 		})
