@@ -39,6 +39,7 @@ package linegen
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -407,8 +408,9 @@ func (g *gen) draw(force map[int][]int) []int {
 			if u := force[i]; len(u) > 0 {
 				c[i], forced = u[r.IntN(len(u))], true
 			}
-			for m, v := range f.implies[c[i]] {
-				if w, ok := set[m]; (ok && w != v) || (!forced && !slices.Contains(g.offered(g.fs[m], c), v)) {
+			imp := f.implies[c[i]]
+			for _, m := range slices.Sorted(maps.Keys(imp)) { // offered draws: in a fixed order
+				if w, ok := set[m]; (ok && w != imp[m]) || (!forced && !slices.Contains(g.offered(g.fs[m], c), imp[m])) {
 					c[i] = 0
 				}
 			}
@@ -456,9 +458,11 @@ func (g *gen) tables() {
 	r, n := g.r, len(g.fs)
 	packOf := map[int]int{}
 	for i, f := range g.fs {
-		for _, set := range f.implies {
-			for m := range set {
-				packOf[m] = i
+		for _, v := range slices.Sorted(maps.Keys(f.implies)) {
+			for m := range f.implies[v] {
+				if _, ok := packOf[m]; !ok {
+					packOf[m] = i // the first pack, in a fixed order
+				}
 			}
 		}
 	}
