@@ -39,6 +39,7 @@ package linegen
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -154,7 +155,7 @@ type feature struct {
 	// implies[packValue] maps member features to the value the pack sets
 	// (pack features; value 0 is "no pack").
 	implies map[int]map[int]int
-	salt    uint64 // code features: the hash salt
+	codes   map[string]int // code features: the code of each combination
 }
 
 // Generate builds the line cfg describes.
@@ -257,7 +258,6 @@ func (g *gen) features() {
 					f.parents = append(f.parents, p)
 				}
 			}
-			f.salt = r.Uint64()
 		case ordinary, option:
 			f.offer = map[string][]int{}
 		}
@@ -311,47 +311,121 @@ func (g *gen) offered(f *feature, c []int) []int {
 
 // hidden draws the engineered configurations. Values are skewed towards
 // the first offered ones, as sales are towards the standard options.
+//
+// Then, as a catalog lists only options somebody engineered, it draws more
+// configurations, each taking for every feature a value that none has taken
+// yet (where a pack does not decide it), until every value has been taken,
+// and it shrinks every code's domain to the codes taken (and "v0").
 func (g *gen) hidden() {
-	r := g.r
-	for k := 0; k < g.cfg.Hidden; k++ {
-		c := make([]int, len(g.fs))
-		set := map[int]int{} // values implied by chosen packs
-		for i, f := range g.fs {
-			if v, ok := set[i]; ok {
-				c[i] = v
-				continue
-			}
-			switch f.fam {
-			case series:
-				c[i] = skewed(r, f.size)
-			case code:
-				h := f.salt
-				for _, p := range f.parents {
-					h = (h ^ uint64(c[p]+1)) * 0x100000001b3
-				}
-				c[i] = 1 + int(h%uint64(f.size-1)) // 0 is "special build", never engineered
-			case pack:
-				// A pack is offered where its options are, and not with
-				// an earlier pack that sets one of them otherwise.
-				c[i] = 0
-				if r.IntN(3) == 0 {
-					c[i] = 1 + r.IntN(f.size-1)
-				}
-				for m, v := range f.implies[c[i]] {
-					if w, ok := set[m]; (ok && w != v) || !slices.Contains(g.offered(g.fs[m], c), v) {
-						c[i] = 0
-					}
-				}
-				for m, v := range f.implies[c[i]] {
-					set[m] = v
-				}
-			default:
-				o := g.offered(f, c)
-				c[i] = o[skewed(r, len(o))]
+	used := make([][]bool, len(g.fs))
+	for i, f := range g.fs {
+		used[i] = make([]bool, f.size)
+		if f.fam == code {
+			used[i][0] = true // the special build
+			f.codes = map[string]int{}
+		}
+	}
+	unused := func(i int) []int {
+		var out []int
+		for v, ok := range used[i] {
+			if !ok {
+				out = append(out, v)
 			}
 		}
-		g.conf = append(g.conf, c)
+		return out
 	}
+	for k := 0; k < g.cfg.Hidden; k++ {
+		g.conf = append(g.conf, g.draw(nil))
+	}
+	left := -1 // values not taken yet, before the last round
+	for {
+		for _, c := range g.conf {
+			for i, v := range c {
+				used[i][v] = true
+			}
+		}
+		force, n := map[int][]int{}, 0
+		for i, f := range g.fs {
+			if f.fam != code {
+				if u := unused(i); len(u) > 0 {
+					force[i] = u
+					n += len(u)
+				}
+			}
+		}
+		if n == 0 || n == left {
+			break // all taken, or what is left cannot be (a pack at odds with another)
+		}
+		left = n
+		g.conf = append(g.conf, g.draw(force))
+	}
+	for _, f := range g.fs {
+		if f.fam == code {
+			f.size = min(f.size, 1+len(f.codes))
+		}
+	}
+}
+
+// draw draws one engineered configuration; force, when not nil, lists per
+// feature values to take one of (where a pack does not decide the feature,
+// and for a pack where its options allow).
+func (g *gen) draw(force map[int][]int) []int {
+	r := g.r
+	c := make([]int, len(g.fs))
+	set := map[int]int{} // values implied by chosen packs
+	for i, f := range g.fs {
+		if v, ok := set[i]; ok {
+			c[i] = v
+			continue
+		}
+		switch f.fam {
+		case series:
+			c[i] = skewed(r, f.size)
+			if u := force[i]; len(u) > 0 {
+				c[i] = u[r.IntN(len(u))]
+			}
+		case code:
+			// Codes are handed out in the order their combinations
+			// are first engineered; 0 is the special build.
+			var key strings.Builder
+			for _, p := range f.parents {
+				fmt.Fprintf(&key, "%d,", c[p])
+			}
+			v, ok := f.codes[key.String()]
+			if !ok {
+				v = 1 + len(f.codes)%(f.size-1)
+				f.codes[key.String()] = v
+			}
+			c[i] = v
+		case pack:
+			// A pack is offered where its options are, and not with
+			// an earlier pack that sets one of them otherwise.
+			c[i] = 0
+			if r.IntN(3) == 0 {
+				c[i] = 1 + r.IntN(f.size-1)
+			}
+			forced := false
+			if u := force[i]; len(u) > 0 {
+				c[i], forced = u[r.IntN(len(u))], true
+			}
+			imp := f.implies[c[i]]
+			for _, m := range slices.Sorted(maps.Keys(imp)) { // offered draws: in a fixed order
+				if w, ok := set[m]; (ok && w != imp[m]) || (!forced && !slices.Contains(g.offered(g.fs[m], c), imp[m])) {
+					c[i] = 0
+				}
+			}
+			for m, v := range f.implies[c[i]] {
+				set[m] = v
+			}
+		default:
+			o := g.offered(f, c)
+			c[i] = o[skewed(r, len(o))]
+			if u := force[i]; len(u) > 0 {
+				c[i] = u[r.IntN(len(u))] // engineered once, where it is not offered
+			}
+		}
+	}
+	return c
 }
 
 // skewed draws from 0..n-1, the first values more often.
@@ -384,9 +458,11 @@ func (g *gen) tables() {
 	r, n := g.r, len(g.fs)
 	packOf := map[int]int{}
 	for i, f := range g.fs {
-		for _, set := range f.implies {
-			for m := range set {
-				packOf[m] = i
+		for _, v := range slices.Sorted(maps.Keys(f.implies)) {
+			for m := range f.implies[v] {
+				if _, ok := packOf[m]; !ok {
+					packOf[m] = i // the first pack, in a fixed order
+				}
 			}
 		}
 	}
