@@ -42,6 +42,9 @@ type Session struct {
 	dead map[unit][][]unit
 	// seeded: the session started from the model's shared knowledge.
 	seeded bool
+	// minPool: the pool keeps at least this many solutions (twice the
+	// witnesses it was seeded with, so they all fit and stay a while).
+	minPool int
 	// Unsolved counts the solver calls that found no configuration (or
 	// gave up), of the Nodes (for benchmarks).
 	Unsolved int
@@ -138,12 +141,12 @@ func (s *Session) useTexts(texts map[string]string) {
 }
 
 func (s *Session) remember(sol []int32) {
-	if len(s.pool) < poolSize {
+	if len(s.pool) < max(poolSize, s.minPool) {
 		s.pool = append(s.pool, sol)
 		return
 	}
 	s.pool[s.poolNext] = sol // the oldest goes
-	s.poolNext = (s.poolNext + 1) % poolSize
+	s.poolNext = (s.poolNext + 1) % len(s.pool)
 }
 
 // Range is an inclusive range of allowed values on a number feature's grid.
@@ -216,6 +219,10 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 	}
 	consistent := false
 	var agreeing [][]int32 // known solutions that agree with every decision
+	// With no decisions, what is found is shared with the model's other
+	// sessions (shared.go): the first solution to support each value.
+	publish := len(units) == 0 && s.poolTexts == "" && !s.seeded
+	var witnesses [][]int32
 	note := func(sol []int32) {
 		var broken []int
 		for i, u := range units {
@@ -230,8 +237,15 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 		case 0:
 			consistent = true
 			agreeing = append(agreeing, sol)
+			fresh := false
 			for v := range m.vars {
-				supported[v].set(sol[v])
+				if !supported[v].has(sol[v]) {
+					supported[v].set(sol[v])
+					fresh = true
+				}
+			}
+			if fresh && publish {
+				witnesses = append(witnesses, sol)
 			}
 		case 1:
 			v := units[broken[0]].v
@@ -408,8 +422,8 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 		return nil, s.tooHard("working out which options remain possible",
 			fmt.Sprintf("the options of %d of %d features", asked-len(open), asked), fmt.Sprintf("the other %d features", len(open)))
 	}
-	if len(units) == 0 && s.poolTexts == "" && !s.seeded {
-		m.publishRoot(s.pool, s.dead)
+	if publish {
+		m.publishRoot(witnesses, s.dead)
 	}
 	out := &Domains{Consistent: consistent, byID: map[string]*FeatureDomain{}}
 	for _, f := range m.Product.Features {

@@ -26,8 +26,10 @@ type shared struct {
 }
 
 // publishRoot keeps what a session found while answering Domains with no
-// decisions and no texts (once per model).
-func (m *Model) publishRoot(pool [][]int32, dead map[unit][][]unit) {
+// decisions and no texts (once per model): witnesses, the first solution
+// found for each value (fewer than the pool, which may have overflowed),
+// and the values proven impossible.
+func (m *Model) publishRoot(witnesses [][]int32, dead map[unit][][]unit) {
 	sh := m.shared
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -35,8 +37,23 @@ func (m *Model) publishRoot(pool [][]int32, dead map[unit][][]unit) {
 		return
 	}
 	sh.done = true
-	for _, sol := range pool {
-		sh.witnesses = append(sh.witnesses, slices.Clone(sol))
+	// Newest first (later solutions, from local changes, often support
+	// several values), keep those that support a value no kept one does.
+	covered := make([]bitset, len(m.vars))
+	for v := range covered {
+		covered[v] = make(bitset, (m.vars[v].size+63)/64)
+	}
+	for i := len(witnesses) - 1; i >= 0; i-- {
+		sol, fresh := witnesses[i], false
+		for v, x := range sol {
+			if !covered[v].has(x) {
+				covered[v].set(x)
+				fresh = true
+			}
+		}
+		if fresh {
+			sh.witnesses = append(sh.witnesses, slices.Clone(sol))
+		}
 	}
 	for u, cores := range dead {
 		for _, core := range cores {
@@ -57,6 +74,7 @@ func (m *Model) seed(s *Session) {
 	if !sh.done {
 		return
 	}
+	s.minPool = 2 * len(sh.witnesses)
 	for _, sol := range sh.witnesses {
 		s.remember(slices.Clone(sol))
 	}
