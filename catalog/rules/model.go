@@ -11,9 +11,10 @@
 // feature a yes/no variable (with the feature's min/max count as a
 // constraint). Text features are not searched: their current text is a fixed
 // input to the rules that read them. Each rule becomes a constraint over the
-// variables it reads; where the product of their domain sizes is small it is
-// compiled into a table of allowed tuples (checked by tabular reduction),
-// otherwise it is checked by forward checking.
+// variables it reads. A table rule keeps the rows the catalog lists, however
+// wide (table.go). Another rule, where the product of its domain sizes is
+// small, is compiled into a table of allowed tuples (checked by tabular
+// reduction), else split into its conditions or checked by forward checking.
 //
 // Answers come from a backtracking search that maintains arc consistency;
 // solutions it finds are kept and reused, so a value is searched for only when

@@ -16,10 +16,10 @@ import (
 //
 // Encoding: a variable with two values is one boolean; a larger domain has a
 // boolean per value, with "at least one" and "at most one" (pairwise for
-// small domains, a sequential counter for large ones). A table constraint
+// small domains, the product encoding for large ones). A table constraint
 // becomes one clause per forbidden tuple when those are few, else a boolean
-// per allowed tuple with support clauses (which keeps unit propagation as
-// strong as arc consistency). Every constraint's clauses carry an activation
+// per row (table.go) or allowed tuple with support clauses (which keeps unit
+// propagation as strong as arc consistency). Every constraint's clauses carry an activation
 // literal, so that explanations can switch rules off. Constraints without a
 // table (rules on texts, or conditions too wide to tabulate) are checked on
 // each model and excluded tuple by tuple as they are met (lazily), under a
