@@ -9,18 +9,18 @@ import (
 
 // Work is how the engine measures effort, so that a question gives up at
 // the same point on every machine and every run: one unit per solver call
-// and tickWork units per round of 20,000 propagations inside a call (the
-// solver's own tick, gini's xo.PropTick, where it can be paused or
-// stopped). A search node of the engine's own backtracking search
+// and up to tickWork units per round of 20,000 propagations inside a call
+// (the solver's own tick, gini's xo.PropTick, where it can be paused or
+// stopped; see roundWork). A search node of the engine's own backtracking search
 // (redundancy checks, local repairs, counting) is counted apart, in nodes.
 //
 // DefaultWork is what one question (Domains, Complete, Consistent,
 // Explain, Repairs, Upgrade, ...) may spend unless the session is given
-// another limit. The generated benchmark products need at most about 330
-// for their hardest Domains and more than 2,000 for their hardest Repairs
-// (which tries up to 4,000 sets of decisions to drop, a cheap call each),
-// the demo's products far less; a random 3-SAT catalog near the hard ratio
-// runs out after about a second (100 rounds).
+// another limit. The generated benchmark products, the table-heavy lines
+// of 270 features included, need at most a few hundred for their hardest
+// Domains and Repairs (see docs/performance.md), the demo's products far
+// less; a random 3-SAT catalog of 300 variables near the hard ratio runs
+// out after well under a second.
 const DefaultWork = 10000
 
 // tickWork is the weight of one round of 20,000 propagations: on hard
