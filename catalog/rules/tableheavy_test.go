@@ -177,9 +177,9 @@ func TestWideFewRows(t *testing.T) {
 }
 
 // wideProduct writes a small random product whose table rules have many
-// columns and few rows, some cells "*": with tableLimit lowered below the
+// columns and few rows, some cells "*": with expandLimit lowered below the
 // product of their domain sizes they take the engine's path for tables too
-// wide to tabulate. Rows come from a planted configuration (so the product
+// wide to expand (their rows alone). Rows come from a planted configuration (so the product
 // is often consistent) and from random ones.
 func wideProduct(r *rand.Rand) string {
 	n := 3 + r.IntN(4) // features
@@ -234,9 +234,13 @@ func wideProduct(r *rand.Rand) string {
 // clicks are). Then every question (completion, explanations, repairs: see
 // checkOne) on some of them.
 func TestWideTablesAgainstBruteForce(t *testing.T) {
-	saved := tableLimit
-	tableLimit = 7
-	t.Cleanup(func() { tableLimit = saved })
+	// Tables are kept as rows and expanded into their combinations only up
+	// to expandLimit: at 7, every table here is searched from its rows
+	// alone, as wide ones are (tableLimit, lowered too, governs the other
+	// rules).
+	savedT, savedE := tableLimit, expandLimit
+	tableLimit, expandLimit = 7, 7
+	t.Cleanup(func() { tableLimit, expandLimit = savedT, savedE })
 	t.Run("domains, count, consistent", wideAgainstBruteForce)
 	t.Run("all questions", func(t *testing.T) {
 		products := 60
