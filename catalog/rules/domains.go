@@ -345,14 +345,25 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 	for _, u := range units {
 		fixed[u.v] = true
 	}
+	proved := make([]bool, len(m.vars)) // a value of v was proved impossible in this call
 	localFix := func(v int, x int32) bool {
 		if len(agreeing) == 0 {
 			return false
 		}
 		own := fixed[v]
 		fixed[v] = false
+		// Once a value of a number's grid proved impossible (its local
+		// repairs failed first), its other values get one try each: a click
+		// that narrows a range kills runs of grid values, where failing
+		// repairs cost more than the solver's proofs (a click on the
+		// structured product proved 165 widths impossible: 280 ms with eight
+		// tries each, 54 ms with one).
+		tries := localTries
+		if proved[v] && m.vars[v].kind == numberVar {
+			tries = 1
+		}
 		var p []int32
-		for i := len(agreeing) - 1; i >= 0 && i >= len(agreeing)-localTries && p == nil; i-- {
+		for i := len(agreeing) - 1; i >= 0 && i >= len(agreeing)-tries && p == nil; i-- {
 			p = m.local(agreeing[i], fixed, v, x, texts)
 		}
 		fixed[v] = own
@@ -406,6 +417,8 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 				available[v].set(x)
 			case search(ctxUnits, v, x):
 				available[v].set(x)
+			default:
+				proved[v] = true
 			}
 		}
 		if s.exhausted() {
