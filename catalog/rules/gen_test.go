@@ -327,3 +327,14 @@ func parseRandom(t testing.TB, src string) *catalog.Product {
 	}
 	return c.Products[0]
 }
+
+// textsOf gives the texts among decisions, as brute force takes them.
+func textsOf(dec Decisions) map[string]string {
+	texts := map[string]string{}
+	for id, v := range dec {
+		if v.Kind == catalog.Textual {
+			texts[id] = v.Str
+		}
+	}
+	return texts
+}

@@ -56,12 +56,7 @@ func TestSessionWalkAgainstBruteForce(t *testing.T) {
 			} else {
 				dec[f.ID] = randomValue(r, f)
 			}
-			texts := map[string]string{}
-			for id, v := range dec {
-				if v.Kind == catalog.Textual {
-					texts[id] = v.Str
-				}
-			}
+			texts := textsOf(dec)
 			checkOne(t, seed, src, s, newBrute(p, texts), maps.Clone(dec))
 			if t.Failed() {
 				return
@@ -85,12 +80,7 @@ func againstBruteForce(t *testing.T, products int) {
 		s := m.NewSession()
 		for round := 0; round < 4; round++ {
 			dec := randomDecisions(r, p)
-			texts := map[string]string{}
-			for f, v := range dec {
-				if v.Kind == catalog.Textual {
-					texts[f] = v.Str
-				}
-			}
+			texts := textsOf(dec)
 			b := newBrute(p, texts)
 			checkOne(t, seed, src, s, b, dec)
 			if t.Failed() {
@@ -325,12 +315,7 @@ func FuzzEngine(f *testing.F) {
 			t.Fatal(err)
 		}
 		dec := randomDecisions(r, p)
-		texts := map[string]string{}
-		for k, v := range dec {
-			if v.Kind == catalog.Textual {
-				texts[k] = v.Str
-			}
-		}
+		texts := textsOf(dec)
 		checkOne(t, seed, src, m.NewSession(), newBrute(p, texts), dec)
 	})
 }
@@ -349,12 +334,7 @@ func TestCompleteCheapest(t *testing.T) {
 		}
 		s := m.NewSession()
 		dec := randomDecisions(r, p)
-		texts := map[string]string{}
-		for k, v := range dec {
-			if v.Kind == catalog.Textual {
-				texts[k] = v.Str
-			}
-		}
+		texts := textsOf(dec)
 		price := func(vals map[string]catalog.Value) decimal.Decimal {
 			sum := decimal.Zero
 			for _, f := range p.Features {
@@ -447,12 +427,7 @@ func TestWholeDecisionsAgainstBruteForce(t *testing.T) {
 			default:
 				continue
 			}
-			texts := map[string]string{}
-			for k, x := range dec {
-				if x.Kind == catalog.Textual {
-					texts[k] = x.Str
-				}
-			}
+			texts := textsOf(dec)
 			if f.Kind == catalog.Textual {
 				texts[f.ID] = v.Str
 			}

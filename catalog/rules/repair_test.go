@@ -270,12 +270,7 @@ func TestRepairsAgainstBruteForce(t *testing.T) {
 				}
 				s := m.NewSession()
 				dec := randomDecisions(r, p)
-				texts := map[string]string{}
-				for k, x := range dec {
-					if x.Kind == catalog.Textual {
-						texts[k] = x.Str
-					}
-				}
+				texts := textsOf(dec)
 				b := newBrute(p, texts)
 				for _, f := range p.Features {
 					var values []catalog.Value
@@ -425,12 +420,7 @@ func TestFewestAgainstBruteForce(t *testing.T) {
 		}
 		s := m.NewSession()
 		dec := randomDecisions(r, p)
-		texts := map[string]string{}
-		for k, x := range dec {
-			if x.Kind == catalog.Textual {
-				texts[k] = x.Str
-			}
-		}
+		texts := textsOf(dec)
 		b := newBrute(p, texts)
 		for _, f := range p.Features {
 			if f.Kind != catalog.Choice {
