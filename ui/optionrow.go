@@ -20,6 +20,7 @@ type optionRow struct {
 	multi       bool // a check box instead of a radio mark
 	selected    bool
 	available   bool
+	impossible  bool // no configuration of the product has it (not the user's choices)
 	hovered     bool
 	focused     bool
 
@@ -39,6 +40,16 @@ func (r *optionRow) setState(selected, available bool) {
 		return
 	}
 	r.selected, r.available = selected, available
+	r.Refresh()
+}
+
+// setImpossible marks an option no configuration of the product has, so
+// that the row does not blame the user's choices for it.
+func (r *optionRow) setImpossible(impossible bool) {
+	if r.impossible == impossible {
+		return
+	}
+	r.impossible = impossible
 	r.Refresh()
 }
 
@@ -177,7 +188,10 @@ func (rr *optionRowRenderer) Refresh() {
 	rr.name.TextStyle = fyne.TextStyle{Bold: r.selected}
 	rr.price.Text, rr.price.Color = r.price, fg
 	rr.note.Text = ""
-	if !r.available {
+	switch {
+	case !r.available && r.impossible:
+		rr.note.Text = T("not available")
+	case !r.available:
 		rr.note.Text = T("not with your choices")
 	}
 	rr.note.TextSize = theme.CaptionTextSize()

@@ -129,6 +129,7 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 			for i, o := range f.Options {
 				row := c.rows[o.ID]
 				row.setState(row.selected, fd.Available[i])
+				row.setImpossible(fd.Impossible != nil && fd.Impossible[i])
 			}
 		}
 		input = box

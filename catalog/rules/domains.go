@@ -160,6 +160,12 @@ type FeatureDomain struct {
 	// configuration. For a multi feature: whether it can be added to (or
 	// kept in) the current selection.
 	Available []bool
+	// Impossible, for choice and multi features, says per option whether
+	// no configuration of the product has it at all, whatever the
+	// decisions (so that an unavailable option is not blamed on them).
+	// Nil when not known: before the model's sessions answered with no
+	// decisions, or when rules read texts.
+	Impossible []bool
 	// Allowed, for number features, lists the allowed values as ranges on
 	// the feature's grid.
 	Allowed []Range
@@ -438,6 +444,10 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 	if publish {
 		m.publishRoot(witnesses, s.dead)
 	}
+	if len(units) == 0 && s.poolTexts == "" {
+		m.noteRoot(available)
+	}
+	never := m.impossible()
 	out := &Domains{Consistent: consistent, byID: map[string]*FeatureDomain{}}
 	for _, f := range m.Product.Features {
 		fd := &FeatureDomain{Feature: f}
@@ -446,10 +456,16 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 		case catalog.Choice:
 			for i := range f.Options {
 				fd.Available = append(fd.Available, available[vars[0]].has(int32(i)))
+				if never != nil {
+					fd.Impossible = append(fd.Impossible, !never[vars[0]].has(int32(i)))
+				}
 			}
 		case catalog.Multi:
 			for i := range f.Options {
 				fd.Available = append(fd.Available, available[vars[i]].has(1))
+				if never != nil {
+					fd.Impossible = append(fd.Impossible, !never[vars[i]].has(1))
+				}
 			}
 		case catalog.Number:
 			fd.allowed = available[vars[0]]

@@ -78,6 +78,13 @@ func againstBruteForce(t *testing.T, products int) {
 			t.Fatalf("seed %d: compile: %v", seed, err)
 		}
 		s := m.NewSession()
+		if seed%2 == 0 {
+			// What is possible with no decisions known first: the domains
+			// then also say which options no configuration has.
+			if _, err := s.Domains(Decisions{}); err != nil {
+				t.Fatalf("seed %d: %v", seed, err)
+			}
+		}
 		for round := 0; round < 4; round++ {
 			dec := randomDecisions(r, p)
 			texts := textsOf(dec)
@@ -145,6 +152,12 @@ func checkOne(t *testing.T, seed uint64, src string, s *Session, b *brute, dec D
 				if fd.Available[i] != want {
 					fail("%s=%s available = %v, brute force %v", f.ID, o.ID, fd.Available[i], want)
 				}
+				if fd.Impossible != nil {
+					never := !b.exists(Decisions{}, func(c map[string]catalog.Value) bool { return c[f.ID].Str == o.ID }, nil)
+					if fd.Impossible[i] != never {
+						fail("%s=%s impossible = %v, brute force %v", f.ID, o.ID, fd.Impossible[i], never)
+					}
+				}
 				checkUnavailable(t, fail, s, b, dec, f, catalog.Value{Kind: catalog.Choice, Str: o.ID}, want)
 			}
 		case catalog.Multi:
@@ -153,6 +166,12 @@ func checkOne(t *testing.T, seed uint64, src string, s *Session, b *brute, dec D
 				want := b.exists(ctx, extra, nil)
 				if fd.Available[i] != want {
 					fail("%s has %s available = %v, brute force %v", f.ID, o.ID, fd.Available[i], want)
+				}
+				if fd.Impossible != nil {
+					never := !b.exists(Decisions{}, func(c map[string]catalog.Value) bool { return slices.Contains(c[f.ID].Set, o.ID) }, nil)
+					if fd.Impossible[i] != never {
+						fail("%s has %s impossible = %v, brute force %v", f.ID, o.ID, fd.Impossible[i], never)
+					}
 				}
 				checkUnavailable(t, fail, s, b, dec, f, catalog.Value{Kind: catalog.Multi, Set: []string{o.ID}}, want)
 			}

@@ -22,7 +22,60 @@ type shared struct {
 	witnesses [][]int32
 	// dead lists the values proven impossible with no decisions at all.
 	dead []unit
+	// live holds, per variable, the values possible with no decisions, as
+	// a session worked them out (noteRoot): every value not in it is
+	// possible in no configuration. Nil until then.
+	live []bitset
 	done bool
+}
+
+// coverOf is the values the solutions have, per variable.
+func (m *Model) coverOf(sols [][]int32) []bitset {
+	live := make([]bitset, len(m.vars))
+	for v := range live {
+		live[v] = make(bitset, (m.vars[v].size+63)/64)
+	}
+	for _, sol := range sols {
+		for v, x := range sol {
+			live[v].set(x)
+		}
+	}
+	return live
+}
+
+// noteRoot keeps the values a session found possible with no decisions
+// (the exact answer of Domains, texts as not given): from then on, the
+// others are known to be possible in no configuration.
+func (m *Model) noteRoot(available []bitset) {
+	sh := m.shared
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if sh.live != nil {
+		return
+	}
+	sh.live = make([]bitset, len(available))
+	for v, b := range available {
+		sh.live[v] = slices.Clone(b)
+	}
+}
+
+// impossible returns, once the model's sessions know it, the values
+// possible in no configuration of the product (per variable, a set); nil
+// when not known yet or when rules read texts (a value impossible with the
+// texts' defaults may be possible with other texts).
+func (m *Model) impossible() []bitset {
+	sh := m.shared
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if sh.live == nil {
+		return nil
+	}
+	for ci := range m.cons {
+		if m.cons[ci].readsText {
+			return nil
+		}
+	}
+	return sh.live
 }
 
 // publishRoot keeps what a session found while answering Domains with no
@@ -39,10 +92,7 @@ func (m *Model) publishRoot(witnesses [][]int32, dead map[unit][][]unit) {
 	sh.done = true
 	// Newest first (later solutions, from local changes, often support
 	// several values), keep those that support a value no kept one does.
-	covered := make([]bitset, len(m.vars))
-	for v := range covered {
-		covered[v] = make(bitset, (m.vars[v].size+63)/64)
-	}
+	covered := m.coverOf(nil)
 	for i := len(witnesses) - 1; i >= 0; i-- {
 		sol, fresh := witnesses[i], false
 		for v, x := range sol {

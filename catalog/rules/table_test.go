@@ -84,3 +84,45 @@ func TestWideTableWithFewRows(t *testing.T) {
 		t.Errorf("after f0 = o7, f2 offers %v, want every option (\"*\")", got)
 	}
 }
+
+// TestImpossibleIsNotBlamedOnDecisions: once a session has worked out what
+// is possible with no decisions, the domains tell an option no
+// configuration has (Impossible) from one the decisions rule out.
+func TestImpossibleIsNotBlamedOnDecisions(t *testing.T) {
+	rows := [][]string{
+		{"o1", "o2", "o3", "o4", "o5", "o6"},
+		{"o7", "o0", "*", "o4", "o1", "o1"},
+	}
+	m, err := Compile(parseRandom(t, wideTableProduct(6, 8, rows)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := m.NewSession()
+	f0 := Decisions{"f0": {Kind: catalog.Choice, Str: "o7"}}
+	d, err := s.Domains(f0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Feature("f1").Impossible != nil {
+		t.Fatal("options called impossible before anything was worked out with no decisions")
+	}
+	if _, err := s.Domains(Decisions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*Session{s, m.NewSession()} {
+		d, err = s.Domains(f0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f1 := d.Feature("f1")
+		for o, tc := range map[int]struct{ available, impossible bool }{
+			0: {true, false},  // the second row's
+			2: {false, false}, // the first row's: ruled out by f0 = o7
+			5: {false, true},  // in no row
+		} {
+			if f1.Available[o] != tc.available || f1.Impossible[o] != tc.impossible {
+				t.Errorf("f1 option o%d: available %v, impossible %v; want %v, %v", o, f1.Available[o], f1.Impossible[o], tc.available, tc.impossible)
+			}
+		}
+	}
+}
