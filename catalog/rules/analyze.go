@@ -74,6 +74,7 @@ func AnalyzeWithin(ctx context.Context, m *Model, lang string, work int) []Findi
 		out = append(out, Finding{Severity: sev, Product: p.ID, Feature: feature, Option: option, Rule: rule, Pos: pos, Message: fmt.Sprintf(format, args...)})
 	}
 	s := m.NewSession()
+	s.SetWorkers(1) // one solver: lint runs once, and its memory is what a CI machine has
 	s.SetContext(ctx)
 	s.SetWorkLimit(work)
 	s.SetTimeLimit(analyzeTime)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -104,8 +105,10 @@ func (e *TooHardError) Error() string {
 // Is makes errors.Is(err, ErrTooHard) hold.
 func (e *TooHardError) Is(target error) bool { return target == ErrTooHard }
 
-// budget is the work account of one question.
+// budget is the work account of one question. Its solver calls may run on
+// several goroutines (see Session.workers), so it is locked.
 type budget struct {
+	mu       sync.Mutex
 	ctx      context.Context
 	used     int
 	limit    int
@@ -121,6 +124,8 @@ type budget struct {
 
 // spend adds n units and reports whether the question may go on.
 func (b *budget) spend(n int) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if b.out {
 		return false
 	}
@@ -180,7 +185,14 @@ func (s *Session) begin() {
 func (s *Session) end() { s.depth-- }
 
 // exhausted reports whether the open question ran out of work.
-func (s *Session) exhausted() bool { return s.depth > 0 && s.acct != nil && s.acct.out }
+func (s *Session) exhausted() bool { return s.depth > 0 && s.acct != nil && s.acct.isOut() }
+
+// isOut reports whether the budget ran out (or its question was cancelled).
+func (b *budget) isOut() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.out
+}
 
 // account is the open question's budget, or nil outside a question.
 func (s *Session) account() *budget {

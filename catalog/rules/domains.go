@@ -3,7 +3,9 @@ package rules
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/go-air/gini/z"
@@ -23,11 +25,17 @@ const poolSize = 2048
 // solution instead of a search. A Session is not safe for concurrent use;
 // the Model it comes from is.
 type Session struct {
-	m       *Model
-	sat     *satSession // every constraint on
-	guarded *satSession // constraints switched by assumptions; made on first use
-	last    *satSession // the solver of the last call, for its conflict (Why)
-	pool    [][]int32
+	m   *Model
+	sat *satSession // every constraint on
+	// workers are more solvers with every constraint on, for Domains to
+	// search on several cores at once (made on first use).
+	workers []*satSession
+	// maxWorkers bounds the solvers used at once (SetWorkers; 0: no bound
+	// but the machine's).
+	maxWorkers int
+	guarded    *satSession // constraints switched by assumptions; made on first use
+	last       *satSession // the solver of the last call, for its conflict (Why)
+	pool       [][]int32
 	// poolNext is the oldest pooled solution's index once the pool is full.
 	poolNext int
 	// poolTexts are the texts the pooled solutions were found with: a
@@ -352,6 +360,8 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 		fixed[u.v] = true
 	}
 	proved := make([]bool, len(m.vars)) // a value of v was proved impossible in this call
+	workers := s.workerCount()
+	var pending []pendingValue
 	localFix := func(v int, x int32) bool {
 		if len(agreeing) == 0 {
 			return false
@@ -419,6 +429,10 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 				// a conflict found on an earlier question still holds
 			case flip(v, x):
 				available[v].set(x)
+			case workers > 1:
+				// Repaired locally or searched below, on all the workers
+				// at once.
+				pending = append(pending, pendingValue{v, x, ctxUnits, inCtx})
 			case localFix(v, x):
 				available[v].set(x)
 			case search(ctxUnits, v, x):
@@ -429,6 +443,114 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 		}
 		if s.exhausted() {
 			open[m.vars[v].feature] = true
+		}
+	}
+	if len(pending) > 0 {
+		// The values no known configuration supports, searched on several
+		// solvers at once (each its own learned clauses); what one finds
+		// is shared at once, so a value another found a configuration for
+		// meanwhile costs no call. Same answers as one by one: every value
+		// is either supported by a configuration or proved impossible.
+		var mu sync.Mutex
+		next := 0
+		work := func(ss *satSession) {
+			fixed := slices.Clone(fixed) // the worker's own: local changes it
+			for {
+				mu.Lock()
+				if next >= len(pending) || s.exhausted() {
+					mu.Unlock()
+					return
+				}
+				p := pending[next]
+				next++
+				if supported[p.v].has(p.x) || flip(p.v, p.x) {
+					available[p.v].set(p.x)
+					mu.Unlock()
+					continue
+				}
+				if s.knownDead(p.v, p.x, p.inCtx) {
+					mu.Unlock()
+					continue
+				}
+				// A local change of the newest configurations, as above, on
+				// copies made under the lock (flip changes them in place).
+				var starts [][]int32
+				for i := len(agreeing) - 1; i >= 0 && len(starts) < localTries; i-- {
+					starts = append(starts, slices.Clone(agreeing[i]))
+				}
+				mu.Unlock()
+				var found []int32
+				own := fixed[p.v]
+				fixed[p.v] = false
+				for _, start := range starts {
+					if found = m.local(start, fixed, p.v, p.x, texts); found != nil {
+						break
+					}
+				}
+				fixed[p.v] = own
+				if found != nil {
+					mu.Lock()
+					s.remember(found)
+					note(found)
+					available[p.v].set(p.x)
+					mu.Unlock()
+					continue
+				}
+				mu.Lock()
+				s.Nodes++
+				mu.Unlock()
+				sol := ss.solve(append(slices.Clone(p.ctx), unit{p.v, p.x}), nil, texts, s.poolTexts, s.account())
+				var why []unit
+				dead := false
+				if sol == nil && !s.exhausted() {
+					dead = true
+					core := map[z.Lit]bool{}
+					for _, l := range ss.g.Why(nil) {
+						core[l] = true
+					}
+					if core[ss.textsLit(s.poolTexts)] {
+						dead = false // it may hold only for these texts: not kept
+					}
+					for _, u := range p.ctx {
+						if core[ss.base.lit[u.v][u.val]] {
+							why = append(why, u)
+						}
+					}
+				}
+				mu.Lock()
+				if sol != nil {
+					s.remember(sol)
+					note(sol)
+					available[p.v].set(p.x)
+				} else {
+					s.Unsolved++
+					if dead {
+						s.noteDead(p.v, p.x, why)
+					}
+				}
+				mu.Unlock()
+			}
+		}
+		solvers := s.workerSolvers(workers)
+		var wg sync.WaitGroup
+		for _, ss := range solvers[1:] {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				work(ss)
+			}()
+		}
+		work(solvers[0])
+		wg.Wait()
+		if s.exhausted() {
+			for _, p := range pending[min(next, len(pending)):] {
+				open[m.vars[p.v].feature] = true
+			}
+			for _, p := range pending[:min(next, len(pending))] {
+				if !available[p.v].has(p.x) {
+					open[m.vars[p.v].feature] = true // perhaps only cut short
+				}
+			}
 		}
 	}
 	if s.exhausted() {
@@ -585,4 +707,50 @@ check:
 		sol[c.v] = c.val
 	}
 	return p
+}
+
+// pendingValue is a value Domains searches a configuration for, in the
+// context of the other decisions (ctx; inCtx tells a unit of it).
+type pendingValue struct {
+	v     int
+	x     int32
+	ctx   []unit
+	inCtx func(unit) bool
+}
+
+// parallelVars is the smallest encoding (solver variables) whose Domains
+// searches values on several solvers at once: below it a call is so cheap
+// that the hand-offs would cost more than they save (and the search stays
+// exactly reproducible, unit of work for unit of work, as the budget tests
+// of small hard products expect). (A variable for tests.)
+var parallelVars = 4096
+
+// maxWorkers bounds the solvers one session searches on at once (each holds
+// a copy of the clauses: about 3 MB on a 270-feature table-heavy line).
+const maxWorkers = 4
+
+// workerCount is how many solvers Domains may use at once.
+func (s *Session) workerCount() int {
+	if s.m.sat.g.vars < parallelVars {
+		return 1
+	}
+	n := min(runtime.GOMAXPROCS(0), maxWorkers)
+	if s.maxWorkers > 0 {
+		n = min(n, s.maxWorkers)
+	}
+	return n
+}
+
+// SetWorkers bounds the solvers the session's questions use at once (0:
+// as many as the machine has cores, up to maxWorkers, on large products).
+// Each costs a copy of the clauses and what it learns.
+func (s *Session) SetWorkers(n int) { s.maxWorkers = n }
+
+// workerSolvers returns n solvers: the session's own first, then the
+// session's helpers (made on first use and kept, with what they learn).
+func (s *Session) workerSolvers(n int) []*satSession {
+	for len(s.workers) < n-1 {
+		s.workers = append(s.workers, newSATSession(s.m, s.m.sat))
+	}
+	return append([]*satSession{s.sat}, s.workers[:n-1]...)
 }

@@ -3,6 +3,7 @@ package rules
 import (
 	"maps"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -23,6 +24,17 @@ func TestAgainstBruteForce(t *testing.T) {
 		tableLimit = 6
 		defer func() { tableLimit = saved }()
 		againstBruteForce(t, 200)
+	})
+	// Every product's values searched on several solvers at once (only
+	// large products are, normally), on two even on one core.
+	t.Run("parallel", func(t *testing.T) {
+		saved, procs := parallelVars, runtime.GOMAXPROCS(0)
+		parallelVars = 0
+		if procs < 2 {
+			runtime.GOMAXPROCS(2)
+		}
+		defer func() { parallelVars = saved; runtime.GOMAXPROCS(procs) }()
+		againstBruteForce(t, 300)
 	})
 	// With no table expanded into its combinations, every table rule is
 	// searched from its rows alone (the encoding wide tables always get).
