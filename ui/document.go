@@ -68,6 +68,11 @@ const autosaveDelay = 1500 * time.Millisecond
 // on from now.
 func (d *Designer) SetStore(s Store, catalogID int64) {
 	d.store, d.catalogID, d.saveOff, d.opening = s, catalogID, "", false
+	// Engines started before the library was open keep their knowledge
+	// there from now on (and start from it if they have answered nothing).
+	for _, e := range d.engines {
+		e.attach(d.keepIn())
+	}
 	d.autosave = &autosaver{store: s, delay: d.autosaveDelay, done: func(err error) {
 		d.do(func() {
 			d.autosaveErr = err

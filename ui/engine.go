@@ -55,6 +55,8 @@ type engine struct {
 	// zero when it was read from there or there is nowhere to keep it.
 	keepTo   keep
 	keepHash string
+	// answered: the session has been asked something (guarded by mu).
+	answered bool
 	err      error // why it could not be compiled
 	// cancel stops the question ask is answering (guarded by cmu): a newer
 	// click makes its answer useless.
@@ -148,6 +150,7 @@ func (e *engine) ask(dec rules.Decisions) answer {
 	e.session.SetContext(ctx)
 	defer e.session.SetContext(context.Background())
 	var a answer
+	e.answered = true
 	if a.domains, a.err = e.session.Domains(dec); a.err != nil {
 		return a
 	}
@@ -219,4 +222,40 @@ func (e *engine) saveKnowledge() {
 	k, hash, product := e.keepTo, e.keepHash, e.product.ID
 	e.keepTo = keep{}
 	go func() { _ = k.cache.SaveEngineCache(context.Background(), hash, product, data) }()
+}
+
+// attach gives an engine made before the library was open a place to keep
+// its knowledge (in the background). An engine that has answered nothing
+// yet starts over from what was kept (a new session, seeded); one that has
+// keeps what it learned, now or after its next answer.
+func (e *engine) attach(k keep) {
+	if k.cache == nil {
+		return
+	}
+	go func() {
+		<-e.compiled
+		if e.err != nil {
+			return
+		}
+		ctx := context.Background()
+		rec, err := k.cache.CatalogRecord(ctx, k.catalog)
+		if err != nil || rec.Hash == "" {
+			return
+		}
+		data, err := k.cache.EngineCache(ctx, rec.Hash, e.product.ID)
+		if err != nil {
+			return
+		}
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if data != nil && !e.answered {
+			if e.model.UseKnowledge(data) == nil {
+				e.session = e.model.NewSession()
+				e.session.SetTimeLimit(questionTime)
+				return
+			}
+		}
+		e.keepTo, e.keepHash = k, rec.Hash
+		e.saveKnowledge()
+	}()
 }

@@ -94,3 +94,51 @@ func TestEngineKeepsWhatItLearned(t *testing.T) {
 	}
 	t.Error("damaged knowledge was not replaced by what the engine learned again")
 }
+
+// TestEngineAttachedLater: the designer's engines start before the library
+// is open; once it is, they keep what they learned, and an engine that has
+// answered nothing yet starts over from what was kept.
+func TestEngineAttachedLater(t *testing.T) {
+	cat, err := assets.DemoCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := cat.Products[0]
+	cache := &memoryCache{data: map[string][]byte{}}
+	k := keep{cache: cache, catalog: 7}
+	key := "hash-of-7/" + p.ID
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	first := newEngine(p, keep{}) // no library yet
+	if a := first.ask(rules.Decisions{}); a.err != nil {
+		t.Fatal(a.err)
+	}
+	first.attach(k)
+	waitFor("the knowledge kept", func() bool { return cache.get(key) != nil })
+
+	second := newEngine(p, keep{})
+	var before *rules.Session
+	second.with(func(s *rules.Session) { before = s })
+	second.attach(k)
+	waitFor("a session started from the kept knowledge", func() bool {
+		changed := false
+		second.with(func(s *rules.Session) { changed = s != before })
+		return changed
+	})
+	second.with(func(s *rules.Session) {
+		if _, err := s.Domains(rules.Decisions{}); err != nil {
+			t.Fatal(err)
+		}
+		if found := s.Nodes - s.Unsolved; found != 0 {
+			t.Errorf("the engine attached before its first answer searched for %d configurations, want 0", found)
+		}
+	})
+}
