@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-air/gini/z"
 	"github.com/shopspring/decimal"
 
 	"github.com/atelier-app/atelier/catalog"
@@ -227,10 +226,7 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 	}
 	// supported[v] holds the values of v known to be part of a solution in
 	// v's context (all units but v's own).
-	supported := make([]bitset, len(m.vars))
-	for v := range m.vars {
-		supported[v] = make(bitset, (m.vars[v].size+63)/64)
-	}
+	supported := m.emptySets()
 	consistent := false
 	var agreeing [][]int32 // known solutions that agree with every decision
 	// With no decisions, what is found is shared with the model's other
@@ -306,17 +302,7 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 		if s.exhausted() {
 			return false // not known: the question fails below
 		}
-		core := map[z.Lit]bool{}
-		for _, l := range s.last.g.Why(nil) {
-			core[l] = true
-		}
-		if !core[s.last.textsLit(s.poolTexts)] { // else it may hold only for these texts
-			var why []unit
-			for _, u := range ctx {
-				if core[s.last.base.lit[u.v][u.val]] {
-					why = append(why, u)
-				}
-			}
+		if why, keep := s.last.conflictReason(ctx, s.poolTexts); keep {
 			s.noteDead(v, x, why)
 		}
 		return false
@@ -366,8 +352,6 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 		if len(agreeing) == 0 {
 			return false
 		}
-		own := fixed[v]
-		fixed[v] = false
 		// Once a value of a number's grid proved impossible (its local
 		// repairs failed first), its other values get one try each: a click
 		// that narrows a range kills runs of grid values, where failing
@@ -378,11 +362,7 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 		if proved[v] && m.vars[v].kind == numberVar {
 			tries = 1
 		}
-		var p []int32
-		for i := len(agreeing) - 1; i >= 0 && i >= len(agreeing)-tries && p == nil; i-- {
-			p = m.local(agreeing[i], fixed, v, x, texts)
-		}
-		fixed[v] = own
+		p := m.localFrom(agreeing[max(0, len(agreeing)-tries):], fixed, v, x, texts)
 		if p == nil {
 			return false
 		}
@@ -475,20 +455,11 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 				// A local change of the newest configurations, as above, on
 				// copies made under the lock (flip changes them in place).
 				var starts [][]int32
-				for i := len(agreeing) - 1; i >= 0 && len(starts) < localTries; i-- {
-					starts = append(starts, slices.Clone(agreeing[i]))
+				for _, a := range agreeing[max(0, len(agreeing)-localTries):] {
+					starts = append(starts, slices.Clone(a))
 				}
 				mu.Unlock()
-				var found []int32
-				own := fixed[p.v]
-				fixed[p.v] = false
-				for _, start := range starts {
-					if found = m.local(start, fixed, p.v, p.x, texts); found != nil {
-						break
-					}
-				}
-				fixed[p.v] = own
-				if found != nil {
+				if found := m.localFrom(starts, fixed, p.v, p.x, texts); found != nil {
 					mu.Lock()
 					s.remember(found)
 					note(found)
@@ -503,19 +474,7 @@ func (s *Session) Domains(dec Decisions) (*Domains, error) {
 				var why []unit
 				dead := false
 				if sol == nil && !s.exhausted() {
-					dead = true
-					core := map[z.Lit]bool{}
-					for _, l := range ss.g.Why(nil) {
-						core[l] = true
-					}
-					if core[ss.textsLit(s.poolTexts)] {
-						dead = false // it may hold only for these texts: not kept
-					}
-					for _, u := range p.ctx {
-						if core[ss.base.lit[u.v][u.val]] {
-							why = append(why, u)
-						}
-					}
+					why, dead = ss.conflictReason(p.ctx, s.poolTexts)
 				}
 				mu.Lock()
 				if sol != nil {
@@ -626,6 +585,20 @@ const localTries = 8
 
 // localBudget bounds the search nodes of one local repair.
 const localBudget = 64
+
+// localFrom is local from each of starts, newest (last) first, with v
+// itself free; fixed is restored before it returns.
+func (m *Model) localFrom(starts [][]int32, fixed []bool, v int, x int32, texts map[string]string) []int32 {
+	own := fixed[v]
+	fixed[v] = false
+	defer func() { fixed[v] = own }()
+	for i := len(starts) - 1; i >= 0; i-- {
+		if p := m.local(starts[i], fixed, v, x, texts); p != nil {
+			return p
+		}
+	}
+	return nil
+}
 
 // local looks for a solution with v = x that differs from sol (a solution
 // agreeing with the context) only in v and its neighbours not fixed by the

@@ -394,3 +394,23 @@ func run(g *gini.Gini, b *budget, assume []z.Lit) int {
 		sv.Unpause()
 	}
 }
+
+// conflictReason gives, after a call that found no solution, the units of
+// ctx in the solver's conflict (the decisions that rule the value out), and
+// whether that reason may be kept: not when the conflict used the texts'
+// literal (it may hold only for these texts).
+func (ss *satSession) conflictReason(ctx []unit, textsKey string) (why []unit, keep bool) {
+	core := map[z.Lit]bool{}
+	for _, l := range ss.g.Why(nil) {
+		core[l] = true
+	}
+	if core[ss.textsLit(textsKey)] {
+		return nil, false
+	}
+	for _, u := range ctx {
+		if core[ss.base.lit[u.v][u.val]] {
+			why = append(why, u)
+		}
+	}
+	return why, true
+}

@@ -29,18 +29,13 @@ type shared struct {
 	done bool
 }
 
-// coverOf is the values the solutions have, per variable.
-func (m *Model) coverOf(sols [][]int32) []bitset {
-	live := make([]bitset, len(m.vars))
-	for v := range live {
-		live[v] = make(bitset, (m.vars[v].size+63)/64)
+// emptySets is an empty set of values per variable.
+func (m *Model) emptySets() []bitset {
+	sets := make([]bitset, len(m.vars))
+	for v := range sets {
+		sets[v] = make(bitset, (m.vars[v].size+63)/64)
 	}
-	for _, sol := range sols {
-		for v, x := range sol {
-			live[v].set(x)
-		}
-	}
-	return live
+	return sets
 }
 
 // noteRoot keeps the values a session found possible with no decisions
@@ -92,7 +87,7 @@ func (m *Model) publishRoot(witnesses [][]int32, dead map[unit][][]unit) {
 	sh.done = true
 	// Newest first (later solutions, from local changes, often support
 	// several values), keep those that support a value no kept one does.
-	covered := m.coverOf(nil)
+	covered := m.emptySets()
 	for i := len(witnesses) - 1; i >= 0; i-- {
 		sol, fresh := witnesses[i], false
 		for v, x := range sol {

@@ -30,8 +30,6 @@ var expandLimit int64 = 1 << 12
 type rowTable struct {
 	k    int
 	rows []int32 // k cells per row: a value index or anyCell
-	// anyCols[i]: some row has "*" in column i.
-	anyCols []bool
 }
 
 func (t *rowTable) n() int {
@@ -63,7 +61,7 @@ rows:
 // its grid) can never match and is left out, as are repeated rows.
 func (m *Model) newRowTable(r *catalog.Rule, scope []int) *rowTable {
 	k := len(scope)
-	t := &rowTable{k: k, anyCols: make([]bool, k)}
+	t := &rowTable{k: k}
 	seen := map[string]bool{}
 	cells := make([]int32, k)
 	var key []byte
@@ -85,11 +83,6 @@ rows:
 			continue
 		}
 		seen[string(key)] = true
-		for i, x := range cells {
-			if x == anyCell {
-				t.anyCols[i] = true
-			}
-		}
 		t.rows = append(t.rows, cells...)
 	}
 	return t
