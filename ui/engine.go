@@ -194,19 +194,33 @@ func (e *engine) with(f func(s *rules.Session)) {
 // version, if any; damaged or stale knowledge is dropped (the engine then
 // learns it again). Failures only cost time, so they are not shown.
 func (e *engine) loadKnowledge(k keep) {
-	ctx := context.Background()
-	rec, err := k.cache.CatalogRecord(ctx, k.catalog)
-	if err != nil || rec.Hash == "" {
+	hash, data, ok := k.kept(e.product.ID)
+	if !ok {
 		return
 	}
-	data, err := k.cache.EngineCache(ctx, rec.Hash, e.product.ID)
-	if err == nil && data != nil {
+	if data != nil {
 		if e.model.UseKnowledge(data) == nil {
 			return
 		}
-		_ = k.cache.SaveEngineCache(ctx, rec.Hash, e.product.ID, nil)
+		_ = k.cache.SaveEngineCache(context.Background(), hash, e.product.ID, nil)
 	}
-	e.keepTo, e.keepHash = k, rec.Hash
+	e.keepTo, e.keepHash = k, hash
+}
+
+// kept reads what was kept for a product of k's catalog version: the
+// version's hash and the data (nil: none). ok is false when the library
+// cannot say.
+func (k keep) kept(product string) (hash string, data []byte, ok bool) {
+	ctx := context.Background()
+	rec, err := k.cache.CatalogRecord(ctx, k.catalog)
+	if err != nil || rec.Hash == "" {
+		return "", nil, false
+	}
+	data, err = k.cache.EngineCache(ctx, rec.Hash, product)
+	if err != nil {
+		return "", nil, false
+	}
+	return rec.Hash, data, true
 }
 
 // saveKnowledge keeps the model's knowledge once it has some (in the
@@ -237,13 +251,8 @@ func (e *engine) attach(k keep) {
 		if e.err != nil {
 			return
 		}
-		ctx := context.Background()
-		rec, err := k.cache.CatalogRecord(ctx, k.catalog)
-		if err != nil || rec.Hash == "" {
-			return
-		}
-		data, err := k.cache.EngineCache(ctx, rec.Hash, e.product.ID)
-		if err != nil {
+		hash, data, ok := k.kept(e.product.ID)
+		if !ok {
 			return
 		}
 		e.mu.Lock()
@@ -255,7 +264,7 @@ func (e *engine) attach(k keep) {
 				return
 			}
 		}
-		e.keepTo, e.keepHash = k, rec.Hash
+		e.keepTo, e.keepHash = k, hash
 		e.saveKnowledge()
 	}()
 }
