@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -29,5 +30,19 @@ func TestImpossibleOptionIsNotBlamedOnChoices(t *testing.T) {
 		if got := note(option); got != want {
 			t.Errorf("%s says %q, want %q", option, got, want)
 		}
+	}
+	// Hovering says the same: only a choice the user made can be changed.
+	for option, want := range map[string]string{
+		"oak":    "Click it for ways to choose it anyway.",
+		"marble": "Not available in this product: Marble is sold out.",
+	} {
+		d.hoverTip = ""
+		row := d.controls["top"].rows[option]
+		row.onHover(true)
+		eventually(t, q, "the hover tip for "+option, func() bool { return d.hoverTip != "" })
+		if !strings.Contains(d.hoverTip, want) {
+			t.Errorf("hovering %s says %q, want %q in it", option, d.hoverTip, want)
+		}
+		row.onHover(false)
 	}
 }

@@ -44,7 +44,7 @@ func (d *Designer) buildOptions() {
 
 // hover shows (or clears) the reason an option is unavailable in the status
 // line, as the pointer enters or leaves it.
-func (d *Designer) hover(f *catalog.Feature, v catalog.Value, in bool) {
+func (d *Designer) hover(f *catalog.Feature, v catalog.Value, in, impossible bool) {
 	if !in {
 		d.hoverTip = ""
 		d.showStatus()
@@ -73,6 +73,10 @@ func (d *Designer) hover(f *catalog.Feature, v catalog.Value, in bool) {
 		d.do(func() {
 			if gen == d.gen && msg != "" {
 				d.hoverTip = Tf("Not available: %s Click it for ways to choose it anyway.", msg)
+				if impossible {
+					// No change of the other choices makes it possible.
+					d.hoverTip = Tf("Not available in this product: %s", msg)
+				}
 				d.showStatus()
 			}
 		})
@@ -110,7 +114,7 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 			}
 			row.onHover = func(in bool) {
 				if !row.available {
-					d.hover(f, v, in)
+					d.hover(f, v, in, row.impossible)
 				}
 			}
 			c.rows[o.ID] = row
