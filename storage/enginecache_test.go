@@ -50,4 +50,12 @@ func TestEngineCacheRoundTrip(t *testing.T) {
 	if err := db.SaveEngineCache(ctx, "h1", "desk", make([]byte, maxEngineCache+1)); err == nil {
 		t.Error("a cache past the limit was kept")
 	}
+	// One written past the limit by someone else is refused by its
+	// length, before it is read.
+	if _, err := db.db.ExecContext(ctx, `INSERT INTO engine_cache (catalog_hash, product, data, saved_at) VALUES ('h3', 'desk', zeroblob(?), '')`, maxEngineCache+1); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.EngineCache(ctx, "h3", "desk"); err == nil || got != nil {
+		t.Errorf("an oversized cache was read: %d bytes, %v", len(got), err)
+	}
 }
