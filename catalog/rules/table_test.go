@@ -33,20 +33,32 @@ func wideTableProduct(n, opts int, rows [][]string) string {
 	return wrapProduct(fs, []string{rule})
 }
 
+// twoRows is the case: two allowed rows over six features of eight
+// options, one with a "*".
+var twoRows = [][]string{
+	{"o1", "o2", "o3", "o4", "o5", "o6"},
+	{"o7", "o0", "*", "o4", "o1", "o1"},
+}
+
+// wideModel compiles wideTableProduct with eight options per feature and
+// the given rows over all of them.
+func wideModel(t *testing.T, rows [][]string) *Model {
+	t.Helper()
+	m, err := Compile(parseRandom(t, wideTableProduct(len(rows[0]), 8, rows)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // TestWideTableWithFewRows is the case: six features of eight
 // options and a table over all six that allows two rows (262,144
 // combinations, past the old tabulation limit) hung the engine, which
 // excluded forbidden combinations one at a time. Encoded from its rows it
 // answers at once, exactly.
 func TestWideTableWithFewRows(t *testing.T) {
-	rows := [][]string{
-		{"o1", "o2", "o3", "o4", "o5", "o6"},
-		{"o7", "o0", "*", "o4", "o1", "o1"},
-	}
-	m, err := Compile(parseRandom(t, wideTableProduct(6, 8, rows)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := twoRows
+	m := wideModel(t, rows)
 	s := m.NewSession()
 	d, err := s.Domains(Decisions{})
 	if err != nil {
@@ -89,14 +101,8 @@ func TestWideTableWithFewRows(t *testing.T) {
 // is possible with no decisions, the domains tell an option no
 // configuration has (Impossible) from one the decisions rule out.
 func TestImpossibleIsNotBlamedOnDecisions(t *testing.T) {
-	rows := [][]string{
-		{"o1", "o2", "o3", "o4", "o5", "o6"},
-		{"o7", "o0", "*", "o4", "o1", "o1"},
-	}
-	m, err := Compile(parseRandom(t, wideTableProduct(6, 8, rows)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := twoRows
+	m := wideModel(t, rows)
 	s := m.NewSession()
 	f0 := Decisions{"f0": {Kind: catalog.Choice, Str: "o7"}}
 	d, err := s.Domains(f0)
