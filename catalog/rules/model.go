@@ -155,6 +155,8 @@ type Model struct {
 	elimOnce *sync.Once
 	// shared is what sessions learn that holds for all of them (shared.go).
 	shared *shared
+	// readsTexts: some constraint reads a text feature.
+	readsTexts bool
 }
 
 // guardedSAT returns the encoding with activation literals.
@@ -210,6 +212,7 @@ func Compile(p *catalog.Product) (*Model, error) {
 	}
 	m.watch = make([][]int, len(m.vars))
 	for ci, c := range m.cons {
+		m.readsTexts = m.readsTexts || c.readsText
 		for _, v := range c.scope {
 			m.watch[v] = append(m.watch[v], ci)
 		}

@@ -65,10 +65,8 @@ func (m *Model) impossible() []bitset {
 	if sh.live == nil {
 		return nil
 	}
-	for ci := range m.cons {
-		if m.cons[ci].readsText {
-			return nil
-		}
+	if m.readsTexts {
+		return nil
 	}
 	return sh.live
 }
