@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -30,7 +31,7 @@ func newClampedText(text string, lines int) *clampedText {
 func (t *clampedText) CreateRenderer() fyne.WidgetRenderer {
 	r := &clampedRenderer{t: t}
 	for range t.lines {
-		r.rows = append(r.rows, canvas.NewText("", theme.Color(t.color)))
+		r.rows = append(r.rows, canvas.NewText("", color.Transparent))
 	}
 	return r
 }
@@ -41,22 +42,25 @@ type clampedRenderer struct {
 	width float32
 }
 
+// The sizes and colours are those of the theme in force for the text
+// (the showroom's is larger than the app's).
 func (r *clampedRenderer) lineHeight() float32 {
-	return fyne.MeasureText("Mg", theme.Size(r.t.size), fyne.TextStyle{}).Height
+	return fyne.MeasureText("Mg", r.t.Theme().Size(r.t.size), fyne.TextStyle{}).Height
 }
 
 func (r *clampedRenderer) Layout(size fyne.Size) {
+	th := r.t.Theme()
 	r.width = size.Width
-	pad := theme.InnerPadding()
-	lines := clampLines(r.t.text, size.Width-pad*2, theme.Size(r.t.size), r.t.lines)
+	pad := th.Size(theme.SizeNameInnerPadding)
+	lines := clampLines(r.t.text, size.Width-pad*2, th.Size(r.t.size), r.t.lines)
 	lh := r.lineHeight()
 	for i, row := range r.rows {
 		row.Text = ""
 		if i < len(lines) {
 			row.Text = lines[i]
 		}
-		row.TextSize = theme.Size(r.t.size)
-		row.Color = theme.Color(r.t.color)
+		row.TextSize = th.Size(r.t.size)
+		row.Color = th.Color(r.t.color, fyne.CurrentApp().Settings().ThemeVariant())
 		row.Move(fyne.NewPos(pad, pad/2+float32(i)*lh))
 		row.Resize(fyne.NewSize(size.Width-pad*2, lh))
 		row.Refresh()
@@ -64,7 +68,8 @@ func (r *clampedRenderer) Layout(size fyne.Size) {
 }
 
 func (r *clampedRenderer) MinSize() fyne.Size {
-	return fyne.NewSize(theme.InnerPadding()*2, r.lineHeight()*float32(r.t.lines)+theme.InnerPadding())
+	pad := r.t.Theme().Size(theme.SizeNameInnerPadding)
+	return fyne.NewSize(pad*2, r.lineHeight()*float32(r.t.lines)+pad)
 }
 
 func (r *clampedRenderer) Refresh() { r.Layout(r.t.Size()) }

@@ -104,17 +104,19 @@ func (r *optionRow) MouseOut() {
 // Cursor shows a hand over the row.
 func (r *optionRow) Cursor() desktop.Cursor { return desktop.PointerCursor }
 
-// CreateRenderer implements fyne.Widget.
+// CreateRenderer implements fyne.Widget. The renderer takes its sizes and
+// colours from the theme of the row's scope (the showroom's is larger than
+// the app's), never from the app-wide theme: a row refreshed by a tap
+// keeps the size its scope gives it.
 func (r *optionRow) CreateRenderer() fyne.WidgetRenderer {
 	rr := &optionRowRenderer{
 		row:   r,
 		bg:    canvas.NewRectangle(color.Transparent),
 		icon:  widget.NewIcon(nil),
-		name:  canvas.NewText(r.name, theme.Color(theme.ColorNameForeground)),
-		price: canvas.NewText(r.price, theme.Color(theme.ColorNameForeground)),
-		note:  canvas.NewText("", theme.Color(theme.ColorNameDisabled)),
+		name:  canvas.NewText(r.name, color.Transparent),
+		price: canvas.NewText(r.price, color.Transparent),
+		note:  canvas.NewText("", color.Transparent),
 	}
-	rr.bg.CornerRadius = theme.InputRadiusSize()
 	rr.price.Alignment = fyne.TextAlignTrailing
 	rr.Refresh()
 	return rr
@@ -127,9 +129,13 @@ type optionRowRenderer struct {
 	name, price, note *canvas.Text
 }
 
+// theme is the theme in force for the row.
+func (rr *optionRowRenderer) theme() fyne.Theme { return rr.row.Theme() }
+
 func (rr *optionRowRenderer) Layout(size fyne.Size) {
-	pad := theme.Padding()
-	is := theme.IconInlineSize()
+	th := rr.theme()
+	pad := th.Size(theme.SizeNamePadding)
+	is := th.Size(theme.SizeNameInlineIcon)
 	rr.bg.Resize(size)
 	rr.icon.Resize(fyne.NewSquareSize(is))
 	rr.icon.Move(fyne.NewPos(pad, (size.Height-is)/2))
@@ -152,30 +158,36 @@ func (rr *optionRowRenderer) Layout(size fyne.Size) {
 	}
 }
 
+// MinSize is the row's content with padding, and at least as high as a
+// finger needs where the theme asks for touch targets (the showroom).
 func (rr *optionRowRenderer) MinSize() fyne.Size {
-	pad := theme.Padding()
+	th := rr.theme()
+	pad := th.Size(theme.SizeNamePadding)
+	is := th.Size(theme.SizeNameInlineIcon)
 	ns, ps := rr.name.MinSize(), rr.price.MinSize()
-	w := pad*5 + theme.IconInlineSize() + ns.Width + ps.Width
-	h := fyne.Max(ns.Height, theme.IconInlineSize()) + pad*2
+	w := pad*5 + is + ns.Width + ps.Width
+	h := max(fyne.Max(ns.Height, is)+pad*2, touchTarget(th))
 	return fyne.NewSize(w, h)
 }
 
 func (rr *optionRowRenderer) Refresh() {
 	r := rr.row
-	fg := theme.Color(theme.ColorNameForeground)
+	th := rr.theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	fg := th.Color(theme.ColorNameForeground, v)
 	if !r.available {
-		fg = theme.Color(theme.ColorNameDisabled)
+		fg = th.Color(theme.ColorNameDisabled, v)
 	}
 	var icon fyne.Resource
 	switch {
 	case r.multi && r.selected:
-		icon = theme.CheckButtonCheckedIcon()
+		icon = th.Icon(theme.IconNameCheckButtonChecked)
 	case r.multi:
-		icon = theme.CheckButtonIcon()
+		icon = th.Icon(theme.IconNameCheckButton)
 	case r.selected:
-		icon = theme.RadioButtonCheckedIcon()
+		icon = th.Icon(theme.IconNameRadioButtonChecked)
 	default:
-		icon = theme.RadioButtonIcon()
+		icon = th.Icon(theme.IconNameRadioButton)
 	}
 	switch {
 	case r.selected && r.available:
@@ -184,9 +196,10 @@ func (rr *optionRowRenderer) Refresh() {
 		icon = theme.NewDisabledResource(icon)
 	}
 	rr.icon.SetResource(icon)
-	rr.name.Text, rr.name.Color = r.name, fg
+	text := th.Size(theme.SizeNameText)
+	rr.name.Text, rr.name.Color, rr.name.TextSize = r.name, fg, text
 	rr.name.TextStyle = fyne.TextStyle{Bold: r.selected}
-	rr.price.Text, rr.price.Color = r.price, fg
+	rr.price.Text, rr.price.Color, rr.price.TextSize = r.price, fg, text
 	rr.note.Text = ""
 	switch {
 	case !r.available && r.impossible:
@@ -194,18 +207,20 @@ func (rr *optionRowRenderer) Refresh() {
 	case !r.available:
 		rr.note.Text = T("not with your choices")
 	}
-	rr.note.TextSize = theme.CaptionTextSize()
+	rr.note.TextSize = th.Size(theme.SizeNameCaptionText)
+	rr.note.Color = th.Color(theme.ColorNameDisabled, v)
+	rr.bg.CornerRadius = th.Size(theme.SizeNameInputRadius)
 	switch {
 	case r.hovered:
-		rr.bg.FillColor = theme.Color(theme.ColorNameHover)
+		rr.bg.FillColor = th.Color(theme.ColorNameHover, v)
 	case r.selected:
-		rr.bg.FillColor = theme.Color(theme.ColorNameSelection)
+		rr.bg.FillColor = th.Color(theme.ColorNameSelection, v)
 	default:
 		rr.bg.FillColor = color.Transparent
 	}
 	rr.bg.StrokeWidth = 0
 	if r.focused {
-		rr.bg.StrokeColor = theme.Color(theme.ColorNameFocus)
+		rr.bg.StrokeColor = th.Color(theme.ColorNameFocus, v)
 		rr.bg.StrokeWidth = 2
 	}
 	rr.bg.Refresh()

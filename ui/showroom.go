@@ -602,6 +602,9 @@ func newShowroomChooser(sd *Designer, s *Showroom) *chooser {
 		sd.undo = nil
 		sd.undoBtn.Disable()
 		s.toDesign()
+		// The product's options are new widgets: they join the
+		// showroom's theme now, not only while being drawn.
+		s.content.Refresh()
 	}
 	c.OnPictures = func() {
 		s.pictures = nil
@@ -618,16 +621,34 @@ func newShowroomChooser(sd *Designer, s *Showroom) *chooser {
 	return c
 }
 
-// showroomTheme is the app's theme made for fingers: larger text, more
-// padding, bigger icons and scroll bars.
+// sizeNameTouchTarget is the least height of a thing to tap, for the
+// app's own widgets: 0 (as high as their content) in the app's theme, a
+// finger's width in the showroom's.
+const sizeNameTouchTarget fyne.ThemeSizeName = "atelierTouchTarget"
+
+// touchTarget is the least height of a thing to tap where th is the
+// theme: a finger's width in the showroom, nothing elsewhere. (The app's
+// own theme is not asked: it knows no such size.)
+func touchTarget(th fyne.Theme) float32 {
+	if a := fyne.CurrentApp(); a == nil || th == a.Settings().Theme() {
+		return 0
+	}
+	return th.Size(sizeNameTouchTarget)
+}
+
+// showroomTheme is the app's theme made for fingers: larger text (no
+// text under 18), more padding, bigger icons and scroll bars, and tap
+// targets at least 48 high.
 type showroomTheme struct{ appTheme }
 
 func (t showroomTheme) Size(n fyne.ThemeSizeName) float32 {
 	switch n {
+	case sizeNameTouchTarget:
+		return 48
 	case theme.SizeNameText:
 		return 19
 	case theme.SizeNameCaptionText:
-		return 15
+		return 18
 	case theme.SizeNameSubHeadingText:
 		return 26
 	case theme.SizeNameHeadingText:

@@ -1,0 +1,232 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/atelier-app/atelier/storage"
+)
+
+// leastTarget and leastText are the showroom's smallest tap target and
+// text at 1366×768, in the canvas's units.
+const (
+	leastTarget = 48
+	leastText    = 18
+)
+
+// box is an object's place on the canvas.
+type box struct {
+	pos  fyne.Position
+	size fyne.Size
+}
+
+func boxOf(o fyne.CanvasObject) box {
+	return box{fyne.CurrentApp().Driver().AbsolutePositionForObject(o), o.Size()}
+}
+
+func (b box) overlaps(c box) bool {
+	return b.pos.X < c.pos.X+c.size.Width && c.pos.X < b.pos.X+b.size.Width &&
+		b.pos.Y < c.pos.Y+c.size.Height && c.pos.Y < b.pos.Y+b.size.Height
+}
+
+func (b box) String() string {
+	return fmt.Sprintf("%.0f×%.0f at (%.0f, %.0f)", b.size.Width, b.size.Height, b.pos.X, b.pos.Y)
+}
+
+// tapOn taps an object the way a finger does: at its middle, on the
+// window's canvas (the tap reaches whatever is on top there).
+func tapOn(t *testing.T, w fyne.Window, o fyne.CanvasObject) {
+	t.Helper()
+	b := boxOf(o)
+	if !o.Visible() || b.size.Width == 0 {
+		t.Fatalf("%T is not on the screen", o)
+	}
+	test.TapCanvas(w.Canvas(), b.pos.Add(fyne.NewPos(b.size.Width/2, b.size.Height/2)))
+}
+
+// visibleWalk is walk that skips what is hidden.
+func visibleWalk(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	f(o)
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			visibleWalk(c, f)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			visibleWalk(c, f)
+		}
+	}
+}
+
+// inView reports whether an object is at least partly inside the scroll
+// container it is in (or not in one).
+func inView(o fyne.CanvasObject, scroll *container.Scroll) bool {
+	if scroll == nil {
+		return true
+	}
+	return boxOf(o).overlaps(boxOf(scroll))
+}
+
+// checkTouchGrade checks what the showroom's customer sees: no two option
+// rows drawn over each other, every tap target at least leastTarget high
+// and every text at least leastText.
+func checkTouchGrade(t *testing.T, step string, w fyne.Window, s *Showroom) {
+	t.Helper()
+	sd := s.Designer()
+	if s.Screen() == "design" {
+		type placed struct {
+			name string
+			box  box
+		}
+		var rows []placed
+		for _, f := range sd.product.Features {
+			c := sd.controls[f.ID]
+			for _, o := range f.Options {
+				if r := c.rows[o.ID]; r != nil {
+					rows = append(rows, placed{f.ID + "=" + o.ID, boxOf(r)})
+				}
+			}
+		}
+		if len(rows) == 0 {
+			t.Fatalf("%s: no option rows", step)
+		}
+		for i, a := range rows {
+			if a.box.size.Height < leastTarget {
+				t.Errorf("%s: option row %s is %.0f high, want at least %d", step, a.name, a.box.size.Height, leastTarget)
+			}
+			for _, b := range rows[i+1:] {
+				if a.box.overlaps(b.box) {
+					t.Errorf("%s: option rows overlap: %s %v and %s %v", step, a.name, a.box, b.name, b.box)
+				}
+			}
+		}
+	}
+	roots := []fyne.CanvasObject{w.Canvas().Content()}
+	if top := w.Canvas().Overlays().Top(); top != nil {
+		roots = []fyne.CanvasObject{top} // a modal dialog: only it can be touched
+	}
+	for _, root := range roots {
+		visibleWalk(root, func(o fyne.CanvasObject) {
+			if !inView(o, sd.optScroll) && isUnder(o, sd.optScroll) {
+				return
+			}
+			switch v := o.(type) {
+			case *canvas.Text:
+				if v.Text != "" && v.TextSize < leastText {
+					t.Errorf("%s: text %q is %.0f, want at least %d", step, v.Text, v.TextSize, leastText)
+				}
+			case fyne.Tappable:
+				if _, area := o.(*tapArea); area {
+					return // the whole attract screen
+				}
+				if h := o.Size().Height; h < leastTarget {
+					t.Errorf("%s: %s is %.0f high, want at least %d", step, describe(o), h, leastTarget)
+				}
+			}
+		})
+	}
+}
+
+// isUnder reports whether o is inside parent's tree.
+func isUnder(o, parent fyne.CanvasObject) bool {
+	found := false
+	walk(parent, func(x fyne.CanvasObject) { found = found || x == o })
+	return found
+}
+
+func describe(o fyne.CanvasObject) string {
+	switch v := o.(type) {
+	case *widget.Button:
+		return fmt.Sprintf("button %q", v.Text)
+	case *optionRow:
+		return fmt.Sprintf("option row %q", v.name)
+	case *productCard:
+		return "the card of " + v.product.ID
+	}
+	return fmt.Sprintf("%T", o)
+}
+
+// Defect 1: in the showroom, choosing the lounge seats and then, further
+// down, a velvet cover drew option rows over each other and shrank them
+// to the desktop's size: the rows took their sizes from the app's theme,
+// not from the showroom's. The whole journey, with fingers: attract →
+// sofa → Lounge → velvet → send, every step checked.
+func TestShowroomOptionRowsOverlap(t *testing.T) {
+	_, w, q, _, s, _ := newShowroom(t)
+	w.Resize(fyne.NewSize(1366, 768))
+	checkTouchGrade(t, "attract", w, s)
+
+	tapOn(t, w, s.attract)
+	if s.Screen() != "products" {
+		t.Fatalf("after tapping the attract screen: %q", s.Screen())
+	}
+	checkTouchGrade(t, "products", w, s)
+
+	tapOn(t, w, s.chooser.card("kolme-sofa"))
+	sd := s.Designer()
+	if s.Screen() != "design" || sd.Product().ID != "kolme-sofa" {
+		t.Fatalf("after tapping the sofa: screen %q", s.Screen())
+	}
+	waitEngine(t, sd, q)
+	checkTouchGrade(t, "sofa", w, s)
+
+	lounge := sd.controls["seat_width"].rows["lounge"]
+	tapOn(t, w, lounge)
+	eventually(t, q, "the lounge seats", func() bool { return sd.config.Values["seat_width"].Str == "lounge" && sd.domains != nil })
+	checkTouchGrade(t, "lounge", w, s)
+
+	// Down to the covers, with the finger on the options.
+	velvet := sd.controls["cover"].rows["velvet"]
+	sb := boxOf(sd.optScroll)
+	for boxOf(velvet).pos.Y+velvet.Size().Height > sb.pos.Y+sb.size.Height {
+		before := sd.optScroll.Offset.Y
+		test.Scroll(w.Canvas(), sb.pos.Add(fyne.NewPos(sb.size.Width/2, sb.size.Height/2)), 0, -40)
+		if sd.optScroll.Offset.Y == before {
+			t.Fatalf("the options do not scroll to the velvet cover (row %v, options %v)", boxOf(velvet), sb)
+		}
+	}
+	checkTouchGrade(t, "scrolled", w, s)
+	tapOn(t, w, velvet)
+	eventually(t, q, "the velvet cover", func() bool { return sd.config.Values["cover"].Str == "velvet" && sd.domains != nil })
+	checkTouchGrade(t, "velvet", w, s)
+
+	tapOn(t, w, s.sendBtn)
+	if w.Canvas().Overlays().Top() == nil {
+		t.Fatal("Send to dealer asks nothing")
+	}
+	checkTouchGrade(t, "send dialog", w, s)
+	var sent storage.QueueEntry
+	done := false
+	s.OnSent = func(e storage.QueueEntry, err error) {
+		if err != nil {
+			t.Errorf("the send: %v", err)
+		}
+		sent, done = e, true
+	}
+	var send *widget.Button
+	walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Send" {
+			send = b
+		}
+	})
+	if send == nil {
+		t.Fatalf("no Send button:\n%s", texts(w.Canvas().Overlays().Top()))
+	}
+	tapOn(t, w, send)
+	eventually(t, q, "the send", func() bool { return done })
+	if top := w.Canvas().Overlays().Top(); top == nil || !strings.Contains(texts(top), storage.FormatCode(sent.Code)) {
+		t.Fatal("the code is not shown")
+	}
+	checkTouchGrade(t, "code", w, s)
+}
