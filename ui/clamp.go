@@ -12,13 +12,17 @@ import (
 
 // clampedText is text wrapped at word boundaries to at most a number of
 // lines; the last line ends with an ellipsis when the text is longer.
-// (Fyne's label truncates a wrapped text to one line.)
+// (Fyne's label truncates a wrapped text to one line.) It is as high as
+// its most lines, or, with fit, as the lines the text needs at its width.
 type clampedText struct {
 	widget.BaseWidget
 	text  string
 	lines int
 	size  fyne.ThemeSizeName
 	color fyne.ThemeColorName
+	style fyne.TextStyle
+	fit   bool
+	width float32 // fit: the width the height is for (the last laid out)
 }
 
 func newClampedText(text string, lines int) *clampedText {
@@ -45,14 +49,29 @@ type clampedRenderer struct {
 // The sizes and colours are those of the theme in force for the text
 // (the showroom's is larger than the app's).
 func (r *clampedRenderer) lineHeight() float32 {
-	return fyne.MeasureText("Mg", r.t.Theme().Size(r.t.size), fyne.TextStyle{}).Height
+	return fyne.MeasureText("Mg", r.t.Theme().Size(r.t.size), r.t.style).Height
+}
+
+// heightAt is the height of the text at a width.
+func (t *clampedText) heightAt(width float32) float32 {
+	th := t.Theme()
+	pad := th.Size(theme.SizeNameInnerPadding)
+	lh := fyne.MeasureText("Mg", th.Size(t.size), t.style).Height
+	n := t.lines
+	if t.fit && width <= 0 {
+		n = 1 // not laid out yet
+	} else if t.fit {
+		n = max(1, len(clampLinesStyled(t.text, width-pad*2, th.Size(t.size), t.style, t.lines)))
+	}
+	return lh*float32(n) + pad
 }
 
 func (r *clampedRenderer) Layout(size fyne.Size) {
 	th := r.t.Theme()
 	r.width = size.Width
+	r.t.width = size.Width
 	pad := th.Size(theme.SizeNameInnerPadding)
-	lines := clampLines(r.t.text, size.Width-pad*2, th.Size(r.t.size), r.t.lines)
+	lines := clampLinesStyled(r.t.text, size.Width-pad*2, th.Size(r.t.size), r.t.style, r.t.lines)
 	lh := r.lineHeight()
 	for i, row := range r.rows {
 		row.Text = ""
@@ -60,6 +79,7 @@ func (r *clampedRenderer) Layout(size fyne.Size) {
 			row.Text = lines[i]
 		}
 		row.TextSize = th.Size(r.t.size)
+		row.TextStyle = r.t.style
 		row.Color = th.Color(r.t.color, fyne.CurrentApp().Settings().ThemeVariant())
 		row.Move(fyne.NewPos(pad, pad/2+float32(i)*lh))
 		row.Resize(fyne.NewSize(size.Width-pad*2, lh))
@@ -69,6 +89,9 @@ func (r *clampedRenderer) Layout(size fyne.Size) {
 
 func (r *clampedRenderer) MinSize() fyne.Size {
 	pad := r.t.Theme().Size(theme.SizeNameInnerPadding)
+	if r.t.fit {
+		return fyne.NewSize(pad*2, r.t.heightAt(r.t.width))
+	}
 	return fyne.NewSize(pad*2, r.lineHeight()*float32(r.t.lines)+pad)
 }
 
@@ -87,7 +110,12 @@ func (r *clampedRenderer) Destroy() {}
 // clampLines wraps text to width at the given text size, at most n lines,
 // the last one ending in "…" when text goes on.
 func clampLines(text string, width, size float32, n int) []string {
-	measure := func(s string) float32 { return fyne.MeasureText(s, size, fyne.TextStyle{}).Width }
+	return clampLinesStyled(text, width, size, fyne.TextStyle{}, n)
+}
+
+// clampLinesStyled is clampLines for text in a style (bold, italic).
+func clampLinesStyled(text string, width, size float32, style fyne.TextStyle, n int) []string {
+	measure := func(s string) float32 { return fyne.MeasureText(s, size, style).Width }
 	words := strings.Fields(text)
 	var lines []string
 	cur := ""

@@ -139,7 +139,9 @@ func (d *Designer) ChooseProduct(id, preset string) {
 	}, nil)
 }
 
-// productCard is one product on the chooser.
+// productCard is one product on the chooser: its picture, its whole
+// name, category and starting price, description, and every preset
+// (wrapping onto as many rows as they need).
 type productCard struct {
 	widget.BaseWidget
 	d       *Designer
@@ -150,6 +152,11 @@ type productCard struct {
 	bg      *canvas.Rectangle
 	presets []*widget.Button
 	choose  func(product, preset string)
+
+	// The text under the picture, once rendered (heightAt measures it).
+	name, from, desc *clampedText
+	presetRow        *fyne.Container
+	flow             *flowLayout
 }
 
 func newProductCard(d *Designer, p *catalog.Product, big bool, choose func(product, preset string)) *productCard {
@@ -157,7 +164,6 @@ func newProductCard(d *Designer, p *catalog.Product, big bool, choose func(produ
 	c.pic = canvas.NewImageFromImage(image.NewNRGBA(image.Rect(0, 0, 1, 1)))
 	c.pic.FillMode = canvas.ImageFillContain
 	c.pic.ScaleMode = canvas.ImageScaleSmooth
-	c.pic.CornerRadius = theme.Size(theme.SizeNameInputRadius)
 	for _, ps := range p.Presets {
 		id := ps.ID
 		b := widget.NewButton(d.text(ps.Name), func() { c.choose(p.ID, id) })
@@ -188,44 +194,126 @@ func (c *productCard) MouseOut() { c.hovered = false; c.paint() }
 // Cursor shows a hand over the card.
 func (c *productCard) Cursor() desktop.Cursor { return desktop.PointerCursor }
 
+// paint colours the card in the theme of its scope, for the pointer.
 func (c *productCard) paint() {
 	if c.bg == nil {
 		return
 	}
-	c.bg.FillColor = theme.Color(theme.ColorNameInputBackground)
+	th, v := c.Theme(), fyne.CurrentApp().Settings().ThemeVariant()
+	c.bg.FillColor = th.Color(theme.ColorNameInputBackground, v)
 	c.bg.StrokeColor = color.Transparent
 	if c.hovered {
-		c.bg.StrokeColor = theme.Color(theme.ColorNamePrimary)
+		c.bg.StrokeColor = th.Color(theme.ColorNamePrimary, v)
 	}
+	radius := th.Size(theme.SizeNameInputRadius)
+	c.bg.CornerRadius = radius * 2
+	c.pic.CornerRadius = radius
 	c.bg.Refresh()
+}
+
+// Refresh implements fyne.Widget: the card repaints in its scope's theme.
+func (c *productCard) Refresh() {
+	c.paint()
+	c.BaseWidget.Refresh()
 }
 
 // CreateRenderer implements fyne.Widget.
 func (c *productCard) CreateRenderer() fyne.WidgetRenderer {
 	d, p := c.d, c.product
 	c.bg = canvas.NewRectangle(color.Transparent)
-	c.bg.CornerRadius = theme.Size(theme.SizeNameInputRadius) * 2
 	c.bg.StrokeWidth = 2
 	c.paint()
-	name := widget.NewLabelWithStyle(d.text(p.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	c.name = newClampedText(d.text(p.Name), 3)
+	c.name.style, c.name.fit = fyne.TextStyle{Bold: true}, true
 	if c.big {
-		name.SizeName = theme.SizeNameSubHeadingText
+		c.name.size = theme.SizeNameSubHeadingText
 	}
-	name.Truncation = fyne.TextTruncateEllipsis
-	from := widget.NewLabelWithStyle(capitalize(p.Category)+" · "+Tf("from %s", d.money(p.BasePrice)), fyne.TextAlignLeading, fyne.TextStyle{})
-	from.Truncation = fyne.TextTruncateEllipsis
-	desc := newClampedText(d.text(p.Description), 2)
-	text := []fyne.CanvasObject{name, container.New(layout.NewCustomPaddedLayout(-theme.InnerPadding()*1.2, -theme.InnerPadding()/2, 0, 0), from), desc}
+	c.from = newClampedText(capitalize(p.Category)+" · "+Tf("from %s", d.money(p.BasePrice)), 1)
+	c.desc = newClampedText(d.text(p.Description), 2)
+	text := []fyne.CanvasObject{c.name, c.from, c.desc}
+	c.flow = &flowLayout{}
+	c.presetRow = container.New(c.flow)
 	if len(c.presets) > 0 {
 		start := widget.NewLabelWithStyle(T("Start from"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
-		row := container.New(&flowLayout{rows: 2}, start)
+		c.presetRow.Add(start)
 		for _, b := range c.presets {
-			row.Add(b)
+			c.presetRow.Add(b)
 		}
-		text = append(text, row)
+		text = append(text, c.presetRow)
 	}
-	body := container.New(&productCardLayout{}, c.pic, container.NewVBox(text...))
-	return widget.NewSimpleRenderer(container.NewStack(c.bg, container.NewPadded(body)))
+	body := container.New(&productCardLayout{}, c.pic, container.New(&columnLayout{}, text...))
+	return widget.NewSimpleRenderer(container.NewStack(c.bg, container.New(&paddedLayout{of: c}, body)))
+}
+
+// heightAt is the card's height at a width: the picture in its
+// proportions, then the text as it wraps at that width.
+func (c *productCard) heightAt(w float32) float32 {
+	if c.name == nil {
+		c.MinSize() // renders the card: its texts exist from then on
+	}
+	pad := c.Theme().Size(theme.SizeNamePadding)
+	inner := w - pad*2
+	h := c.name.heightAt(inner) + c.from.heightAt(inner) + c.desc.heightAt(inner)
+	if len(c.presets) > 0 {
+		h += c.flow.place(c.presetRow.Objects, inner, false)
+	}
+	return pad*2 + productCardLayout{}.picHeight(inner) + h
+}
+
+// paddedLayout pads its content by the padding of a widget's theme (Fyne's
+// padded container asks the app's theme outside of drawing).
+type paddedLayout struct{ of fyne.Widget }
+
+func (l *paddedLayout) pad() float32 { return theme.CurrentForWidget(l.of).Size(theme.SizeNamePadding) }
+
+// Layout implements fyne.Layout.
+func (l *paddedLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	p := l.pad()
+	for _, o := range objs {
+		o.Move(fyne.NewPos(p, p))
+		o.Resize(fyne.NewSize(size.Width-p*2, size.Height-p*2))
+	}
+}
+
+// MinSize implements fyne.Layout.
+func (l *paddedLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	p := l.pad()
+	m := fyne.NewSize(0, 0)
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return m.Add(fyne.NewSize(p*2, p*2))
+}
+
+// columnLayout stacks objects top to bottom without gaps (each of them
+// brings its own padding), the last one getting what is left.
+type columnLayout struct{}
+
+// Layout implements fyne.Layout.
+func (columnLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for i, o := range objs {
+		h := o.MinSize().Height
+		if c, ok := o.(*clampedText); ok && c.fit {
+			h = c.heightAt(size.Width)
+		}
+		if i == len(objs)-1 {
+			h = max(h, size.Height-y)
+		}
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h
+	}
+}
+
+// MinSize implements fyne.Layout.
+func (columnLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	m := fyne.NewSize(0, 0)
+	for _, o := range objs {
+		s := o.MinSize()
+		m = fyne.NewSize(max(m.Width, s.Width), m.Height+s.Height)
+	}
+	return m
 }
 
 // productCardLayout puts the picture on top, in the rendered picture's
@@ -253,8 +341,9 @@ func (l productCardLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 }
 
 // productGrid lays out product cards in as many columns as fit at
-// minWidth (at most 3, and 2 on the showroom's big cards), widened to
-// fill the row.
+// minWidth (at most 3, and 4 on the showroom's big cards), widened to
+// fill the row, as high as the highest card needs at that width. Its
+// gaps are the cards' theme's (the showroom's is larger).
 type productGrid struct {
 	minWidth float32
 	big      bool
@@ -262,8 +351,14 @@ type productGrid struct {
 	cols     int
 }
 
-func (g *productGrid) columns(width float32) int {
-	gap := theme.Padding() * 3
+func (g *productGrid) gap(objs []fyne.CanvasObject) float32 {
+	if len(objs) == 0 {
+		return theme.Padding() * 3
+	}
+	return theme.CurrentForWidget(objs[0]).Size(theme.SizeNamePadding) * 3
+}
+
+func (g *productGrid) columns(width, gap float32) int {
 	most := 3
 	if g.big {
 		most = 4 // the showroom: every product on one screen
@@ -276,10 +371,10 @@ func (g *productGrid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	if len(objs) == 0 {
 		return
 	}
-	gap := theme.Padding() * 3
-	g.cols = g.columns(size.Width)
+	gap := g.gap(objs)
+	g.cols = g.columns(size.Width, gap)
 	w := (size.Width - float32(g.cols-1)*gap) / float32(g.cols)
-	g.cell = fyne.NewSize(w, cardHeight(objs[0], w))
+	g.cell = fyne.NewSize(w, cardHeight(objs, w))
 	for i, o := range objs {
 		row, col := i/g.cols, i%g.cols
 		o.Move(fyne.NewPos(float32(col)*(w+gap), float32(row)*(g.cell.Height+gap)))
@@ -287,13 +382,18 @@ func (g *productGrid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
-// cardHeight is the height of a product card at a width: the picture
-// grows with the width, the text keeps its height.
-func cardHeight(card fyne.CanvasObject, w float32) float32 {
-	pad := theme.Padding() * 2
-	m := card.MinSize()
-	text := m.Height - pad - productCardLayout{}.picHeight(m.Width-pad)
-	return productCardLayout{}.picHeight(w-pad) + text + pad
+// cardHeight is the height of the highest product card at a width: the
+// picture grows with the width, the text wraps.
+func cardHeight(cards []fyne.CanvasObject, w float32) float32 {
+	h := float32(0)
+	for _, o := range cards {
+		if c, ok := o.(*productCard); ok {
+			h = max(h, c.heightAt(w))
+		} else {
+			h = max(h, o.MinSize().Height)
+		}
+	}
+	return h
 }
 
 // MinSize implements fyne.Layout.
@@ -303,7 +403,7 @@ func (g *productGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	}
 	cols := max(g.cols, 1)
 	rows := (len(objs) + cols - 1) / cols
-	gap := theme.Padding() * 3
+	gap := g.gap(objs)
 	h := g.cell.Height
 	if h == 0 {
 		h = objs[0].MinSize().Height
@@ -312,12 +412,16 @@ func (g *productGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
 }
 
 // flowLayout places objects left to right at their natural size, on as
-// many rows as the width needs (at most rows; what does not fit is
-// hidden).
-type flowLayout struct{ rows int }
+// many rows as the width needs (at most rows, if not 0; what does not fit
+// then is hidden).
+type flowLayout struct {
+	rows  int
+	width float32 // as last laid out
+}
 
 func (f *flowLayout) place(objs []fyne.CanvasObject, width float32, move bool) float32 {
 	x, y, rowH, row := float32(0), float32(0), float32(0), 1
+	fits := func(row int) bool { return f.rows == 0 || row <= f.rows }
 	for _, o := range objs {
 		m := o.MinSize()
 		if x > 0 && x+m.Width > width {
@@ -325,15 +429,15 @@ func (f *flowLayout) place(objs []fyne.CanvasObject, width float32, move bool) f
 			x, y, rowH = 0, y+rowH, 0
 		}
 		if move {
-			if row > f.rows {
-				o.Hide()
-			} else {
+			if fits(row) {
 				o.Show()
+			} else {
+				o.Hide()
 			}
 			o.Move(fyne.NewPos(x, y))
 			o.Resize(fyne.NewSize(min(m.Width, width), m.Height))
 		}
-		if row <= f.rows {
+		if fits(row) {
 			rowH = max(rowH, m.Height)
 		}
 		x += m.Width
@@ -343,14 +447,19 @@ func (f *flowLayout) place(objs []fyne.CanvasObject, width float32, move bool) f
 
 // Layout implements fyne.Layout.
 func (f *flowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	f.width = size.Width
 	f.place(objs, size.Width, true)
 }
 
-// MinSize implements fyne.Layout: room for the rows.
+// MinSize implements fyne.Layout: room for the rows at the last width
+// (with a limit of rows: for all of them).
 func (f *flowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	if f.rows == 0 && f.width > 0 {
+		return fyne.NewSize(0, f.place(objs, f.width, false))
+	}
 	h := float32(0)
 	for _, o := range objs {
 		h = max(h, o.MinSize().Height)
 	}
-	return fyne.NewSize(0, h*float32(f.rows))
+	return fyne.NewSize(0, h*float32(max(f.rows, 1)))
 }

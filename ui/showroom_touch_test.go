@@ -18,7 +18,7 @@ import (
 // text at 1366×768, in the canvas's units.
 const (
 	leastTarget = 48
-	leastText    = 18
+	leastText   = 18
 )
 
 // box is an object's place on the canvas.
@@ -229,4 +229,70 @@ func TestShowroomOptionRowsOverlap(t *testing.T) {
 		t.Fatal("the code is not shown")
 	}
 	checkTouchGrade(t, "code", w, s)
+}
+
+// drawn is the text an object draws, its pieces joined by spaces.
+func drawn(o fyne.CanvasObject) string {
+	var parts []string
+	visibleWalk(o, func(o fyne.CanvasObject) {
+		if t, ok := o.(*canvas.Text); ok && t.Text != "" {
+			parts = append(parts, t.Text)
+		}
+	})
+	return strings.Join(parts, " ")
+}
+
+// Every product card shows its whole name and every preset of the
+// product (the presets wrap onto as many rows as they need), on the
+// showroom's big cards and on the dealer's, at 1366×768 and 1920×1080.
+func TestProductCardsShowAllPresetsAndWholeTitles(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		showroom bool
+		size     fyne.Size
+	}{
+		{"showroom 1366×768", true, fyne.NewSize(1366, 768)},
+		{"showroom 1920×1080", true, fyne.NewSize(1920, 1080)},
+		{"dealer 1366×768", false, fyne.NewSize(1366, 768)},
+		{"dealer 1920×1080", false, fyne.NewSize(1920, 1080)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var w fyne.Window
+			var ch *chooser
+			var d *Designer
+			if tc.showroom {
+				var s *Showroom
+				_, w, _, _, s, _ = newShowroom(t)
+				w.Resize(tc.size)
+				tapOn(t, w, s.attract)
+				ch, d = s.chooser, s.Designer()
+			} else {
+				d, w = newDesigner(t)
+				w.Resize(tc.size)
+				d.show(screenProducts)
+				ch = d.chooser
+			}
+			for _, card := range ch.cards {
+				p := card.product
+				cb := boxOf(card)
+				if got, want := drawn(card), d.text(p.Name); !strings.Contains(got, want) || strings.Contains(got, want[:len(want)/2]+"…") {
+					t.Errorf("%s: the card draws %q; want the whole name %q", p.ID, got, want)
+				}
+				if len(card.presets) != len(p.Presets) {
+					t.Fatalf("%s: %d preset buttons for %d presets", p.ID, len(card.presets), len(p.Presets))
+				}
+				for i, b := range card.presets {
+					bb := boxOf(b)
+					inside := bb.pos.X >= cb.pos.X && bb.pos.Y >= cb.pos.Y &&
+						bb.pos.X+bb.size.Width <= cb.pos.X+cb.size.Width+0.5 && bb.pos.Y+bb.size.Height <= cb.pos.Y+cb.size.Height+0.5
+					if !b.Visible() || !inside {
+						t.Errorf("%s: preset %q is not shown on the card (visible %v, %v on a card %v)", p.ID, b.Text, b.Visible(), bb, cb)
+					}
+					if got, want := drawn(b), d.text(p.Presets[i].Name); got != want {
+						t.Errorf("%s: the preset button draws %q, want %q", p.ID, got, want)
+					}
+				}
+			}
+		})
+	}
 }
