@@ -52,8 +52,10 @@ func newDesignCard(s storage.DesignSummary, pic image.Image, trash bool, date st
 
 // CreateRenderer implements fyne.Widget.
 func (c *designCard) CreateRenderer() fyne.WidgetRenderer {
+	th, v := c.Theme(), fyne.CurrentApp().Settings().ThemeVariant()
+	radius := th.Size(theme.SizeNameInputRadius)
 	c.bg = canvas.NewRectangle(color.Transparent)
-	c.bg.CornerRadius = theme.Size(theme.SizeNameInputRadius) * 2
+	c.bg.CornerRadius = radius * 2
 	c.bg.StrokeWidth = 1
 	c.paint()
 
@@ -62,11 +64,11 @@ func (c *designCard) CreateRenderer() fyne.WidgetRenderer {
 		img := canvas.NewImageFromImage(c.pic)
 		img.FillMode = canvas.ImageFillContain
 		img.ScaleMode = canvas.ImageScaleSmooth
-		img.CornerRadius = theme.Size(theme.SizeNameInputRadius)
+		img.CornerRadius = radius
 		pic = img
 	} else {
-		blank := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
-		blank.CornerRadius = theme.Size(theme.SizeNameInputRadius)
+		blank := canvas.NewRectangle(th.Color(theme.ColorNameInputBackground, v))
+		blank.CornerRadius = radius
 		icon := widget.NewIcon(theme.MediaPhotoIcon())
 		pic = container.NewStack(blank, container.NewCenter(icon))
 	}
@@ -80,7 +82,7 @@ func (c *designCard) CreateRenderer() fyne.WidgetRenderer {
 	sub := widget.NewLabel(who)
 	sub.Truncation = fyne.TextTruncateEllipsis
 	price := widget.NewLabelWithStyle(moneyText(c.s.Total, c.s.Currency), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	if badge := statusBadge(c.s.Status); badge != nil {
+	if badge := statusBadge(th, c.s.Status); badge != nil {
 		pic = container.NewStack(pic, container.NewPadded(container.NewVBox(container.NewHBox(badge))))
 	}
 	var meta []string
@@ -124,35 +126,38 @@ func (c *designCard) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewStack(c.bg, container.NewPadded(body)))
 }
 
-// statusBadge marks a quoted or ordered design (nil for a draft).
-func statusBadge(s storage.Status) fyne.CanvasObject {
+// statusBadge marks a quoted or ordered design (nil for a draft), in a
+// theme (the card's).
+func statusBadge(th fyne.Theme, s storage.Status) fyne.CanvasObject {
+	v := fyne.CurrentApp().Settings().ThemeVariant()
 	var fill, fg color.Color
 	switch s {
 	case storage.Quoted:
-		fill, fg = theme.Color(theme.ColorNamePrimary), theme.Color(theme.ColorNameForegroundOnPrimary)
+		fill, fg = th.Color(theme.ColorNamePrimary, v), th.Color(theme.ColorNameForegroundOnPrimary, v)
 	case storage.Ordered:
-		fill, fg = theme.Color(theme.ColorNameSuccess), theme.Color(theme.ColorNameForegroundOnSuccess)
+		fill, fg = th.Color(theme.ColorNameSuccess, v), th.Color(theme.ColorNameForegroundOnSuccess, v)
 	default:
 		return nil
 	}
 	bg := canvas.NewRectangle(fill)
-	bg.CornerRadius = theme.Size(theme.SizeNameInputRadius) * 2
+	bg.CornerRadius = th.Size(theme.SizeNameInputRadius) * 2
 	text := canvas.NewText(statusText(s), fg)
 	text.TextStyle = fyne.TextStyle{Bold: true}
-	text.TextSize = theme.Size(theme.SizeNameCaptionText)
+	text.TextSize = th.Size(theme.SizeNameCaptionText)
 	return container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(3, 3, 10, 10), text))
 }
 
-// paint colours the card for the theme and the pointer.
+// paint colours the card for the theme of its scope and the pointer.
 func (c *designCard) paint() {
 	if c.bg == nil {
 		return
 	}
-	c.bg.FillColor = theme.Color(theme.ColorNameInputBackground)
-	c.bg.StrokeColor = theme.Color(theme.ColorNameSeparator)
+	th, v := c.Theme(), fyne.CurrentApp().Settings().ThemeVariant()
+	c.bg.FillColor = th.Color(theme.ColorNameInputBackground, v)
+	c.bg.StrokeColor = th.Color(theme.ColorNameSeparator, v)
 	if c.hovered && !c.trash {
-		c.bg.FillColor = theme.Color(theme.ColorNameHover)
-		c.bg.StrokeColor = theme.Color(theme.ColorNamePrimary)
+		c.bg.FillColor = th.Color(theme.ColorNameHover, v)
+		c.bg.StrokeColor = th.Color(theme.ColorNamePrimary, v)
 	}
 }
 
@@ -230,11 +235,17 @@ type cardGrid struct {
 	cell fyne.Size // as last laid out
 }
 
-func (g *cardGrid) gap() float32 { return theme.Padding() * 2 }
+// gap is twice the padding of the cards' theme.
+func (g *cardGrid) gap(objs []fyne.CanvasObject) float32 {
+	if len(objs) == 0 {
+		return theme.Padding() * 2
+	}
+	return theme.CurrentForWidget(objs[0]).Size(theme.SizeNamePadding) * 2
+}
 
 // Layout implements fyne.Layout.
 func (g *cardGrid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	gap := g.gap()
+	gap := g.gap(objs)
 	g.cols = max(1, int((size.Width+gap)/(g.min.Width+gap)))
 	w := max(g.min.Width, (size.Width-float32(g.cols-1)*gap)/float32(g.cols))
 	g.cell = fyne.NewSize(w, g.min.Height+picHeight(w)-picHeight(g.min.Width))
@@ -254,5 +265,5 @@ func (g *cardGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	cols := max(g.cols, 1)
 	rows := (len(objs) + cols - 1) / cols
 	h := max(g.cell.Height, g.min.Height)
-	return fyne.NewSize(g.min.Width, float32(rows)*h+float32(rows-1)*g.gap())
+	return fyne.NewSize(g.min.Width, float32(rows)*h+float32(rows-1)*g.gap(objs))
 }
