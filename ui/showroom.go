@@ -48,6 +48,7 @@ type Showroom struct {
 	countdown  *widget.PopUp // nil unless counting down
 	countText  *widget.Label
 	popup      *widget.PopUp // the open send or PIN dialog
+	codeCount  *widget.Label // the countdown's line on the open code dialog, or nil
 	stop       chan struct{}
 	stopOnce   sync.Once
 	wrongPINs  int
@@ -72,11 +73,13 @@ func (d *Designer) StartShowroom() {
 	switch {
 	case d.showroom != nil:
 		return
-	case d.app.Showroom.PIN == "":
-		d.tell(T("Showroom mode needs a PIN"), T("Set the dealer PIN in Settings → Showroom first: it is asked for to leave showroom mode."))
-		return
 	case d.store == nil:
 		d.tell(T("Showroom mode is not available"), d.noLibrary())
+		return
+	case d.app.Showroom.PIN == "":
+		// There is no default PIN a customer could guess: the dealer
+		// chooses one first.
+		d.askFirstPIN(d.StartShowroom)
 		return
 	}
 	d.whenDiscarded(func() { d.startShowroom(time.Now) }, nil)
@@ -171,6 +174,23 @@ func (s *Showroom) touch() {
 		s.countdown.Hide()
 		s.countdown = nil
 	}
+	if s.codeCount != nil {
+		s.codeCount.Hide()
+	}
+}
+
+// countdownText says when the design is cleared ("1 second", "9 seconds").
+func countdownText(seconds int) string {
+	if seconds == 1 {
+		return T("To keep your choices private, this design will be cleared in 1 second.")
+	}
+	return Tf("To keep your choices private, this design will be cleared in %d seconds.", seconds)
+}
+
+// Counting reports whether the countdown shows (on its own dialog, or on
+// the code dialog).
+func (s *Showroom) Counting() bool {
+	return s.countdown != nil || s.codeCount != nil && s.codeCount.Visible()
 }
 
 // tick checks the idle time: the countdown after IdleSeconds without a
@@ -200,13 +220,22 @@ func (s *Showroom) tick() {
 	}
 }
 
-// showCountdown asks whether the customer is still there.
+// showCountdown asks whether the customer is still there. It is never a
+// second dialog over another: on the code dialog it is a line under the
+// code (the customer may still be noting it); another question (send, PIN,
+// start over) gives way to it.
 func (s *Showroom) showCountdown(seconds int) {
-	text := fmt.Sprintf(T("To keep your choices private, this design will be cleared in %d seconds."), seconds)
+	text := countdownText(seconds)
+	if s.codeCount != nil {
+		s.codeCount.SetText(text)
+		s.codeCount.Show()
+		return
+	}
 	if s.countdown != nil {
 		s.countText.SetText(text)
 		return
 	}
+	s.closePopup()
 	d := s.dealer
 	if d.win == nil {
 		s.countdown = &widget.PopUp{} // headless: remember that it shows
@@ -249,6 +278,7 @@ func (s *Showroom) closePopup() {
 		s.popup.Hide()
 		s.popup = nil
 	}
+	s.codeCount = nil
 }
 
 // typedKey: the arrow keys orbit the preview; every key is a touch.
@@ -450,7 +480,12 @@ func (s *Showroom) showCode(e storage.QueueEntry) {
 	})
 	done.Importance = widget.HighImportance
 	more := widget.NewButton(T("Keep designing"), func() { s.touch(); s.closePopup() })
-	s.showPopup(container.NewVBox(t, code, qrPic, msg, container.NewCenter(container.NewHBox(more, done))))
+	count := widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	count.Wrapping = fyne.TextWrapWord
+	count.Importance = widget.WarningImportance
+	count.Hide()
+	s.showPopup(container.NewVBox(t, code, qrPic, msg, count, container.NewCenter(container.NewHBox(more, done))))
+	s.codeCount = count
 }
 
 // qrImage is a QR code of text on white with a quiet zone, or nil.
@@ -505,20 +540,31 @@ func (s *Showroom) askPIN() {
 		}
 	}
 	pin.OnSubmitted = func(string) { try() }
+	// A digit tapped goes where typed ones go next: the cursor follows.
+	setPIN := func(text string) {
+		pin.SetText(text)
+		pin.CursorRow, pin.CursorColumn = 0, len([]rune(text))
+		pin.Refresh()
+	}
 	keys := container.NewGridWithColumns(3)
 	for _, k := range []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", T("OK")} {
 		k := k
 		b := widget.NewButton(k, func() {
 			s.touch()
+			defer func() {
+				if s.popup != nil { // still open: the keyboard keeps typing into the PIN
+					d.win.Canvas().Focus(pin)
+				}
+			}()
 			switch k {
 			case "⌫":
 				if r := []rune(pin.Text); len(r) > 0 {
-					pin.SetText(string(r[:len(r)-1]))
+					setPIN(string(r[:len(r)-1]))
 				}
 			case "OK":
 				try()
 			default:
-				pin.SetText(pin.Text + k)
+				setPIN(pin.Text + k)
 			}
 		})
 		if k == "OK" {
@@ -537,7 +583,10 @@ func (s *Showroom) Leave(pin string) error {
 	d := s.dealer
 	now := s.now()
 	if now.Before(s.lockedTo) {
-		return fmt.Errorf(T("too many wrong PINs: try again in %d seconds"), int(s.lockedTo.Sub(now).Seconds())+1)
+		if left := int(s.lockedTo.Sub(now).Seconds()) + 1; left > 1 {
+			return fmt.Errorf(T("too many wrong PINs: try again in %d seconds"), left)
+		}
+		return errors.New(T("too many wrong PINs: try again in 1 second"))
 	}
 	if !PINMatches(d.app.Showroom.PIN, strings.TrimSpace(pin)) {
 		s.wrongPINs++
