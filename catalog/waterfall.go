@@ -63,6 +63,14 @@ func (cat *Catalog) PriceWaterfall(c *Config, quantity int, lang string, t Terms
 	if err != nil {
 		return Waterfall{}, err
 	}
+	return cat.WaterfallOf(list, c.Product, lang, t, lineDiscount)
+}
+
+// WaterfallOf takes a list price of a product (nil: of none of the
+// catalog's, so no price group's discount) down through a dealer's terms,
+// as PriceWaterfall does: for a price already worked out, such as a saved
+// design's list price.
+func (cat *Catalog) WaterfallOf(list Price, p *Product, lang string, t Terms, lineDiscount decimal.Decimal) (Waterfall, error) {
 	for _, pc := range []struct {
 		name string
 		v    decimal.Decimal
@@ -79,10 +87,13 @@ func (cat *Catalog) PriceWaterfall(c *Config, quantity int, lang string, t Terms
 	}
 	w := Waterfall{List: list, DealerDiscount: t.DealerDiscount, Adjust: t.Adjust, LineDiscount: lineDiscount, TaxRate: t.TaxRate,
 		DealerDiscountLabel: "dealer discount"}
-	if g, ok := t.GroupDiscounts[c.Product.PriceGroup]; ok && c.Product.PriceGroup != "" {
+	if p == nil {
+		p = &Product{}
+	}
+	if g, ok := t.GroupDiscounts[p.PriceGroup]; ok && p.PriceGroup != "" {
 		w.DealerDiscount = g
-		w.DealerDiscountLabel = "dealer discount for " + c.Product.PriceGroup
-		if pg := cat.priceGroupsByID[c.Product.PriceGroup]; pg != nil {
+		w.DealerDiscountLabel = "dealer discount for " + p.PriceGroup
+		if pg := cat.priceGroupsByID[p.PriceGroup]; pg != nil {
 			w.DealerDiscountLabel = "dealer discount for " + pg.Name.In(lang, cat.DefaultLanguage())
 		}
 	}

@@ -157,7 +157,7 @@ func (d *Designer) pricePanel() fyne.CanvasObject {
 func (d *Designer) showPrice(cfg *catalog.Config) {
 	d.lines.RemoveAll()
 	d.priceNote.Hide()
-	w, err := d.cat.PriceWaterfall(cfg, 1, d.lang, d.dealer.Terms(), decimal.Zero)
+	w, err := d.piecePrice(cfg)
 	if err != nil {
 		d.total.SetText("—")
 		d.waterfall.content.Hide()

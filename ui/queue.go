@@ -91,7 +91,8 @@ func (d *Designer) showQueue(q []storage.QueueEntry, pics []image.Image) {
 		if who == "" {
 			who = T("no name given")
 		}
-		info := widget.NewLabel(fmt.Sprintf(T("%s · %s · %s · %s"), e.Design.ProductName, moneyText(e.Design.Total, e.Design.Currency), who, when(e.SentAt, now)))
+		price := d.sentPrice(e.Design)
+		info := widget.NewLabel(fmt.Sprintf(T("%s · %s · %s · %s"), e.Design.ProductName, price, who, when(e.SentAt, now)))
 		info.Truncation = fyne.TextTruncateEllipsis
 		open := widget.NewButtonWithIcon(T("Open"), theme.FolderOpenIcon(), func() {
 			dlg.Hide()

@@ -208,3 +208,49 @@ func TestShowroomFirstStartAsksForPIN(t *testing.T) {
 		}
 	}
 }
+
+// The price the customer sees in the showroom (the dealer's markup or
+// discount, then the tax) is the price the dealer's queue shows for the
+// design sent (it showed the list price).
+func TestShowroomPriceIsTheQueuesPrice(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		adjust, tax string
+	}{
+		{"markup and tax", "12.5", "19"},
+		{"discount, no tax", "-7", "0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, w, q, _, s, _ := newShowroom(t)
+			dl := d.Dealer()
+			dl.Adjust, dl.TaxRate = dec(tc.adjust), dec(tc.tax)
+			d.SetDealer(dl)
+			s.wipe() // the next customer's session has the new terms
+			tapOn(t, w, s.attract)
+			tapOn(t, w, s.chooser.card("kolme-sofa"))
+			sd := s.Designer()
+			sd.Decide("cover", choice("velvet"))
+			waitEngine(t, sd, q)
+			shown := sd.grand.Text
+			list := sd.total.Text
+			if shown == "" || shown == list {
+				t.Fatalf("the showroom shows %q (list %q)", shown, list)
+			}
+			done := false
+			s.OnSent = func(e storage.QueueEntry, err error) { done = err == nil }
+			s.Send("Mia")
+			eventually(t, q, "the send", func() bool { return done })
+			if err := s.Leave("4711"); err != nil {
+				t.Fatal(err)
+			}
+			d.ShowQueue()
+			eventually(t, q, "the queue", func() bool {
+				top := w.Canvas().Overlays().Top()
+				return top != nil && strings.Contains(texts(top), "Mia")
+			})
+			if got := texts(w.Canvas().Overlays().Top()); !strings.Contains(got, shown) {
+				t.Errorf("the queue says\n%s\nwant the customer's price %s (the list price is %s)", got, shown, list)
+			}
+		})
+	}
+}
