@@ -44,7 +44,7 @@ func main() {
 	var sets setFlags
 	flag.Var(&sets, "set", "a decision FEATURE=VALUE to start with (repeatable)")
 	show := flag.String("show", "", "open at a screen: products, design, library, order, customers, catalogs or settings")
-	showroom := flag.Bool("showroom", false, "start in showroom mode (a shop's customer screen; needs the dealer PIN set in the settings)")
+	showroom := flag.Bool("showroom", false, "start in showroom mode (a shop's customer screen; the first time, the dealer chooses the PIN that leaves it)")
 	flag.Parse()
 
 	a := app.NewWithID("app.atelier.designer")
