@@ -61,7 +61,7 @@ func (t *clampedText) heightAt(width float32) float32 {
 	if t.fit && width <= 0 {
 		n = 1 // not laid out yet
 	} else if t.fit {
-		n = max(1, len(clampLinesStyled(t.text, width-pad*2, th.Size(t.size), t.style, t.lines)))
+		n = max(1, len(clampLines(t.text, width-pad*2, th.Size(t.size), t.style, t.lines)))
 	}
 	return lh*float32(n) + pad
 }
@@ -71,7 +71,7 @@ func (r *clampedRenderer) Layout(size fyne.Size) {
 	r.width = size.Width
 	r.t.width = size.Width
 	pad := th.Size(theme.SizeNameInnerPadding)
-	lines := clampLinesStyled(r.t.text, size.Width-pad*2, th.Size(r.t.size), r.t.style, r.t.lines)
+	lines := clampLines(r.t.text, size.Width-pad*2, th.Size(r.t.size), r.t.style, r.t.lines)
 	lh := r.lineHeight()
 	for i, row := range r.rows {
 		row.Text = ""
@@ -107,14 +107,9 @@ func (r *clampedRenderer) Objects() []fyne.CanvasObject {
 
 func (r *clampedRenderer) Destroy() {}
 
-// clampLines wraps text to width at the given text size, at most n lines,
+// clampLines wraps text to width at the given text size and style, at most n lines,
 // the last one ending in "…" when text goes on.
-func clampLines(text string, width, size float32, n int) []string {
-	return clampLinesStyled(text, width, size, fyne.TextStyle{}, n)
-}
-
-// clampLinesStyled is clampLines for text in a style (bold, italic).
-func clampLinesStyled(text string, width, size float32, style fyne.TextStyle, n int) []string {
+func clampLines(text string, width, size float32, style fyne.TextStyle, n int) []string {
 	measure := func(s string) float32 { return fyne.MeasureText(s, size, style).Width }
 	words := strings.Fields(text)
 	var lines []string

@@ -24,6 +24,9 @@ type waterfallView struct {
 	// customerOnly shows what a customer may see: their price, the tax,
 	// the total (never the dealer's net or margin).
 	customerOnly bool
+	// scope, if set, is the theme scope of the price's details: the lines
+	// made anew for each price join it when the waterfall shows.
+	scope *container.ThemeOverride
 }
 
 // priceRow is a name on the left and an amount on the right.
@@ -74,6 +77,9 @@ func newCustomerWaterfall() *waterfallView {
 
 // show puts a waterfall on screen, amounts in the language's way.
 func (v *waterfallView) show(w catalog.Waterfall, lang string) {
+	if v.scope != nil {
+		defer v.scope.Refresh()
+	}
 	m := func(x decimal.Decimal) string { return catalog.FormatMoney(x, w.List.Currency, lang) }
 	if v.customerOnly {
 		name := T("Your price")
@@ -247,7 +253,8 @@ func (d *Designer) kioskPricePanel() fyne.CanvasObject {
 	d.priceNote.Hide()
 	totalRow := container.NewBorder(nil, nil, widget.NewLabelWithStyle(T("Your price"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, d.total)
 	details := container.NewVBox(totalRow, d.lines, widget.NewSeparator(), d.waterfall.content)
-	acc := widget.NewAccordion(widget.NewAccordionItem(T("Price details"), container.NewThemeOverride(details, compactTheme{inner: 6})))
+	d.waterfall.scope = container.NewThemeOverride(details, showroomCompactTheme{})
+	acc := widget.NewAccordion(widget.NewAccordionItem(T("Price details"), d.waterfall.scope))
 	top := container.NewBorder(nil, nil, nil, container.NewVBox(d.grand, container.New(layout.NewCustomPaddedLayout(-8, 0, 0, 0), d.grandNote)))
 	return container.NewVBox(widget.NewSeparator(), top, d.priceNote, acc)
 }

@@ -715,3 +715,17 @@ func (t showroomTheme) Size(n fyne.ThemeSizeName) float32 {
 	}
 	return t.base().Size(n)
 }
+
+// showroomCompactTheme is the showroom's theme with the padding of dense
+// figures (the price's details): the text stays as large.
+type showroomCompactTheme struct{ showroomTheme }
+
+func (t showroomCompactTheme) Size(n fyne.ThemeSizeName) float32 {
+	switch n {
+	case theme.SizeNameInnerPadding:
+		return 6
+	case theme.SizeNamePadding:
+		return 2
+	}
+	return t.showroomTheme.Size(n)
+}

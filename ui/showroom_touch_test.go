@@ -201,6 +201,23 @@ func TestShowroomOptionRowsOverlap(t *testing.T) {
 	eventually(t, q, "the velvet cover", func() bool { return sd.config.Values["cover"].Str == "velvet" && sd.domains != nil })
 	checkTouchGrade(t, "velvet", w, s)
 
+	// The price details, a tap away, are as large.
+	var details *widget.Accordion
+	walk(s.design, func(o fyne.CanvasObject) {
+		if a, ok := o.(*widget.Accordion); ok {
+			details = a
+		}
+	})
+	if details == nil {
+		t.Fatal("no price details")
+	}
+	db := boxOf(details)
+	test.TapCanvas(w.Canvas(), db.pos.Add(fyne.NewPos(db.size.Width/2, 10)))
+	if !details.Items[0].Open {
+		t.Fatal("a tap on Price details does not open them")
+	}
+	checkTouchGrade(t, "price details", w, s)
+
 	tapOn(t, w, s.sendBtn)
 	if w.Canvas().Overlays().Top() == nil {
 		t.Fatal("Send to dealer asks nothing")
