@@ -686,8 +686,11 @@ func touchTarget(th fyne.Theme) float32 {
 }
 
 // showroomTheme is the app's theme made for fingers: larger text (no
-// text under 18), more padding, bigger icons and scroll bars, and tap
-// targets at least 48 high.
+// text under 18), more padding inside widgets, bigger icons and scroll
+// bars, and tap targets at least 48 high. The padding between widgets
+// stays the app's: Fyne's layouts (boxes, borders, grids) read it from
+// the app's theme whenever they are laid out outside of drawing (after a
+// tap), so a scope with another one is laid out two ways, and rows jump.
 type showroomTheme struct{ appTheme }
 
 func (t showroomTheme) Size(n fyne.ThemeSizeName) float32 {
@@ -706,8 +709,6 @@ func (t showroomTheme) Size(n fyne.ThemeSizeName) float32 {
 		return 28
 	case theme.SizeNameInnerPadding:
 		return 14
-	case theme.SizeNamePadding:
-		return 6
 	case theme.SizeNameScrollBar:
 		return 18
 	case theme.SizeNameScrollBarSmall:
@@ -716,16 +717,13 @@ func (t showroomTheme) Size(n fyne.ThemeSizeName) float32 {
 	return t.base().Size(n)
 }
 
-// showroomCompactTheme is the showroom's theme with the padding of dense
-// figures (the price's details): the text stays as large.
+// showroomCompactTheme is the showroom's theme with the inner padding of
+// dense figures (the price's details): the text stays as large.
 type showroomCompactTheme struct{ showroomTheme }
 
 func (t showroomCompactTheme) Size(n fyne.ThemeSizeName) float32 {
-	switch n {
-	case theme.SizeNameInnerPadding:
+	if n == theme.SizeNameInnerPadding {
 		return 6
-	case theme.SizeNamePadding:
-		return 2
 	}
 	return t.showroomTheme.Size(n)
 }

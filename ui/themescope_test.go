@@ -100,3 +100,24 @@ func TestCustomWidgetsUseTheirScopesTheme(t *testing.T) {
 		})
 	}
 }
+
+// The showroom's themes keep the app's padding between widgets: Fyne's
+// own layouts read the padding from the app's theme when they are laid
+// out outside of drawing (after a tap), and from the scope's while
+// drawing, so another padding in a scope lays its boxes out two ways and
+// rows jump (defect 1's spacing).
+func TestShowroomThemesKeepTheAppsPadding(t *testing.T) {
+	test.NewTempApp(t)
+	app := fyne.CurrentApp().Settings().Theme().Size(theme.SizeNamePadding)
+	for _, tc := range []struct {
+		name string
+		th   fyne.Theme
+	}{
+		{"showroom", showroomTheme{}},
+		{"showroom's price details", showroomCompactTheme{}},
+	} {
+		if got := tc.th.Size(theme.SizeNamePadding); got != app {
+			t.Errorf("%s: padding %v, want the app's %v", tc.name, got, app)
+		}
+	}
+}
