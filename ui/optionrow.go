@@ -135,13 +135,14 @@ func (rr *optionRowRenderer) theme() fyne.Theme { return rr.row.Theme() }
 func (rr *optionRowRenderer) Layout(size fyne.Size) {
 	th := rr.theme()
 	pad := th.Size(theme.SizeNamePadding)
+	right := th.Size(theme.SizeNameInnerPadding) // clear of the scroll bar
 	is := th.Size(theme.SizeNameInlineIcon)
 	rr.bg.Resize(size)
 	rr.icon.Resize(fyne.NewSquareSize(is))
 	rr.icon.Move(fyne.NewPos(pad, (size.Height-is)/2))
 	ps := rr.price.MinSize()
 	rr.price.Resize(ps)
-	rr.price.Move(fyne.NewPos(size.Width-pad*2-ps.Width, (size.Height-ps.Height)/2))
+	rr.price.Move(fyne.NewPos(size.Width-right-ps.Width, (size.Height-ps.Height)/2))
 	x := pad*2 + is
 	ns := rr.name.MinSize()
 	rr.name.Resize(ns)
@@ -151,7 +152,7 @@ func (rr *optionRowRenderer) Layout(size fyne.Size) {
 	rr.note.Resize(nts)
 	nx := x + ns.Width + pad*2
 	rr.note.Move(fyne.NewPos(nx, (size.Height-nts.Height)/2))
-	if rr.note.Text != "" && nx+nts.Width+pad*2 > size.Width-pad*2-ps.Width {
+	if rr.note.Text != "" && nx+nts.Width+pad*2 > size.Width-right-ps.Width {
 		rr.note.Hide()
 	} else {
 		rr.note.Show()
@@ -165,7 +166,7 @@ func (rr *optionRowRenderer) MinSize() fyne.Size {
 	pad := th.Size(theme.SizeNamePadding)
 	is := th.Size(theme.SizeNameInlineIcon)
 	ns, ps := rr.name.MinSize(), rr.price.MinSize()
-	w := pad*5 + is + ns.Width + ps.Width
+	w := pad*3 + th.Size(theme.SizeNameInnerPadding) + is + ns.Width + ps.Width
 	h := max(fyne.Max(ns.Height, is)+pad*2, touchTarget(th))
 	return fyne.NewSize(w, h)
 }
