@@ -210,8 +210,15 @@ func (d *Designer) ExportsRecovered(done []storage.RecoveredExport) {
 	d.note(strings.Join(msgs, " "))
 }
 
-// errExportCancelled: the user cancelled an export.
-var errExportCancelled = errors.New(T("the export was cancelled"))
+// errExportCancelled: the user cancelled an export. Its text is
+// translated when it is shown: translating it when the package starts
+// would fix it in English (the language is chosen later) and make Fyne log
+// a missing translation on German systems.
+var errExportCancelled error = exportCancelled{}
+
+type exportCancelled struct{}
+
+func (exportCancelled) Error() string { return T("the export was cancelled") }
 
 // checkWritable says, in plain words, why a folder cannot take a file.
 func checkWritable(folder string) error {
