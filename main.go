@@ -19,6 +19,9 @@ import (
 	"sync"
 	"time"
 
+	// First of all: the locale Fyne reads when it starts (see earlyenv).
+	_ "atelier.app/earlyenv"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/dialog"
@@ -50,7 +53,6 @@ func main() {
 	showroom := flag.Bool("showroom", false, "start in showroom mode (a shop's customer screen; needs the dealer PIN set in the settings)")
 	flag.Parse()
 
-	ui.QuietCLocale()
 	// A damaged preferences file is set aside before Fyne reads it, and
 	// said once (here and in the window), not on every start.
 	rescued, err := ui.RescuePreferences(ui.PreferencesPath(appID), time.Now())

@@ -212,7 +212,7 @@ func (c *productCard) CreateRenderer() fyne.WidgetRenderer {
 		name.SizeName = theme.SizeNameSubHeadingText
 	}
 	name.Truncation = fyne.TextTruncateEllipsis
-	from := widget.NewLabelWithStyle(capitalize(p.Category)+" · "+Tf("from %s", d.money(p.BasePrice)), fyne.TextAlignLeading, fyne.TextStyle{})
+	from := widget.NewLabelWithStyle(categoryAndPrice(capitalize(d.text(p.Category)), Tf("from %s", d.money(p.BasePrice))), fyne.TextAlignLeading, fyne.TextStyle{})
 	from.Truncation = fyne.TextTruncateEllipsis
 	desc := newClampedText(d.text(p.Description), 2)
 	text := []fyne.CanvasObject{name, container.New(layout.NewCustomPaddedLayout(-theme.InnerPadding()*1.2, -theme.InnerPadding()/2, 0, 0), from), desc}
@@ -353,4 +353,13 @@ func (f *flowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		h = max(h, o.MinSize().Height)
 	}
 	return fyne.NewSize(0, h*float32(f.rows))
+}
+
+// categoryAndPrice is a card's line "Desks · from €689.00", or only the
+// price for a product listed under no category.
+func categoryAndPrice(category, price string) string {
+	if category == "" {
+		return price
+	}
+	return category + " · " + price
 }

@@ -9,34 +9,16 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
+
+	"atelier.app/earlyenv"
 )
 
-// QuietCLocale makes a C or POSIX locale with an encoding ("C.UTF-8",
-// Debian's default in containers and services) read as English before
-// Fyne looks at it. Fyne cuts the encoding off and parses "C" as a
-// language, which fails and logs "Error parsing user locale C" on every
-// start. gettext ignores LANGUAGE under the C locale, so setting it to
-// "en" there changes nothing else: the C library's own locale (character
-// classes, the input method) stays as the user set it.
-func QuietCLocale() {
-	if os.Getenv("LANGUAGE") != "" {
-		return
-	}
-	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		v := os.Getenv(name)
-		if v == "" {
-			continue
-		}
-		base, _, _ := strings.Cut(v, ".")
-		base, _, _ = strings.Cut(base, "@")
-		if (base == "C" || base == "POSIX") && v != base {
-			os.Setenv("LANGUAGE", "en")
-		}
-		return // the first one set is the one in force
-	}
-}
+// QuietCLocale makes a C or POSIX locale with an encoding ("C.UTF-8")
+// read as English (see earlyenv, which main imports so that this is done
+// before Fyne starts; UseLanguage does it again for tests and other
+// callers).
+func QuietCLocale() { earlyenv.QuietCLocale() }
 
 // PreferencesPath is where Fyne keeps an app's preferences on desktop
 // systems: fyne/<app ID>/preferences.json in the user's configuration
