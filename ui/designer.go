@@ -460,12 +460,18 @@ func decidedSet(m map[string]catalog.Value) map[string]bool {
 	return out
 }
 
-// groupDigits writes 1234567 as 1,234,567.
+// groupDigits writes a whole number (of any size: counts of variants
+// reach 10²²) in groups of three, as the language does: 1,234,567;
+// German 1.234.567.
 func groupDigits(s string) string {
+	sep := ','
+	if uiLanguage == "de" {
+		sep = '.'
+	}
 	var b strings.Builder
 	for i, r := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
+			b.WriteRune(sep)
 		}
 		b.WriteRune(r)
 	}

@@ -47,6 +47,9 @@ func TestGermanSpeaksGermanEverywhere(t *testing.T) {
 				t.Errorf("Length(%s, %s) = %q, want %q", tc.value, tc.unit, got, tc.want)
 			}
 		}
+		if got, want := groupDigits("25000000000000000000000"), "25.000.000.000.000.000.000.000"; got != want {
+			t.Errorf("a count of variants reads %q, want %q", got, want)
+		}
 		d.SelectProduct("kolme-sofa")
 		eventually(t, q, "the sofa's options", func() bool { return strings.Contains(texts(d.Content()), "Stk.") })
 		if got := texts(d.Content()); strings.Contains(got, "pcs") {
