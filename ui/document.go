@@ -38,6 +38,9 @@ type document struct {
 	// or opened; saved is nil for a design never saved.
 	product string
 	saved   map[string]string
+	// origin is what a design never saved started from (a preset's
+	// decisions): neither it nor the bare defaults are unsaved work.
+	origin map[string]string
 	// catalog is the catalog record it was last saved with (0: never
 	// saved): opened with another version, it has changes to save.
 	catalog int64
@@ -120,7 +123,7 @@ func (d *Designer) Dirty() bool {
 		return false
 	}
 	if d.doc.saved == nil {
-		return len(d.decisions) > 0
+		return len(d.decisions) > 0 && !maps.Equal(encodeDecisions(d.decisions), d.doc.origin)
 	}
 	return d.product.ID != d.doc.product || !maps.Equal(encodeDecisions(d.decisions), d.doc.saved) ||
 		d.doc.catalog != 0 && d.catalogID != 0 && d.doc.catalog != d.catalogID
