@@ -474,6 +474,7 @@ func (d *Designer) setDesign(p *catalog.Product, decisions map[string]catalog.Va
 	d.product = p
 	d.decisions = decisions
 	d.undo, d.redo = nil, nil
+	d.step, d.completed, d.knockBase = undoStep{}, nil, nil
 	d.engine = d.engines[p.ID]
 	if d.engine == nil {
 		d.engine = newEngine(p, d.keepIn())

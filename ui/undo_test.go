@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -139,5 +141,132 @@ func TestPresetFromCardCanBeUndone(t *testing.T) {
 	}
 	if d.Product().ID != "lift-desk" {
 		t.Errorf("product = %s, want lift-desk", d.Product().ID)
+	}
+}
+
+// stepClock is a designer's clock that moves only when told.
+type stepClock struct{ t time.Time }
+
+func (c *stepClock) now() time.Time       { return c.t }
+func (c *stepClock) pass(d time.Duration) { c.t = c.t.Add(d) }
+
+func withClock(d *Designer) *stepClock {
+	c := &stepClock{t: time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)}
+	d.clock = c.now
+	return c
+}
+
+// pressKey delivers a key to the focused widget, as the driver does.
+func pressKey(w fyne.Window, key fyne.KeyName) {
+	w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: key})
+}
+
+// 23 presses of the right arrow on the height slider (230 mm) are taken
+// back by one undo; a press after a pause is a step of its own.
+func TestArrowPressesOnASliderAreOneUndoStep(t *testing.T) {
+	d, w := newDesigner(t)
+	clock := withClock(d)
+	height := d.controls["height"].num
+	w.Canvas().Focus(height.slider)
+	for range 23 {
+		pressKey(w, fyne.KeyRight)
+		clock.pass(200 * time.Millisecond)
+	}
+	if got, want := d.Decisions()["height"].Num.String(), "970"; got != want {
+		t.Fatalf("after 23 presses height = %s, want %s", got, want)
+	}
+	clock.pass(3 * time.Second)
+	pressKey(w, fyne.KeyRight)
+	d.Undo()
+	if got, want := d.Decisions()["height"].Num.String(), "970"; got != want {
+		t.Errorf("a press after a pause was not a step of its own: height = %s after one undo, want %s", got, want)
+	}
+	d.Undo()
+	if v, ok := d.Decisions()["height"]; ok {
+		t.Errorf("after two undos height = %s, want it undecided again", v.Num)
+	}
+	if len(d.undo) != 0 {
+		t.Errorf("%d undo steps are left, want 0", len(d.undo))
+	}
+}
+
+// One drag of the slider, however many steps it moves, is one undo step.
+func TestSliderDragIsOneUndoStep(t *testing.T) {
+	d, _ := newDesigner(t)
+	clock := withClock(d)
+	s := d.controls["width"].num.slider
+	s.Resize(fyne.NewSize(300, s.MinSize().Height))
+	for _, x := range []float32{150, 180, 210, 240, 270} {
+		s.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(x, 5)}})
+		clock.pass(1500 * time.Millisecond) // a slow drag is still one gesture
+	}
+	s.DragEnd()
+	if _, ok := d.Decisions()["width"]; !ok {
+		t.Fatalf("the drag decided no width")
+	}
+	if got := len(d.undo); got != 1 {
+		t.Errorf("one drag made %d undo steps, want 1", got)
+	}
+	d.Undo()
+	if v, ok := d.Decisions()["width"]; ok {
+		t.Errorf("after one undo width = %s, want it undecided again", v.Num)
+	}
+}
+
+// A typed width is snapped to the grid (and says so); one outside what
+// the rules allow is not taken, and the allowed ranges are said in
+// words. A typed value is one undo step.
+func TestTypedNumberIsSnappedAndChecked(t *testing.T) {
+	d, w, q := newDesignerQueue(t)
+	withClock(d)
+	width := d.controls["width"].num
+	typeInto := func(text string) {
+		w.Canvas().Focus(width.entry)
+		width.entry.SetText("")
+		test.Type(width.entry, text)
+		pressKey(w, fyne.KeyReturn)
+	}
+	cases := []struct {
+		name, typed, want, said string
+	}{
+		{"on the grid", "1800", "1800", ""},
+		{"snapped", "1234", "1200", "1234 mm is made as 1200 mm (in steps of 100 mm)."},
+		{"German thousands and unit", "1.500 mm", "1500", ""},
+		{"too wide", "2500", "1500", "2500 mm is not possible with your choices. Possible: from 1000 mm to 2200 mm."},
+		{"not a number", "wide", "1500", "“wide” is not a number. Possible: from 1000 mm to 2200 mm."},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			old := uiLanguage
+			if strings.Contains(c.name, "German") {
+				uiLanguage = "de"
+			}
+			typeInto(c.typed)
+			uiLanguage = old
+			if got := d.Decisions()["width"].Num.String(); got != c.want {
+				t.Errorf("width = %s, want %s", got, c.want)
+			}
+			if got := width.entry.Text; got != c.want {
+				t.Errorf("the entry says %q, want %q", got, c.want)
+			}
+			got := ""
+			if width.said.Visible() {
+				got = width.said.Text
+			}
+			if got != c.said {
+				t.Errorf("said %q, want %q", got, c.said)
+			}
+		})
+	}
+	// With a glass top the rules allow up to 1600 mm: the words say so.
+	d.Decide("top", choice("glass"))
+	waitEngine(t, d, q)
+	typeInto("1900")
+	if got, want := width.said.Text, "1900 mm is not possible with your choices. Possible: from 1000 mm to 1600 mm."; got != want {
+		t.Errorf("with glass: said %q, want %q", got, want)
+	}
+	// Each typed value that was taken is one step: 1800, 1200, 1500, glass.
+	if got, want := len(d.undo), 4; got != want {
+		t.Errorf("%d undo steps, want %d", got, want)
 	}
 }
