@@ -441,6 +441,7 @@ func (d *Designer) applyAnswer(a answer) {
 			c.avail(fd)
 		}
 	}
+	d.showKnockOn(a.completion)
 	if !a.domains.Consistent {
 		d.variants.SetText(T("no valid configuration"))
 	}

@@ -22,6 +22,7 @@ type featureControl struct {
 	rows  map[string]*optionRow      // choice and multi: the row of each option
 	note  *widget.Label              // number and text: what the rules say
 	num   *numberInput               // number: its slider and entry
+	knock *widget.Label              // a knock-on change of the feature (knockon.go)
 }
 
 func (d *Designer) buildOptions() {
@@ -85,7 +86,7 @@ func (d *Designer) hover(f *catalog.Feature, v catalog.Value, in, impossible boo
 
 // control builds the input for one feature.
 func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
-	c := &featureControl{rows: map[string]*optionRow{}}
+	c := &featureControl{rows: map[string]*optionRow{}, knock: knockNote()}
 	d.controls[f.ID] = c
 	name := widget.NewLabel(d.text(f.Name))
 	var input fyne.CanvasObject
@@ -163,7 +164,7 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 	default:
 		input = widget.NewLabel("")
 	}
-	return container.NewVBox(name, input)
+	return container.NewVBox(name, input, c.knock)
 }
 
 // tryExact decides a whole value (a text, a multi selection) if the rules

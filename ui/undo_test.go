@@ -270,3 +270,50 @@ func TestTypedNumberIsSnappedAndChecked(t *testing.T) {
 		t.Errorf("%d undo steps, want %d", got, want)
 	}
 }
+
+// Choosing velvet, with the legs undecided, moves them from oak to a
+// kind velvet comes with: the legs say so beside their options, with
+// the price and why; undoing velvet puts oak back and the note goes;
+// redoing tells it again.
+func TestKnockOnChangeIsToldAndUndone(t *testing.T) {
+	d, w, q := newDesignerQueue(t)
+	d.SelectProduct("kolme-sofa")
+	waitEngine(t, d, q)
+	legs := d.controls["legs"]
+	test.Tap(d.controls["cover"].rows["velvet"])
+	waitEngine(t, d, q)
+	now := d.config.Values["legs"].Str
+	if now == "oak" {
+		t.Fatalf("velvet kept oak legs; the demo's rules changed?")
+	}
+	name := map[string]string{"brass": "Brushed brass (+€140.00)", "black": "Black steel"}[now]
+	other := map[string]string{"brass": "Black steel", "black": "Brushed brass"}[now]
+	want := "Legs now " + name + ", because Turned oak does not go with Velvet, moss green. Also possible: " + other + "."
+	if !legs.knock.Visible() || legs.knock.Text != want {
+		t.Errorf("the legs say %q (shown %v), want %q", legs.knock.Text, legs.knock.Visible(), want)
+	}
+	for id, c := range d.controls {
+		if id != "legs" && c.knock.Visible() {
+			t.Errorf("%s tells a knock-on change: %q", id, c.knock.Text)
+		}
+	}
+	pressShortcut(w, fyne.KeyZ, fyne.KeyModifierControl)
+	waitEngine(t, d, q)
+	if got := d.config.Values["legs"].Str; got != "oak" {
+		t.Errorf("after undo the legs are %q, want oak", got)
+	}
+	if legs.knock.Visible() {
+		t.Errorf("after undo the legs still say %q", legs.knock.Text)
+	}
+	pressShortcut(w, fyne.KeyY, fyne.KeyModifierControl)
+	waitEngine(t, d, q)
+	if legs.knock.Text != want || !legs.knock.Visible() {
+		t.Errorf("after redo the legs say %q (shown %v), want %q", legs.knock.Text, legs.knock.Visible(), want)
+	}
+	// The next choice is a step of its own: the note goes with it.
+	test.Tap(d.controls["arms"].rows["wide"])
+	waitEngine(t, d, q)
+	if legs.knock.Visible() {
+		t.Errorf("after another choice the legs still say %q", legs.knock.Text)
+	}
+}
