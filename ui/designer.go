@@ -50,6 +50,7 @@ type Designer struct {
 	// started from, to tell its knock-on changes (knockon.go).
 	completed map[string]catalog.Value
 	knockBase map[string]catalog.Value
+	dialogs   []*openDialog // shown with showDialog, newest last (escape.go)
 
 	preview   *Preview
 	chooser   *chooser // the products screen

@@ -409,7 +409,7 @@ func (l *Library) askRename(x storage.Design) {
 	if l.d.win == nil {
 		return
 	}
-	name := widget.NewEntry()
+	name := newDialogEntry(l.d, false)
 	name.SetText(x.Name)
 	name.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {

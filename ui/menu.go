@@ -35,9 +35,18 @@ func (d *Designer) SetWindow(w fyne.Window) {
 	d.refreshDocument()
 }
 
-// typedKey gets the keys no widget with the focus took: the arrow keys
-// orbit the preview on the designer (Shift: in bigger steps).
+// typedKey gets the keys no widget with the focus took: Escape closes
+// the dialog on top, Return takes its default; the arrow keys orbit the
+// preview on the designer.
 func (d *Designer) typedKey(e *fyne.KeyEvent) {
+	switch {
+	case e.Name == fyne.KeyEscape && d.escape():
+		return // Escape closed the dialog on top
+	case (e.Name == fyne.KeyReturn || e.Name == fyne.KeyEnter) && d.enter():
+		return // Return took the dialog's default
+	case d.win != nil && d.win.Canvas().Overlays().Top() != nil:
+		return // the keys do not reach the designer under a dialog
+	}
 	if d.current != screenDesign {
 		return
 	}
