@@ -133,3 +133,47 @@ func TestUnsavedChangesAskSaveDontSaveCancel(t *testing.T) {
 		})
 	}
 }
+
+// Exporting with the demo's dealer settings warns first: the settings
+// (the default), Export anyway, or Cancel. With the dealer's own
+// settings the folder is asked for at once.
+func TestExportWarnsAboutTheDemoDealer(t *testing.T) {
+	cases := []struct {
+		name   string
+		dealer DealerSettings
+		answer string // the button tapped on the warning ("": no warning wanted)
+		want   string // what is on top afterwards ("" for nothing)
+	}{
+		{"demo, cancelled", DefaultDealerSettings(), "Cancel", ""},
+		{"demo, to the settings", DefaultDealerSettings(), "Open the dealer settings", ""},
+		{"demo, anyway", DefaultDealerSettings(), "Export anyway", "Export the order to this folder"},
+		{"the dealer's own", DealerSettings{ID: "MEYER", Name: "Meyer Wohnen", DealerDiscount: dec("40"), Adjust: dec("0"), TaxRate: dec("19")}, "", "Export the order to this folder"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d, w, q, _ := newOrderDesigner(t)
+			d.dealer = c.dealer
+			addNamed(t, d, q, "Desk", "")
+			v := showOrder(t, d, q)
+			v.chooseFolder()
+			msg := texts(w.Canvas().Overlays().Top())
+			warned := strings.Contains(msg, "still the demo's")
+			if warned != (c.answer != "") {
+				t.Fatalf("warned = %v, want %v:\n%s", warned, c.answer != "", msg)
+			}
+			if c.answer != "" {
+				tapButton(t, w, c.answer)
+			}
+			got := ""
+			if top := w.Canvas().Overlays().Top(); top != nil {
+				got = texts(top)
+			}
+			if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
+				t.Errorf("on top afterwards:\n%s\nwant %q", got, c.want)
+			}
+			if c.answer == "Open the dealer settings" && d.current != screenSettings {
+				t.Errorf("the settings are not shown (screen %v)", d.current)
+			}
+		})
+	}
+}
