@@ -92,12 +92,15 @@ func (n *numberInput) snap(x decimal.Decimal) decimal.Decimal {
 }
 
 // show moves the slider and the entry to a value (not the entry while
-// the user is typing in it).
+// it holds typing not yet taken).
 func (n *numberInput) show(v catalog.Value) {
 	fv, _ := v.Num.Float64()
 	n.slider.SetValue(fv)
+	if !v.Num.Equal(n.shown) {
+		n.said.Hide() // what was said of a typed value is past
+	}
 	n.shown = v.Num
-	if !n.entry.focused {
+	if !n.entry.typed {
 		n.setEntry(v.Num)
 	}
 	unit := n.f.Unit
@@ -109,6 +112,7 @@ func (n *numberInput) show(v catalog.Value) {
 
 func (n *numberInput) setEntry(x decimal.Decimal) {
 	n.entry.SetText(x.String())
+	n.entry.typed = false // not the user's typing
 }
 
 // avail shows what the rules allow with the other choices.
@@ -172,14 +176,14 @@ func (n *numberInput) commit(text string) {
 		n.setEntry(n.shown)
 		return
 	}
+	n.setEntry(num)
+	n.warn(false)
+	d.Decide(f.ID, catalog.Value{Kind: catalog.Number, Num: num}) // a step of its own
 	if !num.Equal(x) {
 		n.say(Tf("%s is made as %s (in steps of %s).", length(x), length(num), length(f.Step)), widget.MediumImportance)
 	} else {
 		n.said.Hide()
 	}
-	n.setEntry(num)
-	n.warn(false)
-	d.Decide(f.ID, catalog.Value{Kind: catalog.Number, Num: num}) // a step of its own
 }
 
 // warn colours the unit while the slider is on a value the rules do not

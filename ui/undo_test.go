@@ -269,6 +269,16 @@ func TestTypedNumberIsSnappedAndChecked(t *testing.T) {
 	if got, want := len(d.undo), 4; got != want {
 		t.Errorf("%d undo steps, want %d", got, want)
 	}
+	// Undoing with the entry still focused moves the entry too, and what
+	// was said of a typed value goes.
+	d.Undo()
+	d.Undo()
+	if got, want := width.entry.Text, "1200"; got != want || w.Canvas().Focused() != width.entry {
+		t.Errorf("after two undos the (focused %v) entry says %q, want %q", w.Canvas().Focused() == width.entry, got, want)
+	}
+	if width.said.Visible() {
+		t.Errorf("after the undos it still says %q", width.said.Text)
+	}
 }
 
 // Choosing velvet, with the legs undecided, moves them from oak to a
