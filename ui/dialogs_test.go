@@ -57,6 +57,15 @@ func TestEscapeClosesDialogs(t *testing.T) {
 			l := openLibrary(t, d, q)
 			l.askRename(l.cards[0].s.Design)
 		}, nil},
+		{"the exported order (Escape is Done, not Copy path)", func() {
+			fyne.CurrentApp().Clipboard().SetContent("")
+			d.ShowOrder()
+			d.order.showResult("DEMO-00001", "/tmp/DEMO-00001.zip")
+		}, func(t *testing.T) {
+			if got := fyne.CurrentApp().Clipboard().Content(); got != "" {
+				t.Errorf("Escape copied %q", got)
+			}
+		}},
 		{"the revision history", func() {
 			l := openLibrary(t, d, q)
 			l.showHistory(l.cards[0].s.Design)

@@ -375,5 +375,5 @@ func (v *orderView) showResult(number, path string) {
 	dlg = dialog.NewCustomWithoutButtons(T("Order exported"), body, d.win)
 	dlg.SetButtons([]fyne.CanvasObject{copyBtn, done})
 	dlg.Resize(fyne.NewSize(620, 0))
-	dlg.Show()
+	d.showDialog(dlg, dlg.Hide, dlg.Hide) // Escape and Return: Done (not Copy path)
 }
