@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+
+	"github.com/atelier-app/atelier/storage"
 )
 
 // typeKey delivers a key as the desktop driver does: to the focused
@@ -64,6 +66,13 @@ func TestEscapeClosesDialogs(t *testing.T) {
 		}, func(t *testing.T) {
 			if got := fyne.CurrentApp().Clipboard().Content(); got != "" {
 				t.Errorf("Escape copied %q", got)
+			}
+		}},
+		{"the offer to restore unsaved work (Escape restores: it loses nothing)", func() {
+			d.offerRestore(&storage.Autosave{ProductID: "lift-desk", Decisions: map[string]string{"top": "linoleum"}})
+		}, func(t *testing.T) {
+			if got := d.Decisions()["top"].Str; got != "linoleum" {
+				t.Errorf("after Escape top = %q, want the restored linoleum", got)
 			}
 		}},
 		{"the revision history", func() {

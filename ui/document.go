@@ -774,7 +774,7 @@ func (d *Designer) offerRestore(a *storage.Autosave) {
 	}, d.win)
 	dlg.SetConfirmText(T("Restore"))
 	dlg.SetDismissText(T("Discard it"))
-	dlg.Show()
+	d.showDialog(dlg, dlg.Confirm, dlg.Confirm) // Escape must not throw the work away
 }
 
 // restoreAutosave shows an autosaved design: a saved design with the
