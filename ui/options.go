@@ -23,6 +23,7 @@ type featureControl struct {
 	note  *widget.Label              // number and text: what the rules say
 	num   *numberInput               // number: its slider and entry
 	knock *widget.Label              // a knock-on change of the feature (knockon.go)
+	typed string                     // text: typed, its check not yet answered
 }
 
 func (d *Designer) buildOptions() {
@@ -150,7 +151,10 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 		c.note.Importance = widget.WarningImportance
 		c.note.Hide()
 		c.show = func(v catalog.Value) {
-			if e.Text != v.Str {
+			if v.Str == c.typed {
+				c.typed = "" // decided
+			}
+			if e.Text != v.Str && (c.typed == "" || e.Text != c.typed) { // never over the user's typing
 				e.SetText(v.Str)
 			}
 		}
@@ -158,6 +162,7 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 			if d.syncing || f.CheckText(s) != nil {
 				return
 			}
+			c.typed = s
 			d.tryExact(f, catalog.Value{Kind: catalog.Textual, Str: s})
 		}
 		input = container.NewVBox(e, c.note)
@@ -183,15 +188,27 @@ func (d *Designer) tryExact(f *catalog.Feature, v catalog.Value) {
 		var ok bool
 		eng.with(func(s *rules.Session) { ok, _ = s.Consistent(next) })
 		d.do(func() {
+			c := d.controls[f.ID]
+			text := f.Kind == catalog.Textual && c != nil
 			if gen != d.gen {
+				if text && c.typed == v.Str && v.Str != "" {
+					d.tryExact(f, v) // still what is typed: check it with the newer decisions
+				}
 				return
 			}
-			if c := d.controls[f.ID]; c != nil && c.note != nil && f.Kind == catalog.Textual {
+			if text && c.note != nil {
 				c.note.Hide()
 			}
 			if ok {
+				if text {
+					d.decideIn("text:"+f.ID, f.ID, v, false) // typing on is the same undo step
+					return
+				}
 				d.Decide(f.ID, v)
 				return
+			}
+			if text {
+				c.typed = ""
 			}
 			d.insist(f, v, true)
 		})

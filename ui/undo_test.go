@@ -327,3 +327,57 @@ func TestKnockOnChangeIsToldAndUndone(t *testing.T) {
 		t.Errorf("after another choice the legs still say %q", legs.knock.Text)
 	}
 }
+
+// Typing an engraving is one undo step, not one per letter.
+func TestTypedTextIsOneUndoStep(t *testing.T) {
+	d, w, q := newDesignerQueue(t)
+	clock := withClock(d)
+	field := textField(t, d)
+	w.Canvas().Focus(field)
+	for _, r := range "Atelier" {
+		test.Type(field, string(r))
+		eventually(t, q, "the letter taken", func() bool {
+			return strings.HasSuffix(d.Decisions()["engraving"].Str, string(r))
+		})
+		clock.pass(300 * time.Millisecond)
+	}
+	if got, want := d.Decisions()["engraving"].Str, "Atelier"; got != want {
+		t.Fatalf("engraving = %q, want %q", got, want)
+	}
+	if got := len(d.undo); got != 1 {
+		t.Errorf("typing made %d undo steps, want 1", got)
+	}
+}
+
+func textField(t *testing.T, d *Designer) *widget.Entry {
+	t.Helper()
+	var field *widget.Entry
+	walk(d.options, func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok && field == nil {
+			field = e
+		}
+	})
+	if field == nil {
+		t.Fatal("no text field in the option panel")
+	}
+	return field
+}
+
+// Typing faster than the engine answers loses no letter and never
+// moves the cursor: answers for older text do not overwrite the field.
+func TestFastTypingKeepsEveryLetter(t *testing.T) {
+	d, w, q := newDesignerQueue(t)
+	field := textField(t, d)
+	w.Canvas().Focus(field)
+	for _, r := range "Atelier" {
+		test.Type(field, string(r))
+		if r == 't' || r == 'i' {
+			q.drain() // some answers come between the letters
+		}
+	}
+	eventually(t, q, "the engraving decided", func() bool { return d.Decisions()["engraving"].Str == "Atelier" })
+	waitEngine(t, d, q)
+	if field.Text != "Atelier" {
+		t.Errorf("the field says %q, want %q", field.Text, "Atelier")
+	}
+}
