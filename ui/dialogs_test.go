@@ -195,3 +195,18 @@ func TestExportWarnsAboutTheDemoDealer(t *testing.T) {
 		})
 	}
 }
+
+// Ctrl+E right after adding a design (the order view not read yet) asks
+// where to export once the lines are read, instead of saying they are
+// still being read.
+func TestExportRightAwayWaitsForTheLines(t *testing.T) {
+	d, w, q, _ := newOrderDesigner(t)
+	d.dealer = DealerSettings{ID: "MEYER", Name: "Meyer Wohnen", DealerDiscount: dec("40"), Adjust: dec("0"), TaxRate: dec("19")}
+	addNamed(t, d, q, "Desk", "")
+	w.SetMainMenu(d.MainMenu())
+	pressShortcut(w, fyne.KeyE, fyne.KeyModifierControl)
+	eventually(t, q, "a dialog", func() bool { return w.Canvas().Overlays().Top() != nil })
+	if msg := texts(w.Canvas().Overlays().Top()); !strings.Contains(msg, "Export the order to this folder") {
+		t.Errorf("Ctrl+E shows:\n%s", msg)
+	}
+}

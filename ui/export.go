@@ -24,9 +24,14 @@ import (
 // folderPrefKey is where the folder of the last export is kept.
 const folderPrefKey = "order.folder"
 
-// ExportOrder shows the draft order and asks where to export it (Ctrl+E).
+// ExportOrder shows the draft order and asks where to export it (Ctrl+E):
+// once its lines are read, when the order view has just opened.
 func (d *Designer) ExportOrder() {
 	d.ShowOrder()
+	if v := d.order; len(v.loading) > 0 {
+		v.afterLoad = v.chooseFolder
+		return
+	}
 	d.order.chooseFolder()
 }
 
@@ -119,7 +124,6 @@ func (v *orderView) warnDemoDealer() {
 	open := widget.NewButtonWithIcon(T("Open the dealer settings"), theme.SettingsIcon(), settings)
 	open.Importance = widget.HighImportance
 	anyway := widget.NewButton(T("Export anyway"), func() { dlg.Hide(); v.askFolder() })
-	anyway.Importance = widget.WarningImportance
 	back := widget.NewButtonWithIcon(T("Cancel"), theme.CancelIcon(), cancel)
 	dlg = dialog.NewCustomWithoutButtons(T("Export with the demo dealer?"), msg, d.win)
 	dlg.SetButtons([]fyne.CanvasObject{anyway, back, open})
