@@ -397,6 +397,7 @@ func (l *Library) showMenu(s storage.DesignSummary, pos fyne.Position) {
 	}
 	menu := fyne.NewMenu("",
 		fyne.NewMenuItem(T("Open"), func() { l.d.OpenDesign(s.ID) }),
+		fyne.NewMenuItem(T("Add to order"), func() { l.d.addToDraft(s.ID, s.Customer) }),
 		fyne.NewMenuItem(T("Rename…"), func() { l.askRename(s.Design) }),
 		fyne.NewMenuItem(T("Duplicate"), func() { l.duplicate(s.Design) }),
 		fyne.NewMenuItem(T("Revision history…"), func() { l.showHistory(s.Design) }),
@@ -426,7 +427,7 @@ func (l *Library) askRename(x storage.Design) {
 	if l.d.win == nil {
 		return
 	}
-	name := widget.NewEntry()
+	name := newDialogEntry(l.d, false)
 	name.SetText(x.Name)
 	name.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {

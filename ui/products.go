@@ -131,9 +131,7 @@ func (d *Designer) ChooseProduct(id, preset string) {
 			d.refreshDocument()
 		}
 		if preset != "" {
-			d.ApplyPreset(preset)
-			d.undo = nil // the preset is where this design starts
-			d.undoBtn.Disable()
+			d.ApplyPreset(preset) // one undo step after the fresh design
 		}
 		d.show(screenDesign)
 	}, nil)
