@@ -171,7 +171,9 @@ func formatLength(x float64, unit, lang string) string {
 }
 
 // FormatNumber writes x rounded to decimals places with the language's
-// marks: English 1,600 and 63.5; German 1.600 and 63,5.
+// marks: English 63.5 and 12,400; German 63,5 and 12.400. Whole parts of
+// four digits are not grouped (2490 mm), as technical drawings and DIN
+// 5008 write them, and as the engine's messages write lengths.
 func FormatNumber(x float64, decimals int, lang string) string {
 	point, group := ".", ","
 	if base, _, _ := strings.Cut(lang, "-"); base == "de" {
@@ -180,7 +182,7 @@ func FormatNumber(x float64, decimals int, lang string) string {
 	p := math.Pow(10, float64(decimals))
 	s := strconv.FormatFloat(math.Round(math.Abs(x)*p)/p, 'f', decimals, 64) // halves away from zero
 	whole, frac, _ := strings.Cut(s, ".")
-	if len(whole) > 3 {
+	if len(whole) > 4 {
 		var b strings.Builder
 		for i, c := range whole {
 			if i > 0 && (len(whole)-i)%3 == 0 {

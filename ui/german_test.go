@@ -38,7 +38,8 @@ func TestGermanSpeaksGermanEverywhere(t *testing.T) {
 	t.Run("units and numbers", func(t *testing.T) {
 		for _, tc := range []struct{ value, unit, want string }{
 			{"3", "pcs", "3 Stk."},
-			{"1230", "mm", "1.230 mm"},
+			{"1230", "mm", "1230 mm"},
+			{"12400", "mm", "12.400 mm"},
 			{"742.5", "mm", "742,5 mm"},
 			{"0.8", "m", "0,8 m"},
 			{"12", "", "12"},
@@ -68,4 +69,43 @@ func TestGermanSpeaksGermanEverywhere(t *testing.T) {
 			t.Errorf("the library card says:\n%s\nwant the product's German name", got)
 		}
 	})
+}
+
+// TestMenusSayStrgInGerman: Fyne writes "Ctrl+" before every menu
+// shortcut, whatever the language. In German the menus say "Strg+" and
+// "Umschalt+", and the shortcuts still work: Ctrl+Z as the driver delivers
+// it undoes, Ctrl+S saves.
+func TestMenusSayStrgInGerman(t *testing.T) {
+	UseLanguage("de")
+	defer UseLanguage("en")
+	d, w, q := newDesignerQueue(t)
+	w.SetMainMenu(d.MainMenu())
+	labels := map[string]string{}
+	for _, m := range d.MainMenu().Items {
+		for _, it := range m.Items {
+			if k, ok := it.Shortcut.(fyne.KeyboardShortcut); ok {
+				if k.Mod() != 0 {
+					t.Errorf("%s: the menu would write Fyne's English modifiers before %q", it.Label, k.Key())
+				}
+				labels[it.Label] = string(k.Key())
+			}
+		}
+	}
+	for item, want := range map[string]string{
+		"Rückgängig":                "Strg+Z",
+		"Wiederholen":               "Strg+Umschalt+Z",
+		"Speichern":                 "Strg+S",
+		"Einstellungen":             "Strg+,",
+		"Zur Bestellung hinzufügen": "Strg+Umschalt+D",
+	} {
+		if got := labels[item]; got != want {
+			t.Errorf("%s: shortcut shown as %q, want %q (all: %v)", item, got, want, labels)
+		}
+	}
+	waitEngine(t, d, q)
+	before := d.Decisions()
+	d.Decide("top", choice("walnut"))
+	eventually(t, q, "the choice", func() bool { return d.Decisions()["top"].Str == "walnut" })
+	pressShortcut(w, fyne.KeyZ, fyne.KeyModifierControl)
+	eventually(t, q, "Strg+Z to undo", func() bool { return d.Decisions()["top"].Str == before["top"].Str })
 }

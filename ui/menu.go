@@ -78,7 +78,7 @@ func (d *Designer) menus() []*fyne.Menu {
 	item := func(label string, key fyne.KeyName, m fyne.KeyModifier, action func()) *fyne.MenuItem {
 		i := fyne.NewMenuItem(label, action)
 		if key != "" {
-			i.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: m}
+			i.Shortcut = inMenuLanguage(&desktop.CustomShortcut{KeyName: key, Modifier: m})
 		}
 		return i
 	}
@@ -101,7 +101,7 @@ func (d *Designer) menus() []*fyne.Menu {
 	// Undo's shortcut is the one the desktop driver makes of Ctrl+Z (a
 	// desktop.CustomShortcut for Ctrl+Z would never be matched).
 	undo := fyne.NewMenuItem(T("Undo"), d.undoKey)
-	undo.Shortcut = &fyne.ShortcutUndo{}
+	undo.Shortcut = inMenuLanguage(&fyne.ShortcutUndo{})
 	edit := fyne.NewMenu(T("Edit"), undo,
 		item(T("Redo"), fyne.KeyZ, mod|fyne.KeyModifierShift, d.redoKey),
 	)

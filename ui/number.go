@@ -40,7 +40,7 @@ func (d *Designer) newNumberInput(f *catalog.Feature, c *featureControl) *number
 	n.slider = widget.NewSlider(minF, maxF)
 	n.slider.Step = stepF
 	n.entry = newNumberEntry(n.commit)
-	n.unit = widget.NewLabel(f.Unit)
+	n.unit = widget.NewLabel(unitName(f.Unit))
 	n.note = widget.NewLabel("")
 	n.note.Wrapping = fyne.TextWrapWord
 	n.note.SizeName = theme.SizeNameCaptionText
@@ -103,15 +103,15 @@ func (n *numberInput) show(v catalog.Value) {
 	if !n.entry.typed {
 		n.setEntry(v.Num)
 	}
-	unit := n.f.Unit
-	if n.d.app.Units == "in" && unit == "mm" {
-		unit += " (" + n.d.app.Length(v.Num.String(), unit) + ")"
+	unit := unitName(n.f.Unit)
+	if n.d.app.Units == "in" && n.f.Unit == "mm" {
+		unit += " (" + n.d.app.Length(v.Num.String(), n.f.Unit) + ")"
 	}
 	n.unit.SetText(unit)
 }
 
 func (n *numberInput) setEntry(x decimal.Decimal) {
-	n.entry.SetText(x.String())
+	n.entry.SetText(entryNumber(x))
 	n.entry.typed = false // not the user's typing
 }
 
@@ -211,7 +211,7 @@ func (n *numberInput) say(msg string, imp widget.Importance) {
 func parseNumber(text, unit string) (decimal.Decimal, error) {
 	s := strings.TrimSpace(text)
 	if unit != "" {
-		s = strings.TrimSpace(strings.TrimSuffix(s, unit))
+		s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(s, unit), unitName(unit)))
 	}
 	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "'", "").Replace(s)
 	comma, dot := strings.LastIndex(s, ","), strings.LastIndex(s, ".")
@@ -237,6 +237,16 @@ func parseNumber(text, unit string) (decimal.Decimal, error) {
 		return decimal.Zero, errors.New("not a number")
 	}
 	return x, nil
+}
+
+// entryNumber writes a value for the entry: as the language writes a
+// decimal (German 742,5), without grouping, which would get in the way of
+// editing it.
+func entryNumber(x decimal.Decimal) string {
+	if uiLanguage == "de" {
+		return strings.Replace(x.String(), ".", ",", 1)
+	}
+	return x.String()
 }
 
 // numberEntry is the entry of a number: Return or leaving it takes the
