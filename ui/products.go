@@ -131,9 +131,7 @@ func (d *Designer) ChooseProduct(id, preset string) {
 			d.refreshDocument()
 		}
 		if preset != "" {
-			d.ApplyPreset(preset)
-			d.undo = nil // the preset is where this design starts
-			d.undoBtn.Disable()
+			d.ApplyPreset(preset) // one undo step after the fresh design
 		}
 		d.show(screenDesign)
 	}, nil)
@@ -228,7 +226,7 @@ func (c *productCard) CreateRenderer() fyne.WidgetRenderer {
 	if c.big {
 		c.name.size = theme.SizeNameSubHeadingText
 	}
-	c.from = newClampedText(capitalize(p.Category)+" · "+Tf("from %s", d.money(p.BasePrice)), 1)
+	c.from = newClampedText(categoryAndPrice(capitalize(d.text(p.Category)), Tf("from %s", d.money(p.BasePrice))), 1)
 	c.desc = newClampedText(d.text(p.Description), 2)
 	text := []fyne.CanvasObject{c.name, c.from, c.desc}
 	c.flow = &flowLayout{}
@@ -462,4 +460,13 @@ func (f *flowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		h = max(h, o.MinSize().Height)
 	}
 	return fyne.NewSize(0, h*float32(max(f.rows, 1)))
+}
+
+// categoryAndPrice is a card's line "Desks · from €689.00", or only the
+// price for a product listed under no category.
+func categoryAndPrice(category, price string) string {
+	if category == "" {
+		return price
+	}
+	return category + " · " + price
 }
