@@ -289,9 +289,11 @@ func (e *numberEntry) FocusLost() {
 	}
 }
 
-// MinSize implements fyne.Widget: room for six digits.
+// MinSize implements fyne.Widget: room for six digits, in the theme of
+// the entry's scope (the showroom's text is larger).
 func (e *numberEntry) MinSize() fyne.Size {
 	m := e.Entry.MinSize()
-	w := fyne.MeasureText("000000", theme.TextSize(), fyne.TextStyle{}).Width + theme.InnerPadding()*2 + theme.InputBorderSize()*2
+	th := e.Theme()
+	w := fyne.MeasureText("000000", th.Size(theme.SizeNameText), fyne.TextStyle{}).Width + th.Size(theme.SizeNameInnerPadding)*2 + th.Size(theme.SizeNameInputBorder)*2
 	return fyne.NewSize(max(m.Width, w), m.Height)
 }

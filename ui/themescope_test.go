@@ -84,6 +84,13 @@ func TestCustomWidgetsUseTheirScopesTheme(t *testing.T) {
 				t.Errorf("name size %v, want %v", got, want)
 			}
 		}},
+		{"number entry", newNumberEntry(func(string) {}), func(t *testing.T, w fyne.Widget) {
+			e := w.(*numberEntry)
+			want := fyne.MeasureText("000000", text, fyne.TextStyle{}).Width + th.Size(theme.SizeNameInnerPadding)*2 + th.Size(theme.SizeNameInputBorder)*2
+			if got := e.MinSize().Width; got < want {
+				t.Errorf("width %v, want room for six digits of the scope's text: %v", got, want)
+			}
+		}},
 		{"design card", newDesignCard(storage.DesignSummary{Design: storage.Design{Name: "Corner sofa", Status: storage.Quoted}}, nil, false, "today"), func(t *testing.T, w fyne.Widget) {
 			c := w.(*designCard)
 			c.MouseOut()
