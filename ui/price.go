@@ -255,6 +255,8 @@ func (d *Designer) kioskPricePanel() fyne.CanvasObject {
 	details := container.NewVBox(totalRow, d.lines, widget.NewSeparator(), d.waterfall.content)
 	d.waterfall.scope = container.NewThemeOverride(details, showroomCompactTheme{})
 	acc := widget.NewAccordion(widget.NewAccordionItem(T("Price details"), d.waterfall.scope))
-	top := container.NewBorder(nil, nil, nil, container.NewVBox(d.grand, container.New(layout.NewCustomPaddedLayout(-8, 0, 0, 0), d.grandNote)))
+	// The total ends where the text of the note under it ends.
+	grand := container.New(layout.NewCustomPaddedLayout(0, 0, 0, showroomInnerPadding), d.grand)
+	top := container.NewBorder(nil, nil, nil, container.NewVBox(grand, container.New(layout.NewCustomPaddedLayout(-8, 0, 0, 0), d.grandNote)))
 	return container.NewVBox(widget.NewSeparator(), top, d.priceNote, acc)
 }

@@ -693,6 +693,9 @@ func touchTarget(th fyne.Theme) float32 {
 // tap), so a scope with another one is laid out two ways, and rows jump.
 type showroomTheme struct{ appTheme }
 
+// showroomInnerPadding is the padding inside the showroom's widgets.
+const showroomInnerPadding = 14
+
 func (t showroomTheme) Size(n fyne.ThemeSizeName) float32 {
 	switch n {
 	case sizeNameTouchTarget:
@@ -708,7 +711,7 @@ func (t showroomTheme) Size(n fyne.ThemeSizeName) float32 {
 	case theme.SizeNameInlineIcon:
 		return 28
 	case theme.SizeNameInnerPadding:
-		return 14
+		return showroomInnerPadding
 	case theme.SizeNameScrollBar:
 		return 18
 	case theme.SizeNameScrollBarSmall:
