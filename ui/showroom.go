@@ -646,10 +646,8 @@ func newShowroomChooser(sd *Designer, s *Showroom) *chooser {
 		sd.product = nil
 		sd.SelectProduct(id)
 		if preset != "" {
-			sd.ApplyPreset(preset)
+			sd.ApplyPreset(preset) // one undo step after the fresh design
 		}
-		sd.undo = nil
-		sd.undoBtn.Disable()
 		s.toDesign()
 		// The product's options are new widgets: they join the
 		// showroom's theme now, not only while being drawn.

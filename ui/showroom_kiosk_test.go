@@ -254,3 +254,35 @@ func TestShowroomPriceIsTheQueuesPrice(t *testing.T) {
 		})
 	}
 }
+
+// A preset chosen on a showroom card is one undo step after the fresh
+// design, as the notice says (defect 3, in the showroom): the undo button
+// takes it back.
+func TestShowroomPresetCanBeUndone(t *testing.T) {
+	_, w, q, _, s, _ := newShowroom(t)
+	tapOn(t, w, s.attract)
+	card := s.chooser.card("kolme-sofa")
+	var salon *widget.Button
+	for _, b := range card.presets {
+		if b.Text == "Velvet salon" {
+			salon = b
+		}
+	}
+	if salon == nil {
+		t.Fatal("no Velvet salon preset on the sofa's card")
+	}
+	tapOn(t, w, salon)
+	sd := s.Designer()
+	waitEngine(t, sd, q)
+	if got := sd.config.Values["cover"].Str; got != "velvet" {
+		t.Fatalf("after the preset the cover is %q", got)
+	}
+	if sd.undoBtn.Disabled() {
+		t.Fatalf("the preset cannot be undone, though the notice says %q", sd.status.Text)
+	}
+	tapOn(t, w, sd.undoBtn)
+	eventually(t, q, "the undo", func() bool { return sd.config.Values["cover"].Str != "velvet" })
+	if n := len(sd.Decisions()); n != 0 {
+		t.Errorf("after undoing the preset %d decisions are left, want the fresh design", n)
+	}
+}
