@@ -122,7 +122,7 @@ func (s *Showroom) run() {
 func (s *Showroom) newSession() {
 	d := s.dealer
 	sd := buildDesigner(d.cat, d.lang, d.do, true)
-	sd.win = d.win
+	sd.win = showroomWindowOf(d.win) // its dialogs in the showroom's theme
 	sd.dealer = d.dealer
 	sd.app = d.app
 	sd.catalogID = d.catalogID

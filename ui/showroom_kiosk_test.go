@@ -93,11 +93,13 @@ func TestShowroomCountdownNotStacked(t *testing.T) {
 
 	// The PIN keypad left open gives way to the countdown.
 	tapOn(t, w, staffButton(t, s))
+	checkTouchGrade(t, "PIN keypad", w, s)
 	c.advance(65 * time.Second)
 	s.tick()
 	if got := len(w.Canvas().Overlays().List()); got != 1 || !strings.Contains(drawn(w.Canvas().Overlays().Top()), "Are you still there?") {
 		t.Errorf("%d dialogs; the top says %q", got, drawn(w.Canvas().Overlays().Top()))
 	}
+	checkTouchGrade(t, "countdown", w, s)
 }
 
 // typeFocused types on the keyboard: the focused widget gets the keys, as

@@ -313,3 +313,51 @@ func TestProductCardsShowAllPresetsAndWholeTitles(t *testing.T) {
 		})
 	}
 }
+
+// scrollTo scrolls the options with the finger until a row is in view.
+func scrollTo(t *testing.T, w fyne.Window, sd *Designer, row fyne.CanvasObject) {
+	t.Helper()
+	sb := boxOf(sd.optScroll)
+	for i := 0; ; i++ {
+		rb := boxOf(row)
+		switch {
+		case rb.pos.Y+rb.size.Height > sb.pos.Y+sb.size.Height:
+			test.Scroll(w.Canvas(), sb.pos.Add(fyne.NewPos(sb.size.Width/2, sb.size.Height/2)), 0, -40)
+		case rb.pos.Y < sb.pos.Y:
+			test.Scroll(w.Canvas(), sb.pos.Add(fyne.NewPos(sb.size.Width/2, sb.size.Height/2)), 0, 40)
+		default:
+			return
+		}
+		if i > 100 {
+			t.Fatalf("the options do not scroll to %v", rb)
+		}
+	}
+}
+
+// The designer's own dialogs in the showroom (the ways to choose an
+// option the other choices rule out, "not yet complete", "start over?")
+// are as large for fingers as the rest.
+func TestShowroomDialogsAreTouchGrade(t *testing.T) {
+	_, w, q, _, s, _ := newShowroom(t)
+	w.Resize(fyne.NewSize(1366, 768))
+	tapOn(t, w, s.attract)
+	tapOn(t, w, s.chooser.card("kolme-sofa"))
+	sd := s.Designer()
+	waitEngine(t, sd, q)
+	velvet := sd.controls["cover"].rows["velvet"]
+	scrollTo(t, w, sd, velvet)
+	tapOn(t, w, velvet)
+	eventually(t, q, "the velvet cover", func() bool { return sd.config.Values["cover"].Str == "velvet" && sd.domains != nil })
+	oak := sd.controls["legs"].rows["oak"]
+	if oak.available {
+		t.Fatal("oak legs go with velvet")
+	}
+	scrollTo(t, w, sd, oak)
+	tapOn(t, w, oak)
+	eventually(t, q, "the ways to choose oak legs", func() bool { return w.Canvas().Overlays().Top() != nil })
+	checkTouchGrade(t, "repair dialog", w, s)
+	w.Canvas().Overlays().Top().Hide()
+
+	tapOn(t, w, staffButton(t, s)) // the PIN keypad
+	checkTouchGrade(t, "PIN keypad", w, s)
+}
