@@ -170,7 +170,7 @@ func (r *swatchRenderer) sizes() (th fyne.Theme, pad, pic, cell float32) {
 	// The picture as tall as two lines of body text and a bit: 56 px in
 	// the desktop theme, larger where the text is (the showroom).
 	pic = th.Size(theme.SizeNameText) * 4
-	cell = pic + pad*6
+	cell = pic * 2
 	return
 }
 
