@@ -28,6 +28,7 @@ type featureControl struct {
 	// swatches: a material feature's options as swatches, by option id
 	// (their rows hold the state but are not on screen).
 	swatches map[string]*swatch
+	box      *fyne.Container // the options, with the reasons between them
 }
 
 func (d *Designer) buildOptions() {
@@ -63,6 +64,7 @@ func (d *Designer) hover(f *catalog.Feature, v catalog.Value, in, impossible boo
 			for _, r := range c.reasons {
 				r.hide()
 			}
+			d.relayoutReasons(c)
 		}
 		d.showStatus()
 		return
@@ -155,6 +157,7 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 			box.Add(swatchGrid(sws))
 			box.Add(shared.content)
 		}
+		c.box = box
 		c.show = func(v catalog.Value) {
 			for id, row := range c.rows {
 				sel := v.Str == id
@@ -299,6 +302,17 @@ func (d *Designer) showReason(f *catalog.Feature, v catalog.Value, text string) 
 		return
 	}
 	r.show(text, scope)
+	d.relayoutReasons(c)
+}
+
+// relayoutReasons makes room for a reason shown or hidden. The desktop
+// driver would do it on its next frame; doing it at once keeps the panel
+// still under the pointer. Not in the showroom, whose sizes only its own
+// theme scope may lay out.
+func (d *Designer) relayoutReasons(c *featureControl) {
+	if c.box != nil && d.panel.steps != nil {
+		d.optScroll.Refresh() // the boxes below move down, the scroll grows
+	}
 }
 
 // tryExact decides a whole value (a text, a multi selection) if the rules

@@ -389,3 +389,67 @@ func TestContrastRatio(t *testing.T) {
 		})
 	}
 }
+
+// TestReasonShownUnderTheOption: the pointer on a greyed row (arms
+// "none" with lounge seats) shows why right under that row, and only
+// there; leaving the row takes it away.
+func TestReasonShownUnderTheOption(t *testing.T) {
+	d, w, q := panelDesigner(t, 1366, 768, "kolme-sofa")
+	d.Decide("seat_width", catalog.Value{Kind: catalog.Choice, Str: "lounge"})
+	waitEngine(t, d, q)
+	test.Tap(d.panel.sections[2].step) // Shape
+	c := d.controls["arms"]
+	none := c.rows["none"]
+	if none == nil || none.available {
+		t.Fatal("arms 'none' should be greyed with lounge seats")
+	}
+	pos, size := abs(none)
+	test.MoveMouse(w.Canvas(), pos.Add(fyne.NewPos(size.Width/2, size.Height/2)))
+	reason := c.reasons["none"]
+	eventually(t, q, "the reason under the row", func() bool { return reason.content.Visible() })
+	if !strings.Contains(reason.label.Text, "Lounge seats need arms") {
+		t.Errorf("reason = %q, want the rule's message", reason.label.Text)
+	}
+	rp, _ := abs(reason.content)
+	if rp.Y < pos.Y+size.Height-0.5 || rp.Y > pos.Y+size.Height+2*theme.Padding()+0.5 {
+		t.Errorf("reason at y %.0f, want right under the row (which ends at %.0f)", rp.Y, pos.Y+size.Height)
+	}
+	for id, r := range c.reasons {
+		if id != "none" && r.content.Visible() {
+			t.Errorf("the reason under %q shows too", id)
+		}
+	}
+	test.MoveMouse(w.Canvas(), fyne.NewPos(2, 2))
+	if reason.content.Visible() {
+		t.Error("the reason stays after the pointer left the row")
+	}
+}
+
+// TestReasonPushesTheOptionsBelowDown: the reason under a row takes its
+// own room: the next feature's options move down and overlap nothing.
+func TestReasonPushesTheOptionsBelowDown(t *testing.T) {
+	d, w, q := panelDesigner(t, 1366, 768, "kolme-sofa")
+	d.Decide("seat_width", catalog.Value{Kind: catalog.Choice, Str: "lounge"})
+	waitEngine(t, d, q)
+	test.Tap(d.panel.sections[2].step) // Shape: arms, legs, leg height
+	none := d.controls["arms"].rows["none"]
+	pos, size := abs(none)
+	test.MoveMouse(w.Canvas(), pos.Add(fyne.NewPos(size.Width/2, size.Height/2)))
+	reason := d.controls["arms"].reasons["none"]
+	eventually(t, q, "the reason under the row", func() bool { return reason.content.Visible() })
+	rp, rs := abs(reason.content)
+	var below []fyne.CanvasObject
+	for _, id := range []string{"slim", "wide"} {
+		below = append(below, d.controls["arms"].rows[id])
+	}
+	for _, sw := range d.controls["legs"].swatches {
+		below = append(below, sw)
+	}
+	for _, o := range below {
+		op, os := abs(o)
+		if op.Y < rp.Y+rs.Height-0.5 && op.Y+os.Height > rp.Y+0.5 {
+			t.Errorf("%T at y %.0f–%.0f overlaps the reason at y %.0f–%.0f", o, op.Y, op.Y+os.Height, rp.Y, rp.Y+rs.Height)
+		}
+	}
+	test.MoveMouse(w.Canvas(), fyne.NewPos(2, 2))
+}
