@@ -218,7 +218,7 @@ func buildDesigner(cat *catalog.Catalog, lang string, do func(func()), kiosk boo
 
 	split := container.NewHSplit(center, right)
 	split.Offset = 0.63
-	statusBar := container.NewBorder(widget.NewSeparator(), nil, container.NewHBox(d.validIcon, d.validity, widget.NewSeparator()), d.variants, d.status)
+	statusBar := container.NewBorder(widget.NewSeparator(), nil, nil, nil, d.newStatusLine(true))
 	d.panel.statusBar = statusBar
 	bar := container.NewVBox(d.toolbar(), widget.NewSeparator())
 	d.main = container.NewBorder(bar, statusBar, nil, nil, split)
@@ -574,8 +574,8 @@ func (d *Designer) showValidity() {
 		d.validity.Importance = widget.SuccessImportance
 	}
 	d.validity.Refresh()
-	if d.panel.statusBar != nil {
-		d.panel.statusBar.Refresh() // laid out again for the new text: never over the status
+	if d.panel.line != nil {
+		d.panel.line.Refresh() // laid out again for the new text: never over the status
 	}
 }
 

@@ -293,6 +293,9 @@ func TestStatusNeverOverlapsCatalogName(t *testing.T) {
 	if sp.X < vp.X+vs.Width {
 		t.Errorf("status starts at x %.0f, inside the validity (ends %.0f)", sp.X, vp.X+vs.Width)
 	}
+	if ss.Width < 400 {
+		t.Errorf("status gets %.0f px at 1280 px", ss.Width)
+	}
 	if sp.X+ss.Width > np.X+0.5 {
 		t.Errorf("status ends at x %.0f, over the count (starts %.0f)", sp.X+ss.Width, np.X)
 	}
@@ -452,4 +455,48 @@ func TestReasonPushesTheOptionsBelowDown(t *testing.T) {
 		}
 	}
 	test.MoveMouse(w.Canvas(), fyne.NewPos(2, 2))
+}
+
+// TestShowroomStatusNeverOverlaps: in the showroom too, a longer
+// validity after a choice pushes the status along instead of running over
+// it.
+func TestShowroomStatusNeverOverlaps(t *testing.T) {
+	_, w, q, _, s, _ := newShowroom(t)
+	w.Resize(fyne.NewSize(1366, 768))
+	test.Tap(s.attract.(*tapArea))
+	test.Tap(s.chooser.card("kolme-sofa"))
+	sd := s.Designer()
+	waitEngine(t, sd, q)
+	before := sd.validity.Text
+	sd.Decide("legs", choice("oak"))
+	waitEngine(t, sd, q)
+	if sd.validity.Text == before {
+		t.Fatalf("validity still %q after a choice", before)
+	}
+	img := w.Canvas().Capture() // what the customer sees
+	vp, vs := abs(sd.validity)
+	sp, ss := abs(sd.status)
+	if sp.X < vp.X+vs.Width {
+		t.Errorf("status starts at x %.0f, inside the validity %q (ends %.0f)", sp.X, sd.validity.Text, vp.X+vs.Width)
+	}
+	if ss.Width < w.Canvas().Size().Width/3 {
+		t.Errorf("status gets %.0f px of the %.0f px bar", ss.Width, w.Canvas().Size().Width)
+	}
+	// On screen: the validity's green letters end before the status begins.
+	scale := float32(img.Bounds().Dx()) / w.Canvas().Size().Width
+	right := -1
+	for y := int(sp.Y * scale); y < int((sp.Y+ss.Height)*scale); y++ {
+		for x := 0; x < img.Bounds().Dx(); x++ {
+			c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+			if int(c.G) > int(c.R)+60 && int(c.G) > int(c.B)+60 && x > right {
+				right = x
+			}
+		}
+	}
+	if right < 0 {
+		t.Fatal("no green validity text in the status bar")
+	}
+	if float32(right) >= sp.X*scale {
+		t.Errorf("the validity is drawn up to x %d, over the status which starts at %.0f", right, sp.X*scale)
+	}
 }

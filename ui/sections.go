@@ -27,6 +27,7 @@ type optionPanel struct {
 	priceLines  fyne.CanvasObject // the breakdown, shown when open
 	linesScroll *container.Scroll
 	statusBar   *fyne.Container
+	line        *statusLine // validity, status and count, in the status bar
 	// optionsTheme keeps greyed text in the options readable (it is
 	// refreshed when the controls are rebuilt).
 	optionsTheme *container.ThemeOverride
