@@ -82,3 +82,12 @@ func TestSwatchPatternShows(t *testing.T) {
 		t.Errorf("wood spread = %.0f, plain = %.0f: want the grain to show", wood, plain)
 	}
 }
+
+// BenchmarkSwatch is one swatch as the option panel draws it (once per
+// material and catalog; then cached).
+func BenchmarkSwatch(b *testing.B) {
+	m := &catalog.Material{ID: "velvet", Color: catalog.Color{R: 0x55, G: 0x66, B: 0x3c}, Finish: catalog.Satin, Pattern: catalog.Fabric}
+	for b.Loop() {
+		Swatch(m, 128)
+	}
+}
