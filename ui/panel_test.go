@@ -77,7 +77,17 @@ func TestOptionPanelLayout1366And1920(t *testing.T) {
 							t.Errorf("options get %.0f px of the %.0f px column, want at least %.0f", got, colSize.Height, want)
 						}
 					}
-					for _, o := range sectionObjects(d, s) {
+					objs := sectionObjects(d, s)
+					for a := range objs {
+						for b := a + 1; b < len(objs); b++ {
+							if overlap(objs[a], objs[b]) {
+								pa, sa := abs(objs[a])
+								pb, sb := abs(objs[b])
+								t.Errorf("%s: %T at %v %v overlaps %T at %v %v", s.title, objs[a], pa, sa, objs[b], pb, sb)
+							}
+						}
+					}
+					for _, o := range objs {
 						pos, sz := abs(o)
 						ms := o.MinSize()
 						if sz.Width+0.5 < ms.Width || sz.Height+0.5 < ms.Height {
@@ -112,6 +122,14 @@ func TestOptionPanelLayout1366And1920(t *testing.T) {
 			})
 		}
 	}
+}
+
+// overlap reports whether two objects on the window cover a common area.
+func overlap(a, b fyne.CanvasObject) bool {
+	pa, sa := abs(a)
+	pb, sb := abs(b)
+	const e = 0.5
+	return pa.X+e < pb.X+sb.Width && pb.X+e < pa.X+sa.Width && pa.Y+e < pb.Y+sb.Height && pb.Y+e < pa.Y+sa.Height
 }
 
 // priceLabels are the labels of the price panel: breakdown and waterfall.
