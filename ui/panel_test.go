@@ -330,7 +330,6 @@ func TestRailRepaintsWhenSwitchingTheme(t *testing.T) {
 		a := d.app
 		a.Theme = name
 		d.SetAppSettings(a)
-		w.Canvas().Content().Refresh()
 		rect := test.WidgetRenderer(d.rail.bg).Objects()[0].(*canvas.Rectangle)
 		want := AppTheme(name).Color(theme.ColorNameHeaderBackground, theme.VariantDark)
 		if rect.FillColor != want {
