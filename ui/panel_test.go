@@ -517,3 +517,33 @@ func TestShowroomStatusNeverOverlaps(t *testing.T) {
 		t.Errorf("the validity is drawn up to x %d, over the status which starts at %.0f", right, sp.X*scale)
 	}
 }
+
+// TestShowroomGreyedTextContrast: in the showroom's dark theme, a greyed
+// option's name meets WCAG AA against the background too.
+func TestShowroomGreyedTextContrast(t *testing.T) {
+	d, _, q, _, s, _ := newShowroom(t)
+	a := d.AppSettings()
+	a.Theme = "dark"
+	d.SetAppSettings(a)
+	test.Tap(s.attract.(*tapArea))
+	test.Tap(s.chooser.card("kolme-sofa"))
+	sd := s.Designer()
+	sd.Decide("legs", choice("oak"))
+	waitEngine(t, sd, q)
+	velvet := sd.controls["cover"].swatches["velvet"]
+	if velvet == nil || velvet.row.available {
+		t.Fatal("want a greyed velvet swatch in the showroom")
+	}
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	bg := theme.CurrentForWidget(velvet).Color(theme.ColorNameBackground, v)
+	// The showroom's theme (as every theme made of the app's) greys text
+	// readably.
+	var th fyne.Theme = showroomTheme{}
+	if r := contrastRatio(th.Color(theme.ColorNameDisabled, v), th.Color(theme.ColorNameBackground, v)); r < minContrast {
+		t.Errorf("greyed text in the showroom's theme: contrast %.2f:1, want at least %.1f:1", r, minContrast)
+	}
+	name := test.WidgetRenderer(velvet).(*swatchRenderer).names[0]
+	if r := contrastRatio(name.Color, bg); r < minContrast {
+		t.Errorf("the greyed velvet's name: contrast %.2f:1, want at least %.1f:1", r, minContrast)
+	}
+}

@@ -274,7 +274,8 @@ func (t compactTheme) Size(n fyne.ThemeSizeName) float32 {
 }
 
 // appTheme is the app's theme as it is set (light, dark or the
-// system's); themes that change sizes only embed it.
+// system's), with readable greyed text; themes that change sizes only
+// embed it.
 type appTheme struct{}
 
 func (appTheme) base() fyne.Theme {
@@ -284,7 +285,13 @@ func (appTheme) base() fyne.Theme {
 	return theme.DefaultTheme()
 }
 
+// Color is the app theme's colour, except that greyed text stays
+// readable (WCAG AA, see readableDisabled) in every scope made of it: the
+// showroom, the dense price panels.
 func (t appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if n == theme.ColorNameDisabled {
+		return readableDisabled(t.base(), v)
+	}
 	return t.base().Color(n, v)
 }
 
