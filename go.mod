@@ -3,6 +3,7 @@ module github.com/atelier-app/atelier
 go 1.26.8
 
 require (
+	atelier.app/earlyenv v0.0.0
 	fyne.io/fyne/v2 v2.7.1
 	github.com/alecthomas/kong v1.17.0
 	github.com/fogleman/gg v1.3.0
@@ -66,3 +67,6 @@ require (
 )
 
 tool honnef.co/go/tools/cmd/staticcheck
+
+// earlyenv is a module of its own so that it starts before Fyne (see its doc).
+replace atelier.app/earlyenv => ./earlyenv

@@ -19,6 +19,9 @@ import (
 	"sync"
 	"time"
 
+	// First of all: the locale Fyne reads when it starts (see earlyenv).
+	_ "atelier.app/earlyenv"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/dialog"
@@ -31,6 +34,9 @@ import (
 )
 
 var _ ui.Store = (*storage.DB)(nil)
+
+// appID is the app's unique ID: where Fyne keeps its preferences.
+const appID = "app.atelier.designer"
 
 // keepBackups is how many daily backups are kept: as many as the days a
 // database replaced by a restore is kept beside the library.
@@ -47,10 +53,19 @@ func main() {
 	showroom := flag.Bool("showroom", false, "start in showroom mode (a shop's customer screen; needs the dealer PIN set in the settings)")
 	flag.Parse()
 
-	a := app.NewWithID("app.atelier.designer")
+	// A damaged preferences file is set aside before Fyne reads it, and
+	// said once (here and in the window), not on every start.
+	rescued, err := ui.RescuePreferences(ui.PreferencesPath(appID), time.Now())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "atelier:", err)
+	}
+	a := app.NewWithID(appID)
 	// The app's language (and so the catalog texts') before anything is
 	// built: a change in the settings applies at the next start.
 	uiLang := ui.UseLanguage(ui.LoadAppSettings(a.Preferences()).Language)
+	if rescued != nil {
+		fmt.Fprintln(os.Stderr, "atelier:", rescued.Note())
+	}
 	if *lang == "" {
 		*lang = uiLang
 	}
@@ -103,6 +118,9 @@ func main() {
 		dialog.ShowInformation(ui.T("Catalog refused"), refused.msg+"\n\n"+ui.T("Atelier shows the demo catalog instead."), w)
 	case loadErr != nil:
 		dialog.ShowError(fmt.Errorf(ui.T("the catalog %s could not be opened; showing the demo catalog instead.\n\n%w"), *catalogPath, loadErr), w)
+	}
+	if rescued != nil {
+		dialog.ShowInformation(ui.T("Settings reset"), rescued.Note(), w)
 	}
 
 	lib := &library{path: databasePath(a), src: src, d: d, w: w, chosen: *catalogPath != "" && loadErr == nil,

@@ -141,7 +141,7 @@ type Product struct {
 	ID             string
 	Name           Text
 	Description    Text
-	Category       string
+	Category       Text
 	PriceGroup     string
 	SKU            string
 	BasePrice      decimal.Decimal

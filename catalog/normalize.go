@@ -46,7 +46,7 @@ type normProduct struct {
 	ID             string         `json:"id"`
 	Name           Text           `json:"name"`
 	Description    Text           `json:"description,omitempty"`
-	Category       string         `json:"category,omitempty"`
+	Category       Text           `json:"category,omitempty"`
 	PriceGroup     string         `json:"priceGroup,omitempty"`
 	SKU            string         `json:"sku"`
 	BasePrice      string         `json:"basePrice"`

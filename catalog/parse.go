@@ -246,7 +246,7 @@ func (d *decoder) product(c *Catalog, n *jsonnode.Node) *Product {
 	o.named("product", p.ID)
 	p.Name = o.text("name", true)
 	p.Description = o.text("description", false)
-	p.Category = o.str("category", false)
+	p.Category = o.text("category", false)
 	p.PriceGroup = o.str("priceGroup", false)
 	if p.PriceGroup != "" && c.priceGroupsByID[p.PriceGroup] == nil {
 		d.errorf(o.at("priceGroup"), "unknown price group %q%s", p.PriceGroup, suggest(p.PriceGroup, keys(c.priceGroupsByID)))

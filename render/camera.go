@@ -24,6 +24,9 @@ type View struct {
 	// Inches shows lengths in millimetres as inches (the user's display
 	// unit; the catalog stays in millimetres).
 	Inches bool
+	// Lang is the language the labels' numbers are written in ("de":
+	// 63,5 in, 12.400 mm); "" is English.
+	Lang string
 }
 
 // Standard views.

@@ -1,8 +1,8 @@
 package render
 
 import (
-	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -134,9 +134,9 @@ func drawDimensions(dc *gg.Context, cam *camera, s *Scene, v View, scale float64
 		arrow(pbx, pby, ux, uy)
 		arrow(pax, pay, -ux, -uy)
 		// Label on a light pill in the middle of the line.
-		label := formatLength(d.value) + " " + unit
+		label := formatLength(d.value, unit, v.Lang) + " " + unit
 		if v.Inches && unit == "mm" {
-			label = FormatInches(d.value)
+			label = FormatInchesIn(d.value, v.Lang)
 		}
 		tw, th := dc.MeasureString(label)
 		mx, my := (pax+pbx)/2, (pay+pby)/2
@@ -151,11 +151,53 @@ func drawDimensions(dc *gg.Context, cam *camera, s *Scene, v View, scale float64
 
 // FormatInches writes millimetres as inches to a tenth: 1600 mm is
 // "63.0 in".
-func FormatInches(mm float64) string {
-	return fmt.Sprintf("%.1f in", math.Round(mm/25.4*10)/10)
+func FormatInches(mm float64) string { return FormatInchesIn(mm, "en") }
+
+// FormatInchesIn is FormatInches in a language's number style: German
+// "63,0 in".
+func FormatInchesIn(mm float64, lang string) string {
+	return FormatNumber(mm/25.4, 1, lang) + " in"
 }
 
-// formatLength writes a length with at most one decimal: 1600, 742.5.
-func formatLength(x float64) string {
-	return strings.TrimSuffix(fmt.Sprintf("%.1f", math.Round(x*10)/10), ".0")
+// formatLength writes a dimension: whole millimetres (a drawing of a
+// piece of furniture is not read to a tenth of a millimetre), other units
+// to at most one decimal, in the language's number style.
+func formatLength(x float64, unit, lang string) string {
+	if unit == "mm" {
+		return FormatNumber(x, 0, lang)
+	}
+	s := FormatNumber(x, 1, lang)
+	return strings.TrimSuffix(strings.TrimSuffix(s, ".0"), ",0")
+}
+
+// FormatNumber writes x rounded to decimals places with the language's
+// marks: English 63.5 and 12,400; German 63,5 and 12.400. Whole parts of
+// four digits are not grouped (2490 mm), as technical drawings and DIN
+// 5008 write them, and as the engine's messages write lengths.
+func FormatNumber(x float64, decimals int, lang string) string {
+	point, group := ".", ","
+	if base, _, _ := strings.Cut(lang, "-"); base == "de" {
+		point, group = ",", "."
+	}
+	p := math.Pow(10, float64(decimals))
+	s := strconv.FormatFloat(math.Round(math.Abs(x)*p)/p, 'f', decimals, 64) // halves away from zero
+	whole, frac, _ := strings.Cut(s, ".")
+	if len(whole) > 4 {
+		var b strings.Builder
+		for i, c := range whole {
+			if i > 0 && (len(whole)-i)%3 == 0 {
+				b.WriteString(group)
+			}
+			b.WriteRune(c)
+		}
+		whole = b.String()
+	}
+	out := whole
+	if frac != "" {
+		out += point + frac
+	}
+	if x < 0 && strings.Trim(s, "0.") != "" {
+		out = "−" + out
+	}
+	return out
 }

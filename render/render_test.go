@@ -93,6 +93,50 @@ func TestFormatInches(t *testing.T) {
 	}
 }
 
+// Dimension labels are whole millimetres in the language's number style
+// (German showed "742.5 mm" and "2490 mm" in an English style).
+func TestDimensionLabelsInTheLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		x          float64
+		unit, lang string
+		want       string
+	}{
+		{742.5, "mm", "de", "743"},
+		{2490, "mm", "de", "2490"},
+		{2490.4, "mm", "en", "2490"},
+		{24900, "mm", "", "24,900"},
+		{12400.4, "mm", "de", "12.400"},
+		{1234567, "mm", "de-AT", "1.234.567"},
+		{999.6, "mm", "en", "1000"},
+		{0, "mm", "de", "0"},
+		{2.45, "m", "de", "2,5"},
+		{2, "m", "de", "2"},
+		{1.25, "cm", "en", "1.3"},
+	} {
+		if got := formatLength(tc.x, tc.unit, tc.lang); got != tc.want {
+			t.Errorf("formatLength(%v, %q, %q) = %q, want %q", tc.x, tc.unit, tc.lang, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		x        float64
+		decimals int
+		lang     string
+		want     string
+	}{
+		{-16000, 0, "de", "−16.000"},
+		{-0.04, 1, "en", "0.0"},
+		{63.04, 1, "de", "63,0"},
+		{1000000.5, 1, "en", "1,000,000.5"},
+	} {
+		if got := FormatNumber(tc.x, tc.decimals, tc.lang); got != tc.want {
+			t.Errorf("FormatNumber(%v, %d, %q) = %q, want %q", tc.x, tc.decimals, tc.lang, got, tc.want)
+		}
+	}
+	if got, want := FormatInchesIn(1600, "de"), "63,0 in"; got != want {
+		t.Errorf("FormatInchesIn(1600, de) = %q, want %q", got, want)
+	}
+}
+
 // Dimensions in inches are drawn (the labels differ from the millimetre
 // ones); without dimensions the unit changes nothing.
 func TestDimensionsInInches(t *testing.T) {

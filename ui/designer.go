@@ -43,6 +43,14 @@ type Designer struct {
 	gen       uint64             // incremented with every change of decisions
 	undo      []map[string]catalog.Value
 	redo      []map[string]catalog.Value
+	step      undoStep         // the newest undo step, for merging a gesture's changes (undo.go)
+	clock     func() time.Time // nil: time.Now (tests set it)
+	// completed is the engine's newest completion shown (nil before its
+	// first answer for the design); knockBase the one the newest step
+	// started from, to tell its knock-on changes (knockon.go).
+	completed map[string]catalog.Value
+	knockBase map[string]catalog.Value
+	dialogs   []*openDialog // shown with showDialog, newest last (escape.go)
 
 	preview   *Preview
 	chooser   *chooser // the products screen
@@ -279,25 +287,11 @@ func (d *Designer) Decide(featureID string, v catalog.Value) {
 	if d.syncing || d.product == nil || d.product.Feature(featureID) == nil {
 		return
 	}
-	if prev, ok := d.decisions[featureID]; ok && prev.Equal(v) {
-		return
-	}
-	next := maps.Clone(d.decisions)
-	next[featureID] = v
-	d.apply(next)
+	d.decideIn("", featureID, v, false)
 }
 
 // apply replaces the decisions in one undoable step.
-func (d *Designer) apply(next map[string]catalog.Value) {
-	if d.onActivity != nil {
-		d.onActivity()
-	}
-	d.notice = ""
-	d.undo = append(d.undo, d.decisions)
-	d.redo = nil
-	d.decisions = next
-	d.update()
-}
+func (d *Designer) apply(next map[string]catalog.Value) { d.applyIn("", next, false) }
 
 // Undo takes back the last change of decisions.
 func (d *Designer) Undo() {
@@ -307,6 +301,7 @@ func (d *Designer) Undo() {
 	d.redo = append(d.redo, d.decisions)
 	d.decisions = d.undo[len(d.undo)-1]
 	d.undo = d.undo[:len(d.undo)-1]
+	d.step, d.knockBase = undoStep{}, nil // undoing a choice undoes its knock-on changes: nothing to tell
 	d.update()
 }
 
@@ -318,6 +313,7 @@ func (d *Designer) Redo() {
 	d.undo = append(d.undo, d.decisions)
 	d.decisions = d.redo[len(d.redo)-1]
 	d.redo = d.redo[:len(d.redo)-1]
+	d.step, d.knockBase = undoStep{}, d.completed
 	d.update()
 }
 
@@ -449,6 +445,7 @@ func (d *Designer) applyAnswer(a answer) {
 			c.avail(fd)
 		}
 	}
+	d.showKnockOn(a.completion)
 	if !a.domains.Consistent {
 		d.variants.SetText(T("no valid configuration"))
 	}
@@ -463,12 +460,18 @@ func decidedSet(m map[string]catalog.Value) map[string]bool {
 	return out
 }
 
-// groupDigits writes 1234567 as 1,234,567.
+// groupDigits writes a whole number (of any size: counts of variants
+// reach 10²²) in groups of three, as the language does: 1,234,567;
+// German 1.234.567.
 func groupDigits(s string) string {
+	sep := ','
+	if uiLanguage == "de" {
+		sep = '.'
+	}
 	var b strings.Builder
 	for i, r := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
+			b.WriteRune(sep)
 		}
 		b.WriteRune(r)
 	}

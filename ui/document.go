@@ -38,6 +38,9 @@ type document struct {
 	// or opened; saved is nil for a design never saved.
 	product string
 	saved   map[string]string
+	// origin is what a design never saved started from (a preset's
+	// decisions): neither it nor the bare defaults are unsaved work.
+	origin map[string]string
 	// catalog is the catalog record it was last saved with (0: never
 	// saved): opened with another version, it has changes to save.
 	catalog int64
@@ -120,7 +123,7 @@ func (d *Designer) Dirty() bool {
 		return false
 	}
 	if d.doc.saved == nil {
-		return len(d.decisions) > 0
+		return len(d.decisions) > 0 && !maps.Equal(encodeDecisions(d.decisions), d.doc.origin)
 	}
 	return d.product.ID != d.doc.product || !maps.Equal(encodeDecisions(d.decisions), d.doc.saved) ||
 		d.doc.catalog != 0 && d.catalogID != 0 && d.doc.catalog != d.catalogID
@@ -321,7 +324,7 @@ func (d *Designer) askDetails(asNew bool) {
 }
 
 func (d *Designer) showDetails(asNew bool, customers []storage.Customer) {
-	name := widget.NewEntry()
+	name := newDialogEntry(d, false)
 	name.SetPlaceHolder(T("e.g. Corner desk for the Meyers"))
 	name.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
@@ -334,6 +337,8 @@ func (d *Designer) showDetails(asNew bool, customers []storage.Customer) {
 		if asNew {
 			name.SetText(Tf("%s (variant)", d.doc.name))
 		}
+	} else {
+		name.SetText(d.defaultName(time.Now())) // Return keeps it; typing replaces it
 	}
 	var names []string
 	for _, c := range customers {
@@ -342,7 +347,7 @@ func (d *Designer) showDetails(asNew bool, customers []storage.Customer) {
 	customer := widget.NewSelectEntry(names)
 	customer.SetPlaceHolder(T("None"))
 	customer.SetText(d.doc.customerName)
-	notes := widget.NewMultiLineEntry()
+	notes := newDialogEntry(d, true)
 	notes.SetPlaceHolder(T("Anything to remember: measurements, delivery, wishes"))
 	notes.SetMinRowsVisible(3)
 	notes.Wrapping = fyne.TextWrapWord
@@ -391,14 +396,15 @@ func (d *Designer) showDetails(asNew bool, customers []storage.Customer) {
 	d.details = &detailsForm{dialog: dlg, name: name, customer: customer, notes: notes}
 	dlg.Show()
 	d.win.Canvas().Focus(name)
+	name.TypedShortcut(&fyne.ShortcutSelectAll{})
 }
 
 // detailsForm is the open save dialog (tests fill it in).
 type detailsForm struct {
 	dialog   *dialog.FormDialog
-	name     *widget.Entry
+	name     *dialogEntry
 	customer *widget.SelectEntry
-	notes    *widget.Entry
+	notes    *dialogEntry
 }
 
 // writeDesign saves the design as doc says (a new design when doc.id is
@@ -471,6 +477,7 @@ func (d *Designer) setDesign(p *catalog.Product, decisions map[string]catalog.Va
 	d.product = p
 	d.decisions = decisions
 	d.undo, d.redo = nil, nil
+	d.step, d.completed, d.knockBase = undoStep{}, nil, nil
 	d.engine = d.engines[p.ID]
 	if d.engine == nil {
 		d.engine = newEngine(p, d.keepIn())
@@ -483,23 +490,43 @@ func (d *Designer) setDesign(p *catalog.Product, decisions map[string]catalog.Va
 	d.optScroll.ScrollToTop()
 }
 
-// whenDiscarded runs then, after asking whether to discard unsaved
-// changes if there are any (cancel runs when the user keeps them).
+// whenDiscarded runs then once unsaved changes are safe: saved, or let
+// go, as the user answers (cancel runs when they cancel).
 func (d *Designer) whenDiscarded(then, cancel func()) {
+	d.askToSave(fmt.Sprintf(T("Save the changes to “%s” first?"), d.docTitle()), then, cancel)
+}
+
+// askToSave asks what to do with unsaved changes before then, the same
+// way everywhere: Save (the default: Return), Don't save, Cancel (Escape).
+// Without unsaved changes, or with nowhere to save them, then runs at
+// once.
+func (d *Designer) askToSave(question string, then, cancel func()) {
 	if !d.Dirty() || d.cannotSave() != "" || d.win == nil {
 		then()
 		return
 	}
-	dlg := dialog.NewConfirm(T("Unsaved changes"), fmt.Sprintf(T("Discard the unsaved changes to “%s”?"), d.docTitle()), func(ok bool) {
-		if ok {
-			then()
-		} else if cancel != nil {
+	msg := widget.NewLabel(question)
+	msg.Wrapping = fyne.TextWrapWord
+	var dlg *dialog.CustomDialog
+	doSave := func() {
+		dlg.Hide()
+		d.afterSave = then
+		d.Save()
+	}
+	doCancel := func() {
+		dlg.Hide()
+		if cancel != nil {
 			cancel()
 		}
-	}, d.win)
-	dlg.SetConfirmText(T("Discard changes"))
-	dlg.SetDismissText(T("Keep editing"))
-	dlg.Show()
+	}
+	save := widget.NewButtonWithIcon(T("Save"), theme.DocumentSaveIcon(), doSave)
+	save.Importance = widget.HighImportance
+	discard := widget.NewButton(T("Don't save"), func() { dlg.Hide(); then() })
+	back := widget.NewButtonWithIcon(T("Cancel"), theme.CancelIcon(), doCancel)
+	dlg = dialog.NewCustomWithoutButtons(T("Unsaved changes"), msg, d.win)
+	dlg.SetButtons([]fyne.CanvasObject{discard, back, save})
+	dlg.Resize(fyne.NewSize(520, 0))
+	d.showDialog(dlg, doCancel, doSave)
 }
 
 // NewDesign starts a new, unsaved design of the current product from its
@@ -747,7 +774,7 @@ func (d *Designer) offerRestore(a *storage.Autosave) {
 	}, d.win)
 	dlg.SetConfirmText(T("Restore"))
 	dlg.SetDismissText(T("Discard it"))
-	dlg.Show()
+	d.showDialog(dlg, dlg.Confirm, dlg.Confirm) // Escape must not throw the work away
 }
 
 // restoreAutosave shows an autosaved design: a saved design with the
@@ -794,23 +821,7 @@ func (d *Designer) restoreAutosave(p *catalog.Product, a *storage.Autosave) {
 
 // ConfirmClose runs close, after asking whether to save unsaved changes.
 func (d *Designer) ConfirmClose(close func()) {
-	if !d.Dirty() || d.cannotSave() != "" || d.win == nil {
-		close()
-		return
-	}
-	msg := widget.NewLabel(fmt.Sprintf(T("Save the changes to “%s” before closing?"), d.docTitle()))
-	var dlg *dialog.CustomDialog
-	save := widget.NewButton(T("Save"), func() {
-		dlg.Hide()
-		d.afterSave = close
-		d.Save()
-	})
-	save.Importance = widget.HighImportance
-	discard := widget.NewButton(T("Don't save"), func() { dlg.Hide(); close() })
-	cancel := widget.NewButton(T("Cancel"), func() { dlg.Hide() })
-	dlg = dialog.NewCustomWithoutButtons(T("Unsaved changes"), msg, d.win)
-	dlg.SetButtons([]fyne.CanvasObject{discard, cancel, save})
-	dlg.Show()
+	d.askToSave(fmt.Sprintf(T("Save the changes to “%s” before closing?"), d.docTitle()), close, nil)
 }
 
 // Shutdown ends the designer's background work at a normal exit: a

@@ -24,9 +24,14 @@ import (
 // folderPrefKey is where the folder of the last export is kept.
 const folderPrefKey = "order.folder"
 
-// ExportOrder shows the draft order and asks where to export it (Ctrl+E).
+// ExportOrder shows the draft order and asks where to export it (Ctrl+E):
+// once its lines are read, when the order view has just opened.
 func (d *Designer) ExportOrder() {
 	d.ShowOrder()
+	if v := d.order; len(v.loading) > 0 {
+		v.afterLoad = v.chooseFolder
+		return
+	}
 	d.order.chooseFolder()
 }
 
@@ -80,7 +85,9 @@ func (v *orderView) cannotExport() string {
 	return ""
 }
 
-// chooseFolder asks for the folder to export to, then exports.
+// chooseFolder asks for the folder to export to, then exports. With the
+// demo's dealer settings it warns first: the order would name the demo
+// dealer, not the one sending it.
 func (v *orderView) chooseFolder() {
 	d := v.d
 	if why := v.cannotExport(); why != "" {
@@ -90,6 +97,43 @@ func (v *orderView) chooseFolder() {
 	if d.win == nil {
 		return
 	}
+	if d.dealer.isDemo() {
+		v.warnDemoDealer()
+		return
+	}
+	v.askFolder()
+}
+
+// isDemo reports whether the dealer settings still name the demo dealer
+// the app starts with.
+func (s DealerSettings) isDemo() bool {
+	demo := DefaultDealerSettings()
+	return s.ID == demo.ID || s.ID == "DEMO" || s.Name == demo.Name || s.Name == "Demo dealer"
+}
+
+// warnDemoDealer says that the order would go out in the demo dealer's
+// name, and offers the settings (the default), exporting anyway, or
+// cancelling (Escape).
+func (v *orderView) warnDemoDealer() {
+	d := v.d
+	msg := widget.NewLabel(fmt.Sprintf(T("The dealer settings are still the demo's: this order would be sent as “%s” (%s), and the manufacturer could not tell that it comes from you.\n\nEnter your dealer code and company name in the settings first."), d.dealer.Name, d.dealer.ID))
+	msg.Wrapping = fyne.TextWrapWord
+	var dlg *dialog.CustomDialog
+	settings := func() { dlg.Hide(); d.ShowDealerSettings() }
+	cancel := func() { dlg.Hide() }
+	open := widget.NewButtonWithIcon(T("Open the dealer settings"), theme.SettingsIcon(), settings)
+	open.Importance = widget.HighImportance
+	anyway := widget.NewButton(T("Export anyway"), func() { dlg.Hide(); v.askFolder() })
+	back := widget.NewButtonWithIcon(T("Cancel"), theme.CancelIcon(), cancel)
+	dlg = dialog.NewCustomWithoutButtons(T("Export with the demo dealer?"), msg, d.win)
+	dlg.SetButtons([]fyne.CanvasObject{anyway, back, open})
+	dlg.Resize(fyne.NewSize(560, 0))
+	d.showDialog(dlg, cancel, settings)
+}
+
+// askFolder asks for the folder to export to, then exports.
+func (v *orderView) askFolder() {
+	d := v.d
 	dlg := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 		switch {
 		case err != nil:
@@ -210,8 +254,15 @@ func (d *Designer) ExportsRecovered(done []storage.RecoveredExport) {
 	d.note(strings.Join(msgs, " "))
 }
 
-// errExportCancelled: the user cancelled an export.
-var errExportCancelled = errors.New(T("the export was cancelled"))
+// errExportCancelled: the user cancelled an export. Its text is
+// translated when it is shown: translating it when the package starts
+// would fix it in English (the language is chosen later) and make Fyne log
+// a missing translation on German systems.
+var errExportCancelled error = exportCancelled{}
+
+type exportCancelled struct{}
+
+func (exportCancelled) Error() string { return T("the export was cancelled") }
 
 // checkWritable says, in plain words, why a folder cannot take a file.
 func checkWritable(folder string) error {
@@ -335,5 +386,5 @@ func (v *orderView) showResult(number, path string) {
 	dlg = dialog.NewCustomWithoutButtons(T("Order exported"), body, d.win)
 	dlg.SetButtons([]fyne.CanvasObject{copyBtn, done})
 	dlg.Resize(fyne.NewSize(620, 0))
-	dlg.Show()
+	d.showDialog(dlg, dlg.Hide, dlg.Hide) // Escape and Return: Done (not Copy path)
 }

@@ -65,11 +65,13 @@ var Languages = []string{"en", "de"}
 // use. Fyne's own words (dialog buttons, the file dialog) follow. Call it
 // before anything is built.
 func UseLanguage(chosen string) string {
+	QuietCLocale()
 	sys := lang.SystemLocale().LanguageString()
 	use := chosen
 	if use == "" {
 		use = "en"
-		if sys == "de" {
+		// "de-DE", "de-AT", "de": German is German wherever it is spoken.
+		if base, _, _ := strings.Cut(sys, "-"); base == "de" {
 			use = "de"
 		}
 	}

@@ -62,6 +62,7 @@ type Library struct {
 	queries   latest
 	thumbs    map[string]image.Image // decoded pictures by design and revision (query goroutines only)
 	versions  map[int64]string       // catalog records other than the one in use: "catalog 2026.2"
+	catalogOf map[int64]string       // catalog record → the catalog's id ("nordholm")
 	noticeGen int
 	noticeFn  func()
 	history   *history // the open history dialog
@@ -238,8 +239,10 @@ func (l *Library) refresh() {
 	l.queries.run(func() {
 		list, err := store.Designs(context.Background(), f)
 		versions := map[int64]string{}
+		catalogOf := map[int64]string{}
 		if recs, err := store.Catalogs(context.Background()); err == nil {
 			for _, r := range recs {
+				catalogOf[r.ID] = r.CatalogID
 				if r.ID != current {
 					versions[r.ID] = Tf("catalog %s", r.Version)
 				}
@@ -256,12 +259,26 @@ func (l *Library) refresh() {
 				return // a newer query is on its way
 			}
 			l.versions = versions
+			l.catalogOf = catalogOf
 			l.show(f, list, pics, err)
 			if l.OnLoaded != nil {
 				l.OnLoaded()
 			}
 		})
 	})
+}
+
+// productName is a design's product's name in the app's language, from
+// the catalog in use when the design was made with one of its versions
+// (the library keeps the name in the language it was saved in).
+func (l *Library) productName(s storage.DesignSummary) string {
+	if l.d.cat == nil || l.catalogOf[s.Catalog] != l.d.cat.ID {
+		return s.ProductName
+	}
+	if p := l.d.cat.Product(s.ProductID); p != nil {
+		return l.d.text(p.Name)
+	}
+	return s.ProductName
 }
 
 // picture decodes a design's thumbnail (cached by design and revision).
@@ -287,6 +304,7 @@ func (l *Library) show(f storage.Filter, list []storage.DesignSummary, pics []im
 	objs := make([]fyne.CanvasObject, 0, len(list))
 	now := time.Now()
 	for i, s := range list {
+		s.ProductName = l.productName(s)
 		c := newDesignCard(s, pics[i], l.trash, when(s.UpdatedAt, now))
 		c.version = l.versions[s.Catalog]
 		s := s
@@ -379,6 +397,7 @@ func (l *Library) showMenu(s storage.DesignSummary, pos fyne.Position) {
 	}
 	menu := fyne.NewMenu("",
 		fyne.NewMenuItem(T("Open"), func() { l.d.OpenDesign(s.ID) }),
+		fyne.NewMenuItem(T("Add to order"), func() { l.d.addToDraft(s.ID, s.Customer) }),
 		fyne.NewMenuItem(T("Rename…"), func() { l.askRename(s.Design) }),
 		fyne.NewMenuItem(T("Duplicate"), func() { l.duplicate(s.Design) }),
 		fyne.NewMenuItem(T("Revision history…"), func() { l.showHistory(s.Design) }),
@@ -408,7 +427,7 @@ func (l *Library) askRename(x storage.Design) {
 	if l.d.win == nil {
 		return
 	}
-	name := widget.NewEntry()
+	name := newDialogEntry(l.d, false)
 	name.SetText(x.Name)
 	name.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {

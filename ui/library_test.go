@@ -528,13 +528,13 @@ func TestSwitchingProductAsksBeforeDiscarding(t *testing.T) {
 	d.show(screenProducts)
 	test.Tap(d.chooser.card("kolme-sofa"))
 	eventually(t, q, "the question", func() bool { return w.Canvas().Overlays().Top() != nil })
-	tapButton(t, w, "Keep editing")
+	tapButton(t, w, "Cancel")
 	if d.Product().ID != "lift-desk" || d.Decisions()["top"].Str != "walnut" {
 		t.Fatalf("after keeping: %s %v", d.Product().ID, d.Decisions())
 	}
 	test.Tap(d.chooser.card("kolme-sofa"))
 	eventually(t, q, "the question", func() bool { return w.Canvas().Overlays().Top() != nil })
-	tapButton(t, w, "Discard changes")
+	tapButton(t, w, "Don't save")
 	if d.Product().ID != "kolme-sofa" || d.Dirty() {
 		t.Errorf("after discarding: %s, dirty %v", d.Product().ID, d.Dirty())
 	}

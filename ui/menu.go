@@ -3,6 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
 )
 
 // SetWindow gives the designer the window its dialogs open in, its title,
@@ -23,19 +24,29 @@ func (d *Designer) SetWindow(w fyne.Window) {
 			}
 		}
 	}
-	// Ctrl+Y is redo too, as on Windows.
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyY, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+	// Ctrl+Y is redo too, as on Windows. (The desktop driver delivers it
+	// as fyne.ShortcutRedo, as it delivers Ctrl+Z as fyne.ShortcutUndo.)
+	c.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) {
 		if d.showroom == nil {
-			d.Redo()
+			d.redoKey()
 		}
 	})
 	c.SetOnTypedKey(d.typedKey)
 	d.refreshDocument()
 }
 
-// typedKey gets the keys no widget with the focus took: the arrow keys
-// orbit the preview on the designer (Shift: in bigger steps).
+// typedKey gets the keys no widget with the focus took: Escape closes
+// the dialog on top, Return takes its default; the arrow keys orbit the
+// preview on the designer.
 func (d *Designer) typedKey(e *fyne.KeyEvent) {
+	switch {
+	case e.Name == fyne.KeyEscape && d.escape():
+		return // Escape closed the dialog on top
+	case (e.Name == fyne.KeyReturn || e.Name == fyne.KeyEnter) && d.enter():
+		return // Return took the dialog's default
+	case d.win != nil && d.win.Canvas().Overlays().Top() != nil:
+		return // the keys do not reach the designer under a dialog
+	}
 	if d.current != screenDesign {
 		return
 	}
@@ -67,7 +78,7 @@ func (d *Designer) menus() []*fyne.Menu {
 	item := func(label string, key fyne.KeyName, m fyne.KeyModifier, action func()) *fyne.MenuItem {
 		i := fyne.NewMenuItem(label, action)
 		if key != "" {
-			i.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: m}
+			i.Shortcut = inMenuLanguage(&desktop.CustomShortcut{KeyName: key, Modifier: m})
 		}
 		return i
 	}
@@ -87,8 +98,12 @@ func (d *Designer) menus() []*fyne.Menu {
 			}
 		}},
 	)
-	edit := fyne.NewMenu(T("Edit"), item(T("Undo"), fyne.KeyZ, mod, d.Undo),
-		item(T("Redo"), fyne.KeyZ, mod|fyne.KeyModifierShift, d.Redo),
+	// Undo's shortcut is the one the desktop driver makes of Ctrl+Z (a
+	// desktop.CustomShortcut for Ctrl+Z would never be matched).
+	undo := fyne.NewMenuItem(T("Undo"), d.undoKey)
+	undo.Shortcut = inMenuLanguage(&fyne.ShortcutUndo{})
+	edit := fyne.NewMenu(T("Edit"), undo,
+		item(T("Redo"), fyne.KeyZ, mod|fyne.KeyModifierShift, d.redoKey),
 	)
 	view := fyne.NewMenu(T("View"), item(T("Products"), fyne.Key1, mod, func() { d.navigate(screenProducts) }),
 		item(T("Design"), fyne.Key2, mod, func() { d.navigate(screenDesign) }),
@@ -108,4 +123,47 @@ func (d *Designer) menus() []*fyne.Menu {
 		item(T("Dealer settings…"), "", 0, d.ShowDealerSettings),
 	)
 	return []*fyne.Menu{file, edit, view, order}
+}
+
+// undoKey is Ctrl+Z: the field with the focus takes back its own typing
+// first, if it has any; otherwise the design's last change is undone.
+// (The main menu gets Ctrl+Z before the focused field does.)
+func (d *Designer) undoKey() {
+	if d.win != nil && fieldUndo(d.win.Canvas().Focused(), false) {
+		return
+	}
+	d.Undo()
+}
+
+// redoKey is Ctrl+Y and Ctrl+Shift+Z, as undoKey.
+func (d *Designer) redoKey() {
+	if d.win != nil && fieldUndo(d.win.Canvas().Focused(), true) {
+		return
+	}
+	d.Redo()
+}
+
+// fieldUndo undoes (or redoes) in a focused text field and reports
+// whether that changed its text: false when there is no such field or it
+// had nothing to take back.
+func fieldUndo(o fyne.Focusable, redo bool) bool {
+	var e *widget.Entry
+	switch v := o.(type) {
+	case *widget.Entry:
+		e = v
+	case *widget.SelectEntry:
+		e = &v.Entry
+	case interface{ entry() *widget.Entry }:
+		e = v.entry()
+	}
+	if e == nil || e.Disabled() {
+		return false
+	}
+	before := e.Text
+	if redo {
+		e.Redo()
+	} else {
+		e.Undo()
+	}
+	return e.Text != before
 }

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/shopspring/decimal"
 
@@ -22,6 +21,9 @@ type featureControl struct {
 	avail func(*rules.FeatureDomain) // show what the rules allow
 	rows  map[string]*optionRow      // choice and multi: the row of each option
 	note  *widget.Label              // number and text: what the rules say
+	num   *numberInput               // number: its slider and entry
+	knock *widget.Label              // a knock-on change of the feature (knockon.go)
+	typed string                     // text: typed, its check not yet answered
 	// reasons: where the reason an option is unavailable is shown, at
 	// the option (under its row, or under the swatches), by option id.
 	reasons map[string]*reasonLine
@@ -105,7 +107,7 @@ func (d *Designer) hover(f *catalog.Feature, v catalog.Value, in, impossible boo
 
 // control builds the input for one feature.
 func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
-	c := &featureControl{rows: map[string]*optionRow{}, reasons: map[string]*reasonLine{}, swatches: map[string]*swatch{}}
+	c := &featureControl{rows: map[string]*optionRow{}, knock: knockNote(), reasons: map[string]*reasonLine{}, swatches: map[string]*swatch{}}
 	d.controls[f.ID] = c
 	name := widget.NewLabel(d.text(f.Name))
 	var input fyne.CanvasObject
@@ -182,74 +184,8 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 		}
 		input = box
 	case catalog.Number:
-		minF, _ := f.Min.Float64()
-		maxF, _ := f.Max.Float64()
-		stepF, _ := f.Step.Float64()
-		slider := widget.NewSlider(minF, maxF)
-		slider.Step = stepF
-		value := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
-		c.note = widget.NewLabel("")
-		c.note.Wrapping = fyne.TextWrapWord
-		c.note.SizeName = theme.SizeNameCaptionText
-		c.note.Hide()
-		var allowed *rules.FeatureDomain
-		snap := func(x float64) decimal.Decimal {
-			steps := decimal.NewFromFloat(x).Sub(f.Min).Div(f.Step).Round(0)
-			num := f.Min.Add(steps.Mul(f.Step))
-			if num.GreaterThan(f.Max) {
-				num = f.Max
-			}
-			return num
-		}
-		c.show = func(v catalog.Value) {
-			fv, _ := v.Num.Float64()
-			slider.SetValue(fv)
-			value.SetText(d.app.Length(v.Num.String(), f.Unit))
-		}
-		c.avail = func(fd *rules.FeatureDomain) {
-			allowed = fd
-			full := len(fd.Allowed) == 1 && fd.Allowed[0].Min.Equal(f.Min) && fd.Allowed[0].Max.Equal(f.Max)
-			if full {
-				c.note.Hide()
-				return
-			}
-			var rs []string
-			for _, r := range fd.Allowed {
-				if r.Min.Equal(r.Max) {
-					rs = append(rs, d.app.Length(r.Min.String(), f.Unit))
-				} else {
-					rs = append(rs, d.app.Length(r.Min.String(), f.Unit)+" – "+d.app.Length(r.Max.String(), f.Unit))
-				}
-			}
-			if len(rs) == 0 {
-				c.note.SetText(T("No value fits your other choices."))
-			} else {
-				c.note.SetText(Tf("With your choices: %s", strings.Join(rs, ", ")))
-			}
-			c.note.Show()
-		}
-		slider.OnChanged = func(x float64) {
-			if d.syncing {
-				return
-			}
-			num := snap(x)
-			value.SetText(d.app.Length(num.String(), f.Unit))
-			value.Importance = widget.MediumImportance
-			if allowed != nil && !allowed.AllowsNumber(num) {
-				value.Importance = widget.WarningImportance // decided when released
-				value.Refresh()
-				return
-			}
-			value.Refresh()
-			d.Decide(f.ID, catalog.Value{Kind: catalog.Number, Num: num})
-		}
-		slider.OnChangeEnded = func(x float64) {
-			num := snap(x)
-			if allowed != nil && !allowed.AllowsNumber(num) {
-				d.insist(f, catalog.Value{Kind: catalog.Number, Num: num}, true)
-			}
-		}
-		input = container.NewVBox(container.NewBorder(nil, nil, nil, value, slider), c.note)
+		c.num = d.newNumberInput(f, c)
+		input = c.num.content
 	case catalog.Textual:
 		e := widget.NewEntry()
 		e.SetPlaceHolder(fmt.Sprintf(T("up to %d characters"), f.MaxLength))
@@ -259,7 +195,10 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 		c.note.Importance = widget.WarningImportance
 		c.note.Hide()
 		c.show = func(v catalog.Value) {
-			if e.Text != v.Str {
+			if v.Str == c.typed {
+				c.typed = "" // decided
+			}
+			if e.Text != v.Str && (c.typed == "" || e.Text != c.typed) { // never over the user's typing
 				e.SetText(v.Str)
 			}
 		}
@@ -267,13 +206,14 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 			if d.syncing || f.CheckText(s) != nil {
 				return
 			}
+			c.typed = s
 			d.tryExact(f, catalog.Value{Kind: catalog.Textual, Str: s})
 		}
 		input = container.NewVBox(e, c.note)
 	default:
 		input = widget.NewLabel("")
 	}
-	return container.NewVBox(name, input)
+	return container.NewVBox(name, input, c.knock)
 }
 
 // showReason shows why an option is unavailable at the option itself:
@@ -331,15 +271,27 @@ func (d *Designer) tryExact(f *catalog.Feature, v catalog.Value) {
 		var ok bool
 		eng.with(func(s *rules.Session) { ok, _ = s.Consistent(next) })
 		d.do(func() {
+			c := d.controls[f.ID]
+			text := f.Kind == catalog.Textual && c != nil
 			if gen != d.gen {
+				if text && c.typed == v.Str && v.Str != "" {
+					d.tryExact(f, v) // still what is typed: check it with the newer decisions
+				}
 				return
 			}
-			if c := d.controls[f.ID]; c != nil && c.note != nil && f.Kind == catalog.Textual {
+			if text && c.note != nil {
 				c.note.Hide()
 			}
 			if ok {
+				if text {
+					d.decideIn("text:"+f.ID, f.ID, v, false) // typing on is the same undo step
+					return
+				}
 				d.Decide(f.ID, v)
 				return
+			}
+			if text {
+				c.typed = ""
 			}
 			d.insist(f, v, true)
 		})

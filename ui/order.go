@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
@@ -174,8 +175,10 @@ func (d *Designer) SetOrderExport(e OrderExport) { d.export = e }
 func (d *Designer) OrderLines() int { return len(d.draft.Lines) }
 
 // AddToOrder adds the design being edited to the draft order: saved
-// first if it has unsaved changes (the first save asks for its name), then
-// its newest revision, with the design's quantity.
+// first if it has unsaved changes, then its newest revision, with the
+// design's quantity. A design never saved is saved under a name made of
+// its product, customer and date (renamed in the library at any time):
+// nothing to type on the way to the order.
 func (d *Designer) AddToOrder() {
 	if why := d.cannotSave(); why != "" {
 		d.tell(T("The design cannot be added to the order"), why)
@@ -199,7 +202,24 @@ func (d *Designer) AddToOrder() {
 		return
 	}
 	d.afterSave = func() { d.addToDraft(d.doc.id, d.doc.customer) }
+	if d.doc.id == 0 {
+		doc := d.doc
+		doc.name = d.defaultName(time.Now())
+		d.writeDesign(doc, "")
+		return
+	}
 	d.Save()
+}
+
+// defaultName is the name of a design saved without one: "Kolme Sofa ·
+// Meyer · 7 Dec 2026" (without the customer when there is none).
+func (d *Designer) defaultName(now time.Time) string {
+	parts := []string{d.text(d.product.Name)}
+	if d.doc.customerName != "" {
+		parts = append(parts, d.doc.customerName)
+	}
+	parts = append(parts, formatDate(now, "2 Jan 2006"))
+	return strings.Join(parts, " · ")
 }
 
 // addToDraft reads a saved design's newest revision (off the UI

@@ -233,13 +233,12 @@ func TestDealerSettingsFromPreferences(t *testing.T) {
 // name (and a customer) in the save dialog the first save opens.
 func addNamed(t *testing.T, d *Designer, q uiQueue, name, customer string) {
 	t.Helper()
+	// Add to order would save a new design under a name of its own;
+	// these tests name it (and give it a customer) first.
+	saveNamed(t, d, q, false, name, customer)
 	added := false
 	d.OnAdded = func() { added = true }
 	d.AddToOrder()
-	eventually(t, q, "the save dialog", func() bool { return d.details != nil })
-	d.details.name.SetText(name)
-	d.details.customer.SetText(customer)
-	d.details.dialog.Submit()
 	eventually(t, q, "the design in the order", func() bool { return added })
 	d.OnAdded = nil
 }

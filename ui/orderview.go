@@ -59,6 +59,7 @@ type orderView struct {
 	customers []storage.Customer
 	info      map[int64]*lineInfo // by revision id
 	loading   map[int64]bool      // revisions being read
+	afterLoad func()              // runs once when no revision is being read any more (Ctrl+E on a fresh view)
 	exporting bool
 	syncing   bool // while the fields are set from the draft
 	shownKeys []int64
@@ -317,6 +318,10 @@ func (v *orderView) load() {
 			}
 			v.buildRows()
 			v.reprice()
+			if f := v.afterLoad; f != nil && len(v.loading) == 0 {
+				v.afterLoad = nil
+				f()
+			}
 			if v.OnLoaded != nil {
 				v.OnLoaded()
 			}

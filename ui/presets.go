@@ -9,13 +9,17 @@ import (
 )
 
 // ApplyPreset replaces the decisions with one of the product's presets,
-// in one undoable step.
+// in one undoable step. A new design with nothing of the user's own in it
+// starts from the preset: the preset alone is not unsaved work.
 func (d *Designer) ApplyPreset(id string) {
 	if d.product == nil {
 		return
 	}
 	for _, ps := range d.product.Presets {
 		if ps.ID == id {
+			if d.doc.id == 0 && !d.Dirty() {
+				d.doc.origin = encodeDecisions(ps.Values)
+			}
 			d.apply(maps.Clone(ps.Values))
 			d.note(Tf("Preset “%s”: Ctrl+Z takes it back.", d.text(ps.Name)))
 			return

@@ -220,6 +220,7 @@ func (p *Preview) request() {
 func (p *Preview) render() {
 	p.mu.Lock()
 	scene, view, gen, light := p.scene, p.view, p.gen, p.dragging
+	view.Lang = uiLanguage // the labels' numbers: 2.490 mm in German
 	p.mu.Unlock()
 	if view.Width <= 0 || view.Height <= 0 {
 		return

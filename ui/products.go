@@ -131,9 +131,7 @@ func (d *Designer) ChooseProduct(id, preset string) {
 			d.refreshDocument()
 		}
 		if preset != "" {
-			d.ApplyPreset(preset)
-			d.undo = nil // the preset is where this design starts
-			d.undoBtn.Disable()
+			d.ApplyPreset(preset) // one undo step after the fresh design
 		}
 		d.show(screenDesign)
 	}, nil)
@@ -212,7 +210,7 @@ func (c *productCard) CreateRenderer() fyne.WidgetRenderer {
 		name.SizeName = theme.SizeNameSubHeadingText
 	}
 	name.Truncation = fyne.TextTruncateEllipsis
-	from := widget.NewLabelWithStyle(capitalize(p.Category)+" · "+Tf("from %s", d.money(p.BasePrice)), fyne.TextAlignLeading, fyne.TextStyle{})
+	from := widget.NewLabelWithStyle(categoryAndPrice(capitalize(d.text(p.Category)), Tf("from %s", d.money(p.BasePrice))), fyne.TextAlignLeading, fyne.TextStyle{})
 	from.Truncation = fyne.TextTruncateEllipsis
 	desc := newClampedText(d.text(p.Description), 2)
 	text := []fyne.CanvasObject{name, container.New(layout.NewCustomPaddedLayout(-theme.InnerPadding()*1.2, -theme.InnerPadding()/2, 0, 0), from), desc}
@@ -353,4 +351,13 @@ func (f *flowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		h = max(h, o.MinSize().Height)
 	}
 	return fyne.NewSize(0, h*float32(f.rows))
+}
+
+// categoryAndPrice is a card's line "Desks · from €689.00", or only the
+// price for a product listed under no category.
+func categoryAndPrice(category, price string) string {
+	if category == "" {
+		return price
+	}
+	return category + " · " + price
 }

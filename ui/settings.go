@@ -177,16 +177,34 @@ func (t *variantTheme) Font(s fyne.TextStyle) fyne.Resource     { return theme.D
 func (t *variantTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return theme.DefaultTheme().Icon(n) }
 func (t *variantTheme) Size(n fyne.ThemeSizeName) float32       { return theme.DefaultTheme().Size(n) }
 
-// Length writes a length in the catalog's unit for the user's display
-// unit: millimetres as they are, or as inches.
+// Length writes a number feature's value in the catalog's unit for the
+// user's display unit (millimetres as they are, or as inches), in the
+// language's number style and unit name: "1.230 mm", "4 Stk.".
 func (s AppSettings) Length(value, unit string) string {
+	f, err := strconv.ParseFloat(value, 64)
+	if err != nil {
+		return strings.TrimSpace(value + " " + unitName(unit))
+	}
 	if s.Units == "in" && unit == "mm" {
-		if f, err := strconv.ParseFloat(value, 64); err == nil {
-			return render.FormatInches(f) // as the preview's dimensions
-		}
+		return render.FormatInchesIn(f, uiLanguage) // as the preview's dimensions
 	}
+	decimals := 0
+	if _, frac, ok := strings.Cut(value, "."); ok {
+		decimals = len(frac)
+	}
+	num := render.FormatNumber(f, decimals, uiLanguage)
 	if unit == "" {
-		return value
+		return num
 	}
-	return value + " " + unit
+	return num + " " + unitName(unit)
+}
+
+// unitName is a catalog's unit as the language writes it: "pcs" is German
+// "Stk."; units of measure (mm, m, in) are the same in every language.
+func unitName(unit string) string {
+	switch unit {
+	case "pcs":
+		return T("pcs")
+	}
+	return unit
 }

@@ -1,0 +1,3 @@
+module atelier.app/earlyenv
+
+go 1.26.8
