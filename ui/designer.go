@@ -446,6 +446,7 @@ func (d *Designer) applyAnswer(a answer) {
 		}
 	}
 	d.showKnockOn(a.completion)
+	d.showProgress() // a knock-on change in another section flags its step
 	if !a.domains.Consistent {
 		d.variants.SetText(T("no valid configuration"))
 	}

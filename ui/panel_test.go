@@ -547,3 +547,31 @@ func TestShowroomGreyedTextContrast(t *testing.T) {
 		t.Errorf("the greyed velvet's name: contrast %.2f:1, want at least %.1f:1", r, minContrast)
 	}
 }
+
+// TestKnockOnInAnotherSectionFlagsItsStep: choosing velvet on the Cover
+// step moves the undecided legs (on the Shape step) to brass: the Shape
+// step is flagged, and opening it shows the note beside the legs.
+func TestKnockOnInAnotherSectionFlagsItsStep(t *testing.T) {
+	d, _, q := panelDesigner(t, 1366, 768, "kolme-sofa")
+	cover, shape := d.panel.sections[1], d.panel.sections[2]
+	test.Tap(cover.step)
+	test.Tap(d.controls["cover"].swatches["velvet"])
+	waitEngine(t, d, q)
+	knock := d.controls["legs"].knock
+	eventually(t, q, "the knock-on note on the legs", func() bool { return knock.Visible() })
+	if res, ok := shape.step.Icon.(*theme.ThemedResource); !ok || res.ThemeColorName() != theme.ColorNameWarning {
+		t.Errorf("Shape step icon = %v, want the warning sign", shape.step.Icon)
+	}
+	test.Tap(shape.step)
+	if !shape.box.Visible() || !knock.Visible() {
+		t.Fatal("the Shape section does not show the legs' note")
+	}
+	if pos, size := abs(knock); size.Height == 0 || pos.Y > abs2Bottom(d.optScroll) {
+		t.Errorf("the note is not on screen: %v %v", pos, size)
+	}
+}
+
+func abs2Bottom(o fyne.CanvasObject) float32 {
+	p, s := abs(o)
+	return p.Y + s.Height
+}

@@ -146,7 +146,20 @@ func (d *Designer) sectionDecided(s *optionSection) bool {
 	return true
 }
 
-// showProgress marks the current step and every decided one (✓).
+// knockedOn reports whether a feature of a section says it was changed
+// by a choice elsewhere (a knock-on note, see knockon.go).
+func (d *Designer) knockedOn(s *optionSection) bool {
+	for _, f := range s.features {
+		if c := d.controls[f.ID]; c != nil && c.knock != nil && c.knock.Visible() {
+			return true
+		}
+	}
+	return false
+}
+
+// showProgress marks the current step and every decided one (✓); a
+// section whose options were changed by a choice in another one gets a
+// warning sign instead, so that the change is not missed.
 func (d *Designer) showProgress() {
 	p := &d.panel
 	if p.steps == nil {
@@ -157,7 +170,10 @@ func (d *Designer) showProgress() {
 			continue
 		}
 		text, icon := fmt.Sprintf("%d  %s", i+1, s.title), fyne.Resource(nil)
-		if d.sectionDecided(s) {
+		switch {
+		case i != p.current && d.knockedOn(s):
+			text, icon = s.title, theme.NewWarningThemedResource(theme.WarningIcon())
+		case d.sectionDecided(s):
 			text, icon = s.title, theme.ConfirmIcon()
 		}
 		imp := widget.LowImportance
