@@ -110,6 +110,8 @@ type Designer struct {
 	saveBtn       *widget.Button
 	saveAsBtn     *widget.Button
 
+	// panel is the option panel's sections, steps and sticky price.
+	panel optionPanel
 	// controls by feature id: show moves a control to a value, avail shows
 	// what the engine allows.
 	controls map[string]*featureControl
@@ -196,7 +198,9 @@ func buildDesigner(cat *catalog.Catalog, lang string, do func(func()), kiosk boo
 	d.total = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	d.lines = container.NewVBox()
 	d.status = widget.NewLabel("")
-	d.status.Wrapping = fyne.TextWrapWord
+	// One line, so that the bar keeps its height (and the preview its
+	// size) whatever it says; the whole text is in the places it is about.
+	d.status.Truncation = fyne.TextTruncateEllipsis
 
 	d.preview.SetUnit(cat.Units)
 	views := d.preview.Controls()
@@ -216,15 +220,14 @@ func buildDesigner(cat *catalog.Catalog, lang string, do func(func()), kiosk boo
 	header := container.NewBorder(nil, nil, container.NewHBox(d.undoBtn, d.redoBtn, widget.NewSeparator(), d.title), views)
 	center := container.NewBorder(header, d.subtitle, nil, nil, d.preview)
 
-	// The price: the list price and the waterfall to the customer always
-	// in view, the breakdown between them scrolls; the user can move the
-	// divider between options and price.
-	right := container.NewVSplit(d.optScroll, d.pricePanel())
-	right.Offset = 0.5
+	// The options in the column's whole height, the sections as steps
+	// above them, the price sticky below them.
+	right := d.optionColumn(d.pricePanel())
 
 	split := container.NewHSplit(center, right)
 	split.Offset = 0.63
-	statusBar := container.NewBorder(widget.NewSeparator(), nil, container.NewHBox(d.validIcon, d.validity, widget.NewSeparator()), d.variants, d.status)
+	statusBar := container.NewBorder(widget.NewSeparator(), nil, nil, nil, d.newStatusLine(true))
+	d.panel.statusBar = statusBar
 	bar := container.NewVBox(d.toolbar(), widget.NewSeparator())
 	d.main = container.NewBorder(bar, statusBar, nil, nil, split)
 	d.stack = container.NewStack(d.main)
@@ -443,6 +446,7 @@ func (d *Designer) applyAnswer(a answer) {
 		}
 	}
 	d.showKnockOn(a.completion)
+	d.showProgress() // a knock-on change in another section flags its step
 	if !a.domains.Consistent {
 		d.variants.SetText(T("no valid configuration"))
 	}
@@ -485,6 +489,7 @@ func (d *Designer) showConfig(cfg *catalog.Config) {
 	}
 	d.syncing = false
 	d.showPrice(cfg)
+	d.showProgress()
 	d.showStatus()
 	scene, err := render.Build(d.cat, cfg)
 	if err != nil {
@@ -573,6 +578,9 @@ func (d *Designer) showValidity() {
 		d.validity.Importance = widget.SuccessImportance
 	}
 	d.validity.Refresh()
+	if d.panel.line != nil {
+		d.panel.line.Refresh() // laid out again for the new text: never over the status
+	}
 }
 
 // priceOf is a configuration's list price for one piece (zero if it cannot be priced).

@@ -24,23 +24,36 @@ type featureControl struct {
 	num   *numberInput               // number: its slider and entry
 	knock *widget.Label              // a knock-on change of the feature (knockon.go)
 	typed string                     // text: typed, its check not yet answered
+	// reasons: where the reason an option is unavailable is shown, at
+	// the option (under its row, or under the swatches), by option id.
+	reasons map[string]*reasonLine
+	// swatches: a material feature's options as swatches, by option id
+	// (their rows hold the state but are not on screen).
+	swatches map[string]*swatch
+	box      *fyne.Container // the options, with the reasons between them
 }
 
 func (d *Designer) buildOptions() {
 	d.options.RemoveAll()
 	d.controls = map[string]*featureControl{}
-	group := "\x00"
-	for _, f := range d.product.Features {
-		if g := d.text(f.Group); g != group {
-			group = g
-			if group != "" {
-				if len(d.options.Objects) > 0 {
-					d.options.Add(layout.NewSpacer())
-				}
-				d.options.Add(sectionHeading(group))
+	d.panel.sections = d.sectionsOf(d.product)
+	for i, s := range d.panel.sections {
+		s.box = container.NewVBox()
+		if d.panel.steps == nil && len(d.panel.sections) > 1 {
+			// The showroom: all sections, one under the other.
+			if i > 0 {
+				s.box.Add(layout.NewSpacer())
 			}
+			s.box.Add(sectionHeading(s.title))
 		}
-		d.options.Add(d.control(f))
+		for _, f := range s.features {
+			s.box.Add(d.control(f))
+		}
+		d.options.Add(s.box)
+	}
+	d.buildSteps()
+	if d.panel.optionsTheme != nil {
+		d.panel.optionsTheme.Refresh() // the new controls take the panel's theme
 	}
 }
 
@@ -49,6 +62,12 @@ func (d *Designer) buildOptions() {
 func (d *Designer) hover(f *catalog.Feature, v catalog.Value, in, impossible bool) {
 	if !in {
 		d.hoverTip = ""
+		if c := d.controls[f.ID]; c != nil {
+			for _, r := range c.reasons {
+				r.hide()
+			}
+			d.relayoutReasons(c)
+		}
 		d.showStatus()
 		return
 	}
@@ -79,6 +98,7 @@ func (d *Designer) hover(f *catalog.Feature, v catalog.Value, in, impossible boo
 					// No change of the other choices makes it possible.
 					d.hoverTip = Tf("Not available in this product: %s", msg)
 				}
+				d.showReason(f, v, d.hoverTip)
 				d.showStatus()
 			}
 		})
@@ -87,13 +107,16 @@ func (d *Designer) hover(f *catalog.Feature, v catalog.Value, in, impossible boo
 
 // control builds the input for one feature.
 func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
-	c := &featureControl{rows: map[string]*optionRow{}, knock: knockNote()}
+	c := &featureControl{rows: map[string]*optionRow{}, knock: knockNote(), reasons: map[string]*reasonLine{}, swatches: map[string]*swatch{}}
 	d.controls[f.ID] = c
 	name := widget.NewLabel(d.text(f.Name))
 	var input fyne.CanvasObject
 	switch f.Kind {
 	case catalog.Choice, catalog.Multi:
 		box := container.NewVBox()
+		swatches := hasSwatches(d.cat, f)
+		var sws []*swatch
+		shared := newReasonLine() // under the swatches
 		for _, o := range f.Options {
 			o := o
 			v := catalog.Value{Kind: catalog.Choice, Str: o.ID}
@@ -120,8 +143,23 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 				}
 			}
 			c.rows[o.ID] = row
+			if swatches {
+				sw := newSwatch(row, swatchImage(d.cat, o))
+				sws = append(sws, sw)
+				c.swatches[o.ID] = sw
+				c.reasons[o.ID] = shared
+				continue
+			}
+			reason := newReasonLine()
+			c.reasons[o.ID] = reason
 			box.Add(row)
+			box.Add(reason.content)
 		}
+		if swatches {
+			box.Add(swatchGrid(sws))
+			box.Add(shared.content)
+		}
+		c.box = box
 		c.show = func(v catalog.Value) {
 			for id, row := range c.rows {
 				sel := v.Str == id
@@ -130,12 +168,18 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 				}
 				row.setState(sel, row.available)
 			}
+			for _, s := range sws {
+				s.Refresh()
+			}
 		}
 		c.avail = func(fd *rules.FeatureDomain) {
 			for i, o := range f.Options {
 				row := c.rows[o.ID]
 				row.setState(row.selected, fd.Available[i])
 				row.setImpossible(fd.Impossible != nil && fd.Impossible[i])
+			}
+			for _, s := range sws {
+				s.Refresh()
 			}
 		}
 		input = box
@@ -170,6 +214,45 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 		input = widget.NewLabel("")
 	}
 	return container.NewVBox(name, input, c.knock)
+}
+
+// showReason shows why an option is unavailable at the option itself:
+// under its row, or under the swatches.
+func (d *Designer) showReason(f *catalog.Feature, v catalog.Value, text string) {
+	c := d.controls[f.ID]
+	if c == nil {
+		return
+	}
+	id := v.Str
+	if f.Kind == catalog.Multi && len(v.Set) == 1 {
+		id = v.Set[0]
+	}
+	r, row := c.reasons[id], c.rows[id]
+	if r == nil || row == nil {
+		return
+	}
+	var scope fyne.Widget = row
+	if sw := c.swatches[id]; sw != nil {
+		if !sw.hovered {
+			return // the pointer has left it meanwhile
+		}
+		// One line under all the swatches: it names the option.
+		text, scope = row.name+": "+text, sw
+	} else if !row.hovered {
+		return
+	}
+	r.show(text, scope)
+	d.relayoutReasons(c)
+}
+
+// relayoutReasons makes room for a reason shown or hidden. The desktop
+// driver would do it on its next frame; doing it at once keeps the panel
+// still under the pointer. Not in the showroom, whose sizes only its own
+// theme scope may lay out.
+func (d *Designer) relayoutReasons(c *featureControl) {
+	if c.box != nil && d.panel.steps != nil {
+		d.optScroll.Refresh() // the boxes below move down, the scroll grows
+	}
 }
 
 // tryExact decides a whole value (a text, a multi selection) if the rules

@@ -137,25 +137,82 @@ func (d *Designer) money(x decimal.Decimal) string {
 	return catalog.FormatMoney(x, d.cat.Currency, d.lang)
 }
 
-// pricePanel is the price under the options: the list price and its
-// breakdown, then the waterfall to the customer, always in view.
+// pricePanel is the price under the options, sticky: the list price
+// with a button that opens its breakdown, and the waterfall to the
+// customer, always in view.
 func (d *Designer) pricePanel() fyne.CanvasObject {
 	if d.kiosk {
 		return d.kioskPricePanel()
 	}
 	d.waterfall = newWaterfallView()
-	totalRow := container.NewBorder(nil, nil, widget.NewLabelWithStyle(T("List price"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, d.total)
+	p := &d.panel
+	p.priceToggle = widget.NewButtonWithIcon(T("Price details"), theme.MenuDropUpIcon(), d.togglePriceDetails)
+	p.priceToggle.Importance = widget.LowImportance
+	p.priceToggle.IconPlacement = widget.ButtonIconTrailingText
+	totalRow := container.NewBorder(nil, nil, widget.NewLabelWithStyle(T("List price"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewHBox(d.total, p.priceToggle))
 	d.priceNote = widget.NewLabel("")
 	d.priceNote.Wrapping = fyne.TextWrapWord
 	d.priceNote.Importance = widget.WarningImportance
 	d.priceNote.Hide()
 	gap := canvas.NewRectangle(color.Transparent)
 	gap.SetMinSize(fyne.NewSize(0, 6))
+	head := container.NewVBox(widget.NewSeparator(), totalRow)
 	bottom := container.NewVBox(widget.NewSeparator(), d.waterfall.content, d.priceNote, gap)
 	// The breakdown is denser still: it details the list price above it.
-	lines := container.NewThemeOverride(container.New(layout.NewCustomPaddedLayout(0, 0, 2, 2), container.NewVScroll(d.lines)), compactTheme{inner: 2})
-	panel := container.NewBorder(container.NewVBox(widget.NewSeparator(), totalRow), bottom, nil, nil, lines)
+	p.linesScroll = container.NewVScroll(d.lines)
+	lines := container.NewThemeOverride(container.New(layout.NewCustomPaddedLayout(0, 0, 2, 2), p.linesScroll), compactTheme{inner: 2})
+	lines.Hide()
+	p.priceLines = lines
+	panel := container.New(&pricePanelLayout{lines: d.lines}, head, lines, bottom)
 	return container.NewThemeOverride(panel, compactTheme{inner: 4})
+}
+
+// togglePriceDetails opens or closes the breakdown of the list price.
+func (d *Designer) togglePriceDetails() {
+	p := &d.panel
+	p.priceOpen = !p.priceOpen
+	lines := p.priceLines
+	if p.priceOpen {
+		lines.Show()
+		p.priceToggle.SetIcon(theme.MenuDropDownIcon())
+	} else {
+		lines.Hide()
+		p.priceToggle.SetIcon(theme.MenuDropUpIcon())
+	}
+	p.relayout()
+}
+
+// pricePanelLayout stacks the price panel: the total at the top, the
+// waterfall at the bottom, and the breakdown (when open) between them in
+// the height the panel gets (all it needs, or what the column can spare;
+// then it scrolls).
+type pricePanelLayout struct {
+	lines *fyne.Container // the breakdown's rows
+}
+
+// Layout implements fyne.Layout: objects are head, breakdown and bottom.
+func (l *pricePanelLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	head, lines, bottom := objects[0], objects[1], objects[2]
+	hh, bh := head.MinSize().Height, bottom.MinSize().Height
+	head.Move(fyne.NewPos(0, 0))
+	head.Resize(fyne.NewSize(size.Width, hh))
+	bottom.Move(fyne.NewPos(0, size.Height-bh))
+	bottom.Resize(fyne.NewSize(size.Width, bh))
+	lines.Move(fyne.NewPos(0, hh))
+	lines.Resize(fyne.NewSize(size.Width, max(0, size.Height-hh-bh)))
+}
+
+// MinSize implements fyne.Layout: with the breakdown open, its whole
+// height (the column caps it).
+func (l *pricePanelLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	head, lines, bottom := objects[0], objects[1], objects[2]
+	w := max(head.MinSize().Width, bottom.MinSize().Width)
+	h := head.MinSize().Height + bottom.MinSize().Height
+	if lines.Visible() {
+		h += l.lines.MinSize().Height + 4
+	}
+	return fyne.NewSize(w, h)
 }
 
 // showPrice prices a configuration for one piece with the dealer's terms
@@ -175,11 +232,14 @@ func (d *Designer) showPrice(cfg *catalog.Config) {
 	d.total.SetText(d.money(w.List.Total))
 	for _, l := range w.List.Lines {
 		name := widget.NewLabel(l.Label)
-		name.Truncation = fyne.TextTruncateEllipsis
+		name.Wrapping = fyne.TextWrapWord // a long line wraps, it is never cut
 		amount := widget.NewLabelWithStyle(d.money(l.Amount), fyne.TextAlignTrailing, fyne.TextStyle{})
 		d.lines.Add(container.NewBorder(nil, nil, nil, amount, name))
 	}
 	d.lines.Refresh()
+	if d.panel.priceOpen {
+		d.panel.relayout() // the breakdown's height may have changed
+	}
 	d.waterfall.show(w, d.lang)
 	if d.grand != nil {
 		d.grand.Text = d.money(w.Gross)
@@ -220,7 +280,8 @@ func (t compactTheme) Size(n fyne.ThemeSizeName) float32 {
 }
 
 // appTheme is the app's theme as it is set (light, dark or the
-// system's); themes that change sizes only embed it.
+// system's), with readable greyed text; themes that change sizes only
+// embed it.
 type appTheme struct{}
 
 func (appTheme) base() fyne.Theme {
@@ -230,7 +291,13 @@ func (appTheme) base() fyne.Theme {
 	return theme.DefaultTheme()
 }
 
+// Color is the app theme's colour, except that greyed text stays
+// readable (WCAG AA, see readableDisabled) in every scope made of it: the
+// showroom, the dense price panels.
 func (t appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if n == theme.ColorNameDisabled {
+		return readableDisabled(t.base(), v)
+	}
 	return t.base().Color(n, v)
 }
 

@@ -99,6 +99,7 @@ func (d *Designer) Showing() screen { return d.current }
 // an icon with its name below, the current one marked.
 type navRail struct {
 	items   map[screen]*navItem
+	bg      *themedFill
 	content fyne.CanvasObject
 }
 
@@ -118,9 +119,48 @@ func newNavRail(d *Designer) *navRail {
 		add(screenCatalogs, theme.StorageIcon(), T("Catalogs")),
 	)
 	bottom := container.NewVBox(add(screenSettings, theme.SettingsIcon(), T("Settings")))
-	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
-	r.content = container.NewStack(bg, container.NewPadded(container.NewBorder(top, bottom, nil, nil)))
+	r.bg = newThemedFill(theme.ColorNameHeaderBackground)
+	r.content = container.NewStack(r.bg, container.NewPadded(container.NewBorder(top, bottom, nil, nil)))
 	return r
+}
+
+// themedFill is a rectangle of one of the theme's colours that follows
+// the theme: switching to the light theme repaints it (a plain
+// canvas.Rectangle keeps the colour it was made with).
+type themedFill struct {
+	widget.BaseWidget
+	name fyne.ThemeColorName
+}
+
+func newThemedFill(name fyne.ThemeColorName) *themedFill {
+	f := &themedFill{name: name}
+	f.ExtendBaseWidget(f)
+	return f
+}
+
+// color is the fill's colour in the theme of its scope.
+func (f *themedFill) color() color.Color {
+	return theme.CurrentForWidget(f).Color(f.name, fyne.CurrentApp().Settings().ThemeVariant())
+}
+
+// CreateRenderer implements fyne.Widget.
+func (f *themedFill) CreateRenderer() fyne.WidgetRenderer {
+	rect := canvas.NewRectangle(f.color())
+	return &themedFillRenderer{f: f, rect: rect}
+}
+
+type themedFillRenderer struct {
+	f    *themedFill
+	rect *canvas.Rectangle
+}
+
+func (r *themedFillRenderer) Layout(size fyne.Size)        { r.rect.Resize(size) }
+func (r *themedFillRenderer) MinSize() fyne.Size           { return fyne.NewSize(0, 0) }
+func (r *themedFillRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.rect} }
+func (r *themedFillRenderer) Destroy()                     {}
+func (r *themedFillRenderer) Refresh() {
+	r.rect.FillColor = r.f.color()
+	r.rect.Refresh()
 }
 
 func (r *navRail) selectScreen(s screen) {

@@ -350,7 +350,7 @@ func (s *Showroom) designScreen() fyne.CanvasObject {
 	right := container.NewBorder(nil, sd.pricing, nil, nil, sd.optScroll)
 	split := container.NewHSplit(center, right)
 	split.Offset = 0.6
-	status := container.NewBorder(widget.NewSeparator(), nil, container.NewHBox(sd.validIcon, sd.validity), nil, sd.status)
+	status := container.NewBorder(widget.NewSeparator(), nil, nil, nil, sd.newStatusLine(false))
 	return container.NewBorder(container.NewVBox(container.NewPadded(top), widget.NewSeparator()), status, nil, nil, split)
 }
 
