@@ -239,7 +239,7 @@ func (c *productCard) CreateRenderer() fyne.WidgetRenderer {
 		}
 		text = append(text, c.presetRow)
 	}
-	body := container.New(&productCardLayout{}, c.pic, container.New(&columnLayout{}, text...))
+	body := container.New(&productCardLayout{}, c.pic, container.New(&cardTextLayout{}, text...))
 	return widget.NewSimpleRenderer(container.NewStack(c.bg, container.New(&paddedLayout{of: c}, body)))
 }
 
@@ -283,12 +283,12 @@ func (l *paddedLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return m.Add(fyne.NewSize(p*2, p*2))
 }
 
-// columnLayout stacks objects top to bottom without gaps (each of them
+// cardTextLayout stacks a card's texts top to bottom without gaps (each of them
 // brings its own padding), the last one getting what is left.
-type columnLayout struct{}
+type cardTextLayout struct{}
 
 // Layout implements fyne.Layout.
-func (columnLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (cardTextLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	y := float32(0)
 	for i, o := range objs {
 		h := o.MinSize().Height
@@ -305,7 +305,7 @@ func (columnLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 // MinSize implements fyne.Layout.
-func (columnLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (cardTextLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	m := fyne.NewSize(0, 0)
 	for _, o := range objs {
 		s := o.MinSize()

@@ -91,9 +91,8 @@ func checkTouchGrade(t *testing.T, step string, w fyne.Window, s *Showroom) {
 		}
 		var rows []placed
 		for _, f := range sd.product.Features {
-			c := sd.controls[f.ID]
 			for _, o := range f.Options {
-				if r := c.rows[o.ID]; r != nil {
+				if r := optionTarget(sd, f.ID, o.ID); r != nil {
 					rows = append(rows, placed{f.ID + "=" + o.ID, boxOf(r)})
 				}
 			}
@@ -136,6 +135,22 @@ func checkTouchGrade(t *testing.T, step string, w fyne.Window, s *Showroom) {
 			}
 		})
 	}
+}
+
+// optionTarget is what a finger taps to choose an option: its swatch
+// (a material's options) or its row; nil if the feature has no such option.
+func optionTarget(sd *Designer, feature, option string) fyne.CanvasObject {
+	c := sd.controls[feature]
+	if c == nil {
+		return nil
+	}
+	if sw := c.swatches[option]; sw != nil {
+		return sw
+	}
+	if r := c.rows[option]; r != nil {
+		return r
+	}
+	return nil
 }
 
 // isUnder reports whether o is inside parent's tree.
@@ -181,13 +196,13 @@ func TestShowroomOptionRowsOverlap(t *testing.T) {
 	waitEngine(t, sd, q)
 	checkTouchGrade(t, "sofa", w, s)
 
-	lounge := sd.controls["seat_width"].rows["lounge"]
+	lounge := optionTarget(sd, "seat_width", "lounge")
 	tapOn(t, w, lounge)
 	eventually(t, q, "the lounge seats", func() bool { return sd.config.Values["seat_width"].Str == "lounge" && sd.domains != nil })
 	checkTouchGrade(t, "lounge", w, s)
 
 	// Down to the covers, with the finger on the options.
-	velvet := sd.controls["cover"].rows["velvet"]
+	velvet := optionTarget(sd, "cover", "velvet")
 	sb := boxOf(sd.optScroll)
 	for boxOf(velvet).pos.Y+velvet.Size().Height > sb.pos.Y+sb.size.Height {
 		before := sd.optScroll.Offset.Y
@@ -344,14 +359,14 @@ func TestShowroomDialogsAreTouchGrade(t *testing.T) {
 	tapOn(t, w, s.chooser.card("kolme-sofa"))
 	sd := s.Designer()
 	waitEngine(t, sd, q)
-	velvet := sd.controls["cover"].rows["velvet"]
+	velvet := optionTarget(sd, "cover", "velvet")
 	scrollTo(t, w, sd, velvet)
 	tapOn(t, w, velvet)
 	eventually(t, q, "the velvet cover", func() bool { return sd.config.Values["cover"].Str == "velvet" && sd.domains != nil })
-	oak := sd.controls["legs"].rows["oak"]
-	if oak.available {
+	if sd.controls["legs"].rows["oak"].available {
 		t.Fatal("oak legs go with velvet")
 	}
+	oak := optionTarget(sd, "legs", "oak")
 	scrollTo(t, w, sd, oak)
 	tapOn(t, w, oak)
 	eventually(t, q, "the ways to choose oak legs", func() bool { return w.Canvas().Overlays().Top() != nil })
