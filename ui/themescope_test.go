@@ -37,7 +37,8 @@ func TestCustomWidgetsUseTheirScopesTheme(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := buildDesigner(cat, "en", func(f func()) { f() }, true)
+	q := make(uiQueue, 1024) // the designer's background answers wait here, unread
+	d := buildDesigner(cat, "en", q.do, true)
 	th := scopeTheme{}
 	text := th.Size(theme.SizeNameText)
 	textsOf := func(o fyne.CanvasObject) []*canvas.Text {
