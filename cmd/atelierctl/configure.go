@@ -61,9 +61,9 @@ type featureJSON struct {
 }
 
 type optionJSON struct {
-	ID        string   `json:"id"`
-	Available bool     `json:"available"`
-	Reason string `json:"reason,omitempty"`
+	ID        string `json:"id"`
+	Available bool   `json:"available"`
+	Reason    string `json:"reason,omitempty"`
 	// BlockedBy, for an unavailable option: the decisions (texts
 	// included) that block it, a minimal set; an empty list only when no
 	// configuration of the product has it. Absent for an available one.
