@@ -286,6 +286,12 @@ func (d *Designer) Decide(featureID string, v catalog.Value) {
 
 // apply replaces the decisions in one undoable step.
 func (d *Designer) apply(next map[string]catalog.Value) {
+	d.applyAnswered(next, nil)
+}
+
+// applyAnswered is apply with the engine's answer for the new decisions
+// already known (nil: ask it), shown at once with them.
+func (d *Designer) applyAnswered(next map[string]catalog.Value, ready *answer) {
 	if d.onActivity != nil {
 		d.onActivity()
 	}
@@ -293,7 +299,7 @@ func (d *Designer) apply(next map[string]catalog.Value) {
 	d.undo = append(d.undo, d.decisions)
 	d.redo = nil
 	d.decisions = next
-	d.update()
+	d.updateWith(ready)
 }
 
 // Undo takes back the last change of decisions.
@@ -371,7 +377,11 @@ func rulesDecisions(m map[string]catalog.Value) rules.Decisions {
 
 // update shows the decisions at once (with plain defaults), then asks the
 // engine, whose answer refines the picture.
-func (d *Designer) update() {
+func (d *Designer) update() { d.updateWith(nil) }
+
+// updateWith is update with the engine's answer for the decisions already
+// known (nil: it is asked for off the UI goroutine).
+func (d *Designer) updateWith(ready *answer) {
 	d.gen++
 	d.domains = nil
 	d.undoBtn.Enable()
@@ -389,18 +399,29 @@ func (d *Designer) update() {
 	}
 	gen, dec, eng := d.gen, rulesDecisions(d.decisions), d.engine
 	d.variants.SetText(T("counting…"))
+	if ready != nil {
+		d.applyAnswer(*ready)
+		if d.OnEngine != nil {
+			d.OnEngine()
+		}
+	}
 	eng.interrupt() // the question before this change is answered for nobody
 	eng.updates.run(func() {
-		a := eng.ask(dec)
-		d.do(func() {
-			if gen != d.gen || eng != d.engine {
-				return // a newer change is on its way
-			}
-			d.applyAnswer(a)
-			if d.OnEngine != nil {
-				d.OnEngine()
-			}
-		})
+		a := answer{}
+		if ready != nil {
+			a = *ready
+		} else {
+			a = eng.ask(dec)
+			d.do(func() {
+				if gen != d.gen || eng != d.engine {
+					return // a newer change is on its way
+				}
+				d.applyAnswer(a)
+				if d.OnEngine != nil {
+					d.OnEngine()
+				}
+			})
+		}
 		if a.err != nil || !a.domains.Consistent {
 			return
 		}

@@ -194,17 +194,6 @@ func (t *target) textsOf(which []int) map[string]string {
 	return texts
 }
 
-// textItems lists the context's text items among which.
-func (t *target) textItems(which []int) []int {
-	var out []int
-	for _, i := range which {
-		if t.context[i].isText {
-			out = append(out, i)
-		}
-	}
-	return out
-}
-
 // Explain says why choosing value for feature is not possible with the
 // decisions: a minimal set of blocking decisions and the rules involved. It
 // returns nil when the value is in fact available.
