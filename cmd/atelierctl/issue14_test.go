@@ -2,8 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/atelier-app/atelier/assets"
 )
 
 // Defect 8 of issue 14: with an engraving, laminate was unavailable with a
@@ -137,5 +141,54 @@ func TestConfigureListsEveryRepair(t *testing.T) {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
+	}
+}
+
+// Defect 4 of issue 14: the demo sofa ordered seats seat modules with a
+// chaise longue, one more than the picture draws. catalog lint warns
+// (exit 0: a warning) naming the item, the part, the values and both
+// counts; the fixed demo has no such warning.
+func TestLintWarnsWhereOrderAndPictureDisagree(t *testing.T) {
+	fixed := `"quantity": "seats - if(chaise != \"none\", 1, 0)", "parts": ["seat"]`
+	old := strings.ReplaceAll(string(assets.DemoCatalogJSON), fixed, `"quantity": "seats", "parts": ["seat"]`)
+	if old == string(assets.DemoCatalogJSON) {
+		t.Fatal("the demo sofa's seat modules are not counted as fixed")
+	}
+	path := filepath.Join(t.TempDir(), "old.json")
+	if err := os.WriteFile(path, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, path string
+		want       []string
+	}{
+		{"the old sofa", path, []string{
+			`warning: bill of materials item "Seat module" (NH-KOL-SEAT-{seat_width}-{cover}) orders 3 with seats=3, chaise="left", but part "seat" draws 2: the order and the picture disagree`,
+			`warning: bill of materials item "Seat filling" (NH-KOL-FILL-{comfort}) orders 3 with seats=3, chaise="left", but part "seat" draws 2`,
+		}},
+		{"the demo", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"catalog", "lint"}
+			if tt.path != "" {
+				args = append(args, tt.path)
+			} else {
+				args = append(args, filepath.Join("..", "..", "assets", "demo", "catalog.json"))
+			}
+			code, stdout, stderr := runCLI(t, args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			all := stdout + stderr
+			for _, w := range tt.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("lint lacks %q:\n%s", w, all)
+				}
+			}
+			if tt.want == nil && strings.Contains(all, "bill of materials") {
+				t.Errorf("lint warns about the demo's bill of materials:\n%s", all)
+			}
+		})
 	}
 }
