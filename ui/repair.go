@@ -44,7 +44,7 @@ func (d *Designer) insist(f *catalog.Feature, v catalog.Value, exact bool) {
 				}
 			}
 			if err == nil {
-				// Fewest changes first, then the smallest change of price.
+				// Fewest changes first, then the cheapest.
 				err = s.PriceRepairs(reps, before, func(values map[string]catalog.Value) decimal.Decimal {
 					return d.priceOf(&catalog.Config{Product: product, Values: values})
 				})
@@ -122,6 +122,9 @@ func (d *Designer) valueName(f *catalog.Feature, v catalog.Value) string {
 	return f.Words(v, d.lang, d.cat.DefaultLanguage())
 }
 
+// manyProposals: a dialog with more proposals than this scrolls.
+const manyProposals = 6
+
 // manyChanges: a repair with more changes than this is named by what it
 // keeps, its changes listed below it.
 const manyChanges = 3
@@ -194,7 +197,14 @@ func (d *Designer) showRepairs(f *catalog.Feature, v catalog.Value, others int, 
 	if cut == nil && len(props) == 0 {
 		title = Tf("%s: %s is not available", d.text(f.Name), what) // with any choices
 	}
-	dlg = dialog.NewCustom(title, T("Keep my choices"), box, d.win)
+	var content fyne.CanvasObject = box
+	if len(props) > manyProposals {
+		// Every proposal is listed; past a screenful they scroll.
+		scroll := container.NewVScroll(box)
+		scroll.SetMinSize(fyne.NewSize(540, 440))
+		content = scroll
+	}
+	dlg = dialog.NewCustom(title, T("Keep my choices"), content, d.win)
 	dlg.Resize(fyne.NewSize(560, 0))
 	dlg.Show()
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/atelier-app/atelier/assets"
+	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/catalog/rules"
 )
 
 // sofaDesigner opens the demo sofa with the decisions given (FEATURE=VALUE)
@@ -192,5 +194,39 @@ func TestRepairSentencesAreWholeTemplates(t *testing.T) {
 				t.Errorf("English: %q", got)
 			}
 		})
+	}
+}
+
+// Every proposal is listed: past a screenful the list scrolls rather than
+// growing off the window at 1366×768.
+func TestRepairDialogScrollsManyProposals(t *testing.T) {
+	d, w, _ := wideDesigner(t, 6, 6)
+	f := d.product.Feature("top")
+	oak := catalog.Value{Kind: catalog.Choice, Str: "oak"}
+	a := catalog.Value{Kind: catalog.Choice, Str: "a"}
+	b := catalog.Value{Kind: catalog.Choice, Str: "b"}
+	var props []rules.Repair
+	for i := 0; i < 10; i++ {
+		id := fmt.Sprintf("x%02d", i%6)
+		props = append(props, rules.Repair{Drop: []string{id}, Decisions: rules.Decisions{"top": oak, id: b},
+			PriceDelta: decimal.NewFromInt(int64(i)), Changes: []rules.Change{{Feature: d.product.Feature(id), From: a, To: b, Dropped: true}}})
+	}
+	expl := &rules.Explanation{Rules: []*catalog.Rule{d.product.Rules[1]}}
+	d.showRepairs(f, oak, 6, expl, props, nil)
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog")
+	}
+	var changes int
+	for _, s := range buttonTexts(top) {
+		if strings.HasPrefix(s, "Change X") {
+			changes++
+		}
+	}
+	if changes != len(props) {
+		t.Errorf("%d proposals shown, want %d", changes, len(props))
+	}
+	if got, limit := top.MinSize().Height, float32(700); got > limit {
+		t.Errorf("the dialog is %.0f px high, more than %.0f", got, limit)
 	}
 }

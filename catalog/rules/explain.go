@@ -345,12 +345,15 @@ type Repair struct {
 
 // Repairs proposes the smallest sets of earlier decisions to set aside so
 // that value can be chosen for feature: every minimal set of the smallest
-// size, and those one larger, at most max (see repair.go). When the search
-// runs out of checks before finding a smallest one, it proposes a maximal
-// set of decisions to keep instead (Kind says which). It proposes nothing
-// only when no valid configuration has the value at all (given the texts):
-// setting every decision aside would do otherwise. A repair's other
-// features keep their decisions; the features set aside take the values
+// size, and those one larger, at most max sets (see repair.go). When the
+// search runs out of checks before finding a smallest one, it proposes a
+// maximal set of decisions to keep instead (Kind says which). Texts are
+// set aside only when no repair keeps them as typed. It proposes nothing
+// only when no valid configuration has the value at all, whatever the
+// decisions (texts included). A repair's other features keep their
+// decisions; each set is proposed once per combination of new values of
+// the choice features it sets aside (see alternatives), and the features
+// set aside stay decided with their new values; the rest take the values
 // the completion gives them (defaults where the rules allow).
 func (s *Session) Repairs(dec Decisions, feature string, value catalog.Value, max int) ([]Repair, error) {
 	t, err := s.m.target(dec, feature, value, false)
