@@ -206,7 +206,7 @@ func TestRepairDialogScrollsManyProposals(t *testing.T) {
 	a := catalog.Value{Kind: catalog.Choice, Str: "a"}
 	b := catalog.Value{Kind: catalog.Choice, Str: "b"}
 	var props []rules.Repair
-	for i := 0; i < 10; i++ {
+	for i := 0; i < 16; i++ {
 		id := fmt.Sprintf("x%02d", i%6)
 		props = append(props, rules.Repair{Drop: []string{id}, Decisions: rules.Decisions{"top": oak, id: b},
 			PriceDelta: decimal.NewFromInt(int64(i)), Changes: []rules.Change{{Feature: d.product.Feature(id), From: a, To: b, Dropped: true}}})
@@ -226,7 +226,7 @@ func TestRepairDialogScrollsManyProposals(t *testing.T) {
 	if changes != len(props) {
 		t.Errorf("%d proposals shown, want %d", changes, len(props))
 	}
-	if got, limit := top.MinSize().Height, float32(700); got > limit {
+	if got, limit := top.MinSize().Height, float32(600); got > limit {
 		t.Errorf("the dialog is %.0f px high, more than %.0f", got, limit)
 	}
 }
