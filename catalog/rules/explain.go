@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -388,15 +389,25 @@ func (s *Session) repairsWithin(dec Decisions, t *target, max int) ([]Repair, er
 	if !ok {
 		return nil, nil // out of work: the caller says so
 	}
-	// What the user sees before the repair: the decisions' completion.
+	// What the user sees before the repair: the decisions' completion (the
+	// one Complete gave last, when it was asked for them: the app's).
 	shown := s.m.Product.Resolve(dec).Values
-	if items, texts, err := s.m.items(dec); err == nil {
+	if s.completed.key == dec.String() {
+		shown = s.completed.values
+	} else if items, texts, err := s.m.items(dec); err == nil {
 		if sol := s.completeUnits(unitsOf(items), texts, s.m.defaults(dec)); sol != nil {
 			shown = s.m.valuesOf(sol, texts)
 		}
 	}
-	var out []Repair
-	for k, drop := range found {
+	// The values of each set: found within a share of the work left, so
+	// that finding more of them never costs the repairs themselves.
+	type set struct {
+		drop, keep []int
+		base       Decisions
+		sols       [][]int32
+	}
+	var sets []set
+	for _, drop := range found {
 		var keep []int
 		for i := range t.context {
 			if !slices.Contains(drop, i) {
@@ -412,13 +423,45 @@ func (s *Session) repairsWithin(dec Decisions, t *target, max int) ([]Repair, er
 		} else {
 			delete(base, t.feature.ID) // set from the completion below
 		}
-		texts := t.textsOf(keep)
-		for _, sol := range s.alternatives(t, keep, drop, s.m.defaults(base)) {
-			out = append(out, s.repairOf(dec, t, drop, base, s.m.valuesOf(sol, texts), shown, kinds[k]))
+		sets = append(sets, set{drop: drop, keep: keep, base: base})
+	}
+	if acct := s.account(); acct != nil {
+		sub := acct.share(alternativesShare)
+		s.acct = sub
+		for i := range sets {
+			sets[i].sols = s.alternatives(t, sets[i].keep, sets[i].drop, s.m.defaults(sets[i].base))
+		}
+		s.acct = acct
+		acct.absorb(sub)
+	} else {
+		for i := range sets {
+			sets[i].sols = s.alternatives(t, sets[i].keep, sets[i].drop, s.m.defaults(sets[i].base))
+		}
+	}
+	var out []Repair
+	for k, st := range sets {
+		texts := t.textsOf(st.keep)
+		sols := st.sols
+		if len(sols) == 0 {
+			// None found within the share: the completion alone.
+			var hard []unit
+			for _, i := range st.keep {
+				hard = append(hard, t.context[i].units...)
+			}
+			if sol := s.completeUnits(append(hard, t.units...), texts, s.m.defaults(st.base)); sol != nil {
+				sols = [][]int32{sol}
+			}
+		}
+		for _, sol := range sols {
+			out = append(out, s.repairOf(dec, t, st.drop, st.base, s.m.valuesOf(sol, texts), shown, kinds[k]))
 		}
 	}
 	return out, nil
 }
+
+// alternativesShare is the share of a question's remaining work and time
+// that the search for the new values of the repairs' sets may spend.
+const alternativesShare = 0.5
 
 // maxAlternatives bounds the proposals made of one set of decisions to set
 // aside (one per combination of new values of its choice features), and
@@ -436,8 +479,8 @@ const (
 // features set aside, and the open ones, take the completion's values
 // (defaults where the rules allow, prefer). A combination that leaves a
 // feature set aside at its old value is left out: a smaller set would do
-// with it. With no such combination found (out of work), the completion
-// alone is the one alternative.
+// with it. None when none is found within the work (the caller then
+// takes the completion alone).
 func (s *Session) alternatives(t *target, keep, drop []int, prefer []int32) [][]int32 {
 	var hard []unit
 	for _, i := range keep {
@@ -491,18 +534,14 @@ func (s *Session) alternatives(t *target, keep, drop []int, prefer []int32) [][]
 			}
 			next := append(slices.Clone(fixed), unit{old.v, x})
 			checks++
-			if s.solveUnits(append(slices.Clone(hard), next...), nil, texts) == nil {
+			// The last feature's value is checked by the completion itself.
+			if k+1 < len(choices) && s.solveUnits(append(slices.Clone(hard), next...), nil, texts) == nil {
 				continue
 			}
 			rec(k+1, next)
 		}
 	}
 	rec(0, nil)
-	if len(sols) == 0 && !s.exhausted() {
-		if sol := s.completeUnits(hard, texts, prefer); sol != nil {
-			sols = append(sols, sol)
-		}
-	}
 	return sols
 }
 
@@ -558,7 +597,9 @@ func (s *Session) Complete(dec Decisions) (map[string]catalog.Value, error) {
 	if sol == nil {
 		return nil, nil
 	}
-	return s.m.valuesOf(sol, texts), nil
+	values := s.m.valuesOf(sol, texts)
+	s.completed.key, s.completed.values = dec.String(), values
+	return maps.Clone(values), nil
 }
 
 // completeUnits finds a solution with the hard units that keeps as many
