@@ -393,6 +393,9 @@ func (d *Designer) updateWith(ready *answer) {
 		d.redoBtn.Disable()
 	}
 	d.showConfig(d.product.Resolve(d.decisions))
+	if ready == nil {
+		d.keepChosenUngreyed()
+	}
 	d.documentChanged()
 	if d.engine == nil {
 		return
@@ -441,6 +444,20 @@ func (d *Designer) updateWith(ready *answer) {
 			}
 		})
 	})
+}
+
+// keepChosenUngreyed shows every selected option available until the
+// engine's answer for the new decisions comes: the greying shown is that
+// of the decisions before, and a value just chosen (by undo, or typed)
+// would look selected and greyed at once (issue 14).
+func (d *Designer) keepChosenUngreyed() {
+	for _, c := range d.controls {
+		for _, row := range c.rows {
+			if row.selected && !row.available {
+				row.setState(true, true)
+			}
+		}
+	}
 }
 
 func (d *Designer) applyAnswer(a answer) {

@@ -230,3 +230,34 @@ func TestRepairDialogScrollsManyProposals(t *testing.T) {
 		t.Errorf("the dialog is %.0f px high, more than %.0f", got, limit)
 	}
 }
+
+// Defect 7 of issue 14, by undo: taking an accepted repair back showed the
+// restored turned-oak legs selected and greyed until the engine's answer
+// (the greying was that of the decisions before).
+func TestUndoneRepairNeverShowsSelectedGreyed(t *testing.T) {
+	d, w, q := sofaDesigner(t, "seats=3", "legs=oak")
+	test.Tap(d.controls["cover"].rows["velvet"])
+	top := dialogWith(t, w, q, "To choose it anyway:")
+	test.Tap(findButton(top, "Change Legs from Turned oak to Black steel"))
+	eventually(t, q, "the repair", func() bool { return d.decisions["cover"].Str == "velvet" && d.domains != nil })
+	if d.controls["legs"].rows["oak"].available {
+		t.Fatal("oak legs are offered with velvet")
+	}
+	d.Undo()
+	check := func(when string) {
+		t.Helper()
+		for id, c := range d.controls {
+			for o, row := range c.rows {
+				if row.selected && !row.available {
+					t.Errorf("%s: %s=%s is shown selected and greyed", when, id, o)
+				}
+			}
+		}
+	}
+	check("at once")
+	eventually(t, q, "the answer", func() bool { return d.domains != nil })
+	check("with the answer")
+	if d.controls["cover"].rows["velvet"].available {
+		t.Error("velvet is offered with oak legs after the undo")
+	}
+}
