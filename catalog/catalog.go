@@ -341,7 +341,11 @@ type BOMItem struct {
 	Quantity *Expr
 	Unit     string
 	When     *Expr
-	Pos      Pos
+	// Parts are the ids of the geometry parts that draw this component
+	// (optional): for every configuration, the item's quantity should be
+	// the number of those parts drawn, and lint warns where it is not.
+	Parts []string
+	Pos   Pos
 }
 
 // Product returns the product with the given id, or nil.

@@ -960,6 +960,26 @@ func (d *decoder) bomItem(p *Product, n *jsonnode.Node, scope expr.Scope) *BOMIt
 	b.Quantity = o.expression("quantity", true, scope, expr.NumberT)
 	b.Unit = o.enum("unit", false, "pcs", units...)
 	b.When = o.expression("when", false, scope, expr.BoolT)
+	// The parts that draw this component: lint compares the counts.
+	var partIDs []string
+	for _, q := range p.Parts {
+		if q.ID != "" {
+			partIDs = append(partIDs, q.ID)
+		}
+	}
+	for _, id := range o.strings("parts") {
+		switch {
+		case p.Part(id) == nil:
+			d.errorf(o.at("parts"), "unknown part %q in \"parts\" of the bill of materials item %q%s", id, clip(b.SKU), suggest(id, partIDs))
+		case slices.Contains(b.Parts, id):
+			d.errorf(o.at("parts"), "part %q is named twice in \"parts\" of the bill of materials item %q", id, clip(b.SKU))
+		default:
+			b.Parts = append(b.Parts, id)
+		}
+	}
+	if len(b.Parts) > 0 && b.Unit != "pcs" {
+		d.errorf(o.at("parts"), "the bill of materials item %q counts parts, so its unit must be pcs, not %s", clip(b.SKU), b.Unit)
+	}
 	o.done()
 	return b
 }

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/atelier-app/atelier/assets"
 )
@@ -73,5 +74,100 @@ func BenchmarkClickToPriceAndPreview(b *testing.B) {
 	if n := len(waits); n > 0 {
 		b.ReportMetric(float64(waits[n/2].Microseconds())/1000, "ms-median")
 		b.ReportMetric(float64(waits[min(n-1, n*95/100)].Microseconds())/1000, "ms-p95")
+	}
+}
+
+// BenchmarkAcceptRepair measures insisting on a greyed option and accepting
+// a repair, through Fyne's test driver, on the demo sofa with turned-oak
+// legs decided: the tap on velvet until the repair dialog shows
+// (ms-dialog), and the tap on its first proposal until the new decisions
+// show with the engine's new domains (the greyed options), the new price
+// and the new preview image (ms-accept; ms-domains until the engine's
+// answer shows, ms-preview until the new image). Undoing between rounds
+// is not timed.
+//
+//	go test ./ui -run '^$' -bench AcceptRepair -benchtime 50x
+func BenchmarkAcceptRepair(b *testing.B) {
+	test.NewTempApp(b)
+	cat, err := assets.DemoCatalog()
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := make(uiQueue, 1024)
+	d := buildDesigner(cat, "en", q.do, false)
+	w := test.NewTempWindow(b, d.Content())
+	w.Resize(fyne.NewSize(1280, 720))
+	d.SetWindow(w)
+	d.SelectProduct("kolme-sofa")
+	for _, set := range []string{"seats=3", "legs=oak"} {
+		if err := d.DecideText(set); err != nil {
+			b.Fatal(err)
+		}
+	}
+	rendered, answered := 0, 0
+	d.Preview().OnRendered = func() { rendered++ }
+	d.OnEngine = func() { answered++ }
+	wait := func(what string, cond func() bool) {
+		deadline := time.Now().Add(10 * time.Second)
+		for !cond() {
+			q.drain()
+			if time.Now().After(deadline) {
+				b.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(50 * time.Microsecond)
+		}
+	}
+	settle := func() {
+		wait("the designer to settle", func() bool { return d.domains != nil })
+		time.Sleep(20 * time.Millisecond)
+		q.drain()
+	}
+	settle()
+	var dialogs, accepts, answers, renders []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		test.Tap(d.controls["cover"].rows["velvet"])
+		var accept *widget.Button
+		wait("the repair dialog", func() bool {
+			if top := w.Canvas().Overlays().Top(); top != nil {
+				accept = findButton(top, "Change Legs")
+			}
+			return accept != nil
+		})
+		dialogs = append(dialogs, time.Since(start))
+		before, r0, a0 := d.total.Text, rendered, answered
+		start = time.Now()
+		test.Tap(accept)
+		var tAnswer, tRender time.Duration
+		wait("the repair's answer", func() bool {
+			if tAnswer == 0 && answered > a0 && d.domains != nil {
+				tAnswer = time.Since(start)
+			}
+			if tRender == 0 && rendered > r0 {
+				tRender = time.Since(start)
+			}
+			return d.decisions["cover"].Str == "velvet" && d.domains != nil && d.total.Text != before && rendered > r0 && answered > a0
+		})
+		accepts = append(accepts, time.Since(start))
+		answers = append(answers, tAnswer)
+		renders = append(renders, tRender)
+		b.StopTimer()
+		d.Undo()
+		settle()
+		b.StartTimer()
+	}
+	pct := func(ds []time.Duration, p int) float64 {
+		slices.Sort(ds)
+		return float64(ds[min(len(ds)-1, len(ds)*p/100)].Microseconds()) / 1000
+	}
+	if len(accepts) > 0 {
+		b.ReportMetric(pct(dialogs, 50), "ms-dialog-median")
+		b.ReportMetric(pct(dialogs, 95), "ms-dialog-p95")
+		b.ReportMetric(pct(accepts, 50), "ms-accept-median")
+		b.ReportMetric(pct(accepts, 95), "ms-accept-p95")
+		b.ReportMetric(pct(answers, 50), "ms-domains-median")
+		b.ReportMetric(pct(answers, 95), "ms-domains-p95")
+		b.ReportMetric(pct(renders, 50), "ms-preview-median")
+		b.ReportMetric(pct(renders, 95), "ms-preview-p95")
 	}
 }

@@ -293,6 +293,12 @@ func (d *Designer) Decide(featureID string, v catalog.Value) {
 // apply replaces the decisions in one undoable step.
 func (d *Designer) apply(next map[string]catalog.Value) { d.applyIn("", next, false) }
 
+// applyAnswered is apply with the engine's answer for the new decisions
+// already known (nil: ask it), shown at once with them.
+func (d *Designer) applyAnswered(next map[string]catalog.Value, ready *answer) {
+	d.applyWith("", next, false, ready)
+}
+
 // Undo takes back the last change of decisions.
 func (d *Designer) Undo() {
 	if len(d.undo) == 0 {
@@ -370,7 +376,11 @@ func rulesDecisions(m map[string]catalog.Value) rules.Decisions {
 
 // update shows the decisions at once (with plain defaults), then asks the
 // engine, whose answer refines the picture.
-func (d *Designer) update() {
+func (d *Designer) update() { d.updateWith(nil) }
+
+// updateWith is update with the engine's answer for the decisions already
+// known (nil: it is asked for off the UI goroutine).
+func (d *Designer) updateWith(ready *answer) {
 	d.gen++
 	d.domains = nil
 	d.undoBtn.Enable()
@@ -382,24 +392,38 @@ func (d *Designer) update() {
 		d.redoBtn.Disable()
 	}
 	d.showConfig(d.product.Resolve(d.decisions))
+	if ready == nil {
+		d.keepChosenUngreyed()
+	}
 	d.documentChanged()
 	if d.engine == nil {
 		return
 	}
 	gen, dec, eng := d.gen, rulesDecisions(d.decisions), d.engine
 	d.variants.SetText(T("counting…"))
+	if ready != nil {
+		d.applyAnswer(*ready)
+		if d.OnEngine != nil {
+			d.OnEngine()
+		}
+	}
 	eng.interrupt() // the question before this change is answered for nobody
 	eng.updates.run(func() {
-		a := eng.ask(dec)
-		d.do(func() {
-			if gen != d.gen || eng != d.engine {
-				return // a newer change is on its way
-			}
-			d.applyAnswer(a)
-			if d.OnEngine != nil {
-				d.OnEngine()
-			}
-		})
+		a := answer{}
+		if ready != nil {
+			a = *ready
+		} else {
+			a = eng.ask(dec)
+			d.do(func() {
+				if gen != d.gen || eng != d.engine {
+					return // a newer change is on its way
+				}
+				d.applyAnswer(a)
+				if d.OnEngine != nil {
+					d.OnEngine()
+				}
+			})
+		}
 		if a.err != nil || !a.domains.Consistent {
 			return
 		}
@@ -419,6 +443,20 @@ func (d *Designer) update() {
 			}
 		})
 	})
+}
+
+// keepChosenUngreyed shows every selected option available until the
+// engine's answer for the new decisions comes: the greying shown is that
+// of the decisions before, and a value just chosen (by undo, or typed)
+// would look selected and greyed at once (issue 14).
+func (d *Designer) keepChosenUngreyed() {
+	for _, c := range d.controls {
+		for _, row := range c.rows {
+			if row.selected && !row.available {
+				row.setState(true, true)
+			}
+		}
+	}
 }
 
 func (d *Designer) applyAnswer(a answer) {

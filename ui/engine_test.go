@@ -65,8 +65,8 @@ func TestPickingUnavailableOptionOffersRepairAndUndo(t *testing.T) {
 	test.Tap(repair)
 	eventually(t, q, "the repaired decisions", func() bool {
 		dec := d.Decisions()
-		_, width := dec["width"]
-		return dec["top"].Str == "glass" && !width
+		// The width set aside stays decided, with its new value (issue 14).
+		return dec["top"].Str == "glass" && dec["width"].Num.String() == "1600"
 	})
 	if d.config.Values["width"].Num.String() != "1600" {
 		t.Errorf("width after the repair = %s, want 1600", d.config.Values["width"].Num)

@@ -44,7 +44,7 @@ func (d *Designer) insist(f *catalog.Feature, v catalog.Value, exact bool) {
 				}
 			}
 			if err == nil {
-				// Fewest changes first, then the smallest change of price.
+				// Fewest changes first, then the cheapest.
 				err = s.PriceRepairs(reps, before, func(values map[string]catalog.Value) decimal.Decimal {
 					return d.priceOf(&catalog.Config{Product: product, Values: values})
 				})
@@ -77,27 +77,53 @@ func (d *Designer) insist(f *catalog.Feature, v catalog.Value, exact bool) {
 	}()
 }
 
-// describe says a repair in words: "Change Width from 1800 mm to 1600 mm".
+// describe says a repair in one sentence: "Change Legs from Turned oak to
+// Black steel (+€ 548.50)". Each sentence is a whole format per number of
+// changes, with numbered places (%[1]s …), so that a language orders and
+// words it as its grammar wants (German puts the verb last); nothing is
+// glued together from translated fragments.
 func (d *Designer) describe(p rules.Repair) string {
-	var parts []string
+	var a []any
 	for _, ch := range p.Changes {
-		if !ch.Dropped {
-			continue
+		if ch.Dropped {
+			a = append(a, d.text(ch.Feature.Name), d.valueName(ch.Feature, ch.From), d.valueName(ch.Feature, ch.To))
 		}
-		parts = append(parts, fmt.Sprintf(T("change %s from %s to %s"), d.text(ch.Feature.Name),
-			d.valueName(ch.Feature, ch.From), d.valueName(ch.Feature, ch.To)))
 	}
-	s := strings.Join(parts, ", ")
-	if s == "" {
-		s = T("use it as it is")
+	n := len(a) / 3
+	a = append(a, d.priceEffect(p))
+	switch n {
+	case 0:
+		return Tf("Use it as it is (%[1]s)", a...)
+	case 1:
+		return Tf("Change %[1]s from %[2]s to %[3]s (%[4]s)", a...)
+	case 2:
+		return Tf("Change %[1]s from %[2]s to %[3]s and %[4]s from %[5]s to %[6]s (%[7]s)", a...)
+	case 3:
+		return Tf("Change %[1]s from %[2]s to %[3]s, %[4]s from %[5]s to %[6]s and %[7]s from %[8]s to %[9]s (%[10]s)", a...)
 	}
-	return capitalize(s) + d.repairPrice(p)
+	return Tf("Make these changes: %[1]s (%[2]s)", d.changeList(p), d.priceEffect(p))
+}
+
+// follows says, a sentence each, how the features not decided change with
+// a repair (the completion's values): "With it, Leg height changes from
+// 60 mm to 100 mm."
+func (d *Designer) follows(p rules.Repair) string {
+	var out []string
+	for _, ch := range p.Changes {
+		if ch.Open {
+			out = append(out, Tf("With it, %[1]s changes from %[2]s to %[3]s.", d.text(ch.Feature.Name), d.valueName(ch.Feature, ch.From), d.valueName(ch.Feature, ch.To)))
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // valueName is a value in words.
 func (d *Designer) valueName(f *catalog.Feature, v catalog.Value) string {
 	return f.Words(v, d.lang, d.cat.DefaultLanguage())
 }
+
+// manyProposals: a dialog with more proposals than this scrolls.
+const manyProposals = 6
 
 // manyChanges: a repair with more changes than this is named by what it
 // keeps, its changes listed below it.
@@ -145,11 +171,11 @@ func (d *Designer) showRepairs(f *catalog.Feature, v catalog.Value, others int, 
 						kept--
 					}
 				}
-				text = Tf("Keep it and %d of your %d other choices", kept, others) + d.repairPrice(p)
+				text = Tf("Keep it and %[1]d of your %[2]d other choices (%[3]s)", kept, others, d.priceEffect(p))
 			}
 			b := widget.NewButtonWithIcon(text, theme.ConfirmIcon(), func() {
 				dlg.Hide()
-				d.apply(p.Decisions)
+				d.acceptRepair(p.Decisions)
 			})
 			b.Alignment = widget.ButtonAlignLeading
 			if i == 0 {
@@ -158,6 +184,9 @@ func (d *Designer) showRepairs(f *catalog.Feature, v catalog.Value, others int, 
 			box.Add(b)
 			if len(p.Drop) > manyChanges {
 				box.Add(wrapped(Tf("Changes: %s.", d.changeList(p))))
+			}
+			if f := d.follows(p); f != "" {
+				box.Add(wrapped(f))
 			}
 			if p.Kind == rules.RepairMaximal {
 				box.Add(wrapped(T("Each of these changes is needed, but a smaller set of changes may exist: the search ran out of time before it could rule one out.")))
@@ -168,7 +197,14 @@ func (d *Designer) showRepairs(f *catalog.Feature, v catalog.Value, others int, 
 	if cut == nil && len(props) == 0 {
 		title = Tf("%s: %s is not available", d.text(f.Name), what) // with any choices
 	}
-	dlg = dialog.NewCustom(title, T("Keep my choices"), box, d.win)
+	var content fyne.CanvasObject = box
+	if len(props) > manyProposals {
+		// Every proposal is listed; past a screenful they scroll.
+		scroll := container.NewVScroll(box)
+		scroll.SetMinSize(fyne.NewSize(540, 440))
+		content = scroll
+	}
+	dlg = dialog.NewCustom(title, T("Keep my choices"), content, d.win)
 	dlg.Resize(fyne.NewSize(560, 0))
 	dlg.Show()
 }
@@ -184,13 +220,41 @@ func (d *Designer) changeList(p rules.Repair) string {
 	return strings.Join(parts, "; ")
 }
 
-// repairPrice is a repair's change of price, "  (+€ 40.00)", or nothing.
-func (d *Designer) repairPrice(p rules.Repair) string {
+// priceEffect is a repair's change of price in words: "+€ 40.00",
+// "−€ 12.00" or "same price".
+func (d *Designer) priceEffect(p rules.Repair) string {
 	switch {
 	case p.PriceDelta.IsPositive():
-		return fmt.Sprintf(T("  (+%s)"), FormatMoney(p.PriceDelta, d.cat.Currency))
+		return "+" + FormatMoney(p.PriceDelta, d.cat.Currency)
 	case p.PriceDelta.IsNegative():
-		return fmt.Sprintf(T("  (−%s)"), FormatMoney(p.PriceDelta.Abs(), d.cat.Currency))
+		return "−" + FormatMoney(p.PriceDelta.Abs(), d.cat.Currency)
 	}
-	return ""
+	return T("same price")
+}
+
+// acceptRepair applies a repair's decisions in one undoable step, shown
+// together with the engine's answer for them: the new choice was greyed,
+// and shown selected before the new domains it would look selected and
+// greyed at once.
+func (d *Designer) acceptRepair(next map[string]catalog.Value) {
+	eng, product, gen := d.engine, d.product, d.gen
+	if eng == nil {
+		d.apply(next)
+		return
+	}
+	dec := rulesDecisions(next)
+	eng.interrupt() // the question before this change is answered for nobody
+	eng.updates.run(func() {
+		a := eng.ask(dec)
+		d.do(func() {
+			if product != d.product || eng != d.engine {
+				return // the user moved on
+			}
+			if gen != d.gen {
+				d.apply(next) // something changed meanwhile: ask again
+				return
+			}
+			d.applyAnswered(next, &a)
+		})
+	})
 }

@@ -100,9 +100,13 @@ func TestInsistingWithManyDecisions(t *testing.T) {
 	eventually(t, q, "the repaired decisions", func() bool { return d.Decisions()["top"].Str == "oak" })
 	dec := d.Decisions()
 	for i := 0; i < 40; i++ {
-		_, kept := dec[fmt.Sprintf("x%02d", i)]
-		if kept != (i >= 5) {
-			t.Errorf("x%02d kept = %v, want %v", i, kept, i >= 5)
+		// The five set aside stay decided, with their new value (issue 14).
+		want := "a"
+		if i < 5 {
+			want = "b"
+		}
+		if got, ok := dec[fmt.Sprintf("x%02d", i)]; !ok || got.Str != want {
+			t.Errorf("x%02d = %q (decided %v), want %q", i, got.Str, ok, want)
 		}
 	}
 }

@@ -48,6 +48,12 @@ func (d *Designer) decideIn(key, featureID string, v catalog.Value, open bool) {
 // applyIn replaces the decisions: a new undo step, or part of the newest
 // one when it comes from the same control's gesture.
 func (d *Designer) applyIn(key string, next map[string]catalog.Value, open bool) {
+	d.applyWith(key, next, open, nil)
+}
+
+// applyWith is applyIn with the engine's answer for the new decisions
+// already known (nil: it is asked for), shown at once with them.
+func (d *Designer) applyWith(key string, next map[string]catalog.Value, open bool, ready *answer) {
 	if d.onActivity != nil {
 		d.onActivity()
 	}
@@ -66,7 +72,7 @@ func (d *Designer) applyIn(key string, next map[string]catalog.Value, open bool)
 		d.undo = d.undo[:len(d.undo)-1]
 		d.step = undoStep{}
 	}
-	d.update()
+	d.updateWith(ready)
 }
 
 // endGesture says a control's gesture ended (the slider was let go): the

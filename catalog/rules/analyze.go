@@ -57,7 +57,7 @@ var analysisSteps = []string{
 	"whether any configuration satisfies all the rules",
 	"options that can never be chosen and features whose value is forced",
 	"options that are always chosen",
-	"prices that divide by zero and parts repeated beyond the limit",
+	"prices that divide by zero, parts repeated beyond the limit and bills of materials that differ from the parts drawn",
 	"the presets",
 	"redundant rules",
 }
@@ -179,10 +179,12 @@ func AnalyzeWithin(ctx context.Context, m *Model, lang string, work int) []Findi
 	out = append(out, always...)
 	out = append(out, m.priceDivisions(doms)...)
 	repeats := s.repeatsBeyondLimit(doms)
+	bom := s.bomPartCounts(doms, lang, def)
 	if gaveUp(3) {
 		return out
 	}
 	out = append(out, repeats...)
+	out = append(out, bom...)
 	if v := p.Resolve(nil).Violations(); len(v) > 0 {
 		add(Warning, v[0].Pos, "", "", v[0].ID, "the default configuration breaks rule %q (%s); the app starts from the nearest valid configuration instead", v[0].ID, v[0].Message.In(lang, def))
 	}

@@ -122,6 +122,33 @@ type budget struct {
 	round int
 }
 
+// share is a sub-account for a part of a question: at most the share of
+// the work and time b has left. What it spends is added to b by absorb.
+func (b *budget) share(f float64) *budget {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	sub := &budget{ctx: b.ctx, limit: int(float64(b.limit-b.used) * f), round: b.round,
+		deadline: time.Now().Add(time.Duration(float64(time.Until(b.deadline)) * f))}
+	if b.out || sub.limit <= 0 {
+		sub.out = true
+	}
+	return sub
+}
+
+// absorb adds what a sub-account spent to b; a cancelled question stays
+// cancelled.
+func (b *budget) absorb(sub *budget) {
+	sub.mu.Lock()
+	used, cancelled := sub.used, sub.cancelled
+	sub.mu.Unlock()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.used += used
+	if cancelled {
+		b.out, b.cancelled = true, true
+	}
+}
+
 // spend adds n units and reports whether the question may go on.
 func (b *budget) spend(n int) bool {
 	b.mu.Lock()

@@ -24,6 +24,11 @@ type unit struct {
 type item struct {
 	feature string
 	units   []unit
+	// text is a text feature's decision (units is then empty): an input of
+	// the rules, which an explanation may name and a repair set aside (the
+	// rules then read the text's default).
+	text   string
+	isText bool
 }
 
 // Clone copies decisions.

@@ -63,6 +63,12 @@ type Session struct {
 	timeLimit time.Duration
 	acct      *budget
 	depth     int
+	// completed is the last completion Complete found, by its decisions
+	// (Decisions.String): what the user sees, which repairs compare with.
+	completed struct {
+		key    string
+		values map[string]catalog.Value
+	}
 }
 
 // deadCores bounds the conflicts kept per value.

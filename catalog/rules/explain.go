@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -101,7 +102,9 @@ type target struct {
 	// context are the decision items the question is asked with: the other
 	// features' decisions, and for a multi feature its other selections.
 	context []item
-	texts   map[string]string
+	// texts holds the target's own text, if it is one; the other texts
+	// decided are items of the context (see textsOf).
+	texts map[string]string
 }
 
 func (m *Model) target(dec Decisions, feature string, value catalog.Value, exact bool) (*target, error) {
@@ -133,6 +136,19 @@ func (m *Model) target(dec Decisions, feature string, value catalog.Value, exact
 	default:
 		t.units = own[0].units
 	}
+	// The other texts decided are items too: a text can block a value
+	// (explanations name it) and be set aside (repairs drop it).
+	for _, g := range m.Product.Features {
+		if v, ok := dec[g.ID]; ok && g.Kind == catalog.Textual && g.ID != feature {
+			items = append(items, item{feature: g.ID, text: v.Str, isText: true})
+			delete(t.texts, g.ID)
+		}
+	}
+	order := map[string]int{}
+	for i, g := range m.Product.Features {
+		order[g.ID] = i
+	}
+	slices.SortStableFunc(items, func(a, b item) int { return order[a.feature] - order[b.feature] })
 	t.context = items
 	if prev, ok := dec[feature]; ok && f.Kind == catalog.Multi && !exact {
 		// The feature's other selections stay, as one item of their own.
@@ -160,7 +176,23 @@ func (s *Session) consistent(t *target, which []int, off []bool) bool {
 		units = append(units, t.context[i].units...)
 	}
 	units = append(units, t.units...)
-	return s.solveUnits(units, off, t.texts) != nil
+	return s.solveUnits(units, off, t.textsOf(which)) != nil
+}
+
+// textsOf are the texts the rules read with the items which of the
+// target's context: the target's own text (if it is one) and the texts
+// among which; the other text features read their defaults.
+func (t *target) textsOf(which []int) map[string]string {
+	texts := make(map[string]string, len(t.texts)+1)
+	for k, v := range t.texts {
+		texts[k] = v
+	}
+	for _, i := range which {
+		if it := t.context[i]; it.isText {
+			texts[it.feature] = it.text
+		}
+	}
+	return texts
 }
 
 // Explain says why choosing value for feature is not possible with the
@@ -207,6 +239,10 @@ func (s *Session) explainWithin(dec Decisions, t *target) (*Explanation, error) 
 	core := s.conflict()
 	var cands []int
 	for i, it := range t.context {
+		if it.isText {
+			cands = append(cands, i) // the conflict names texts only as a whole
+			continue
+		}
 		for _, u := range it.units {
 			if core[s.last.base.lit[u.v][u.val]] {
 				cands = append(cands, i)
@@ -286,7 +322,12 @@ func (s *Session) explainWithin(dec Decisions, t *target) (*Explanation, error) 
 type Change struct {
 	Feature  *catalog.Feature
 	From, To catalog.Value
-	Dropped  bool // the decision was dropped (To is what the completion gives)
+	// Dropped: the user's decision was set aside; To is its new value,
+	// which the repair decides.
+	Dropped bool
+	// Open: the feature was not decided, and the configuration's value
+	// (the completion's) changes with the repair.
+	Open bool
 }
 
 // Repair is one way to make an unavailable choice fit: the decisions to set
@@ -305,12 +346,15 @@ type Repair struct {
 
 // Repairs proposes the smallest sets of earlier decisions to set aside so
 // that value can be chosen for feature: every minimal set of the smallest
-// size, and those one larger, at most max (see repair.go). When the search
-// runs out of checks before finding a smallest one, it proposes a maximal
-// set of decisions to keep instead (Kind says which). It proposes nothing
-// only when no valid configuration has the value at all (given the texts):
-// setting every decision aside would do otherwise. A repair's other
-// features keep their decisions; the features set aside take the values
+// size, and those one larger, at most max sets (see repair.go). When the
+// search runs out of checks before finding a smallest one, it proposes a
+// maximal set of decisions to keep instead (Kind says which). Texts are
+// set aside only when no repair keeps them as typed. It proposes nothing
+// only when no valid configuration has the value at all, whatever the
+// decisions (texts included). A repair's other features keep their
+// decisions; each set is proposed once per combination of new values of
+// the choice features it sets aside (see alternatives), and the features
+// set aside stay decided with their new values; the rest take the values
 // the completion gives them (defaults where the rules allow).
 func (s *Session) Repairs(dec Decisions, feature string, value catalog.Value, max int) ([]Repair, error) {
 	t, err := s.m.target(dec, feature, value, false)
@@ -341,60 +385,198 @@ func (s *Session) repairs(dec Decisions, t *target, max int) ([]Repair, error) {
 }
 
 func (s *Session) repairsWithin(dec Decisions, t *target, max int) ([]Repair, error) {
-	value := t.value
 	found, kinds, ok := s.repairSets(t, max)
 	if !ok {
 		return nil, nil // out of work: the caller says so
 	}
-	var out []Repair
-	for k, drop := range found {
-		r := Repair{Decisions: dec.Clone(), Kind: kinds[k]}
-		var keep []item
-		for i, it := range t.context {
-			if slices.Contains(drop, i) {
-				r.Drop = append(r.Drop, it.feature)
-				delete(r.Decisions, it.feature)
-			} else {
-				keep = append(keep, it)
+	// What the user sees before the repair: the decisions' completion (the
+	// one Complete gave last, when it was asked for them: the app's).
+	shown := s.m.Product.Resolve(dec).Values
+	if s.completed.key == dec.String() {
+		shown = s.completed.values
+	} else if items, texts, err := s.m.items(dec); err == nil {
+		if sol := s.completeUnits(unitsOf(items), texts, s.m.defaults(dec)); sol != nil {
+			shown = s.m.valuesOf(sol, texts)
+		}
+	}
+	// The values of each set: found within a share of the work left, so
+	// that finding more of them never costs the repairs themselves.
+	type set struct {
+		drop, keep []int
+		base       Decisions
+		sols       [][]int32
+	}
+	var sets []set
+	for _, drop := range found {
+		var keep []int
+		for i := range t.context {
+			if !slices.Contains(drop, i) {
+				keep = append(keep, i)
 			}
+		}
+		base := dec.Clone()
+		for _, i := range drop {
+			delete(base, t.context[i].feature)
 		}
 		if t.exact {
-			r.Decisions[t.feature.ID] = value
+			base[t.feature.ID] = t.value
 		} else {
-			delete(r.Decisions, t.feature.ID) // set from the completion below
+			delete(base, t.feature.ID) // set from the completion below
 		}
-		// Complete with exactly the kept decisions and the new choice.
-		var hard []unit
-		for _, it := range keep {
-			hard = append(hard, it.units...)
+		sets = append(sets, set{drop: drop, keep: keep, base: base})
+	}
+	if acct := s.account(); acct != nil {
+		sub := acct.share(alternativesShare)
+		s.acct = sub
+		for i := range sets {
+			sets[i].sols = s.alternatives(t, sets[i].keep, sets[i].drop, s.m.defaults(sets[i].base))
 		}
-		hard = append(hard, t.units...)
-		sol := s.completeUnits(hard, t.texts, s.m.defaults(r.Decisions))
-		if sol == nil {
-			continue // cannot happen: the set was checked consistent
+		s.acct = acct
+		acct.absorb(sub)
+	} else {
+		for i := range sets {
+			sets[i].sols = s.alternatives(t, sets[i].keep, sets[i].drop, s.m.defaults(sets[i].base))
 		}
-		done := s.m.valuesOf(sol, t.texts)
-		if !t.exact {
-			// The feature keeps the selections not set aside, with the new
-			// option: exactly the completion's selection.
-			r.Decisions[t.feature.ID] = done[t.feature.ID]
-		}
-		for _, f := range s.m.Product.Features {
-			from, had := dec[f.ID]
-			if f.ID == t.feature.ID {
-				if !had {
-					from = s.m.Product.Resolve(dec).Values[f.ID]
-				}
-				r.Changes = append(r.Changes, Change{Feature: f, From: from, To: r.Decisions[f.ID]})
-				continue
+	}
+	var out []Repair
+	for k, st := range sets {
+		texts := t.textsOf(st.keep)
+		sols := st.sols
+		if len(sols) == 0 {
+			// None found within the share: the completion alone.
+			var hard []unit
+			for _, i := range st.keep {
+				hard = append(hard, t.context[i].units...)
 			}
-			if slices.Contains(r.Drop, f.ID) {
-				r.Changes = append(r.Changes, Change{Feature: f, From: from, To: done[f.ID], Dropped: true})
+			if sol := s.completeUnits(append(hard, t.units...), texts, s.m.defaults(st.base)); sol != nil {
+				sols = [][]int32{sol}
 			}
 		}
-		out = append(out, r)
+		for _, sol := range sols {
+			out = append(out, s.repairOf(dec, t, st.drop, st.base, s.m.valuesOf(sol, texts), shown, kinds[k]))
+		}
 	}
 	return out, nil
+}
+
+// alternativesShare is the share of a question's remaining work and time
+// that the search for the new values of the repairs' sets may spend.
+const alternativesShare = 0.5
+
+// maxAlternatives bounds the proposals made of one set of decisions to set
+// aside (one per combination of new values of its choice features), and
+// maxAlternativeChecks the solver calls spent finding them.
+const (
+	maxAlternatives      = 6
+	maxAlternativeChecks = 64
+)
+
+// alternatives finds the solutions that make a set of decisions to set
+// aside (drop) a repair, one per combination of new values of the choice
+// features set aside (in option order, each different from the value
+// decided before), at most maxAlternatives: "brass legs" and "black legs"
+// are two repairs, and the user sees both with their prices. The other
+// features set aside, and the open ones, take the completion's values
+// (defaults where the rules allow, prefer). A combination that leaves a
+// feature set aside at its old value is left out: a smaller set would do
+// with it. None when none is found within the work (the caller then
+// takes the completion alone).
+func (s *Session) alternatives(t *target, keep, drop []int, prefer []int32) [][]int32 {
+	var hard []unit
+	for _, i := range keep {
+		hard = append(hard, t.context[i].units...)
+	}
+	hard = append(hard, t.units...)
+	texts := t.textsOf(keep)
+	var choices []unit // the old values of the choice features set aside
+	for _, i := range drop {
+		it := t.context[i]
+		if !it.isText && len(it.units) == 1 && s.m.Product.Feature(it.feature).Kind == catalog.Choice {
+			choices = append(choices, it.units[0])
+		}
+	}
+	changesAll := func(sol []int32) bool {
+		for _, i := range drop {
+			it := t.context[i]
+			if it.isText || len(it.units) == 0 {
+				continue
+			}
+			same := true
+			for _, u := range it.units {
+				if sol[u.v] != u.val {
+					same = false
+					break
+				}
+			}
+			if same {
+				return false
+			}
+		}
+		return true
+	}
+	var sols [][]int32
+	checks := 0
+	var rec func(k int, fixed []unit)
+	rec = func(k int, fixed []unit) {
+		if k == len(choices) {
+			if sol := s.completeUnits(append(slices.Clone(hard), fixed...), texts, prefer); sol != nil && changesAll(sol) {
+				sols = append(sols, sol)
+			}
+			return
+		}
+		old := choices[k]
+		for x := int32(0); int(x) < s.m.vars[old.v].size; x++ {
+			if x == old.val {
+				continue
+			}
+			if len(sols) >= maxAlternatives || checks >= maxAlternativeChecks || s.exhausted() {
+				return
+			}
+			next := append(slices.Clone(fixed), unit{old.v, x})
+			checks++
+			// The last feature's value is checked by the completion itself.
+			if k+1 < len(choices) && s.solveUnits(append(slices.Clone(hard), next...), nil, texts) == nil {
+				continue
+			}
+			rec(k+1, next)
+		}
+	}
+	rec(0, nil)
+	return sols
+}
+
+// repairOf is the repair that sets drop aside and gives the configuration
+// done: the features set aside keep a decision, with their new values (a
+// repair never turns a choice the user made back into an open one).
+func (s *Session) repairOf(dec Decisions, t *target, drop []int, base Decisions, done, shown map[string]catalog.Value, kind RepairKind) Repair {
+	r := Repair{Decisions: base.Clone(), Kind: kind}
+	if !t.exact {
+		// The feature keeps the selections not set aside, with the new
+		// option: exactly the completion's selection.
+		r.Decisions[t.feature.ID] = done[t.feature.ID]
+	}
+	for _, i := range drop {
+		id := t.context[i].feature
+		r.Drop = append(r.Drop, id)
+		if id != t.feature.ID {
+			r.Decisions[id] = done[id]
+		}
+	}
+	for _, f := range s.m.Product.Features {
+		from, had := dec[f.ID]
+		switch {
+		case f.ID == t.feature.ID:
+			if !had {
+				from = shown[f.ID]
+			}
+			r.Changes = append(r.Changes, Change{Feature: f, From: from, To: r.Decisions[f.ID]})
+		case slices.Contains(r.Drop, f.ID):
+			r.Changes = append(r.Changes, Change{Feature: f, From: from, To: done[f.ID], Dropped: true})
+		case !had && !shown[f.ID].Equal(done[f.ID]):
+			r.Changes = append(r.Changes, Change{Feature: f, From: shown[f.ID], To: done[f.ID], Open: true})
+		}
+	}
+	return r
 }
 
 // Complete finishes a configuration from the decisions: every open feature
@@ -415,7 +597,9 @@ func (s *Session) Complete(dec Decisions) (map[string]catalog.Value, error) {
 	if sol == nil {
 		return nil, nil
 	}
-	return s.m.valuesOf(sol, texts), nil
+	values := s.m.valuesOf(sol, texts)
+	s.completed.key, s.completed.values = dec.String(), values
+	return maps.Clone(values), nil
 }
 
 // completeUnits finds a solution with the hard units that keeps as many
@@ -534,7 +718,7 @@ func (s *Session) PriceRepairs(reps []Repair, before decimal.Decimal, price func
 		if len(a.Drop) != len(b.Drop) {
 			return len(a.Drop) - len(b.Drop)
 		}
-		return a.PriceDelta.Abs().Cmp(b.PriceDelta.Abs())
+		return a.PriceDelta.Cmp(b.PriceDelta)
 	})
 	return nil
 }

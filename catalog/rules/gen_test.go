@@ -162,6 +162,35 @@ type brute struct {
 	all   []map[string]catalog.Value // every assignment of the non-text features
 	// broken[i] lists the rules (and "count:f") configuration i breaks.
 	broken [][]string
+	// variants are the brute forces of the same product with other texts
+	// (see withTexts).
+	variants map[string]*brute
+}
+
+// withTexts is the brute force of the same product with exactly these
+// texts (the other text features at their defaults), made once.
+func (b *brute) withTexts(texts map[string]string) *brute {
+	var key strings.Builder
+	for _, f := range b.p.Features {
+		if t, ok := texts[f.ID]; ok {
+			fmt.Fprintf(&key, "%s=%q;", f.ID, t)
+		}
+	}
+	if b.variants == nil {
+		b.variants = map[string]*brute{}
+	}
+	v, ok := b.variants[key.String()]
+	if !ok {
+		v = newBrute(b.p, texts)
+		b.variants[key.String()] = v
+	}
+	return v
+}
+
+// existsDecided is exists with the texts the decisions decide, and no
+// other (a text set aside reads its default).
+func (b *brute) existsDecided(dec Decisions, extra func(map[string]catalog.Value) bool, skip func(string) bool) bool {
+	return b.withTexts(textsOf(dec)).exists(dec, extra, skip)
 }
 
 func newBrute(p *catalog.Product, texts map[string]string) *brute {

@@ -243,11 +243,6 @@ func checkUnavailable(t *testing.T, fail func(string, ...any), s *Session, b *br
 				ctx[k] = x
 			}
 		}
-		for k, x := range dec {
-			if b.p.Feature(k).Kind == catalog.Textual {
-				ctx[k] = x // texts are inputs, always present
-			}
-		}
 		extra := func(c map[string]catalog.Value) bool { return c[f.ID].Equal(v) }
 		if f.Kind == catalog.Multi {
 			o := v.Set[0]
@@ -260,7 +255,9 @@ func checkUnavailable(t *testing.T, fail func(string, ...any), s *Session, b *br
 				extra = func(c map[string]catalog.Value) bool { return slices.Contains(c[f.ID].Set, o) }
 			}
 		}
-		return b.exists(ctx, extra, skipRule)
+		// Texts are decisions like the others: one not in blocking reads
+		// its default.
+		return b.existsDecided(ctx, extra, skipRule)
 	}
 	if holds(e.BlockedBy, nil) {
 		fail("explain %s=%s: blocked by %s, but that is consistent", f.ID, v, e.BlockedBy)
@@ -302,14 +299,14 @@ func checkUnavailable(t *testing.T, fail func(string, ...any), s *Session, b *br
 		fail("repairs %s=%s: %v", f.ID, v, err)
 		return
 	}
-	canRepair := holds(Decisions{}, nil)
+	canRepair := anyTexts(dec, func(texts Decisions) bool { return holds(texts, nil) })
 	if (len(reps) > 0) != canRepair {
 		fail("repairs %s=%s: %d found, but repairable = %v", f.ID, v, len(reps), canRepair)
 		return
 	}
 	for _, rep := range reps {
 		ok, _ := s.Consistent(rep.Decisions)
-		if !ok || !b.exists(rep.Decisions, nil, nil) {
+		if !ok || !b.existsDecided(rep.Decisions, nil, nil) {
 			fail("repair %v of %s=%s leaves decisions %s inconsistent", rep.Drop, f.ID, v, rep.Decisions)
 		}
 		for k, x := range dec {
@@ -464,12 +461,16 @@ func TestWholeDecisionsAgainstBruteForce(t *testing.T) {
 			}
 			b := newBrute(p, texts)
 			// holds: is there a valid configuration with these other decisions and f = v?
+			// The other texts are decisions: one not among others reads
+			// its default.
 			holds := func(others Decisions) bool {
 				ctx := others.Without(f.ID)
+				tx := textsOf(ctx)
 				if f.Kind == catalog.Textual {
-					return b.exists(ctx, nil, nil)
+					tx[f.ID] = v.Str
+					return b.withTexts(tx).exists(ctx, nil, nil)
 				}
-				return b.exists(ctx, func(c map[string]catalog.Value) bool { return c[f.ID].Equal(v) }, nil)
+				return b.withTexts(tx).exists(ctx, func(c map[string]catalog.Value) bool { return c[f.ID].Equal(v) }, nil)
 			}
 			others := dec.Without(f.ID)
 			e, err := s.ExplainDecision(dec, f.ID, v)
@@ -484,20 +485,11 @@ func TestWholeDecisionsAgainstBruteForce(t *testing.T) {
 			if fits {
 				continue
 			}
-			withTexts := func(d Decisions) Decisions {
-				out := d.Clone()
-				for k, x := range dec {
-					if x.Kind == catalog.Textual && k != f.ID {
-						out[k] = x
-					}
-				}
-				return out
-			}
-			if holds(withTexts(e.BlockedBy)) {
+			if holds(e.BlockedBy) {
 				t.Errorf("seed %d: %s=%s blocked by %s, which fits", seed, f.ID, v, e.BlockedBy)
 			}
 			for k := range e.BlockedBy {
-				if !holds(withTexts(e.BlockedBy.Without(k))) {
+				if !holds(e.BlockedBy.Without(k)) {
 					t.Errorf("seed %d: %s=%s blocked by %s is not minimal (%s)", seed, f.ID, v, e.BlockedBy, k)
 				}
 			}
@@ -505,11 +497,11 @@ func TestWholeDecisionsAgainstBruteForce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if (len(reps) > 0) != holds(withTexts(Decisions{})) {
+			if (len(reps) > 0) != anyTexts(others, holds) {
 				t.Errorf("seed %d: %s=%s: %d repairs", seed, f.ID, v, len(reps))
 			}
 			for _, rep := range reps {
-				if !rep.Decisions[f.ID].Equal(v) || !b.exists(rep.Decisions, nil, nil) {
+				if !rep.Decisions[f.ID].Equal(v) || !holds(rep.Decisions) {
 					t.Errorf("seed %d: repair %v of %s=%s gives %s, which does not fit", seed, rep.Drop, f.ID, v, rep.Decisions)
 				}
 				for _, k := range rep.Drop {
@@ -529,4 +521,27 @@ func TestWholeDecisionsAgainstBruteForce(t *testing.T) {
 	if checked < 50 {
 		t.Errorf("only %d whole decisions checked", checked)
 	}
+}
+
+// anyTexts reports whether ok holds for some part of the texts decided in
+// dec (the others read their defaults): a repair may set texts aside.
+func anyTexts(dec Decisions, ok func(Decisions) bool) bool {
+	var texts []string
+	for k, v := range dec {
+		if v.Kind == catalog.Textual {
+			texts = append(texts, k)
+		}
+	}
+	for mask := 0; mask < 1<<len(texts); mask++ {
+		part := Decisions{}
+		for i, k := range texts {
+			if mask&(1<<i) != 0 {
+				part[k] = dec[k]
+			}
+		}
+		if ok(part) {
+			return true
+		}
+	}
+	return false
 }

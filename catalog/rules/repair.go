@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"math/bits"
 	"slices"
 	"time"
 
@@ -94,7 +95,7 @@ func (r *repairSearch) solveKeeping(keep []int) []int32 {
 		units = append(units, r.t.context[i].units...)
 	}
 	units = append(units, r.t.units...)
-	return r.s.solveUnits(units, nil, r.t.texts)
+	return r.s.solveUnits(units, nil, r.t.textsOf(keep))
 }
 
 // noteCore keeps the items of the last call's conflict among keep (after a
@@ -348,6 +349,87 @@ func (r *repairSearch) smallest(max int) (smallest int, ok bool) {
 // above). None when the target admits no solution at all (proven); ok is
 // false when the budget ran out.
 func (s *Session) repairSets(t *target, max int) (sets [][]int, kinds []RepairKind, ok bool) {
+	var texts []int
+	for i, it := range t.context {
+		if it.isText {
+			texts = append(texts, i)
+		}
+	}
+	if len(texts) == 0 {
+		return s.repairSetsOf(t, max)
+	}
+	// A text set aside reads its default, which is not a relaxation (the
+	// default may break a rule the text kept): the search below needs one.
+	// So the texts are set aside in a search of their own, the fewest
+	// first: with the texts as typed, then each set of them set aside
+	// (the smallest first, at most maxTextSets), the other decisions
+	// searched as ever.
+	var asides [][]int
+	for size := 0; size <= len(texts); size++ {
+		for mask := 0; mask < 1<<len(texts); mask++ {
+			if bits.OnesCount(uint(mask)) != size {
+				continue
+			}
+			var aside []int
+			for k, i := range texts {
+				if mask&(1<<k) != 0 {
+					aside = append(aside, i)
+				}
+			}
+			if len(asides) < maxTextSets || size == len(texts) {
+				asides = append(asides, aside)
+			}
+		}
+	}
+	found := -1
+	for _, aside := range asides {
+		if found >= 0 && len(aside) > found {
+			break
+		}
+		st, back := t.textsAside(aside)
+		ss, ks, ok := s.repairSetsOf(st, max)
+		if !ok {
+			return nil, nil, false
+		}
+		for k, set := range ss {
+			full := slices.Clone(aside)
+			for _, j := range set {
+				full = append(full, back[j])
+			}
+			slices.Sort(full)
+			sets = append(sets, full)
+			kinds = append(kinds, ks[k])
+			found = len(aside)
+		}
+	}
+	return sets, kinds, true
+}
+
+// textsAside is the target with its text items set aside (the items
+// aside, read at their defaults) or kept as typed (the others): a target
+// with no text items, and the index in t.context of each of its items.
+func (t *target) textsAside(aside []int) (*target, []int) {
+	st := &target{feature: t.feature, units: t.units, value: t.value, exact: t.exact}
+	var keep, back []int
+	for i, it := range t.context {
+		switch {
+		case !it.isText:
+			back = append(back, i)
+			st.context = append(st.context, it)
+		case !slices.Contains(aside, i):
+			keep = append(keep, i)
+		}
+	}
+	st.texts = t.textsOf(keep)
+	return st, back
+}
+
+// maxTextSets bounds the sets of texts set aside that the repair search
+// tries (besides all of them).
+const maxTextSets = 8
+
+// repairSetsOf is repairSets for a target with no text items.
+func (s *Session) repairSetsOf(t *target, max int) (sets [][]int, kinds []RepairKind, ok bool) {
 	r := &repairSearch{s: s, t: t, n: len(t.context)}
 	maxDrop, possible, ok := r.maximal(nil, nil)
 	if !ok || !possible {

@@ -92,8 +92,8 @@ func TestRepairsOfManyDecisions(t *testing.T) {
 
 // repairCase is one repair question answered by brute force: the value v
 // of f insisted on with the decisions dec. Its items are what a repair may
-// set aside: the other features' decisions (texts are inputs, never set
-// aside) and, for an option of a decided multi feature, that feature's
+// set aside: the other features' decisions (texts are kept as typed: they
+// are set aside only when nothing else makes room, see textsAside) and, for an option of a decided multi feature, that feature's
 // other selections (named by the feature itself).
 type repairCase struct {
 	b     *brute
@@ -125,11 +125,6 @@ func (c *repairCase) holds(kept []string) bool {
 			ctx[k] = c.dec[k]
 		}
 	}
-	for k, x := range c.dec {
-		if x.Kind == catalog.Textual {
-			ctx[k] = x
-		}
-	}
 	extra := func(cfg map[string]catalog.Value) bool { return cfg[c.f.ID].Equal(c.v) }
 	if c.f.Kind == catalog.Multi {
 		o := c.v.Set[0]
@@ -139,7 +134,12 @@ func (c *repairCase) holds(kept []string) bool {
 			ctx, extra = multiContext(ctx, c.f, o)
 		}
 	}
-	return c.b.exists(ctx, extra, nil)
+	for k, x := range c.dec {
+		if x.Kind == catalog.Textual {
+			ctx[k] = x
+		}
+	}
+	return c.b.existsDecided(ctx, extra, nil)
 }
 
 // keptBy lists the items a repair keeps.
@@ -188,8 +188,15 @@ func (c *repairCase) check(reps []Repair, max int, all bool) []string {
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
 	size, count := c.smallest()
 	if size < 0 {
-		if len(reps) > 0 {
-			fail("%d repairs of a value no configuration has", len(reps))
+		// Not with the texts as typed: only repairs that set texts aside,
+		// and they fit.
+		for _, rep := range reps {
+			if !slices.ContainsFunc(rep.Drop, func(k string) bool { return c.b.p.Feature(k).Kind == catalog.Textual }) {
+				fail("repair %v of a value no configuration with these texts has", rep.Drop)
+			}
+			if !c.b.existsDecided(rep.Decisions, nil, nil) {
+				fail("repair %v (%s) gives %s, which does not fit", rep.Drop, rep.Kind, rep.Decisions)
+			}
 		}
 		return errs
 	}
@@ -197,10 +204,27 @@ func (c *repairCase) check(reps []Repair, max int, all bool) []string {
 		fail("no repair, but setting %d decisions aside works", size)
 		return errs
 	}
-	smallest := 0
+	smallest := map[string]bool{} // the smallest sets proposed
+	alts := map[string][]string{} // the new values proposed, by set
 	for _, rep := range reps {
+		set := strings.Join(rep.Drop, ",")
+		var vals []string
+		for _, k := range rep.Drop {
+			if k == c.f.ID {
+				continue
+			}
+			vals = append(vals, rep.Decisions[k].String())
+			if x, ok := rep.Decisions[k]; !ok || x.Equal(c.dec[k]) {
+				fail("repair %v does not decide %s anew (decisions %s)", rep.Drop, k, rep.Decisions)
+			}
+		}
+		key := strings.Join(vals, ";")
+		if slices.Contains(alts[set], key) {
+			fail("repair %v proposed twice with %s", rep.Drop, key)
+		}
+		alts[set] = append(alts[set], key)
 		kept := c.keptBy(rep.Drop)
-		if !c.holds(kept) || !c.b.exists(rep.Decisions, nil, nil) {
+		if !c.holds(kept) || !c.b.existsDecided(rep.Decisions, nil, nil) {
 			fail("repair %v (%s) gives %s, which does not fit", rep.Drop, rep.Kind, rep.Decisions)
 			continue
 		}
@@ -212,7 +236,7 @@ func (c *repairCase) check(reps []Repair, max int, all bool) []string {
 		}
 		switch rep.Kind {
 		case RepairSmallest:
-			smallest++
+			smallest[set] = true
 			if len(rep.Drop) != size {
 				fail("smallest repair %v sets %d aside, but %d is the fewest", rep.Drop, len(rep.Drop), size)
 			}
@@ -221,15 +245,75 @@ func (c *repairCase) check(reps []Repair, max int, all bool) []string {
 				fail("larger repair %v sets %d aside, the fewest is %d", rep.Drop, len(rep.Drop), size)
 			}
 		case RepairMaximal:
-			if len(reps) != 1 {
-				fail("a maximal repair among %d proposals", len(reps))
+			if !slices.Equal(rep.Drop, reps[0].Drop) {
+				fail("a maximal repair %v among other sets (%v)", rep.Drop, reps[0].Drop)
 			}
 		}
 	}
-	if all && reps[0].Kind != RepairMaximal && smallest != min(count, max) {
-		fail("%d smallest repairs, brute force finds %d (at most %d asked)", smallest, count, max)
+	if all && reps[0].Kind != RepairMaximal && len(smallest) != min(count, max) {
+		fail("%d smallest repairs, brute force finds %d (at most %d asked)", len(smallest), count, max)
+	}
+	// Every combination of new values of the choice features set aside
+	// that fits is proposed (up to maxAlternatives), when only choice
+	// features are set aside.
+	for set, got := range alts {
+		drop := strings.Split(set, ",")
+		if set == "" || slices.ContainsFunc(drop, func(k string) bool { return k == c.f.ID || c.b.p.Feature(k).Kind != catalog.Choice }) {
+			continue
+		}
+		want := c.alternatives(drop)
+		if len(want) <= maxAlternatives && len(got) != len(want) {
+			fail("repair %v proposed with %d combinations of new values %v, brute force finds %d: %v", drop, len(got), got, len(want), want)
+		}
 	}
 	return errs
+}
+
+// alternatives lists the combinations of new values (each different from
+// the decision) of the choice features drop that fit with the other items
+// and the value.
+func (c *repairCase) alternatives(drop []string) []string {
+	kept := c.keptBy(drop)
+	var out []string
+	var rec func(k int, vals []string)
+	rec = func(k int, vals []string) {
+		if k == len(drop) {
+			ctx := Decisions{}
+			for _, x := range kept {
+				if x != c.f.ID {
+					ctx[x] = c.dec[x]
+				}
+			}
+			for i, x := range drop {
+				ctx[x] = catalog.Value{Kind: catalog.Choice, Str: vals[i]}
+			}
+			for x, v := range c.dec {
+				if v.Kind == catalog.Textual {
+					ctx[x] = v
+				}
+			}
+			extra := func(cfg map[string]catalog.Value) bool { return cfg[c.f.ID].Equal(c.v) }
+			if c.f.Kind == catalog.Multi {
+				o := c.v.Set[0]
+				extra = func(cfg map[string]catalog.Value) bool { return slices.Contains(cfg[c.f.ID].Set, o) }
+				if slices.Contains(kept, c.f.ID) {
+					ctx[c.f.ID] = c.dec[c.f.ID]
+					ctx, extra = multiContext(ctx, c.f, o)
+				}
+			}
+			if c.b.existsDecided(ctx, extra, nil) {
+				out = append(out, strings.Join(vals, ";"))
+			}
+			return
+		}
+		for _, o := range c.b.p.Feature(drop[k]).Options {
+			if o.ID != c.dec[drop[k]].Str {
+				rec(k+1, append(slices.Clone(vals), o.ID))
+			}
+		}
+	}
+	rec(0, nil)
+	return out
 }
 
 // TestRepairsAgainstBruteForce asks for repairs of every value of random
@@ -432,6 +516,7 @@ func TestFewestAgainstBruteForce(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				tg, _ = tg.textsAside(nil) // the texts as typed
 				s.begin()
 				rs := &repairSearch{s: s, t: tg, n: len(tg.context)}
 				_, possible, ok := rs.maximal(nil, nil)

@@ -61,10 +61,13 @@ type featureJSON struct {
 }
 
 type optionJSON struct {
-	ID        string   `json:"id"`
-	Available bool     `json:"available"`
-	Reason    string   `json:"reason,omitempty"`
-	BlockedBy []string `json:"blocked_by,omitempty"`
+	ID        string `json:"id"`
+	Available bool   `json:"available"`
+	Reason    string `json:"reason,omitempty"`
+	// BlockedBy, for an unavailable option: the decisions (texts
+	// included) that block it, a minimal set; an empty list only when no
+	// configuration of the product has it. Absent for an available one.
+	BlockedBy *[]string `json:"blocked_by,omitempty"`
 }
 
 type priceJSON struct {
@@ -103,6 +106,10 @@ type changeJSON struct {
 	Feature string `json:"feature"`
 	From    any    `json:"from"`
 	To      any    `json:"to"`
+	// Kind: "chosen" (the decision asked for), "set aside" (an earlier
+	// decision, now decided with its new value) or "follows" (an open
+	// feature whose value changes with the repair).
+	Kind string `json:"kind"`
 }
 
 // jsonValue gives a value the JSON form of the contract: option ids as
@@ -225,13 +232,14 @@ func (c *ConfigureCmd) describe(cat *catalog.Catalog, p *catalog.Product, s *rul
 					if err != nil {
 						return nil, err
 					}
+					blocked := []string{}
 					if e != nil {
 						oj.Reason = e.Message(c.Lang, def)
-						oj.BlockedBy = decisionList(e.BlockedBy, p)
-						if oj.BlockedBy == nil {
-							oj.BlockedBy = []string{}
+						if b := decisionList(e.BlockedBy, p); b != nil {
+							blocked = b
 						}
 					}
+					oj.BlockedBy = &blocked
 				}
 				fj.Options = append(fj.Options, oj)
 			}
@@ -343,7 +351,14 @@ func (c *ConfigureCmd) conflict(env *Env, cat *catalog.Catalog, p *catalog.Produ
 			}
 		}
 		for _, ch := range r.Changes {
-			rj.Changes = append(rj.Changes, changeJSON{ch.Feature.ID, jsonValue(ch.From), jsonValue(ch.To)})
+			kind := "chosen"
+			switch {
+			case ch.Dropped:
+				kind = "set aside"
+			case ch.Open:
+				kind = "follows"
+			}
+			rj.Changes = append(rj.Changes, changeJSON{ch.Feature.ID, jsonValue(ch.From), jsonValue(ch.To), kind})
 		}
 		out.Repairs = append(out.Repairs, rj)
 	}
@@ -453,8 +468,8 @@ func (c *ConfigureCmd) printPlain(w io.Writer, p *catalog.Product, def string, o
 			line := fmt.Sprintf("      %s%s", mark, o.ID)
 			if o.Reason != "" {
 				line += "  — " + o.Reason
-				if len(o.BlockedBy) > 0 {
-					line += " (" + strings.Join(o.BlockedBy, ", ") + ")"
+				if o.BlockedBy != nil && len(*o.BlockedBy) > 0 {
+					line += " (" + strings.Join(*o.BlockedBy, ", ") + ")"
 				}
 			}
 			fmt.Fprintln(w, line)
@@ -472,14 +487,22 @@ func (c *ConfigureCmd) printPlain(w io.Writer, p *catalog.Product, def string, o
 // describeRepair says a repair in words: "set Desktop to Glass and change
 // Width from 1800 mm to 1600 mm".
 func describeRepair(r rules.Repair, lang, def string) string {
-	var set, changes []string
+	var set, changes, follows []string
 	for _, ch := range r.Changes {
 		name := ch.Feature.Name.In(lang, def)
-		if ch.Dropped {
-			changes = append(changes, fmt.Sprintf("change %s from %s to %s", name, valueName(ch.Feature, ch.From, lang, def), valueName(ch.Feature, ch.To, lang, def)))
-		} else {
-			set = append(set, fmt.Sprintf("set %s to %s", name, valueName(ch.Feature, ch.To, lang, def)))
+		from, to := valueName(ch.Feature, ch.From, lang, def), valueName(ch.Feature, ch.To, lang, def)
+		switch {
+		case ch.Dropped:
+			changes = append(changes, fmt.Sprintf("change %s from %s to %s", name, from, to))
+		case ch.Open:
+			follows = append(follows, fmt.Sprintf("%s from %s to %s", name, from, to))
+		default:
+			set = append(set, fmt.Sprintf("set %s to %s", name, to))
 		}
 	}
-	return strings.Join(append(set, changes...), " and ")
+	s := strings.Join(append(set, changes...), " and ")
+	if len(follows) > 0 {
+		s += "; with it " + strings.Join(follows, ", ")
+	}
+	return s
 }
