@@ -177,7 +177,7 @@ func (rr *optionRowRenderer) Refresh() {
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	fg := th.Color(theme.ColorNameForeground, v)
 	if !r.available {
-		fg = th.Color(theme.ColorNameDisabled, v)
+		fg = readableDisabled(th, v) // greyed, but readable (WCAG AA)
 	}
 	var icon fyne.Resource
 	switch {
@@ -209,7 +209,7 @@ func (rr *optionRowRenderer) Refresh() {
 		rr.note.Text = T("not with your choices")
 	}
 	rr.note.TextSize = th.Size(theme.SizeNameCaptionText)
-	rr.note.Color = th.Color(theme.ColorNameDisabled, v)
+	rr.note.Color = readableDisabled(th, v)
 	rr.bg.CornerRadius = th.Size(theme.SizeNameInputRadius)
 	switch {
 	case r.hovered:

@@ -291,13 +291,11 @@ func (appTheme) base() fyne.Theme {
 	return theme.DefaultTheme()
 }
 
-// Color is the app theme's colour, except that greyed text stays
-// readable (WCAG AA, see readableDisabled) in every scope made of it: the
-// showroom, the dense price panels.
+// Color is the app theme's colour. (Greyed text that must be read, an
+// unavailable option and why, is made readable where it is drawn:
+// readableDisabled. Disabled buttons keep the theme's grey, so that they
+// look disabled.)
 func (t appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	if n == theme.ColorNameDisabled {
-		return readableDisabled(t.base(), v)
-	}
 	return t.base().Color(n, v)
 }
 
