@@ -63,27 +63,40 @@ func (c *Config) PartCount(part *Part) (int, error) {
 	}
 	drawn := 0
 	for i := 0; i < count; i++ {
-		env := base
-		if part.Repeat != nil {
-			idx := expr.NumberValue(decimal.NewFromInt(int64(i)))
-			name := part.Repeat.Var
-			env = func(n string) (expr.Value, bool) {
-				if n == name {
-					return idx, true
-				}
-				return base(n)
-			}
+		_, visible, err := InstanceEnv(part, base, i)
+		if err != nil {
+			return 0, err
 		}
-		if part.Visible != nil {
-			ok, err := expr.EvalBool(part.Visible.Root, env)
-			if err != nil {
-				return 0, fmt.Errorf("part %q: visible: %w", part.ID, err)
-			}
-			if !ok {
-				continue
-			}
+		if visible {
+			drawn++
 		}
-		drawn++
 	}
 	return drawn, nil
+}
+
+// InstanceEnv is the environment of instance i of a part (a repeated
+// part's variable bound to i) and whether that instance is drawn (its
+// visible condition), as the renderer and PartCount see it.
+func InstanceEnv(part *Part, base expr.Env, i int) (env expr.Env, visible bool, err error) {
+	env = base
+	if part.Repeat != nil {
+		idx := expr.NumberValue(decimal.NewFromInt(int64(i)))
+		name := part.Repeat.Var
+		env = func(n string) (expr.Value, bool) {
+			if n == name {
+				return idx, true
+			}
+			return base(n)
+		}
+	}
+	if part.Visible != nil {
+		ok, err := expr.EvalBool(part.Visible.Root, env)
+		if err != nil {
+			return nil, false, fmt.Errorf("part %q: visible: %w", part.ID, err)
+		}
+		if !ok {
+			return env, false, nil
+		}
+	}
+	return env, true, nil
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/catalog/expr"
-	"github.com/shopspring/decimal"
 )
 
 // Vec is a point or direction in millimetres.
@@ -95,25 +94,12 @@ func Build(cat *catalog.Catalog, cfg *catalog.Config) (*Scene, error) {
 			if total > maxInstances {
 				return nil, fmt.Errorf("the product has more than %d parts", maxInstances)
 			}
-			env := base
-			if part.Repeat != nil {
-				idx := expr.NumberValue(decimal.NewFromInt(int64(i)))
-				name := part.Repeat.Var
-				env = func(n string) (expr.Value, bool) {
-					if n == name {
-						return idx, true
-					}
-					return base(n)
-				}
+			env, visible, err := catalog.InstanceEnv(part, base, i)
+			if err != nil {
+				return nil, err
 			}
-			if part.Visible != nil {
-				ok, err := expr.EvalBool(part.Visible.Root, env)
-				if err != nil {
-					return nil, fmt.Errorf("part %q: visible: %w", part.ID, err)
-				}
-				if !ok {
-					continue
-				}
+			if !visible {
+				continue
 			}
 			m, err := buildMesh(part, env)
 			if err != nil {

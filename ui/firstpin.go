@@ -41,7 +41,7 @@ func (d *Designer) askFirstPIN(then func()) {
 			problem.SetText(T("The two new PINs differ."))
 		default:
 			dlg.Hide()
-			d.keepDealerPIN(pin.Text, then)
+			d.keepDealerPIN(pin.Text, then, nil)
 			return
 		}
 		problem.Show()
@@ -62,11 +62,15 @@ func (d *Designer) askFirstPIN(then func()) {
 }
 
 // keepDealerPIN hashes a new dealer PIN (off the UI goroutine: it takes a
-// moment), keeps it in the settings, then runs then.
-func (d *Designer) keepDealerPIN(pin string, then func()) {
+// moment), keeps it in the settings, then runs then; done runs either way
+// (nil: nothing to do).
+func (d *Designer) keepDealerPIN(pin string, then, done func()) {
 	go func() {
 		hash, err := hashDealerPIN(pin)
 		d.do(func() {
+			if done != nil {
+				done()
+			}
 			if err != nil {
 				d.showError(fmt.Errorf(T("the PIN was not set: %w"), err))
 				return

@@ -594,23 +594,8 @@ func (v *settingsView) askPIN() {
 // setPIN hashes and keeps a new PIN (the hashing takes a moment: off the
 // UI goroutine).
 func (v *settingsView) setPIN(pin string) {
-	d := v.d
 	v.pinBtn.Disable()
-	go func() {
-		hash, err := HashPIN(pin)
-		d.do(func() {
-			v.pinBtn.Enable()
-			if err != nil {
-				d.showError(fmt.Errorf(T("the PIN was not set: %w"), err))
-				return
-			}
-			a := d.app
-			a.Showroom.PIN = hash
-			d.SetAppSettings(a)
-			v.showPIN()
-			d.note(T("The dealer PIN is set."))
-		})
-	}()
+	v.d.keepDealerPIN(pin, v.showPIN, v.pinBtn.Enable)
 }
 
 // backup writes a snapshot of the library now, with a bar and a way to
