@@ -275,6 +275,8 @@ func (t compactTheme) Size(n fyne.ThemeSizeName) float32 {
 		return t.inner
 	case theme.SizeNamePadding:
 		return 2
+	case sizeNameTouchTarget:
+		return 0 // the app's theme knows no such size: not asked
 	}
 	return t.base().Size(n)
 }

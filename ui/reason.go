@@ -84,7 +84,12 @@ func (t readableTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.C
 
 func (t readableTheme) Font(s fyne.TextStyle) fyne.Resource     { return t.theme().Font(s) }
 func (t readableTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.theme().Icon(n) }
-func (t readableTheme) Size(n fyne.ThemeSizeName) float32       { return t.theme().Size(n) }
+func (t readableTheme) Size(n fyne.ThemeSizeName) float32 {
+	if n == sizeNameTouchTarget && t.inner == nil {
+		return 0 // the app's theme knows no such size: not asked
+	}
+	return t.theme().Size(n)
+}
 
 // reasonLine is why an option cannot be chosen, shown under it while the
 // pointer is on it: greyed, small, wrapped, and readable in the dark.
