@@ -68,6 +68,18 @@ func TestGermanSpeaksGermanEverywhere(t *testing.T) {
 		if got := texts(l.cards[0]); !strings.Contains(got, "Höhe Hubschreibtisch") || strings.Contains(got, "Höhe Lift Desk") {
 			t.Errorf("the library card says:\n%s\nwant the product's German name", got)
 		}
+		// And in the order: a line names its product in the app's language.
+		d.OpenDesign(l.cards[0].s.ID)
+		eventually(t, q, "the design open", func() bool { return d.DesignID() == l.cards[0].s.ID })
+		added := false
+		d.OnAdded = func() { added = true }
+		d.AddToOrder()
+		eventually(t, q, "the design in the order", func() bool { return added })
+		d.draft.Lines[0].ProductName = "Höhe Lift Desk" // as added while the app spoke English
+		d.ShowOrder()
+		eventually(t, q, "the order line", func() bool {
+			return strings.Contains(texts(d.order.content), "Höhe Hubschreibtisch · Stand 1")
+		})
 	})
 }
 

@@ -407,7 +407,11 @@ func (v *orderView) newRow(l draftLine) *orderRow {
 	r.each = widget.NewLabel("")
 	r.each.Truncation = fyne.TextTruncateEllipsis
 	r.each.SizeName = theme.SizeNameCaptionText
-	about := fmt.Sprintf(T("%s · revision %d"), l.ProductName, l.Revision)
+	product := l.ProductName // as it was saved, in the language of the day
+	if info != nil && info.cfg != nil {
+		product = v.d.text(info.cfg.Product.Name) // in the app's language
+	}
+	about := fmt.Sprintf(T("%s · revision %d"), product, l.Revision)
 	if info != nil && info.otherCatalog {
 		about += T(" · another catalog version")
 	}

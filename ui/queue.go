@@ -92,7 +92,11 @@ func (d *Designer) showQueue(q []storage.QueueEntry, pics []image.Image) {
 			who = T("no name given")
 		}
 		price := d.sentPrice(e.Design)
-		info := widget.NewLabel(fmt.Sprintf(T("%s · %s · %s · %s"), e.Design.ProductName, price, who, when(e.SentAt, now)))
+		product := e.Design.ProductName
+		if p := d.cat.Product(e.Design.ProductID); p != nil && e.Design.Catalog == d.catalogID {
+			product = d.text(p.Name) // in the app's language, not the showroom's
+		}
+		info := widget.NewLabel(fmt.Sprintf(T("%s · %s · %s · %s"), product, price, who, when(e.SentAt, now)))
 		info.Truncation = fyne.TextTruncateEllipsis
 		open := widget.NewButtonWithIcon(T("Open"), theme.FolderOpenIcon(), func() {
 			dlg.Hide()
