@@ -409,7 +409,7 @@ func (d *Designer) showDiff(old, new catalogVersion) {
 	if len(lines) == 0 {
 		lines = []string{T("Nothing a design depends on changed.")}
 	}
-	d.showLong(fmt.Sprintf(T("%s: %s → %s"), new.rec.Name, old.rec.Version, new.rec.Version),
+	d.showLong(Tf("%s from %s to %s", new.rec.Name, old.rec.Version, new.rec.Version),
 		fmt.Sprintf(T("What changed from version %s to %s:"), old.rec.Version, new.rec.Version), strings.Join(lines, "\n"), "", nil)
 }
 
@@ -753,7 +753,7 @@ func (d *Designer) upgraded(newest catalogVersion, results []UpgradeResult, canc
 			continue
 		}
 		ok++
-		line := fmt.Sprintf(T("%s: %s → %s"), r.Design.Name, moneyText(r.OldTotal, r.Design.Currency), moneyText(r.NewTotal, r.Design.Currency))
+		line := Tf("%s from %s to %s", r.Design.Name, moneyText(r.OldTotal, r.Design.Currency), moneyText(r.NewTotal, r.Design.Currency))
 		if len(r.Changes) > 0 {
 			line += "\n    " + strings.Join(r.Changes, "\n    ")
 		}

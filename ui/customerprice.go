@@ -36,5 +36,5 @@ func (d *Designer) sentPrice(x storage.Design) string {
 	if err != nil {
 		return moneyText(x.Total, x.Currency)
 	}
-	return catalog.FormatMoney(w.Gross, x.Currency, d.lang)
+	return onScreen(catalog.FormatMoney(w.Gross, x.Currency, d.lang))
 }

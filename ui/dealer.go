@@ -125,7 +125,7 @@ func (s DealerSettings) Check() error {
 func parsePercent(s string) (decimal.Decimal, error) {
 	t := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
 	t = strings.ReplaceAll(strings.TrimPrefix(t, "+"), ",", ".")
-	t = strings.ReplaceAll(t, "−", "-")
+	t = strings.NewReplacer(string(rune(0x2212)), "-", minus, "-").Replace(t) // a minus sign or the dash the app writes for one
 	if t == "" {
 		return decimal.Zero, errors.New(T("enter a number"))
 	}

@@ -661,8 +661,18 @@ func (d *Designer) validUntil() string {
 // FormatMoney formats an amount with its currency the way the app's
 // language writes it, rounded by the catalog's money rule.
 func FormatMoney(d decimal.Decimal, currency string) string {
-	return catalog.FormatMoney(d, currency, uiLanguage)
+	return onScreen(catalog.FormatMoney(d, currency, uiLanguage))
 }
+
+// minus is the sign of a negative amount on screen: the en dash, as
+// German typesetting writes it where the minus sign (U+2212) is missing.
+// The font Fyne embeds has no U+2212: Linux borrows it from a system
+// font, a Windows without one showed "�30%".
+const minus = "–"
+
+// onScreen is a text made elsewhere (the catalog's amounts, the engine's
+// messages) with only characters the app's font has (see minus).
+func onScreen(s string) string { return strings.ReplaceAll(s, string(rune(0x2212)), minus) }
 
 func capitalize(s string) string {
 	if s == "" {

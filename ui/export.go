@@ -80,7 +80,7 @@ func (v *orderView) cannotExport() string {
 		}
 	}
 	if err := d.dealer.Check(); err != nil {
-		return Tf("The dealer settings are not complete: %s. Open Settings → Dealer.", err)
+		return Tf("The dealer settings are not complete: %s. Open Settings › Dealer.", err)
 	}
 	return ""
 }

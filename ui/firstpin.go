@@ -18,7 +18,7 @@ var hashDealerPIN = HashPIN
 // the second and submits there. then runs once the PIN is kept.
 func (d *Designer) askFirstPIN(then func()) {
 	if d.win == nil {
-		d.note(T("Set the dealer PIN in Settings → Showroom first: it is asked for to leave showroom mode."))
+		d.note(T("Set the dealer PIN in Settings › Showroom first: it is asked for to leave showroom mode."))
 		return
 	}
 	pin := widget.NewPasswordEntry()

@@ -304,7 +304,7 @@ func (d *Designer) priceText(p decimal.Decimal) string {
 	case p.IsPositive():
 		return "+" + FormatMoney(p, d.cat.Currency)
 	case p.IsNegative():
-		return "−" + FormatMoney(p.Abs(), d.cat.Currency)
+		return minus + FormatMoney(p.Abs(), d.cat.Currency)
 	}
 	return ""
 }

@@ -107,7 +107,7 @@ func TestPricePanelShowsTheWaterfall(t *testing.T) {
 	if !w.DealerNet.Equal(catalog.RoundMoney(w.List.Total.Mul(dec("0.7")))) || !w.Gross.Equal(w.CustomerNet.Add(w.Tax)) {
 		t.Fatalf("unexpected waterfall %+v", w)
 	}
-	checkWaterfall(t, d, w, "Dealer net · −30%", "Customer price =", "Your margin · 30%", "Tax 19% =", "Gross =")
+	checkWaterfall(t, d, w, "Dealer net · –30%", "Customer price =", "Your margin · 30%", "Tax 19% =", "Gross =")
 	if got := breakdown(d); !strings.Contains(got, "Desktop: Solid walnut, oiled = €420.00") {
 		t.Errorf("breakdown:\n%s", got)
 	}
@@ -173,7 +173,7 @@ func TestDealerSettingsChangePrices(t *testing.T) {
 		t.Fatalf("settings = %+v, want %+v and 45%% on living", got, want)
 	}
 	wf := wantWaterfall(t, d, got.Terms())
-	checkWaterfall(t, d, wf, "Dealer net · −40%", "Customer price · list +10%", "Tax 7.5%")
+	checkWaterfall(t, d, wf, "Dealer net · –40%", "Customer price · list +10%", "Tax 7.5%")
 	if d.waterfall.text() == before {
 		t.Error("the prices did not change")
 	}
@@ -201,6 +201,7 @@ func TestParsePercent(t *testing.T) {
 		{in: "+5", want: "5"},
 		{in: "-10", want: "-10"},
 		{in: "−3", want: "-3"},
+		{in: "–3", want: "-3"}, // the dash the app writes for a minus
 		{in: "", bad: true},
 		{in: "ten", bad: true},
 	} {

@@ -80,7 +80,7 @@ func (v *waterfallView) show(w catalog.Waterfall, lang string) {
 	if v.scope != nil {
 		defer v.scope.Refresh()
 	}
-	m := func(x decimal.Decimal) string { return catalog.FormatMoney(x, w.List.Currency, lang) }
+	m := func(x decimal.Decimal) string { return onScreen(catalog.FormatMoney(x, w.List.Currency, lang)) }
 	if v.customerOnly {
 		name := T("Your price")
 		if !w.Adjust.IsZero() {
@@ -115,18 +115,18 @@ func (v *waterfallView) show(w catalog.Waterfall, lang string) {
 	v.content.Show()
 }
 
-// percentOff writes a discount: "−30%" ("no discount" for 0).
+// percentOff writes a discount: "–30%" (see minus; "no discount" for 0).
 func percentOff(p decimal.Decimal) string {
 	if p.IsZero() {
 		return T("no discount")
 	}
-	return "−" + percent(p)
+	return minus + percent(p)
 }
 
-// signedPercent writes a markup or discount: "+10%", "−5%".
+// signedPercent writes a markup or discount: "+10%", "–5%".
 func signedPercent(p decimal.Decimal) string {
 	if p.IsNegative() {
-		return "−" + percent(p.Neg())
+		return minus + percent(p.Neg())
 	}
 	return "+" + percent(p)
 }
@@ -134,7 +134,7 @@ func signedPercent(p decimal.Decimal) string {
 // money formats an amount in the catalog's currency the way the
 // designer's language writes it.
 func (d *Designer) money(x decimal.Decimal) string {
-	return catalog.FormatMoney(x, d.cat.Currency, d.lang)
+	return onScreen(catalog.FormatMoney(x, d.cat.Currency, d.lang))
 }
 
 // pricePanel is the price under the options, sticky: the list price

@@ -227,7 +227,7 @@ func (d *Designer) priceEffect(p rules.Repair) string {
 	case p.PriceDelta.IsPositive():
 		return "+" + FormatMoney(p.PriceDelta, d.cat.Currency)
 	case p.PriceDelta.IsNegative():
-		return "−" + FormatMoney(p.PriceDelta.Abs(), d.cat.Currency)
+		return minus + FormatMoney(p.PriceDelta.Abs(), d.cat.Currency)
 	}
 	return T("same price")
 }

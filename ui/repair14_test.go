@@ -69,9 +69,9 @@ func TestRepairDialogListsEveryRepair(t *testing.T) {
 			"Change Legs from Turned oak to Brushed brass (+" + euros("688.50") + ")",
 		}, nil},
 		{"covers for soft seats", []string{"cover=leather"}, [2]string{"comfort", "soft"}, []string{
-			"Change Cover from Aniline leather, cognac to Melange wool, stone grey (−" + euros("991.50") + ")",
-			"Change Cover from Aniline leather, cognac to Bouclé, cream (−" + euros("550.00") + ")",
-			"Change Cover from Aniline leather, cognac to Velvet, moss green (−" + euros("290.00") + ")",
+			"Change Cover from Aniline leather, cognac to Melange wool, stone grey (–" + euros("991.50") + ")",
+			"Change Cover from Aniline leather, cognac to Bouclé, cream (–" + euros("550.00") + ")",
+			"Change Cover from Aniline leather, cognac to Velvet, moss green (–" + euros("290.00") + ")",
 		}, []string{
 			"With it, Cushions changes from none to Loose back cushions.",
 			"With it, Legs changes from Turned oak to Brushed brass. With it, Cushions changes from none to Loose back cushions.",

@@ -547,7 +547,7 @@ func (s *Showroom) askPIN() {
 		pin.Refresh()
 	}
 	keys := container.NewGridWithColumns(3)
-	for _, k := range []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", T("OK")} {
+	for _, k := range []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", keyBack, "0", T("OK")} {
 		k := k
 		b := widget.NewButton(k, func() {
 			s.touch()
@@ -557,7 +557,7 @@ func (s *Showroom) askPIN() {
 				}
 			}()
 			switch k {
-			case "⌫":
+			case keyBack:
 				if r := []rune(pin.Text); len(r) > 0 {
 					setPIN(string(r[:len(r)-1]))
 				}
@@ -569,6 +569,10 @@ func (s *Showroom) askPIN() {
 		})
 		if k == "OK" {
 			b.Importance = widget.HighImportance
+		}
+		if k == keyBack { // an icon: the app's font has no "⌫" (Windows showed none)
+			b.SetText("")
+			b.SetIcon(theme.NavigateBackIcon()) // Fyne has no backspace icon: the arrow back
 		}
 		keys.Add(b)
 	}
@@ -682,6 +686,9 @@ func touchTarget(th fyne.Theme) float32 {
 	}
 	return th.Size(sizeNameTouchTarget)
 }
+
+// keyBack is the PIN keypad's backspace key (shown as an icon).
+const keyBack = "back"
 
 // showroomTheme is the app's theme made for fingers: larger text (no
 // text under 18), more padding inside widgets, bigger icons and scroll
