@@ -11,7 +11,7 @@ FUZZTIME ?= 4
 FYNE     := $(GO) tool -modfile=tools/go.mod fyne
 
 .PHONY: run test deps-run deps-test build cli fmt-check vet staticcheck imports \
-        race app-norace fuzz smoke screenshots package clean
+        race app-norace fuzz smoke screenshots package windows deps-windows clean
 
 run: deps-run
 	$(GO) run -ldflags "$(LDFLAGS)" .
@@ -71,6 +71,14 @@ smoke:
 # docs/screenshots/ (the README shows some of them).
 screenshots: deps-test
 	@.ci/screenshots.sh docs/screenshots
+
+# The Windows installer, cross-built: bin/Atelier-$(VERSION)-setup.exe
+# (see .ci/windows.sh and packaging/windows/atelier.nsi).
+windows: deps-windows
+	@.ci/windows.sh
+
+deps-windows:
+	@.ci/deps.sh windows
 
 # An installable archive for Linux (Atelier.tar.xz with a desktop file and icon).
 package:

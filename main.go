@@ -43,6 +43,7 @@ const appID = "app.atelier.designer"
 const keepBackups = storage.BackupDays
 
 func main() {
+	attachConsole() // Windows: -h and errors reach the console the app was started from
 	catalogPath := flag.String("catalog", "", "open this catalog (a manufacturer's signed .zip; or, with -allow-unsigned, a file, folder or unsigned .zip) instead of the embedded demo")
 	allowUnsigned := flag.Bool("allow-unsigned", false, "open a catalog that is not signed by a trusted manufacturer (it stays marked unsigned)")
 	lang := flag.String("lang", "", "language of the catalog texts (default: the app's, as chosen in the settings)")

@@ -3,6 +3,8 @@
 #   .ci/deps.sh run    the C toolchain and GL/X11 headers Fyne needs (cgo)
 #   .ci/deps.sh test   the same, plus Xvfb, ImageMagick and x11-utils for the
 #                      screenshot smoke test
+#   .ci/deps.sh windows  the same as run, plus the Windows cross-compiler
+#                      (mingw-w64), NSIS and ImageMagick for make windows
 # Debian and Ubuntu are set up automatically (with sudo when not root); other
 # systems get instructions.
 set -euo pipefail
@@ -12,6 +14,9 @@ pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
       libxinerama-dev libxi-dev libxxf86vm-dev)
 if [ "$what" = test ]; then
   pkgs+=(xvfb xauth imagemagick x11-utils xdotool)
+fi
+if [ "$what" = windows ]; then
+  pkgs+=(gcc-mingw-w64-x86-64 nsis imagemagick)
 fi
 
 case "$(uname -s)" in
