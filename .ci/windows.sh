@@ -22,7 +22,8 @@ start=$(date +%s)
 # it cross-builds the app with cgo, GOOS=windows and CC.
 rm -f Atelier.exe atelier.exe
 CGO_ENABLED=0 CC=x86_64-w64-mingw32-gcc go tool -modfile=tools/go.mod fyne package -os windows --release
-exe=$(ls Atelier.exe atelier.exe 2>/dev/null | head -1)
+exe=""
+for f in Atelier.exe atelier.exe; do [ -f "$f" ] && { exe=$f; break; }; done
 [ -n "$exe" ] || { echo "windows: fyne package wrote no .exe" >&2; exit 1; }
 mv "$exe" "$out/Atelier.exe"
 echo "windows: Atelier.exe built in $(( $(date +%s) - start )) s"
