@@ -11,12 +11,12 @@ FUZZTIME ?= 4
 FYNE     := $(GO) tool -modfile=tools/go.mod fyne
 
 .PHONY: run test deps-run deps-test build cli fmt-check vet staticcheck imports \
-        race app-norace fuzz smoke screenshots package windows deps-windows clean
+        race app-norace fuzz smoke screenshots package windows deps-windows windows-smoke clean
 
 run: deps-run
 	$(GO) run -ldflags "$(LDFLAGS)" .
 
-test: deps-test fmt-check vet staticcheck imports cli race app-norace fuzz smoke
+test: deps-test fmt-check vet staticcheck imports cli race app-norace fuzz smoke windows-smoke
 	@echo "make test: all checks passed"
 
 deps-run:
@@ -79,6 +79,11 @@ windows: deps-windows
 
 deps-windows:
 	@.ci/deps.sh windows
+
+# The installer under Wine: silent install, the app's window, a CLI round
+# trip, silent uninstall (.ci/wine-smoke.sh).
+windows-smoke: windows
+	@.ci/wine-smoke.sh
 
 # An installable archive for Linux (Atelier.tar.xz with a desktop file and icon).
 package:

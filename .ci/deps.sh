@@ -2,7 +2,8 @@
 # Installs what Atelier needs to build, run and test, where it is missing.
 #   .ci/deps.sh run    the C toolchain and GL/X11 headers Fyne needs (cgo)
 #   .ci/deps.sh test   the same, plus Xvfb, ImageMagick and x11-utils for the
-#                      screenshot smoke test
+#                      screenshot smoke test, and what make windows needs
+#                      plus Wine for the Windows smoke test
 #   .ci/deps.sh windows  the same as run, plus the Windows cross-compiler
 #                      (mingw-w64), NSIS and ImageMagick for make windows
 # Debian and Ubuntu are set up automatically (with sudo when not root); other
@@ -12,11 +13,12 @@ what=${1:-run}
 
 pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
       libxinerama-dev libxi-dev libxxf86vm-dev)
-if [ "$what" = test ]; then
-  pkgs+=(xvfb xauth imagemagick x11-utils xdotool)
-fi
-if [ "$what" = windows ]; then
+if [ "$what" = windows ] || [ "$what" = test ]; then
+  # The Windows installer (make windows) and its smoke test under Wine.
   pkgs+=(gcc-mingw-w64-x86-64 nsis imagemagick)
+fi
+if [ "$what" = test ]; then
+  pkgs+=(xvfb xauth imagemagick x11-utils xdotool wine wine64 bc)
 fi
 
 case "$(uname -s)" in
