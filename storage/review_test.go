@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -215,7 +216,10 @@ func TestConcurrentFirstOpen(t *testing.T) {
 // pragmas on.
 func TestPathsWithURICharacters(t *testing.T) {
 	ctx := context.Background()
-	for _, name := range []string{"C#/atelier.db", "a?b/atelier.db", "50%25/atelier.db", "sp ace/atelier.db"} {
+	for _, name := range []string{"C#/atelier.db", "a?b/atelier.db", "50%25/atelier.db", "sp ace/atelier.db", "Jörg Müller/atelier.db"} {
+		if runtime.GOOS == "windows" && strings.Contains(name, "?") {
+			continue // not a valid name on Windows: no user has such a folder
+		}
 		p := filepath.Join(t.TempDir(), name)
 		d, err := Open(ctx, p)
 		if err != nil {
