@@ -12,11 +12,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -543,23 +541,6 @@ func (d *DB) exportRunning(id int64, pid int, started string) bool {
 		return false
 	}
 	return processAlive(pid)
-}
-
-// processAlive says whether a process with that id runs now.
-func processAlive(pid int) bool {
-	if pid <= 0 {
-		return false
-	}
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return false // Windows: there is no such process
-	}
-	defer p.Release()
-	if runtime.GOOS == "windows" {
-		return true
-	}
-	err = p.Signal(syscall.Signal(0))
-	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // fileHash is the SHA-256 (hex) of a file, or "" when it cannot be read.
