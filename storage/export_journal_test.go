@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -171,6 +172,36 @@ func TestCheckOrderInput(t *testing.T) {
 	}
 }
 
+// livePID is the id of a process that runs until the test ends: a child
+// of the test binary that waits for its stdin to close (os.Getppid was
+// used before, but the parent of a test binary need not be a process of
+// the same system: under Wine it is a Linux process).
+func livePID(t *testing.T) int {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLiveHelper$")
+	cmd.Env = append(os.Environ(), "ATELIER_LIVE_HELPER=1")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		stdin.Close()
+		cmd.Wait()
+	})
+	return cmd.Process.Pid
+}
+
+// TestLiveHelper is livePID's child: it waits until its stdin closes.
+func TestLiveHelper(t *testing.T) {
+	if os.Getenv("ATELIER_LIVE_HELPER") == "" {
+		t.Skip("only run as livePID's child")
+	}
+	io.Copy(io.Discard, os.Stdin)
+}
+
 // deadPID is the id of a process that has ended.
 func deadPID(t *testing.T) int {
 	t.Helper()
@@ -187,7 +218,7 @@ func deadPID(t *testing.T) int {
 func TestRecoverExports(t *testing.T) {
 	ctx := context.Background()
 	data := []byte("the package")
-	dead := deadPID(t)
+	dead, alive := deadPID(t), livePID(t)
 	for _, tc := range []struct {
 		name string
 		// state leaves the files as the export left them when it stopped.
@@ -205,8 +236,8 @@ func TestRecoverExports(t *testing.T) {
 		{"killed after the link", func(t *testing.T, r ExportReservation) { write(t, r.Path, data); write(t, r.Temp, data) }, true, dead, 0, "exported", true},
 		{"another file at the destination", func(t *testing.T, r ExportReservation) { write(t, r.Path, []byte("an older order")) }, true, dead, 0, "cancelled", true},
 		{"the file was moved away", func(*testing.T, ExportReservation) {}, true, dead, 0, "cancelled", true},
-		{"another process still exporting", func(t *testing.T, r ExportReservation) { write(t, r.Temp, data) }, true, os.Getppid(), 0, "exporting", false},
-		{"another process, long ago", func(t *testing.T, r ExportReservation) { write(t, r.Temp, data) }, true, os.Getppid(), 2 * time.Hour, "cancelled", true},
+		{"another process still exporting", func(t *testing.T, r ExportReservation) { write(t, r.Temp, data) }, true, alive, 0, "exporting", false},
+		{"another process, long ago", func(t *testing.T, r ExportReservation) { write(t, r.Temp, data) }, true, alive, 2 * time.Hour, "cancelled", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db, in, design, dir := exportFixture(t)
