@@ -3,7 +3,8 @@
 # and Xvfb, in a fresh Wine prefix, as a dealer's laptop would run it:
 #   1. silent install (/S) into the user's own folder, Start-menu entry made;
 #   2. the installed app starts, its window appears, a screenshot of it is
-#      not blank, and its log has no "atelier:" error;
+#      not blank, and its log has no "atelier:" error; -h in a console
+#      prints its help;
 #   3. a round trip with the installed atelierctl.exe: catalog show, design
 #      save, order export (into a folder whose name has a space and
 #      non-ASCII letters), order verify — and the Linux atelierctl verifies
@@ -79,6 +80,10 @@ wine taskkill /f /im Atelier.exe >/dev/null 2>&1 || true
 wait "$app" 2>/dev/null || true
 app=""
 if grep -a "atelier:" "$work/app.log"; then fail "the app reported errors (above)"; fi
+
+# -h in a console (cmd): the GUI-subsystem app prints its help there.
+wine cmd /c "$(winepath -w "$prog/Atelier.exe")" -h >"$work/help.txt" 2>&1 || true
+grep -q -- "-catalog" "$work/help.txt" || fail "Atelier.exe -h printed no help in a console: $(head -3 "$work/help.txt")"
 
 # 3. A round trip with the installed CLI, in a folder named like a user's.
 ctl() { wine "$prog/atelierctl.exe" "$@"; }
