@@ -26,11 +26,7 @@ func BenchmarkClickToPriceAndPreview(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	q := make(uiQueue, 1024)
-	d := buildDesigner(cat, "en", q.do, false)
-	w := test.NewTempWindow(b, d.Content())
-	w.Resize(fyne.NewSize(1280, 720))
-	d.SetWindow(w)
+	d, _, q := designerOn(b, cat, fyne.NewSize(1280, 720))
 	rows := d.controls["top"].rows
 	rendered, answered := 0, 0
 	d.Preview().OnRendered = func() { rendered++ }
@@ -93,11 +89,7 @@ func BenchmarkAcceptRepair(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	q := make(uiQueue, 1024)
-	d := buildDesigner(cat, "en", q.do, false)
-	w := test.NewTempWindow(b, d.Content())
-	w.Resize(fyne.NewSize(1280, 720))
-	d.SetWindow(w)
+	d, w, q := designerOn(b, cat, fyne.NewSize(1280, 720))
 	d.SelectProduct("kolme-sofa")
 	for _, set := range []string{"seats=3", "legs=oak"} {
 		if err := d.DecideText(set); err != nil {

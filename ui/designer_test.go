@@ -48,10 +48,18 @@ func newDesignerQueue(t *testing.T) (*Designer, fyne.Window, uiQueue) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return designerOn(t, cat, fyne.NewSize(1280, 800))
+}
+
+// designerOn builds a dealer's designer on a catalog in a test window of a
+// size (the test app made already); its background work reaches the UI
+// through the returned queue.
+func designerOn(tb testing.TB, cat *catalog.Catalog, size fyne.Size) (*Designer, fyne.Window, uiQueue) {
+	tb.Helper()
 	q := make(uiQueue, 1024)
 	d := buildDesigner(cat, "en", q.do, false)
-	w := test.NewTempWindow(t, d.Content())
-	w.Resize(fyne.NewSize(1280, 800))
+	w := test.NewTempWindow(tb, d.Content())
+	w.Resize(size)
 	d.SetWindow(w)
 	return d, w, q
 }

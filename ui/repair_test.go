@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"github.com/atelier-app/atelier/internal/testcat"
+
 	"fmt"
 	"strings"
 	"testing"
@@ -20,30 +22,11 @@ import (
 func wideDesigner(t *testing.T, n, need int) (*Designer, fyne.Window, uiQueue) {
 	t.Helper()
 	test.NewTempApp(t)
-	fs := []string{`{"id": "top", "kind": "choice", "name": "Top", "options": [{"id": "glass", "name": "Glass"}, {"id": "oak", "name": "Oak"}, {"id": "marble", "name": "Marble"}]}`}
-	rs := []string{`{"id": "nomarble", "kind": "constraint", "expr": "top != 'marble'", "message": "Marble is sold out."}`}
-	for i := 0; i < n; i++ {
-		fs = append(fs, fmt.Sprintf(`{"id": "x%02d", "kind": "choice", "name": "X%d", "options": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}]}`, i, i))
-		if i < need {
-			rs = append(rs, fmt.Sprintf(`{"id": "r%d", "kind": "excludes", "when": "top == 'oak'", "then": "x%02d == 'a'", "message": "Oak needs B on X%d."}`, i, i, i))
-		}
-	}
-	src := fmt.Sprintf(`{"format": "atelier-catalog/1", "id": "wide", "version": "1", "name": "Wide",
- "manufacturer": {"id": "m", "name": "M"}, "currency": "EUR", "units": "mm", "validFrom": "2026-01-01",
- "materials": [{"id": "m", "name": "M", "color": "#888", "finish": "matte"}],
- "products": [{"id": "desk", "name": "Desk", "sku": "D", "basePrice": "100", "features": [%s], "rules": [%s],
-   "geometry": {"parts": [{"shape": "box", "size": [100, 100, 100], "position": [0, 0, 0], "material": "m"}]}}]}`,
-		strings.Join(fs, ",\n"), strings.Join(rs, ",\n"))
-	cat, err := catalog.Parse("wide.json", []byte(src), nil)
+	cat, err := catalog.Parse("wide.json", testcat.Insisting(n, need), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := make(uiQueue, 1024)
-	d := buildDesigner(cat, "en", q.do, false)
-	w := test.NewTempWindow(t, d.Content())
-	w.Resize(fyne.NewSize(1280, 800))
-	d.SetWindow(w)
-	return d, w, q
+	return designerOn(t, cat, fyne.NewSize(1280, 800))
 }
 
 // hasText reports whether a label in o holds text.

@@ -357,6 +357,17 @@ func parseRandom(t testing.TB, src string) *catalog.Product {
 	return c.Products[0]
 }
 
+// compileRandom parses and compiles a generated catalog's product.
+func compileRandom(t testing.TB, src string) (*catalog.Product, *Model) {
+	t.Helper()
+	p := parseRandom(t, src)
+	m, err := Compile(p)
+	if err != nil {
+		t.Fatalf("compile: %v\n%s", err, src)
+	}
+	return p, m
+}
+
 // textsOf gives the texts among decisions, as brute force takes them.
 func textsOf(dec Decisions) map[string]string {
 	texts := map[string]string{}

@@ -54,11 +54,7 @@ func TestSessionWalkAgainstBruteForce(t *testing.T) {
 	for seed := uint64(1); seed <= 120; seed++ {
 		r := rand.New(rand.NewPCG(seed, 11))
 		src := randomProduct(r)
-		p := parseRandom(t, src)
-		m, err := Compile(p)
-		if err != nil {
-			t.Fatalf("seed %d: compile: %v", seed, err)
-		}
+		p, m := compileRandom(t, src)
 		s := m.NewSession()
 		dec := Decisions{}
 		for step := 0; step < 8; step++ {
@@ -84,11 +80,7 @@ func againstBruteForce(t *testing.T, products int) {
 	for seed := uint64(1); seed <= uint64(products); seed++ {
 		r := rand.New(rand.NewPCG(seed, 7))
 		src := randomProduct(r)
-		p := parseRandom(t, src)
-		m, err := Compile(p)
-		if err != nil {
-			t.Fatalf("seed %d: compile: %v", seed, err)
-		}
+		p, m := compileRandom(t, src)
 		s := m.NewSession()
 		if seed%2 == 0 {
 			// What is possible with no decisions known first: the domains
@@ -337,11 +329,7 @@ func FuzzEngine(f *testing.F) {
 	f.Fuzz(func(t *testing.T, seed, round uint64) {
 		r := rand.New(rand.NewPCG(seed, round))
 		src := randomProduct(r)
-		p := parseRandom(t, src)
-		m, err := Compile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p, m := compileRandom(t, src)
 		dec := randomDecisions(r, p)
 		texts := textsOf(dec)
 		checkOne(t, seed, src, m.NewSession(), newBrute(p, texts), dec)
@@ -432,11 +420,7 @@ func TestWholeDecisionsAgainstBruteForce(t *testing.T) {
 	for seed := uint64(1); seed <= 200; seed++ {
 		r := rand.New(rand.NewPCG(seed, 13))
 		src := randomProduct(r)
-		p := parseRandom(t, src)
-		m, err := Compile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p, m := compileRandom(t, src)
 		s := m.NewSession()
 		dec := randomDecisions(r, p)
 		for _, f := range p.Features {

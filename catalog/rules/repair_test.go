@@ -347,11 +347,7 @@ func TestRepairsAgainstBruteForce(t *testing.T) {
 			for seed := uint64(1); seed <= uint64(products); seed++ {
 				r := rand.New(rand.NewPCG(seed, 31))
 				src := randomProduct(r)
-				p := parseRandom(t, src)
-				m, err := Compile(p)
-				if err != nil {
-					t.Fatalf("seed %d: compile: %v", seed, err)
-				}
+				p, m := compileRandom(t, src)
 				s := m.NewSession()
 				dec := randomDecisions(r, p)
 				texts := textsOf(dec)
@@ -497,11 +493,7 @@ func TestFewestAgainstBruteForce(t *testing.T) {
 	for seed := uint64(1); seed <= 150; seed++ {
 		r := rand.New(rand.NewPCG(seed, 37))
 		src := randomProduct(r)
-		p := parseRandom(t, src)
-		m, err := Compile(p)
-		if err != nil {
-			t.Fatalf("seed %d: compile: %v", seed, err)
-		}
+		p, m := compileRandom(t, src)
 		s := m.NewSession()
 		dec := randomDecisions(r, p)
 		texts := textsOf(dec)

@@ -250,11 +250,7 @@ func TestWideTablesAgainstBruteForce(t *testing.T) {
 		for seed := uint64(1); seed <= uint64(products); seed++ {
 			r := rand.New(rand.NewPCG(seed, 17))
 			src := wideProduct(r)
-			p := parseRandom(t, src)
-			m, err := Compile(p)
-			if err != nil {
-				t.Fatalf("seed %d: compile: %v", seed, err)
-			}
+			p, m := compileRandom(t, src)
 			s := m.NewSession()
 			for round := 0; round < 3; round++ {
 				checkOne(t, seed, src, s, newBrute(p, nil), randomDecisions(r, p))
@@ -274,11 +270,7 @@ func wideAgainstBruteForce(t *testing.T) {
 	for seed := uint64(1); seed <= uint64(products); seed++ {
 		r := rand.New(rand.NewPCG(seed, 13))
 		src := wideProduct(r)
-		p := parseRandom(t, src)
-		m, err := Compile(p)
-		if err != nil {
-			t.Fatalf("seed %d: compile: %v", seed, err)
-		}
+		p, m := compileRandom(t, src)
 		b := newBrute(p, nil)
 		s := m.NewSession()
 		for round := 0; round < 5; round++ {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/atelier-app/atelier/internal/testcat"
+
 	"encoding/json"
 	"fmt"
 	"os"
@@ -17,22 +19,8 @@ import (
 // first need of them, and marble is sold out (no configuration has it).
 func wideCatalog(t *testing.T, n, need int) string {
 	t.Helper()
-	fs := []string{`{"id": "top", "kind": "choice", "name": "Top", "options": [{"id": "glass", "name": "Glass"}, {"id": "oak", "name": "Oak"}, {"id": "marble", "name": "Marble"}]}`}
-	rs := []string{`{"id": "nomarble", "kind": "constraint", "expr": "top != 'marble'", "message": "Marble is sold out."}`}
-	for i := 0; i < n; i++ {
-		fs = append(fs, fmt.Sprintf(`{"id": "x%02d", "kind": "choice", "name": "X%d", "options": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}]}`, i, i))
-		if i < need {
-			rs = append(rs, fmt.Sprintf(`{"id": "r%d", "kind": "excludes", "when": "top == 'oak'", "then": "x%02d == 'a'", "message": "Oak needs B on X%d."}`, i, i, i))
-		}
-	}
-	src := fmt.Sprintf(`{"format": "atelier-catalog/1", "id": "wide", "version": "1", "name": "Wide",
- "manufacturer": {"id": "m", "name": "M"}, "currency": "EUR", "units": "mm", "validFrom": "2026-01-01",
- "materials": [{"id": "m", "name": "M", "color": "#888", "finish": "matte"}],
- "products": [{"id": "desk", "name": "Desk", "sku": "D", "basePrice": "100", "features": [%s], "rules": [%s],
-   "geometry": {"parts": [{"shape": "box", "size": [100, 100, 100], "position": [0, 0, 0], "material": "m"}]}}]}`,
-		strings.Join(fs, ",\n"), strings.Join(rs, ",\n"))
 	path := filepath.Join(t.TempDir(), "wide.json")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+	if err := os.WriteFile(path, testcat.Insisting(n, need), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path
