@@ -504,7 +504,7 @@ func decidedSet(m map[string]catalog.Value) map[string]bool {
 // German 1.234.567.
 func groupDigits(s string) string {
 	sep := ','
-	if uiLanguage == "de" {
+	if uiLanguage() == "de" {
 		sep = '.'
 	}
 	var b strings.Builder
@@ -661,7 +661,7 @@ func (d *Designer) validUntil() string {
 // FormatMoney formats an amount with its currency the way the app's
 // language writes it, rounded by the catalog's money rule.
 func FormatMoney(d decimal.Decimal, currency string) string {
-	return onScreen(catalog.FormatMoney(d, currency, uiLanguage))
+	return onScreen(catalog.FormatMoney(d, currency, uiLanguage()))
 }
 
 // minus is the sign of a negative amount on screen: the en dash, as

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -53,9 +54,19 @@ func Tf(format string, args ...any) string { return fmt.Sprintf(T(format), args.
 // translated caches T: the language does not change while the app runs.
 var translated sync.Map
 
-// uiLanguage is the language in use ("en", "de"): how amounts are
-// written.
-var uiLanguage = "en"
+// language is the language in use ("en", "de"): how amounts are
+// written. It is read by workers too (explanations, previews), so it is
+// kept atomically; uiLanguage reads it, setUILanguage sets it.
+var language atomic.Value
+
+func uiLanguage() string {
+	if l, ok := language.Load().(string); ok {
+		return l
+	}
+	return "en"
+}
+
+func setUILanguage(l string) { language.Store(l) }
 
 // Languages are the app's languages.
 var Languages = []string{"en", "de"}
@@ -100,7 +111,7 @@ func UseLanguage(chosen string) string {
 		fyne.LogError("the translations could not be loaded", err)
 	}
 	translated.Clear()
-	uiLanguage = use
+	setUILanguage(use)
 	return use
 }
 
@@ -113,7 +124,7 @@ var fyneEnglish = map[string]any{
 // percent writes a percentage the way the language does: "12.5%",
 // German "12,5 %".
 func percent(p decimal.Decimal) string {
-	if uiLanguage == "de" {
+	if uiLanguage() == "de" {
 		return strings.Replace(p.String(), ".", ",", 1) + "\u202f%"
 	}
 	return p.String() + "%"

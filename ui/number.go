@@ -229,7 +229,7 @@ func parseNumber(text, unit string) (decimal.Decimal, error) {
 		} else {
 			s = strings.ReplaceAll(s, ",", "") // thousands
 		}
-	case dot >= 0 && (strings.Count(s, ".") > 1 || len(s)-dot-1 == 3 && uiLanguage == "de"):
+	case dot >= 0 && (strings.Count(s, ".") > 1 || len(s)-dot-1 == 3 && uiLanguage() == "de"):
 		s = strings.ReplaceAll(s, ".", "") // German thousands: 1.200
 	}
 	x, err := decimal.NewFromString(s)
@@ -243,7 +243,7 @@ func parseNumber(text, unit string) (decimal.Decimal, error) {
 // decimal (German 742,5), without grouping, which would get in the way of
 // editing it.
 func entryNumber(x decimal.Decimal) string {
-	if uiLanguage == "de" {
+	if uiLanguage() == "de" {
 		return strings.Replace(x.String(), ".", ",", 1)
 	}
 	return x.String()

@@ -213,6 +213,9 @@ func (p *Preview) interacted() {
 func (p *Preview) request() {
 	p.mu.Lock()
 	p.gen++
+	// The labels' numbers (2.490 mm in German) in the language in use,
+	// read here on the app's goroutine, not by the render worker.
+	p.view.Lang = uiLanguage()
 	p.mu.Unlock()
 	p.renders.run(p.render)
 }
@@ -220,7 +223,6 @@ func (p *Preview) request() {
 func (p *Preview) render() {
 	p.mu.Lock()
 	scene, view, gen, light := p.scene, p.view, p.gen, p.dragging
-	view.Lang = uiLanguage // the labels' numbers: 2.490 mm in German
 	p.mu.Unlock()
 	if view.Width <= 0 || view.Height <= 0 {
 		return

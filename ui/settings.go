@@ -186,13 +186,13 @@ func (s AppSettings) Length(value, unit string) string {
 		return strings.TrimSpace(value + " " + unitName(unit))
 	}
 	if s.Units == "in" && unit == "mm" {
-		return render.FormatInchesIn(f, uiLanguage) // as the preview's dimensions
+		return render.FormatInchesIn(f, uiLanguage()) // as the preview's dimensions
 	}
 	decimals := 0
 	if _, frac, ok := strings.Cut(value, "."); ok {
 		decimals = len(frac)
 	}
-	num := render.FormatNumber(f, decimals, uiLanguage)
+	num := render.FormatNumber(f, decimals, uiLanguage())
 	if unit == "" {
 		return num
 	}

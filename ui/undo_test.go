@@ -237,12 +237,12 @@ func TestTypedNumberIsSnappedAndChecked(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			old := uiLanguage
+			old := uiLanguage()
 			if strings.Contains(c.name, "German") {
-				uiLanguage = "de"
+				setUILanguage("de")
 			}
 			typeInto(c.typed)
-			uiLanguage = old
+			setUILanguage(old)
 			if got := d.Decisions()["width"].Num.String(); got != c.want {
 				t.Errorf("width = %s, want %s", got, c.want)
 			}
