@@ -31,7 +31,7 @@ var assetExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".svg
 func Load(p string) (*Catalog, error) {
 	st, err := os.Stat(p)
 	if err != nil {
-		return nil, fmt.Errorf("open catalog: %w", err)
+		return nil, fmt.Errorf("open catalog: %w", PlainFileError(err))
 	}
 	if st.IsDir() {
 		return LoadFS(os.DirFS(p), filepath.Join(p, MainFile))
@@ -192,7 +192,7 @@ const MaxPackageSize = maxPackageBytes + maxCatalogBytes
 func ReadFileLimited(path string, limit int64, what string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, PlainFileError(err)
 	}
 	defer f.Close()
 	info, err := f.Stat()

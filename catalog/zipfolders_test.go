@@ -6,6 +6,7 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -87,6 +88,9 @@ func TestZipWithFolderEntries(t *testing.T) {
 // A catalog path that is a device (here a link to /dev/zero, whose size
 // the file system gives as 0) is refused before anything is read.
 func TestLoadRefusesDevices(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("links to device files are Unix's; ReadFileLimited's test refuses NUL")
+	}
 	if _, err := os.Stat("/dev/zero"); err != nil {
 		t.Skip("no /dev/zero here")
 	}

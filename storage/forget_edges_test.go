@@ -169,8 +169,17 @@ func TestForgetScrubsCopiesThroughATemporaryFile(t *testing.T) {
 	if err := db.Backup(ctx, backup); err != nil {
 		t.Fatal(err)
 	}
-	before, err := os.Stat(backup)
+	// A second name for the backup's file as it is now: if the scrub
+	// replaces the backup, this file keeps the old bytes; if it changed
+	// the backup in place, they change here too. (os.SameFile cannot
+	// tell on Windows: there a FileInfo from os.Stat reads the file's
+	// identity only when first compared, by then from the new file.)
+	original, err := os.ReadFile(backup)
 	if err != nil {
+		t.Fatal(err)
+	}
+	oldName := filepath.Join(t.TempDir(), "the backup before")
+	if err := os.Link(backup, oldName); err != nil {
 		t.Fatal(err)
 	}
 	// What a scrub killed earlier left: a half-written temporary copy.
@@ -185,12 +194,11 @@ func TestForgetScrubsCopiesThroughATemporaryFile(t *testing.T) {
 	if !slices.Contains(rep.Scrubbed, backup) {
 		t.Errorf("report %+v does not name %s", rep, backup)
 	}
-	after, err := os.Stat(backup)
-	if err != nil {
-		t.Fatal(err)
+	if kept, err := os.ReadFile(oldName); err != nil || !bytes.Equal(kept, original) {
+		t.Errorf("the backup was changed in place, not replaced by a scrubbed copy (err %v)", err)
 	}
-	if os.SameFile(before, after) {
-		t.Error("the backup was changed in place, not replaced by a scrubbed copy")
+	if now, err := os.ReadFile(backup); err != nil || bytes.Equal(now, original) {
+		t.Errorf("the backup is as it was (err %v)", err)
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {

@@ -10,11 +10,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/atelier-app/atelier/internal/wine"
 
 	"github.com/atelier-app/atelier/assets"
 )
@@ -396,6 +399,9 @@ func TestBadDatabaseFiles(t *testing.T) {
 		// An existing database in a folder that cannot be written: a
 		// read-only mount when the test runs as root (root ignores
 		// permission bits), else a folder without write permission.
+		if runtime.GOOS == "windows" {
+			t.Skip("a Windows folder's read-only attribute does not stop writes in it (only its ACL does); the read-only file case covers Windows")
+		}
 		dir := t.TempDir()
 		path := filepath.Join(dir, "atelier.db")
 		if os.Geteuid() == 0 {
@@ -422,6 +428,41 @@ func TestBadDatabaseFiles(t *testing.T) {
 			defer os.Chmod(dir, 0o700)
 		}
 		_, err = Open(ctx, path)
+		if !errors.Is(err, ErrReadOnly) {
+			t.Errorf("error = %v, want ErrReadOnly", err)
+		}
+		if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
+			t.Error("the file was changed")
+		}
+	})
+	t.Run("read-only file", func(t *testing.T) {
+		// A library marked read-only (on Windows: the file's read-only
+		// attribute, as a copy from a CD or a "protected" file has).
+		// Root on Unix ignores permission bits.
+		if os.Geteuid() == 0 {
+			t.Skip("root ignores a file's permission bits")
+		}
+		if wine.Running() {
+			t.Skip("Wine keeps the read-only attribute in the host's permission bits, which its user (root in CI) may ignore")
+		}
+		path := filepath.Join(t.TempDir(), "atelier.db")
+		db, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+		db.Close()
+		os.Remove(path + "-wal")
+		os.Remove(path + "-shm")
+		before, _ := os.ReadFile(path)
+		if err := os.Chmod(path, 0o444); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Chmod(path, 0o600)
+		db, err = Open(ctx, path)
+		if err == nil {
+			db.Close()
+		}
 		if !errors.Is(err, ErrReadOnly) {
 			t.Errorf("error = %v, want ErrReadOnly", err)
 		}

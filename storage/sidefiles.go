@@ -96,6 +96,19 @@ func (c *claimed) remove(sides ...string) {
 // Windows, one that has it open (an open file cannot be removed there).
 // A side file whose main file is gone is removed.
 func removeUnused(path string, sides ...string) {
+	if runtime.GOOS == "windows" {
+		// Removing the main file first is the test that nobody has it
+		// open; only then do its logs go (a restore in progress has its
+		// staging database open, but between two statements not always
+		// its -wal).
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return
+		}
+		for _, s := range sides {
+			os.Remove(path + s)
+		}
+		return
+	}
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		for _, s := range sides {
@@ -110,16 +123,11 @@ func removeUnused(path string, sides ...string) {
 		f.Close()
 		return
 	}
-	if runtime.GOOS == "windows" {
-		f.Close()
-	}
 	for _, s := range sides {
 		os.Remove(path + s)
 	}
 	os.Remove(path)
-	if runtime.GOOS != "windows" {
-		f.Close()
-	}
+	f.Close()
 }
 
 // allDigits reports whether s is one or more ASCII digits.

@@ -11,11 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
 
 	"github.com/alecthomas/kong"
+	"github.com/atelier-app/atelier/catalog"
 )
 
 // version is set by the build (-ldflags "-X main.version=...").
@@ -95,7 +97,7 @@ func run(args []string, env Env) (code int) {
 	}
 	ctx, err := parser.Parse(joinNegativeNumbers(args))
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "atelierctl: %v\nRun 'atelierctl --help' for usage.\n", err)
+		fmt.Fprintf(env.Stderr, "atelierctl: %s\nRun 'atelierctl --help' for usage.\n", plainMessage(err))
 		return 2
 	}
 	if err := ctx.Run(&env, &cli); err != nil {
@@ -106,12 +108,24 @@ func run(args []string, env Env) (code int) {
 
 type exitPanic struct{ code int }
 
+// plainMessage is err's message with a missing or forbidden file said in
+// the same words on every system (not "GetFileAttributesEx …: File not
+// found." on Windows; see catalog.PlainFileError).
+func plainMessage(err error) string {
+	msg := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		msg = strings.Replace(msg, pe.Error(), catalog.PlainFileError(pe).Error(), 1)
+	}
+	return msg
+}
+
 func report(env Env, err error) int {
 	var ee exitError
 	if errors.As(err, &ee) {
 		return ee.code
 	}
-	fmt.Fprintln(env.Stderr, "atelierctl:", err)
+	fmt.Fprintln(env.Stderr, "atelierctl:", plainMessage(err))
 	var ue usageError
 	if errors.As(err, &ue) {
 		return 2
