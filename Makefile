@@ -11,12 +11,12 @@ FUZZTIME ?= 4
 FYNE     := $(GO) tool -modfile=tools/go.mod fyne
 
 .PHONY: run test deps-run deps-test build cli fmt-check vet staticcheck imports \
-        race app-norace fuzz smoke screenshots package windows deps-windows windows-smoke clean
+        race app-norace fuzz smoke screenshots package windows deps-windows windows-smoke windows-tests clean
 
 run: deps-run
 	$(GO) run -ldflags "$(LDFLAGS)" .
 
-test: deps-test fmt-check vet staticcheck imports cli race app-norace fuzz smoke windows-smoke
+test: deps-test fmt-check vet staticcheck imports cli race app-norace fuzz smoke windows-smoke windows-tests
 	@echo "make test: all checks passed"
 
 deps-run:
@@ -84,6 +84,11 @@ deps-windows:
 # trip, silent uninstall (.ci/wine-smoke.sh).
 windows-smoke: windows
 	@.ci/wine-smoke.sh
+
+# The tests of every cgo-free package, built for Windows and run under Wine
+# (.ci/windows-tests.sh).
+windows-tests: deps-test
+	@.ci/windows-tests.sh
 
 # An installable archive for Linux (Atelier.tar.xz with a desktop file and icon).
 package:

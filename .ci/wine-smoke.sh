@@ -10,10 +10,7 @@
 #      non-ASCII letters), order verify — and the Linux atelierctl verifies
 #      the same package — then db backup;
 #   4. silent uninstall: the program is gone, the library stays.
-# Wine 8.0 (Debian 12) lacks bcryptprimitives.dll, which Go programs need at
-# start: a stand-in built with mingw-w64 goes into the prefix
-# (packaging/windows/wine). WINEDLLOVERRIDES keeps Wine from asking for
-# Mono and Gecko and from writing menu entries into the host's home.
+# The fresh prefix: .ci/wine-prefix.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=$(sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
@@ -21,8 +18,6 @@ setup="$PWD/bin/Atelier-$version-setup.exe"
 [ -f "$setup" ] || { echo "wine-smoke: $setup is missing (make windows)" >&2; exit 1; }
 
 work=$(mktemp -d)
-export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEARCH=win64
-export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 disp=90
 while [ -e "/tmp/.X${disp}-lock" ] || [ -e "/tmp/.X11-unix/X${disp}" ]; do disp=$((disp + 1)); done
 export DISPLAY=":$disp"
@@ -40,9 +35,8 @@ trap cleanup EXIT
 for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 fail() { echo "wine-smoke: $*" >&2; exit 1; }
 
-wineboot -i >"$work/wineboot.log" 2>&1 || fail "wineboot failed: $(tail -3 "$work/wineboot.log")"
-x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
-  packaging/windows/wine/bcryptprimitives.c packaging/windows/wine/bcryptprimitives.def -ladvapi32
+. .ci/wine-prefix.sh
+new_wine_prefix "$work/prefix" || exit 1
 
 # 1. Silent install.
 t0=$(date +%s.%N)

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/atelier-app/atelier/storage/safefile"
 	"modernc.org/sqlite"
 )
 
@@ -51,22 +52,14 @@ func (d *DB) Backup(ctx context.Context, dest string) error {
 }
 
 // placeNew moves tmp to dest, failing with an error wrapping fs.ErrExist if
-// dest exists (a hard link where the file system has them, else a rename
-// after a check), and syncs the folder.
+// dest exists, and syncs the folder (see safefile.PlaceNew).
 func placeNew(tmp, dest string) error {
-	if err := os.Link(tmp, dest); err == nil {
-		os.Remove(tmp)
-	} else if errors.Is(err, fs.ErrExist) {
-		return fs.ErrExist
-	} else {
-		if _, err := os.Lstat(dest); err == nil {
+	if err := safefile.PlaceNew(tmp, dest); err != nil {
+		if errors.Is(err, fs.ErrExist) {
 			return fs.ErrExist
 		}
-		if err := os.Rename(tmp, dest); err != nil {
-			return classify(err)
-		}
+		return classify(err)
 	}
-	syncDir(filepath.Dir(dest))
 	return nil
 }
 
@@ -79,15 +72,6 @@ func syncFile(path string) error {
 	}
 	defer f.Close()
 	return f.Sync()
-}
-
-// syncDir makes a rename or link in dir durable (where the system allows
-// syncing a folder).
-func syncDir(dir string) {
-	if f, err := os.Open(dir); err == nil {
-		f.Sync()
-		f.Close()
-	}
 }
 
 // backupPrefix and backupLayout name the rotated backups:
@@ -258,7 +242,7 @@ func SetAside(path, why string, now time.Time) (string, error) {
 		}
 		moved = append(moved, ext)
 	}
-	syncDir(filepath.Dir(path))
+	safefile.SyncDir(filepath.Dir(path))
 	return dest, nil
 }
 
@@ -487,6 +471,6 @@ func copyDB(ctx context.Context, src, dst string) error {
 	if err := syncFile(dst); err != nil {
 		return classify(err)
 	}
-	syncDir(filepath.Dir(dst))
+	safefile.SyncDir(filepath.Dir(dst))
 	return nil
 }

@@ -23,6 +23,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/atelier-app/atelier/storage/safefile"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
@@ -822,14 +823,11 @@ func (d *DB) scrubCopy(ctx context.Context, path string, c Customer) error {
 			return err
 		}
 	}
-	if err := os.Rename(tmpPath, path); err != nil {
+	if err := safefile.Replace(tmpPath, path); err != nil {
 		return err
 	}
 	done = true
-	if dir, err := os.Open(filepath.Dir(path)); err == nil {
-		dir.Sync()
-		dir.Close()
-	}
+	safefile.SyncDir(filepath.Dir(path))
 	return nil
 }
 

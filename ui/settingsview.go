@@ -25,6 +25,7 @@ import (
 
 	"github.com/atelier-app/atelier/catalog/sign"
 	"github.com/atelier-app/atelier/storage/orderfile"
+	"github.com/atelier-app/atelier/storage/safefile"
 )
 
 // Host is what the app around the designer provides: where its files
@@ -485,7 +486,7 @@ func writeLogo(dir string, data []byte) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	return orderfile.WriteFile(path, data)
+	return safefile.Write(path, data, 0o600)
 }
 
 // chooseLogo asks for a picture.

@@ -20,6 +20,7 @@ import (
 	"github.com/atelier-app/atelier/catalog/sign"
 	"github.com/atelier-app/atelier/storage"
 	"github.com/atelier-app/atelier/storage/orderfile"
+	"github.com/atelier-app/atelier/storage/safefile"
 )
 
 // KeyCmd groups the key verbs.
@@ -72,7 +73,7 @@ func (c *PackCmd) Run(env *Env) error {
 		}
 		return err
 	}
-	if err := writeFileAtomic(c.Out, pkg); err != nil {
+	if err := safefile.Write(c.Out, pkg, 0o644); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "%s signed by %s\n", c.Out, k.Public().Fingerprint())

@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"image/png"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/render"
+	"github.com/atelier-app/atelier/storage/safefile"
 )
 
 // RenderCmd writes a PNG preview of a configured product.
@@ -65,7 +64,7 @@ func (c *RenderCmd) Run(env *Env) error {
 	if err := png.Encode(&buf, render.Draw(scene, view)); err != nil {
 		return err
 	}
-	return writeFileAtomic(c.Out, buf.Bytes())
+	return safefile.Write(c.Out, buf.Bytes(), 0o644)
 }
 
 func parseSize(s string) (int, int, error) {
@@ -110,34 +109,4 @@ func configure(cat *catalog.Catalog, productID string, sets []string) (*catalog.
 		decisions[f.ID] = val
 	}
 	return p.Resolve(decisions), nil
-}
-
-// writeFileAtomic writes data to a temporary file beside path, syncs it and
-// renames it into place, so that path never holds a half-written file.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/atelier-app/atelier/catalog/sign"
 	"github.com/atelier-app/atelier/render"
 	"github.com/atelier-app/atelier/storage"
+	"github.com/atelier-app/atelier/storage/safefile"
 )
 
 // Settings are the dealer's side of an export: identity, terms, language,
@@ -452,29 +453,26 @@ func writeTemp(temp string, data []byte) error {
 	return os.Chmod(temp, 0o644) // whatever the umask: the package is sent on
 }
 
-// publish moves a written temporary file onto path, and syncs the folder.
-// With overwrite it replaces a file there (rename); without, it refuses
-// one atomically (a hard link, which fails when path exists; where the
-// file system has no links, a check and a rename).
+// publish moves a written temporary file onto path. With overwrite it
+// replaces a file there (safefile.Replace: on Windows, not while another
+// program has it open); without, it refuses one atomically
+// (safefile.PlaceNew).
 func publish(temp, path string, overwrite bool) error {
 	var err error
 	if overwrite {
-		err = os.Rename(temp, path)
-	} else if err = os.Link(temp, path); err == nil {
-		os.Remove(temp)
-	} else if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("%s: %w", path, ErrFileExists)
-	} else if _, serr := os.Lstat(path); serr == nil {
-		return fmt.Errorf("%s: %w", path, ErrFileExists)
+		if err = safefile.Replace(temp, path); err == nil {
+			safefile.SyncDir(filepath.Dir(path))
+		}
 	} else {
-		err = os.Rename(temp, path)
+		err = safefile.PlaceNew(temp, path)
 	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, fs.ErrExist):
+		return fmt.Errorf("%s: %w", path, ErrFileExists)
+	case errors.Is(err, safefile.ErrInUse):
+		return err
 	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return fmt.Errorf("write %s: %w", path, err)
 }

@@ -6,12 +6,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/atelier-app/atelier/assets"
+	"github.com/atelier-app/atelier/internal/viewer"
 	"github.com/atelier-app/atelier/storage"
+	"github.com/atelier-app/atelier/storage/safefile"
 )
 
 // exportFixture opens (or creates, with three saved designs and a
@@ -351,4 +355,64 @@ func TestExportKilledChild(t *testing.T) {
 	}
 	_, err := Export(context.Background(), db, exportRequest(t, db, in, os.Getenv("ATELIER_EXPORT_OUT")))
 	t.Fatalf("the export went past %s: %v", step, err)
+}
+
+// A forced export over an order file that a viewer has open: on Unix the
+// file is replaced (the viewer keeps showing the old one); on Windows it
+// cannot be, so the export says the file is open in another program,
+// cancels the number, keeps the old file and leaves nothing beside it;
+// once the viewer closes it, the next export replaces it. The folder's
+// name has a space and letters beyond ASCII.
+func TestForcedExportOverAFileOpenInAViewer(t *testing.T) {
+	defer func(p time.Duration) { safefile.Patience = p }(safefile.Patience)
+	safefile.Patience = 300 * time.Millisecond
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "Jörg Müller", "Bestellungen")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "Auftrag Müller.zip")
+	write(t, out, "an older order")
+	db, in, designs, cats := exportFixture(t, filepath.Join(t.TempDir(), "atelier.db"))
+	req := exportRequest(t, db, in, out)
+	req.Force = true
+	shown, err := viewer.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shown.Close()
+	res, err := Export(ctx, db, req)
+	if runtime.GOOS == "windows" {
+		if !errors.Is(err, safefile.ErrInUse) || !strings.Contains(err.Error(), out) {
+			t.Fatalf("Export: %v, want it said that %s is open in another program", err, out)
+		}
+		checkState(t, db, designs, []string{"BER01-00001: cancelled"}, storage.Draft)
+		if b, _ := os.ReadFile(out); string(b) != "an older order" {
+			t.Errorf("the open file was changed: %q", b)
+		}
+		if got := folderFiles(t, dir); strings.Join(got, ",") != "Auftrag Müller.zip" {
+			t.Errorf("folder holds %q", got)
+		}
+		shown.Close()
+		if res, err = Export(ctx, db, req); err != nil {
+			t.Fatalf("after the viewer closed the file: %v", err)
+		}
+	} else if err != nil {
+		t.Fatal(err)
+	} else {
+		old := make([]byte, 64)
+		if n, _ := shown.Read(old); string(old[:n]) != "an older order" {
+			t.Errorf("the viewer reads %q, want what it showed", old[:n])
+		}
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := Verify(data, cats, testTrust(), DefaultLimits); !r.OK || r.Number != res.Order.Number {
+		t.Errorf("the replaced file does not verify as %s: %+v", res.Order.Number, r.Findings)
+	}
+	if got := folderFiles(t, dir); strings.Join(got, ",") != "Auftrag Müller.zip" {
+		t.Errorf("folder holds %q", got)
+	}
 }
