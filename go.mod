@@ -13,7 +13,16 @@ require (
 	modernc.org/sqlite v1.62.0
 )
 
-require filippo.io/edwards25519 v1.2.0
+require (
+	filippo.io/edwards25519 v1.2.0
+	github.com/jackc/pgx/v5 v5.13.0
+)
+
+require (
+	github.com/jackc/pgpassfile v1.0.0 // indirect
+	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
+	github.com/rogpeppe/go-internal v1.16.0 // indirect
+)
 
 require (
 	fyne.io/systray v1.11.1-0.20250603113521-ca66a66d8b58 // indirect
