@@ -3,7 +3,9 @@
 #   .ci/deps.sh run    the C toolchain and GL/X11 headers Fyne needs (cgo)
 #   .ci/deps.sh test   the same, plus Xvfb, ImageMagick and x11-utils for the
 #                      screenshot smoke test, and what make windows needs
-#                      plus Wine for the Windows smoke test
+#                      plus Wine for the Windows smoke test and the
+#                      PostgreSQL server the shop tests start (as its own
+#                      user, in a temporary cluster; internal/pgtest)
 #   .ci/deps.sh windows  the same as run, plus the Windows cross-compiler
 #                      (mingw-w64), NSIS and ImageMagick for make windows
 # Debian and Ubuntu are set up automatically (with sudo when not root); other
@@ -18,7 +20,7 @@ if [ "$what" = windows ] || [ "$what" = test ]; then
   pkgs+=(gcc-mingw-w64-x86-64 nsis imagemagick)
 fi
 if [ "$what" = test ]; then
-  pkgs+=(xvfb xauth imagemagick x11-utils xdotool wine wine64 bc)
+  pkgs+=(xvfb xauth imagemagick x11-utils xdotool wine wine64 bc postgresql)
 fi
 
 case "$(uname -s)" in
