@@ -200,3 +200,19 @@ func TestLibraryListsSearchesFiltersAndTrashes(t *testing.T) {
 
 // sqlOpen opens a database file with the driver alone (no migrations).
 func sqlOpen(path string) (*sql.DB, error) { return sql.Open("sqlite", DSN(path)) }
+
+// A library's id stays the same, and differs between libraries.
+func TestLibraryID(t *testing.T) {
+	ctx := context.Background()
+	a, _ := newTestDB(t)
+	b, _ := newTestDB(t)
+	idA, err := a.LibraryID(ctx)
+	if err != nil || len(idA) != 32 {
+		t.Fatalf("id %q, %v", idA, err)
+	}
+	again, _ := a.LibraryID(ctx)
+	idB, _ := b.LibraryID(ctx)
+	if again != idA || idB == idA {
+		t.Errorf("ids %s, %s, %s", idA, again, idB)
+	}
+}

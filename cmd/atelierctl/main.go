@@ -48,6 +48,7 @@ type CLI struct {
 	Key       KeyCmd           `cmd:"" help:"Make signing keys."`
 	Configure ConfigureCmd     `cmd:"" help:"Show what remains possible after some decisions, and why the rest is not."`
 	Render    RenderCmd        `cmd:"" help:"Render a product preview to a PNG file."`
+	Shop      ShopCmd          `cmd:"" help:"A shop of several machines kept in step through its PostgreSQL: set up, pair, revoke."`
 	Version   kong.VersionFlag `help:"Print the version and exit."`
 }
 

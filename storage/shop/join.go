@@ -79,8 +79,11 @@ func (s Server) String() string {
 // code names, with the code's one-time password, over TLS that trusts only
 // the certificate the code names (when the server is on another machine),
 // makes its own password and sets it on the server as a SCRAM verifier.
-// machineID is the library's own id. It returns the credentials to keep.
-func Join(ctx context.Context, srv Server, codeText, machineID string) (Credentials, error) {
+// machineID is the library's own id. keep is given the credentials
+// before the server takes the new password (so a machine that cannot keep
+// them does not use its code up), and again, complete, after; Join
+// returns them too.
+func Join(ctx context.Context, srv Server, codeText, machineID string, keep func(Credentials) error) (Credentials, error) {
 	code, err := ParseCode(codeText)
 	if err != nil {
 		return Credentials{}, err
@@ -132,15 +135,25 @@ func Join(ctx context.Context, srv Server, codeText, machineID string) (Credenti
 	if err != nil {
 		return Credentials{}, err
 	}
-	var number int
-	var name, kind string
-	if err := conn.QueryRow(ctx, `SELECT number, name, kind FROM atelier.complete_pairing($1, $2)`, verifier, machineID).Scan(&number, &name, &kind); err != nil {
-		return Credentials{}, fmt.Errorf("pairing: %w", plain(err))
-	}
 	c := Credentials{Host: srv.Host, Port: srv.Port, Database: srv.Database, Role: cfg.User, Password: password,
-		Machine: number, MachineID: machineID, Name: name, Kind: Kind(kind)}
+		Machine: code.Machine, MachineID: machineID}
 	if seen != nil {
 		c.CA = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: seen.Raw}))
+	}
+	if keep != nil {
+		if err := keep(c); err != nil {
+			return Credentials{}, fmt.Errorf("the shop's credentials cannot be kept, so the code was not used: %w", err)
+		}
+	}
+	var kind string
+	if err := conn.QueryRow(ctx, `SELECT number, name, kind FROM atelier.complete_pairing($1, $2)`, verifier, machineID).Scan(&c.Machine, &c.Name, &kind); err != nil {
+		return Credentials{}, fmt.Errorf("pairing: %w", plain(err))
+	}
+	c.Kind = Kind(kind)
+	if keep != nil {
+		if err := keep(c); err != nil {
+			return c, fmt.Errorf("paired, but the machine's name could not be kept: %w", err)
+		}
 	}
 	return c, nil
 }

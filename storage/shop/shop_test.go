@@ -66,7 +66,7 @@ func (s *testShop) join(t *testing.T, name string, kind Kind) Credentials {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := Join(ctx, s.server(), p.Code, "machine-"+name)
+	c, err := Join(ctx, s.server(), p.Code, "machine-"+name, nil)
 	if err != nil {
 		t.Fatalf("join %s: %v", name, err)
 	}
@@ -100,7 +100,7 @@ func TestPairingOverTLS(t *testing.T) {
 	if err != nil || len(code.Fingerprint) != fingerprintBytes {
 		t.Fatalf("code %q: %+v %v; want one that names the server's certificate", p.Code, code, err)
 	}
-	c, err := Join(ctx, s.server(), p.Code, "id-anna")
+	c, err := Join(ctx, s.server(), p.Code, "id-anna", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestPairingOverTLS(t *testing.T) {
 		t.Errorf("ssl %v %v", ssl, err)
 	}
 	conn.Close(ctx)
-	if _, err := Join(ctx, s.server(), p.Code, "id-thief"); err == nil {
+	if _, err := Join(ctx, s.server(), p.Code, "id-thief", nil); err == nil {
 		t.Error("the code was taken a second time")
 	}
 	st, _ := s.admin.Status(ctx)
@@ -137,12 +137,12 @@ func TestPairingRefusesAnotherServer(t *testing.T) {
 	}
 	code, _ := ParseCode(p.Code)
 	code.Fingerprint[0] ^= 1
-	_, err = Join(ctx, s.server(), code.String(), "id-ben")
+	_, err = Join(ctx, s.server(), code.String(), "id-ben", nil)
 	if err == nil || !strings.Contains(err.Error(), "not the one the pairing code names") {
 		t.Fatalf("join with another certificate's code: %v", err)
 	}
 	// The real code still works: the failed try did not use it up.
-	if _, err := Join(ctx, s.server(), p.Code, "id-ben"); err != nil {
+	if _, err := Join(ctx, s.server(), p.Code, "id-ben", nil); err != nil {
 		t.Fatal(err)
 	}
 	// The kept credentials trust the pinned certificate only.
@@ -171,7 +171,7 @@ func TestExpiredCodeIsRefused(t *testing.T) {
 	if _, err := s.admin.conn.Exec(ctx, "ALTER ROLE "+ident(machineRole(s.db, p.Number))+" VALID UNTIL '2000-01-01'"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Join(ctx, s.server(), p.Code, "id-office"); err == nil || !strings.Contains(err.Error(), "may not log in") {
+	if _, err := Join(ctx, s.server(), p.Code, "id-office", nil); err == nil || !strings.Contains(err.Error(), "may not log in") {
 		t.Errorf("join with an expired code: %v", err)
 	}
 	st, _ := s.admin.Status(ctx)
