@@ -80,7 +80,7 @@ func rolePrefix(db string) string {
 	return p
 }
 
-func groupRole(db string, k Kind) string { return rolePrefix(db) + "_" + string(k) }
+func groupRole(db string, k Kind) string  { return rolePrefix(db) + "_" + string(k) }
 func machineRole(db string, n int) string { return fmt.Sprintf("%s_m%d", rolePrefix(db), n) }
 
 // Migrations is the number of the newest migration.

@@ -56,7 +56,9 @@ func remote(t *testing.T) {
 	t.Cleanup(func() { isLocal = old })
 }
 
-func (s *testShop) server() Server { return Server{Host: "127.0.0.1", Port: s.srv.Port, Database: s.db} }
+func (s *testShop) server() Server {
+	return Server{Host: "127.0.0.1", Port: s.srv.Port, Database: s.db}
+}
 
 // join adds a machine and pairs it.
 func (s *testShop) join(t *testing.T, name string, kind Kind) Credentials {
