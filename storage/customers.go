@@ -649,7 +649,7 @@ func librarySecret(ctx context.Context, tx *sql.Tx) ([]byte, error) {
 }
 
 // ids runs a query of ids.
-func ids(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
+func ids(ctx context.Context, tx querier, query string, args ...any) ([]int64, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err

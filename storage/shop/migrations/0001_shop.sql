@@ -113,6 +113,7 @@ CREATE TABLE atelier.revisions (
 	gid          text PRIMARY KEY,
 	design       text NOT NULL REFERENCES atelier.designs (gid) ON DELETE CASCADE,
 	parent       text,                    -- the revision it was made from
+	merges       text NOT NULL DEFAULT '[]', -- revisions it settles (JSON list of gids)
 	catalog      text NOT NULL REFERENCES atelier.catalogs (gid),
 	product_id   text NOT NULL,
 	product_name text NOT NULL,
@@ -125,7 +126,8 @@ CREATE TABLE atelier.revisions (
 	breakdown    text NOT NULL,
 	thumbnail    bytea,
 	saved_at     text NOT NULL,
-	machine      integer NOT NULL,        -- the machine that made it
+	made_on      text NOT NULL DEFAULT '', -- the name of the machine that made it
+	machine      integer NOT NULL,        -- its number
 	seq          bigint NOT NULL
 );
 CREATE INDEX revisions_seq ON atelier.revisions (seq);
@@ -165,15 +167,26 @@ CREATE TABLE atelier.showroom_queue (
 	sent_at       text NOT NULL,
 	taken_at      text,
 	machine       integer NOT NULL,
+	stamps        jsonb NOT NULL DEFAULT '{}',
 	seq           bigint NOT NULL
 );
 CREATE INDEX showroom_queue_seq ON atelier.showroom_queue (seq);
 
+-- Shared rows removed for good: a purged design, a dropped queue entry.
+CREATE TABLE atelier.gone (
+	entity  text NOT NULL,
+	gid     text NOT NULL,
+	gone_at text NOT NULL,
+	seq     bigint NOT NULL,
+	PRIMARY KEY (entity, gid)
+);
+CREATE INDEX gone_seq ON atelier.gone (seq);
+
 -- Dealers: everything shared, read and written by the sync.
 GRANT SELECT, INSERT, UPDATE ON atelier.settings, atelier.catalogs, atelier.customers,
 	atelier.customer_history, atelier.erasures, atelier.designs, atelier.revisions,
-	atelier.orders, atelier.order_lines, atelier.showroom_queue TO {{dealer}};
-GRANT DELETE ON atelier.order_lines TO {{dealer}};
+	atelier.orders, atelier.order_lines, atelier.showroom_queue, atelier.gone TO {{dealer}};
+GRANT DELETE ON atelier.order_lines, atelier.customers, atelier.designs, atelier.showroom_queue TO {{dealer}};
 GRANT SELECT ON atelier.machines TO {{dealer}};
 GRANT USAGE, SELECT ON SEQUENCE atelier.change_seq, atelier.customer_history_id_seq TO {{dealer}};
 
@@ -218,3 +231,53 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 $$;
 REVOKE ALL ON FUNCTION atelier.checkin(integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION atelier.checkin(integer) TO {{dealer}}, {{showroom}};
+
+-- A showroom sends the designs customers made there (and the catalogs
+-- they were made with) to the dealer: new rows only, never a change to
+-- what exists, and nothing is read back.
+CREATE FUNCTION atelier.send_to_dealer(batch jsonb)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	m atelier.machines%ROWTYPE;
+	c jsonb;
+	d jsonb;
+	r jsonb;
+	q jsonb;
+BEGIN
+	SELECT * INTO m FROM atelier.machines WHERE role = session_user AND revoked_at IS NULL AND kind = 'showroom';
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'only a showroom machine of the shop sends designs this way' USING ERRCODE = '42501';
+	END IF;
+	PERFORM pg_advisory_xact_lock(18423852445558130); -- storage/shop: syncLock
+	FOR c IN SELECT * FROM jsonb_array_elements(coalesce(batch->'Catalogs', '[]')) LOOP
+		INSERT INTO atelier.catalogs (gid, catalog_id, version, name, manufacturer, hash, signature, source, source_kind, imported_at, seq)
+		VALUES (c->>'GID', c->>'CatalogID', c->>'Version', c->>'Name', c->>'Manufacturer', c->>'Hash', c->>'Signature',
+			decode(c->>'Source', 'base64'), c->>'SourceKind', c->>'ImportedAt', nextval('atelier.change_seq'))
+		ON CONFLICT (gid) DO NOTHING;
+	END LOOP;
+	FOR d IN SELECT * FROM jsonb_array_elements(coalesce(batch->'Designs', '[]')) LOOP
+		INSERT INTO atelier.designs (gid, name, notes, product_id, product_name, catalog, customer, status, quantity, created_at, deleted_at, stamps, seq)
+		VALUES (d->>'GID', d->>'Name', d->>'Notes', d->>'ProductID', d->>'ProductName', d->>'Catalog', NULL, d->>'Status',
+			(d->>'Quantity')::integer, d->>'CreatedAt', nullif(d->>'DeletedAt', ''), '{}', nextval('atelier.change_seq'))
+		ON CONFLICT (gid) DO NOTHING;
+	END LOOP;
+	FOR r IN SELECT * FROM jsonb_array_elements(coalesce(batch->'Revisions', '[]')) LOOP
+		INSERT INTO atelier.revisions (gid, design, parent, merges, catalog, product_id, product_name, decisions, name, notes, quantity,
+			currency, total, breakdown, thumbnail, saved_at, made_on, machine, seq)
+		SELECT r->>'GID', r->>'Design', nullif(r->>'Parent', ''), coalesce(r->'Merges', '[]')::text, r->>'Catalog', r->>'ProductID',
+			r->>'ProductName', r->>'Decisions', r->>'Name', r->>'Notes', (r->>'Quantity')::integer, r->>'Currency', r->>'Total',
+			r->>'Breakdown', decode(r->>'Thumbnail', 'base64'), r->>'SavedAt', m.name, m.number, nextval('atelier.change_seq')
+		WHERE EXISTS (SELECT 1 FROM atelier.designs WHERE gid = r->>'Design')
+		ON CONFLICT (gid) DO NOTHING;
+	END LOOP;
+	FOR q IN SELECT * FROM jsonb_array_elements(coalesce(batch->'Queue', '[]')) LOOP
+		INSERT INTO atelier.showroom_queue (gid, code, design, customer_name, sent_at, taken_at, machine, stamps, seq)
+		SELECT q->>'GID', q->>'Code', q->>'Design', q->>'CustomerName', q->>'SentAt', NULL, m.number, '{}', nextval('atelier.change_seq')
+		WHERE EXISTS (SELECT 1 FROM atelier.designs WHERE gid = q->>'Design')
+		ON CONFLICT (gid) DO NOTHING;
+	END LOOP;
+	PERFORM pg_notify('atelier_changes', m.number::text);
+END $$;
+REVOKE ALL ON FUNCTION atelier.send_to_dealer(jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION atelier.send_to_dealer(jsonb) TO {{showroom}};

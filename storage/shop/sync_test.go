@@ -1,0 +1,291 @@
+package shop
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/atelier-app/atelier/assets"
+	"github.com/atelier-app/atelier/storage"
+)
+
+// machine is a library joined to a test shop.
+type machine struct {
+	db   *storage.DB
+	cred Credentials
+	cat  int64 // the demo catalog's record
+}
+
+// machine makes a library, joins it to the shop as name, and imports the
+// demo catalog.
+func (s *testShop) machine(t *testing.T, name string, kind Kind) *machine {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), name, "atelier.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	cred := s.join(t, name, kind)
+	if err := db.JoinShop(ctx, cred.Machine, cred.Name); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := assets.DemoCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := db.ImportCatalog(ctx, assets.DemoCatalogJSON, "json", cat, storage.Builtin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &machine{db: db, cred: cred, cat: rec.ID}
+}
+
+func (m *machine) sync(t *testing.T) Report {
+	t.Helper()
+	rep, err := Sync(context.Background(), m.db, m.cred)
+	if err != nil {
+		t.Fatalf("%s: sync: %v", m.cred.Name, err)
+	}
+	return rep
+}
+
+func (m *machine) customer(t *testing.T, name string) storage.Customer {
+	t.Helper()
+	cs, err := m.db.Customers(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.Name == name {
+			return c
+		}
+	}
+	t.Fatalf("%s has no customer %s (it has %+v)", m.cred.Name, name, cs)
+	return storage.Customer{}
+}
+
+func (m *machine) design(t *testing.T, name string) storage.Design {
+	t.Helper()
+	ds, err := m.db.Designs(context.Background(), storage.Filter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		if d.Name == name {
+			return d.Design
+		}
+	}
+	t.Fatalf("%s has no design %s", m.cred.Name, name)
+	return storage.Design{}
+}
+
+func (m *machine) save(t *testing.T, in storage.DesignInput) storage.Design {
+	t.Helper()
+	if in.Catalog == 0 {
+		in.Catalog = m.cat
+	}
+	if in.ProductID == "" {
+		in.ProductID, in.ProductName = "kolme-sofa", "Kolme sofa"
+	}
+	if in.Quantity == 0 {
+		in.Quantity = 1
+	}
+	in.Currency, in.Total = "EUR", "1000.00"
+	d, _, err := m.db.SaveDesign(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// revisionsOf lists a design's revisions as "number:gid-prefix:name".
+func (m *machine) revisionsOf(t *testing.T, id int64) []storage.Revision {
+	t.Helper()
+	rs, err := m.db.Revisions(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+// Two dealers' laptops and a showroom: what one makes, the others get;
+// a customer edited on two machines keeps the later edit field by field
+// and the other in its history; a design changed on both keeps both
+// revisions, numbered alike everywhere; a design sent from the showroom
+// reaches the dealers' queue.
+func TestSyncTwoDealersAndAShowroom(t *testing.T) {
+	s := newShop(t)
+	ctx := context.Background()
+	a := s.machine(t, "Laptop Anna", Dealer)
+	b := s.machine(t, "Laptop Ben", Dealer)
+	show := s.machine(t, "Showroom", Showroom)
+
+	cid, err := a.db.SaveCustomer(ctx, storage.Customer{Name: "Jörg Müller", Email: "joerg@example.de", Address: "Hauptstraße 1\n10115 Berlin", ConsentAt: "2026-12-07"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sofa := a.save(t, storage.DesignInput{Name: "Sofa for the living room", Customer: cid, Decisions: map[string]string{"seats": "3"}})
+	if rep := a.sync(t); rep.Sent == 0 || rep.Pending != 0 {
+		t.Errorf("first sync of Anna's laptop: %+v", rep)
+	}
+	b.sync(t)
+	bc := b.customer(t, "Jörg Müller")
+	if bc.Email != "joerg@example.de" || bc.Address != "Hauptstraße 1\n10115 Berlin" {
+		t.Errorf("Ben's copy of the customer: %+v", bc)
+	}
+	bs := b.design(t, "Sofa for the living room")
+	if bs.Customer != bc.ID || bs.Revision != 1 || bs.ProductID != "kolme-sofa" {
+		t.Errorf("Ben's copy of the design: %+v", bs)
+	}
+
+	// The same customer edited on both: Anna first, Ben later.
+	ac := a.customer(t, "Jörg Müller")
+	ac.Email = "anna-typed@example.de"
+	if _, err := a.db.SaveCustomer(ctx, ac); err != nil {
+		t.Fatal(err)
+	}
+	bc.Email, bc.Phone = "joerg.mueller@example.de", "+49 30 123456"
+	if _, err := b.db.SaveCustomer(ctx, bc); err != nil {
+		t.Fatal(err)
+	}
+	// The same design changed on both, offline.
+	a.save(t, storage.DesignInput{ID: sofa.ID, Name: "Sofa for the living room", Customer: cid, Decisions: map[string]string{"seats": "4"}})
+	b.save(t, storage.DesignInput{ID: bs.ID, Name: "Sofa for the living room", Customer: bc.ID, Decisions: map[string]string{"seats": "2"}})
+	a.sync(t)
+	b.sync(t)
+	a.sync(t)
+	for _, m := range []*machine{a, b} {
+		c := m.customer(t, "Jörg Müller")
+		if c.Email != "joerg.mueller@example.de" || c.Phone != "+49 30 123456" {
+			t.Errorf("%s: customer %+v, want Ben's later edit", m.cred.Name, c)
+		}
+	}
+	var lost string
+	if err := s.admin.conn.QueryRow(ctx, `SELECT value FROM atelier.customer_history WHERE field = 'email'`).Scan(&lost); err != nil || lost != "anna-typed@example.de" {
+		t.Errorf("the shop's history keeps %q (%v), want Anna's e-mail", lost, err)
+	}
+	ra, rb := a.revisionsOf(t, sofa.ID), b.revisionsOf(t, bs.ID)
+	if len(ra) != 3 || len(rb) != 3 {
+		t.Fatalf("revisions: Anna %d, Ben %d; want 3 each", len(ra), len(rb))
+	}
+	var seatsA, seatsB []string
+	for i := range ra {
+		seatsA = append(seatsA, ra[i].Decisions["seats"])
+		seatsB = append(seatsB, rb[i].Decisions["seats"])
+	}
+	if strings.Join(seatsA, ",") != strings.Join(seatsB, ",") {
+		t.Errorf("revisions numbered differently: Anna %v, Ben %v", seatsA, seatsB)
+	}
+	heads, err := a.db.DesignHeads(ctx, sofa.ID)
+	if err != nil || len(heads) != 2 {
+		t.Errorf("heads of the design changed on two machines: %v %v; want 2", heads, err)
+	}
+
+	// The showroom sends a design; the dealers get it in their queue.
+	if _, err := show.db.SendToDealer(ctx, storage.DesignInput{Name: "Armchair, green", ProductID: "kolme-sofa", ProductName: "Kolme sofa",
+		Catalog: show.cat, Quantity: 1, Currency: "EUR", Total: "900.00", Decisions: map[string]string{"seats": "1"}}, "Frau Schmidt"); err != nil {
+		t.Fatal(err)
+	}
+	show.sync(t)
+	b.sync(t)
+	q, err := b.db.Queue(ctx, false)
+	if err != nil || len(q) != 1 || q[0].CustomerName != "Frau Schmidt" || q[0].Design.Name != "Armchair, green" {
+		t.Fatalf("Ben's queue: %+v %v", q, err)
+	}
+	if _, err := b.db.TakeFromQueue(ctx, q[0].Code); err != nil {
+		t.Fatal(err)
+	}
+	b.sync(t)
+	a.sync(t)
+	if q, _ := a.db.Queue(ctx, false); len(q) != 0 {
+		t.Errorf("taken on Ben's laptop, still waiting on Anna's: %+v", q)
+	}
+	// The showroom learnt nothing of customers or designs.
+	if cs, _ := show.db.Customers(ctx, ""); len(cs) != 0 {
+		t.Errorf("the showroom holds customers: %+v", cs)
+	}
+	sameLibraries(t, a, b)
+}
+
+// Forget wins: a customer forgotten on one laptop while the other edits
+// them offline is gone everywhere once both have synced, and their name
+// is nowhere — not in PostgreSQL, not in either library's file.
+func TestForgetWinsOverAnOfflineEdit(t *testing.T) {
+	s := newShop(t)
+	ctx := context.Background()
+	a := s.machine(t, "Laptop Anna", Dealer)
+	b := s.machine(t, "Laptop Ben", Dealer)
+	cid, err := a.db.SaveCustomer(ctx, storage.Customer{Name: "Zebulon Quixote", Email: "zq@example.org", ConsentAt: "2026-12-07"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.save(t, storage.DesignInput{Name: "Desk for Zebulon Quixote", Customer: cid, Notes: "call Zebulon Quixote first"})
+	a.sync(t)
+	b.sync(t)
+	// Ben edits the customer offline; Anna forgets them.
+	bc := b.customer(t, "Zebulon Quixote")
+	bc.Phone = "+1 555 0100"
+	if _, err := b.db.SaveCustomer(ctx, bc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.db.Forget(ctx, cid); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t)
+	b.sync(t)
+	a.sync(t)
+	for _, m := range []*machine{a, b} {
+		if cs, _ := m.db.Customers(ctx, ""); len(cs) != 0 {
+			t.Errorf("%s still has %+v", m.cred.Name, cs)
+		}
+	}
+	for _, table := range []string{"customers", "customer_history", "designs", "revisions", "showroom_queue", "orders"} {
+		var n int
+		if err := s.admin.conn.QueryRow(ctx, `SELECT count(*) FROM atelier.`+table+` t WHERE t::text ILIKE '%quixote%' OR t::text ILIKE '%zq@%'`).Scan(&n); err != nil || n > 0 {
+			t.Errorf("atelier.%s holds the forgotten customer in %d rows (%v)", table, n, err)
+		}
+	}
+	for _, m := range []*machine{a, b} {
+		if _, err := m.db.Forget(ctx, 0); err == nil {
+			t.Fatal("forgetting nobody worked")
+		}
+		path := m.db.Path()
+		m.db.Close()
+		for _, f := range []string{path, path + "-wal"} {
+			data, _ := os.ReadFile(f)
+			if bytes.Contains(bytes.ToLower(data), []byte("quixote")) {
+				t.Errorf("%s: %s holds the forgotten name", m.cred.Name, filepath.Base(f))
+			}
+		}
+	}
+}
+
+// sameLibraries compares what two dealers' libraries hold.
+func sameLibraries(t *testing.T, a, b *machine) {
+	t.Helper()
+	ctx := context.Background()
+	summary := func(m *machine) string {
+		var out []string
+		cs, _ := m.db.Customers(ctx, "")
+		for _, c := range cs {
+			out = append(out, "customer "+c.Name+" "+c.Email+" "+c.Phone)
+		}
+		ds, _ := m.db.Designs(ctx, storage.Filter{Limit: 1000})
+		for _, d := range ds {
+			out = append(out, "design "+d.Name+" "+string(d.Status)+" "+d.CustomerName)
+			for _, r := range m.revisionsOf(t, d.ID) {
+				out = append(out, "  revision "+r.Name+" "+r.Decisions["seats"])
+			}
+		}
+		sort.Strings(out)
+		return strings.Join(out, "\n")
+	}
+	if sa, sb := summary(a), summary(b); sa != sb {
+		t.Errorf("the libraries differ:\n%s:\n%s\n\n%s:\n%s", a.cred.Name, sa, b.cred.Name, sb)
+	}
+}
