@@ -49,6 +49,7 @@ type CLI struct {
 	Configure ConfigureCmd     `cmd:"" help:"Show what remains possible after some decisions, and why the rest is not."`
 	Render    RenderCmd        `cmd:"" help:"Render a product preview to a PNG file."`
 	Shop      ShopCmd          `cmd:"" help:"A shop of several machines kept in step through its PostgreSQL: set up, pair, revoke."`
+	Sync      SyncCmd          `cmd:"" help:"Send this library's changes to its shop and take in the other machines'."`
 	Version   kong.VersionFlag `help:"Print the version and exit."`
 }
 

@@ -195,8 +195,8 @@ func (c *ShopJoinCmd) Run(env *Env, cli *CLI) error {
 	if err != nil {
 		return err
 	}
+	defer db.Close()
 	id, err := db.LibraryID(ctx)
-	db.Close()
 	if err != nil {
 		return err
 	}
@@ -211,6 +211,53 @@ func (c *ShopJoinCmd) Run(env *Env, cli *CLI) error {
 		}
 		return err
 	}
+	if err := db.JoinShop(ctx, cred.Machine, cred.Name); err != nil {
+		return fmt.Errorf("joined, but the library could not record it: %w", err)
+	}
 	fmt.Fprintf(env.Stdout, "joined the shop at %s as %s (machine %d, %s); its credentials are in %s\n", srv, cred.Name, cred.Machine, cred.Kind, path)
+	rep, err := shop.Sync(ctx, db, cred)
+	if err != nil {
+		fmt.Fprintf(env.Stdout, "the first sync did not finish (%v); atelierctl sync tries again\n", err)
+		return nil
+	}
+	fmt.Fprintln(env.Stdout, describeSync(rep))
 	return nil
+}
+
+// SyncCmd syncs the library with its shop.
+type SyncCmd struct{}
+
+// Run sends and takes in changes, and says what it did.
+func (c *SyncCmd) Run(env *Env, cli *CLI) error {
+	ctx := context.Background()
+	cred, err := shop.LoadCredentials(credentialsPath(cli.DB))
+	if errors.Is(err, fs.ErrNotExist) {
+		return errors.New("this library is in no shop: join one with atelierctl shop join")
+	}
+	if err != nil {
+		return err
+	}
+	db, err := openDB(cli.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rep, err := shop.Sync(ctx, db, cred)
+	if err != nil {
+		if n, perr := db.PendingChanges(ctx); perr == nil {
+			return fmt.Errorf("%w (%d %s waiting here)", err, n, plural(n, "change", "changes"))
+		}
+		return err
+	}
+	fmt.Fprintln(env.Stdout, describeSync(rep))
+	return nil
+}
+
+// describeSync says in words what a sync did.
+func describeSync(r shop.Report) string {
+	msg := fmt.Sprintf("synced in %.1f s: %d %s sent, %d received", r.Took.Seconds(), r.Sent, plural(r.Sent, "change", "changes"), r.Received)
+	if r.Pending > 0 {
+		msg += fmt.Sprintf("; %d still waiting", r.Pending)
+	}
+	return msg
 }

@@ -60,17 +60,36 @@ func TestShopVerbs(t *testing.T) {
 	if code, out, _ := runCLI(t, "--db", lib, "shop", "status"); code != 0 || !strings.Contains(out, "Laptop Jörg, machine 1") || !strings.Contains(out, "online") {
 		t.Errorf("status of the machine: %d %q", code, out)
 	}
-	if code, out, _ := runCLI(t, "shop", "status", "--postgres", owner); code != 0 || !regexp.MustCompile(`1\s+Laptop Jörg\s+dealer\s+paired\s+never`).MatchString(out) {
+	if code, out, _ := runCLI(t, "shop", "status", "--postgres", owner); code != 0 || !regexp.MustCompile(`1\s+Laptop Jörg\s+dealer\s+paired\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+0`).MatchString(out) {
 		t.Errorf("status of the shop: %d %q", code, out)
 	}
 	if code, _, errOut := runCLI(t, "--db", lib, "shop", "join", "--server", server, "--code", pairing[1]); code != 1 || !strings.Contains(errOut, "in a shop already") {
 		t.Errorf("joining twice: %d %q", code, errOut)
+	}
+	// A design saved on this laptop reaches a second one.
+	if code, _, errOut := runCLI(t, "--db", lib, "design", "save", "--product", "kolme-sofa", "--set", "seats=3", "--name", "Sofa für Jörg"); code != 0 {
+		t.Fatalf("design save: %q", errOut)
+	}
+	if code, out, errOut := runCLI(t, "--db", lib, "sync"); code != 0 || !regexp.MustCompile(`synced in [0-9.]+ s: [1-9]\d* changes? sent`).MatchString(out) {
+		t.Errorf("sync: %d %q %q", code, out, errOut)
+	}
+	_, out, _ = runCLI(t, "shop", "add-machine", "--postgres", owner, "--name", "Office")
+	second := regexp.MustCompile(`(?m)^    (\d+(-[0-9A-Z]{1,4})+)$`).FindStringSubmatch(out)
+	office := filepath.Join(t.TempDir(), "office.db")
+	if code, out, errOut := runCLI(t, "--db", office, "shop", "join", "--server", server, "--code", second[1]); code != 0 || !strings.Contains(out, "received") {
+		t.Fatalf("join the office: %d %q %q", code, out, errOut)
+	}
+	if code, out, _ := runCLI(t, "--db", office, "design", "list"); code != 0 || !strings.Contains(out, "Sofa für Jörg") {
+		t.Errorf("the office's designs: %d %q", code, out)
 	}
 	if code, out, _ := runCLI(t, "shop", "revoke", "--postgres", owner, "Laptop Jörg"); code != 0 || !strings.Contains(out, "revoked") {
 		t.Errorf("revoke: %d %q", code, out)
 	}
 	if code, out, _ := runCLI(t, "--db", lib, "shop", "status"); code != 1 || !strings.Contains(out, "offline: ") || !strings.Contains(out, "may not log in") {
 		t.Errorf("status after revoke: %d %q", code, out)
+	}
+	if code, _, errOut := runCLI(t, "--db", lib, "sync"); code != 1 || !strings.Contains(errOut, "may not log in") || !strings.Contains(errOut, "waiting here") {
+		t.Errorf("sync after revoke: %d %q", code, errOut)
 	}
 	// To another machine, only with verify-full.
 	if code, _, errOut := runCLI(t, "shop", "status", "--postgres", "postgres://owner@shop.example/atelier?sslmode=require"); code != 1 || !strings.Contains(errOut, "verify-full") {
