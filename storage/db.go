@@ -202,6 +202,12 @@ func (d *DB) open(ctx context.Context) error {
 // open a new database at once, the second finds the first's work done.
 func (d *DB) migrate(ctx context.Context) error {
 	for i := range migrations {
+		if strings.HasPrefix(migrations[i], foreignKeysOff) {
+			if err := d.migrateWithoutForeignKeys(ctx, i); err != nil {
+				return fmt.Errorf("upgrade the schema to version %d: %w", i+1, err)
+			}
+			continue
+		}
 		err := d.tx(ctx, func(tx *sql.Tx) error {
 			var version int
 			if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
@@ -224,6 +230,55 @@ func (d *DB) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// foreignKeysOff starts a migration that makes a table again: SQLite's
+// way (https://sqlite.org/lang_altertable.html, "Making Other Kinds Of
+// Table Schema Changes") needs the foreign keys off, or dropping the old
+// table would delete the rows that refer to it.
+const foreignKeysOff = "-- atelier: foreign keys off\n"
+
+// migrateWithoutForeignKeys applies migration i on a connection of its
+// own with the foreign keys off (which cannot change inside a
+// transaction), checks them before it commits, and turns them on again.
+func (d *DB) migrateWithoutForeignKeys(ctx context.Context, i int) error {
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return classify(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return classify(err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`)
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return classify(err)
+	}
+	defer tx.Rollback()
+	var version int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return classify(err)
+	}
+	if version > i {
+		return nil // applied already
+	}
+	if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+		return classify(err)
+	}
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return classify(err)
+	}
+	broken := rows.Next()
+	rows.Close()
+	if broken {
+		return fmt.Errorf("%w: the foreign keys do not hold after the change", ErrDamaged)
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
+		return classify(err)
+	}
+	return classify(tx.Commit())
 }
 
 // ErrBusy: another process holds the database longer than the busy

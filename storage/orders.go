@@ -124,17 +124,32 @@ func (d *DB) CreateOrder(ctx context.Context, in OrderInput) (Order, error) {
 // lines (in checked by CheckOrderInput). numbered, if set, is called with
 // the number inside the transaction; its error rolls everything back.
 func insertOrder(ctx context.Context, tx *sql.Tx, in OrderInput, now string, numbered func(id int64, number string) error) (int64, error) {
+	// In a shop, each machine numbers in a series of its own (docs/shop.md):
+	// the shop's first machine, and a library in no shop, write
+	// <dealer>-<seq>; machine n writes <dealer>-<n>-<seq>.
+	var machine int
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT machine FROM sync_state WHERE id = 1), 0)`).Scan(&machine); err != nil {
+		return 0, err
+	}
+	series := 0
+	if machine > 1 {
+		series = machine
+	}
 	var seq int
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM orders WHERE dealer = ?`, in.Dealer).Scan(&seq); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM orders WHERE dealer = ? AND made_by = ? AND series = ?`,
+		in.Dealer, machine, series).Scan(&seq); err != nil {
 		return 0, err
 	}
 	number := fmt.Sprintf("%s-%05d", in.Dealer, seq)
+	if series != 0 {
+		number = fmt.Sprintf("%s-%d-%05d", in.Dealer, series, seq)
+	}
 	var customer any
 	if in.Customer != 0 {
 		customer = in.Customer
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO orders (dealer, seq, number, customer, delivery, requested_date, notes, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.Dealer, seq, number, customer, in.Delivery, in.RequestedDate, in.Notes, now, now)
+	res, err := tx.ExecContext(ctx, `INSERT INTO orders (dealer, made_by, series, seq, number, customer, delivery, requested_date, notes, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.Dealer, machine, series, seq, number, customer, in.Delivery, in.RequestedDate, in.Notes, now, now)
 	if err != nil {
 		return 0, err
 	}

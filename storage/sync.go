@@ -43,6 +43,10 @@ func (d *DB) JoinShop(ctx context.Context, n int, name string) error {
 			ON CONFLICT DO UPDATE SET machine = excluded.machine, name = excluded.name, pulled = 0, synced_at = '', last_error = ''`, n, name); err != nil {
 			return err
 		}
+		// Its orders so far are this machine's (their numbers stay).
+		if _, err := tx.ExecContext(ctx, `UPDATE orders SET made_by = ? WHERE made_by = 0`, n); err != nil {
+			return err
+		}
 		for _, q := range []string{
 			`INSERT INTO sync_pending (entity, id) SELECT 'catalog', id FROM catalogs WHERE true ON CONFLICT DO NOTHING`,
 			`INSERT INTO sync_pending (entity, id) SELECT 'customer', id FROM customers WHERE true ON CONFLICT DO NOTHING`,
@@ -60,9 +64,13 @@ func (d *DB) JoinShop(ctx context.Context, n int, name string) error {
 	})
 }
 
-// LeaveShop forgets the library's place in its shop (the data stays).
+// LeaveShop forgets the library's place in its shop (the data stays;
+// its own orders are numbered on as a library in no shop's).
 func (d *DB) LeaveShop(ctx context.Context) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE orders SET made_by = 0 WHERE made_by = (SELECT machine FROM sync_state WHERE id = 1)`); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `DELETE FROM sync_state`)
 		return err
 	})
@@ -138,6 +146,25 @@ type SyncQueueEntry struct {
 	Stamps                                           Stamps
 }
 
+// SyncOrder is an order with its lines (revisions by gid). The file it
+// was exported to stays on the machine that wrote it.
+type SyncOrder struct {
+	GID, Dealer                  string
+	MadeBy, Series, Seq          int
+	Number, Customer, Delivery   string
+	RequestedDate, Notes, Status string
+	ExportedHash, CreatedAt      string
+	Lines                        []SyncOrderLine
+	Stamps                       Stamps
+}
+
+// SyncOrderLine is one line of a SyncOrder.
+type SyncOrderLine struct {
+	Revision string
+	Quantity int
+	Discount string
+}
+
 // SyncGone is a shared row removed for good: a purged design ("design"),
 // a dropped queue entry ("queue"), a forgotten customer ("erasure").
 type SyncGone struct {
@@ -152,12 +179,13 @@ type SyncBatch struct {
 	Designs   []SyncDesign
 	Revisions []SyncRevision
 	Queue     []SyncQueueEntry
+	Orders    []SyncOrder
 	Gone      []SyncGone
 }
 
 // Len is the number of rows in the batch.
 func (b SyncBatch) Len() int {
-	return len(b.Catalogs) + len(b.Customers) + len(b.History) + len(b.Designs) + len(b.Revisions) + len(b.Queue) + len(b.Gone)
+	return len(b.Catalogs) + len(b.Customers) + len(b.History) + len(b.Designs) + len(b.Revisions) + len(b.Queue) + len(b.Orders) + len(b.Gone)
 }
 
 // SyncReceipt names the pending changes a batch carries, as they were
@@ -298,12 +326,43 @@ func (d *DB) outboxRow(ctx context.Context, tx *sql.Tx, p pendingChange, b *Sync
 			return 0, true, nil
 		}
 	case "order":
-		return 0, false, nil // orders travel with the next version of the sync
+		var o SyncOrder
+		err = tx.QueryRowContext(ctx, `SELECT o.gid, o.dealer, o.made_by, o.series, o.seq, o.number, coalesce(c.gid, ''), o.delivery,
+				o.requested_date, o.notes, o.status, o.exported_hash, o.created_at
+			FROM orders o LEFT JOIN customers c ON c.id = o.customer WHERE o.id = ?`, p.id).
+			Scan(&o.GID, &o.Dealer, &o.MadeBy, &o.Series, &o.Seq, &o.Number, &o.Customer, &o.Delivery, &o.RequestedDate, &o.Notes,
+				&o.Status, &o.ExportedHash, &o.CreatedAt)
+		if err == nil {
+			if o.Lines, err = orderLinesOf(ctx, tx, p.id); err == nil {
+				if o.Stamps, err = stampsOf(ctx, tx, "order", p.id); err == nil {
+					b.Orders = append(b.Orders, o)
+					return 0, true, nil
+				}
+			}
+		}
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
 	return 0, false, err
+}
+
+func orderLinesOf(ctx context.Context, tx *sql.Tx, id int64) ([]SyncOrderLine, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT r.gid, l.quantity, l.discount FROM order_lines l JOIN revisions r ON r.id = l.revision
+		WHERE l.order_id = ? ORDER BY l.line`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SyncOrderLine
+	for rows.Next() {
+		var l SyncOrderLine
+		if err := rows.Scan(&l.Revision, &l.Quantity, &l.Discount); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
 }
 
 func stampsOf(ctx context.Context, tx *sql.Tx, entity string, id int64) (Stamps, error) {
@@ -470,6 +529,11 @@ func (a *applier) apply(b SyncBatch) error {
 	for _, q := range b.Queue {
 		if err := a.queue(q); err != nil {
 			return fmt.Errorf("showroom queue %s: %w", q.Code, err)
+		}
+	}
+	for _, o := range b.Orders {
+		if err := a.order(o); err != nil {
+			return fmt.Errorf("order %s: %w", o.Number, err)
 		}
 	}
 	for _, g := range b.Gone {
@@ -809,4 +873,46 @@ func (d *DB) DesignHeads(ctx context.Context, design int64) ([]Revision, error) 
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+func (a *applier) order(o SyncOrder) error {
+	var customer any
+	if c, err := a.localID("customers", o.Customer); err != nil {
+		return err
+	} else if c != 0 {
+		customer = c
+	}
+	id, err := a.localID("orders", o.GID)
+	if err != nil {
+		return err
+	}
+	if id != 0 {
+		return a.mergeFields("order", "orders", "id", id, o.Stamps, map[string]any{
+			"status": o.Status, "exported_hash": o.ExportedHash, "customer": customer, "delivery": o.Delivery, "notes": o.Notes,
+		})
+	}
+	res, err := a.tx.ExecContext(a.ctx, `INSERT INTO orders (gid, dealer, made_by, series, seq, number, customer, delivery, requested_date,
+		notes, status, exported_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.GID, o.Dealer, o.MadeBy, o.Series, o.Seq, o.Number, customer, o.Delivery, o.RequestedDate, o.Notes, o.Status, o.ExportedHash,
+		o.CreatedAt, a.d.stamp())
+	if err != nil {
+		return err
+	}
+	if id, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	for i, l := range o.Lines {
+		rev, err := a.localID("revisions", l.Revision)
+		if err != nil {
+			return err
+		}
+		if rev == 0 {
+			return fmt.Errorf("line %d: its revision %s is not here", i+1, l.Revision)
+		}
+		if err := a.exec(`INSERT INTO order_lines (order_id, line, revision, quantity, discount) VALUES (?, ?, ?, ?, ?)`,
+			id, i+1, rev, l.Quantity, l.Discount); err != nil {
+			return err
+		}
+	}
+	return a.setStamps("order", id, o.Stamps)
 }

@@ -128,7 +128,7 @@ func push(ctx context.Context, conn *pgx.Conn, b storage.SyncBatch, cred Credent
 			`INSERT INTO atelier.erasures (customer, erased_at, seq) VALUES ($1, $2, nextval('atelier.change_seq')) ON CONFLICT DO NOTHING`,
 			`DELETE FROM atelier.customers WHERE gid = $1`,
 			`UPDATE atelier.designs SET customer = NULL, seq = nextval('atelier.change_seq') WHERE customer = $1`,
-			`UPDATE atelier.orders SET customer = NULL, seq = nextval('atelier.change_seq') WHERE customer = $1`,
+			`UPDATE atelier.orders SET customer = NULL, change = nextval('atelier.change_seq') WHERE customer = $1`,
 		} {
 			args := []any{g.GID}
 			if q[0] == 'I' {
@@ -157,6 +157,11 @@ func push(ctx context.Context, conn *pgx.Conn, b storage.SyncBatch, cred Credent
 	for _, q := range b.Queue {
 		if err := pushQueue(ctx, tx, q, cred.Machine); err != nil {
 			return fmt.Errorf("showroom queue %s: %w", q.Code, err)
+		}
+	}
+	for _, o := range b.Orders {
+		if err := pushOrder(ctx, tx, o); err != nil {
+			return fmt.Errorf("order %s: %w", o.Number, err)
 		}
 	}
 	for _, g := range b.Gone {
@@ -422,7 +427,7 @@ func pull(ctx context.Context, conn *pgx.Conn, db *storage.DB, cred Credentials,
 	p := puller{ctx: ctx, tx: tx, db: db, from: from, head: head}
 	steps := []func() error{p.catalogs}
 	if cred.Kind != Showroom {
-		steps = append(steps, p.erasures, p.customers, p.history, p.designs, p.revisions, p.queue, p.gone)
+		steps = append(steps, p.erasures, p.customers, p.history, p.designs, p.revisions, p.queue, p.orders, p.gone)
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -447,9 +452,16 @@ type puller struct {
 // pages reads a table's changed rows page by page (by seq) and applies
 // each page.
 func (p *puller) pages(query string, scan func(pgx.Rows, *storage.SyncBatch) (int64, error)) error {
+	return p.pagesBy("seq", query, scan, nil)
+}
+
+// pagesBy is pages for a table whose change stamp is in column col; fill,
+// if set, completes a page once its rows are read (a connection runs one
+// query at a time).
+func (p *puller) pagesBy(col, query string, scan func(pgx.Rows, *storage.SyncBatch) (int64, error), fill func(*storage.SyncBatch) error) error {
 	after := p.from
 	for {
-		rows, err := p.tx.Query(p.ctx, query+` AND seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3`, after, p.head, pullRows)
+		rows, err := p.tx.Query(p.ctx, query+` AND `+col+` > $1 AND `+col+` <= $2 ORDER BY `+col+` LIMIT $3`, after, p.head, pullRows)
 		if err != nil {
 			return err
 		}
@@ -470,6 +482,11 @@ func (p *puller) pages(query string, scan func(pgx.Rows, *storage.SyncBatch) (in
 		}
 		if count == 0 {
 			return nil
+		}
+		if fill != nil {
+			if err := fill(&b); err != nil {
+				return err
+			}
 		}
 		if err := p.db.SyncApply(p.ctx, b, 0); err != nil {
 			return err
@@ -563,4 +580,85 @@ func (p *puller) gone() error {
 		b.Gone = append(b.Gone, g)
 		return seq, err
 	})
+}
+
+var orderFields = []string{"status", "exported_hash", "customer", "delivery", "notes"}
+
+func pushOrder(ctx context.Context, tx pgx.Tx, o storage.SyncOrder) error {
+	if e, err := erased(ctx, tx, o.Customer); err != nil {
+		return err
+	} else if e {
+		o.Customer = ""
+	}
+	theirs := map[string]any{"status": o.Status, "exported_hash": o.ExportedHash, "customer": o.Customer, "delivery": o.Delivery, "notes": o.Notes}
+	var cur struct {
+		status, hash, customer, delivery, notes string
+		stamps                                  storage.Stamps
+	}
+	err := tx.QueryRow(ctx, `SELECT status, exported_hash, coalesce(customer, ''), delivery, notes, stamps FROM atelier.orders WHERE gid = $1 FOR UPDATE`, o.GID).
+		Scan(&cur.status, &cur.hash, &cur.customer, &cur.delivery, &cur.notes, &cur.stamps)
+	if errors.Is(err, pgx.ErrNoRows) {
+		if _, err := tx.Exec(ctx, `INSERT INTO atelier.orders (gid, dealer, made_by, series, seq, number, customer, delivery, requested_date, notes,
+			status, exported_hash, created_at, stamps, change) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, nextval('atelier.change_seq'))`,
+			o.GID, o.Dealer, o.MadeBy, o.Series, o.Seq, o.Number, nullable(o.Customer), o.Delivery, o.RequestedDate, o.Notes,
+			o.Status, o.ExportedHash, o.CreatedAt, stampsJSON(o.Stamps)); err != nil {
+			return err
+		}
+		for i, l := range o.Lines {
+			if _, err := tx.Exec(ctx, `INSERT INTO atelier.order_lines (order_gid, line, revision, quantity, discount) VALUES ($1, $2, $3, $4, $5)`,
+				o.GID, i+1, l.Revision, l.Quantity, l.Discount); err != nil {
+				return fmt.Errorf("line %d: %w", i+1, err)
+			}
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ours := map[string]any{"status": cur.status, "exported_hash": cur.hash, "customer": cur.customer, "delivery": cur.delivery, "notes": cur.notes}
+	vals, stamps, changed, _ := merge(orderFields, ours, theirs, cur.stamps, o.Stamps)
+	if !changed {
+		return nil
+	}
+	_, err = tx.Exec(ctx, `UPDATE atelier.orders SET status = $2, exported_hash = $3, customer = $4, delivery = $5, notes = $6, stamps = $7,
+		change = nextval('atelier.change_seq') WHERE gid = $1`,
+		o.GID, vals["status"], vals["exported_hash"], nullable(fmt.Sprint(vals["customer"])), vals["delivery"], vals["notes"], stampsJSON(stamps))
+	return err
+}
+
+func (p *puller) orders() error {
+	return p.pagesBy("change", `SELECT gid, dealer, made_by, series, seq, number, coalesce(customer, ''), delivery, requested_date, notes, status,
+		exported_hash, created_at, stamps, change FROM atelier.orders WHERE true`, func(r pgx.Rows, b *storage.SyncBatch) (change int64, err error) {
+		var o storage.SyncOrder
+		err = r.Scan(&o.GID, &o.Dealer, &o.MadeBy, &o.Series, &o.Seq, &o.Number, &o.Customer, &o.Delivery, &o.RequestedDate, &o.Notes, &o.Status,
+			&o.ExportedHash, &o.CreatedAt, &o.Stamps, &change)
+		b.Orders = append(b.Orders, o)
+		return change, err
+	}, p.orderLines)
+}
+
+// orderLines reads the lines of a page's orders.
+func (p *puller) orderLines(b *storage.SyncBatch) error {
+	gids := make([]string, len(b.Orders))
+	at := map[string]int{}
+	for i, o := range b.Orders {
+		gids[i] = o.GID
+		at[o.GID] = i
+	}
+	rows, err := p.tx.Query(p.ctx, `SELECT order_gid, revision, quantity, discount FROM atelier.order_lines
+		WHERE order_gid = ANY($1) ORDER BY order_gid, line`, gids)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var gid string
+		var l storage.SyncOrderLine
+		if err := rows.Scan(&gid, &l.Revision, &l.Quantity, &l.Discount); err != nil {
+			return err
+		}
+		o := &b.Orders[at[gid]]
+		o.Lines = append(o.Lines, l)
+	}
+	return rows.Err()
 }

@@ -3,6 +3,7 @@ package shop
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -287,5 +288,94 @@ func sameLibraries(t *testing.T, a, b *machine) {
 	}
 	if sa, sb := summary(a), summary(b); sa != sb {
 		t.Errorf("the libraries differ:\n%s:\n%s\n\n%s:\n%s", a.cred.Name, sa, b.cred.Name, sb)
+	}
+}
+
+// Orders made offline on two laptops at once get different numbers; a
+// laptop that made orders before it joined keeps them (even a number the
+// shop's first machine also used: both were sent already); every machine
+// ends with every order and its lines.
+func TestOrderNumbersAcrossMachines(t *testing.T) {
+	s := newShop(t)
+	ctx := context.Background()
+	a := s.machine(t, "Office", Dealer)     // machine 1
+	b := s.machine(t, "Laptop Ben", Dealer) // machine 2
+	// A laptop used alone before the shop.
+	cdb, err := storage.Open(ctx, filepath.Join(t.TempDir(), "cleo", "atelier.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cdb.Close() })
+	cat, _ := assets.DemoCatalog()
+	rec, err := cdb.ImportCatalog(ctx, assets.DemoCatalogJSON, "json", cat, storage.Builtin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &machine{db: cdb, cat: rec.ID}
+	order := func(m *machine, name string) storage.Order {
+		t.Helper()
+		d := m.save(t, storage.DesignInput{Name: name})
+		rev, err := m.db.Revision(ctx, d.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := m.db.CreateOrder(ctx, storage.OrderInput{Dealer: "ber01", Lines: []storage.OrderLine{{Revision: rev.ID, Quantity: 2, Discount: "5"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	if o := order(c, "Cleo's first"); o.Number != "BER01-00001" {
+		t.Errorf("alone: %s", o.Number)
+	}
+	a.sync(t)
+	b.sync(t)
+	// Offline at the same time.
+	oa, ob := order(a, "Office order"), order(b, "Ben's order")
+	if oa.Number != "BER01-00001" || ob.Number != "BER01-2-00001" {
+		t.Errorf("numbers %s and %s", oa.Number, ob.Number)
+	}
+	c.cred = s.join(t, "Laptop Cleo", Dealer) // machine 3
+	if err := cdb.JoinShop(ctx, c.cred.Machine, c.cred.Name); err != nil {
+		t.Fatal(err)
+	}
+	if o := order(c, "Cleo in the shop"); o.Number != "BER01-3-00001" {
+		t.Errorf("machine 3: %s", o.Number)
+	}
+	for _, m := range []*machine{a, b, c, a, b} {
+		m.sync(t)
+	}
+	var want string
+	for i, m := range []*machine{a, b, c} {
+		orders, err := m.db.Orders(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, o := range orders {
+			o, err = m.db.Order(ctx, o.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rev, err := m.db.RevisionByID(ctx, o.Lines[0].Revision)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprintf("%s %s×%d −%s%%", o.Number, rev.Name, o.Lines[0].Quantity, o.Lines[0].Discount))
+		}
+		sort.Strings(got)
+		if i == 0 {
+			want = strings.Join(got, "; ")
+			if len(got) != 4 {
+				t.Errorf("the office has %d orders: %v", len(got), got)
+			}
+			continue
+		}
+		if g := strings.Join(got, "; "); g != want {
+			t.Errorf("%s: %s\nwant %s", m.cred.Name, g, want)
+		}
+	}
+	if want != "BER01-00001 Cleo's first×2 −5%; BER01-00001 Office order×2 −5%; BER01-2-00001 Ben's order×2 −5%; BER01-3-00001 Cleo in the shop×2 −5%" {
+		t.Errorf("orders: %s", want)
 	}
 }

@@ -133,10 +133,16 @@ CREATE TABLE atelier.revisions (
 CREATE INDEX revisions_seq ON atelier.revisions (seq);
 CREATE INDEX revisions_design ON atelier.revisions (design);
 
+-- Each machine numbers its orders in a series of its own (docs/shop.md),
+-- so a number is unique per dealer and machine; two laptops that made
+-- orders before they joined the shop may share one.
 CREATE TABLE atelier.orders (
 	gid            text PRIMARY KEY,
 	dealer         text NOT NULL,
-	number         text NOT NULL UNIQUE,
+	made_by        integer NOT NULL,
+	series         integer NOT NULL,
+	seq            integer NOT NULL,
+	number         text NOT NULL,
 	customer       text,
 	delivery       text NOT NULL DEFAULT '',
 	requested_date text NOT NULL DEFAULT '',
@@ -144,11 +150,13 @@ CREATE TABLE atelier.orders (
 	status         text NOT NULL,
 	exported_hash  text NOT NULL DEFAULT '',
 	created_at     text NOT NULL,
-	machine        integer NOT NULL,
 	stamps         jsonb NOT NULL DEFAULT '{}',
-	seq            bigint NOT NULL
+	change         bigint NOT NULL,
+	UNIQUE (dealer, made_by, series, seq),
+	UNIQUE (dealer, made_by, number)
 );
-CREATE INDEX orders_seq ON atelier.orders (seq);
+CREATE INDEX orders_change ON atelier.orders (change);
+CREATE INDEX orders_number ON atelier.orders (number);
 
 CREATE TABLE atelier.order_lines (
 	order_gid text NOT NULL REFERENCES atelier.orders (gid) ON DELETE CASCADE,
