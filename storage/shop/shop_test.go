@@ -29,7 +29,7 @@ type testShop struct {
 	admin *Admin
 }
 
-func newShop(t *testing.T) *testShop {
+func newShop(t testing.TB) *testShop {
 	t.Helper()
 	srv := pgtest.Shared(t)
 	db, err := srv.CreateDatabase("shop")
@@ -61,7 +61,7 @@ func (s *testShop) server() Server {
 }
 
 // join adds a machine and pairs it.
-func (s *testShop) join(t *testing.T, name string, kind Kind) Credentials {
+func (s *testShop) join(t testing.TB, name string, kind Kind) Credentials {
 	t.Helper()
 	ctx := context.Background()
 	p, err := s.admin.AddMachine(ctx, name, kind)
