@@ -3,6 +3,7 @@ package shop
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -110,5 +111,48 @@ func BenchmarkChangeReachesAnotherMachine(b *testing.B) {
 			cs, _ := dbB.Customers(ctx, fmt.Sprintf("Kunde %d", i))
 			return len(cs) > 0
 		}, "the customer on the other machine")
+	}
+}
+
+// BenchmarkFirstSync10000Designs: a library of 10,000 designs, each with
+// a 24 KB thumbnail, joins a shop (its first sync sends everything), then
+// a new machine joins and takes it all in. Target: each ≤ 60 s.
+func BenchmarkFirstSync10000Designs(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		s := newShop(b)
+		m := s.machine(b, "Office", Dealer)
+		rng := rand.New(rand.NewPCG(1, 2))
+		thumb := make([]byte, 24<<10)
+		var ins []storage.DesignInput
+		for i := range 10000 {
+			for j := range thumb {
+				thumb[j] = byte(rng.Uint32())
+			}
+			ins = append(ins, storage.DesignInput{Name: fmt.Sprintf("Design %d", i), ProductID: "kolme-sofa", ProductName: "Kolme sofa",
+				Catalog: m.cat, Quantity: 1, Decisions: map[string]string{"seats": "3"}, Currency: "EUR", Total: "1000.00",
+				Thumbnail: append([]byte{}, thumb...)})
+			if len(ins) == 500 {
+				if _, err := m.db.SaveDesigns(ctx, ins); err != nil {
+					b.Fatal(err)
+				}
+				ins = ins[:0]
+			}
+		}
+		b.StartTimer()
+		start := time.Now()
+		rep := m.sync(b)
+		b.ReportMetric(time.Since(start).Seconds(), "s-send")
+		if rep.Sent < 20000 {
+			b.Fatalf("sent %d rows", rep.Sent)
+		}
+		start = time.Now()
+		n := s.machine(b, "New laptop", Dealer)
+		rep = n.sync(b)
+		b.ReportMetric(time.Since(start).Seconds(), "s-receive")
+		if rep.Received < 20000 {
+			b.Fatalf("received %d rows", rep.Received)
+		}
 	}
 }

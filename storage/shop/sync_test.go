@@ -23,7 +23,7 @@ type machine struct {
 
 // machine makes a library, joins it to the shop as name, and imports the
 // demo catalog.
-func (s *testShop) machine(t *testing.T, name string, kind Kind) *machine {
+func (s *testShop) machine(t testing.TB, name string, kind Kind) *machine {
 	t.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), name, "atelier.db"))
@@ -46,7 +46,7 @@ func (s *testShop) machine(t *testing.T, name string, kind Kind) *machine {
 	return &machine{db: db, cred: cred, cat: rec.ID}
 }
 
-func (m *machine) sync(t *testing.T) Report {
+func (m *machine) sync(t testing.TB) Report {
 	t.Helper()
 	rep, err := Sync(context.Background(), m.db, m.cred)
 	if err != nil {
