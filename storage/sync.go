@@ -916,3 +916,75 @@ func (a *applier) order(o SyncOrder) error {
 	}
 	return a.setStamps("order", id, o.Stamps)
 }
+
+// ChangedOnTwoMachines lists the designs (not in the trash) that were
+// changed on two machines from the same revision and not yet settled.
+func (d *DB) ChangedOnTwoMachines(ctx context.Context) ([]int64, error) {
+	out, err := ids(ctx, d.db, `SELECT r.design FROM revisions r JOIN designs g ON g.id = r.design WHERE g.deleted_at IS NULL
+		AND NOT EXISTS (SELECT 1 FROM revisions c WHERE c.design = r.design AND c.parent = r.gid)
+		AND NOT EXISTS (SELECT 1 FROM revisions c, json_each(c.merges) j WHERE c.design = r.design AND j.value = r.gid)
+		GROUP BY r.design HAVING count(*) > 1 ORDER BY r.design`)
+	return out, classify(err)
+}
+
+// SettleDesign settles a design changed on two machines: the revision
+// numbered keep becomes the design's newest again, as a new revision made
+// from it that supersedes the design's other newest revisions (so every
+// machine sees it settled once it syncs).
+func (d *DB) SettleDesign(ctx context.Context, design int64, keep int) (Design, Revision, error) {
+	var x Design
+	var rev Revision
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		cur, err := getDesign(ctx, tx, design)
+		if err != nil {
+			return err
+		}
+		old, err := getRevision(ctx, tx, design, keep)
+		if err != nil {
+			return err
+		}
+		var keptGID string
+		if err := tx.QueryRowContext(ctx, `SELECT gid FROM revisions WHERE design = ? AND number = ?`, design, keep).Scan(&keptGID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT r.gid FROM revisions r WHERE r.design = ? AND r.gid != ?
+			AND NOT EXISTS (SELECT 1 FROM revisions c WHERE c.design = r.design AND c.parent = r.gid)
+			AND NOT EXISTS (SELECT 1 FROM revisions c, json_each(c.merges) j WHERE c.design = r.design AND j.value = r.gid)`, design, keptGID)
+		if err != nil {
+			return err
+		}
+		var others []string
+		for rows.Next() {
+			var g string
+			if err := rows.Scan(&g); err != nil {
+				rows.Close()
+				return err
+			}
+			others = append(others, g)
+		}
+		rows.Close()
+		in := DesignInput{ID: design, Name: old.Name, Notes: old.Notes, ProductID: old.ProductID, ProductName: old.ProductName,
+			Catalog: old.Catalog, Customer: cur.Customer, Status: cur.Status, Quantity: old.Quantity, Decisions: old.Decisions,
+			Currency: old.Currency, Total: old.Total, Breakdown: old.Breakdown, Thumbnail: old.Thumbnail}
+		if in.ProductID == "" {
+			in.ProductID, in.ProductName = cur.ProductID, cur.ProductName
+		}
+		if _, err := d.saveDesign(ctx, tx, in); err != nil {
+			return err
+		}
+		if x, err = getDesign(ctx, tx, design); err != nil {
+			return err
+		}
+		merges, _ := json.Marshal(nonNilList(others))
+		if _, err := tx.ExecContext(ctx, `UPDATE revisions SET parent = ?, merges = ? WHERE design = ? AND number = ?`,
+			keptGID, string(merges), design, x.Revision); err != nil {
+			return err
+		}
+		rev, err = getRevision(ctx, tx, design, x.Revision)
+		return err
+	})
+	if err != nil {
+		return x, rev, fmt.Errorf("settle design %d: %w", design, err)
+	}
+	return x, rev, nil
+}

@@ -186,6 +186,27 @@ func TestSyncTwoDealersAndAShowroom(t *testing.T) {
 	if err != nil || len(heads) != 2 {
 		t.Errorf("heads of the design changed on two machines: %v %v; want 2", heads, err)
 	}
+	if forked, _ := b.db.ChangedOnTwoMachines(ctx); len(forked) != 1 || forked[0] != bs.ID {
+		t.Errorf("Ben's designs changed on two machines: %v", forked)
+	}
+	// Ben keeps Anna's (4 seats): settled on both once they sync.
+	keep := heads[0]
+	if keep.Decisions["seats"] != "4" {
+		keep = heads[1]
+	}
+	if _, rev, err := b.db.SettleDesign(ctx, bs.ID, keep.Number); err != nil || rev.Decisions["seats"] != "4" {
+		t.Fatalf("settle: %+v %v", rev, err)
+	}
+	b.sync(t)
+	a.sync(t)
+	for _, m := range []*machine{a, b} {
+		if forked, _ := m.db.ChangedOnTwoMachines(ctx); len(forked) != 0 {
+			t.Errorf("%s: still changed on two machines after settling: %v", m.cred.Name, forked)
+		}
+		if d := m.design(t, "Sofa for the living room"); d.Revision != 4 {
+			t.Errorf("%s: the settled design is at revision %d, want 4", m.cred.Name, d.Revision)
+		}
+	}
 
 	// The showroom sends a design; the dealers get it in their queue.
 	if _, err := show.db.SendToDealer(ctx, storage.DesignInput{Name: "Armchair, green", ProductID: "kolme-sofa", ProductName: "Kolme sofa",
