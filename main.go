@@ -30,10 +30,14 @@ import (
 	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/storage"
 	"github.com/atelier-app/atelier/storage/orderfile"
+	"github.com/atelier-app/atelier/storage/shop"
 	"github.com/atelier-app/atelier/ui"
 )
 
-var _ ui.Store = (*storage.DB)(nil)
+var (
+	_ ui.Store    = (*storage.DB)(nil)
+	_ ui.ShopLink = shopLink{}
+)
 
 // appID is the app's unique ID: where Fyne keeps its preferences.
 const appID = "app.atelier.designer"
@@ -225,6 +229,7 @@ type library struct {
 
 	mu      sync.Mutex
 	db      *storage.DB
+	agent   *shop.Agent // the link to the shop's other machines
 	backups sync.WaitGroup
 }
 
@@ -379,12 +384,42 @@ func (l *library) attach(db *storage.DB) {
 		})
 		l.d.OfferAutosave()
 	})
+	// The shop's other machines (docs/shop.md): synced in the background
+	// when this library is in a shop.
+	agent := shop.NewAgent(db, filepath.Join(filepath.Dir(l.path), shop.CredentialsFile))
+	agent.OnStatus = func(st shop.AgentStatus) { fyne.Do(func() { l.d.ShopChanged(uiShopStatus(st)) }) }
+	l.mu.Lock()
+	l.agent = agent
+	l.mu.Unlock()
+	if err := agent.Start(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "atelier: shop:", err)
+	}
+	fyne.Do(func() { l.d.SetShop(shopLink{agent}) })
+}
+
+// shopLink is the shop's agent as the designer sees it (ui.ShopLink).
+type shopLink struct{ a *shop.Agent }
+
+func (s shopLink) Status() ui.ShopStatus { return uiShopStatus(s.a.Status()) }
+func (s shopLink) SyncNow()              { s.a.SyncNow() }
+func (s shopLink) Join(ctx context.Context, server, code string) error {
+	return s.a.Join(ctx, server, code)
+}
+func (s shopLink) Leave(ctx context.Context) error { return s.a.Leave(ctx) }
+
+func uiShopStatus(st shop.AgentStatus) ui.ShopStatus {
+	return ui.ShopStatus{Joined: st.Joined, Name: st.Name, Machine: st.Machine, Showroom: st.Kind == shop.Showroom,
+		Server: st.Server, Online: st.Online, Syncing: st.Syncing, LastSync: st.LastSync, Pending: st.Pending,
+		Received: st.Received, Err: st.Err}
 }
 
 func (l *library) close() {
 	l.backups.Wait()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.agent != nil {
+		l.agent.Stop()
+	}
 	if l.db != nil {
 		l.db.Close()
 	}

@@ -86,6 +86,7 @@ type Revision struct {
 	SavedAt     string
 	ProductID   string // the product it configured
 	ProductName string
+	MadeOn      string // the name of the shop's machine it was saved on ("" in no shop)
 }
 
 // SaveDesign saves a design and keeps the save as its next revision. A new
@@ -272,7 +273,7 @@ func (d *DB) Design(ctx context.Context, id int64) (Design, error) {
 }
 
 func getRevision(ctx context.Context, q querier, design int64, number int) (Revision, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, design, number, catalog, decisions, name, notes, quantity, currency, total, breakdown, thumbnail, saved_at, product_id, product_name
+	rows, err := q.QueryContext(ctx, `SELECT id, design, number, catalog, decisions, name, notes, quantity, currency, total, breakdown, thumbnail, saved_at, product_id, product_name, made_on
 		FROM revisions WHERE design = ? AND number = ?`, design, number)
 	if err != nil {
 		return Revision{}, err
@@ -293,7 +294,7 @@ func scanRevisions(rows *sql.Rows) ([]Revision, error) {
 	for rows.Next() {
 		var r Revision
 		var dec, lines string
-		if err := rows.Scan(&r.ID, &r.Design, &r.Number, &r.Catalog, &dec, &r.Name, &r.Notes, &r.Quantity, &r.Currency, &r.Total, &lines, &r.Thumbnail, &r.SavedAt, &r.ProductID, &r.ProductName); err != nil {
+		if err := rows.Scan(&r.ID, &r.Design, &r.Number, &r.Catalog, &dec, &r.Name, &r.Notes, &r.Quantity, &r.Currency, &r.Total, &lines, &r.Thumbnail, &r.SavedAt, &r.ProductID, &r.ProductName, &r.MadeOn); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(dec), &r.Decisions); err != nil {
@@ -322,7 +323,7 @@ func (d *DB) Revision(ctx context.Context, design int64, number int) (Revision, 
 
 // RevisionByID returns a revision by its row id (as orders refer to it).
 func (d *DB) RevisionByID(ctx context.Context, id int64) (Revision, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id, design, number, catalog, decisions, name, notes, quantity, currency, total, breakdown, thumbnail, saved_at, product_id, product_name
+	rows, err := d.db.QueryContext(ctx, `SELECT id, design, number, catalog, decisions, name, notes, quantity, currency, total, breakdown, thumbnail, saved_at, product_id, product_name, made_on
 		FROM revisions WHERE id = ?`, id)
 	if err != nil {
 		return Revision{}, classify(err)
@@ -340,7 +341,7 @@ func (d *DB) RevisionByID(ctx context.Context, id int64) (Revision, error) {
 // Revisions lists a design's revisions, newest first (without thumbnails,
 // which Revision returns).
 func (d *DB) Revisions(ctx context.Context, design int64) ([]Revision, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id, design, number, catalog, decisions, name, notes, quantity, currency, total, breakdown, NULL, saved_at, product_id, product_name
+	rows, err := d.db.QueryContext(ctx, `SELECT id, design, number, catalog, decisions, name, notes, quantity, currency, total, breakdown, NULL, saved_at, product_id, product_name, made_on
 		FROM revisions WHERE design = ? ORDER BY number DESC`, design)
 	if err != nil {
 		return nil, fmt.Errorf("revisions of design %d: %w", design, classify(err))

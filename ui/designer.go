@@ -64,6 +64,14 @@ type Designer struct {
 	priceNote *widget.Label   // why there is no price
 	status    *widget.Label
 	variants  *widget.Label
+	// The shop: the link to its other machines, where this one stands,
+	// the status line's words for it, and the designs changed on two
+	// machines (ui/shop.go).
+	shop             ShopLink
+	shopStatus       ShopStatus
+	shopLabel        *widget.Label
+	shopChangedTwice []int64
+	shopTicking      bool
 	undoBtn   *widget.Button
 	redoBtn   *widget.Button
 	main      fyne.CanvasObject // the designer screen
@@ -209,6 +217,8 @@ func buildDesigner(cat *catalog.Catalog, lang string, do func(func()), kiosk boo
 	d.undoBtn.Disable()
 	d.redoBtn.Disable()
 	d.variants = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
+	d.shopLabel = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
+	d.shopLabel.Hide()
 	d.validity = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	d.validIcon = widget.NewIcon(theme.InfoIcon())
 	if kiosk {

@@ -100,6 +100,7 @@ type settingsView struct {
 	syncing         bool
 	languageAtStart string
 	tabs            *container.AppTabs
+	shop            *shopSettings
 	OnBackedUp      func(path string, err error) // tests
 }
 
@@ -274,12 +275,14 @@ func newSettingsView(d *Designer) *settingsView {
 		col := container.NewVBox(append([]fyne.CanvasObject{note}, body...)...)
 		return container.NewVScroll(container.NewPadded(container.NewHBox(layout.NewSpacer(), container.New(&maxWidth{w: 780}, col), layout.NewSpacer())))
 	}
+	v.shop = newShopSettings(d)
 	v.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(T("Dealer"), theme.AccountIcon(), page(T("Who you are: on every order and every customer's quote."), dealer)),
 		container.NewTabItemWithIcon(T("Prices"), theme.ListIcon(), page(T("Your terms with the manufacturer, and with your customers."), prices)),
 		container.NewTabItemWithIcon(T("Display"), theme.ColorPaletteIcon(), page(T("How Atelier looks on this computer."), display)),
 		container.NewTabItemWithIcon(T("Showroom"), theme.ComputerIcon(), page(T("A customer-facing screen for the shop: full screen, big controls, customer prices only, and a fresh start for every customer."), showroom)),
 		container.NewTabItemWithIcon(T("Data"), theme.StorageIcon(), page(T("Everything stays on this computer: designs, customers and orders live in one file, with daily backups beside it."), data)),
+		container.NewTabItemWithIcon(T("Shop"), theme.ViewRefreshIcon(), page(T("A shop of several computers — laptops, showroom and office — shares designs, customers and orders through the shop's own PostgreSQL server. Each computer keeps working offline and catches up when it is back."), v.shop.box)),
 	)
 	heading := widget.NewLabelWithStyle(T("Settings"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	heading.SizeName = theme.SizeNameSubHeadingText

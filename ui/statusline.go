@@ -18,13 +18,14 @@ type statusLine struct {
 	validity *widget.Label
 	sep      *widget.Separator
 	status   *widget.Label
+	shop     *widget.Label // where the machine stands in its shop (hidden in none)
 	variants *widget.Label // nil: none (the showroom)
 }
 
 // newStatusLine builds the designer's status line (with the count of
 // variants, or without) and keeps it to refresh.
 func (d *Designer) newStatusLine(variants bool) *statusLine {
-	l := &statusLine{icon: d.validIcon, validity: d.validity, sep: widget.NewSeparator(), status: d.status}
+	l := &statusLine{icon: d.validIcon, validity: d.validity, sep: widget.NewSeparator(), status: d.status, shop: d.shopLabel}
 	if variants {
 		l.variants = d.variants
 	}
@@ -43,7 +44,7 @@ func (l *statusLine) CreateRenderer() fyne.WidgetRenderer {
 type statusLineRenderer struct{ l *statusLine }
 
 func (r *statusLineRenderer) Objects() []fyne.CanvasObject {
-	objs := []fyne.CanvasObject{r.l.icon, r.l.validity, r.l.sep, r.l.status}
+	objs := []fyne.CanvasObject{r.l.icon, r.l.validity, r.l.sep, r.l.status, r.l.shop}
 	if r.l.variants != nil {
 		objs = append(objs, r.l.variants)
 	}
@@ -77,6 +78,12 @@ func (r *statusLineRenderer) Layout(size fyne.Size) {
 		place(l.variants, end, nw)
 		end -= pad
 	}
+	if l.shop.Visible() {
+		sw := l.shop.MinSize().Width
+		end -= sw
+		place(l.shop, end, sw)
+		end -= pad
+	}
 	place(l.status, x, max(0, end-x))
 }
 
@@ -89,6 +96,10 @@ func (r *statusLineRenderer) MinSize() fyne.Size {
 	if l.variants != nil {
 		w += l.variants.MinSize().Width + pad
 		h = max(h, l.variants.MinSize().Height)
+	}
+	if l.shop.Visible() {
+		w += l.shop.MinSize().Width + pad
+		h = max(h, l.shop.MinSize().Height)
 	}
 	return fyne.NewSize(w, h)
 }

@@ -46,6 +46,11 @@ type Store interface {
 	TakeFromQueue(ctx context.Context, code string) (storage.QueueEntry, error)
 	RemoveFromQueue(ctx context.Context, code string) error
 
+	// Designs changed on two machines of a shop (docs/shop.md).
+	ChangedOnTwoMachines(ctx context.Context) ([]int64, error)
+	DesignHeads(ctx context.Context, design int64) ([]storage.Revision, error)
+	SettleDesign(ctx context.Context, design int64, keep int) (storage.Design, storage.Revision, error)
+
 	SaveAutosave(ctx context.Context, a storage.Autosave) error
 	LoadAutosave(ctx context.Context) (*storage.Autosave, error)
 	ClearAutosave(ctx context.Context) error
