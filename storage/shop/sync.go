@@ -105,6 +105,7 @@ func push(ctx context.Context, conn *pgx.Conn, b storage.SyncBatch, cred Credent
 	if cred.Kind == Showroom {
 		return pushShowroom(ctx, conn, b)
 	}
+	me := cred.Machine
 	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return err
@@ -114,9 +115,9 @@ func push(ctx context.Context, conn *pgx.Conn, b storage.SyncBatch, cred Credent
 		return err
 	}
 	for _, c := range b.Catalogs {
-		if _, err := tx.Exec(ctx, `INSERT INTO atelier.catalogs (gid, catalog_id, version, name, manufacturer, hash, signature, source, source_kind, imported_at, seq)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, nextval('atelier.change_seq')) ON CONFLICT (gid) DO NOTHING`,
-			c.GID, c.CatalogID, c.Version, c.Name, c.Manufacturer, c.Hash, c.Signature, c.Source, c.SourceKind, c.ImportedAt); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO atelier.catalogs (gid, catalog_id, version, name, manufacturer, hash, signature, source, source_kind, imported_at, origin, seq)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, nextval('atelier.change_seq')) ON CONFLICT (gid) DO NOTHING`,
+			c.GID, c.CatalogID, c.Version, c.Name, c.Manufacturer, c.Hash, c.Signature, c.Source, c.SourceKind, c.ImportedAt, me); err != nil {
 			return fmt.Errorf("catalog %s %s: %w", c.CatalogID, c.Version, err)
 		}
 	}
@@ -125,14 +126,14 @@ func push(ctx context.Context, conn *pgx.Conn, b storage.SyncBatch, cred Credent
 			continue
 		}
 		for _, q := range []string{
-			`INSERT INTO atelier.erasures (customer, erased_at, seq) VALUES ($1, $2, nextval('atelier.change_seq')) ON CONFLICT DO NOTHING`,
+			`INSERT INTO atelier.erasures (customer, erased_at, origin, seq) VALUES ($1, $2, $3, nextval('atelier.change_seq')) ON CONFLICT DO NOTHING`,
 			`DELETE FROM atelier.customers WHERE gid = $1`,
-			`UPDATE atelier.designs SET customer = NULL, seq = nextval('atelier.change_seq') WHERE customer = $1`,
-			`UPDATE atelier.orders SET customer = NULL, change = nextval('atelier.change_seq') WHERE customer = $1`,
+			`UPDATE atelier.designs SET customer = NULL, origin = NULL, seq = nextval('atelier.change_seq') WHERE customer = $1`,
+			`UPDATE atelier.orders SET customer = NULL, origin = NULL, change = nextval('atelier.change_seq') WHERE customer = $1`,
 		} {
 			args := []any{g.GID}
 			if q[0] == 'I' {
-				args = append(args, g.At)
+				args = append(args, g.At, me)
 			}
 			if _, err := tx.Exec(ctx, q, args...); err != nil {
 				return fmt.Errorf("forget customer %s: %w", g.GID, err)
@@ -140,27 +141,27 @@ func push(ctx context.Context, conn *pgx.Conn, b storage.SyncBatch, cred Credent
 		}
 	}
 	for _, c := range b.Customers {
-		if err := pushCustomer(ctx, tx, c); err != nil {
+		if err := pushCustomer(ctx, tx, c, me); err != nil {
 			return fmt.Errorf("customer %s: %w", c.GID, err)
 		}
 	}
 	for _, d := range b.Designs {
-		if err := pushDesign(ctx, tx, d); err != nil {
+		if err := pushDesign(ctx, tx, d, me); err != nil {
 			return fmt.Errorf("design %s: %w", d.GID, err)
 		}
 	}
 	for _, r := range b.Revisions {
-		if err := pushRevision(ctx, tx, r, cred.Machine); err != nil {
+		if err := pushRevision(ctx, tx, r, me); err != nil {
 			return fmt.Errorf("revision %s: %w", r.GID, err)
 		}
 	}
 	for _, q := range b.Queue {
-		if err := pushQueue(ctx, tx, q, cred.Machine); err != nil {
+		if err := pushQueue(ctx, tx, q, me); err != nil {
 			return fmt.Errorf("showroom queue %s: %w", q.Code, err)
 		}
 	}
 	for _, o := range b.Orders {
-		if err := pushOrder(ctx, tx, o); err != nil {
+		if err := pushOrder(ctx, tx, o, me); err != nil {
 			return fmt.Errorf("order %s: %w", o.Number, err)
 		}
 	}
@@ -168,8 +169,8 @@ func push(ctx context.Context, conn *pgx.Conn, b storage.SyncBatch, cred Credent
 		if g.Entity == "erasure" {
 			continue
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO atelier.gone (entity, gid, gone_at, seq) VALUES ($1, $2, $3, nextval('atelier.change_seq'))
-			ON CONFLICT DO NOTHING`, g.Entity, g.GID, g.At); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO atelier.gone (entity, gid, gone_at, origin, seq) VALUES ($1, $2, $3, $4, nextval('atelier.change_seq'))
+			ON CONFLICT DO NOTHING`, g.Entity, g.GID, g.At, me); err != nil {
 			return err
 		}
 		switch g.Entity {
@@ -205,7 +206,7 @@ func erased(ctx context.Context, tx pgx.Tx, gid string) (bool, error) {
 // machine's (theirs), by their stamps. It returns the merged values and
 // stamps, whether anything changed, and the values that lost (with their
 // stamps), for a customer's history.
-func merge(fields []string, ours, theirs map[string]any, oursStamps, theirsStamps storage.Stamps) (vals map[string]any, stamps storage.Stamps, changed bool, lost []storage.SyncHistory) {
+func merge(fields []string, ours, theirs map[string]any, oursStamps, theirsStamps storage.Stamps) (vals map[string]any, stamps storage.Stamps, changed, theirsLost bool, lost []storage.SyncHistory) {
 	vals, stamps = map[string]any{}, storage.Stamps{}
 	for f, v := range oursStamps {
 		stamps[f] = v
@@ -227,15 +228,27 @@ func merge(fields []string, ours, theirs map[string]any, oursStamps, theirsStamp
 			}
 		default:
 			vals[f] = o
-			if ts != "" && ts < os && fmt.Sprint(o) != fmt.Sprint(t) {
-				lost = append(lost, storage.SyncHistory{Field: f, Value: fmt.Sprint(t), Stamp: ts})
+			if fmt.Sprint(o) != fmt.Sprint(t) {
+				theirsLost = true // the machine's copy differs: it takes the row back
+				if ts != "" && ts < os {
+					lost = append(lost, storage.SyncHistory{Field: f, Value: fmt.Sprint(t), Stamp: ts})
+				}
 			}
 		}
 	}
-	return vals, stamps, changed, lost
+	return vals, stamps, changed, theirsLost, lost
 }
 
-func pushCustomer(ctx context.Context, tx pgx.Tx, c storage.SyncCustomer) error {
+// originOf is the origin a merged row gets: the pushing machine when its
+// copy is the row as merged, else none.
+func originOf(me int, theirsLost bool) any {
+	if theirsLost {
+		return nil
+	}
+	return me
+}
+
+func pushCustomer(ctx context.Context, tx pgx.Tx, c storage.SyncCustomer, me int) error {
 	if gone, err := erased(ctx, tx, c.GID); err != nil || gone {
 		return err
 	}
@@ -247,16 +260,16 @@ func pushCustomer(ctx context.Context, tx pgx.Tx, c storage.SyncCustomer) error 
 	err := tx.QueryRow(ctx, `SELECT name, email, phone, address, consent_at, stamps FROM atelier.customers WHERE gid = $1 FOR UPDATE`, c.GID).
 		Scan(&cur.name, &cur.email, &cur.phone, &cur.address, &cur.consent, &cur.stamps)
 	if errors.Is(err, pgx.ErrNoRows) {
-		_, err = tx.Exec(ctx, `INSERT INTO atelier.customers (gid, name, email, phone, address, consent_at, created_at, stamps, seq)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, nextval('atelier.change_seq'))`,
-			c.GID, c.Name, c.Email, c.Phone, c.Address, c.ConsentAt, c.CreatedAt, stampsJSON(c.Stamps))
+		_, err = tx.Exec(ctx, `INSERT INTO atelier.customers (gid, name, email, phone, address, consent_at, created_at, stamps, origin, seq)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, nextval('atelier.change_seq'))`,
+			c.GID, c.Name, c.Email, c.Phone, c.Address, c.ConsentAt, c.CreatedAt, stampsJSON(c.Stamps), me)
 		return err
 	}
 	if err != nil {
 		return err
 	}
 	ours := map[string]any{"name": cur.name, "email": cur.email, "phone": cur.phone, "address": cur.address, "consent_at": cur.consent}
-	vals, stamps, changed, lost := merge(customerFields, ours, theirs, cur.stamps, c.Stamps)
+	vals, stamps, changed, theirsLost, lost := merge(customerFields, ours, theirs, cur.stamps, c.Stamps)
 	for _, h := range lost {
 		if _, err := tx.Exec(ctx, `INSERT INTO atelier.customer_history (customer, field, value, stamp, seq)
 			SELECT $1, $2, $3, $4, nextval('atelier.change_seq') WHERE NOT EXISTS (
@@ -269,8 +282,8 @@ func pushCustomer(ctx context.Context, tx pgx.Tx, c storage.SyncCustomer) error 
 		return nil
 	}
 	_, err = tx.Exec(ctx, `UPDATE atelier.customers SET name = $2, email = $3, phone = $4, address = $5, consent_at = $6, stamps = $7,
-		seq = nextval('atelier.change_seq') WHERE gid = $1`,
-		c.GID, vals["name"], vals["email"], vals["phone"], vals["address"], vals["consent_at"], stampsJSON(stamps))
+		origin = $8, seq = nextval('atelier.change_seq') WHERE gid = $1`,
+		c.GID, vals["name"], vals["email"], vals["phone"], vals["address"], vals["consent_at"], stampsJSON(stamps), originOf(me, theirsLost))
 	return err
 }
 
@@ -289,7 +302,7 @@ func nullable(s string) any {
 	return s
 }
 
-func pushDesign(ctx context.Context, tx pgx.Tx, d storage.SyncDesign) error {
+func pushDesign(ctx context.Context, tx pgx.Tx, d storage.SyncDesign, me int) error {
 	var gone int
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM atelier.gone WHERE entity = 'design' AND gid = $1`, d.GID).Scan(&gone); err != nil || gone > 0 {
 		return err
@@ -311,9 +324,9 @@ func pushDesign(ctx context.Context, tx pgx.Tx, d storage.SyncDesign) error {
 		Scan(&cur.name, &cur.notes, &cur.productID, &cur.productName, &cur.catalog, &cur.customer, &cur.status, &cur.quantity, &cur.deleted, &cur.stamps)
 	if errors.Is(err, pgx.ErrNoRows) {
 		_, err = tx.Exec(ctx, `INSERT INTO atelier.designs (gid, name, notes, product_id, product_name, catalog, customer, status, quantity,
-			created_at, deleted_at, stamps, seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, nextval('atelier.change_seq'))`,
+			created_at, deleted_at, stamps, origin, seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, nextval('atelier.change_seq'))`,
 			d.GID, d.Name, d.Notes, d.ProductID, d.ProductName, d.Catalog, nullable(d.Customer), d.Status, d.Quantity,
-			d.CreatedAt, nullable(d.DeletedAt), stampsJSON(d.Stamps))
+			d.CreatedAt, nullable(d.DeletedAt), stampsJSON(d.Stamps), me)
 		return err
 	}
 	if err != nil {
@@ -321,24 +334,24 @@ func pushDesign(ctx context.Context, tx pgx.Tx, d storage.SyncDesign) error {
 	}
 	ours := map[string]any{"name": cur.name, "notes": cur.notes, "product_id": cur.productID, "product_name": cur.productName,
 		"catalog": cur.catalog, "customer": cur.customer, "status": cur.status, "quantity": cur.quantity, "deleted_at": cur.deleted}
-	vals, stamps, changed, _ := merge(designFields, ours, theirs, cur.stamps, d.Stamps)
+	vals, stamps, changed, theirsLost, _ := merge(designFields, ours, theirs, cur.stamps, d.Stamps)
 	if !changed {
 		return nil
 	}
 	_, err = tx.Exec(ctx, `UPDATE atelier.designs SET name = $2, notes = $3, product_id = $4, product_name = $5, catalog = $6, customer = $7,
-		status = $8, quantity = $9, deleted_at = $10, stamps = $11, seq = nextval('atelier.change_seq') WHERE gid = $1`,
+		status = $8, quantity = $9, deleted_at = $10, stamps = $11, origin = $12, seq = nextval('atelier.change_seq') WHERE gid = $1`,
 		d.GID, vals["name"], vals["notes"], vals["product_id"], vals["product_name"], vals["catalog"], nullable(fmt.Sprint(vals["customer"])),
-		vals["status"], vals["quantity"], nullable(fmt.Sprint(vals["deleted_at"])), stampsJSON(stamps))
+		vals["status"], vals["quantity"], nullable(fmt.Sprint(vals["deleted_at"])), stampsJSON(stamps), originOf(me, theirsLost))
 	return err
 }
 
 func pushRevision(ctx context.Context, tx pgx.Tx, r storage.SyncRevision, machine int) error {
 	merges, _ := json.Marshal(nonNil(r.Merges))
 	_, err := tx.Exec(ctx, `INSERT INTO atelier.revisions (gid, design, parent, merges, catalog, product_id, product_name, decisions, name, notes,
-			quantity, currency, total, breakdown, thumbnail, saved_at, made_on, machine, seq)
-		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, nextval('atelier.change_seq')
+			quantity, currency, total, breakdown, thumbnail, saved_at, made_on, machine, origin, seq)
+		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, nextval('atelier.change_seq')
 		WHERE EXISTS (SELECT 1 FROM atelier.designs WHERE gid = $2)
-		ON CONFLICT (gid) DO UPDATE SET name = excluded.name, notes = excluded.notes, seq = excluded.seq
+		ON CONFLICT (gid) DO UPDATE SET name = excluded.name, notes = excluded.notes, origin = excluded.origin, seq = excluded.seq
 			WHERE (atelier.revisions.name, atelier.revisions.notes) IS DISTINCT FROM (excluded.name, excluded.notes)`,
 		r.GID, r.Design, nullable(r.Parent), string(merges), r.Catalog, r.ProductID, r.ProductName, r.Decisions, r.Name, r.Notes,
 		r.Quantity, r.Currency, r.Total, r.Breakdown, r.Thumbnail, r.SavedAt, r.MadeOn, machine)
@@ -360,8 +373,8 @@ func pushQueue(ctx context.Context, tx pgx.Tx, q storage.SyncQueueEntry, machine
 	err := tx.QueryRow(ctx, `SELECT customer_name, coalesce(taken_at, ''), stamps FROM atelier.showroom_queue WHERE gid = $1 FOR UPDATE`, q.GID).
 		Scan(&cur.name, &cur.taken, &cur.stamps)
 	if errors.Is(err, pgx.ErrNoRows) {
-		_, err = tx.Exec(ctx, `INSERT INTO atelier.showroom_queue (gid, code, design, customer_name, sent_at, taken_at, machine, stamps, seq)
-			SELECT $1, $2, $3, $4, $5, $6, $7, $8, nextval('atelier.change_seq')
+		_, err = tx.Exec(ctx, `INSERT INTO atelier.showroom_queue (gid, code, design, customer_name, sent_at, taken_at, machine, stamps, origin, seq)
+			SELECT $1, $2, $3, $4, $5, $6, $7, $8, $7, nextval('atelier.change_seq')
 			WHERE EXISTS (SELECT 1 FROM atelier.designs WHERE gid = $3)
 				AND NOT EXISTS (SELECT 1 FROM atelier.gone WHERE entity = 'queue' AND gid = $1)`,
 			q.GID, q.Code, q.Design, q.CustomerName, q.SentAt, nullable(q.TakenAt), machine, stampsJSON(q.Stamps))
@@ -370,14 +383,14 @@ func pushQueue(ctx context.Context, tx pgx.Tx, q storage.SyncQueueEntry, machine
 	if err != nil {
 		return err
 	}
-	vals, stamps, changed, _ := merge([]string{"customer_name", "taken_at"},
+	vals, stamps, changed, theirsLost, _ := merge([]string{"customer_name", "taken_at"},
 		map[string]any{"customer_name": cur.name, "taken_at": cur.taken},
 		map[string]any{"customer_name": q.CustomerName, "taken_at": q.TakenAt}, cur.stamps, q.Stamps)
 	if !changed {
 		return nil
 	}
-	_, err = tx.Exec(ctx, `UPDATE atelier.showroom_queue SET customer_name = $2, taken_at = $3, stamps = $4, seq = nextval('atelier.change_seq')
-		WHERE gid = $1`, q.GID, vals["customer_name"], nullable(fmt.Sprint(vals["taken_at"])), stampsJSON(stamps))
+	_, err = tx.Exec(ctx, `UPDATE atelier.showroom_queue SET customer_name = $2, taken_at = $3, stamps = $4, origin = $5,
+		seq = nextval('atelier.change_seq') WHERE gid = $1`, q.GID, vals["customer_name"], nullable(fmt.Sprint(vals["taken_at"])), stampsJSON(stamps), originOf(machine, theirsLost))
 	return err
 }
 
@@ -424,7 +437,7 @@ func pull(ctx context.Context, conn *pgx.Conn, db *storage.DB, cred Credentials,
 	if head <= from {
 		return 0, nil
 	}
-	p := puller{ctx: ctx, tx: tx, db: db, from: from, head: head}
+	p := puller{ctx: ctx, tx: tx, db: db, from: from, head: head, me: cred.Machine}
 	steps := []func() error{p.catalogs}
 	if cred.Kind != Showroom {
 		steps = append(steps, p.erasures, p.customers, p.history, p.designs, p.revisions, p.queue, p.orders, p.gone)
@@ -446,13 +459,14 @@ type puller struct {
 	tx         pgx.Tx
 	db         *storage.DB
 	from, head int64
+	me         int // this machine: its own changes are not taken back
 	n          int
 }
 
 // pages reads a table's changed rows page by page (by seq) and applies
 // each page.
 func (p *puller) pages(query string, scan func(pgx.Rows, *storage.SyncBatch) (int64, error)) error {
-	return p.pagesBy("seq", query, scan, nil)
+	return p.pagesBy("seq", query+` AND origin IS DISTINCT FROM `+fmt.Sprint(p.me), scan, nil)
 }
 
 // pagesBy is pages for a table whose change stamp is in column col; fill,
@@ -529,12 +543,12 @@ func (p *puller) customers() error {
 }
 
 func (p *puller) history() error {
-	return p.pages(`SELECT customer, field, value, stamp, seq FROM atelier.customer_history WHERE true`, func(r pgx.Rows, b *storage.SyncBatch) (seq int64, err error) {
+	return p.pagesBy("seq", `SELECT customer, field, value, stamp, seq FROM atelier.customer_history WHERE true`, func(r pgx.Rows, b *storage.SyncBatch) (seq int64, err error) {
 		var h storage.SyncHistory
 		err = r.Scan(&h.Customer, &h.Field, &h.Value, &h.Stamp, &seq)
 		b.History = append(b.History, h)
 		return seq, err
-	})
+	}, nil)
 }
 
 func (p *puller) designs() error {
@@ -584,7 +598,7 @@ func (p *puller) gone() error {
 
 var orderFields = []string{"status", "exported_hash", "customer", "delivery", "notes"}
 
-func pushOrder(ctx context.Context, tx pgx.Tx, o storage.SyncOrder) error {
+func pushOrder(ctx context.Context, tx pgx.Tx, o storage.SyncOrder, me int) error {
 	if e, err := erased(ctx, tx, o.Customer); err != nil {
 		return err
 	} else if e {
@@ -599,9 +613,9 @@ func pushOrder(ctx context.Context, tx pgx.Tx, o storage.SyncOrder) error {
 		Scan(&cur.status, &cur.hash, &cur.customer, &cur.delivery, &cur.notes, &cur.stamps)
 	if errors.Is(err, pgx.ErrNoRows) {
 		if _, err := tx.Exec(ctx, `INSERT INTO atelier.orders (gid, dealer, made_by, series, seq, number, customer, delivery, requested_date, notes,
-			status, exported_hash, created_at, stamps, change) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, nextval('atelier.change_seq'))`,
+			status, exported_hash, created_at, stamps, origin, change) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, nextval('atelier.change_seq'))`,
 			o.GID, o.Dealer, o.MadeBy, o.Series, o.Seq, o.Number, nullable(o.Customer), o.Delivery, o.RequestedDate, o.Notes,
-			o.Status, o.ExportedHash, o.CreatedAt, stampsJSON(o.Stamps)); err != nil {
+			o.Status, o.ExportedHash, o.CreatedAt, stampsJSON(o.Stamps), me); err != nil {
 			return err
 		}
 		for i, l := range o.Lines {
@@ -616,19 +630,20 @@ func pushOrder(ctx context.Context, tx pgx.Tx, o storage.SyncOrder) error {
 		return err
 	}
 	ours := map[string]any{"status": cur.status, "exported_hash": cur.hash, "customer": cur.customer, "delivery": cur.delivery, "notes": cur.notes}
-	vals, stamps, changed, _ := merge(orderFields, ours, theirs, cur.stamps, o.Stamps)
+	vals, stamps, changed, theirsLost, _ := merge(orderFields, ours, theirs, cur.stamps, o.Stamps)
 	if !changed {
 		return nil
 	}
 	_, err = tx.Exec(ctx, `UPDATE atelier.orders SET status = $2, exported_hash = $3, customer = $4, delivery = $5, notes = $6, stamps = $7,
-		change = nextval('atelier.change_seq') WHERE gid = $1`,
-		o.GID, vals["status"], vals["exported_hash"], nullable(fmt.Sprint(vals["customer"])), vals["delivery"], vals["notes"], stampsJSON(stamps))
+		origin = $8, change = nextval('atelier.change_seq') WHERE gid = $1`,
+		o.GID, vals["status"], vals["exported_hash"], nullable(fmt.Sprint(vals["customer"])), vals["delivery"], vals["notes"], stampsJSON(stamps),
+		originOf(me, theirsLost))
 	return err
 }
 
 func (p *puller) orders() error {
 	return p.pagesBy("change", `SELECT gid, dealer, made_by, series, seq, number, coalesce(customer, ''), delivery, requested_date, notes, status,
-		exported_hash, created_at, stamps, change FROM atelier.orders WHERE true`, func(r pgx.Rows, b *storage.SyncBatch) (change int64, err error) {
+		exported_hash, created_at, stamps, change FROM atelier.orders WHERE origin IS DISTINCT FROM `+fmt.Sprint(p.me), func(r pgx.Rows, b *storage.SyncBatch) (change int64, err error) {
 		var o storage.SyncOrder
 		err = r.Scan(&o.GID, &o.Dealer, &o.MadeBy, &o.Series, &o.Seq, &o.Number, &o.Customer, &o.Delivery, &o.RequestedDate, &o.Notes, &o.Status,
 			&o.ExportedHash, &o.CreatedAt, &o.Stamps, &change)

@@ -13,7 +13,10 @@ CREATE TABLE atelier.migrations (
 );
 
 -- Every shared row is stamped with the next value when it is merged; the
--- merges take the shop's advisory lock, so stamps commit in order.
+-- merges take the shop's advisory lock, so stamps commit in order. A row's
+-- origin is the machine whose change it is, when that machine holds the
+-- row exactly so (none after a merge its values partly lost): it does not
+-- take its own change back.
 CREATE SEQUENCE atelier.change_seq;
 
 CREATE TABLE atelier.machines (
@@ -54,6 +57,7 @@ CREATE TABLE atelier.catalogs (
 	source       bytea NOT NULL,
 	source_kind  text NOT NULL CHECK (source_kind IN ('json', 'zip')),
 	imported_at  text NOT NULL,
+	origin       integer,                 -- the machine whose change this row is, as it has it (it need not take it back)
 	seq          bigint NOT NULL,
 	UNIQUE (catalog_id, version, hash)
 );
@@ -68,6 +72,7 @@ CREATE TABLE atelier.customers (
 	consent_at text NOT NULL DEFAULT '',
 	created_at text NOT NULL,
 	stamps     jsonb NOT NULL DEFAULT '{}',  -- field -> stamp of its value
+	origin       integer,                 -- the machine whose change this row is, as it has it (it need not take it back)
 	seq        bigint NOT NULL
 );
 CREATE INDEX customers_seq ON atelier.customers (seq);
@@ -87,6 +92,7 @@ CREATE INDEX customer_history_seq ON atelier.customer_history (seq);
 CREATE TABLE atelier.erasures (
 	customer  text PRIMARY KEY,
 	erased_at text NOT NULL,
+	origin       integer,                 -- the machine whose change this row is, as it has it (it need not take it back)
 	seq       bigint NOT NULL
 );
 CREATE INDEX erasures_seq ON atelier.erasures (seq);
@@ -104,6 +110,7 @@ CREATE TABLE atelier.designs (
 	created_at   text NOT NULL,
 	deleted_at   text,
 	stamps       jsonb NOT NULL DEFAULT '{}',
+	origin       integer,                 -- the machine whose change this row is, as it has it (it need not take it back)
 	seq          bigint NOT NULL
 );
 CREATE INDEX designs_seq ON atelier.designs (seq);
@@ -128,6 +135,7 @@ CREATE TABLE atelier.revisions (
 	saved_at     text NOT NULL,
 	made_on      text NOT NULL DEFAULT '', -- the name of the machine that made it
 	machine      integer NOT NULL,        -- its number
+	origin       integer,                 -- the machine whose change this row is, as it has it (it need not take it back)
 	seq          bigint NOT NULL
 );
 CREATE INDEX revisions_seq ON atelier.revisions (seq);
@@ -151,6 +159,7 @@ CREATE TABLE atelier.orders (
 	exported_hash  text NOT NULL DEFAULT '',
 	created_at     text NOT NULL,
 	stamps         jsonb NOT NULL DEFAULT '{}',
+	origin       integer,                 -- the machine whose change this row is, as it has it (it need not take it back)
 	change         bigint NOT NULL,
 	UNIQUE (dealer, made_by, series, seq),
 	UNIQUE (dealer, made_by, number)
@@ -176,6 +185,7 @@ CREATE TABLE atelier.showroom_queue (
 	taken_at      text,
 	machine       integer NOT NULL,
 	stamps        jsonb NOT NULL DEFAULT '{}',
+	origin       integer,                 -- the machine whose change this row is, as it has it (it need not take it back)
 	seq           bigint NOT NULL
 );
 CREATE INDEX showroom_queue_seq ON atelier.showroom_queue (seq);
@@ -185,6 +195,7 @@ CREATE TABLE atelier.gone (
 	entity  text NOT NULL,
 	gid     text NOT NULL,
 	gone_at text NOT NULL,
+	origin       integer,                 -- the machine whose change this row is, as it has it (it need not take it back)
 	seq     bigint NOT NULL,
 	PRIMARY KEY (entity, gid)
 );
@@ -259,29 +270,29 @@ BEGIN
 	END IF;
 	PERFORM pg_advisory_xact_lock(18423852445558130); -- storage/shop: syncLock
 	FOR c IN SELECT * FROM jsonb_array_elements(coalesce(batch->'Catalogs', '[]')) LOOP
-		INSERT INTO atelier.catalogs (gid, catalog_id, version, name, manufacturer, hash, signature, source, source_kind, imported_at, seq)
+		INSERT INTO atelier.catalogs (gid, catalog_id, version, name, manufacturer, hash, signature, source, source_kind, imported_at, origin, seq)
 		VALUES (c->>'GID', c->>'CatalogID', c->>'Version', c->>'Name', c->>'Manufacturer', c->>'Hash', c->>'Signature',
-			decode(c->>'Source', 'base64'), c->>'SourceKind', c->>'ImportedAt', nextval('atelier.change_seq'))
+			decode(c->>'Source', 'base64'), c->>'SourceKind', c->>'ImportedAt', m.number, nextval('atelier.change_seq'))
 		ON CONFLICT (gid) DO NOTHING;
 	END LOOP;
 	FOR d IN SELECT * FROM jsonb_array_elements(coalesce(batch->'Designs', '[]')) LOOP
-		INSERT INTO atelier.designs (gid, name, notes, product_id, product_name, catalog, customer, status, quantity, created_at, deleted_at, stamps, seq)
+		INSERT INTO atelier.designs (gid, name, notes, product_id, product_name, catalog, customer, status, quantity, created_at, deleted_at, stamps, origin, seq)
 		VALUES (d->>'GID', d->>'Name', d->>'Notes', d->>'ProductID', d->>'ProductName', d->>'Catalog', NULL, d->>'Status',
-			(d->>'Quantity')::integer, d->>'CreatedAt', nullif(d->>'DeletedAt', ''), '{}', nextval('atelier.change_seq'))
+			(d->>'Quantity')::integer, d->>'CreatedAt', nullif(d->>'DeletedAt', ''), '{}', m.number, nextval('atelier.change_seq'))
 		ON CONFLICT (gid) DO NOTHING;
 	END LOOP;
 	FOR r IN SELECT * FROM jsonb_array_elements(coalesce(batch->'Revisions', '[]')) LOOP
 		INSERT INTO atelier.revisions (gid, design, parent, merges, catalog, product_id, product_name, decisions, name, notes, quantity,
-			currency, total, breakdown, thumbnail, saved_at, made_on, machine, seq)
+			currency, total, breakdown, thumbnail, saved_at, made_on, machine, origin, seq)
 		SELECT r->>'GID', r->>'Design', nullif(r->>'Parent', ''), coalesce(r->'Merges', '[]')::text, r->>'Catalog', r->>'ProductID',
 			r->>'ProductName', r->>'Decisions', r->>'Name', r->>'Notes', (r->>'Quantity')::integer, r->>'Currency', r->>'Total',
-			r->>'Breakdown', decode(r->>'Thumbnail', 'base64'), r->>'SavedAt', m.name, m.number, nextval('atelier.change_seq')
+			r->>'Breakdown', decode(r->>'Thumbnail', 'base64'), r->>'SavedAt', m.name, m.number, m.number, nextval('atelier.change_seq')
 		WHERE EXISTS (SELECT 1 FROM atelier.designs WHERE gid = r->>'Design')
 		ON CONFLICT (gid) DO NOTHING;
 	END LOOP;
 	FOR q IN SELECT * FROM jsonb_array_elements(coalesce(batch->'Queue', '[]')) LOOP
-		INSERT INTO atelier.showroom_queue (gid, code, design, customer_name, sent_at, taken_at, machine, stamps, seq)
-		SELECT q->>'GID', q->>'Code', q->>'Design', q->>'CustomerName', q->>'SentAt', NULL, m.number, '{}', nextval('atelier.change_seq')
+		INSERT INTO atelier.showroom_queue (gid, code, design, customer_name, sent_at, taken_at, machine, stamps, origin, seq)
+		SELECT q->>'GID', q->>'Code', q->>'Design', q->>'CustomerName', q->>'SentAt', NULL, m.number, '{}', m.number, nextval('atelier.change_seq')
 		WHERE EXISTS (SELECT 1 FROM atelier.designs WHERE gid = q->>'Design')
 		ON CONFLICT (gid) DO NOTHING;
 	END LOOP;
