@@ -13,8 +13,9 @@ import (
 )
 
 // Agent keeps a running app's library in step with its shop: it syncs at
-// start, every Interval while the shop answers, at once when another
-// machine announces a change (LISTEN/NOTIFY) and when asked (SyncNow).
+// start, every Interval while the shop answers, within a moment of a
+// change made here, at once when another machine announces a change
+// (LISTEN/NOTIFY) and when asked (SyncNow).
 // All its work is on its own goroutines; OnStatus tells what changed.
 type Agent struct {
 	db       *storage.DB
@@ -180,16 +181,31 @@ func (a *Agent) Leave(ctx context.Context) error {
 	return nil
 }
 
-// loop syncs now, then on every kick, tick and notification.
+// loop syncs now, then on every kick, tick and notification, and within
+// a second of a change made here (a design sent from the showroom reaches
+// the dealer at once).
 func (a *Agent) loop(ctx context.Context, cred Credentials) {
 	defer a.done.Done()
 	wait := time.Duration(0)
+	look := time.NewTicker(300 * time.Millisecond)
+	defer look.Stop()
+	online := false
 	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-a.kick:
-		case <-time.After(wait):
+		next := time.After(wait)
+	waiting:
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-a.kick:
+				break waiting
+			case <-next:
+				break waiting
+			case <-look.C:
+				if n, err := a.db.PendingChanges(ctx); online && err == nil && n > 0 {
+					break waiting
+				}
+			}
 		}
 		a.update(func(s *AgentStatus) { s.Syncing = true })
 		rep, err := Sync(ctx, a.db, cred)
@@ -205,6 +221,7 @@ func (a *Agent) loop(ctx context.Context, cred Credentials) {
 			}
 			s.Online, s.Err, s.LastSync = true, "", time.Now()
 		})
+		online = err == nil
 		switch {
 		case err == nil:
 			wait = a.Interval
