@@ -54,6 +54,7 @@ func (d *DB) JoinShop(ctx context.Context, n int, name string) error {
 			`INSERT INTO sync_pending (entity, id) SELECT 'revision', id FROM revisions WHERE true ON CONFLICT DO NOTHING`,
 			`INSERT INTO sync_pending (entity, id) SELECT 'queue', rowid FROM showroom_queue WHERE true ON CONFLICT DO NOTHING`,
 			`INSERT INTO sync_pending (entity, id) SELECT 'order', id FROM orders WHERE true ON CONFLICT DO NOTHING`,
+			`INSERT INTO sync_pending (entity, id) SELECT 'setting', id FROM shop_settings WHERE true ON CONFLICT DO NOTHING`,
 			`INSERT INTO sync_pending (entity, id) SELECT 'gone', id FROM sync_gone WHERE true ON CONFLICT DO NOTHING`,
 		} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
@@ -165,6 +166,15 @@ type SyncOrderLine struct {
 	Discount string
 }
 
+// SyncSetting is one of the shop's settings (ShopSetting), with the stamp
+// of its value: the later wins.
+type SyncSetting struct {
+	Key    string
+	Value  []byte
+	Public bool
+	Stamp  string
+}
+
 // SyncGone is a shared row removed for good: a purged design ("design"),
 // a dropped queue entry ("queue"), a forgotten customer ("erasure").
 type SyncGone struct {
@@ -180,12 +190,13 @@ type SyncBatch struct {
 	Revisions []SyncRevision
 	Queue     []SyncQueueEntry
 	Orders    []SyncOrder
+	Settings  []SyncSetting
 	Gone      []SyncGone
 }
 
 // Len is the number of rows in the batch.
 func (b SyncBatch) Len() int {
-	return len(b.Catalogs) + len(b.Customers) + len(b.History) + len(b.Designs) + len(b.Revisions) + len(b.Queue) + len(b.Orders) + len(b.Gone)
+	return len(b.Catalogs) + len(b.Customers) + len(b.History) + len(b.Designs) + len(b.Revisions) + len(b.Queue) + len(b.Orders) + len(b.Settings) + len(b.Gone)
 }
 
 // SyncReceipt names the pending changes a batch carries, as they were
@@ -200,7 +211,7 @@ type pendingChange struct {
 
 // entityOrder is the order changes are sent in: what a row refers to
 // goes before it.
-var entityOrder = map[string]int{"catalog": 0, "customer": 1, "design": 2, "revision": 3, "queue": 4, "order": 5, "gone": 6}
+var entityOrder = map[string]int{"catalog": 0, "customer": 1, "design": 2, "revision": 3, "queue": 4, "order": 5, "setting": 6, "gone": 7}
 
 // SyncOutbox reads what waits to be sent, in entityOrder, at most limit
 // rows and (past the first) about maxBytes of catalogs and thumbnails.
@@ -317,6 +328,17 @@ func (d *DB) outboxRow(ctx context.Context, tx *sql.Tx, p pendingChange, b *Sync
 				b.Queue = append(b.Queue, q)
 				return 0, true, nil
 			}
+		}
+	case "setting":
+		var x SyncSetting
+		err = tx.QueryRowContext(ctx, `SELECT key, value, public, coalesce((SELECT stamp FROM sync_fields WHERE entity = 'setting' AND id = s.id AND field = 'value'), '')
+			FROM shop_settings s WHERE id = ?`, p.id).Scan(&x.Key, &x.Value, &x.Public, &x.Stamp)
+		if x.Value == nil {
+			x.Value = []byte{}
+		}
+		if err == nil {
+			b.Settings = append(b.Settings, x)
+			return len(x.Value), true, nil
 		}
 	case "gone":
 		var g SyncGone
@@ -534,6 +556,11 @@ func (a *applier) apply(b SyncBatch) error {
 	for _, o := range b.Orders {
 		if err := a.order(o); err != nil {
 			return fmt.Errorf("order %s: %w", o.Number, err)
+		}
+	}
+	for _, x := range b.Settings {
+		if err := a.setting(x); err != nil {
+			return fmt.Errorf("setting %s: %w", x.Key, err)
 		}
 	}
 	for _, g := range b.Gone {
@@ -987,4 +1014,109 @@ func (d *DB) SettleDesign(ctx context.Context, design int64, keep int) (Design, 
 		return x, rev, fmt.Errorf("settle design %d: %w", design, err)
 	}
 	return x, rev, nil
+}
+
+func (a *applier) setting(x SyncSetting) error {
+	if x.Value == nil {
+		x.Value = []byte{} // an empty value (no logo) reads back as none
+	}
+	var cur int64
+	var stamp string
+	err := a.tx.QueryRowContext(a.ctx, `SELECT s.id, coalesce(f.stamp, '') FROM shop_settings s
+		LEFT JOIN sync_fields f ON f.entity = 'setting' AND f.id = s.id AND f.field = 'value' WHERE s.key = ?`, x.Key).Scan(&cur, &stamp)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		res, err := a.tx.ExecContext(a.ctx, `INSERT INTO shop_settings (key, value, public, updated_at) VALUES (?, ?, ?, ?)`, x.Key, x.Value, x.Public, a.d.stamp())
+		if err != nil {
+			return err
+		}
+		if cur, err = res.LastInsertId(); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	case !fieldWins(x.Stamp, stamp):
+		return nil
+	default:
+		if err := a.exec(`UPDATE shop_settings SET value = ?, public = ?, updated_at = ? WHERE id = ?`, x.Value, x.Public, a.d.stamp(), cur); err != nil {
+			return err
+		}
+	}
+	return a.setStamps("setting", cur, Stamps{"value": x.Stamp})
+}
+
+// ShopSetting is one of the dealer's settings that belong to the shop
+// (docs/shop.md): kept in the library and shared with the shop's other
+// machines; Public ones are also read at the showroom.
+type ShopSetting struct {
+	Key    string
+	Value  []byte
+	Public bool
+}
+
+// ShopSettings reads the shop's settings by key.
+func (d *DB) ShopSettings(ctx context.Context) (map[string]ShopSetting, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT key, value, public FROM shop_settings`)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	out := map[string]ShopSetting{}
+	for rows.Next() {
+		var s ShopSetting
+		if err := rows.Scan(&s.Key, &s.Value, &s.Public); err != nil {
+			return nil, classify(err)
+		}
+		out[s.Key] = s
+	}
+	return out, classify(rows.Err())
+}
+
+// SetShopSettings keeps settings (those whose value or visibility
+// changed), in one transaction.
+func (d *DB) SetShopSettings(ctx context.Context, settings []ShopSetting) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		for _, s := range settings {
+			if s.Value == nil {
+				s.Value = []byte{}
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO shop_settings (key, value, public, updated_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (key) DO UPDATE SET value = excluded.value, public = excluded.public, updated_at = excluded.updated_at
+				WHERE shop_settings.value IS NOT excluded.value OR shop_settings.public IS NOT excluded.public`,
+				s.Key, s.Value, s.Public, d.stamp()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// SeedShopSettings keeps the settings the library does not have yet, as
+// never changed: they lose to any setting changed anywhere in the shop
+// (a computer's own copy, put into a library that has none, must not
+// override the shop's when the library joins one).
+func (d *DB) SeedShopSettings(ctx context.Context, settings []ShopSetting) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		for _, s := range settings {
+			if s.Value == nil {
+				s.Value = []byte{}
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO shop_settings (key, value, public, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+				s.Key, s.Value, s.Public, d.stamp())
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue
+			}
+			id, err := res.LastInsertId()
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sync_fields WHERE entity = 'setting' AND id = ?`, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -154,6 +155,17 @@ func (d *Designer) Dealer() DealerSettings { return d.dealer }
 func (d *Designer) SetDealer(s DealerSettings) {
 	d.dealer = s
 	s.Save(d.prefs)
+	if d.store != nil {
+		// The library's copy, which the shop's other machines share.
+		store, shared := d.store, shopSettingsOf(s, d.logo)
+		go func() {
+			if err := store.SetShopSettings(context.Background(), shared); err != nil {
+				d.do(func() {
+					d.showError(fmt.Errorf(T("the dealer settings could not be kept in the design library: %w"), err))
+				})
+			}
+		}()
+	}
 	if d.config != nil {
 		d.showPrice(d.config)
 	}

@@ -88,6 +88,7 @@ func (d *Designer) SetStore(s Store, catalogID int64) {
 	d.refreshDocument()
 	d.refreshOrder() // the order's lines can be read now
 	d.queueChanged()
+	d.loadSharedDealer(true)
 }
 
 // DisableSaving turns saving off and says why (the database is from a

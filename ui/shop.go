@@ -70,6 +70,7 @@ func (d *Designer) ShopChanged(st ShopStatus) {
 		}
 		d.queueChanged()
 		d.checkChangedTwice()
+		d.loadSharedDealer(false)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/atelier-app/atelier/storage"
+	"github.com/shopspring/decimal"
 )
 
 // fakeShop is a shop link without a server: Join takes one code.
@@ -174,7 +175,9 @@ func TestChangedOnTwoMachinesIsReviewedAndSettled(t *testing.T) {
 		t.Fatalf("%d Keep buttons, want 2", len(keep))
 	}
 	test.Tap(keep[1]) // Ben's: 2 seats
-	eventually(t, q, "settled", func() bool { return len(d.shopChangedTwice) == 0 && !strings.Contains(d.shopLabel.Text, "two machines") })
+	eventually(t, q, "settled", func() bool {
+		return len(d.shopChangedTwice) == 0 && !strings.Contains(d.shopLabel.Text, "two machines")
+	})
 	rev, err := db.Revision(ctx, x.ID, 0)
 	if err != nil || rev.Decisions["seats"] != "2" || rev.Number != 4 {
 		t.Errorf("after keeping Ben's: revision %d with %v (%v)", rev.Number, rev.Decisions, err)
@@ -201,4 +204,41 @@ func carry(t *testing.T, from, to *storage.DB) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// The dealer's settings belong to the shop: kept in the library when they
+// are saved, they come to another machine's designer with the library's
+// changes; a library without them takes this computer's.
+func TestDealerSettingsTravelWithTheShop(t *testing.T) {
+	d1, _, q1, db1 := newStoredDesigner(t)
+	ctx := context.Background()
+	eventually(t, q1, "this computer's settings in the library", func() bool {
+		m, _ := db1.ShopSettings(ctx)
+		return strings.Contains(string(m[settingIdentity].Value), `"name":"Demo dealer"`)
+	})
+	s := d1.Dealer()
+	s.Name, s.DealerDiscount = "Möbel Jansen", decimal.NewFromInt(32)
+	d1.SetDealer(s)
+	eventually(t, q1, "the new settings in the library", func() bool {
+		m, _ := db1.ShopSettings(ctx)
+		return strings.Contains(string(m[settingIdentity].Value), "Möbel Jansen") && strings.Contains(string(m[settingTerms].Value), `"32"`)
+	})
+	db2 := openTestDB(t, filepath.Join(t.TempDir(), "laptop.db"))
+	carry(t, db1, db2)
+	d2, _, q2 := designerOn(t, d1.cat, fyne.NewSize(1280, 800))
+	attach(t, d2, db2)
+	eventually(t, q2, "the shop's settings on the other machine", func() bool { return d2.Dealer().Name == "Möbel Jansen" })
+	if !d2.Dealer().DealerDiscount.Equal(decimal.NewFromInt(32)) {
+		t.Errorf("discount %s", d2.Dealer().DealerDiscount)
+	}
+	// A change arriving later is taken when the sync says it brought something.
+	s.Name = "Möbel Jansen GmbH"
+	d1.SetDealer(s)
+	eventually(t, q1, "the change in the library", func() bool {
+		m, _ := db1.ShopSettings(ctx)
+		return strings.Contains(string(m[settingIdentity].Value), "GmbH")
+	})
+	carry(t, db1, db2)
+	d2.ShopChanged(ShopStatus{Joined: true, Online: true, LastSync: time.Now(), Received: 1})
+	eventually(t, q2, "the later change", func() bool { return d2.Dealer().Name == "Möbel Jansen GmbH" })
 }

@@ -51,6 +51,11 @@ type Store interface {
 	DesignHeads(ctx context.Context, design int64) ([]storage.Revision, error)
 	SettleDesign(ctx context.Context, design int64, keep int) (storage.Design, storage.Revision, error)
 
+	// The dealer's settings that belong to the shop (ui/dealershare.go).
+	ShopSettings(ctx context.Context) (map[string]storage.ShopSetting, error)
+	SetShopSettings(ctx context.Context, settings []storage.ShopSetting) error
+	SeedShopSettings(ctx context.Context, settings []storage.ShopSetting) error
+
 	SaveAutosave(ctx context.Context, a storage.Autosave) error
 	LoadAutosave(ctx context.Context) (*storage.Autosave, error)
 	ClearAutosave(ctx context.Context) error

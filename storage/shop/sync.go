@@ -165,6 +165,15 @@ func push(ctx context.Context, conn *pgx.Conn, b storage.SyncBatch, cred Credent
 			return fmt.Errorf("order %s: %w", o.Number, err)
 		}
 	}
+	for _, x := range b.Settings {
+		if _, err := tx.Exec(ctx, `INSERT INTO atelier.settings (key, value, public, stamp, origin, seq)
+			VALUES ($1, $2, $3, $4, $5, nextval('atelier.change_seq'))
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value, public = excluded.public, stamp = excluded.stamp,
+				origin = excluded.origin, seq = excluded.seq WHERE atelier.settings.stamp < excluded.stamp`,
+			x.Key, x.Value, x.Public, x.Stamp, me); err != nil {
+			return fmt.Errorf("setting %s: %w", x.Key, err)
+		}
+	}
 	for _, g := range b.Gone {
 		if g.Entity == "erasure" {
 			continue
@@ -438,7 +447,7 @@ func pull(ctx context.Context, conn *pgx.Conn, db *storage.DB, cred Credentials,
 		return 0, nil
 	}
 	p := puller{ctx: ctx, tx: tx, db: db, from: from, head: head, me: cred.Machine}
-	steps := []func() error{p.catalogs}
+	steps := []func() error{p.catalogs, p.settings}
 	if cred.Kind != Showroom {
 		steps = append(steps, p.erasures, p.customers, p.history, p.designs, p.revisions, p.queue, p.orders, p.gone)
 	}
@@ -676,4 +685,13 @@ func (p *puller) orderLines(b *storage.SyncBatch) error {
 		o.Lines = append(o.Lines, l)
 	}
 	return rows.Err()
+}
+
+func (p *puller) settings() error {
+	return p.pages(`SELECT key, value, public, stamp, seq FROM atelier.settings WHERE true`, func(r pgx.Rows, b *storage.SyncBatch) (seq int64, err error) {
+		var x storage.SyncSetting
+		err = r.Scan(&x.Key, &x.Value, &x.Public, &x.Stamp, &seq)
+		b.Settings = append(b.Settings, x)
+		return seq, err
+	})
 }

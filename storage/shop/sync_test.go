@@ -227,6 +227,48 @@ func TestSyncTwoDealersAndAShowroom(t *testing.T) {
 	if q, _ := a.db.Queue(ctx, false); len(q) != 0 {
 		t.Errorf("taken on Ben's laptop, still waiting on Anna's: %+v", q)
 	}
+	// A computer's own copy put into its library loses to the shop's.
+	if err := b.db.SeedShopSettings(ctx, []storage.ShopSetting{{Key: "dealer.identity", Value: []byte(`{"name":"Demo dealer"}`), Public: true}}); err != nil {
+		t.Fatal(err)
+	}
+	// The shop's settings: the later change wins; the showroom gets the
+	// public ones only.
+	if err := a.db.SetShopSettings(ctx, []storage.ShopSetting{{Key: "dealer.identity", Value: []byte(`{"name":"Möbel Jansen"}`), Public: true},
+		{Key: "dealer.terms", Value: []byte(`{"dealer_discount":"32"}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t)
+	if err := b.db.SetShopSettings(ctx, []storage.ShopSetting{{Key: "dealer.identity", Value: []byte(`{"name":"Möbel Jansen GmbH"}`), Public: true}}); err != nil {
+		t.Fatal(err)
+	}
+	b.sync(t)
+	a.sync(t)
+	show.sync(t)
+	for _, m := range []*machine{a, b, show} {
+		got, err := m.db.ShopSettings(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got["dealer.identity"].Value) != `{"name":"Möbel Jansen GmbH"}` {
+			t.Errorf("%s: identity %q", m.cred.Name, got["dealer.identity"].Value)
+		}
+		_, terms := got["dealer.terms"]
+		if terms != (m != show) {
+			t.Errorf("%s: has the dealer's terms: %v", m.cred.Name, terms)
+		}
+	}
+	// A new laptop whose library has this computer's own copy: the shop's wins.
+	c := s.machine(t, "Laptop Cleo", Dealer)
+	if err := c.db.SeedShopSettings(ctx, []storage.ShopSetting{{Key: "dealer.identity", Value: []byte(`{"name":"Demo dealer"}`), Public: true}}); err != nil {
+		t.Fatal(err)
+	}
+	c.sync(t)
+	a.sync(t)
+	for _, m := range []*machine{a, c} {
+		if got, _ := m.db.ShopSettings(ctx); string(got["dealer.identity"].Value) != `{"name":"Möbel Jansen GmbH"}` {
+			t.Errorf("%s after a new laptop joined: identity %q", m.cred.Name, got["dealer.identity"].Value)
+		}
+	}
 	// The showroom learnt nothing of customers or designs.
 	if cs, _ := show.db.Customers(ctx, ""); len(cs) != 0 {
 		t.Errorf("the showroom holds customers: %+v", cs)

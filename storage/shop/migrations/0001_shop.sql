@@ -37,11 +37,13 @@ CREATE TABLE atelier.machines (
 -- machines read the public ones only.
 CREATE TABLE atelier.settings (
 	key    text PRIMARY KEY,
-	value  jsonb NOT NULL,
+	value  bytea NOT NULL,                -- JSON, or a logo's bytes
 	public boolean NOT NULL,
-	stamp  text NOT NULL,                 -- hybrid logical clock of the last change
+	stamp  text NOT NULL,                 -- when its value was set, on which machine: the later wins
+	origin integer,
 	seq    bigint NOT NULL
 );
+CREATE INDEX settings_seq ON atelier.settings (seq);
 ALTER TABLE atelier.settings ENABLE ROW LEVEL SECURITY;
 CREATE POLICY dealer_all ON atelier.settings TO {{dealer}} USING (true) WITH CHECK (true);
 CREATE POLICY showroom_public ON atelier.settings FOR SELECT TO {{showroom}} USING (public);
