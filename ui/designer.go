@@ -72,20 +72,20 @@ type Designer struct {
 	shopLabel        *widget.Label
 	shopChangedTwice []int64
 	shopTicking      bool
-	undoBtn   *widget.Button
-	redoBtn   *widget.Button
-	main      fyne.CanvasObject // the designer screen
-	root      fyne.CanvasObject // the window's content: the rail and the screens
-	stack     *fyne.Container   // the screens, one shown at a time
-	rail      *navRail
-	screens   [screenCount]screenOf
-	current   screen
-	validity  *widget.Label // valid and complete, or not yet buildable
-	validIcon *widget.Icon
-	kiosk     bool      // the showroom's designer: customer prices only
-	showroom  *Showroom // the running showroom (the dealer's designer only)
-	waiting   int       // designs waiting from the showroom
-	afterOpen func()    // runs once after the next design opened
+	undoBtn          *widget.Button
+	redoBtn          *widget.Button
+	main             fyne.CanvasObject // the designer screen
+	root             fyne.CanvasObject // the window's content: the rail and the screens
+	stack            *fyne.Container   // the screens, one shown at a time
+	rail             *navRail
+	screens          [screenCount]screenOf
+	current          screen
+	validity         *widget.Label // valid and complete, or not yet buildable
+	validIcon        *widget.Icon
+	kiosk            bool      // the showroom's designer: customer prices only
+	showroom         *Showroom // the running showroom (the dealer's designer only)
+	waiting          int       // designs waiting from the showroom
+	afterOpen        func()    // runs once after the next design opened
 	// onActivity, if set, is called with every change of the design (the
 	// showroom's idle clock).
 	onActivity func()
