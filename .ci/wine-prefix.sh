@@ -15,4 +15,8 @@ new_wine_prefix() {
   fi
   x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
     packaging/windows/wine/bcryptprimitives.c packaging/windows/wine/bcryptprimitives.def -ladvapi32
+  # One wineserver for the whole run (the caller stops it with wineserver -k):
+  # one that exits between two programs can refuse the next one's
+  # connection ("recvmsg: Connection reset by peer").
+  wineserver -p
 }
