@@ -47,6 +47,10 @@ type DesignInput struct {
 	Total       string // decimal: the list price of Quantity pieces
 	Breakdown   []PriceLine
 	Thumbnail   []byte // PNG, optional
+	// Settles: the design was changed on two machines, and this save
+	// combines the versions (the user took what they wanted from each):
+	// the new revision supersedes every newest one (see SettleDesign).
+	Settles bool
 }
 
 // Design is a saved design, with its newest revision's price.
@@ -218,6 +222,16 @@ func (d *DB) saveDesign(ctx context.Context, tx *sql.Tx, in DesignInput) (int64,
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, number, in.Catalog, string(dec), in.Name, in.Notes, in.Quantity, in.Currency, in.Total, string(lines), in.Thumbnail, now, in.ProductID, in.ProductName); err != nil {
 		return 0, err
+	}
+	if in.Settles && number > 1 {
+		// Every other newest revision is taken in by this one.
+		if _, err := tx.ExecContext(ctx, `UPDATE revisions SET merges = (SELECT coalesce(json_group_array(r.gid), '[]') FROM revisions r
+				WHERE r.design = ?1 AND r.number != ?2 AND r.gid IS NOT (SELECT parent FROM revisions WHERE design = ?1 AND number = ?2)
+				AND NOT EXISTS (SELECT 1 FROM revisions c WHERE c.design = r.design AND c.parent = r.gid)
+				AND NOT EXISTS (SELECT 1 FROM revisions c, json_each(c.merges) j WHERE c.design = r.design AND j.value = r.gid))
+			WHERE design = ?1 AND number = ?2`, id, number); err != nil {
+			return 0, err
+		}
 	}
 	return id, reindex(ctx, tx, id)
 }

@@ -47,6 +47,9 @@ type document struct {
 	// detachedFrom is the design this one was saved as before it went to
 	// the trash (undoing the delete attaches it again).
 	detachedFrom int64
+	// settles: the design was changed on two machines and was opened to
+	// combine the versions; its next save settles it (ui/shop.go).
+	settles bool
 }
 
 func newDocument() document { return document{quantity: 1, status: storage.Draft} }
@@ -415,7 +418,8 @@ func (d *Designer) writeDesign(doc document, newCustomer string) {
 	product, cfg := d.product, d.config
 	qty := max(doc.quantity, 1)
 	in := storage.DesignInput{ID: doc.id, Name: doc.name, Notes: doc.notes, ProductID: product.ID, ProductName: d.text(product.Name),
-		Catalog: d.catalogID, Customer: doc.customer, Status: doc.status, Quantity: qty, Decisions: encodeDecisions(d.decisions)}
+		Catalog: d.catalogID, Customer: doc.customer, Status: doc.status, Quantity: qty, Decisions: encodeDecisions(d.decisions),
+		Settles: doc.settles}
 	if price, err := d.cat.ListPrice(cfg, qty, d.lang); err == nil {
 		in.Currency, in.Total = price.Currency, catalog.RoundMoney(price.Total).StringFixed(2)
 		for _, l := range price.Lines {
@@ -451,6 +455,9 @@ func (d *Designer) writeDesign(doc document, newCustomer string) {
 			d.doc = documentOf(x, rev)
 			d.autosaved, d.autosaveErr = false, nil
 			d.documentChanged() // changes made while saving are kept by the autosave
+			if in.Settles {
+				d.checkChangedTwice()
+			}
 			if f := d.afterSave; f != nil {
 				d.afterSave = nil
 				f()

@@ -222,14 +222,19 @@ func (d *Designer) ReviewChangedTwice() {
 				}
 				if len(it.heads) >= 2 {
 					a, b, id := it.heads[0].Number, it.heads[1].Number, it.design.ID
-					rows.Add(container.NewHBox(widget.NewButtonWithIcon(T("Compare side by side"), theme.ViewFullScreenIcon(), func() {
-						dlg.Hide()
-						d.Compare(id, a, id, b)
-					})))
+					rows.Add(container.NewHBox(
+						widget.NewButtonWithIcon(T("Compare side by side"), theme.ViewFullScreenIcon(), func() {
+							dlg.Hide()
+							d.Compare(id, a, id, b)
+						}),
+						widget.NewButtonWithIcon(T("Open to combine"), theme.DocumentCreateIcon(), func() {
+							dlg.Hide()
+							d.openToCombine(id)
+						})))
 				}
 				rows.Add(widget.NewSeparator())
 			}
-			intro := widget.NewLabel(T("These designs were changed on two machines before they synced. Nothing was overwritten: compare the versions, and keep the one you want. The other stays in the design's history."))
+			intro := widget.NewLabel(T("These designs were changed on two machines before they synced. Nothing was overwritten: compare the versions and keep the one you want, or open one to combine them. The other stays in the design's history."))
 			intro.Wrapping = fyne.TextWrapWord
 			body := container.NewBorder(intro, nil, nil, nil, container.NewVScroll(rows))
 			dlg = dialog.NewCustom(T("Changed on two machines"), T("Close"), body, d.win)
@@ -237,6 +242,17 @@ func (d *Designer) ReviewChangedTwice() {
 			dlg.Show()
 		})
 	}()
+}
+
+// openToCombine opens a design changed on two machines so that the user
+// takes into it what they want from the other version: its next save
+// settles it.
+func (d *Designer) openToCombine(id int64) {
+	d.afterOpen = func() {
+		d.doc.settles = true
+		d.note(T("Change this version to take what you want from the other one, then save: that settles it."))
+	}
+	d.OpenDesign(id)
 }
 
 // settle keeps one of a design's competing revisions.

@@ -121,9 +121,9 @@ func TestShopLineSaysWhereTheMachineStands(t *testing.T) {
 	}
 }
 
-// A design changed on two machines: the library says so, the review lists
-// both versions with where they were made, and keeping one settles it.
-func TestChangedOnTwoMachinesIsReviewedAndSettled(t *testing.T) {
+// forkedDesign is a designer whose library holds a design changed on two
+// machines (seats 4 here, 2 on "Laptop Ben"), carried as a sync would.
+func forkedDesign(t *testing.T) (*Designer, fyne.Window, uiQueue, *storage.DB, storage.Design) {
 	d, w, q, db := newStoredDesigner(t)
 	ctx := context.Background()
 	other := openTestDB(t, filepath.Join(t.TempDir(), "other.db"))
@@ -152,16 +152,29 @@ func TestChangedOnTwoMachinesIsReviewedAndSettled(t *testing.T) {
 		t.Fatal(err)
 	}
 	carry(t, other, db)
-
 	d.SetShop(&fakeShop{st: ShopStatus{Joined: true, Name: "Office", Machine: 1, Online: true, LastSync: time.Now()}})
-	openLibrary(t, d, q)
-	eventually(t, q, "the note on the status line", func() bool { return strings.Contains(d.shopLabel.Text, "1 design changed on two machines") })
+	return d, w, q, db, x
+}
+
+// reviewOpen opens the review of designs changed on two machines.
+func reviewOpen(t *testing.T, d *Designer, w fyne.Window, q uiQueue) fyne.CanvasObject {
+	t.Helper()
 	d.ReviewChangedTwice()
 	eventually(t, q, "the review", func() bool {
 		top := w.Canvas().Overlays().Top()
 		return top != nil && findButton(top, "Compare side by side") != nil
 	})
-	top := w.Canvas().Overlays().Top()
+	return w.Canvas().Overlays().Top()
+}
+
+// A design changed on two machines: the library says so, the review lists
+// both versions with where they were made, and keeping one settles it.
+func TestChangedOnTwoMachinesIsReviewedAndSettled(t *testing.T) {
+	d, w, q, db, x := forkedDesign(t)
+	ctx := context.Background()
+	openLibrary(t, d, q)
+	eventually(t, q, "the note on the status line", func() bool { return strings.Contains(d.shopLabel.Text, "1 design changed on two machines") })
+	top := reviewOpen(t, d, w, q)
 	if all := texts(top); !strings.Contains(all, "Revision 2, saved on this computer") || !strings.Contains(all, "Revision 3, saved on Laptop Ben") {
 		t.Errorf("the review does not say where each version was made:\n%s", all)
 	}
@@ -241,4 +254,31 @@ func TestDealerSettingsTravelWithTheShop(t *testing.T) {
 	carry(t, db1, db2)
 	d2.ShopChanged(ShopStatus{Joined: true, Online: true, LastSync: time.Now(), Received: 1})
 	eventually(t, q2, "the later change", func() bool { return d2.Dealer().Name == "Möbel Jansen GmbH" })
+}
+
+// Opening one version to combine them: the user changes it and saves, and
+// that settles the design.
+func TestCombiningTwoVersionsSettlesTheDesign(t *testing.T) {
+	d, w, q, db, x := forkedDesign(t)
+	ctx := context.Background()
+	openLibrary(t, d, q)
+	top := reviewOpen(t, d, w, q)
+	test.Tap(findButton(top, "Open to combine"))
+	eventually(t, q, "the design open to combine", func() bool { return d.doc.id == x.ID && d.doc.settles })
+	waitEngine(t, d, q)
+	if err := d.DecideText("cover=velvet"); err != nil {
+		t.Fatal(err)
+	}
+	waitEngine(t, d, q)
+	before := d.doc.revision
+	d.Save()
+	eventually(t, q, "the save", func() bool { return !d.saving && d.doc.revision > before })
+	eventually(t, q, "settled", func() bool { return len(d.shopChangedTwice) == 0 })
+	if forked, _ := db.ChangedOnTwoMachines(ctx); len(forked) != 0 {
+		t.Errorf("still changed on two machines: %v", forked)
+	}
+	heads, _ := db.DesignHeads(ctx, x.ID)
+	if len(heads) != 1 || heads[0].Decisions["cover"] != "velvet" {
+		t.Errorf("heads after combining: %+v", heads)
+	}
 }

@@ -442,3 +442,35 @@ func TestOrderNumbersAcrossMachines(t *testing.T) {
 		t.Errorf("orders: %s", want)
 	}
 }
+
+// A design changed on two machines is settled by combining: one version
+// opened, changed to take what is wanted from both, and saved.
+func TestCombiningSettlesADesignChangedTwice(t *testing.T) {
+	s := newShop(t)
+	ctx := context.Background()
+	a := s.machine(t, "Laptop Anna", Dealer)
+	b := s.machine(t, "Laptop Ben", Dealer)
+	x := a.save(t, storage.DesignInput{Name: "Desk", Decisions: map[string]string{"seats": "3"}})
+	a.sync(t)
+	b.sync(t)
+	bx := b.design(t, "Desk")
+	a.save(t, storage.DesignInput{ID: x.ID, Name: "Desk", Decisions: map[string]string{"seats": "4"}})
+	b.save(t, storage.DesignInput{ID: bx.ID, Name: "Desk", Decisions: map[string]string{"seats": "2", "cover": "velvet"}})
+	a.sync(t)
+	b.sync(t)
+	if heads, _ := b.db.DesignHeads(ctx, bx.ID); len(heads) != 2 {
+		t.Fatalf("heads %d, want 2", len(heads))
+	}
+	b.save(t, storage.DesignInput{ID: bx.ID, Name: "Desk", Decisions: map[string]string{"seats": "4", "cover": "velvet"}, Settles: true})
+	b.sync(t)
+	a.sync(t)
+	for _, m := range []*machine{a, b} {
+		if forked, _ := m.db.ChangedOnTwoMachines(ctx); len(forked) != 0 {
+			t.Errorf("%s: still changed on two machines: %v", m.cred.Name, forked)
+		}
+		heads, _ := m.db.DesignHeads(ctx, m.design(t, "Desk").ID)
+		if len(heads) != 1 || heads[0].Decisions["seats"] != "4" || heads[0].Decisions["cover"] != "velvet" {
+			t.Errorf("%s: heads %+v", m.cred.Name, heads)
+		}
+	}
+}
