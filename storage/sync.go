@@ -1120,3 +1120,34 @@ func (d *DB) SeedShopSettings(ctx context.Context, settings []ShopSetting) error
 		return nil
 	})
 }
+
+// FieldChange is a value of a customer's field that a later edit on
+// another machine of the shop replaced.
+type FieldChange struct {
+	Field string // name, email, phone, address, consent_at
+	Value string
+	At    string // when it was set (UTC, RFC 3339)
+	On    int    // the machine that set it
+}
+
+// CustomerHistory lists a customer's replaced values, newest first.
+func (d *DB) CustomerHistory(ctx context.Context, customer int64) ([]FieldChange, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT field, value, stamp FROM customer_history WHERE customer = ? ORDER BY stamp DESC`, customer)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []FieldChange
+	for rows.Next() {
+		var c FieldChange
+		var stamp string
+		if err := rows.Scan(&c.Field, &c.Value, &stamp); err != nil {
+			return nil, classify(err)
+		}
+		at, on, _ := strings.Cut(stamp, "/")
+		c.At = at
+		fmt.Sscan(on, &c.On)
+		out = append(out, c)
+	}
+	return out, classify(rows.Err())
+}

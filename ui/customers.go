@@ -52,6 +52,7 @@ type customersView struct {
 	newFor   *widget.Button
 	designs  *fyne.Container
 	orders   *fyne.Container
+	history  *fyne.Container // values replaced by later edits on another machine
 	syncing  bool
 
 	// OnLoaded, if set, is called on the UI goroutine after the list or a
@@ -170,8 +171,9 @@ func (v *customersView) details() fyne.CanvasObject {
 
 	v.designs = container.NewVBox()
 	v.orders = container.NewVBox()
+	v.history = container.NewVBox()
 	body := container.NewVBox(v.heading, form, buttons, widget.NewSeparator(),
-		sectionHeading(T("Designs")), v.designs, sectionHeading(T("Orders")), v.orders)
+		sectionHeading(T("Designs")), v.designs, sectionHeading(T("Orders")), v.orders, v.history)
 	return container.NewVScroll(container.NewPadded(body))
 }
 
@@ -321,6 +323,7 @@ func (v *customersView) open(c storage.Customer) {
 	v.changed()
 	v.designs.RemoveAll()
 	v.orders.RemoveAll()
+	v.history.RemoveAll()
 	if c.ID == 0 {
 		v.designs.Add(widget.NewLabel(T("Designs made for this customer show here.")))
 		v.detail.Refresh()
@@ -337,11 +340,13 @@ func (v *customersView) loadLinks(id int64) {
 		ctx := context.Background()
 		designs, derr := store.Designs(ctx, storage.Filter{Customer: id, Limit: 200})
 		orders, oerr := store.Orders(ctx)
+		history, _ := store.CustomerHistory(ctx, id)
 		d.do(func() {
 			if v.editing.ID != id {
 				return
 			}
 			v.showLinks(designs, derr, slices.DeleteFunc(orders, func(o storage.Order) bool { return o.Customer != id }), oerr)
+			v.showHistory(history)
 			if v.OnLoaded != nil {
 				v.OnLoaded()
 			}
@@ -385,6 +390,28 @@ func (v *customersView) showLinks(designs []storage.DesignSummary, derr error, o
 		v.orders.Add(l)
 	}
 	v.detail.Refresh() // the sections changed height
+}
+
+// showHistory lists the values of the customer's fields that a later edit
+// on another machine of the shop replaced (none: no section).
+func (v *customersView) showHistory(changes []storage.FieldChange) {
+	v.history.RemoveAll()
+	if len(changes) == 0 {
+		return
+	}
+	v.history.Add(sectionHeading(T("Earlier values")))
+	names := map[string]string{"name": T("Name"), "email": T("E-mail"), "phone": T("Phone"), "address": T("Address"), "consent_at": T("Consent")}
+	for _, c := range changes {
+		at, err := time.Parse("2006-01-02T15:04:05.999Z", c.At)
+		when := c.At
+		if err == nil {
+			when = formatDate(at.Local(), "2 January 2006, 15:04")
+		}
+		l := widget.NewLabel(Tf("%s: %s (until a later change on another computer; set %s)", names[c.Field], strings.ReplaceAll(c.Value, "\n", ", "), when))
+		l.Wrapping = fyne.TextWrapWord
+		v.history.Add(l)
+	}
+	v.detail.Refresh()
 }
 
 // orderStatusText is an order's status for people.

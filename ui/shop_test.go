@@ -282,3 +282,36 @@ func TestCombiningTwoVersionsSettlesTheDesign(t *testing.T) {
 		t.Errorf("heads after combining: %+v", heads)
 	}
 }
+
+// A customer's value that a later edit on another machine replaced is
+// shown with the customer, under Earlier values.
+func TestCustomerShowsEarlierValuesFromTheShop(t *testing.T) {
+	d, _, q, db := newStoredDesigner(t)
+	ctx := context.Background()
+	id, err := db.SaveCustomer(ctx, storage.Customer{Name: "Jörg Müller", Email: "joerg@example.org", ConsentAt: "2026-12-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := db.SyncOutbox(ctx, 100, 1<<20)
+	if err != nil || len(b.Customers) != 1 {
+		t.Fatalf("outbox %+v %v", b.Customers, err)
+	}
+	if err := db.SyncApply(ctx, storage.SyncBatch{History: []storage.SyncHistory{
+		{Customer: b.Customers[0].GID, Field: "email", Value: "jm@old.example.org", Stamp: "2026-12-01T10:00:00.000Z/0002"},
+	}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	v := showCustomers(t, d, q)
+	c, _ := db.Customer(ctx, id)
+	waitLoaded(t, v, q, "the customer", func() { v.open(c) })
+	if all := texts(v.history); !strings.Contains(strings.ToLower(all), "earlier values") || !strings.Contains(all, "E-mail: jm@old.example.org") {
+		t.Errorf("history: %q", all)
+	}
+	// A customer without such values has no section.
+	other, _ := db.SaveCustomer(ctx, storage.Customer{Name: "Anna Meyer"})
+	c, _ = db.Customer(ctx, other)
+	waitLoaded(t, v, q, "the other customer", func() { v.open(c) })
+	if len(v.history.Objects) != 0 {
+		t.Errorf("a section for a customer without earlier values: %q", texts(v.history))
+	}
+}

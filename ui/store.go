@@ -32,6 +32,7 @@ type Store interface {
 	Customers(ctx context.Context, query string) ([]storage.Customer, error)
 	SaveCustomer(ctx context.Context, c storage.Customer) (int64, error)
 	ForgetCustomer(ctx context.Context, id int64) error
+	CustomerHistory(ctx context.Context, customer int64) ([]storage.FieldChange, error)
 
 	Orders(ctx context.Context) ([]storage.Order, error)
 	// The export journal (orderfile.Journal): an export is one
