@@ -21,6 +21,25 @@ type ShopCmd struct {
 	Revoke     ShopRevokeCmd `cmd:"" help:"Take a machine out of the shop at once (a lost laptop): it can read nothing afterwards."`
 	Status     ShopStatusCmd `cmd:"" help:"With --postgres: the shop's machines. Without: this machine's place in its shop."`
 	Join       ShopJoinCmd   `cmd:"" help:"Join this machine's library to a shop, with the code add-machine printed."`
+	Vacuum     ShopVacuumCmd `cmd:"" help:"Make the shop's tables again so that forgotten customers leave PostgreSQL's files too (the shop's owner; syncs wait meanwhile)."`
+}
+
+// ShopVacuumCmd makes the tables again.
+type ShopVacuumCmd struct{ ownerURL }
+
+// Run vacuums.
+func (c *ShopVacuumCmd) Run(env *Env) error {
+	ctx := context.Background()
+	a, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close(ctx)
+	if err := a.Vacuum(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, "the shop's tables were made again: forgotten customers are gone from PostgreSQL's data files")
+	return nil
 }
 
 // ownerURL is the shop owner's connection.
@@ -128,7 +147,12 @@ func (c *ShopStatusCmd) Run(env *Env, cli *CLI) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "shop database %s on PostgreSQL %s, schema %d\n\n", st.Database, st.Server, st.Schema)
+	fmt.Fprintf(env.Stdout, "shop database %s on PostgreSQL %s, schema %d\n", st.Database, st.Server, st.Schema)
+	if st.Forgotten > 0 {
+		fmt.Fprintf(env.Stdout, "%d %s forgotten since the tables were last made again: run atelierctl shop vacuum to clear them from PostgreSQL's files\n",
+			st.Forgotten, plural(st.Forgotten, "customer", "customers"))
+	}
+	fmt.Fprintln(env.Stdout)
 	if len(st.Machines) == 0 {
 		fmt.Fprintln(env.Stdout, "no machines yet: atelierctl shop add-machine --name NAME")
 		return nil

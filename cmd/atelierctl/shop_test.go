@@ -91,6 +91,9 @@ func TestShopVerbs(t *testing.T) {
 	if code, _, errOut := runCLI(t, "--db", lib, "sync"); code != 1 || !strings.Contains(errOut, "may not log in") || !strings.Contains(errOut, "waiting here") {
 		t.Errorf("sync after revoke: %d %q", code, errOut)
 	}
+	if code, out, errOut := runCLI(t, "shop", "vacuum", "--postgres", owner); code != 0 || !strings.Contains(out, "made again") {
+		t.Errorf("vacuum: %d %q %q", code, out, errOut)
+	}
 	// To another machine, only with verify-full.
 	if code, _, errOut := runCLI(t, "shop", "status", "--postgres", "postgres://owner@shop.example/atelier?sslmode=require"); code != 1 || !strings.Contains(errOut, "verify-full") {
 		t.Errorf("an owner URL without verification: %d %q", code, errOut)

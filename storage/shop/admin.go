@@ -354,6 +354,33 @@ type Status struct {
 	Database string
 	Schema   int
 	Machines []Machine
+	// Forgotten counts the customers forgotten since the last Vacuum:
+	// their rows are gone from the tables, but their bytes stay in
+	// PostgreSQL's files until Vacuum makes the tables again.
+	Forgotten int
+}
+
+// vacuumed are the tables a forgotten customer's data was in.
+var vacuumed = []string{"atelier.customers", "atelier.customer_history", "atelier.designs", "atelier.revisions",
+	"atelier.orders", "atelier.order_lines", "atelier.showroom_queue"}
+
+// Vacuum makes the tables that held customers' data again (VACUUM FULL),
+// so that the bytes of forgotten customers leave PostgreSQL's data files,
+// and asks for a checkpoint (a superuser's or pg_checkpoint's right; the
+// write-ahead log's old segments are reused, not wiped, by PostgreSQL).
+// The tables are locked meanwhile: syncs wait for it.
+func (a *Admin) Vacuum(ctx context.Context) error {
+	if err := a.needSchema(ctx); err != nil {
+		return err
+	}
+	if _, err := a.conn.Exec(ctx, "VACUUM (FULL, ANALYZE) "+strings.Join(vacuumed, ", ")); err != nil {
+		return fmt.Errorf("vacuum: %w (the tables' owner runs it)", plain(err))
+	}
+	if _, err := a.conn.Exec(ctx, `UPDATE atelier.maintenance SET vacuumed_at = now()`); err != nil {
+		return plain(err)
+	}
+	a.conn.Exec(ctx, "CHECKPOINT") // best effort
+	return nil
 }
 
 // Status reads the shop's machines.
@@ -369,6 +396,10 @@ func (a *Admin) Status(ctx context.Context) (Status, error) {
 	st.Schema = v
 	if v == 0 {
 		return st, ErrNotInitialized
+	}
+	if err := a.conn.QueryRow(ctx, `SELECT count(*) FROM atelier.erasures e, atelier.maintenance m
+		WHERE m.vacuumed_at IS NULL OR e.erased_at > to_char(m.vacuumed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`).Scan(&st.Forgotten); err != nil {
+		return st, plain(err)
 	}
 	rows, err := a.conn.Query(ctx, `SELECT number, name, kind, role, created_at, pair_until, paired_at, revoked_at, last_seen, pending
 		FROM atelier.machines ORDER BY number`)

@@ -314,6 +314,32 @@ func TestForgetWinsOverAnOfflineEdit(t *testing.T) {
 			t.Errorf("atelier.%s holds the forgotten customer in %d rows (%v)", table, n, err)
 		}
 	}
+	// PostgreSQL's own files: the owner is told, and vacuuming clears them.
+	st, err := s.admin.Status(ctx)
+	if err != nil || st.Forgotten != 1 {
+		t.Errorf("status: %d forgotten since the last vacuum (%v), want 1", st.Forgotten, err)
+	}
+	if err := s.admin.Vacuum(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := s.admin.Status(ctx); st.Forgotten != 0 {
+		t.Errorf("after vacuuming: %d forgotten", st.Forgotten)
+	}
+	if _, err := s.admin.conn.Exec(ctx, "CHECKPOINT"); err != nil { // the pages on disk, as they are
+		t.Fatal(err)
+	}
+	var dbOID string
+	if err := s.admin.conn.QueryRow(ctx, `SELECT oid::text FROM pg_database WHERE datname = current_database()`).Scan(&dbOID); err != nil {
+		t.Fatal(err)
+	}
+	filepath.WalkDir(filepath.Join(s.srv.Dir, "data", "base", dbOID), func(path string, e os.DirEntry, err error) error {
+		if err == nil && e.Type().IsRegular() {
+			if data, _ := os.ReadFile(path); bytes.Contains(bytes.ToLower(data), []byte("quixote")) {
+				t.Errorf("PostgreSQL's file %s holds the forgotten name after vacuuming", filepath.Base(path))
+			}
+		}
+		return nil
+	})
 	for _, m := range []*machine{a, b} {
 		if _, err := m.db.Forget(ctx, 0); err == nil {
 			t.Fatal("forgetting nobody worked")

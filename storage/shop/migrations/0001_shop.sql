@@ -90,6 +90,14 @@ CREATE TABLE atelier.customer_history (
 );
 CREATE INDEX customer_history_seq ON atelier.customer_history (seq);
 
+-- When the owner last made the tables again (shop vacuum): a forgotten
+-- customer's bytes leave PostgreSQL's files only then.
+CREATE TABLE atelier.maintenance (
+	id          integer PRIMARY KEY CHECK (id = 1),
+	vacuumed_at timestamptz
+);
+INSERT INTO atelier.maintenance (id) VALUES (1);
+
 -- Forgotten customers: their gid only. Nothing of theirs is taken again.
 CREATE TABLE atelier.erasures (
 	customer  text PRIMARY KEY,
