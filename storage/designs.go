@@ -367,6 +367,18 @@ func (d *DB) Revisions(ctx context.Context, design int64) ([]Revision, error) {
 	return revs, nil
 }
 
+// againInput saves revision old of design cur again, as its newest: the
+// revision's content, the design's customer and status.
+func againInput(cur Design, old Revision) DesignInput {
+	product, productName := old.ProductID, old.ProductName
+	if product == "" { // a revision from before schema 4
+		product, productName = cur.ProductID, cur.ProductName
+	}
+	return DesignInput{ID: cur.ID, Name: old.Name, Notes: old.Notes, ProductID: product, ProductName: productName,
+		Catalog: old.Catalog, Customer: cur.Customer, Status: cur.Status, Quantity: old.Quantity, Decisions: old.Decisions,
+		Currency: old.Currency, Total: old.Total, Breakdown: old.Breakdown, Thumbnail: old.Thumbnail}
+}
+
 // RestoreRevision makes an earlier revision the design's current state, as
 // a new revision (nothing is lost: the revisions in between stay).
 func (d *DB) RestoreRevision(ctx context.Context, design int64, number int) (Design, Revision, error) {
@@ -381,14 +393,7 @@ func (d *DB) RestoreRevision(ctx context.Context, design int64, number int) (Des
 		if err != nil {
 			return err
 		}
-		product, productName := old.ProductID, old.ProductName
-		if product == "" { // a revision from before schema 4
-			product, productName = cur.ProductID, cur.ProductName
-		}
-		in := DesignInput{ID: design, Name: old.Name, Notes: old.Notes, ProductID: product, ProductName: productName,
-			Catalog: old.Catalog, Customer: cur.Customer, Status: cur.Status, Quantity: old.Quantity, Decisions: old.Decisions,
-			Currency: old.Currency, Total: old.Total, Breakdown: old.Breakdown, Thumbnail: old.Thumbnail}
-		if _, err := d.saveDesign(ctx, tx, in); err != nil {
+		if _, err := d.saveDesign(ctx, tx, againInput(cur, old)); err != nil {
 			return err
 		}
 		if x, err = getDesign(ctx, tx, design); err != nil {

@@ -990,13 +990,7 @@ func (d *DB) SettleDesign(ctx context.Context, design int64, keep int) (Design, 
 			others = append(others, g)
 		}
 		rows.Close()
-		in := DesignInput{ID: design, Name: old.Name, Notes: old.Notes, ProductID: old.ProductID, ProductName: old.ProductName,
-			Catalog: old.Catalog, Customer: cur.Customer, Status: cur.Status, Quantity: old.Quantity, Decisions: old.Decisions,
-			Currency: old.Currency, Total: old.Total, Breakdown: old.Breakdown, Thumbnail: old.Thumbnail}
-		if in.ProductID == "" {
-			in.ProductID, in.ProductName = cur.ProductID, cur.ProductName
-		}
-		if _, err := d.saveDesign(ctx, tx, in); err != nil {
+		if _, err := d.saveDesign(ctx, tx, againInput(cur, old)); err != nil {
 			return err
 		}
 		if x, err = getDesign(ctx, tx, design); err != nil {
