@@ -28,7 +28,8 @@ trap cleanup EXIT
 pkgs=()
 while read -r path dir name tests; do
   [ "$tests" = 0 ] && continue
-  if GOOS=windows CGO_ENABLED=0 $GO list -e -deps "$path" 2>/dev/null | grep -q '^fyne\.io/'; then continue; fi
+  # (grep reads all: with -q it would stop early, and pipefail would take go list's broken pipe for "no")
+  if GOOS=windows CGO_ENABLED=0 $GO list -e -deps "$path" 2>/dev/null | grep '^fyne\.io/' >/dev/null; then continue; fi
   pkgs+=("$dir $name")
 done < <($GO list -f '{{.ImportPath}} {{.Dir}} {{.Name}} {{if or .TestGoFiles .XTestGoFiles}}1{{else}}0{{end}}' ./...)
 
@@ -61,21 +62,44 @@ done
 echo "windows-tests: ${#pkgs[@]} test binaries built in $(( $(date +%s) - t0 )) s"
 
 new_wine_prefix "$work/prefix"
-failed=()
-for p in "${pkgs[@]}"; do
-  set -- $p
-  rel=${1#$PWD/}
+# Two test binaries at a time (the machine has two cores; Wine's server is
+# shared). Each writes its log and an ok/FAIL mark; the results are told in
+# the packages' order.
+run_one() {
+  local rel=$1 exe mode t0
   exe="$work/$(echo "$rel" | tr / _).test.exe"
   mode=-test.short
   case " $long " in *" $rel "*) mode="" ;; esac
   t0=$(date +%s)
   if (cd "$rel" && wine "$exe" $mode -test.timeout 10m >"$exe.log" 2>&1); then
-    echo "windows-tests: ok   $rel $(( $(date +%s) - t0 )) s${mode:+ (short)}"
+    echo "ok   $rel $(( $(date +%s) - t0 )) s${mode:+ (short)}" >"$exe.result"
   else
-    echo "windows-tests: FAIL $rel $(( $(date +%s) - t0 )) s${mode:+ (short)}"
-    grep -E -B2 -A12 -- '^(--- FAIL|panic:|FAIL)' "$exe.log" | head -80 || tail -40 "$exe.log"
-    failed+=("$rel")
+    echo "FAIL $rel $(( $(date +%s) - t0 )) s${mode:+ (short)}" >"$exe.result"
   fi
+}
+running=0
+for p in "${pkgs[@]}"; do
+  set -- $p
+  run_one "${1#$PWD/}" &
+  running=$((running + 1))
+  if [ $running -ge 2 ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+done
+wait
+failed=()
+for p in "${pkgs[@]}"; do
+  set -- $p
+  rel=${1#$PWD/}
+  exe="$work/$(echo "$rel" | tr / _).test.exe"
+  result=$(cat "$exe.result" 2>/dev/null || echo "FAIL $rel (no result)")
+  echo "windows-tests: $result"
+  case "$result" in
+    FAIL*)
+      grep -E -B2 -A12 -- '^(--- FAIL|panic:|FAIL)' "$exe.log" | head -80 || tail -40 "$exe.log"
+      failed+=("$rel") ;;
+  esac
 done
 if [ ${#failed[@]} -gt 0 ]; then
   echo "windows-tests: failed under Wine: ${failed[*]}" >&2

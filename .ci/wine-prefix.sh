@@ -17,6 +17,8 @@ new_wine_prefix() {
     packaging/windows/wine/bcryptprimitives.c packaging/windows/wine/bcryptprimitives.def -ladvapi32
   # One wineserver for the whole run (the caller stops it with wineserver -k):
   # one that exits between two programs can refuse the next one's
-  # connection ("recvmsg: Connection reset by peer").
-  wineserver -p
+  # connection ("recvmsg: Connection reset by peer"). wineboot's own server
+  # ends first.
+  wineserver -w || true
+  wineserver -p || true
 }
