@@ -387,7 +387,7 @@ func (l *library) attach(db *storage.DB) {
 	// The shop's other machines (docs/shop.md): synced in the background
 	// when this library is in a shop.
 	agent := shop.NewAgent(db, filepath.Join(filepath.Dir(l.path), shop.CredentialsFile))
-	agent.OnStatus = func(st shop.AgentStatus) { fyne.Do(func() { l.d.ShopChanged(uiShopStatus(st)) }) }
+	agent.SetOnStatus(func(st shop.AgentStatus) { fyne.Do(func() { l.d.ShopChanged(uiShopStatus(st)) }) })
 	l.mu.Lock()
 	l.agent = agent
 	l.mu.Unlock()

@@ -23,17 +23,14 @@ type Agent struct {
 	// Interval between syncs while online (default 5 s); Retry is the
 	// longest wait between tries while offline (default 30 s).
 	Interval, Retry time.Duration
-	// OnStatus, if set, is called (on the agent's goroutine) after every
-	// sync and every change of state.
-	OnStatus func(AgentStatus)
-
-	mu      sync.Mutex
-	cred    *Credentials
-	status  AgentStatus
-	kick    chan struct{}
-	cancel  context.CancelFunc
-	done    sync.WaitGroup
-	running bool
+	mu              sync.Mutex
+	onStatus        func(AgentStatus)
+	cred            *Credentials
+	status          AgentStatus
+	kick            chan struct{}
+	cancel          context.CancelFunc
+	done            sync.WaitGroup
+	running         bool
 }
 
 // AgentStatus is where a machine stands in its shop.
@@ -64,13 +61,21 @@ func (a *Agent) Status() AgentStatus {
 	return a.status
 }
 
+// SetOnStatus sets what is called (on the agent's goroutine) after every
+// sync and every change of state.
+func (a *Agent) SetOnStatus(f func(AgentStatus)) {
+	a.mu.Lock()
+	a.onStatus = f
+	a.mu.Unlock()
+}
+
 func (a *Agent) update(f func(*AgentStatus)) {
 	a.mu.Lock()
 	f(&a.status)
-	st := a.status
+	st, tell := a.status, a.onStatus
 	a.mu.Unlock()
-	if a.OnStatus != nil {
-		a.OnStatus(st)
+	if tell != nil {
+		tell(st)
 	}
 }
 

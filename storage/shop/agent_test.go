@@ -43,11 +43,11 @@ func TestAgentsCarryAChangeAtOnce(t *testing.T) {
 	dbA, a := s.agentMachine(t, "Laptop Anna", Dealer)
 	dbB, b := s.agentMachine(t, "Laptop Ben", Dealer)
 	var seen atomic.Int32
-	b.OnStatus = func(st AgentStatus) {
+	b.SetOnStatus(func(st AgentStatus) {
 		if st.Received > 0 {
 			seen.Add(1)
 		}
-	}
+	})
 	waitFor(t, func() bool { return a.Status().Online && b.Status().Online }, "both online")
 	if _, err := dbA.SaveCustomer(ctx, storage.Customer{Name: "Anna Meyer", ConsentAt: "2026-12-07"}); err != nil {
 		t.Fatal(err)
