@@ -30,6 +30,17 @@ func (d *DB) Backup(ctx context.Context, dest string) error {
 		return fmt.Errorf("back up to %s: %w", dest, classify(err))
 	}
 	tidyPartials(dir, func(target string) bool { return target == filepath.Base(dest) })
+	err := d.backupOnce(ctx, dir, dest)
+	if errors.Is(err, fs.ErrNotExist) {
+		// Where the file system has no hard links, Windows lets the
+		// .partial go unlocked for its rename, and another program's Tidy
+		// can take it for a killed backup's in that moment: once more.
+		err = d.backupOnce(ctx, dir, dest)
+	}
+	return err
+}
+
+func (d *DB) backupOnce(ctx context.Context, dir, dest string) error {
 	tmp, err := claim(dir, filepath.Base(dest)+".*.partial")
 	if err != nil {
 		return fmt.Errorf("back up to %s: %w", dest, err)
@@ -42,10 +53,15 @@ func (d *DB) Backup(ctx context.Context, dest string) error {
 	if err := tmp.sync(); err != nil {
 		return fmt.Errorf("back up to %s: %w", dest, classify(err))
 	}
-	if runtime.GOOS == "windows" {
-		tmp.unlock() // an open file cannot be renamed there
+	// Linked into place while still held (Windows links an open file, and
+	// another program's Tidy leaves a held .partial alone); the deferred
+	// remove takes the temporary name away.
+	err = placeNew(tmp.path, dest)
+	if err != nil && runtime.GOOS == "windows" && !errors.Is(err, fs.ErrExist) {
+		tmp.unlock() // no hard links here: a rename, which an open file cannot have
+		err = placeNew(tmp.path, dest)
 	}
-	if err := placeNew(tmp.path, dest); err != nil {
+	if err != nil {
 		return fmt.Errorf("back up to %s: %w", dest, err)
 	}
 	return nil
