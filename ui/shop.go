@@ -318,11 +318,13 @@ func newShopSettings(d *Designer) *shopSettings {
 	v.busy.Hide()
 	v.joinBtn = widget.NewButtonWithIcon(T("Join the shop"), theme.LoginIcon(), v.join)
 	v.joinBtn.Importance = widget.HighImportance
+	// The buttons in the fields' column, under them.
 	form := widget.NewForm(
 		&widget.FormItem{Text: T("Server"), Widget: v.server, HintText: T("The shop's PostgreSQL: host/database, or host:port/database")},
 		&widget.FormItem{Text: T("Pairing code"), Widget: v.code, HintText: T("From your shop's administrator (atelierctl shop add-machine); valid 15 minutes")},
+		widget.NewFormItem("", container.NewVBox(container.NewHBox(v.joinBtn), v.busy, v.problem)),
 	)
-	v.joining = container.NewVBox(form, container.NewHBox(v.joinBtn), v.busy, v.problem)
+	v.joining = form
 
 	v.machine = widget.NewLabel("")
 	v.where = widget.NewLabel("")
@@ -334,12 +336,12 @@ func newShopSettings(d *Designer) *shopSettings {
 		}
 	})
 	v.leave = widget.NewButtonWithIcon(T("Leave the shop…"), theme.LogoutIcon(), v.askLeave)
-	info := widget.NewForm(
+	v.joined = widget.NewForm(
 		widget.NewFormItem(T("This computer"), v.machine),
 		widget.NewFormItem(T("Server"), v.where),
 		widget.NewFormItem(T("State"), v.state),
+		widget.NewFormItem("", container.NewHBox(v.syncBtn, v.leave)),
 	)
-	v.joined = container.NewVBox(info, container.NewHBox(v.syncBtn, v.leave))
 	v.box = container.NewVBox(v.joining, v.joined)
 	v.show(d.shopStatus)
 	return v
