@@ -423,7 +423,7 @@ func (v *shopSettings) askLeave() {
 	if d.shop == nil || d.win == nil {
 		return
 	}
-	dialog.ShowConfirm(T("Leave the shop?"),
+	dlg := dialog.NewConfirm(T("Leave the shop?"),
 		T("This computer stops sharing with the shop's other machines. Everything stays in its library. To take it out of the shop for good (a lost laptop), the shop's administrator revokes it with atelierctl shop revoke."),
 		func(ok bool) {
 			if !ok {
@@ -441,4 +441,7 @@ func (v *shopSettings) askLeave() {
 				})
 			}()
 		}, d.win)
+	dlg.SetConfirmText(T("Leave the shop"))
+	dlg.SetDismissText(T("Stay"))
+	dlg.Show()
 }

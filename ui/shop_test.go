@@ -92,7 +92,7 @@ func TestShopSettingsJoinAndLeave(t *testing.T) {
 		t.Errorf("the page does not say why: %q", v.state.Text)
 	}
 	v.askLeave()
-	test.Tap(findButton(w.Canvas().Overlays().Top(), "Yes"))
+	test.Tap(findButton(w.Canvas().Overlays().Top(), "Leave the shop"))
 	eventually(t, q, "the form again", func() bool { return v.joining.Visible() && !v.joined.Visible() })
 	if !d.shopLabel.Hidden {
 		t.Error("after leaving the status line still speaks of a shop")
