@@ -2,7 +2,9 @@ package storage
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -422,16 +424,23 @@ func (d *DB) SyncSent(ctx context.Context, r SyncReceipt) error {
 // has to send stays to be sent; what applying changes here is not sent
 // back. A forgotten customer is forgotten here too, and nothing of theirs
 // is taken in again.
-func (d *DB) SyncApply(ctx context.Context, b SyncBatch, pulled int64) error {
-	return d.tx(ctx, func(tx *sql.Tx) error {
+//
+// What comes from the shop was written by another machine, which may be
+// lost or tampered with: rows over SyncLimits, or whose JSON does not
+// read, are refused (counted, not taken in), and a catalog is trusted only
+// as judge says after checking its bytes against its hash (nil judge:
+// every catalog that comes is kept as unsigned).
+func (d *DB) SyncApply(ctx context.Context, b SyncBatch, pulled int64, judge CatalogJudge) (refused int, err error) {
+	err = d.tx(ctx, func(tx *sql.Tx) error {
 		snapshot, err := pendingSnapshot(ctx, tx)
 		if err != nil {
 			return err
 		}
-		a := applier{d: d, tx: tx, ctx: ctx}
+		a := applier{d: d, tx: tx, ctx: ctx, judge: judge}
 		if err := a.apply(b); err != nil {
 			return err
 		}
+		refused = a.refused
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_pending`); err != nil {
 			return err
 		}
@@ -447,6 +456,30 @@ func (d *DB) SyncApply(ctx context.Context, b SyncBatch, pulled int64) error {
 		}
 		return nil
 	})
+	return refused, err
+}
+
+// CatalogJudge says how far a catalog that came from the shop is trusted
+// (its bytes, "json" or "zip"): Builtin, Signed (a trusted manufacturer's
+// signature holds) or Unsigned.
+type CatalogJudge func(src []byte, kind string) Signature
+
+// SyncLimits bound what a row from the shop may hold.
+var SyncLimits = struct {
+	Catalog, Thumbnail, Text, Setting int
+}{Catalog: 256 << 20, Thumbnail: 2 << 20, Text: 1 << 20, Setting: 16 << 20}
+
+// refuse counts a row that is not taken in.
+func (a *applier) refuse() { a.refused++ }
+
+// tooLong reports whether any of the texts is over SyncLimits.Text.
+func tooLong(texts ...string) bool {
+	for _, t := range texts {
+		if len(t) > SyncLimits.Text {
+			return true
+		}
+	}
+	return false
 }
 
 func pendingSnapshot(ctx context.Context, tx *sql.Tx) ([]pendingChange, error) {
@@ -468,9 +501,11 @@ func pendingSnapshot(ctx context.Context, tx *sql.Tx) ([]pendingChange, error) {
 
 // applier applies one batch inside SyncApply's transaction.
 type applier struct {
-	d   *DB
-	tx  *sql.Tx
-	ctx context.Context
+	d       *DB
+	tx      *sql.Tx
+	ctx     context.Context
+	judge   CatalogJudge
+	refused int
 	// designs whose revisions are to be numbered again
 	renumber map[int64]bool
 }
@@ -515,9 +550,21 @@ func (a *applier) apply(b SyncBatch) error {
 		}
 	}
 	for _, c := range b.Catalogs {
+		// Its name must be what its bytes are, and its trust is judged
+		// here, not taken from the machine that sent it.
+		sum := sha256.Sum256(c.Source)
+		if len(c.Source) > SyncLimits.Catalog || c.Hash != hex.EncodeToString(sum[:]) || c.GID != c.CatalogID+"@"+c.Version+"#"+c.Hash ||
+			(c.SourceKind != "json" && c.SourceKind != "zip") || tooLong(c.CatalogID, c.Version, c.Name, c.Manufacturer, c.ImportedAt) {
+			a.refuse()
+			continue
+		}
+		sig := Unsigned
+		if a.judge != nil {
+			sig = a.judge(c.Source, c.SourceKind)
+		}
 		if err := a.exec(`INSERT INTO catalogs (gid, catalog_id, version, name, manufacturer, hash, signature, source, source_kind, imported_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			c.GID, c.CatalogID, c.Version, c.Name, c.Manufacturer, c.Hash, c.Signature, c.Source, c.SourceKind, c.ImportedAt); err != nil {
+			c.GID, c.CatalogID, c.Version, c.Name, c.Manufacturer, c.Hash, string(sig), c.Source, c.SourceKind, c.ImportedAt); err != nil {
 			return fmt.Errorf("catalog %s: %w", c.GID, err)
 		}
 	}
@@ -527,6 +574,10 @@ func (a *applier) apply(b SyncBatch) error {
 		}
 	}
 	for _, h := range b.History {
+		if tooLong(h.Field, h.Value, h.Stamp) {
+			a.refuse()
+			continue
+		}
 		id, err := a.localID("customers", h.Customer)
 		if err != nil {
 			return err
@@ -626,6 +677,10 @@ func (a *applier) mergeFields(entity, table, key string, id int64, incoming Stam
 }
 
 func (a *applier) customer(c SyncCustomer) error {
+	if tooLong(c.GID, c.Name, c.Email, c.Phone, c.Address, c.ConsentAt, c.CreatedAt) {
+		a.refuse()
+		return nil
+	}
 	if gone, err := a.gone("erasure", c.GID); err != nil || gone {
 		return err
 	}
@@ -703,6 +758,11 @@ func (a *applier) erasure(g SyncGone) error {
 }
 
 func (a *applier) design(x SyncDesign) error {
+	if tooLong(x.GID, x.Name, x.Notes, x.ProductID, x.ProductName, x.Status, x.CreatedAt, x.DeletedAt) || x.Quantity < 1 ||
+		(x.Status != string(Draft) && x.Status != string(Quoted) && x.Status != string(Ordered)) {
+		a.refuse()
+		return nil
+	}
 	if gone, err := a.gone("design", x.GID); err != nil || gone {
 		return err
 	}
@@ -755,6 +815,11 @@ func (a *applier) design(x SyncDesign) error {
 }
 
 func (a *applier) revision(r SyncRevision) error {
+	if len(r.Thumbnail) > SyncLimits.Thumbnail || tooLong(r.GID, r.Parent, r.Decisions, r.Name, r.Notes, r.Currency, r.Total, r.Breakdown, r.SavedAt, r.MadeOn) ||
+		!json.Valid([]byte(r.Decisions)) || !json.Valid([]byte(r.Breakdown)) || r.Quantity < 1 {
+		a.refuse()
+		return nil
+	}
 	design, err := a.localID("designs", r.Design)
 	if err != nil || design == 0 {
 		return err // a purged design's: gone with it
@@ -817,6 +882,10 @@ func (a *applier) renumberRevisions(design int64) error {
 }
 
 func (a *applier) queue(q SyncQueueEntry) error {
+	if tooLong(q.GID, q.Code, q.CustomerName, q.SentAt, q.TakenAt) {
+		a.refuse()
+		return nil
+	}
 	if gone, err := a.gone("queue", q.GID); err != nil || gone {
 		return err
 	}
@@ -903,6 +972,10 @@ func (d *DB) DesignHeads(ctx context.Context, design int64) ([]Revision, error) 
 }
 
 func (a *applier) order(o SyncOrder) error {
+	if tooLong(o.GID, o.Dealer, o.Number, o.Delivery, o.RequestedDate, o.Notes, o.Status, o.ExportedHash, o.CreatedAt) || len(o.Lines) > 10000 {
+		a.refuse()
+		return nil
+	}
 	var customer any
 	if c, err := a.localID("customers", o.Customer); err != nil {
 		return err
@@ -1011,6 +1084,10 @@ func (d *DB) SettleDesign(ctx context.Context, design int64, keep int) (Design, 
 }
 
 func (a *applier) setting(x SyncSetting) error {
+	if len(x.Value) > SyncLimits.Setting || tooLong(x.Key, x.Stamp) {
+		a.refuse()
+		return nil
+	}
 	if x.Value == nil {
 		x.Value = []byte{} // an empty value (no logo) reads back as none
 	}

@@ -210,7 +210,7 @@ func carry(t *testing.T, from, to *storage.DB) {
 		if len(receipt) == 0 {
 			return
 		}
-		if err := to.SyncApply(ctx, b, 0); err != nil {
+		if _, err := to.SyncApply(ctx, b, 0, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := from.SyncSent(ctx, receipt); err != nil {
@@ -296,9 +296,9 @@ func TestCustomerShowsEarlierValuesFromTheShop(t *testing.T) {
 	if err != nil || len(b.Customers) != 1 {
 		t.Fatalf("outbox %+v %v", b.Customers, err)
 	}
-	if err := db.SyncApply(ctx, storage.SyncBatch{History: []storage.SyncHistory{
+	if _, err := db.SyncApply(ctx, storage.SyncBatch{History: []storage.SyncHistory{
 		{Customer: b.Customers[0].GID, Field: "email", Value: "jm@old.example.org", Stamp: "2026-12-01T10:00:00.000Z/0002"},
-	}}, 0); err != nil {
+	}}, 0, nil); err != nil {
 		t.Fatal(err)
 	}
 	v := showCustomers(t, d, q)

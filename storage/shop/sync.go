@@ -1,12 +1,16 @@
 package shop
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
+	"github.com/atelier-app/atelier/assets"
+	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/storage"
 	"github.com/jackc/pgx/v5"
 )
@@ -456,8 +460,11 @@ func pull(ctx context.Context, conn *pgx.Conn, db *storage.DB, cred Credentials,
 			return p.n, err
 		}
 	}
-	if err := db.SyncApply(ctx, storage.SyncBatch{}, head); err != nil {
+	if _, err := db.SyncApply(ctx, storage.SyncBatch{}, head, JudgeCatalog); err != nil {
 		return p.n, err
+	}
+	if p.refused > 0 {
+		fmt.Fprintf(os.Stderr, "atelier: sync: %d rows from the shop were refused (too large, or not what they claim to be)\n", p.refused)
 	}
 	return p.n, tx.Commit(ctx)
 }
@@ -470,6 +477,7 @@ type puller struct {
 	from, head int64
 	me         int // this machine: its own changes are not taken back
 	n          int
+	refused    int // rows SyncApply did not take in
 }
 
 // pages reads a table's changed rows page by page (by seq) and applies
@@ -482,6 +490,13 @@ func (p *puller) pages(query string, scan func(pgx.Rows, *storage.SyncBatch) (in
 // if set, completes a page once its rows are read (a connection runs one
 // query at a time).
 func (p *puller) pagesBy(col, query string, scan func(pgx.Rows, *storage.SyncBatch) (int64, error), fill func(*storage.SyncBatch) error) error {
+	return p.pagesOf(pullRows, col, query, scan, fill)
+}
+
+// pagesOf is pagesBy with pages of n rows (fewer for rows that may be
+// large: a page of catalogs or revisions is held in memory whole).
+func (p *puller) pagesOf(n int, col, query string, scan func(pgx.Rows, *storage.SyncBatch) (int64, error), fill func(*storage.SyncBatch) error) error {
+	pullRows := n
 	after := p.from
 	for {
 		rows, err := p.tx.Query(p.ctx, query+` AND `+col+` > $1 AND `+col+` <= $2 ORDER BY `+col+` LIMIT $3`, after, p.head, pullRows)
@@ -511,9 +526,11 @@ func (p *puller) pagesBy(col, query string, scan func(pgx.Rows, *storage.SyncBat
 				return err
 			}
 		}
-		if err := p.db.SyncApply(p.ctx, b, 0); err != nil {
+		refused, err := p.db.SyncApply(p.ctx, b, 0, JudgeCatalog)
+		if err != nil {
 			return err
 		}
+		p.refused += refused
 		p.n += count
 		if count < pullRows {
 			return nil
@@ -521,14 +538,16 @@ func (p *puller) pagesBy(col, query string, scan func(pgx.Rows, *storage.SyncBat
 	}
 }
 
+// Rows over storage.SyncLimits are not even read: a lost machine could
+// have written anything (SyncApply checks the rest).
 func (p *puller) catalogs() error {
-	return p.pages(`SELECT gid, catalog_id, version, name, manufacturer, hash, signature, source, source_kind, imported_at, seq
-		FROM atelier.catalogs WHERE true`, func(r pgx.Rows, b *storage.SyncBatch) (seq int64, err error) {
+	return p.pagesOf(2, "seq", fmt.Sprintf(`SELECT gid, catalog_id, version, name, manufacturer, hash, signature, source, source_kind, imported_at, seq
+		FROM atelier.catalogs WHERE octet_length(source) <= %d AND origin IS DISTINCT FROM %d`, storage.SyncLimits.Catalog, p.me), func(r pgx.Rows, b *storage.SyncBatch) (seq int64, err error) {
 		var c storage.SyncCatalog
 		err = r.Scan(&c.GID, &c.CatalogID, &c.Version, &c.Name, &c.Manufacturer, &c.Hash, &c.Signature, &c.Source, &c.SourceKind, &c.ImportedAt, &seq)
 		b.Catalogs = append(b.Catalogs, c)
 		return seq, err
-	})
+	}, nil)
 }
 
 func (p *puller) erasures() error {
@@ -572,8 +591,10 @@ func (p *puller) designs() error {
 }
 
 func (p *puller) revisions() error {
-	return p.pages(`SELECT gid, design, coalesce(parent, ''), merges, catalog, product_id, product_name, decisions, name, notes, quantity,
-		currency, total, breakdown, thumbnail, saved_at, made_on, seq FROM atelier.revisions WHERE true`, func(r pgx.Rows, b *storage.SyncBatch) (seq int64, err error) {
+	return p.pagesOf(100, "seq", fmt.Sprintf(`SELECT gid, design, coalesce(parent, ''), merges, catalog, product_id, product_name, decisions, name, notes, quantity,
+		currency, total, breakdown, thumbnail, saved_at, made_on, seq FROM atelier.revisions
+		WHERE coalesce(octet_length(thumbnail), 0) <= %d AND octet_length(decisions) + octet_length(breakdown) + octet_length(name) + octet_length(notes) <= %d
+		AND octet_length(merges) <= %d AND origin IS DISTINCT FROM %d`, storage.SyncLimits.Thumbnail, 2*storage.SyncLimits.Text, storage.SyncLimits.Text, p.me), func(r pgx.Rows, b *storage.SyncBatch) (seq int64, err error) {
 		var x storage.SyncRevision
 		var merges []byte
 		err = r.Scan(&x.GID, &x.Design, &x.Parent, &merges, &x.Catalog, &x.ProductID, &x.ProductName, &x.Decisions, &x.Name, &x.Notes,
@@ -583,7 +604,7 @@ func (p *puller) revisions() error {
 		}
 		b.Revisions = append(b.Revisions, x)
 		return seq, err
-	})
+	}, nil)
 }
 
 func (p *puller) queue() error {
@@ -688,10 +709,26 @@ func (p *puller) orderLines(b *storage.SyncBatch) error {
 }
 
 func (p *puller) settings() error {
-	return p.pages(`SELECT key, value, public, stamp, seq FROM atelier.settings WHERE true`, func(r pgx.Rows, b *storage.SyncBatch) (seq int64, err error) {
+	return p.pages(fmt.Sprintf(`SELECT key, value, public, stamp, seq FROM atelier.settings WHERE octet_length(value) <= %d`, storage.SyncLimits.Setting), func(r pgx.Rows, b *storage.SyncBatch) (seq int64, err error) {
 		var x storage.SyncSetting
 		err = r.Scan(&x.Key, &x.Value, &x.Public, &x.Stamp, &seq)
 		b.Settings = append(b.Settings, x)
 		return seq, err
 	})
+}
+
+// JudgeCatalog says how far a catalog that came from the shop is trusted:
+// built in when its bytes are the app's demo catalog, signed when it is a
+// package whose signature a trusted manufacturer's key makes hold, else
+// unsigned (whatever the machine that sent it said).
+func JudgeCatalog(src []byte, kind string) storage.Signature {
+	if kind == "json" && bytes.Equal(src, assets.DemoCatalogJSON) {
+		return storage.Builtin
+	}
+	if kind == "zip" {
+		if _, t, err := catalog.ReadPackage("a catalog from the shop", src, assets.TrustedManufacturers()); err == nil && t.Trusted {
+			return storage.Signed
+		}
+	}
+	return storage.Unsigned
 }

@@ -3,6 +3,8 @@ package shop
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -499,4 +501,66 @@ func TestCombiningSettlesADesignChangedTwice(t *testing.T) {
 			t.Errorf("%s: heads %+v", m.cred.Name, heads)
 		}
 	}
+}
+
+// A lost machine can write anything into the shop's tables. What it wrote
+// is not trusted on the way in: a catalog it calls signed is judged here
+// (unsigned), one whose bytes are not its hash is refused, an oversized
+// thumbnail is not even read, a revision whose decisions are not JSON is
+// refused — and the rest of the sync goes on.
+func TestHostileRowsFromTheShop(t *testing.T) {
+	s := newShop(t)
+	ctx := context.Background()
+	a := s.machine(t, "Laptop Anna", Dealer)
+	a.save(t, storage.DesignInput{Name: "Honest desk"})
+	a.sync(t)
+	var dgid, cgid string
+	if err := s.admin.conn.QueryRow(ctx, `SELECT gid, catalog FROM atelier.designs`).Scan(&dgid, &cgid); err != nil {
+		t.Fatal(err)
+	}
+	forged := bytes.Replace(assets.DemoCatalogJSON, []byte(`"Nordholm`), []byte(`"Forged`), 1)
+	sum := sha256.Sum256(forged)
+	hash := hex.EncodeToString(sum[:])
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO atelier.catalogs (gid, catalog_id, version, name, manufacturer, hash, signature, source, source_kind, imported_at, seq)
+			VALUES ($1, 'forged', '1', 'Forged', 'Nordholm', $2, 'signed', $3, 'json', 'x', nextval('atelier.change_seq'))`,
+			[]any{"forged@1#" + hash, hash, forged}},
+		{`INSERT INTO atelier.catalogs (gid, catalog_id, version, name, manufacturer, hash, signature, source, source_kind, imported_at, seq)
+			VALUES ('lying@1#00', 'lying', '1', 'Lying', 'Nordholm', '00', 'builtin', $1, 'json', 'x', nextval('atelier.change_seq'))`,
+			[]any{assets.DemoCatalogJSON}},
+		{`INSERT INTO atelier.revisions (gid, design, catalog, product_id, product_name, decisions, name, quantity, currency, total, breakdown,
+			thumbnail, saved_at, machine, seq) VALUES ('big', $1, $2, 'kolme-sofa', 'Kolme', '{}', 'Big', 1, 'EUR', '1', '[]', $3, '2026-12-07T10:00:00Z', 9,
+			nextval('atelier.change_seq'))`, []any{dgid, cgid, make([]byte, storage.SyncLimits.Thumbnail+1)}},
+		{`INSERT INTO atelier.revisions (gid, design, catalog, product_id, product_name, decisions, name, quantity, currency, total, breakdown,
+			saved_at, machine, seq) VALUES ('broken', $1, $2, 'kolme-sofa', 'Kolme', '{"seats":', 'Broken', 1, 'EUR', '1', '[]', '2026-12-07T10:00:01Z', 9,
+			nextval('atelier.change_seq'))`, []any{dgid, cgid}},
+		{`INSERT INTO atelier.customers (gid, name, created_at, seq) VALUES ('c-honest', 'Still taken in', 'x', nextval('atelier.change_seq'))`, nil},
+	} {
+		if _, err := s.admin.conn.Exec(ctx, q.sql, q.args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := s.machine(t, "Laptop Ben", Dealer)
+	b.sync(t)
+	cats, err := b.db.Catalogs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]storage.Signature{}
+	for _, c := range cats {
+		got[c.CatalogID] = c.Signature
+	}
+	if got["forged"] != storage.Unsigned {
+		t.Errorf("the forged catalog arrived as %q, want unsigned", got["forged"])
+	}
+	if _, ok := got["lying"]; ok {
+		t.Error("a catalog whose bytes are not its hash was taken in")
+	}
+	if revs := b.revisionsOf(t, b.design(t, "Honest desk").ID); len(revs) != 1 {
+		t.Errorf("Ben has %d revisions of the honest desk, want only the honest one", len(revs))
+	}
+	b.customer(t, "Still taken in")
 }
