@@ -13,8 +13,12 @@ const Format = "atelier-order/1"
 
 // Order is order.json.
 type Order struct {
-	Format        string    `json:"format"`
-	Number        string    `json:"number"`
+	Format string `json:"format"`
+	Number string `json:"number"`
+	// Revision counts the versions of one order sent to the manufacturer:
+	// absent (0) is the first; a corrected order is sent again under its
+	// number with the next revision.
+	Revision      int       `json:"revision,omitempty"`
 	Created       string    `json:"created"` // RFC 3339, UTC
 	RequestedDate string    `json:"requested_date,omitempty"`
 	Notes         string    `json:"notes,omitempty"`
@@ -128,3 +132,6 @@ type Totals struct {
 	Tax         string `json:"tax"`
 	Gross       string `json:"gross"`
 }
+
+// Rev is the order's revision: 1 when order.json names none.
+func (o *Order) Rev() int { return max(o.Revision, 1) }
