@@ -50,6 +50,19 @@ type Manufacturer struct {
 	Address string
 	Email   string
 	Website string
+	// Orders is where the manufacturer takes orders from Atelier: nil when
+	// its catalog names no inbox. Trusted only as far as the catalog is:
+	// a dealer's app delivers only to the inbox of a signed catalog.
+	Orders *OrderAddress
+}
+
+// OrderAddress is a manufacturer's order inbox: an SFTP server (with the
+// host key the dealer's app pins) or a folder (a mounted share).
+type OrderAddress struct {
+	SFTP    string // host:port
+	User    string // the login; "": the dealer code in lower case
+	HostKey string // the server's host key, as authorized_keys writes it
+	Folder  string // a share's path on the dealer's machine
 }
 
 // Text is a text in several languages, keyed by language code ("en", "de").

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net"
 	"regexp"
 	"slices"
 	"strconv"
@@ -101,6 +102,9 @@ func (d *decoder) catalog(root *jsonnode.Node) *Catalog {
 		Address: mo.str("address", false),
 		Email:   mo.str("email", false),
 		Website: mo.str("website", false),
+	}
+	if n := mo.get("orders"); n != nil {
+		c.Manufacturer.Orders = d.orderAddress(d.object(n, "the manufacturer's order inbox"))
 	}
 	mo.done()
 
@@ -1102,4 +1106,30 @@ func (s *idSet) add(id string, pos Pos) bool {
 	}
 	s.seen[id] = pos
 	return true
+}
+
+// hostKeyPattern is an authorized_keys line's type and key (a comment may
+// follow); the transport checks the key itself.
+var hostKeyPattern = regexp.MustCompile(`^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|rsa-sha2-(256|512)|ssh-rsa) [A-Za-z0-9+/]+={0,2}( .*)?$`)
+
+// orderAddress reads manufacturer.orders.
+func (d *decoder) orderAddress(o *object) *OrderAddress {
+	a := &OrderAddress{SFTP: o.str("sftp", false), User: o.str("user", false), HostKey: o.str("hostKey", false), Folder: o.str("folder", false)}
+	switch {
+	case a.SFTP != "" && a.Folder != "":
+		d.errorf(o.pos(), "the order inbox names both an SFTP server and a folder: name one")
+	case a.SFTP == "" && a.Folder == "":
+		d.errorf(o.pos(), "the order inbox names neither an SFTP server (\"sftp\") nor a folder (\"folder\")")
+	case a.SFTP != "" && a.HostKey == "":
+		d.errorf(o.pos(), "the SFTP inbox %s has no \"hostKey\": dealers' apps must know the server's key before they send anything", a.SFTP)
+	case a.HostKey != "" && !hostKeyPattern.MatchString(a.HostKey):
+		d.errorf(o.at("hostKey"), "hostKey is not a public key as authorized_keys writes it (\"ssh-ed25519 AAAA…\")")
+	}
+	if a.SFTP != "" {
+		if _, port, err := net.SplitHostPort(a.SFTP); err != nil || port == "" {
+			d.errorf(o.at("sftp"), "sftp %q is not host:port (like \"orders.example.com:22\")", a.SFTP)
+		}
+	}
+	o.done()
+	return a
 }
