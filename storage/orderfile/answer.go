@@ -28,7 +28,7 @@ const (
 // the one that signed the catalog the order was made with.
 type Answer struct {
 	Format   string   `json:"format"`
-	Order    string   `json:"order"`    // the order number
+	Order    string   `json:"order"`    // the order number ("" for a refused package that does not say)
 	Revision int      `json:"revision"` // 1, 2, …
 	Package  string   `json:"package"`  // SHA-256 of the package answered, hex
 	Dealer   string   `json:"dealer"`
@@ -67,6 +67,9 @@ var (
 
 // AnswerName is the file name of the answer to a package.
 func AnswerName(number string, revision int, pkgSHA string) string {
+	if number == "" {
+		number = "package"
+	}
 	return fmt.Sprintf("%s-r%d-%s.answer.json", number, max(revision, 1), pkgSHA[:min(12, len(pkgSHA))])
 }
 
@@ -136,9 +139,9 @@ func (a Answer) check() error {
 	switch {
 	case a.Format != AnswerFormat:
 		return fmt.Errorf("an answer of format %q, not %s", prefix(a.Format, 40), AnswerFormat)
-	case !orderNumber.MatchString(a.Order):
+	case !orderNumber.MatchString(a.Order) && (a.Order != "" || a.Verdict != Refused):
 		return fmt.Errorf("the answer names no order number (%q)", prefix(a.Order, 40))
-	case a.Revision < 1 || a.Revision > 999:
+	case a.Revision < 0 || a.Revision > 999 || a.Revision == 0 && a.Order != "":
 		return fmt.Errorf("the answer to order %s names revision %d", a.Order, a.Revision)
 	case !sha256Hex.MatchString(a.Package):
 		return fmt.Errorf("the answer to order %s names no package hash", a.Order)

@@ -180,6 +180,10 @@ func LinesCSV(o *Order) ([]byte, error) {
 	return buf.Bytes(), w.Error()
 }
 
+// CSVCell is a cell of a CSV file for a spreadsheet or an ERP, neutralised
+// as lines.csv's are (numeric: a column of numbers).
+func CSVCell(s string, numeric bool) string { return csvCell(s, numeric) }
+
 // plainNumber is a cell of a numeric column that stays as it is, negative
 // or not.
 var plainNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)

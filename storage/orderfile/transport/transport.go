@@ -44,6 +44,9 @@ type Transport interface {
 	// List lists the whole files of a folder (not .partial, not folders),
 	// sorted by name; a folder that does not exist is empty.
 	List(ctx context.Context, dir string) ([]Entry, error)
+	// Folders lists the folders in dir, sorted by name; a folder that
+	// does not exist has none.
+	Folders(ctx context.Context, dir string) ([]string, error)
 	// Get reads a file, refusing one over limit bytes by reading (never
 	// by what the server claims).
 	Get(ctx context.Context, path string, limit int64) ([]byte, error)
