@@ -344,6 +344,11 @@ func (d *DB) erase(ctx context.Context, tx *sql.Tx, c Customer, m *Matcher) erro
 	if _, err := tx.ExecContext(ctx, `UPDATE orders SET delivery = '', notes = '' WHERE customer = ?`, c.ID); err != nil {
 		return err
 	}
+	// Their packages in the outbox hold their name and address: one not
+	// yet sent is not sent; one sent keeps its record, not its bytes.
+	if err := forgetInOutbox(ctx, tx, c.ID); err != nil {
+		return err
+	}
 	// Mentions in everything else: text linked to no customer for every
 	// piece (a surname alone too), text linked to another customer only
 	// for the full name, e-mail, phone and street ("White desk" of Karl

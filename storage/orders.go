@@ -46,6 +46,8 @@ type Order struct {
 	Dealer        string
 	Seq           int
 	Number        string // "<dealer>-<seq, 5 digits>"
+	Revision      int    // 1, then one more for each correction sent again
+	RevisedAt     string // when the last revision was made ("" for the first)
 	Customer      int64
 	Delivery      string
 	RequestedDate string
@@ -184,8 +186,8 @@ const orderStatus = `CASE WHEN EXISTS (SELECT 1 FROM order_exports e WHERE e.ord
 func getOrder(ctx context.Context, q querier, id int64) (Order, error) {
 	var o Order
 	var customer sql.NullInt64
-	err := q.QueryRowContext(ctx, `SELECT id, dealer, seq, number, customer, delivery, requested_date, notes, `+orderStatus+`, exported_file, exported_hash, created_at, updated_at
-		FROM orders WHERE id = ?`, id).Scan(&o.ID, &o.Dealer, &o.Seq, &o.Number, &customer, &o.Delivery, &o.RequestedDate, &o.Notes, &o.Status,
+	err := q.QueryRowContext(ctx, `SELECT id, dealer, seq, number, revision, revised_at, customer, delivery, requested_date, notes, `+orderStatus+`, exported_file, exported_hash, created_at, updated_at
+		FROM orders WHERE id = ?`, id).Scan(&o.ID, &o.Dealer, &o.Seq, &o.Number, &o.Revision, &o.RevisedAt, &customer, &o.Delivery, &o.RequestedDate, &o.Notes, &o.Status,
 		&o.ExportedFile, &o.ExportedHash, &o.CreatedAt, &o.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, fmt.Errorf("order %d: %w", id, ErrNotFound)
@@ -217,7 +219,7 @@ func (d *DB) Order(ctx context.Context, id int64) (Order, error) {
 
 // Orders lists the orders, newest first (without lines).
 func (d *DB) Orders(ctx context.Context) ([]Order, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id, dealer, seq, number, coalesce(customer, 0), delivery, requested_date, notes, `+orderStatus+`, exported_file, exported_hash, created_at, updated_at
+	rows, err := d.db.QueryContext(ctx, `SELECT id, dealer, seq, number, revision, coalesce(customer, 0), delivery, requested_date, notes, `+orderStatus+`, exported_file, exported_hash, created_at, updated_at
 		FROM orders ORDER BY id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("list orders: %w", classify(err))
@@ -226,7 +228,7 @@ func (d *DB) Orders(ctx context.Context) ([]Order, error) {
 	var out []Order
 	for rows.Next() {
 		var o Order
-		if err := rows.Scan(&o.ID, &o.Dealer, &o.Seq, &o.Number, &o.Customer, &o.Delivery, &o.RequestedDate, &o.Notes, &o.Status,
+		if err := rows.Scan(&o.ID, &o.Dealer, &o.Seq, &o.Number, &o.Revision, &o.Customer, &o.Delivery, &o.RequestedDate, &o.Notes, &o.Status,
 			&o.ExportedFile, &o.ExportedHash, &o.CreatedAt, &o.UpdatedAt); err != nil {
 			return nil, fmt.Errorf("list orders: %w", classify(err))
 		}

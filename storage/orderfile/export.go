@@ -54,11 +54,21 @@ func PackageOrder(ctx context.Context, db *storage.DB, orderID int64, s Settings
 	if err != nil {
 		return nil, nil, err
 	}
-	created, err := time.Parse(time.RFC3339Nano, so.CreatedAt)
+	// A revision is dated when it was made: the same revision always
+	// gives the same bytes, and each revision's OEX message its own name.
+	when := so.CreatedAt
+	if so.Revision > 1 && so.RevisedAt != "" {
+		when = so.RevisedAt
+	}
+	created, err := time.Parse(time.RFC3339Nano, when)
 	if err != nil {
 		return nil, nil, fmt.Errorf("order %s: %w", so.Number, err)
 	}
-	o := &Order{Format: Format, Number: so.Number, Created: created.UTC().Truncate(time.Second).Format(time.RFC3339),
+	rev := 0
+	if so.Revision > 1 {
+		rev = so.Revision
+	}
+	o := &Order{Format: Format, Number: so.Number, Revision: rev, Created: created.UTC().Truncate(time.Second).Format(time.RFC3339),
 		RequestedDate: so.RequestedDate, Notes: so.Notes, Language: s.Language, Dealer: s.Dealer, Terms: TermsOf(s.Terms, s.PaymentTerms)}
 	if so.Customer != 0 {
 		c, err := db.Customer(ctx, so.Customer)
