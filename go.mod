@@ -16,12 +16,15 @@ require (
 require (
 	filippo.io/edwards25519 v1.2.0
 	github.com/jackc/pgx/v5 v5.13.0
+	github.com/pkg/sftp v1.13.12
+	golang.org/x/crypto v0.58.0
 )
 
 require (
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
 	github.com/jackc/puddle/v2 v2.2.3 // indirect
+	github.com/kr/fs v0.1.0 // indirect
 	github.com/rogpeppe/go-internal v1.16.0 // indirect
 )
 

@@ -62,7 +62,7 @@ const (
 
 var (
 	orderNumber = regexp.MustCompile(`^[A-Z0-9][A-Z0-9._-]{0,31}-[0-9]{5,12}$`)
-	sha256Hex   = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	hexSHA256   = regexp.MustCompile(`^[0-9a-f]{64}$`)
 )
 
 // AnswerName is the file name of the answer to a package.
@@ -143,7 +143,7 @@ func (a Answer) check() error {
 		return fmt.Errorf("the answer names no order number (%q)", prefix(a.Order, 40))
 	case a.Revision < 0 || a.Revision > 999 || a.Revision == 0 && a.Order != "":
 		return fmt.Errorf("the answer to order %s names revision %d", a.Order, a.Revision)
-	case !sha256Hex.MatchString(a.Package):
+	case !hexSHA256.MatchString(a.Package):
 		return fmt.Errorf("the answer to order %s names no package hash", a.Order)
 	case a.Verdict != Accepted && a.Verdict != Refused:
 		return fmt.Errorf("the answer to order %s says %q, neither accepted nor refused", a.Order, prefix(a.Verdict, 40))

@@ -32,9 +32,18 @@ var Patience = 2 * time.Second
 // in another program (Windows), it tries again for Patience, then returns
 // an error wrapping ErrInUse; temp is left for the caller to remove.
 func Replace(temp, path string) error {
+	return ReplaceBy(path, func() error { return os.Rename(temp, path) })
+}
+
+// ReplaceBy calls rename, which puts a file in place at path (the target
+// as the system names it), as Replace does: while path is open in another
+// program (Windows), it tries again for Patience, then returns an error
+// wrapping ErrInUse. It is for renames Replace cannot do itself (within an
+// os.Root, say).
+func ReplaceBy(path string, rename func() error) error {
 	deadline := time.Now().Add(Patience)
 	for wait := 20 * time.Millisecond; ; wait = min(2*wait, 250*time.Millisecond) {
-		err := os.Rename(temp, path)
+		err := rename()
 		if err == nil || !inUse(err, path) {
 			return err
 		}
