@@ -71,13 +71,15 @@ type packageFileRule struct {
 // each with its own size bound, above what MaxTotal lets a real order
 // reach (some 170 lines) and small enough to keep what the verifier parses
 // small: a hostile order.json costs the JSON schema check some 55 MB of
-// memory per MiB. To add a file to the format, add a rule here (issue 17:
-// oex-orders_<sender>_<yyyymmdd-hhmmss>.xml).
+// memory per MiB. To add a file to the format, add a rule here.
 var packageFiles = []packageFileRule{
 	{"order.json", exactName("order.json"), 1 << 20}, // 3.7 KB a line: some 280 lines
 	{"lines.csv", exactName("lines.csv"), 1 << 20},   // 430 bytes a line
-	{"quote.pdf", exactName("quote.pdf"), 0},         // 89 KB a line: MaxEntry
-	{"previews/line-N.png", isPreviewName, 4 << 20},  // 640×400: 2 MB even as 16-bit RGBA
+	// The OEX order message (issue 17): 7.5 KB a line, 1.9 times order.json,
+	// so the largest order.json's message fits.
+	{"oex-orders_<sender>_<yyyymmdd-hhmmss>.xml", isOEXName, 3 << 20},
+	{"quote.pdf", exactName("quote.pdf"), 0},        // 89 KB a line: MaxEntry
+	{"previews/line-N.png", isPreviewName, 4 << 20}, // 640×400: 2 MB even as 16-bit RGBA
 	{"manifest.json", exactName("manifest.json"), 1 << 20},
 	{"manifest.sig", exactName("manifest.sig"), 4 << 10},
 }
@@ -154,7 +156,7 @@ func nameHint(name string) string {
 		return ` (its path has a "." or an empty folder in it)`
 	case strings.HasSuffix(name, ".") || strings.HasSuffix(name, " ") || strings.Contains(name, "./") || strings.Contains(name, " /"):
 		return " (its name ends in a dot or a space, which Windows drops)"
-	case slices.ContainsFunc(packageFiles, func(r packageFileRule) bool { return r.match(lower) }):
+	case slices.ContainsFunc(packageFiles, func(r packageFileRule) bool { return slices.ContainsFunc(caseVariants(name), r.match) }):
 		return " (its name differs from a package file's only in upper and lower case)"
 	case slices.Contains(windowsDeviceNames, stem):
 		return " (its name is a Windows device)"
@@ -164,6 +166,20 @@ func nameHint(name string) string {
 		return " (its name has letters outside plain ASCII)"
 	}
 	return ""
+}
+
+// caseVariants are name spelled as the format's names are, if it were one
+// of them in other letter case: all in lower case, and an OEX order
+// message's with its sender (a dealer id) in upper case.
+func caseVariants(name string) []string {
+	lower := strings.ToLower(name)
+	out := []string{lower}
+	if mid, ok := strings.CutPrefix(lower, oexPrefix); ok {
+		if mid, ok := strings.CutSuffix(mid, ".xml"); ok {
+			out = append(out, oexPrefix+strings.ToUpper(mid)+".xml")
+		}
+	}
+	return out
 }
 
 var windowsDeviceNames = []string{"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",

@@ -202,10 +202,10 @@ func TestReadZipRefusesForgedArchives(t *testing.T) {
 			hidden.SkipDirectory = true
 			z.Entries = append(z.Entries, hidden)
 		}), Limits{}, `something was hidden in the archive: 81 bytes between the last file "manifest.sig" and the directory belong to no file`},
-		{"a gap between entries", genuineWith(func(z *craftZip) { z.Entries[1].After = make([]byte, 10) }), Limits{},
-			`something was hidden in the archive: 10 bytes between "lines.csv" and "quote.pdf" belong to no file`},
-		{"overlapping entries", genuineWith(func(z *craftZip) { z.Entries[2].OffsetDelta = -16 }), Limits{},
-			`"quote.pdf" overlaps "lines.csv"`},
+		{"a gap between entries", genuineWith(func(z *craftZip) { z.Entries[2].After = make([]byte, 10) }), Limits{},
+			`something was hidden in the archive: 10 bytes between "oex-orders_BER01_20261123-100000.xml" and "quote.pdf" belong to no file`},
+		{"overlapping entries", genuineWith(func(z *craftZip) { z.Entries[3].OffsetDelta = -16 }), Limits{},
+			`"quote.pdf" overlaps "oex-orders_BER01_20261123-100000.xml"`},
 		{"two records for one local entry", genuineWith(func(z *craftZip) {
 			twin := z.Entries[0]
 			twin.rename("lines.csv")
@@ -223,9 +223,9 @@ func TestReadZipRefusesForgedArchives(t *testing.T) {
 			`"order.json" is called "ORDER.JSON" in its own header`},
 		{"local CRC differs", genuineWith(func(z *craftZip) { z.Entries[0].LocalCRC = 0x1234 }), Limits{},
 			`"order.json": its header and the archive's directory disagree about its checksum`},
-		{"local size differs", genuineWith(func(z *craftZip) { z.Entries[2].LocalUSize = 5 }), Limits{},
+		{"local size differs", genuineWith(func(z *craftZip) { z.Entries[3].LocalUSize = 5 }), Limits{},
 			`"quote.pdf": its header and the archive's directory disagree about its size (5 and`},
-		{"local compressed size differs", genuineWith(func(z *craftZip) { z.Entries[2].LocalCSize = 5 }), Limits{},
+		{"local compressed size differs", genuineWith(func(z *craftZip) { z.Entries[3].LocalCSize = 5 }), Limits{},
 			`"quote.pdf": its header and the archive's directory disagree about its compressed size`},
 		{"local flags differ", genuineWith(func(z *craftZip) { z.Entries[1].LocalFlags |= flagUTF8 }), Limits{},
 			`"lines.csv": its header and the archive's directory disagree about its flags`},
@@ -252,7 +252,7 @@ func TestReadZipRefusesForgedArchives(t *testing.T) {
 		// Zip features order packages never use.
 		{"encrypted", genuineWith(func(z *craftZip) { z.Entries[0].Flags |= flagEncrypted; z.Entries[0].LocalFlags |= flagEncrypted }), Limits{},
 			`"order.json" is encrypted`},
-		{"strongly encrypted, local header only", genuineWith(func(z *craftZip) { z.Entries[2].LocalFlags |= flagStrongEncrypted }), Limits{},
+		{"strongly encrypted, local header only", genuineWith(func(z *craftZip) { z.Entries[3].LocalFlags |= flagStrongEncrypted }), Limits{},
 			`"quote.pdf" is encrypted`},
 		{"an unknown flag", genuineWith(func(z *craftZip) { z.Entries[0].Flags |= 1 << 1; z.Entries[0].LocalFlags |= 1 << 1 }), Limits{},
 			`"order.json" uses zip flags (0x0002)`},
@@ -267,9 +267,9 @@ func TestReadZipRefusesForgedArchives(t *testing.T) {
 		{"zip64 extra field", genuineWith(func(z *craftZip) {
 			z.Entries[0].Extra = append(bytes.Clone(z.Entries[0].Extra), le(uint16(1), uint16(8), uint64(123))...)
 		}), Limits{}, `"order.json" uses zip64 extensions`},
-		{"zip64 sizes", genuineWith(func(z *craftZip) { z.Entries[3].USize = 0xffffffff }), Limits{},
+		{"zip64 sizes", genuineWith(func(z *craftZip) { z.Entries[4].USize = 0xffffffff }), Limits{},
 			`"previews/line-1.png" uses zip64 extensions`},
-		{"zip64 version", genuineWith(func(z *craftZip) { z.Entries[3].Version = 45 }), Limits{},
+		{"zip64 version", genuineWith(func(z *craftZip) { z.Entries[4].Version = 45 }), Limits{},
 			`"previews/line-1.png" uses zip64 extensions`},
 		{"split over disks", genuineWith(func(z *craftZip) { z.EditEnd = func(e *craftEnd) { e.Disk, e.DirDisk = 1, 1 } }), Limits{},
 			"the archive claims to span several disks"},
@@ -298,7 +298,7 @@ func TestReadZipRefusesForgedArchives(t *testing.T) {
 		{"a newline in the name", genuineWith(func(z *craftZip) { z.Entries[0].rename("order\n.json") }), Limits{},
 			`"order\n.json" is not a file of an order package (its name contains a control character)`},
 		{"setup.exe", genuineWith(func(z *craftZip) { z.Entries = append(z.Entries, newEntry("setup.exe", []byte("MZ"))) }), Limits{},
-			`"setup.exe" is not a file of an order package; a package holds only order.json, lines.csv, quote.pdf, previews/line-N.png, manifest.json and manifest.sig`},
+			`"setup.exe" is not a file of an order package; a package holds only order.json, lines.csv, oex-orders_<sender>_<yyyymmdd-hhmmss>.xml, quote.pdf, previews/line-N.png, manifest.json and manifest.sig`},
 		{"Windows device name", genuineWith(func(z *craftZip) { z.Entries = append(z.Entries, newEntry("previews/CON.png", []byte("x"))) }), Limits{},
 			`"previews/CON.png" is not a file of an order package (its name is a Windows device)`},
 		{"8.3 short name", genuineWith(func(z *craftZip) { z.Entries[0].rename("ORDER~1.JSO") }), Limits{},
@@ -389,7 +389,7 @@ func TestReadZipRefusesForgedArchives(t *testing.T) {
 		}), Limits{}, `"order.json" is 1048587 bytes; at most 1048576 are allowed for order.json`},
 		{"a file over MaxEntry", pkg, Limits{MaxEntry: 100 << 10}, `"quote.pdf" is ` + strconv.Itoa(len(quote)) + ` bytes; at most 102400 are allowed`},
 		{"more than MaxTotal", pkg, Limits{MaxTotal: int64(len(quote))}, "the archive unpacks to more than " + strconv.Itoa(len(quote)) + " bytes"},
-		{"more than MaxFiles", pkg, Limits{MaxFiles: 5}, "the archive holds 8 files; at most 5 are allowed"},
+		{"more than MaxFiles", pkg, Limits{MaxFiles: 5}, "the archive holds 9 files; at most 5 are allowed"},
 		{"a package over MaxPackage", pkg, Limits{MaxPackage: 1000}, "the package is " + strconv.Itoa(len(pkg)) + " bytes; at most 1000 are allowed"},
 		{"not a zip", []byte("PK but not really, and long enough"), Limits{}, "not a zip archive: it has no end record"},
 		{"empty", nil, Limits{}, "not a zip archive: the file is only 0 bytes"},
@@ -425,6 +425,8 @@ func TestPackageFileNames(t *testing.T) {
 		{"previews/line-1a.png", false}, {"previews/line-1.PNG", false}, {"previews/line-1.png.", false}, {"previews//line-1.png", false},
 		{"./order.json", false}, {"Order.json", false}, {"order.json ", false}, {"order.json::$DATA", false}, {"manifest.sig\x00", false},
 		{"", false}, {"previews/", false}, {"setup.exe", false},
+		{"oex-orders_BER01_20261123-100000.xml", true}, {"oex-orders_BER01_20261123-100000.xml.exe", false},
+		{"OEX-ORDERS_BER01_20261123-100000.xml", false}, {"oex-orders_ber01_20261123-100000.xml", false}, {"oex-orders_BER01_20261123-250000.xml", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, got := packageFile(tc.name); got != tc.want {
@@ -432,7 +434,7 @@ func TestPackageFileNames(t *testing.T) {
 			}
 		})
 	}
-	if got, want := packageFileList(), "order.json, lines.csv, quote.pdf, previews/line-N.png, manifest.json and manifest.sig"; got != want {
+	if got, want := packageFileList(), "order.json, lines.csv, oex-orders_<sender>_<yyyymmdd-hhmmss>.xml, quote.pdf, previews/line-N.png, manifest.json and manifest.sig"; got != want {
 		t.Errorf("packageFileList() = %q, want %q", got, want)
 	}
 }

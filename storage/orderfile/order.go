@@ -1,7 +1,9 @@
 // Package orderfile writes and verifies the order package a dealer sends to
 // the manufacturer: one zip, <order-number>.atelier-order.zip, holding
 // order.json (the order, every line priced and with its bill of
-// materials), lines.csv (one row per component, for ERP import), quote.pdf
+// materials), lines.csv (one row per component, for ERP import),
+// oex-orders_<dealer>_<yyyymmdd-hhmmss>.xml (the order as an OEX ORDERS
+// message, for an ERP), quote.pdf
 // (the customer's quote), previews/line-N.png, manifest.json (SHA-256 of
 // every file) and manifest.sig (the dealer's ed25519 signature of the
 // manifest). The same order always gives the same bytes. See

@@ -43,7 +43,7 @@ type ManifestFile struct {
 }
 
 // Build assembles the package of an order: order.json, lines.csv, the
-// quote PDF, a preview per line (previews[i] for o.Lines[i]), and the
+// OEX order message (OEX), the quote PDF, a preview per line (previews[i] for o.Lines[i]), and the
 // manifest signed with the dealer's key. An order.json that does not
 // follow the order schema (the one Verify checks) is refused before
 // anything is signed, and so is a package beyond DefaultLimits. The zip is deterministic: fixed
@@ -79,7 +79,11 @@ func Build(o *Order, previews [][]byte, quote []byte, appVersion string, key *si
 	if err != nil {
 		return nil, err
 	}
-	files := []zipFile{{"order.json", orderJSON}, {"lines.csv", linesCSV}, {"quote.pdf", quote}}
+	oexName, oex, err := OEX(o)
+	if err != nil {
+		return nil, err
+	}
+	files := []zipFile{{"order.json", orderJSON}, {"lines.csv", linesCSV}, {oexName, oex}, {"quote.pdf", quote}}
 	for i, p := range previews {
 		if len(p) == 0 {
 			return nil, fmt.Errorf("order %s: line %d has no preview", o.Number, i+1)

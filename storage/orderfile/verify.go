@@ -110,7 +110,9 @@ const (
 //  3. order.json follows its schema (lengths bounded) and its signer is
 //     trusted for the dealer the order names (trust: the dealer registry;
 //     an untrusted signer also stops verification);
-//  4. order.json agrees with the manifest, lines.csv and the previews
+//  4. order.json agrees with the manifest, lines.csv, the OEX order
+//     message (computed again, byte for byte; a package made before it
+//     existed gets a warning) and the previews
 //     (each decoded whole); every line is checked again against its
 //     catalog (found among catalogs by content hash): its configuration
 //     must keep the rules, and its article code, bill of materials and
@@ -235,8 +237,13 @@ func Verify(data []byte, catalogs []CatalogSource, trust Trust, lim Limits) *Rep
 	if !reflect.DeepEqual(m.Catalogs, catalogsOf(&o)) {
 		r.errorf("manifest.json", "its catalog list does not match the catalogs of the order's lines")
 	}
-	if want := expectedFiles(&o); !reflect.DeepEqual(sortedKeys(files), want) {
-		r.errorf("manifest.json", "the package holds %s; an order of %d %s holds exactly %s", strings.Join(sortedKeys(files), ", "), len(o.Lines), plural(len(o.Lines), "line", "lines"), strings.Join(want, ", "))
+	switch got, want := sortedKeys(files), expectedFiles(&o); {
+	case reflect.DeepEqual(got, want):
+		checkOEX(r, &o, files)
+	case reflect.DeepEqual(got, earlierFiles(&o)):
+		r.warnf(OEXName(&o), "made by an earlier Atelier: no OEX order message")
+	default:
+		r.errorf("manifest.json", "the package holds %s; an order of %d %s holds exactly %s", strings.Join(got, ", "), len(o.Lines), plural(len(o.Lines), "line", "lines"), strings.Join(want, ", "))
 	}
 	if csvWant, err := LinesCSV(&o); err == nil && !bytes.Equal(csvWant, files["lines.csv"]) {
 		if legacy, err := legacyLinesCSV(&o); err == nil && bytes.Equal(legacy, files["lines.csv"]) {
@@ -395,12 +402,33 @@ func foldKey(s string) string {
 
 // expectedFiles are the files an order's package holds, sorted.
 func expectedFiles(o *Order) []string {
+	out := append(earlierFiles(o), OEXName(o))
+	slices.Sort(out)
+	return out
+}
+
+// earlierFiles are the files of an order's package as Atelier made it
+// before the OEX order message, sorted: such packages still verify, with
+// a warning.
+func earlierFiles(o *Order) []string {
 	out := []string{"lines.csv", "manifest.json", "manifest.sig", "order.json", "quote.pdf"}
 	for i := range o.Lines {
 		out = append(out, PreviewName(i+1))
 	}
 	slices.Sort(out)
 	return out
+}
+
+// checkOEX computes the OEX order message again from order.json and
+// requires the package's to be the same bytes.
+func checkOEX(r *Report, o *Order, files map[string][]byte) {
+	name, want, err := OEX(o)
+	switch {
+	case err != nil:
+		r.errorf(OEXName(o), "cannot be computed from order.json: %v", err)
+	case !bytes.Equal(files[name], want):
+		r.errorf(name, "does not match order.json: the OEX order message says something else than the order")
+	}
 }
 
 // PreviewWidth and PreviewHeight are the size of every preview: the format
