@@ -55,6 +55,8 @@ type DesignSaveCmd struct {
 	// AllowUnsigned lets an unsigned catalog (file, folder, or a package
 	// by an unknown key) be kept, marked unsigned.
 	AllowUnsigned bool `name:"allow-unsigned" help:"Accept a catalog that is not signed by a trusted manufacturer (it stays marked unsigned)."`
+	// Trust adds manufacturers' public keys to the built-in ones.
+	Trust []string `help:"A manufacturer's public key file to trust besides the built-in ones (repeatable)." type:"existingfile"`
 }
 
 // Run checks the decisions with the engine, prices them, draws a thumbnail
@@ -66,7 +68,7 @@ func (c *DesignSaveCmd) Run(env *Env, cli *CLI) error {
 	if strings.TrimSpace(c.Name) == "" {
 		return usagef("--name must not be empty")
 	}
-	cat, src, kind, sig, err := verifiedSource(c.Catalog, nil, c.AllowUnsigned, env)
+	cat, src, kind, sig, err := verifiedSource(c.Catalog, c.Trust, c.AllowUnsigned, env)
 	if err != nil {
 		return err
 	}

@@ -50,6 +50,8 @@ type CLI struct {
 	Render    RenderCmd        `cmd:"" help:"Render a product preview to a PNG file."`
 	Shop      ShopCmd          `cmd:"" help:"A shop of several machines kept in step through its PostgreSQL: set up, pair, revoke."`
 	Sync      SyncCmd          `cmd:"" help:"Send this library's changes to its shop and take in the other machines'."`
+	Outbox    OutboxCmd        `cmd:"" help:"Orders sent to the manufacturer: their state, delivery, and this library's SSH key."`
+	Intake    IntakeCmd        `cmd:"" help:"For manufacturers: take orders in from the inbox, verify, file for the ERP, answer the dealers; report."`
 	Version   kong.VersionFlag `help:"Print the version and exit."`
 }
 

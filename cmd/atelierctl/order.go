@@ -139,6 +139,8 @@ type OrderCmd struct {
 	Export OrderExportCmd `cmd:"" help:"Make an order of saved designs and write its signed package."`
 	Verify OrderVerifyCmd `cmd:"" help:"Check an order package as the manufacturer does: safety, hashes, signature, schema, rules and prices."`
 	Import OrderImportCmd `cmd:"" help:"Recreate the designs of an order package in the database."`
+	Send   OrderSendCmd   `cmd:"" help:"Queue an order for the manufacturer's inbox (named by its signed catalog); atelierctl outbox deliver sends it."`
+	Revise OrderReviseCmd `cmd:"" help:"Make the next revision of a refused order from its designs' newest saves, to send it again."`
 }
 
 // DealerFlags are the dealer's identity and terms for an export.
