@@ -19,6 +19,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -150,6 +151,29 @@ type Sender struct {
 	// Open opens a transport (transport.Open when nil).
 	Open func(ctx context.Context, a transport.Address, dealer string, key ssh.Signer) (transport.Transport, error)
 	Now  func() time.Time
+
+	mu   sync.Mutex
+	down map[route]bool // inboxes that could not be reached: Probe watches them
+}
+
+// setDown records whether an inbox could be reached.
+func (s *Sender) setDown(r route, down bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.down == nil {
+		s.down = map[route]bool{}
+	}
+	if down {
+		s.down[r] = true
+	} else {
+		delete(s.down, r)
+	}
+}
+
+func (s *Sender) isDown(r route) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.down[r]
 }
 
 func (s *Sender) now() time.Time {
@@ -223,6 +247,7 @@ func (s *Sender) Deliver(ctx context.Context) (Delivered, error) {
 			return s.DB.OutboxFailed(ctx, it.ID, plain(err), s.now().Add(Backoff(it.Attempts+1)))
 		}
 		t, err := s.open(ctx, r.addr, r.dealer)
+		s.setDown(r, errors.Is(err, transport.ErrUnreachable))
 		if err != nil {
 			out.Problems = append(out.Problems, plain(err))
 			for _, it := range items {
@@ -234,6 +259,9 @@ func (s *Sender) Deliver(ctx context.Context) (Delivered, error) {
 		}
 		for _, it := range items {
 			err := t.Put(ctx, transport.InboxDir+"/"+it.Dealer+"/"+it.File, it.Package)
+			if errors.Is(err, transport.ErrUnreachable) {
+				s.setDown(r, true)
+			}
 			if err != nil {
 				if ferr := fail(it, err); ferr != nil {
 					t.Close()
@@ -382,8 +410,9 @@ func (s *Sender) reachable(a transport.Address) bool {
 	return true
 }
 
-// Probe looks whether the inboxes of items waiting out a pause are back,
-// and makes their items due at once if so. It reports whether any was.
+// Probe looks whether the inboxes that could not be reached are back (not
+// those that refused: a login refused waits out its pause), and makes
+// their items due at once if so. It reports whether any was.
 func (s *Sender) Probe(ctx context.Context) (bool, error) {
 	queued, err := s.DB.OutboxQueuedItems(ctx)
 	if err != nil {
@@ -395,7 +424,7 @@ func (s *Sender) Probe(ctx context.Context) (bool, error) {
 			continue // due anyway
 		}
 		r, err := routeOf(it)
-		if err != nil || tried[r] {
+		if err != nil || tried[r] || !s.isDown(r) {
 			continue
 		}
 		tried[r] = true
