@@ -72,6 +72,11 @@ type shop struct {
 }
 
 func newShop(t testing.TB, mfr *sign.Key, pkg []byte, cat *catalog.Catalog) *shop {
+	return newDealer(t, "BER01", mfr, pkg, cat)
+}
+
+// newDealer is newShop for the dealer with the given code.
+func newDealer(t testing.TB, dealer string, mfr *sign.Key, pkg []byte, cat *catalog.Catalog) *shop {
 	t.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "atelier.db"))
@@ -104,12 +109,12 @@ func newShop(t testing.TB, mfr *sign.Key, pkg []byte, cat *catalog.Catalog) *sho
 		s.designs = append(s.designs, design.ID)
 		lines = append(lines, storage.OrderLine{Revision: rev.ID, Quantity: 1})
 	}
-	o, err := db.CreateOrder(ctx, storage.OrderInput{Dealer: "BER01", Customer: cust, Lines: lines})
+	o, err := db.CreateOrder(ctx, storage.OrderInput{Dealer: dealer, Customer: cust, Lines: lines})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.order = o.ID
-	s.settings = orderfile.Settings{Dealer: orderfile.Dealer{ID: "BER01", Name: "Wohnwerk Berlin"},
+	s.settings = orderfile.Settings{Dealer: orderfile.Dealer{ID: dealer, Name: "Wohnwerk " + dealer},
 		Terms:    catalog.Terms{DealerDiscount: decimal.RequireFromString("30"), TaxRate: decimal.RequireFromString("19")},
 		Language: "en", AppVersion: "test", Key: newKey(t),
 		Quote: func(*orderfile.Order, [][]byte) ([]byte, error) {
