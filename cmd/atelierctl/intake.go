@@ -15,6 +15,7 @@ import (
 	"github.com/atelier-app/atelier/assets"
 	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/catalog/sign"
+	"github.com/atelier-app/atelier/storage"
 	"github.com/atelier-app/atelier/storage/orderfile"
 	"github.com/atelier-app/atelier/storage/orderfile/intake"
 	"github.com/atelier-app/atelier/storage/orderfile/transport"
@@ -63,7 +64,7 @@ type IntakeRunCmd struct {
 	SSHKey  string        `name:"ssh-key" help:"The intake's SSH private key file (made on first use)." type:"path"`
 	Out     string        `required:"" help:"The folder where accepted orders (accepted/<day>/) and refused packages (quarantine/<day>/) are filed." type:"path"`
 	Key     string        `required:"" help:"The manufacturer's private key, which signs the answers (the key that signs the catalogs)." type:"existingfile"`
-	Catalog []string      `help:"A catalog (package, folder or file) orders may be made with; repeatable. The built-in demo is always known." type:"path"`
+	Catalog []string      `help:"A catalog (package, folder or file) orders may be made with; repeatable. The built-in demo and every catalog kept in the database (catalog import) are always known." type:"path"`
 	Workers int           `help:"Packages verified at once (default: one per core)."`
 	Watch   time.Duration `help:"Keep watching the inbox, a pass every this long (e.g. 5s); stop with Ctrl+C."`
 	IntakeStateFlags
@@ -101,10 +102,18 @@ func (c *IntakeRunCmd) Run(env *Env, cli *CLI) error {
 		return fmt.Errorf("the dealer registry: %w", err)
 	}
 	registry, err := db.DealerKeys(context.Background())
-	db.Close()
 	if err != nil {
+		db.Close()
 		return fmt.Errorf("the dealer registry: %w", err)
 	}
+	// Every catalog version kept in the database (atelierctl catalog
+	// import) is known too.
+	kept, err := keptCatalogs(context.Background(), db)
+	db.Close()
+	if err != nil {
+		return err
+	}
+	cats = append(cats, kept...)
 	if len(registry) == 0 {
 		fmt.Fprintln(env.Stderr, "warning: no dealer is enrolled (atelierctl dealer trust): every package will be refused")
 	}
@@ -205,4 +214,25 @@ func (c *IntakeReportCmd) Run(env *Env, cli *CLI) error {
 	}
 	intake.Summarize(day.Format(time.DateOnly), recs).Write(env.Stdout)
 	return nil
+}
+
+// keptCatalogs are the catalog versions kept in a library, for verifying.
+func keptCatalogs(ctx context.Context, db *storage.DB) ([]orderfile.CatalogSource, error) {
+	recs, err := db.Catalogs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []orderfile.CatalogSource
+	for _, r := range recs {
+		src, _, err := db.CatalogSource(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		cat, err := db.LoadCatalog(ctx, r.ID)
+		if err != nil {
+			return nil, fmt.Errorf("catalog %s %s kept in the database: %w", r.CatalogID, r.Version, err)
+		}
+		out = append(out, orderfile.NewCatalogSource(src, cat))
+	}
+	return out, nil
 }
