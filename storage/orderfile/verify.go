@@ -51,6 +51,7 @@ type Finding struct {
 type Report struct {
 	OK                bool      `json:"ok"` // no errors
 	Number            string    `json:"number,omitempty"`
+	Revision          int       `json:"revision,omitempty"`
 	DealerFingerprint string    `json:"dealer_fingerprint,omitempty"`
 	DealerKey         string    `json:"dealer_key,omitempty"`  // the signing key (base64), once its signature holds
 	Dealer            string    `json:"dealer,omitempty"`      // the dealer code the order names
@@ -211,7 +212,12 @@ func Verify(data []byte, catalogs []CatalogSource, trust Trust, lim Limits) *Rep
 		r.errorf("order.json", "the creation time %q is not a time", prefix(o.Created, 40))
 		return r
 	}
+	// What the package says it is, before it is trusted: for the
+	// manufacturer's answer to name the order either way.
 	r.Dealer, r.DealerName = o.Dealer.ID, o.Dealer.Name
+	if orderNumber.MatchString(o.Number) {
+		r.Number, r.Revision = o.Number, min(max(o.Revision, 1), 999)
+	}
 	if !trust.checkSigner(r, key, o.Dealer.ID, created) {
 		return r // an untrusted signer's order is not checked further
 	}

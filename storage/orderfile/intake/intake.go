@@ -234,10 +234,7 @@ func (in *Intake) one(ctx context.Context, j job) (Record, bool, error) {
 		return r, true, in.finish(ctx, j, r, data, true)
 	}
 	report := orderfile.Verify(data, in.Catalogs, in.Trust, orderfile.DefaultLimits)
-	number, rev := report.Number, 0
-	if report.Order != nil {
-		rev = report.Order.Rev()
-	}
+	number, rev := report.Number, report.Revision
 	r, err := claim.Decide(ctx, number, func(earlier []Record) Record {
 		return in.decide(j, report, rev, earlier)
 	})
