@@ -157,6 +157,8 @@ type SyncOrder struct {
 	Number, Customer, Delivery   string
 	RequestedDate, Notes, Status string
 	ExportedHash, CreatedAt      string
+	Revision                     int    // 1, 2, …: the higher wins, with its lines
+	RevisedAt                    string // when the revision was made ("" for the first)
 	Lines                        []SyncOrderLine
 	Stamps                       Stamps
 }
@@ -352,10 +354,10 @@ func (d *DB) outboxRow(ctx context.Context, tx *sql.Tx, p pendingChange, b *Sync
 	case "order":
 		var o SyncOrder
 		err = tx.QueryRowContext(ctx, `SELECT o.gid, o.dealer, o.made_by, o.series, o.seq, o.number, coalesce(c.gid, ''), o.delivery,
-				o.requested_date, o.notes, o.status, o.exported_hash, o.created_at
+				o.requested_date, o.notes, o.status, o.exported_hash, o.created_at, o.revision, o.revised_at
 			FROM orders o LEFT JOIN customers c ON c.id = o.customer WHERE o.id = ?`, p.id).
 			Scan(&o.GID, &o.Dealer, &o.MadeBy, &o.Series, &o.Seq, &o.Number, &o.Customer, &o.Delivery, &o.RequestedDate, &o.Notes,
-				&o.Status, &o.ExportedHash, &o.CreatedAt)
+				&o.Status, &o.ExportedHash, &o.CreatedAt, &o.Revision, &o.RevisedAt)
 		if err == nil {
 			if o.Lines, err = orderLinesOf(ctx, tx, p.id); err == nil {
 				if o.Stamps, err = stampsOf(ctx, tx, "order", p.id); err == nil {
@@ -972,7 +974,7 @@ func (d *DB) DesignHeads(ctx context.Context, design int64) ([]Revision, error) 
 }
 
 func (a *applier) order(o SyncOrder) error {
-	if tooLong(o.GID, o.Dealer, o.Number, o.Delivery, o.RequestedDate, o.Notes, o.Status, o.ExportedHash, o.CreatedAt) || len(o.Lines) > 10000 {
+	if tooLong(o.GID, o.Dealer, o.Number, o.Delivery, o.RequestedDate, o.Notes, o.Status, o.ExportedHash, o.CreatedAt, o.RevisedAt) || len(o.Lines) > 10000 {
 		a.refuse()
 		return nil
 	}
@@ -986,22 +988,47 @@ func (a *applier) order(o SyncOrder) error {
 	if err != nil {
 		return err
 	}
+	o.Revision = min(max(o.Revision, 1), 999)
 	if id != 0 {
+		var rev int
+		if err := a.tx.QueryRowContext(a.ctx, `SELECT revision FROM orders WHERE id = ?`, id).Scan(&rev); err != nil {
+			return err
+		}
+		if o.Revision > rev {
+			// A newer revision, made on another machine: its lines.
+			if err := a.exec(`DELETE FROM order_lines WHERE order_id = ?`, id); err != nil {
+				return err
+			}
+			if err := a.orderLines(id, o.Lines); err != nil {
+				return err
+			}
+			if err := a.exec(`UPDATE orders SET revision = ?, revised_at = ? WHERE id = ?`, o.Revision, o.RevisedAt, id); err != nil {
+				return err
+			}
+		}
 		return a.mergeFields("order", "orders", "id", id, o.Stamps, map[string]any{
 			"status": o.Status, "exported_hash": o.ExportedHash, "customer": customer, "delivery": o.Delivery, "notes": o.Notes,
 		})
 	}
 	res, err := a.tx.ExecContext(a.ctx, `INSERT INTO orders (gid, dealer, made_by, series, seq, number, customer, delivery, requested_date,
-		notes, status, exported_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		notes, status, exported_hash, created_at, updated_at, revision, revised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.GID, o.Dealer, o.MadeBy, o.Series, o.Seq, o.Number, customer, o.Delivery, o.RequestedDate, o.Notes, o.Status, o.ExportedHash,
-		o.CreatedAt, a.d.stamp())
+		o.CreatedAt, a.d.stamp(), o.Revision, o.RevisedAt)
 	if err != nil {
 		return err
 	}
 	if id, err = res.LastInsertId(); err != nil {
 		return err
 	}
-	for i, l := range o.Lines {
+	if err := a.orderLines(id, o.Lines); err != nil {
+		return err
+	}
+	return a.setStamps("order", id, o.Stamps)
+}
+
+// orderLines writes an order's lines, their revisions by gid.
+func (a *applier) orderLines(id int64, lines []SyncOrderLine) error {
+	for i, l := range lines {
 		rev, err := a.localID("revisions", l.Revision)
 		if err != nil {
 			return err
@@ -1014,7 +1041,7 @@ func (a *applier) order(o SyncOrder) error {
 			return err
 		}
 	}
-	return a.setStamps("order", id, o.Stamps)
+	return nil
 }
 
 // ChangedOnTwoMachines lists the designs (not in the trash) that were

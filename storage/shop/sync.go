@@ -66,6 +66,10 @@ func syncOver(ctx context.Context, conn *pgx.Conn, db *storage.DB, cred Credenti
 	if !ok {
 		return errors.New("this library is in no shop")
 	}
+	revs, err := orderRevisions(ctx, conn, cred)
+	if err != nil {
+		return err
+	}
 	for {
 		batch, receipt, err := db.SyncOutbox(ctx, pushRows, pushBytes)
 		if err != nil {
@@ -75,7 +79,7 @@ func syncOver(ctx context.Context, conn *pgx.Conn, db *storage.DB, cred Credenti
 			break
 		}
 		if batch.Len() > 0 {
-			if err := push(ctx, conn, batch, cred); err != nil {
+			if err := push(ctx, conn, batch, cred, revs); err != nil {
 				return fmt.Errorf("send changes: %w", plain(err))
 			}
 		}
@@ -84,7 +88,7 @@ func syncOver(ctx context.Context, conn *pgx.Conn, db *storage.DB, cred Credenti
 		}
 		rep.Sent += batch.Len()
 	}
-	n, err := pull(ctx, conn, db, cred, st.Pulled)
+	n, err := pull(ctx, conn, db, cred, st.Pulled, revs)
 	rep.Received = n
 	if err != nil {
 		return fmt.Errorf("take in changes: %w", plain(err))
@@ -105,7 +109,7 @@ var (
 )
 
 // push merges a batch into the shop in one transaction.
-func push(ctx context.Context, conn *pgx.Conn, b storage.SyncBatch, cred Credentials) error {
+func push(ctx context.Context, conn *pgx.Conn, b storage.SyncBatch, cred Credentials, revs bool) error {
 	if cred.Kind == Showroom {
 		return pushShowroom(ctx, conn, b)
 	}
@@ -165,7 +169,7 @@ func push(ctx context.Context, conn *pgx.Conn, b storage.SyncBatch, cred Credent
 		}
 	}
 	for _, o := range b.Orders {
-		if err := pushOrder(ctx, tx, o, me); err != nil {
+		if err := pushOrder(ctx, tx, o, me, revs); err != nil {
 			return fmt.Errorf("order %s: %w", o.Number, err)
 		}
 	}
@@ -421,7 +425,7 @@ func pushShowroom(ctx context.Context, conn *pgx.Conn, b storage.SyncBatch) erro
 
 // pull takes in every change stamped after from, page by page; the last
 // step records the newest stamp it read. It returns the rows taken in.
-func pull(ctx context.Context, conn *pgx.Conn, db *storage.DB, cred Credentials, from int64) (int, error) {
+func pull(ctx context.Context, conn *pgx.Conn, db *storage.DB, cred Credentials, from int64, revs bool) (int, error) {
 	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock_shared($1)`, int64(syncLock)); err != nil {
 		return 0, err
 	}
@@ -450,7 +454,7 @@ func pull(ctx context.Context, conn *pgx.Conn, db *storage.DB, cred Credentials,
 	if head <= from {
 		return 0, nil
 	}
-	p := puller{ctx: ctx, tx: tx, db: db, from: from, head: head, me: cred.Machine}
+	p := puller{ctx: ctx, tx: tx, db: db, from: from, head: head, me: cred.Machine, revs: revs}
 	steps := []func() error{p.catalogs, p.settings}
 	if cred.Kind != Showroom {
 		steps = append(steps, p.erasures, p.customers, p.history, p.designs, p.revisions, p.queue, p.orders, p.gone)
@@ -476,6 +480,7 @@ type puller struct {
 	db         *storage.DB
 	from, head int64
 	me         int // this machine: its own changes are not taken back
+	revs       bool // the shop keeps orders' revisions (schema 2)
 	n          int
 	refused    int // rows SyncApply did not take in
 }
@@ -628,7 +633,21 @@ func (p *puller) gone() error {
 
 var orderFields = []string{"status", "exported_hash", "customer", "delivery", "notes"}
 
-func pushOrder(ctx context.Context, tx pgx.Tx, o storage.SyncOrder, me int) error {
+// orderRevisions reports whether the shop's schema keeps orders'
+// revisions (version 2): a shop whose owner has not run shop init since
+// the update syncs without them.
+func orderRevisions(ctx context.Context, conn *pgx.Conn, cred Credentials) (bool, error) {
+	if cred.Kind == Showroom {
+		return false, nil // a showroom sees no orders
+	}
+	var ok bool
+	err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM information_schema.columns
+		WHERE table_schema = 'atelier' AND table_name = 'orders' AND column_name = 'revision')`).Scan(&ok)
+	return ok, err
+}
+
+func pushOrder(ctx context.Context, tx pgx.Tx, o storage.SyncOrder, me int, revs bool) error {
+	o.Revision = max(o.Revision, 1)
 	if e, err := erased(ctx, tx, o.Customer); err != nil {
 		return err
 	} else if e {
@@ -648,16 +667,34 @@ func pushOrder(ctx context.Context, tx pgx.Tx, o storage.SyncOrder, me int) erro
 			o.Status, o.ExportedHash, o.CreatedAt, stampsJSON(o.Stamps), me); err != nil {
 			return err
 		}
-		for i, l := range o.Lines {
-			if _, err := tx.Exec(ctx, `INSERT INTO atelier.order_lines (order_gid, line, revision, quantity, discount) VALUES ($1, $2, $3, $4, $5)`,
-				o.GID, i+1, l.Revision, l.Quantity, l.Discount); err != nil {
-				return fmt.Errorf("line %d: %w", i+1, err)
+		if revs {
+			if _, err := tx.Exec(ctx, `UPDATE atelier.orders SET revision = $2, revised_at = $3 WHERE gid = $1`, o.GID, o.Revision, o.RevisedAt); err != nil {
+				return err
 			}
 		}
-		return nil
+		return pushOrderLines(ctx, tx, o)
 	}
 	if err != nil {
 		return err
+	}
+	if revs {
+		// A newer revision brings its lines; the field merge follows.
+		var rev int
+		if err := tx.QueryRow(ctx, `SELECT revision FROM atelier.orders WHERE gid = $1`, o.GID).Scan(&rev); err != nil {
+			return err
+		}
+		if o.Revision > rev {
+			if _, err := tx.Exec(ctx, `DELETE FROM atelier.order_lines WHERE order_gid = $1`, o.GID); err != nil {
+				return err
+			}
+			if err := pushOrderLines(ctx, tx, o); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE atelier.orders SET revision = $2, revised_at = $3, origin = $4, change = nextval('atelier.change_seq')
+				WHERE gid = $1`, o.GID, o.Revision, o.RevisedAt, me); err != nil {
+				return err
+			}
+		}
 	}
 	ours := map[string]any{"status": cur.status, "exported_hash": cur.hash, "customer": cur.customer, "delivery": cur.delivery, "notes": cur.notes}
 	vals, stamps, changed, theirsLost, _ := merge(orderFields, ours, theirs, cur.stamps, o.Stamps)
@@ -672,11 +709,15 @@ func pushOrder(ctx context.Context, tx pgx.Tx, o storage.SyncOrder, me int) erro
 }
 
 func (p *puller) orders() error {
+	revision := `1, ''`
+	if p.revs {
+		revision = `revision, revised_at`
+	}
 	return p.pagesBy("change", `SELECT gid, dealer, made_by, series, seq, number, coalesce(customer, ''), delivery, requested_date, notes, status,
-		exported_hash, created_at, stamps, change FROM atelier.orders WHERE origin IS DISTINCT FROM `+fmt.Sprint(p.me), func(r pgx.Rows, b *storage.SyncBatch) (change int64, err error) {
+		exported_hash, created_at, stamps, `+revision+`, change FROM atelier.orders WHERE origin IS DISTINCT FROM `+fmt.Sprint(p.me), func(r pgx.Rows, b *storage.SyncBatch) (change int64, err error) {
 		var o storage.SyncOrder
 		err = r.Scan(&o.GID, &o.Dealer, &o.MadeBy, &o.Series, &o.Seq, &o.Number, &o.Customer, &o.Delivery, &o.RequestedDate, &o.Notes, &o.Status,
-			&o.ExportedHash, &o.CreatedAt, &o.Stamps, &change)
+			&o.ExportedHash, &o.CreatedAt, &o.Stamps, &o.Revision, &o.RevisedAt, &change)
 		b.Orders = append(b.Orders, o)
 		return change, err
 	}, p.orderLines)
@@ -731,4 +772,15 @@ func JudgeCatalog(src []byte, kind string) storage.Signature {
 		}
 	}
 	return storage.Unsigned
+}
+
+// pushOrderLines writes an order's lines.
+func pushOrderLines(ctx context.Context, tx pgx.Tx, o storage.SyncOrder) error {
+	for i, l := range o.Lines {
+		if _, err := tx.Exec(ctx, `INSERT INTO atelier.order_lines (order_gid, line, revision, quantity, discount) VALUES ($1, $2, $3, $4, $5)`,
+			o.GID, i+1, l.Revision, l.Quantity, l.Discount); err != nil {
+			return fmt.Errorf("line %d: %w", i+1, err)
+		}
+	}
+	return nil
 }

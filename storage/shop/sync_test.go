@@ -564,3 +564,88 @@ func TestHostileRowsFromTheShop(t *testing.T) {
 	}
 	b.customer(t, "Still taken in")
 }
+
+// A refused order corrected on one laptop (its next revision, other
+// lines) reaches every machine with its lines; the higher revision wins.
+func TestOrderRevisionsReachEveryMachine(t *testing.T) {
+	s := newShop(t)
+	ctx := context.Background()
+	a := s.machine(t, "Office", Dealer)
+	b := s.machine(t, "Laptop Ben", Dealer)
+	d := a.save(t, storage.DesignInput{Name: "Desk"})
+	rev1, err := a.db.Revision(ctx, d.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := a.db.CreateOrder(ctx, storage.OrderInput{Dealer: "BER01", Lines: []storage.OrderLine{{Revision: rev1.ID, Quantity: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t)
+	b.sync(t)
+	// Corrected: the design saved again, two pieces, revision 2.
+	d2 := a.save(t, storage.DesignInput{Name: "Desk, wider", ID: d.ID})
+	rev2, err := a.db.Revision(ctx, d2.ID, 0)
+	if err != nil || rev2.ID == rev1.ID {
+		t.Fatalf("the design's second save: %v", err)
+	}
+	if _, err := a.db.ReviseOrder(ctx, o.ID, []storage.OrderLine{{Revision: rev2.ID, Quantity: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t)
+	b.sync(t)
+	orders, err := b.db.Orders(ctx)
+	if err != nil || len(orders) != 1 {
+		t.Fatalf("Ben's orders: %v %v", orders, err)
+	}
+	got, err := b.db.Order(ctx, orders[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, err := b.db.RevisionByID(ctx, got.Lines[0].Revision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Revision != 2 || got.RevisedAt == "" || len(got.Lines) != 1 || got.Lines[0].Quantity != 2 || line.Name != "Desk, wider" {
+		t.Fatalf("on Ben's laptop: revision %d (%q), lines %+v, design %q", got.Revision, got.RevisedAt, got.Lines, line.Name)
+	}
+	// An older revision from a machine that missed the correction does
+	// not take it back.
+	b.sync(t)
+	a.sync(t)
+	if back, _ := a.db.Order(ctx, o.ID); back.Revision != 2 || back.Lines[0].Revision != rev2.ID {
+		t.Fatalf("the office's order after syncing again: %+v", back)
+	}
+}
+
+// A shop whose owner has not run shop init since Atelier learned order
+// revisions (schema 1) still syncs orders, as first revisions.
+func TestSyncWithAShopNotYetUpdated(t *testing.T) {
+	s := newShop(t)
+	ctx := context.Background()
+	if _, err := s.admin.conn.Exec(ctx, `ALTER TABLE atelier.orders DROP COLUMN revision, DROP COLUMN revised_at;
+		DELETE FROM atelier.migrations WHERE version = 2`); err != nil {
+		t.Fatal(err)
+	}
+	a := s.machine(t, "Office", Dealer)
+	b := s.machine(t, "Laptop Ben", Dealer)
+	d := a.save(t, storage.DesignInput{Name: "Desk"})
+	rev, err := a.db.Revision(ctx, d.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.db.CreateOrder(ctx, storage.OrderInput{Dealer: "BER01", Lines: []storage.OrderLine{{Revision: rev.ID, Quantity: 3}}}); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t)
+	b.sync(t)
+	orders, err := b.db.Orders(ctx)
+	if err != nil || len(orders) != 1 || orders[0].Number != "BER01-00001" || orders[0].Revision != 1 {
+		t.Fatalf("Ben's orders from a shop of schema 1: %+v %v", orders, err)
+	}
+	// The owner updates the shop; revisions sync from then on.
+	if _, _, err := s.admin.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t)
+}
