@@ -479,7 +479,7 @@ type puller struct {
 	tx         pgx.Tx
 	db         *storage.DB
 	from, head int64
-	me         int // this machine: its own changes are not taken back
+	me         int  // this machine: its own changes are not taken back
 	revs       bool // the shop keeps orders' revisions (schema 2)
 	n          int
 	refused    int // rows SyncApply did not take in
