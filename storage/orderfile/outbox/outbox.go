@@ -348,16 +348,21 @@ func (s *Sender) collect(ctx context.Context, t transport.Transport, r route, it
 	if err != nil {
 		return nil // not reachable any more: next time
 	}
+	// Only the answers to this outbox's packages are read, by the names
+	// the intake gives them: whatever else is in the folder (another
+	// machine's answers, or a flood of files) costs nothing here.
 	keys := []sign.PublicKey{}
-	bySHA := map[string]bool{}
+	bySHA, names := map[string]bool{}, map[string]bool{}
 	for _, it := range items {
 		if k, err := sign.ParsePublicKey(it.AnswerKey); err == nil {
 			keys = append(keys, k)
 		}
 		bySHA[it.SHA256] = true
+		names[orderfile.AnswerName(it.Number, it.Revision, it.SHA256)] = true
+		names[orderfile.AnswerName("", 0, it.SHA256)] = true // a package the intake could not read
 	}
 	for _, f := range files {
-		if !strings.HasSuffix(f.Name, ".answer.json") {
+		if !names[f.Name] {
 			continue
 		}
 		data, err := t.Get(ctx, dir+"/"+f.Name, orderfile.MaxAnswerBytes)
@@ -371,7 +376,8 @@ func (s *Sender) collect(ctx context.Context, t transport.Transport, r route, it
 			continue
 		}
 		if !bySHA[a.Package] {
-			continue // another machine's order, or one answered before
+			out.Ignored = append(out.Ignored, f.Name+": it answers another package")
+			continue
 		}
 		it, ok, err := s.DB.OutboxAnswered(ctx, a.Package, a.Verdict, a.Reasons, a.Reference)
 		if err != nil {

@@ -229,7 +229,11 @@ func TestSendDeliverAnswerAndCorrect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := inbox.Put(ctx, "answers/BER01/forged.answer.json", forged); err != nil {
+	forgedName := orderfile.AnswerName("", 0, it.SHA256) // the name of an answer to a package the intake could not read
+	if err := inbox.Put(ctx, "answers/BER01/"+forgedName, forged); err != nil {
+		t.Fatal(err)
+	}
+	if err := inbox.Put(ctx, "answers/BER01/someone-elses.answer.json", []byte("not read")); err != nil {
 		t.Fatal(err)
 	}
 	a, err := snd.Collect(ctx)
@@ -240,8 +244,8 @@ func TestSendDeliverAnswerAndCorrect(t *testing.T) {
 	if it.State != storage.OutboxRefused || len(it.Reasons) == 0 || !strings.Contains(strings.Join(it.Reasons, " "), "not enrolled") {
 		t.Fatalf("refused: %+v", it)
 	}
-	if files, _ := inbox.List(ctx, "answers/BER01"); len(files) != 1 || files[0].Name != "forged.answer.json" {
-		t.Fatalf("answers left: %+v (the one taken is removed, the forged one stays)", files)
+	if files, _ := inbox.List(ctx, "answers/BER01"); len(files) != 2 || files[0].Name != forgedName || files[1].Name != "someone-elses.answer.json" {
+		t.Fatalf("answers left: %+v (the one taken is removed, the forged one and another's stay)", files)
 	}
 
 	// Corrected: the manufacturer enrols the dealer, the dealer changes a
