@@ -138,6 +138,7 @@ func TestAcceptDuplicateRevisions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	oexName = FiledOEXName(oexName, o.Number, 1)
 	if data, err := os.ReadFile(filepath.Join(accepted, oexName)); err != nil || !bytes.Equal(data, oex) {
 		t.Errorf("the OEX message %s is not filed as made from the order (%v)", oexName, err)
 	}
@@ -201,6 +202,9 @@ func TestAcceptDuplicateRevisions(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(accepted, PackageName(Number(1), 2))); err != nil {
 		t.Errorf("revision 2 is not filed: %v", err)
+	}
+	if oexes, _ := filepath.Glob(filepath.Join(accepted, "oex-orders_*.xml")); len(oexes) != 2 {
+		t.Errorf("OEX messages filed: %q, want one per revision", oexes)
 	}
 	if got, want := len(linesCSV(t, in.Out, day)), 2*f.rows; got != want {
 		t.Errorf("lines.csv after revision 2: %d rows, want %d (both revisions, each once)", got, want)
