@@ -143,6 +143,7 @@ func TestAcceptDuplicateRevisions(t *testing.T) {
 		t.Errorf("the OEX message %s is not filed as made from the order (%v)", oexName, err)
 	}
 	rows := linesCSV(t, in.Out, day)
+	t.Logf("%d rows of lines.csv per package", f.rows)
 	if len(rows) != f.rows {
 		t.Fatalf("lines.csv: %d rows, want %d", len(rows), f.rows)
 	}
