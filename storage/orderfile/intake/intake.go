@@ -14,7 +14,7 @@
 //
 // The manufacturer's folder:
 //
-//	accepted/<day>/oex-orders_<dealer>_<stamp>.xml   the OEX message, for the ERP
+//	accepted/<day>/oex-orders_<dealer>_<stamp>_<number>[-r<rev>].xml  the OEX message, for the ERP
 //	accepted/<day>/<number>[-r<rev>].atelier-order.zip  the package (quote, previews)
 //	accepted/<day>/lines.csv                          every component accepted that day
 //	quarantine/<day>/<hash>-<file>                    a refused package
@@ -29,6 +29,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -142,6 +143,9 @@ func (in *Intake) Run(ctx context.Context) (Pass, error) {
 			defer wg.Done()
 			for j := range next {
 				r, dup, err := in.one(ctx, j)
+				if errors.Is(err, errGone) {
+					continue
+				}
 				mu.Lock()
 				switch {
 				case errors.Is(err, ErrBusy):
@@ -217,6 +221,9 @@ func (in *Intake) one(ctx context.Context, j job) (Record, bool, error) {
 	if errors.Is(err, transport.ErrTooBig) {
 		return in.tooBig(ctx, j)
 	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return Record{}, false, errGone
+	}
 	if err != nil {
 		return Record{}, false, err
 	}
@@ -226,12 +233,29 @@ func (in *Intake) one(ctx context.Context, j job) (Record, bool, error) {
 	if err != nil {
 		return Record{}, false, err
 	}
-	if _, done := claim.Earlier(); done {
-		r, err := claim.Again(ctx)
-		if err != nil {
-			return r, true, err
+	defer claim.Release()
+	if r, done := claim.Earlier(); done {
+		// Decided before: delivered again, or decided by a process that
+		// died before finishing it (not a second delivery).
+		duplicate := r.Finished
+		if duplicate {
+			// Another process may have finished it since this one
+			// listed the inbox: then it is gone from there.
+			again, err := in.Inbox.Get(ctx, j.path(), orderfile.DefaultLimits.MaxPackage)
+			if errors.Is(err, fs.ErrNotExist) || err == nil && !bytes.Equal(again, data) {
+				return Record{}, false, errGone
+			}
+			if err != nil {
+				return Record{}, false, err
+			}
+			if r, err = claim.Again(ctx); err != nil {
+				return r, true, err
+			}
 		}
-		return r, true, in.finish(ctx, j, r, data, true)
+		if err := in.finish(ctx, j, r, data, duplicate); err != nil {
+			return r, duplicate, err
+		}
+		return r, duplicate, claim.Done(ctx)
 	}
 	report := orderfile.Verify(data, in.Catalogs, in.Trust, orderfile.DefaultLimits)
 	number, rev := report.Number, report.Revision
@@ -239,11 +263,17 @@ func (in *Intake) one(ctx context.Context, j job) (Record, bool, error) {
 		return in.decide(j, report, rev, earlier)
 	})
 	if err != nil {
-		claim.Release()
 		return r, false, err
 	}
-	return r, false, in.finish(ctx, j, r, data, false)
+	if err := in.finish(ctx, j, r, data, false); err != nil {
+		return r, false, err
+	}
+	return r, false, claim.Done(ctx)
 }
+
+// errGone: the package left the inbox since it was listed (another
+// process took it in).
+var errGone = errors.New("the package is no longer in the inbox")
 
 // decide is the verdict on a verified package, given the records of the
 // same order decided before.
@@ -273,24 +303,29 @@ func (in *Intake) decide(j job, report *orderfile.Report, rev int, earlier []Rec
 	if report.Dealer != j.folder {
 		return refuse("order %s of dealer %s arrived in dealer %s's inbox: each dealer sends through their own", report.Number, report.Dealer, j.folder)
 	}
-	for _, e := range earlier {
-		if e.Verdict != orderfile.Accepted {
-			continue
+	// The latest accepted revision decides (the records come in the order
+	// they were received, which says nothing of their revisions).
+	var latest *Record
+	for i, e := range earlier {
+		if e.Verdict == orderfile.Accepted && (latest == nil || e.Revision > latest.Revision) {
+			latest = &earlier[i]
 		}
+	}
+	if latest != nil {
 		switch {
-		case e.Revision == rev:
-			return refuse("order %s %s was already accepted on %s with other content: send a change as a new revision", r.Number, revisionWords(rev), e.Received.Format("2006-01-02 15:04 MST"))
-		case e.Revision > rev:
-			return refuse("order %s %s is older than %s, accepted on %s: not taken", r.Number, revisionWords(rev), revisionWords(e.Revision), e.Received.Format("2006-01-02 15:04 MST"))
+		case latest.Revision > rev:
+			return refuse("order %s %s is older than %s, accepted on %s: not taken", r.Number, revisionWords(rev), revisionWords(latest.Revision), latest.Received.Format("2006-01-02 15:04 MST"))
+		case latest.Revision == rev:
+			return refuse("order %s %s was already accepted on %s with other content: send a change as a new revision", r.Number, revisionWords(rev), latest.Received.Format("2006-01-02 15:04 MST"))
 		}
-		r.Replaces = max(r.Replaces, e.Revision)
+		r.Replaces = latest.Revision
 	}
 	o := report.Order
 	name, oex, err := orderfile.OEX(o)
 	if err != nil {
 		return refuse("its OEX order message cannot be made: %v", err)
 	}
-	r.Verdict, r.OEXName, r.OEX = orderfile.Accepted, name, oex
+	r.Verdict, r.OEXName, r.OEX = orderfile.Accepted, FiledOEXName(name, r.Number, rev), oex
 	r.Currency, r.DealerNet = o.Currency, o.Totals.DealerNet
 	for _, l := range o.Lines {
 		for _, b := range l.BOM {
@@ -307,6 +342,15 @@ func revisionWords(rev int) string {
 		return "(first revision)"
 	}
 	return fmt.Sprintf("revision %d", rev)
+}
+
+// FiledOEXName is an accepted order's OEX message's file name in
+// accepted/<day>/: the message's own name (oex-orders_<dealer>_<stamp>.xml)
+// with the order's number and revision before .xml. The stamp is the
+// order's creation to the second: orders made in the same second, and
+// revisions dated alike, would otherwise overwrite each other's message.
+func FiledOEXName(name, number string, rev int) string {
+	return strings.TrimSuffix(name, ".xml") + "_" + strings.TrimSuffix(PackageName(number, rev), PackageSuffix) + ".xml"
 }
 
 // PackageName is an accepted package's file name in accepted/<day>/.

@@ -2,7 +2,9 @@ package intake
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,7 +27,8 @@ CREATE TABLE IF NOT EXISTS packages (
 	received    TEXT,                       -- RFC 3339, UTC, when decided
 	deliveries  INTEGER NOT NULL DEFAULT 0,
 	record      TEXT NOT NULL DEFAULT '{}', -- the Record, JSON
-	claimed_by  TEXT,
+	finished    INTEGER NOT NULL DEFAULT 0, -- filed, answered, out of the inbox
+	claimed_by  TEXT,                       -- the claim's token: by/random
 	lease_until TEXT
 );
 CREATE INDEX IF NOT EXISTS packages_number ON packages (number) WHERE verdict IS NOT NULL;
@@ -54,7 +57,21 @@ func OpenSQLite(ctx context.Context, path string) (State, error) {
 
 func (s *sqliteState) Close() error { return s.db.Close() }
 
-func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+// stampLayout is RFC 3339 with a fixed width, so that stamps compare as
+// strings (RFC3339Nano drops trailing zeros: "…:05Z" sorted after
+// "…:05.5Z").
+const stampLayout = "2006-01-02T15:04:05.000000000Z"
+
+func stamp(t time.Time) string { return t.UTC().Format(stampLayout) }
+
+// token names one claim: its process and a random part, so that two
+// claims of one process (the same package under two names) exclude each
+// other too.
+func token(by string) string {
+	var b [8]byte
+	rand.Read(b[:])
+	return by + "/" + hex.EncodeToString(b[:])
+}
 
 func (s *sqliteState) Claim(ctx context.Context, pkg, by string) (Claim, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -68,24 +85,25 @@ func (s *sqliteState) Claim(ctx context.Context, pkg, by string) (Claim, error) 
 	var verdict, holder, lease sql.NullString
 	var record string
 	var deliveries int
-	if err := tx.QueryRowContext(ctx, `SELECT verdict, record, deliveries, claimed_by, lease_until FROM packages WHERE package = ?`, pkg).
-		Scan(&verdict, &record, &deliveries, &holder, &lease); err != nil {
+	var finished bool
+	if err := tx.QueryRowContext(ctx, `SELECT verdict, record, deliveries, finished, claimed_by, lease_until FROM packages WHERE package = ?`, pkg).
+		Scan(&verdict, &record, &deliveries, &finished, &holder, &lease); err != nil {
 		return nil, err
 	}
-	c := &sqliteClaim{s: s, pkg: pkg, by: by}
+	now := s.now()
+	if holder.Valid && lease.String > stamp(now) {
+		return nil, ErrBusy
+	}
+	c := &sqliteClaim{s: s, pkg: pkg, token: token(by)}
 	if verdict.Valid {
 		r, err := readRecord(record, deliveries)
 		if err != nil {
 			return nil, err
 		}
+		r.Finished = finished
 		c.earlier, c.done = r, true
-		return c, tx.Commit()
 	}
-	now := s.now()
-	if holder.Valid && holder.String != by && lease.String > stamp(now) {
-		return nil, ErrBusy
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE packages SET claimed_by = ?, lease_until = ? WHERE package = ?`, by, stamp(now.Add(Lease)), pkg); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE packages SET claimed_by = ?, lease_until = ? WHERE package = ?`, c.token, stamp(now.Add(Lease)), pkg); err != nil {
 		return nil, err
 	}
 	return c, tx.Commit()
@@ -152,20 +170,28 @@ func (s *sqliteState) Filing(ctx context.Context, day string, f func([]Record) e
 }
 
 type sqliteClaim struct {
-	s       *sqliteState
-	pkg, by string
-	earlier Record
-	done    bool
+	s          *sqliteState
+	pkg, token string
+	earlier    Record
+	done       bool
 }
 
 func (c *sqliteClaim) Earlier() (Record, bool) { return c.earlier, c.done }
+
+func (c *sqliteClaim) lapsed(err error) error {
+	return fmt.Errorf("package %s…: the claim lapsed (%v) and another process took it", c.pkg[:12], err)
+}
 
 func (c *sqliteClaim) Again(ctx context.Context) (Record, error) {
 	if !c.done {
 		return Record{}, errors.New("the package was not decided before")
 	}
-	if _, err := c.s.db.ExecContext(ctx, `UPDATE packages SET deliveries = deliveries + 1 WHERE package = ?`, c.pkg); err != nil {
+	res, err := c.s.db.ExecContext(ctx, `UPDATE packages SET deliveries = deliveries + 1 WHERE package = ? AND claimed_by = ?`, c.pkg, c.token)
+	if err != nil {
 		return Record{}, err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return Record{}, c.lapsed(nil)
 	}
 	c.earlier.Deliveries++
 	return c.earlier, nil
@@ -178,8 +204,8 @@ func (c *sqliteClaim) Decide(ctx context.Context, number string, decide func([]R
 	}
 	defer tx.Rollback()
 	var holder sql.NullString
-	if err := tx.QueryRowContext(ctx, `SELECT claimed_by FROM packages WHERE package = ? AND verdict IS NULL`, c.pkg).Scan(&holder); err != nil || holder.String != c.by {
-		return Record{}, fmt.Errorf("package %s…: the claim lapsed (%v) and another process took it", c.pkg[:12], err)
+	if err := tx.QueryRowContext(ctx, `SELECT claimed_by FROM packages WHERE package = ? AND verdict IS NULL`, c.pkg).Scan(&holder); err != nil || holder.String != c.token {
+		return Record{}, c.lapsed(err)
 	}
 	var earlier []Record
 	if number != "" {
@@ -193,15 +219,29 @@ func (c *sqliteClaim) Decide(ctx context.Context, number string, decide func([]R
 	if err != nil {
 		return Record{}, err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE packages SET number = ?, verdict = ?, received = ?, deliveries = 1, record = ?, claimed_by = NULL, lease_until = NULL
-		WHERE package = ?`, r.Number, r.Verdict, stamp(r.Received), string(record), c.pkg); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE packages SET number = ?, verdict = ?, received = ?, deliveries = 1, record = ? WHERE package = ?`,
+		r.Number, r.Verdict, stamp(r.Received), string(record), c.pkg); err != nil {
 		return Record{}, err
 	}
-	return r, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return Record{}, err
+	}
+	c.earlier, c.done = r, true
+	return r, nil
+}
+
+func (c *sqliteClaim) Done(ctx context.Context) error {
+	res, err := c.s.db.ExecContext(ctx, `UPDATE packages SET finished = 1, claimed_by = NULL, lease_until = NULL
+		WHERE package = ? AND claimed_by = ? AND verdict IS NOT NULL`, c.pkg, c.token)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return c.lapsed(nil)
+	}
+	return nil
 }
 
 func (c *sqliteClaim) Release() {
-	if !c.done {
-		c.s.db.Exec(`UPDATE packages SET claimed_by = NULL, lease_until = NULL WHERE package = ? AND claimed_by = ? AND verdict IS NULL`, c.pkg, c.by)
-	}
+	c.s.db.Exec(`UPDATE packages SET claimed_by = NULL, lease_until = NULL WHERE package = ? AND claimed_by = ?`, c.pkg, c.token)
 }

@@ -31,6 +31,9 @@ type Record struct {
 	OEX        []byte     // the OEX message (accepted)
 	CSV        [][]string // its rows of the day's lines.csv (accepted)
 	Deliveries int        // how often it arrived: 1, and once more per duplicate
+	// Finished: its files, answer and removal from the inbox were done
+	// (kept by the state beside the record, like Deliveries).
+	Finished bool `json:"-"`
 }
 
 // Day is the record's day of receipt, as its files are filed (UTC).
@@ -54,19 +57,24 @@ type State interface {
 	Close() error
 }
 
-// Claim is one package held by this process until Decide, Again or
-// Release.
+// Claim is one package held by this process until Done or Release: from
+// before it is decided until its files are written, its answer sent and
+// it is out of the inbox. No other process sees the package meanwhile
+// (Claim: ErrBusy), so none takes a package being finished for another
+// delivery of it.
 type Claim interface {
-	// Earlier is the record of a package decided before (a duplicate).
+	// Earlier is the record of a package decided before: a duplicate when
+	// Finished, else a decision whose process died before finishing it.
 	Earlier() (Record, bool)
-	// Again counts one more delivery of a package decided before and ends
-	// the claim.
+	// Again counts one more delivery of a package decided before.
 	Again(ctx context.Context) (Record, error)
-	// Decide stores the record decide returns and ends the claim. decide
-	// is given the records of the same order (by number) decided before,
-	// and runs while no other process decides on that order.
+	// Decide stores the record decide returns. decide is given the records
+	// of the same order (by number) decided before, and runs while no
+	// other process decides on that order.
 	Decide(ctx context.Context, number string, decide func(earlier []Record) Record) (Record, error)
-	// Release gives the package back undecided.
+	// Done marks the decided package's work finished and ends the claim.
+	Done(ctx context.Context) error
+	// Release ends the claim without marking anything (nothing after Done).
 	Release()
 }
 
