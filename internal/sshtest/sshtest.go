@@ -7,8 +7,10 @@
 //
 // The login is the user running the tests. When that is root, sshd runs
 // with privilege separation as usual (its /run/sshd is made if missing)
-// and lets root in by key only; otherwise sshd runs as that user, which
-// can then log in as itself only.
+// and lets root in by key only (UsePAM no); otherwise sshd runs as that
+// user, which can then log in as itself only, with PAM (without it a
+// non-root sshd, which cannot read /etc/shadow, takes the account for
+// locked).
 //
 // A test calls Start; the server is stopped and removed at the test's
 // end. When it cannot be started the test is skipped with a loud
@@ -171,7 +173,7 @@ HostKey %s
 PidFile %s
 AuthorizedKeysFile %s
 StrictModes no
-UsePAM no
+UsePAM %s
 PubkeyAuthentication yes
 PasswordAuthentication no
 KbdInteractiveAuthentication no
@@ -188,7 +190,7 @@ LogLevel VERBOSE
 Subsystem sftp internal-sftp
 ForceCommand internal-sftp -d %s
 `, port, filepath.Join(s.dir, "host_ed25519"), filepath.Join(s.dir, "sshd.pid"),
-		filepath.Join(s.dir, "authorized_keys"), s.User, s.Root)
+		filepath.Join(s.dir, "authorized_keys"), usePAM(), s.User, s.Root)
 	withPenalties := strings.Replace(conf, "LogLevel", "PerSourcePenalties no\nLogLevel", 1)
 	if err := os.WriteFile(s.config, []byte(withPenalties), 0o644); err != nil {
 		return err
@@ -333,6 +335,16 @@ func tidyAbandoned() {
 		}
 		os.RemoveAll(d)
 	}
+}
+
+// usePAM is "no" as root. A non-root sshd cannot read /etc/shadow and
+// then takes its user's account for locked; PAM's account check asks a
+// helper (unix_chkpwd) that may tell it about its own user.
+func usePAM() string {
+	if os.Geteuid() == 0 {
+		return "no"
+	}
+	return "yes"
 }
 
 func freePort() (int, error) {

@@ -34,6 +34,11 @@ func dealerKey(t *testing.T) ssh.Signer {
 func server(t *testing.T) (*sshtest.Server, Address, ssh.Signer) {
 	t.Helper()
 	s := sshtest.Start(t)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("sshd's log:\n%s", s.Log())
+		}
+	})
 	key := dealerKey(t)
 	if err := s.AddKey(AuthorizedKey(key)); err != nil {
 		t.Fatal(err)
