@@ -567,3 +567,20 @@ func FuzzCleanPath(f *testing.F) {
 		}
 	})
 }
+
+// An address without a login logs in as the dealer code in lower case.
+func TestTheLoginIsTheDealerCodeByDefault(t *testing.T) {
+	s, a, key := server(t)
+	if strings.ToLower(s.User) != s.User {
+		t.Skipf("the test user %q is not in lower case", s.User)
+	}
+	a.User = ""
+	tr, err := Open(context.Background(), a, strings.ToUpper(s.User), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Close()
+	if _, err := Open(context.Background(), a, "SOMEONE-ELSE", key); !errors.Is(err, ErrLoginRefused) {
+		t.Errorf("another dealer's login: %v, want ErrLoginRefused", err)
+	}
+}
