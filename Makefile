@@ -48,10 +48,11 @@ imports:
 	if [ -n "$$bad" ]; then echo "catalog/render/storage depend on Fyne:"; echo "$$bad"; exit 1; fi; \
 	echo "imports: catalog, render and storage are free of fyne.io"
 
-# The shop tests start their own PostgreSQL (internal/pgtest); here they
-# fail rather than skip when it cannot be started.
+# The shop tests start their own PostgreSQL (internal/pgtest), the
+# transport tests their own sshd (internal/sshtest); here they fail rather
+# than skip when it cannot be started.
 race:
-	ATELIER_REQUIRE_POSTGRES=1 $(GO) test -race ./...
+	ATELIER_REQUIRE_POSTGRES=1 ATELIER_REQUIRE_SSHD=1 $(GO) test -race ./...
 
 # The app's tests that cannot run under the race detector (fyne's test
 # driver shares its font cache between goroutines there; see

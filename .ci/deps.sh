@@ -5,7 +5,10 @@
 #                      screenshot smoke test, and what make windows needs
 #                      plus Wine for the Windows smoke test and the
 #                      PostgreSQL server the shop tests start (as its own
-#                      user, in a temporary cluster; internal/pgtest)
+#                      user, in a temporary cluster; internal/pgtest) and
+#                      the OpenSSH server the SFTP transport's tests start
+#                      (on a loopback port, its own configuration and
+#                      keys; internal/sshtest)
 #   .ci/deps.sh windows  the same as run, plus the Windows cross-compiler
 #                      (mingw-w64), NSIS and ImageMagick for make windows
 # Debian and Ubuntu are set up automatically (with sudo when not root); other
@@ -20,7 +23,7 @@ if [ "$what" = windows ] || [ "$what" = test ]; then
   pkgs+=(gcc-mingw-w64-x86-64 nsis imagemagick)
 fi
 if [ "$what" = test ]; then
-  pkgs+=(xvfb xauth imagemagick x11-utils xdotool wine wine64 bc postgresql)
+  pkgs+=(xvfb xauth imagemagick x11-utils xdotool wine wine64 bc postgresql openssh-server)
 fi
 
 case "$(uname -s)" in

@@ -329,11 +329,13 @@ func (s *sftpTransport) Rename(ctx context.Context, from, to string) error {
 func (s *sftpTransport) Close() error {
 	var err error
 	s.once.Do(func() {
-		s.client.Close()
+		// The connection first: the SFTP client's Close waits for the
+		// server to answer, which a server that hangs never does.
 		err = s.conn.Close()
 		if errors.Is(err, net.ErrClosed) {
 			err = nil
 		}
+		s.client.Close()
 	})
 	return err
 }
