@@ -60,7 +60,9 @@ func (f *fakeSender) Kick() {
 	f.kicks++
 }
 
-func (f *fakeSender) SSHKey() (string, error) { return "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest atelier-dealer", nil }
+func (f *fakeSender) SSHKey() (string, error) {
+	return "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest atelier-dealer", nil
+}
 
 func queueFake(ctx context.Context, db *storage.DB, o storage.Order, dealer string, pkg []byte, inbox string) (storage.OutboxItem, error) {
 	sum := sha256.Sum256(pkg)
