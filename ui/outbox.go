@@ -296,7 +296,7 @@ func (v *orderView) showSend() {
 // in the dealer settings, to copy and send to them once.
 type sshKeyBox struct {
 	d       *Designer
-	box     *fyne.Container
+	item    *widget.FormItem // in the dealer's form, so that it lines up
 	key     *widget.Label
 	copyBtn *widget.Button
 	gen     int
@@ -314,10 +314,9 @@ func newSSHKeyBox(d *Designer) *sshKeyBox {
 			b.copyBtn.SetIcon(theme.ConfirmIcon())
 		}
 	})
-	form := widget.NewForm(&widget.FormItem{Text: T("SSH key"), Widget: container.NewVBox(b.key, container.NewHBox(b.copyBtn)),
-		HintText: T("This computer's SSH key for the manufacturer's server: send it to them once, so that the orders you send reach their inbox")})
-	b.box = container.NewVBox(widget.NewSeparator(), sectionHeading(T("Sending orders")), form)
-	b.box.Hide()
+	b.item = &widget.FormItem{Text: T("SSH key"), Widget: container.NewVBox(b.key, container.NewHBox(b.copyBtn)),
+		HintText: T("This computer's SSH key for the manufacturer's server: send it to them once, so that the orders you send reach their inbox")}
+	b.show(T("Shown once the design library is open."), false)
 	return b
 }
 
@@ -325,7 +324,7 @@ func newSSHKeyBox(d *Designer) *sshKeyBox {
 func (b *sshKeyBox) load() {
 	d := b.d
 	if d.sender == nil {
-		b.box.Hide()
+		b.show(T("Shown once the design library is open."), false)
 		return
 	}
 	b.gen++
@@ -339,11 +338,16 @@ func (b *sshKeyBox) load() {
 			if err != nil {
 				key = Tf("The key could not be read or made: %v", err)
 			}
-			b.key.SetText(key)
-			setEnabled(b.copyBtn, err == nil)
-			b.copyBtn.SetText(T("Copy"))
-			b.copyBtn.SetIcon(theme.ContentCopyIcon())
-			b.box.Show()
+			b.show(key, err == nil)
 		})
 	}()
+}
+
+// show shows the key (or why there is none).
+func (b *sshKeyBox) show(text string, isKey bool) {
+	b.key.TextStyle.Monospace = isKey
+	b.key.SetText(text)
+	setEnabled(b.copyBtn, isKey)
+	b.copyBtn.SetText(T("Copy"))
+	b.copyBtn.SetIcon(theme.ContentCopyIcon())
 }

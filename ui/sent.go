@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
+	"math"
 	"strings"
 	"time"
 
@@ -337,7 +339,8 @@ func (v *sentView) row(it storage.OutboxItem, customer string, correct bool, bad
 	t := sentText(it, customer)
 	v.shown = append(v.shown, t)
 	name, col := stateName(it.State)
-	badge := container.New(&fixedWidth{w: badgeW}, newStateBadge(name, col))
+	// The badge sits on the number's line, in a column of one width.
+	badge := container.New(&fixedWidth{w: badgeW, h: widget.NewLabel(t.Number).MinSize().Height}, newStateBadge(name, col))
 	number := widget.NewLabelWithStyle(t.Number, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	rev := widget.NewLabel(t.Revision)
 	about := widget.NewLabel(t.About)
@@ -352,9 +355,12 @@ func (v *sentView) row(it storage.OutboxItem, customer string, correct bool, bad
 	}
 	body = append(body, detail)
 	for _, r := range it.Reasons {
-		reason := widget.NewLabel("•  " + r)
+		// A hanging bullet: a long reason wraps under its own text.
+		reason := widget.NewLabel(r)
 		reason.Wrapping = fyne.TextWrapWord
-		body = append(body, container.New(layout.NewCustomPaddedLayout(-theme.Padding()*2, 0, theme.Padding()*2, 0), reason))
+		bullet := widget.NewLabel("•")
+		body = append(body, container.New(layout.NewCustomPaddedLayout(-theme.Padding()*2, 0, 0, 0),
+			container.NewBorder(nil, nil, bullet, nil, reason)))
 	}
 	if correct {
 		b := widget.NewButtonWithIcon(T("Correct and send again"), theme.MailSendIcon(), func() { d.resend(it) })
@@ -368,7 +374,7 @@ func (v *sentView) row(it storage.OutboxItem, customer string, correct bool, bad
 		hint.SizeName = theme.SizeNameCaptionText
 		body = append(body, container.NewHBox(b), hint)
 	}
-	return container.NewBorder(nil, nil, container.NewVBox(container.NewPadded(badge)), nil, container.NewVBox(body...))
+	return container.NewBorder(nil, nil, container.NewVBox(badge), nil, container.NewVBox(body...))
 }
 
 // errNothingCorrected: no design of a refused order was saved again.
@@ -477,6 +483,34 @@ func onColor(c fyne.ThemeColorName) fyne.ThemeColorName {
 	return theme.ColorNameForegroundOnPrimary
 }
 
+// readableOn is the theme's text colour for a badge's colour when it
+// reads there, else black or white, whichever reads better (white on the
+// light theme's bright green or orange barely does).
+func readableOn(bg, text color.Color) color.Color {
+	lum := func(c color.Color) float64 {
+		r, g, b, _ := c.RGBA()
+		lin := func(v uint32) float64 {
+			x := float64(v) / 0xffff
+			if x <= 0.03928 {
+				return x / 12.92
+			}
+			return math.Pow((x+0.055)/1.055, 2.4)
+		}
+		return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+	}
+	contrast := func(a, b color.Color) float64 {
+		la, lb := lum(a), lum(b)
+		return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+	}
+	if contrast(bg, text) >= 4.5 {
+		return text
+	}
+	if contrast(bg, color.Black) > contrast(bg, color.White) {
+		return color.NRGBA{0x14, 0x14, 0x14, 0xff}
+	}
+	return color.White
+}
+
 // CreateRenderer implements fyne.Widget.
 func (b *stateBadge) CreateRenderer() fyne.WidgetRenderer {
 	r := &stateBadgeRenderer{b: b, bg: canvas.NewRectangle(nil), text: canvas.NewText(b.text, nil)}
@@ -512,7 +546,7 @@ func (r *stateBadgeRenderer) Refresh() {
 	r.bg.FillColor = th.Color(r.b.color, v)
 	r.bg.CornerRadius = th.Size(theme.SizeNameSelectionRadius) * 2
 	r.text.Text = r.b.text
-	r.text.Color = th.Color(onColor(r.b.color), v)
+	r.text.Color = readableOn(r.bg.FillColor, th.Color(onColor(r.b.color), v))
 	r.text.TextSize = th.Size(theme.SizeNameCaptionText)
 	r.bg.Refresh()
 	r.text.Refresh()
@@ -522,20 +556,22 @@ func (r *stateBadgeRenderer) Refresh() {
 func (r *stateBadgeRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.text} }
 func (r *stateBadgeRenderer) Destroy()                     {}
 
-// fixedWidth lays its object out at a width of its own (and its height).
-type fixedWidth struct{ w float32 }
+// fixedWidth lays its object out at a width of its own, centred in a
+// line of height h (at least).
+type fixedWidth struct{ w, h float32 }
 
 // Layout implements fyne.Layout.
 func (l *fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objs {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(fyne.NewSize(l.w, o.MinSize().Height))
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, (size.Height-h)/2))
+		o.Resize(fyne.NewSize(l.w, h))
 	}
 }
 
 // MinSize implements fyne.Layout.
 func (l *fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var h float32
+	h := l.h
 	for _, o := range objs {
 		h = max(h, o.MinSize().Height)
 	}

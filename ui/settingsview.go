@@ -281,8 +281,9 @@ func newSettingsView(d *Designer) *settingsView {
 	}
 	v.shop = newShopSettings(d)
 	v.sshKey = newSSHKeyBox(d)
+	dealer.AppendItem(v.sshKey.item)
 	v.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon(T("Dealer"), theme.AccountIcon(), page(T("Who you are: on every order and every customer's quote."), dealer, v.sshKey.box)),
+		container.NewTabItemWithIcon(T("Dealer"), theme.AccountIcon(), page(T("Who you are: on every order and every customer's quote."), dealer)),
 		container.NewTabItemWithIcon(T("Prices"), theme.ListIcon(), page(T("Your terms with the manufacturer, and with your customers."), prices)),
 		container.NewTabItemWithIcon(T("Display"), theme.ColorPaletteIcon(), page(T("How Atelier looks on this computer."), display)),
 		container.NewTabItemWithIcon(T("Showroom"), theme.ComputerIcon(), page(T("A customer-facing screen for the shop: full screen, big controls, customer prices only, and a fresh start for every customer."), showroom)),
