@@ -28,15 +28,20 @@ import (
 
 	"github.com/atelier-app/atelier/assets"
 	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/catalog/sign"
 	"github.com/atelier-app/atelier/storage"
 	"github.com/atelier-app/atelier/storage/orderfile"
+	"github.com/atelier-app/atelier/storage/orderfile/outbox"
+	"github.com/atelier-app/atelier/storage/orderfile/transport"
 	"github.com/atelier-app/atelier/storage/shop"
 	"github.com/atelier-app/atelier/ui"
+	"golang.org/x/crypto/ssh"
 )
 
 var (
-	_ ui.Store    = (*storage.DB)(nil)
-	_ ui.ShopLink = shopLink{}
+	_ ui.Store       = (*storage.DB)(nil)
+	_ ui.ShopLink    = shopLink{}
+	_ ui.OrderSender = outboxLink{}
 )
 
 // appID is the app's unique ID: where Fyne keeps its preferences.
@@ -54,7 +59,7 @@ func main() {
 	product := flag.String("product", "", "start with this product (default: the catalog's first)")
 	var sets setFlags
 	flag.Var(&sets, "set", "a decision FEATURE=VALUE to start with (repeatable)")
-	show := flag.String("show", "", "open at a screen: products, design, library, order, customers, catalogs or settings")
+	show := flag.String("show", "", "open at a screen: products, design, library, order, customers, sent, catalogs or settings")
 	showroom := flag.Bool("showroom", false, "start in showroom mode (a shop's customer screen; the first time, the dealer chooses the PIN that leaves it)")
 	flag.Parse()
 
@@ -230,6 +235,7 @@ type library struct {
 	mu      sync.Mutex
 	db      *storage.DB
 	agent   *shop.Agent // the link to the shop's other machines
+	outbox  *outbox.Agent
 	backups sync.WaitGroup
 }
 
@@ -395,6 +401,56 @@ func (l *library) attach(db *storage.DB) {
 		fmt.Fprintln(os.Stderr, "atelier: shop:", err)
 	}
 	fyne.Do(func() { l.d.SetShop(shopLink{agent}) })
+	l.startOutbox(db)
+}
+
+// startOutbox starts the outbox's agent: it delivers the orders sent to
+// their manufacturer's inbox, in the background, and collects the answers.
+func (l *library) startOutbox(db *storage.DB) {
+	keyPath := filepath.Join(filepath.Dir(l.path), "keys", "dealer-ssh.key") // as atelierctl's
+	key, keyErr := transport.LoadOrCreateKey(keyPath)
+	if keyErr != nil {
+		fmt.Fprintln(os.Stderr, "atelier: the SSH key for the manufacturer's server:", keyErr)
+	}
+	agent := &outbox.Agent{Sender: &outbox.Sender{DB: db, Key: key},
+		OnChange: func() { fyne.Do(l.d.OutboxChanged) }}
+	l.mu.Lock()
+	l.outbox = agent
+	l.mu.Unlock()
+	agent.Start()
+	link := outboxLink{db: db, agent: agent, key: key, keyErr: keyErr, trusted: assets.TrustedManufacturers()}
+	fyne.Do(func() { l.d.SetSender(link) })
+}
+
+// outboxLink is the outbox as the designer sees it (ui.OrderSender).
+type outboxLink struct {
+	db      *storage.DB
+	agent   *outbox.Agent
+	key     ssh.Signer
+	keyErr  error
+	trusted map[string]sign.PublicKey
+}
+
+func (o outboxLink) CanSend(ctx context.Context, revisions []int64) error {
+	lines := make([]storage.OrderLine, len(revisions))
+	for i, r := range revisions {
+		lines[i] = storage.OrderLine{Revision: r, Quantity: 1}
+	}
+	_, err := outbox.DestinationOf(ctx, o.db, storage.Order{Number: "draft", Lines: lines}, o.trusted)
+	return err
+}
+
+func (o outboxLink) Send(ctx context.Context, order int64, s orderfile.Settings) (storage.OutboxItem, error) {
+	return outbox.Queue(ctx, o.db, order, s, o.trusted)
+}
+
+func (o outboxLink) Kick() { o.agent.Kick() }
+
+func (o outboxLink) SSHKey() (string, error) {
+	if o.keyErr != nil {
+		return "", o.keyErr
+	}
+	return transport.AuthorizedKey(o.key), nil
 }
 
 // shopLink is the shop's agent as the designer sees it (ui.ShopLink).
@@ -419,6 +475,9 @@ func (l *library) close() {
 	defer l.mu.Unlock()
 	if l.agent != nil {
 		l.agent.Stop()
+	}
+	if l.outbox != nil {
+		l.outbox.Stop()
 	}
 	if l.db != nil {
 		l.db.Close()

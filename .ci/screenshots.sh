@@ -70,6 +70,8 @@ start en light -show customers; click 330 190 1.5; shot customers; stop
 start en light -show catalogs; shot catalogs; stop
 start en light -show settings; shot settings; stop
 start en light -show order; shot order; stop
+start en light -show sent; shot outbox-sent; stop
+start de dark -show sent; shot outbox-sent-german-dark; stop
 start en light -showroom; sleep 1; shot showroom; click 683 400 1.5; click 853 250 2.5; shot showroom-design; stop
 start en dark -product kolme-sofa -set cover=velvet -set legs=brass -set chaise=right; shot dark; stop
 start de light -product lift-desk -set top=oak -set extras=tray,modesty; shot german; stop

@@ -177,6 +177,20 @@ type Designer struct {
 	// a design was added to the order and after an export (tests use them).
 	OnAdded    func()
 	OnExported func(path string, err error)
+	// The outbox (ui/outbox.go, ui/sent.go): the way orders go to the
+	// manufacturer, what was sent, and the status line's words for it.
+	sender       OrderSender
+	sent         *sentView // nil until first shown
+	outboxItems  []storage.OutboxItem
+	outboxNames  map[int64]string // the customer of each order sent, by order id
+	outboxLabel  *widget.Label
+	outboxGen    int
+	outboxLoaded bool
+	resending    map[int64]bool // orders being corrected and sent again
+	// OnSent and OnOutbox, if set, are called on the UI goroutine after a
+	// send and after the outbox was read (tests).
+	OnSent   func(storage.OutboxItem, error)
+	OnOutbox func()
 	// OnImported, if set, is called on the UI goroutine after an order
 	// package was imported or refused (tests use it).
 	OnImported func(*orderfile.Imported, error)
@@ -219,6 +233,8 @@ func buildDesigner(cat *catalog.Catalog, lang string, do func(func()), kiosk boo
 	d.variants = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
 	d.shopLabel = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
 	d.shopLabel.Hide()
+	d.outboxLabel = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
+	d.outboxLabel.Hide()
 	d.validity = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	d.validIcon = widget.NewIcon(theme.InfoIcon())
 	if kiosk {

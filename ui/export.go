@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/atelier-app/atelier/catalog/sign"
 	"github.com/atelier-app/atelier/storage"
 	"github.com/atelier-app/atelier/storage/orderfile"
 )
@@ -98,7 +97,7 @@ func (v *orderView) chooseFolder() {
 		return
 	}
 	if d.dealer.isDemo() {
-		v.warnDemoDealer()
+		v.warnDemoDealer(T("Export with the demo dealer?"), T("Export anyway"), v.askFolder)
 		return
 	}
 	v.askFolder()
@@ -112,9 +111,9 @@ func (s DealerSettings) isDemo() bool {
 }
 
 // warnDemoDealer says that the order would go out in the demo dealer's
-// name, and offers the settings (the default), exporting anyway, or
+// name, and offers the settings (the default), going on anyway (then), or
 // cancelling (Escape).
-func (v *orderView) warnDemoDealer() {
+func (v *orderView) warnDemoDealer(title, anyway string, then func()) {
 	d := v.d
 	msg := widget.NewLabel(fmt.Sprintf(T("The dealer settings are still the demo's: this order would be sent as “%s” (%s), and the manufacturer could not tell that it comes from you.\n\nEnter your dealer code and company name in the settings first."), d.dealer.Name, d.dealer.ID))
 	msg.Wrapping = fyne.TextWrapWord
@@ -123,10 +122,10 @@ func (v *orderView) warnDemoDealer() {
 	cancel := func() { dlg.Hide() }
 	open := widget.NewButtonWithIcon(T("Open the dealer settings"), theme.SettingsIcon(), settings)
 	open.Importance = widget.HighImportance
-	anyway := widget.NewButton(T("Export anyway"), func() { dlg.Hide(); v.askFolder() })
+	goOn := widget.NewButton(anyway, func() { dlg.Hide(); then() })
 	back := widget.NewButtonWithIcon(T("Cancel"), theme.CancelIcon(), cancel)
-	dlg = dialog.NewCustomWithoutButtons(T("Export with the demo dealer?"), msg, d.win)
-	dlg.SetButtons([]fyne.CanvasObject{anyway, back, open})
+	dlg = dialog.NewCustomWithoutButtons(title, msg, d.win)
+	dlg.SetButtons([]fyne.CanvasObject{goOn, back, open})
 	dlg.Resize(fyne.NewSize(560, 0))
 	d.showDialog(dlg, cancel, settings)
 }
@@ -165,16 +164,8 @@ func (v *orderView) exportTo(folder string) {
 		d.tell(T("The order cannot be exported yet"), why)
 		return
 	}
-	draft := d.draft
-	in := storage.OrderInput{Dealer: d.dealer.ID, Customer: draft.customer(), Delivery: strings.TrimSpace(v.delivery.Text),
-		RequestedDate: draft.RequestedDate, Notes: strings.TrimSpace(draft.Notes)}
-	var revisions []int64
-	for _, l := range draft.Lines {
-		in.Lines = append(in.Lines, storage.OrderLine{Revision: l.RevisionID, Quantity: l.Quantity, Discount: l.Discount})
-		revisions = append(revisions, l.RevisionID)
-	}
-	s := orderfile.Settings{Dealer: d.dealer.Dealer(), Terms: d.dealer.Terms(), PaymentTerms: d.dealer.PaymentTerms,
-		Language: d.lang, AppVersion: d.export.AppVersion}
+	in, revisions := v.orderInput()
+	s := d.orderSettings()
 	s.Progress = func(done, total int) { d.do(func() { v.showProgress(done, total) }) }
 	ctx, cancel := context.WithCancel(context.Background())
 	v.cancel = cancel
@@ -205,11 +196,8 @@ func exportOrder(ctx context.Context, store Store, ex OrderExport, folder string
 	if ex.Package == nil {
 		return "", "", errors.New(T("the design library is not open"))
 	}
-	if ex.KeyPath == "" {
-		return "", "", errors.New(T("there is no place for the dealer's signing key"))
-	}
-	if s.Key, err = sign.LoadOrCreate(ex.KeyPath); err != nil {
-		return "", "", fmt.Errorf(T("the dealer's signing key could not be read or made: %w"), err)
+	if err := loadKey(ex.KeyPath, &s); err != nil {
+		return "", "", err
 	}
 	if err := checkWritable(folder); err != nil {
 		return "", "", err

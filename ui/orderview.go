@@ -51,6 +51,7 @@ type orderView struct {
 	progress  *widget.ProgressBar
 	step      *widget.Label
 	exportBn  *widget.Button
+	sendBn    *widget.Button // Send to manufacturer: when the order can go through the outbox
 	cancelBn  *widget.Button
 	cancel    context.CancelFunc // while exporting
 	hint      *widget.Label
@@ -60,8 +61,10 @@ type orderView struct {
 	info      map[int64]*lineInfo // by revision id
 	loading   map[int64]bool      // revisions being read
 	afterLoad func()              // runs once when no revision is being read any more (Ctrl+E on a fresh view)
-	exporting bool
-	syncing   bool // while the fields are set from the draft
+	exporting bool                // or sending
+	sendKey   string              // the lines (revision ids) sendOK is about
+	sendOK    bool                // they can be sent through the outbox
+	syncing   bool                // while the fields are set from the draft
 	shownKeys []int64
 	// OnLoaded, if set, is called on the UI goroutine after the lines'
 	// revisions have been read (tests use it).
@@ -173,6 +176,9 @@ func newOrderView(d *Designer) *orderView {
 	v.step.Hide()
 	v.exportBn = widget.NewButtonWithIcon(T("Export order…"), theme.UploadIcon(), v.chooseFolder)
 	v.exportBn.Importance = widget.HighImportance
+	v.sendBn = widget.NewButtonWithIcon(T("Send to manufacturer"), theme.MailSendIcon(), v.startSend)
+	v.sendBn.Importance = widget.HighImportance
+	v.sendBn.Hide()
 	v.cancelBn = widget.NewButtonWithIcon(T("Cancel the export"), theme.CancelIcon(), func() {
 		if v.cancel != nil {
 			v.cancel()
@@ -186,7 +192,7 @@ func newOrderView(d *Designer) *orderView {
 	v.hint = widget.NewLabel("")
 	v.hint.Wrapping = fyne.TextWrapWord
 	v.hint.SizeName = theme.SizeNameCaptionText
-	side := container.NewVBox(form, v.totalsBox, v.warning, v.progress, v.step, v.exportBn, v.cancelBn, v.hint)
+	side := container.NewVBox(form, v.totalsBox, v.warning, v.progress, v.step, v.sendBn, v.exportBn, v.cancelBn, v.hint)
 	sideScroll := container.NewVScroll(container.NewPadded(side))
 	v.header = v.columnHeader()
 	lines := container.NewStack(container.NewBorder(v.header, nil, nil, nil, v.scroll), v.empty)
@@ -263,6 +269,7 @@ func (v *orderView) refresh() {
 	}
 	v.syncFields()
 	v.reprice()
+	v.checkSend()
 	if len(d.draft.Lines) == 0 {
 		v.empty.Show()
 		v.scroll.Hide()
@@ -658,7 +665,7 @@ func (v *orderView) reprice() {
 	} else {
 		v.summary.SetText(fmt.Sprintf(T("draft · %s, %s"), plural(n, "design", "designs"), plural(d.draft.pieces(), "piece", "pieces")))
 	}
-	v.hint.SetText(fmt.Sprintf(T("Exporting numbers the order (%s-…) and writes one signed file for %s, with your customer's quote as a PDF."), strings.ToUpper(d.dealer.ID), d.cat.Manufacturer.Name))
+	v.showSend()
 	v.hint.Hidden = n == 0
 	v.hint.Refresh()
 	switch {
@@ -669,6 +676,7 @@ func (v *orderView) reprice() {
 		v.warning.Hide()
 	}
 	setEnabled(v.exportBn, n > 0 && problems == 0 && !v.exporting && d.store != nil)
+	setEnabled(v.sendBn, n > 0 && problems == 0 && !v.exporting && d.store != nil)
 }
 
 // syncFields shows the draft's customer, delivery, date and notes.

@@ -101,6 +101,7 @@ type settingsView struct {
 	languageAtStart string
 	tabs            *container.AppTabs
 	shop            *shopSettings
+	sshKey          *sshKeyBox
 	OnBackedUp      func(path string, err error) // tests
 }
 
@@ -108,7 +109,10 @@ type settingsView struct {
 func (d *Designer) ShowSettings() {
 	if d.settings == nil {
 		d.settings = newSettingsView(d)
-		d.screens[screenSettings] = screenOf{content: d.settings.content, shown: d.settings.load}
+		d.screens[screenSettings] = screenOf{content: d.settings.content, shown: func() {
+			d.settings.load()
+			d.settings.sshKey.load()
+		}}
 	}
 	d.show(screenSettings)
 }
@@ -276,6 +280,8 @@ func newSettingsView(d *Designer) *settingsView {
 		return container.NewVScroll(container.NewPadded(container.NewHBox(layout.NewSpacer(), container.New(&maxWidth{w: 780}, col), layout.NewSpacer())))
 	}
 	v.shop = newShopSettings(d)
+	v.sshKey = newSSHKeyBox(d)
+	dealer.AppendItem(v.sshKey.item)
 	v.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(T("Dealer"), theme.AccountIcon(), page(T("Who you are: on every order and every customer's quote."), dealer)),
 		container.NewTabItemWithIcon(T("Prices"), theme.ListIcon(), page(T("Your terms with the manufacturer, and with your customers."), prices)),

@@ -24,6 +24,7 @@ const (
 	screenOrder
 	screenCustomers
 	screenCatalogs
+	screenSent
 	screenSettings
 	screenCount
 )
@@ -79,10 +80,10 @@ func (d *Designer) show(s screen) {
 }
 
 // ShowScreen shows a screen by name (products, design, library, order,
-// customers, catalogs, settings); false if there is none of that name.
+// customers, sent, catalogs, settings); false if there is none of that name.
 func (d *Designer) ShowScreen(name string) bool {
 	s, ok := map[string]screen{"products": screenProducts, "design": screenDesign, "library": screenLibrary, "order": screenOrder,
-		"customers": screenCustomers, "catalogs": screenCatalogs, "settings": screenSettings}[name]
+		"customers": screenCustomers, "sent": screenSent, "catalogs": screenCatalogs, "settings": screenSettings}[name]
 	if ok {
 		d.navigate(s)
 	}
@@ -115,6 +116,7 @@ func newNavRail(d *Designer) *navRail {
 		add(screenDesign, theme.DocumentCreateIcon(), T("Design")),
 		add(screenLibrary, theme.FolderOpenIcon(), T("Library")),
 		add(screenOrder, theme.ListIcon(), T("Order")),
+		add(screenSent, theme.MailSendIcon(), T("Sent")),
 		add(screenCustomers, theme.AccountIcon(), T("Customers")),
 		add(screenCatalogs, theme.StorageIcon(), T("Catalogs")),
 	)
@@ -187,6 +189,8 @@ func (d *Designer) navigate(s screen) {
 		d.ShowOrder()
 	case screenCustomers:
 		d.ShowCustomers()
+	case screenSent:
+		d.ShowSent()
 	case screenSettings:
 		d.ShowSettings()
 	case screenCatalogs:

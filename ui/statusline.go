@@ -19,13 +19,14 @@ type statusLine struct {
 	sep      *widget.Separator
 	status   *widget.Label
 	shop     *widget.Label // where the machine stands in its shop (hidden in none)
+	outbox   *widget.Label // the orders on their way or refused (hidden when none)
 	variants *widget.Label // nil: none (the showroom)
 }
 
 // newStatusLine builds the designer's status line (with the count of
 // variants, or without) and keeps it to refresh.
 func (d *Designer) newStatusLine(variants bool) *statusLine {
-	l := &statusLine{icon: d.validIcon, validity: d.validity, sep: widget.NewSeparator(), status: d.status, shop: d.shopLabel}
+	l := &statusLine{icon: d.validIcon, validity: d.validity, sep: widget.NewSeparator(), status: d.status, shop: d.shopLabel, outbox: d.outboxLabel}
 	if variants {
 		l.variants = d.variants
 	}
@@ -44,7 +45,7 @@ func (l *statusLine) CreateRenderer() fyne.WidgetRenderer {
 type statusLineRenderer struct{ l *statusLine }
 
 func (r *statusLineRenderer) Objects() []fyne.CanvasObject {
-	objs := []fyne.CanvasObject{r.l.icon, r.l.validity, r.l.sep, r.l.status, r.l.shop}
+	objs := []fyne.CanvasObject{r.l.icon, r.l.validity, r.l.sep, r.l.status, r.l.shop, r.l.outbox}
 	if r.l.variants != nil {
 		objs = append(objs, r.l.variants)
 	}
@@ -78,11 +79,13 @@ func (r *statusLineRenderer) Layout(size fyne.Size) {
 		place(l.variants, end, nw)
 		end -= pad
 	}
-	if l.shop.Visible() {
-		sw := l.shop.MinSize().Width
-		end -= sw
-		place(l.shop, end, sw)
-		end -= pad
+	for _, o := range []*widget.Label{l.shop, l.outbox} {
+		if o.Visible() {
+			sw := o.MinSize().Width
+			end -= sw
+			place(o, end, sw)
+			end -= pad
+		}
 	}
 	place(l.status, x, max(0, end-x))
 }
@@ -97,9 +100,11 @@ func (r *statusLineRenderer) MinSize() fyne.Size {
 		w += l.variants.MinSize().Width + pad
 		h = max(h, l.variants.MinSize().Height)
 	}
-	if l.shop.Visible() {
-		w += l.shop.MinSize().Width + pad
-		h = max(h, l.shop.MinSize().Height)
+	for _, o := range []*widget.Label{l.shop, l.outbox} {
+		if o.Visible() {
+			w += o.MinSize().Width + pad
+			h = max(h, o.MinSize().Height)
+		}
 	}
 	return fyne.NewSize(w, h)
 }

@@ -41,6 +41,15 @@ type Store interface {
 	RecordExportHash(ctx context.Context, id int64, sha string) error
 	CompleteExport(ctx context.Context, id int64) (storage.Order, error)
 	AbandonExport(ctx context.Context, id int64) error
+	// Orders sent through the outbox (ui/outbox.go): numbered without a
+	// file, cancelled when their package cannot be made, corrected after a
+	// refusal.
+	CreateOrder(ctx context.Context, in storage.OrderInput) (storage.Order, error)
+	CancelOrder(ctx context.Context, id int64) error
+	Order(ctx context.Context, id int64) (storage.Order, error)
+	RevisionByID(ctx context.Context, id int64) (storage.Revision, error)
+	ReviseOrder(ctx context.Context, id int64, lines []storage.OrderLine) (storage.Order, error)
+	Outbox(ctx context.Context) ([]storage.OutboxItem, error)
 
 	SendToDealer(ctx context.Context, in storage.DesignInput, customerName string) (storage.QueueEntry, error)
 	Queue(ctx context.Context, taken bool) ([]storage.QueueEntry, error)

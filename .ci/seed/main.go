@@ -12,6 +12,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -27,6 +29,7 @@ import (
 	"github.com/atelier-app/atelier/render"
 	"github.com/atelier-app/atelier/storage"
 	"github.com/atelier-app/atelier/storage/orderfile"
+	"github.com/atelier-app/atelier/storage/orderfile/outbox"
 	"github.com/atelier-app/atelier/ui"
 )
 
@@ -165,6 +168,9 @@ func seed(dir, lang, theme string) error {
 	if err := db.SetOrderExported(ctx, o.ID, filepath.Join(os.Getenv("HOME"), orderfile.FileName(o.Number)), "seeded"); err != nil {
 		return err
 	}
+	if err := seedOutbox(ctx, db, dealer.ID, jonas, okafor, anna, rev.ID, sofa.ID, studio.ID); err != nil {
+		return err
+	}
 	showroomDesk := storage.DesignInput{Name: "Showroom: Höhe Lift Desk", ProductID: "lift-desk", ProductName: "Höhe Lift Desk", Catalog: rec.ID, Quantity: 1,
 		Decisions: map[string]string{"top": "linoleum", "frame": "black"}, Currency: "EUR", Total: "884.00"}
 	lino := demo.Product("lift-desk")
@@ -224,3 +230,65 @@ func mustJSON(v any) string {
 }
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(strings.TrimSpace(s)) }
+
+// seedOutbox sends orders in every state (Sent orders): one accepted, one
+// delivered and awaiting the answer, one refused with the manufacturer's
+// reasons, and one queued for an inbox that cannot be reached (a folder
+// that does not exist, so the app's outbox keeps trying).
+func seedOutbox(ctx context.Context, db *storage.DB, dealer string, jonas, okafor, anna, deskRev, sofa, studio int64) error {
+	rev := func(design int64) (int64, error) {
+		r, err := db.Revision(ctx, design, 0)
+		return r.ID, err
+	}
+	sofaRev, err := rev(sofa)
+	if err != nil {
+		return err
+	}
+	studioRev, err := rev(studio)
+	if err != nil {
+		return err
+	}
+	for _, o := range []struct {
+		customer int64
+		revision int64
+		state    string
+		reasons  []string
+		ref      string
+	}{
+		{jonas, deskRev, storage.OutboxAccepted, nil, "NH-2026-0412"},
+		{okafor, studioRev, storage.OutboxDelivered, nil, ""},
+		{anna, sofaRev, storage.OutboxRefused, []string{
+			"Line 1 (Lounge sofa): the velvet cover in this colour is no longer made since the spring collection; choose bouclé or linen, or velvet in another colour, and send the order again with the corrected design.",
+			"The requested date 15 Feb 2027 is before our earliest delivery for a three-seat sofa with chaise (eight weeks from the order).",
+		}, ""},
+		{0, studioRev, storage.OutboxQueued, nil, ""},
+	} {
+		order, err := db.CreateOrder(ctx, storage.OrderInput{Dealer: dealer, Customer: o.customer, Lines: []storage.OrderLine{{Revision: o.revision, Quantity: 1}}})
+		if err != nil {
+			return err
+		}
+		pkg := []byte("seeded package of " + order.Number)
+		sum := sha256.Sum256(pkg)
+		folder := "/tmp/atelier-seeded-inbox"
+		if o.state == storage.OutboxQueued {
+			folder = "/nonexistent/nordholm-inbox"
+		}
+		addr, _ := json.Marshal(map[string]string{"Folder": folder})
+		it, err := db.QueueOrder(ctx, storage.OutboxItem{Order: order.ID, Revision: 1, Number: order.Number, Dealer: dealer,
+			File: outbox.FileName(order.Number, 1), Package: pkg, SHA256: hex.EncodeToString(sum[:]), Manufacturer: "Nordholm Möbelwerke",
+			Address: addr})
+		if err != nil {
+			return err
+		}
+		switch o.state {
+		case storage.OutboxDelivered:
+			err = db.OutboxDelivered(ctx, it.ID)
+		case storage.OutboxAccepted, storage.OutboxRefused:
+			_, _, err = db.OutboxAnswered(ctx, it.SHA256, o.state, o.reasons, o.ref)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
