@@ -280,7 +280,7 @@ func TestSentOrdersShowEachState(t *testing.T) {
 // design's newest save, and queues it; with nothing saved since, it says
 // so and makes nothing.
 func TestCorrectAndSendAgain(t *testing.T) {
-	d, _, q, db := newOrderDesigner(t)
+	d, w, q, db := newOrderDesigner(t)
 	ctx := context.Background()
 	d.Decide("top", choice("walnut"))
 	waitEngine(t, d, q)
@@ -298,6 +298,12 @@ func TestCorrectAndSendAgain(t *testing.T) {
 	if _, err := waitSent(t, d, q, func() { test.Tap(v.resend[refused.ID]) }); !errors.Is(err, errNothingCorrected) {
 		t.Fatalf("err %v, want nothing corrected", err)
 	}
+	// It asks whether to send the order unchanged; Cancel makes nothing.
+	eventually(t, q, "the question", func() bool {
+		top := w.Canvas().Overlays().Top()
+		return top != nil && strings.Contains(texts(top), "Send the order again unchanged?")
+	})
+	tapButton(t, w, "Cancel")
 	if o, _ := db.Order(ctx, refused.Order); o.Revision != 1 {
 		t.Errorf("revision %d, want 1", o.Revision)
 	}
@@ -353,5 +359,38 @@ func TestSentOrdersFollowTheAgent(t *testing.T) {
 	eventually(t, q, "the delivery on screen", func() bool { return shownFor(v, it.ID).State == "Delivered" })
 	if got := d.outboxLabel.Text; got != "1 order on its way" {
 		t.Errorf("status line %q", got)
+	}
+}
+
+// A refusal that needs no change of the designs (the manufacturer put it
+// right on its side): the order is sent again as it is, as revision 2,
+// once the user says so.
+func TestSendAgainUnchanged(t *testing.T) {
+	d, w, q, db := newOrderDesigner(t)
+	ctx := context.Background()
+	d.Decide("top", choice("walnut"))
+	waitEngine(t, d, q)
+	saveNamed(t, d, q, false, "Corner desk", "")
+	rev, err := db.Revision(ctx, d.DesignID(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := seedOutbox(t, db, rev.ID, t.TempDir())[storage.OutboxRefused]
+	d.SetSender(&fakeSender{db: db, inbox: t.TempDir()})
+	v := showSent(t, d, q)
+	if _, err := waitSent(t, d, q, func() { test.Tap(v.resend[refused.ID]) }); !errors.Is(err, errNothingCorrected) {
+		t.Fatalf("err %v, want nothing corrected", err)
+	}
+	eventually(t, q, "the question", func() bool { return w.Canvas().Overlays().Top() != nil })
+	it, err := waitSent(t, d, q, func() { tapButton(t, w, "Send it again as it is") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := db.Order(ctx, refused.Order)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Revision != 2 || it.Revision != 2 || len(o.Lines) != 1 || o.Lines[0].Revision != rev.ID {
+		t.Errorf("order revision %d (queued %d), lines %+v; want revision 2 of the same design revision %d", o.Revision, it.Revision, o.Lines, rev.ID)
 	}
 }

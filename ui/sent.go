@@ -12,12 +12,14 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/atelier-app/atelier/storage"
 	"github.com/atelier-app/atelier/storage/orderfile"
+	"github.com/atelier-app/atelier/storage/orderfile/outbox"
 	"github.com/atelier-app/atelier/storage/orderfile/transport"
 )
 
@@ -363,7 +365,7 @@ func (v *sentView) row(it storage.OutboxItem, customer string, correct bool, bad
 			container.NewBorder(nil, nil, bullet, nil, reason)))
 	}
 	if correct {
-		b := widget.NewButtonWithIcon(T("Correct and send again"), theme.MailSendIcon(), func() { d.resend(it) })
+		b := widget.NewButtonWithIcon(T("Correct and send again"), theme.MailSendIcon(), func() { d.resend(it, false) })
 		b.Importance = widget.HighImportance
 		if d.resending[it.Order] || d.sender == nil {
 			b.Disable()
@@ -381,8 +383,10 @@ func (v *sentView) row(it storage.OutboxItem, customer string, correct bool, bad
 var errNothingCorrected = errors.New("nothing corrected")
 
 // resend makes the next revision of a refused order from its designs'
-// newest saves and queues it (off the UI goroutine).
-func (d *Designer) resend(it storage.OutboxItem) {
+// newest saves and queues it (off the UI goroutine). When no design was
+// saved again, it asks first whether to send the order unchanged
+// (unchanged: the user said so).
+func (d *Designer) resend(it storage.OutboxItem, unchanged bool) {
 	if d.sender == nil || d.store == nil || d.resending[it.Order] {
 		return
 	}
@@ -399,12 +403,12 @@ func (d *Designer) resend(it storage.OutboxItem) {
 	}
 	store, sender, keyPath, s := d.store, d.sender, d.export.KeyPath, d.orderSettings()
 	go func() {
-		item, err := resendOrder(context.Background(), store, sender, keyPath, it, s)
+		item, err := resendOrder(context.Background(), store, sender, keyPath, it, s, unchanged)
 		d.do(func() {
 			delete(d.resending, it.Order)
 			switch {
 			case errors.Is(err, errNothingCorrected):
-				d.tell(T("Nothing was corrected yet"), Tf("No design of order %s was saved again since %s refused it. Open its designs from the library, correct them as the reasons say, save them, then send the order again.", it.Number, it.Manufacturer))
+				d.askSendUnchanged(it)
 			case err != nil:
 				d.showError(fmt.Errorf(T("order %s was not sent again: %w"), it.Number, err))
 			default:
@@ -423,27 +427,17 @@ func (d *Designer) resend(it storage.OutboxItem) {
 // each line's design at its newest save (same quantities and discounts),
 // queued. An order already corrected but not queued (the queueing failed)
 // is queued as it is.
-func resendOrder(ctx context.Context, store Store, sender OrderSender, keyPath string, it storage.OutboxItem, s orderfile.Settings) (storage.OutboxItem, error) {
+func resendOrder(ctx context.Context, store Store, sender OrderSender, keyPath string, it storage.OutboxItem, s orderfile.Settings, unchanged bool) (storage.OutboxItem, error) {
 	o, err := store.Order(ctx, it.Order)
 	if err != nil {
 		return storage.OutboxItem{}, err
 	}
 	if o.Revision == it.Revision {
-		lines := make([]storage.OrderLine, len(o.Lines))
-		changed := false
-		for i, l := range o.Lines {
-			rev, err := store.RevisionByID(ctx, l.Revision)
-			if err != nil {
-				return storage.OutboxItem{}, err
-			}
-			newest, err := store.Revision(ctx, rev.Design, 0)
-			if err != nil {
-				return storage.OutboxItem{}, err
-			}
-			changed = changed || newest.ID != l.Revision
-			lines[i] = storage.OrderLine{Revision: newest.ID, Quantity: l.Quantity, Discount: l.Discount}
+		lines, changed, err := outbox.CorrectedLines(ctx, store, o)
+		if err != nil {
+			return storage.OutboxItem{}, err
 		}
-		if !changed {
+		if !changed && !unchanged {
 			return storage.OutboxItem{}, errNothingCorrected
 		}
 		if o, err = store.ReviseOrder(ctx, o.ID, lines); err != nil {
@@ -576,4 +570,23 @@ func (l *fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		h = max(h, o.MinSize().Height)
 	}
 	return fyne.NewSize(l.w, h)
+}
+
+// askSendUnchanged asks whether to send a refused order again with no
+// design changed: right when the manufacturer fixed the cause on its side
+// (it enrolled the dealer's key, say); otherwise the designs are corrected
+// first.
+func (d *Designer) askSendUnchanged(it storage.OutboxItem) {
+	if d.win == nil {
+		return
+	}
+	msg := widget.NewLabel(Tf("No design of order %s was saved again since %s refused it.\n\nIf the reasons ask for nothing in the designs (the manufacturer has since put it right on its side), send the order again as it is, as revision %d. Otherwise open its designs from the library, correct them as the reasons say and save them first.", it.Number, it.Manufacturer, it.Revision+1))
+	msg.Wrapping = fyne.TextWrapWord
+	dlg := dialog.NewCustomConfirm(T("Send the order again unchanged?"), T("Send it again as it is"), T("Cancel"),
+		container.NewGridWrap(fyne.NewSize(460, msg.MinSize().Height*4), msg), func(ok bool) {
+			if ok {
+				d.resend(it, true)
+			}
+		}, d.win)
+	dlg.Show()
 }

@@ -97,23 +97,19 @@ func (c *OrderReviseCmd) Run(env *Env, cli *CLI) error {
 	if err != nil {
 		return err
 	}
-	lines := make([]storage.OrderLine, len(o.Lines))
-	for i, l := range o.Lines {
-		rev, err := db.RevisionByID(ctx, l.Revision)
-		if err != nil {
-			return err
-		}
-		newest, err := db.Revision(ctx, rev.Design, 0)
-		if err != nil {
-			return err
-		}
-		lines[i] = storage.OrderLine{Revision: newest.ID, Quantity: l.Quantity, Discount: l.Discount}
+	lines, changed, err := outbox.CorrectedLines(ctx, db, o)
+	if err != nil {
+		return err
 	}
 	o, err = db.ReviseOrder(ctx, o.ID, lines)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "order %s is now at revision %d; atelierctl order send %s sends it\n", o.Number, o.Revision, o.Number)
+	same := ""
+	if !changed {
+		same = " (no design was saved again: the same lines)"
+	}
+	fmt.Fprintf(env.Stdout, "order %s is now at revision %d%s; atelierctl order send %s sends it\n", o.Number, o.Revision, same, o.Number)
 	return nil
 }
 

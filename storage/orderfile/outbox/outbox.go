@@ -440,3 +440,31 @@ func (s *Sender) Probe(ctx context.Context) (bool, error) {
 	}
 	return false, nil
 }
+
+// Revisions reads design revisions (storage.DB does).
+type Revisions interface {
+	RevisionByID(ctx context.Context, id int64) (storage.Revision, error)
+	Revision(ctx context.Context, design int64, number int) (storage.Revision, error)
+}
+
+// CorrectedLines are an order's lines for its next revision: each line's
+// design at its newest save, with the same quantity and discount.
+// changed says whether any design was saved again since the order was
+// made (a refusal may need none: the manufacturer fixed something on its
+// side, and the same order is sent again).
+func CorrectedLines(ctx context.Context, db Revisions, o storage.Order) (lines []storage.OrderLine, changed bool, err error) {
+	lines = make([]storage.OrderLine, len(o.Lines))
+	for i, l := range o.Lines {
+		rev, err := db.RevisionByID(ctx, l.Revision)
+		if err != nil {
+			return nil, false, err
+		}
+		newest, err := db.Revision(ctx, rev.Design, 0)
+		if err != nil {
+			return nil, false, err
+		}
+		changed = changed || newest.ID != l.Revision
+		lines[i] = storage.OrderLine{Revision: newest.ID, Quantity: l.Quantity, Discount: l.Discount}
+	}
+	return lines, changed, nil
+}
