@@ -282,6 +282,7 @@ func TestSentOrdersShowEachState(t *testing.T) {
 func TestCorrectAndSendAgain(t *testing.T) {
 	d, w, q, db := newOrderDesigner(t)
 	ctx := context.Background()
+	asDealer(d, "BER01")
 	d.Decide("top", choice("walnut"))
 	waitEngine(t, d, q)
 	saveNamed(t, d, q, false, "Corner desk", "")
@@ -368,6 +369,7 @@ func TestSentOrdersFollowTheAgent(t *testing.T) {
 func TestSendAgainUnchanged(t *testing.T) {
 	d, w, q, db := newOrderDesigner(t)
 	ctx := context.Background()
+	asDealer(d, "BER01")
 	d.Decide("top", choice("walnut"))
 	waitEngine(t, d, q)
 	saveNamed(t, d, q, false, "Corner desk", "")
@@ -392,5 +394,36 @@ func TestSendAgainUnchanged(t *testing.T) {
 	}
 	if o.Revision != 2 || it.Revision != 2 || len(o.Lines) != 1 || o.Lines[0].Revision != rev.ID {
 		t.Errorf("order revision %d (queued %d), lines %+v; want revision 2 of the same design revision %d", o.Revision, it.Revision, o.Lines, rev.ID)
+	}
+}
+
+// asDealer sets the dealer code the designer sends as.
+func asDealer(d *Designer, code string) {
+	ds := DefaultDealerSettings()
+	ds.ID, ds.Name = code, "Wohnwerk Berlin"
+	d.SetDealer(ds)
+}
+
+// A refused order of dealer BER01 is not sent again while the settings
+// name another dealer code: no revision is made for nothing.
+func TestSendAgainNeedsTheOrdersDealer(t *testing.T) {
+	d, _, q, db := newOrderDesigner(t)
+	ctx := context.Background()
+	asDealer(d, "HAM02")
+	d.Decide("top", choice("walnut"))
+	waitEngine(t, d, q)
+	saveNamed(t, d, q, false, "Corner desk", "")
+	rev, err := db.Revision(ctx, d.DesignID(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := seedOutbox(t, db, rev.ID, t.TempDir())[storage.OutboxRefused]
+	d.SetSender(&fakeSender{db: db, inbox: t.TempDir()})
+	v := showSent(t, d, q)
+	if _, err := waitSent(t, d, q, func() { test.Tap(v.resend[refused.ID]) }); err == nil || !strings.Contains(err.Error(), "set the dealer code back to BER01") {
+		t.Fatalf("err %v, want one about the dealer code", err)
+	}
+	if o, _ := db.Order(ctx, refused.Order); o.Revision != 1 {
+		t.Errorf("revision %d, want 1", o.Revision)
 	}
 }

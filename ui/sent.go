@@ -432,6 +432,10 @@ func resendOrder(ctx context.Context, store Store, sender OrderSender, keyPath s
 	if err != nil {
 		return storage.OutboxItem{}, err
 	}
+	if !strings.EqualFold(o.Dealer, s.Dealer.ID) { // before a revision is made for nothing
+		return storage.OutboxItem{}, fmt.Errorf(T("%w: order %s is dealer %s's, but the dealer settings now name dealer %s; set the dealer code back to %s in Settings › Dealer to send it"),
+			outbox.ErrOtherDealer, o.Number, o.Dealer, s.Dealer.ID, o.Dealer)
+	}
 	if o.Revision == it.Revision {
 		lines, changed, err := outbox.CorrectedLines(ctx, store, o)
 		if err != nil {
@@ -582,11 +586,11 @@ func (d *Designer) askSendUnchanged(it storage.OutboxItem) {
 	}
 	msg := widget.NewLabel(Tf("No design of order %s was saved again since %s refused it.\n\nIf the reasons ask for nothing in the designs (the manufacturer has since put it right on its side), send the order again as it is, as revision %d. Otherwise open its designs from the library, correct them as the reasons say and save them first.", it.Number, it.Manufacturer, it.Revision+1))
 	msg.Wrapping = fyne.TextWrapWord
-	dlg := dialog.NewCustomConfirm(T("Send the order again unchanged?"), T("Send it again as it is"), T("Cancel"),
-		container.NewGridWrap(fyne.NewSize(460, msg.MinSize().Height*4), msg), func(ok bool) {
-			if ok {
-				d.resend(it, true)
-			}
-		}, d.win)
+	dlg := dialog.NewCustomConfirm(T("Send the order again unchanged?"), T("Send it again as it is"), T("Cancel"), msg, func(ok bool) {
+		if ok {
+			d.resend(it, true)
+		}
+	}, d.win)
+	dlg.Resize(fyne.NewSize(560, 0))
 	dlg.Show()
 }

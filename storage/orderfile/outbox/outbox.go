@@ -43,6 +43,10 @@ type Destination struct {
 // trusted manufacturer; the order can still be exported and carried.
 var ErrNoInbox = errors.New("the manufacturer takes no orders through Atelier")
 
+// ErrOtherDealer: the order was made under another dealer code than the
+// settings name now.
+var ErrOtherDealer = errors.New("the order belongs to another dealer code")
+
 // DestinationOf finds where an order goes from the catalogs of its lines:
 // each must be a package signed by one of the trusted manufacturers and
 // name an inbox, the same for every line.
@@ -120,6 +124,10 @@ func Queue(ctx context.Context, db *storage.DB, orderID int64, s orderfile.Setti
 	}
 	if o.Status == "cancelled" {
 		return storage.OutboxItem{}, fmt.Errorf("order %s is cancelled", o.Number)
+	}
+	if !strings.EqualFold(s.Dealer.ID, o.Dealer) {
+		return storage.OutboxItem{}, fmt.Errorf("%w: order %s is dealer %s's, but the dealer settings now name dealer %s; the manufacturer would refuse it: set the dealer code back to %s to send it",
+			ErrOtherDealer, o.Number, o.Dealer, s.Dealer.ID, o.Dealer)
 	}
 	dest, err := DestinationOf(ctx, db, o, trusted)
 	if err != nil {

@@ -324,3 +324,19 @@ func TestBackoffGrowsAndStaysBounded(t *testing.T) {
 		t.Fatalf("the first pause is %v", Backoff(1))
 	}
 }
+
+// An order made as dealer BER01 is not sent under another dealer code
+// (the settings changed since): the manufacturer would refuse it.
+func TestAnOrderIsSentAsItsOwnDealer(t *testing.T) {
+	ctx := context.Background()
+	mfr := newKey(t)
+	pkg, cat := signedCatalog(t, mfr, map[string]string{"folder": t.TempDir()})
+	s := newShop(t, mfr, pkg, cat)
+	s.settings.Dealer.ID = "DEMO"
+	if _, err := Queue(ctx, s.db, s.order, s.settings, s.trusted); !errors.Is(err, ErrOtherDealer) || !strings.Contains(err.Error(), "set the dealer code back to BER01") {
+		t.Fatalf("sent as another dealer: %v", err)
+	}
+	if items, _ := s.db.Outbox(ctx); len(items) != 0 {
+		t.Fatalf("queued: %+v", items)
+	}
+}
