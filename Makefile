@@ -11,12 +11,12 @@ FUZZTIME ?= 4
 FYNE     := $(GO) tool -modfile=tools/go.mod fyne
 
 .PHONY: run test deps-run deps-test build cli fmt-check vet staticcheck imports \
-        race app-norace fuzz smoke screenshots package windows deps-windows windows-smoke windows-tests clean
+        race app-norace norace fuzz smoke screenshots package windows deps-windows windows-smoke windows-tests clean
 
 run: deps-run
 	$(GO) run -ldflags "$(LDFLAGS)" .
 
-test: deps-test fmt-check vet staticcheck imports cli race app-norace fuzz smoke windows-smoke windows-tests
+test: deps-test fmt-check vet staticcheck imports cli race app-norace norace fuzz smoke windows-smoke windows-tests
 	@echo "make test: all checks passed"
 
 deps-run:
@@ -59,6 +59,14 @@ race:
 # main_library_test.go).
 app-norace:
 	$(GO) test -run 'TestTheAppLeavesALibraryThatIsNotAteliersAsItIs' .
+
+# The long kill-and-crash loops and the two-process intake of 1,000
+# packages, in full: under the race detector (make race) they run a few
+# rounds only (internal/racecheck), enough to catch a data race, since the
+# detector makes them some ten times slower.
+norace:
+	ATELIER_REQUIRE_POSTGRES=1 $(GO) test -count=1 -run '^(TestCrashWhileSaving|TestKilledBackupsAndRestoresLeaveNothing|TestTwoProcessesOneKilled)$$' \
+		./storage/ ./storage/orderfile/intake/
 
 fuzz:
 	@.ci/fuzz.sh $(FUZZTIME)

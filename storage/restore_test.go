@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/atelier-app/atelier/internal/racecheck"
 )
 
 // backupOf writes a backup of db into a new temporary folder.
@@ -249,7 +251,11 @@ func TestKilledBackupsAndRestoresLeaveNothing(t *testing.T) {
 	path := db.Path()
 	db.Close()
 	r := rand.New(rand.NewPCG(7, 8))
-	for k := 0; k < 12; k++ {
+	rounds := 12
+	if racecheck.Enabled {
+		rounds = 3 // the full 12 run without the race detector (make norace)
+	}
+	for k := 0; k < rounds; k++ {
 		cmd, lines := startChild(t, "TestBackupRestoreChild", "ATELIER_RESTORE_CHILD="+path)
 		// Open (and so tidy) while the child works, then kill it.
 		until := time.Now().Add(time.Duration(20+r.IntN(150)) * time.Millisecond)

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atelier-app/atelier/internal/racecheck"
 	"github.com/atelier-app/atelier/internal/wine"
 
 	"github.com/atelier-app/atelier/assets"
@@ -534,6 +535,9 @@ func TestCrashWhileSaving(t *testing.T) {
 	committed := map[int64]string{} // design id -> name
 	r := rand.New(rand.NewPCG(5, 6))
 	kills := 60
+	if racecheck.Enabled {
+		kills = 8 // the full 60 run without the race detector (make norace)
+	}
 	for k := 0; k < kills; k++ {
 		// Let it get going (its first save is committed, however slow the
 		// machine is), then kill it mid-flight.
