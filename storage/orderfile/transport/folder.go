@@ -124,43 +124,55 @@ func (f *folder) replace(r *os.Root, from, to string) error {
 }
 
 func (f *folder) List(ctx context.Context, dir string) ([]Entry, error) {
+	var entries []Entry
+	err := f.readDir(ctx, dir, func(de fs.DirEntry) error {
+		if !de.Type().IsRegular() || strings.HasSuffix(de.Name(), PartialSuffix) {
+			return nil
+		}
+		info, err := de.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // taken away meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		entries = append(entries, Entry{Name: de.Name(), Size: info.Size(), ModTime: info.ModTime()})
+		return nil
+	})
+	slices.SortFunc(entries, func(a, b Entry) int { return strings.Compare(a.Name, b.Name) })
+	return entries, err
+}
+
+// readDir calls each with every entry of dir; a folder that does not
+// exist has none.
+func (f *folder) readDir(ctx context.Context, dir string, each func(fs.DirEntry) error) error {
 	dir, err := cleanPath(dir, true)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	r, err := f.open(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer r.Close()
 	d, err := r.Open(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil
 	}
 	if err != nil {
-		return nil, f.fail("list", dir, err)
+		return f.fail("list", dir, err)
 	}
 	defer d.Close()
 	des, err := d.ReadDir(-1)
 	if err != nil {
-		return nil, f.fail("list", dir, err)
+		return f.fail("list", dir, err)
 	}
-	var entries []Entry
 	for _, de := range des {
-		if !de.Type().IsRegular() || strings.HasSuffix(de.Name(), PartialSuffix) {
-			continue
+		if err := each(de); err != nil {
+			return f.fail("list", dir, err)
 		}
-		info, err := de.Info()
-		if errors.Is(err, fs.ErrNotExist) {
-			continue // taken away meanwhile
-		}
-		if err != nil {
-			return nil, f.fail("list", dir, err)
-		}
-		entries = append(entries, Entry{Name: de.Name(), Size: info.Size(), ModTime: info.ModTime()})
 	}
-	slices.SortFunc(entries, func(a, b Entry) int { return strings.Compare(a.Name, b.Name) })
-	return entries, nil
+	return nil
 }
 
 func (f *folder) Get(ctx context.Context, p string, limit int64) ([]byte, error) {

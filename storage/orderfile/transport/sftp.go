@@ -228,12 +228,24 @@ func (s *sftpTransport) replace(from, to string) error {
 }
 
 func (s *sftpTransport) List(ctx context.Context, dir string) ([]Entry, error) {
+	var entries []Entry
+	err := s.readDir(ctx, dir, func(info fs.FileInfo) {
+		if info.Mode().IsRegular() && !strings.HasSuffix(info.Name(), PartialSuffix) {
+			entries = append(entries, Entry{Name: info.Name(), Size: info.Size(), ModTime: info.ModTime()})
+		}
+	})
+	slices.SortFunc(entries, func(a, b Entry) int { return strings.Compare(a.Name, b.Name) })
+	return entries, err
+}
+
+// readDir calls each with every entry of dir that is a plain name; a
+// folder that does not exist has none.
+func (s *sftpTransport) readDir(ctx context.Context, dir string, each func(fs.FileInfo)) error {
 	dir, err := cleanPath(dir, true)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var entries []Entry
-	err = s.call(ctx, "list", dir, func() error {
+	return s.call(ctx, "list", dir, func() error {
 		infos, err := s.client.ReadDir(dir)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
@@ -242,18 +254,12 @@ func (s *sftpTransport) List(ctx context.Context, dir string) ([]Entry, error) {
 			return err
 		}
 		for _, info := range infos {
-			if !info.Mode().IsRegular() || strings.HasSuffix(info.Name(), PartialSuffix) || strings.Contains(info.Name(), "/") {
-				continue
+			if !strings.Contains(info.Name(), "/") {
+				each(info)
 			}
-			entries = append(entries, Entry{Name: info.Name(), Size: info.Size(), ModTime: info.ModTime()})
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	slices.SortFunc(entries, func(a, b Entry) int { return strings.Compare(a.Name, b.Name) })
-	return entries, nil
 }
 
 func (s *sftpTransport) Get(ctx context.Context, p string, limit int64) ([]byte, error) {

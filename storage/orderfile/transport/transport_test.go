@@ -128,6 +128,15 @@ func TestPutListGetRenameRemove(t *testing.T) {
 			if g, want := strings.Join(names(got), " "), "a.atelier-order.zip(5) b.atelier-order.zip(12)"; g != want {
 				t.Errorf("List = %s, want %s", g, want)
 			}
+			if f, err := tr.Folders(ctx, inbox); err != nil || strings.Join(f, " ") != "d.folder" {
+				t.Errorf("Folders(%s) = %v, %v; want only d.folder", inbox, f, err)
+			}
+			if f, err := tr.Folders(ctx, InboxDir); err != nil || strings.Join(f, " ") != dealer {
+				t.Errorf("Folders(%s) = %v, %v; want %s", InboxDir, f, err, dealer)
+			}
+			if f, err := tr.Folders(ctx, "nowhere"); err != nil || len(f) != 0 {
+				t.Errorf("Folders of a folder not there = %v, %v", f, err)
+			}
 			if got[0].ModTime.IsZero() {
 				t.Error("no modification time")
 			}
