@@ -51,35 +51,54 @@ func (k *Key) Save(path string) error {
 		return err
 	}
 	data := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := WritePrivateFile(path, data); err != nil {
 		return fmt.Errorf("save key %s: %w", path, err)
+	}
+	return nil
+}
+
+// WritePrivateFile writes a new file (never over an existing one: an
+// error wrapping os.ErrExist) readable by its owner only (0600, in a
+// folder made 0700), synced; a file it could not write whole is removed.
+// For private keys of every kind.
+func WritePrivateFile(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return fmt.Errorf("save key %s: %w", path, err)
+		return err
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		os.Remove(path)
-		return fmt.Errorf("save key %s: %w", path, err)
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("save key %s: %w", path, err)
+	return err
+}
+
+// ReadPrivateFile reads a private key's file, refusing on Unix one that
+// others may read (on Windows file modes say nothing about who may read
+// it).
+func ReadPrivateFile(path string) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
 	}
-	return f.Close()
+	if info.Mode().Perm()&0o077 != 0 && os.PathSeparator == '/' {
+		return nil, fmt.Errorf("readable by others (mode %v); make it private: chmod 600 %s", info.Mode().Perm(), path)
+	}
+	return os.ReadFile(path)
 }
 
 // Load reads a key file. It refuses a file that others can read.
 func Load(path string) (*Key, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("key %s: %w", path, err)
-	}
-	if info.Mode().Perm()&0o077 != 0 && os.PathSeparator == '/' {
-		return nil, fmt.Errorf("key %s: readable by others (mode %v); make it private: chmod 600 %s", path, info.Mode().Perm(), path)
-	}
-	data, err := os.ReadFile(path)
+	data, err := ReadPrivateFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("key %s: %w", path, err)
 	}

@@ -7,9 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
+	"github.com/atelier-app/atelier/catalog/sign"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -42,14 +42,7 @@ func LoadOrCreateKey(path string) (ssh.Signer, error) {
 
 // loadKey reads a key file, refusing one that others can read.
 func loadKey(path string) (ssh.Signer, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("SSH key %s: %w", path, err)
-	}
-	if info.Mode().Perm()&0o077 != 0 && os.PathSeparator == '/' {
-		return nil, fmt.Errorf("SSH key %s: readable by others (mode %v); make it private: chmod 600 %s", path, info.Mode().Perm(), path)
-	}
-	data, err := os.ReadFile(path)
+	data, err := sign.ReadPrivateFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("SSH key %s: %w", path, err)
 	}
@@ -63,24 +56,10 @@ func loadKey(path string) (ssh.Signer, error) {
 // saveKey writes a new key file readable by its owner only, without
 // replacing an existing one.
 func saveKey(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := sign.WritePrivateFile(path, data); err != nil {
 		return fmt.Errorf("save SSH key %s: %w", path, err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return fmt.Errorf("save SSH key %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(path)
-		return fmt.Errorf("save SSH key %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(path)
-		return fmt.Errorf("save SSH key %s: %w", path, err)
-	}
-	return f.Close()
+	return nil
 }
 
 // AuthorizedKey is the dealer's public key as the one line a
