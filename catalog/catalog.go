@@ -164,6 +164,7 @@ type Product struct {
 	Rules          []*Rule
 	Defaults       []*ConditionalDefault
 	Presets        []*Preset
+	Needs          []*Need // questions for a customer who does not know where to begin
 	Pricing        []*PriceRule
 	QuantityBreaks []*QuantityBreak
 	Parts          []*Part
@@ -203,7 +204,11 @@ type Option struct {
 	SKU         string // fragment of the article code
 	Material    string // material id, optional
 	Swatch      string // image asset path, optional
-	Pos         Pos
+	// Popularity is how often customers choose it, from the
+	// manufacturer's sales (a share or a count, relative to the feature's
+	// other options; 0: not said): a prior for recommendations.
+	Popularity float64
+	Pos        Pos
 }
 
 // Value is a decision or default for one feature: an option id (choice), a
@@ -273,6 +278,24 @@ type Preset struct {
 	Values      map[string]Value
 	Order       []string // feature ids in file order
 	Pos         Pos
+}
+
+// Need is a question for a customer who does not know where to begin
+// ("How many people sit on it daily?"); each answer sets some features.
+type Need struct {
+	ID       string
+	Question Text
+	Answers  []*NeedAnswer
+	Pos      Pos
+}
+
+// NeedAnswer is one answer to a Need and the values it sets.
+type NeedAnswer struct {
+	ID     string
+	Label  Text
+	Values map[string]Value
+	Order  []string // feature ids in file order
+	Pos    Pos
 }
 
 // PriceRuleKind is the kind of a price rule.

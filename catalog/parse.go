@@ -297,6 +297,13 @@ func (d *decoder) product(c *Catalog, n *jsonnode.Node) *Product {
 			p.Defaults = append(p.Defaults, cd)
 		}
 	}
+	needIDs := d.ids("question")
+	for _, nn := range o.array("needs", false) {
+		if nd := d.need(p, nn); nd != nil {
+			needIDs.add(nd.ID, nd.Pos)
+			p.Needs = append(p.Needs, nd)
+		}
+	}
 	presetIDs := d.ids("preset")
 	for _, pn := range o.array("presets", false) {
 		if pr := d.preset(p, pn); pr != nil {
@@ -508,6 +515,15 @@ func (d *decoder) option(c *Catalog, n *jsonnode.Node) *Option {
 		d.errorf(o.at("material"), "unknown material %q%s", opt.Material, suggest(opt.Material, keys(c.materialsByID)))
 	}
 	opt.Swatch = o.str("swatch", false)
+	if n := o.get("popularity"); n != nil {
+		if pop, ok := o.dec("popularity", false); ok {
+			if pop.IsNegative() {
+				d.errorf(o.at("popularity"), "popularity %s is negative: give a share (0.35) or a count of sales", pop)
+			} else {
+				opt.Popularity = pop.InexactFloat64()
+			}
+		}
+	}
 	o.done()
 	return opt
 }
@@ -752,6 +768,62 @@ func (d *decoder) conditionalDefault(p *Product, n *jsonnode.Node, scope expr.Sc
 	return cd
 }
 
+// need reads a question of the needs-based start.
+func (d *decoder) need(p *Product, n *jsonnode.Node) *Need {
+	o := d.object(n, "a question")
+	if !o.valid() {
+		return nil
+	}
+	nd := &Need{Pos: n.Pos}
+	nd.ID = o.id("id", true)
+	o.named("question", nd.ID)
+	nd.Question = o.text("question", true)
+	answerIDs := d.ids(fmt.Sprintf("answer of question %q", nd.ID))
+	for _, an := range o.array("answers", true) {
+		ao := d.object(an, fmt.Sprintf("an answer of question %q", nd.ID))
+		if !ao.valid() {
+			continue
+		}
+		a := &NeedAnswer{Pos: an.Pos, Values: map[string]Value{}}
+		a.ID = ao.id("id", true)
+		ao.named("answer", a.ID)
+		a.Label = ao.text("label", true)
+		a.Order = d.featureValues(p, ao, "values", fmt.Sprintf("answer %q of question %q", a.ID, nd.ID), "answer value", a.Values)
+		ao.done()
+		answerIDs.add(a.ID, a.Pos)
+		nd.Answers = append(nd.Answers, a)
+	}
+	if o.get("answers") != nil && len(nd.Answers) < 2 {
+		d.errorf(o.at("answers"), "question %q needs at least two answers", nd.ID)
+	}
+	o.done()
+	return nd
+}
+
+// featureValues reads an object of feature id -> value (a preset's or an
+// answer's values) into into; it returns the feature ids in file order.
+func (d *decoder) featureValues(p *Product, o *object, key, owner, what string, into map[string]Value) []string {
+	vo := d.object(o.get(key), fmt.Sprintf("the values of %s", owner))
+	if o.get(key) == nil {
+		o.missing(key)
+	}
+	var order []string
+	if vo.valid() {
+		for _, m := range vo.n.Members {
+			f := p.Feature(m.Key)
+			if f == nil {
+				d.errorf(m.KeyPos, "unknown feature %q in %s%s", m.Key, owner, suggest(m.Key, keys(p.featuresByID)))
+				continue
+			}
+			if v, ok := d.value(f, m.Value, what); ok {
+				into[m.Key] = v
+				order = append(order, m.Key)
+			}
+		}
+	}
+	return order
+}
+
 func (d *decoder) preset(p *Product, n *jsonnode.Node) *Preset {
 	o := d.object(n, "a preset")
 	if !o.valid() {
@@ -762,23 +834,7 @@ func (d *decoder) preset(p *Product, n *jsonnode.Node) *Preset {
 	o.named("preset", pr.ID)
 	pr.Name = o.text("name", true)
 	pr.Description = o.text("description", false)
-	vo := d.object(o.get("values"), fmt.Sprintf("the values of preset %q", pr.ID))
-	if o.get("values") == nil {
-		o.missing("values")
-	}
-	if vo.valid() {
-		for _, m := range vo.n.Members {
-			f := p.Feature(m.Key)
-			if f == nil {
-				d.errorf(m.KeyPos, "unknown feature %q in preset %q%s", m.Key, pr.ID, suggest(m.Key, keys(p.featuresByID)))
-				continue
-			}
-			if v, ok := d.value(f, m.Value, "preset value"); ok {
-				pr.Values[m.Key] = v
-				pr.Order = append(pr.Order, m.Key)
-			}
-		}
-	}
+	pr.Order = d.featureValues(p, o, "values", fmt.Sprintf("preset %q", pr.ID), "preset value", pr.Values)
 	o.done()
 	return pr
 }
