@@ -326,6 +326,10 @@ func (d *DB) erase(ctx context.Context, tx *sql.Tx, c Customer, m *Matcher) erro
 	for _, did := range linked {
 		changed[did] = true
 	}
+	// Their designs no longer teach the recommender.
+	if _, err := tx.ExecContext(ctx, `UPDATE designs SET forgotten = 1 WHERE customer = ?`, c.ID); err != nil {
+		return err
+	}
 	neutral := `product_name || ' #' || id`
 	if _, err := tx.ExecContext(ctx, `UPDATE designs SET name = `+neutral+`, notes = '' WHERE customer = ?`, c.ID); err != nil {
 		return err
