@@ -649,3 +649,45 @@ func TestSyncWithAShopNotYetUpdated(t *testing.T) {
 	}
 	a.sync(t)
 }
+
+// A shop learns from its shared history: a design saved on one laptop
+// teaches the recommender on another; a customer forgotten on one machine
+// stops teaching on every machine that knew them.
+func TestTheShopLearnsTogether(t *testing.T) {
+	s := newShop(t)
+	ctx := context.Background()
+	a := s.machine(t, "Office", Dealer)
+	b := s.machine(t, "Laptop Ben", Dealer)
+	anna, err := a.db.SaveCustomer(ctx, storage.Customer{Name: "Anna Meyer", ConsentAt: "2026-11-20"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.save(t, storage.DesignInput{Name: "Sofa", Decisions: map[string]string{"cover": "velvet"}})
+	a.save(t, storage.DesignInput{Name: "Anna's sofa", Customer: anna, Decisions: map[string]string{"cover": "wool"}})
+	a.sync(t)
+	b.sync(t)
+	covers := func(m *machine) string {
+		t.Helper()
+		h, err := m.db.ProductHistory(ctx, "kolme-sofa")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, l := range h {
+			got = append(got, l.Decisions["cover"])
+		}
+		sort.Strings(got)
+		return strings.Join(got, " ")
+	}
+	if got := covers(b); got != "velvet wool" {
+		t.Fatalf("Ben's laptop learns from %q, want the office's two designs", got)
+	}
+	if err := a.db.ForgetCustomer(ctx, anna); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t)
+	b.sync(t)
+	if got := covers(b); got != "velvet" {
+		t.Fatalf("after Anna was forgotten, Ben's laptop learns from %q", got)
+	}
+}
