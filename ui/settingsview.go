@@ -657,7 +657,11 @@ func (v *settingsView) backup() {
 func (d *Designer) SetAppSettings(a AppSettings) {
 	unitsChanged := a.Units != d.app.Units
 	themeChanged := a.Theme != d.app.Theme
+	learningChanged := a.NoLearning != d.app.NoLearning
 	d.app = a
+	if learningChanged {
+		d.recommendationsChanged()
+	}
 	a.Save(d.prefs)
 	if themeChanged {
 		if app := fyne.CurrentApp(); app != nil {

@@ -129,6 +129,7 @@ func (s *Showroom) newSession() {
 	sd.preview.SetInches(d.app.Units == "in")
 	sd.onActivity = s.touch
 	sd.preview.OnInteract = s.touch
+	sd.recommender = d.recommender
 	s.sd = sd
 	s.chooser = newShowroomChooser(sd, s)
 	s.design = s.designScreen()
@@ -345,9 +346,9 @@ func (s *Showroom) designScreen() fyne.CanvasObject {
 	staff := widget.NewButtonWithIcon("", theme.LoginIcon(), s.askPIN)
 	staff.Importance = widget.LowImportance
 	top := container.NewBorder(nil, nil, container.NewHBox(back, over, sd.undoBtn, sd.redoBtn, widget.NewSeparator(), sd.title),
-		container.NewHBox(s.sendBtn, staff))
+		container.NewHBox(sd.completeButton(), s.sendBtn, staff))
 	center := container.NewBorder(container.NewHBox(layout.NewSpacer(), sd.views), sd.subtitle, nil, nil, sd.preview)
-	right := container.NewBorder(nil, sd.pricing, nil, nil, sd.optScroll)
+	right := container.NewBorder(sd.newSetBar(), sd.pricing, nil, nil, sd.optScroll)
 	split := container.NewHSplit(center, right)
 	split.Offset = 0.6
 	status := container.NewBorder(widget.NewSeparator(), nil, nil, nil, sd.newStatusLine(false))
