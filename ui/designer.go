@@ -149,7 +149,7 @@ type Designer struct {
 	recCancel      context.CancelFunc
 	completing     bool
 	completeBtn    *widget.Button
-	needsBtn       *widget.Button
+	needs          *needsFlow // the needs-based questions being asked, or nil
 	setBar         *fyne.Container
 	setText        *widget.Label
 	onRecommending func() // the showroom follows the privacy switch

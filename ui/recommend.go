@@ -297,14 +297,15 @@ func completeWith(r Recommender, p *catalog.Product, eng *engine, dec map[string
 	return next, set, nil
 }
 
-// completedWords lists what was set, in words: "Cover: Bouclé, Legs: Oak".
+// completedWords lists what was set, in words: "Cover: Bouclé; Legs: Oak"
+// (semicolons: option names may hold commas).
 func (d *Designer) completedWords(p *catalog.Product, values map[string]catalog.Value, set []string) string {
 	parts := make([]string, 0, len(set))
 	for _, id := range set {
 		f := p.Feature(id)
 		parts = append(parts, d.text(f.Name)+": "+d.valueName(f, values[id]))
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, "; ")
 }
 
 // showCompleted says what Complete it for me (or the customer's answers)

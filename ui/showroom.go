@@ -42,6 +42,10 @@ type Showroom struct {
 	chooser  *chooser
 	design   fyne.CanvasObject
 	sendBtn  *widget.Button
+	// needsHost shows the needs-based questions (needs.go) of the
+	// product just opened, before its design.
+	needsHost *fyne.Container
+	needs     *needsFlow
 
 	now        func() time.Time
 	lastTouch  time.Time
@@ -134,7 +138,9 @@ func (s *Showroom) newSession() {
 	s.chooser = newShowroomChooser(sd, s)
 	s.design = s.designScreen()
 	s.attract = s.attractScreen()
-	s.stack.Objects = []fyne.CanvasObject{s.attract, s.chooser.content, s.design}
+	s.needsHost = container.NewStack()
+	s.needs = nil
+	s.stack.Objects = []fyne.CanvasObject{s.attract, s.chooser.content, s.design, s.needsHost}
 	s.showOnly(s.attract)
 	if s.content != nil {
 		s.content.Refresh() // the big theme reaches the new session's widgets
@@ -161,6 +167,8 @@ func (s *Showroom) Screen() string {
 		return "attract"
 	case s.chooser.content.Visible():
 		return "products"
+	case s.needsHost.Visible():
+		return "needs"
 	}
 	return "design"
 }
@@ -331,6 +339,25 @@ func (s *Showroom) toDesign() {
 	s.touch()
 	s.showOnly(s.design)
 }
+
+// offerNeeds asks a customer who just opened a product with questions
+// whether they would like to answer a few (needs.go); the design follows.
+func (s *Showroom) offerNeeds(p *catalog.Product) {
+	sd := s.sd
+	s.needs = newNeedsFlow(sd, p, true, s.touch, func() {
+		s.needs = nil
+		s.toDesign()
+		s.content.Refresh()
+	})
+	s.needs.Offer()
+	s.needsHost.Objects = []fyne.CanvasObject{container.NewPadded(s.needs.page)}
+	s.touch()
+	s.showOnly(s.needsHost)
+	s.content.Refresh() // the new widgets join the showroom's theme
+}
+
+// Needs is the needs-based start being shown (nil when none).
+func (s *Showroom) Needs() *needsFlow { return s.needs }
 
 // designScreen is the customer's designer: the preview, big options, the
 // price and "Send to dealer".
@@ -652,6 +679,10 @@ func newShowroomChooser(sd *Designer, s *Showroom) *chooser {
 		sd.SelectProduct(id)
 		if preset != "" {
 			sd.ApplyPreset(preset) // one undo step after the fresh design
+		}
+		if p := sd.Product(); preset == "" && p != nil && len(p.Needs) > 0 {
+			s.offerNeeds(p)
+			return
 		}
 		s.toDesign()
 		// The product's options are new widgets: they join the
