@@ -188,6 +188,9 @@ func answeredDecisions(p *catalog.Product, eng *engine, dec map[string]catalog.V
 		return ok
 	}
 	next := maps.Clone(dec)
+	if next == nil {
+		next = map[string]catalog.Value{}
+	}
 	byAnswer := map[string]bool{} // set by an answer before
 	for _, a := range answers {
 		order := a.Order

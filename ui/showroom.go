@@ -43,8 +43,10 @@ type Showroom struct {
 	design   fyne.CanvasObject
 	sendBtn  *widget.Button
 	// needsHost shows the needs-based questions (needs.go) of the
-	// product just opened, before its design.
+	// product just opened in place of its options (the preview beside
+	// them); options is the options column it covers.
 	needsHost *fyne.Container
+	options   fyne.CanvasObject
 	needs     *needsFlow
 
 	now        func() time.Time
@@ -138,9 +140,8 @@ func (s *Showroom) newSession() {
 	s.chooser = newShowroomChooser(sd, s)
 	s.design = s.designScreen()
 	s.attract = s.attractScreen()
-	s.needsHost = container.NewStack()
 	s.needs = nil
-	s.stack.Objects = []fyne.CanvasObject{s.attract, s.chooser.content, s.design, s.needsHost}
+	s.stack.Objects = []fyne.CanvasObject{s.attract, s.chooser.content, s.design}
 	s.showOnly(s.attract)
 	if s.content != nil {
 		s.content.Refresh() // the big theme reaches the new session's widgets
@@ -167,8 +168,6 @@ func (s *Showroom) Screen() string {
 		return "attract"
 	case s.chooser.content.Visible():
 		return "products"
-	case s.needsHost.Visible():
-		return "needs"
 	}
 	return "design"
 }
@@ -346,14 +345,25 @@ func (s *Showroom) offerNeeds(p *catalog.Product) {
 	sd := s.sd
 	s.needs = newNeedsFlow(sd, p, true, s.touch, func() {
 		s.needs = nil
-		s.toDesign()
+		s.needsHost.Hide()
+		s.options.Show()
 		s.content.Refresh()
 	})
 	s.needs.Offer()
 	s.needsHost.Objects = []fyne.CanvasObject{container.NewPadded(s.needs.page)}
-	s.touch()
-	s.showOnly(s.needsHost)
+	s.options.Hide()
+	s.needsHost.Show()
+	s.toDesign()
 	s.content.Refresh() // the new widgets join the showroom's theme
+}
+
+// closeNeeds puts the options back in place of the questions.
+func (s *Showroom) closeNeeds() {
+	s.needs = nil
+	if s.needsHost != nil && s.needsHost.Visible() {
+		s.needsHost.Hide()
+		s.options.Show()
+	}
 }
 
 // Needs is the needs-based start being shown (nil when none).
@@ -375,7 +385,10 @@ func (s *Showroom) designScreen() fyne.CanvasObject {
 	top := container.NewBorder(nil, nil, container.NewHBox(back, over, sd.undoBtn, sd.redoBtn, widget.NewSeparator(), sd.title),
 		container.NewHBox(sd.completeButton(), s.sendBtn, staff))
 	center := container.NewBorder(container.NewHBox(layout.NewSpacer(), sd.views), sd.subtitle, nil, nil, sd.preview)
-	right := container.NewBorder(sd.newSetBar(), sd.pricing, nil, nil, sd.optScroll)
+	s.options = container.NewBorder(sd.newSetBar(), sd.pricing, nil, nil, sd.optScroll)
+	s.needsHost = container.NewStack()
+	s.needsHost.Hide()
+	right := container.NewStack(s.options, s.needsHost)
 	split := container.NewHSplit(center, right)
 	split.Offset = 0.6
 	status := container.NewBorder(widget.NewSeparator(), nil, nil, nil, sd.newStatusLine(false))
@@ -684,6 +697,7 @@ func newShowroomChooser(sd *Designer, s *Showroom) *chooser {
 			s.offerNeeds(p)
 			return
 		}
+		s.closeNeeds()
 		s.toDesign()
 		// The product's options are new widgets: they join the
 		// showroom's theme now, not only while being drawn.
