@@ -89,17 +89,13 @@ func (n *needsFlow) Ask() {
 	d := n.d
 	need := n.p.Needs[n.at]
 	n.progress = widget.NewLabelWithStyle(Tf("Question %d of %d", n.at+1, len(n.p.Needs)), fyne.TextAlignCenter, fyne.TextStyle{})
-	n.progress.Importance = widget.LowImportance
-	bar := widget.NewProgressBar()
-	bar.TextFormatter = func() string { return "" }
-	bar.SetValue(float64(n.at) / float64(len(n.p.Needs)))
 	q := widget.NewLabelWithStyle(d.text(need.Question), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	q.Wrapping = fyne.TextWrapWord
 	q.SizeName = theme.SizeNameSubHeadingText
 	if n.big {
 		q.SizeName = theme.SizeNameHeadingText
 	}
-	objs := []fyne.CanvasObject{n.progress, bar, q, widget.NewLabel("")}
+	objs := []fyne.CanvasObject{n.progress, q, widget.NewLabel("")}
 	n.buttons = nil
 	for _, a := range need.Answers {
 		a := a

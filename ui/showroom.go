@@ -349,6 +349,7 @@ func (s *Showroom) offerNeeds(p *catalog.Product) {
 		s.options.Show()
 		s.content.Refresh()
 	})
+	s.needs.onAsk = func() { s.content.Refresh() } // each question's widgets join the showroom's theme
 	s.needs.Offer()
 	s.needsHost.Objects = []fyne.CanvasObject{container.NewPadded(s.needs.page)}
 	s.options.Hide()
