@@ -42,6 +42,7 @@ var (
 	_ ui.Store       = (*storage.DB)(nil)
 	_ ui.ShopLink    = shopLink{}
 	_ ui.OrderSender = outboxLink{}
+	_ ui.Recommender = (*libraryRecommender)(nil)
 )
 
 // appID is the app's unique ID: where Fyne keeps its preferences.
@@ -367,6 +368,9 @@ func (l *library) attach(db *storage.DB) {
 		}
 		l.d.SetHost(h)
 		l.d.SetStore(db, rec.ID)
+		// RECOMMENDER HOOK: the stand-in (recommender.go) until the
+		// orchestrator wires catalog/recommend's trained model here.
+		l.d.SetRecommender(newLibraryRecommender(db))
 		l.d.ExportsRecovered(recovered)
 		if !l.chosen {
 			l.d.RestoreCatalog() // the catalog version used last time

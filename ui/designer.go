@@ -4,6 +4,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -20,6 +21,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/catalog/recommend"
 	"github.com/atelier-app/atelier/catalog/rules"
 	"github.com/atelier-app/atelier/render"
 	"github.com/atelier-app/atelier/storage"
@@ -127,6 +129,8 @@ type Designer struct {
 	// so that their change callbacks do not turn defaults into decisions.
 	syncing  bool
 	hoverTip string // the reason shown while the pointer is on an unavailable option
+	// hoverQuiet: hoverTip is no warning (why an option is recommended)
+	hoverQuiet bool
 	// notice is a message for the status line ("“Desk” was added to the
 	// order."): it stays until the next change of the design.
 	notice     string
@@ -135,6 +139,23 @@ type Designer struct {
 	// decisions (else ""): it comes before the rules' own messages, which
 	// the engine could not weigh.
 	tooHard string
+
+	// Recommendations (recommend.go): the recommender (nil: none), the
+	// marks shown by feature, the newest question's cancel, Complete it
+	// for me on its way, and the notice of what it set.
+	recommender    Recommender
+	recs           map[string]recommend.Recommendation
+	recJobs        latest
+	recCancel      context.CancelFunc
+	completing     bool
+	completeBtn    *widget.Button
+	needs          *needsFlow // the needs-based questions being asked, or nil
+	setBar         *fyne.Container
+	setText        *widget.Label
+	onRecommending func() // the showroom follows the privacy switch
+	// OnRecommended, if set, is called on the UI goroutine after each
+	// answer of the recommender has been shown (tests use it).
+	OnRecommended func()
 
 	// OnEngine, if set, is called on the UI goroutine after each answer of
 	// the engine has been shown (tests use it).
@@ -418,6 +439,8 @@ func (d *Designer) updateWith(ready *answer) {
 		d.redoBtn.Disable()
 	}
 	d.showConfig(d.product.Resolve(d.decisions))
+	d.unmarkDecided()
+	d.hideCompleted()
 	if ready == nil {
 		d.keepChosenUngreyed()
 	}
@@ -515,6 +538,7 @@ func (d *Designer) applyAnswer(a answer) {
 		d.variants.SetText(T("no valid configuration"))
 	}
 	d.showValidity()
+	d.askRecommendations()
 }
 
 func decidedSet(m map[string]catalog.Value) map[string]bool {
@@ -578,6 +602,9 @@ func (d *Designer) showStatus() {
 	case d.hoverTip != "":
 		d.status.SetText(d.hoverTip)
 		d.status.Importance = widget.WarningImportance
+		if d.hoverQuiet {
+			d.status.Importance = widget.MediumImportance
+		}
 	case d.tooHard != "":
 		d.status.SetText(d.tooHard)
 		d.status.Importance = widget.WarningImportance

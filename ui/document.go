@@ -876,7 +876,7 @@ func (d *Designer) toolbar() fyne.CanvasObject {
 	d.saveBtn.Importance = widget.HighImportance
 	d.addBtn = widget.NewButtonWithIcon(T("Add to order"), theme.ContentAddIcon(), d.AddToOrder)
 	d.presetBtn = d.presetButton()
-	left := container.NewHBox(d.newBtn, d.presetBtn, widget.NewSeparator(), d.docName)
+	left := container.NewHBox(d.newBtn, d.presetBtn, d.completeButton(), widget.NewSeparator(), d.docName)
 	right := container.NewHBox(d.saveAsBtn, d.saveBtn, widget.NewSeparator(), d.addBtn)
 	return container.NewBorder(nil, nil, left, right, d.docNote)
 }

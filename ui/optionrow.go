@@ -23,6 +23,10 @@ type optionRow struct {
 	impossible  bool // no configuration of the product has it (not the user's choices)
 	hovered     bool
 	focused     bool
+	// recommended: the option is this feature's recommendation (a quiet
+	// star and "Recommended"); recTip says why, while hovered.
+	recommended bool
+	recTip      string
 
 	onTap   func()
 	onHover func(in bool)
@@ -50,6 +54,15 @@ func (r *optionRow) setImpossible(impossible bool) {
 		return
 	}
 	r.impossible = impossible
+	r.Refresh()
+}
+
+// setRecommended marks the option as the feature's recommendation (or not).
+func (r *optionRow) setRecommended(on bool, tip string) {
+	if r.recommended == on && r.recTip == tip {
+		return
+	}
+	r.recommended, r.recTip = on, tip
 	r.Refresh()
 }
 
@@ -116,6 +129,7 @@ func (r *optionRow) CreateRenderer() fyne.WidgetRenderer {
 		name:  canvas.NewText(r.name, color.Transparent),
 		price: canvas.NewText(r.price, color.Transparent),
 		note:  canvas.NewText("", color.Transparent),
+		star:  widget.NewIcon(nil),
 	}
 	rr.price.Alignment = fyne.TextAlignTrailing
 	rr.Refresh()
@@ -127,6 +141,7 @@ type optionRowRenderer struct {
 	bg                *canvas.Rectangle
 	icon              *widget.Icon
 	name, price, note *canvas.Text
+	star              *widget.Icon // the recommendation's mark, before its note
 }
 
 // theme is the theme in force for the row.
@@ -147,12 +162,28 @@ func (rr *optionRowRenderer) Layout(size fyne.Size) {
 	ns := rr.name.MinSize()
 	rr.name.Resize(ns)
 	rr.name.Move(fyne.NewPos(x, (size.Height-ns.Height)/2))
-	// The note goes between name and price, only where it fits.
+	// The note goes between name and price, only where it fits; a
+	// recommendation's star before it (the star alone where the word
+	// does not fit).
 	nts := rr.note.MinSize()
 	rr.note.Resize(nts)
 	nx := x + ns.Width + pad*2
+	limit := size.Width - right - ps.Width
+	if rr.row.recommended {
+		ss := th.Size(theme.SizeNameCaptionText) * 1.1
+		rr.star.Resize(fyne.NewSquareSize(ss))
+		rr.star.Move(fyne.NewPos(nx, (size.Height-ss)/2))
+		if nx+ss+pad > limit {
+			rr.star.Hide()
+		} else {
+			rr.star.Show()
+		}
+		nx += ss + pad/2
+	} else {
+		rr.star.Hide()
+	}
 	rr.note.Move(fyne.NewPos(nx, (size.Height-nts.Height)/2))
-	if rr.note.Text != "" && nx+nts.Width+pad*2 > size.Width-right-ps.Width {
+	if rr.note.Text != "" && nx+nts.Width+pad*2 > limit {
 		rr.note.Hide()
 	} else {
 		rr.note.Show()
@@ -210,6 +241,12 @@ func (rr *optionRowRenderer) Refresh() {
 	}
 	rr.note.TextSize = th.Size(theme.SizeNameCaptionText)
 	rr.note.Color = readableDisabled(th, v)
+	if r.recommended && r.available {
+		// Quiet: the caption's size, in the scope's primary colour.
+		rr.note.Text = T("Recommended")
+		rr.note.Color = th.Color(theme.ColorNamePrimary, v)
+		rr.star.SetResource(starPrimary())
+	}
 	rr.bg.CornerRadius = th.Size(theme.SizeNameInputRadius)
 	switch {
 	case r.hovered:
@@ -232,7 +269,7 @@ func (rr *optionRowRenderer) Refresh() {
 }
 
 func (rr *optionRowRenderer) Objects() []fyne.CanvasObject {
-	return []fyne.CanvasObject{rr.bg, rr.icon, rr.name, rr.note, rr.price}
+	return []fyne.CanvasObject{rr.bg, rr.icon, rr.name, rr.star, rr.note, rr.price}
 }
 
 func (rr *optionRowRenderer) Destroy() {}

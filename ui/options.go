@@ -36,6 +36,7 @@ type featureControl struct {
 func (d *Designer) buildOptions() {
 	d.options.RemoveAll()
 	d.controls = map[string]*featureControl{}
+	d.recs = nil
 	d.panel.sections = d.sectionsOf(d.product)
 	for i, s := range d.panel.sections {
 		s.box = container.NewVBox()
@@ -138,8 +139,16 @@ func (d *Designer) control(f *catalog.Feature) fyne.CanvasObject {
 				d.decideValue(f, v, false)
 			}
 			row.onHover = func(in bool) {
-				if !row.available {
+				switch {
+				case !row.available:
+					d.hoverQuiet = false
 					d.hover(f, v, in, row.impossible)
+				case row.recommended || d.hoverTip != "":
+					d.hoverTip, d.hoverQuiet = "", false
+					if in && row.recommended {
+						d.hoverTip, d.hoverQuiet = row.recTip, true
+					}
+					d.showStatus()
 				}
 			}
 			c.rows[o.ID] = row

@@ -31,13 +31,20 @@ func (d *Designer) ApplyPreset(id string) {
 func (d *Designer) presetButton() *widget.Button {
 	var b *widget.Button
 	b = widget.NewButtonWithIcon(T("Presets"), theme.MenuDropDownIcon(), func() {
-		if d.product == nil || len(d.product.Presets) == 0 || d.win == nil {
+		if d.product == nil || len(d.product.Presets)+len(d.product.Needs) == 0 || d.win == nil {
 			return
 		}
 		var items []*fyne.MenuItem
 		for _, ps := range d.product.Presets {
 			id := ps.ID
 			items = append(items, fyne.NewMenuItem(d.text(ps.Name), func() { d.ApplyPreset(id) }))
+		}
+		if len(d.product.Needs) > 0 {
+			// The needs-based start, for a customer at the dealer's desk.
+			if len(items) > 0 {
+				items = append(items, fyne.NewMenuItemSeparator())
+			}
+			items = append(items, fyne.NewMenuItem(T("Answer a few questions…"), d.AskNeeds))
 		}
 		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b).Add(fyne.NewPos(0, b.Size().Height))
 		widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), d.win.Canvas(), pos)

@@ -236,7 +236,7 @@ func (d *Designer) optionColumn(price fyne.CanvasObject) fyne.CanvasObject {
 	p := &d.panel
 	p.flow = &wrapLayout{}
 	p.steps = container.New(p.flow)
-	p.optionsTheme = container.NewThemeOverride(d.optScroll, readableTheme{})
+	p.optionsTheme = container.NewThemeOverride(container.NewBorder(d.newSetBar(), nil, nil, nil, d.optScroll), readableTheme{})
 	p.column = container.New(&columnLayout{steps: p.steps, flow: p.flow, maxPrice: 0.6}, p.steps, p.optionsTheme, price)
 	return p.column
 }

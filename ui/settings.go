@@ -30,6 +30,11 @@ type AppSettings struct {
 	// Theme is "light" or "dark", or "" for the system's.
 	Theme    string           `json:"theme,omitempty"`
 	Showroom ShowroomSettings `json:"showroom"`
+	// NoLearning switches recommendations off: the app does not learn
+	// from the shop's designs, marks no option and offers no Complete it
+	// for me. (Off by default: learning stays on this computer.) A
+	// preference of this computer, not yet a shared shop setting.
+	NoLearning bool `json:"no_learning,omitempty"`
 }
 
 // ShowroomSettings are the customer-facing mode's.

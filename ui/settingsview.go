@@ -94,6 +94,7 @@ type settingsView struct {
 	idle, countdown *widget.Select
 	showroomBtn     *widget.Button
 	backupBtn       *widget.Button
+	learn           *widget.Check // learn from the shop's designs to recommend options
 	backupNote      *widget.Label
 	backupBar       *widget.ProgressBarInfinite
 	cancelBackup    context.CancelFunc
@@ -266,8 +267,20 @@ func newSettingsView(d *Designer) *settingsView {
 	if version == "" {
 		version = "dev"
 	}
+	// Recommendations: learned on this computer; the dealer may switch
+	// them off (a preference of this computer).
+	v.learn = widget.NewCheck(T("Learn from this shop's designs to recommend options"), func(on bool) {
+		if v.syncing {
+			return
+		}
+		a := v.d.app
+		a.NoLearning = !on
+		v.d.SetAppSettings(a)
+	})
 	data := widget.NewForm(
 		&widget.FormItem{Text: T("Design library"), Widget: libPath},
+		&widget.FormItem{Text: T("Recommendations"), Widget: v.learn,
+			HintText: T("Marks the option chosen most often with the customer's choices, and offers Complete it for me. Nothing leaves this computer.")},
 		&widget.FormItem{Text: T("Backups"), Widget: container.NewVBox(container.NewHBox(v.backupBtn), v.backupBar, v.backupNote),
 			HintText: T("A snapshot is made every day; the last 7 are kept beside the library")},
 		&widget.FormItem{Text: T("Version"), Widget: widget.NewLabel("Atelier " + version)},
@@ -367,6 +380,7 @@ func (v *settingsView) load() {
 	v.themes.SetSelected(map[string]string{"": T("As the system"), "light": T("Light"), "dark": T("Dark")}[a.Theme])
 	v.idle.SetSelectedIndex(max(slices.Index([]int{60, 120, 300, 600}, a.Showroom.IdleSeconds), 1))
 	v.countdown.SetSelectedIndex(max(slices.Index([]int{10, 20, 30}, a.Showroom.CountdownSeconds), 1))
+	v.learn.SetChecked(!a.NoLearning)
 	v.showPIN()
 	v.syncing = false
 	v.problem.Hide()
@@ -657,7 +671,11 @@ func (v *settingsView) backup() {
 func (d *Designer) SetAppSettings(a AppSettings) {
 	unitsChanged := a.Units != d.app.Units
 	themeChanged := a.Theme != d.app.Theme
+	learningChanged := a.NoLearning != d.app.NoLearning
 	d.app = a
+	if learningChanged {
+		d.recommendationsChanged()
+	}
 	a.Save(d.prefs)
 	if themeChanged {
 		if app := fyne.CurrentApp(); app != nil {

@@ -42,6 +42,12 @@ type Showroom struct {
 	chooser  *chooser
 	design   fyne.CanvasObject
 	sendBtn  *widget.Button
+	// needsHost shows the needs-based questions (needs.go) of the
+	// product just opened in place of its options (the preview beside
+	// them); options is the options column it covers.
+	needsHost *fyne.Container
+	options   fyne.CanvasObject
+	needs     *needsFlow
 
 	now        func() time.Time
 	lastTouch  time.Time
@@ -129,10 +135,12 @@ func (s *Showroom) newSession() {
 	sd.preview.SetInches(d.app.Units == "in")
 	sd.onActivity = s.touch
 	sd.preview.OnInteract = s.touch
+	sd.recommender = d.recommender
 	s.sd = sd
 	s.chooser = newShowroomChooser(sd, s)
 	s.design = s.designScreen()
 	s.attract = s.attractScreen()
+	s.needs = nil
 	s.stack.Objects = []fyne.CanvasObject{s.attract, s.chooser.content, s.design}
 	s.showOnly(s.attract)
 	if s.content != nil {
@@ -331,6 +339,37 @@ func (s *Showroom) toDesign() {
 	s.showOnly(s.design)
 }
 
+// offerNeeds asks a customer who just opened a product with questions
+// whether they would like to answer a few (needs.go); the design follows.
+func (s *Showroom) offerNeeds(p *catalog.Product) {
+	sd := s.sd
+	s.needs = newNeedsFlow(sd, p, true, s.touch, func() {
+		s.needs = nil
+		s.needsHost.Hide()
+		s.options.Show()
+		s.content.Refresh()
+	})
+	s.needs.onAsk = func() { s.content.Refresh() } // each question's widgets join the showroom's theme
+	s.needs.Offer()
+	s.needsHost.Objects = []fyne.CanvasObject{container.NewPadded(s.needs.page)}
+	s.options.Hide()
+	s.needsHost.Show()
+	s.toDesign()
+	s.content.Refresh() // the new widgets join the showroom's theme
+}
+
+// closeNeeds puts the options back in place of the questions.
+func (s *Showroom) closeNeeds() {
+	s.needs = nil
+	if s.needsHost != nil && s.needsHost.Visible() {
+		s.needsHost.Hide()
+		s.options.Show()
+	}
+}
+
+// Needs is the needs-based start being shown (nil when none).
+func (s *Showroom) Needs() *needsFlow { return s.needs }
+
 // designScreen is the customer's designer: the preview, big options, the
 // price and "Send to dealer".
 func (s *Showroom) designScreen() fyne.CanvasObject {
@@ -345,9 +384,12 @@ func (s *Showroom) designScreen() fyne.CanvasObject {
 	staff := widget.NewButtonWithIcon("", theme.LoginIcon(), s.askPIN)
 	staff.Importance = widget.LowImportance
 	top := container.NewBorder(nil, nil, container.NewHBox(back, over, sd.undoBtn, sd.redoBtn, widget.NewSeparator(), sd.title),
-		container.NewHBox(s.sendBtn, staff))
+		container.NewHBox(sd.completeButton(), s.sendBtn, staff))
 	center := container.NewBorder(container.NewHBox(layout.NewSpacer(), sd.views), sd.subtitle, nil, nil, sd.preview)
-	right := container.NewBorder(nil, sd.pricing, nil, nil, sd.optScroll)
+	s.options = container.NewBorder(sd.newSetBar(), sd.pricing, nil, nil, sd.optScroll)
+	s.needsHost = container.NewStack()
+	s.needsHost.Hide()
+	right := container.NewStack(s.options, s.needsHost)
 	split := container.NewHSplit(center, right)
 	split.Offset = 0.6
 	status := container.NewBorder(widget.NewSeparator(), nil, nil, nil, sd.newStatusLine(false))
@@ -652,6 +694,11 @@ func newShowroomChooser(sd *Designer, s *Showroom) *chooser {
 		if preset != "" {
 			sd.ApplyPreset(preset) // one undo step after the fresh design
 		}
+		if p := sd.Product(); preset == "" && p != nil && len(p.Needs) > 0 {
+			s.offerNeeds(p)
+			return
+		}
+		s.closeNeeds()
 		s.toDesign()
 		// The product's options are new widgets: they join the
 		// showroom's theme now, not only while being drawn.

@@ -34,6 +34,7 @@ func TestShowroomCountdownSingular(t *testing.T) {
 			_, w, _, _, s, c := newShowroom(t)
 			tapOn(t, w, s.attract)
 			tapOn(t, w, s.chooser.card("lift-desk"))
+			chooseMyself(t, w, s)
 			c.advance(time.Duration(70-tc.seconds) * time.Second)
 			s.tick()
 			if s.countText == nil || !strings.HasSuffix(s.countText.Text, tc.want) {
@@ -62,6 +63,7 @@ func TestShowroomCountdownNotStacked(t *testing.T) {
 	_, w, q, _, s, c := newShowroom(t)
 	tapOn(t, w, s.attract)
 	tapOn(t, w, s.chooser.card("lift-desk"))
+	chooseMyself(t, w, s)
 	waitEngine(t, s.Designer(), q)
 	done := false
 	s.OnSent = func(e storage.QueueEntry, err error) { done = err == nil }
@@ -137,6 +139,7 @@ func TestShowroomPINFocusedReturnSubmits(t *testing.T) {
 	d, w, _, _, s, _ := newShowroom(t)
 	tapOn(t, w, s.attract)
 	tapOn(t, w, s.chooser.card("lift-desk"))
+	chooseMyself(t, w, s)
 	tapOn(t, w, staffButton(t, s))
 	pin, ok := w.Canvas().Focused().(*widget.Entry)
 	if !ok || !pin.Password {
@@ -230,6 +233,7 @@ func TestShowroomPriceIsTheQueuesPrice(t *testing.T) {
 			s.wipe() // the next customer's session has the new terms
 			tapOn(t, w, s.attract)
 			tapOn(t, w, s.chooser.card("kolme-sofa"))
+			chooseMyself(t, w, s)
 			sd := s.Designer()
 			sd.Decide("cover", choice("velvet"))
 			waitEngine(t, sd, q)

@@ -189,6 +189,7 @@ func TestShowroomOptionRowsOverlap(t *testing.T) {
 	checkTouchGrade(t, "products", w, s)
 
 	tapOn(t, w, s.chooser.card("kolme-sofa"))
+	chooseMyself(t, w, s)
 	sd := s.Designer()
 	if s.Screen() != "design" || sd.Product().ID != "kolme-sofa" {
 		t.Fatalf("after tapping the sofa: screen %q", s.Screen())
@@ -357,6 +358,7 @@ func TestShowroomDialogsAreTouchGrade(t *testing.T) {
 	w.Resize(fyne.NewSize(1366, 768))
 	tapOn(t, w, s.attract)
 	tapOn(t, w, s.chooser.card("kolme-sofa"))
+	chooseMyself(t, w, s)
 	sd := s.Designer()
 	waitEngine(t, sd, q)
 	velvet := optionTarget(sd, "cover", "velvet")
@@ -375,4 +377,17 @@ func TestShowroomDialogsAreTouchGrade(t *testing.T) {
 
 	tapOn(t, w, staffButton(t, s)) // the PIN keypad
 	checkTouchGrade(t, "PIN keypad", w, s)
+}
+
+// chooseMyself turns down the questions a product with needs-based
+// questions offers on opening ("I'll choose myself"), as a finger does.
+func chooseMyself(t *testing.T, w fyne.Window, s *Showroom) {
+	t.Helper()
+	if s.Needs() == nil {
+		return
+	}
+	tapOn(t, w, s.Needs().myself)
+	if s.Needs() != nil || !s.options.Visible() {
+		t.Fatal("after I'll choose myself the questions still show")
+	}
 }

@@ -142,6 +142,7 @@ func (s *swatch) CreateRenderer() fyne.WidgetRenderer {
 		bg:    canvas.NewRectangle(color.Transparent),
 		ring:  canvas.NewRectangle(color.Transparent),
 		price: canvas.NewText("", color.Black),
+		star:  widget.NewIcon(starPrimary()),
 	}
 	if s.img != nil {
 		r.pic = canvas.NewImageFromImage(s.img)
@@ -161,6 +162,7 @@ type swatchRenderer struct {
 	pic      *canvas.Image
 	names    []*canvas.Text // the name, one line each
 	price    *canvas.Text
+	star     *widget.Icon // the recommendation's mark, on the picture's corner
 }
 
 // sizes are the swatch's measures in the theme of its scope.
@@ -205,6 +207,9 @@ func (r *swatchRenderer) Layout(size fyne.Size) {
 	r.ring.Move(fyne.NewPos((size.Width-pic)/2-pad, pad))
 	r.pic.Resize(fyne.NewSquareSize(pic))
 	r.pic.Move(fyne.NewPos((size.Width-pic)/2, pad*2))
+	ss := pic / 3
+	r.star.Resize(fyne.NewSquareSize(ss))
+	r.star.Move(fyne.NewPos((size.Width+pic)/2-ss*2/3, pad))
 	y := pic + pad*4
 	for _, t := range r.names {
 		ts := t.MinSize()
@@ -281,6 +286,11 @@ func (r *swatchRenderer) Refresh() {
 		r.bg.FillColor = th.Color(theme.ColorNameHover, v)
 	}
 	r.bg.Refresh()
+	if row.recommended && row.available {
+		r.star.Show()
+	} else {
+		r.star.Hide()
+	}
 	r.Layout(s.Size())
 }
 
@@ -289,7 +299,7 @@ func (r *swatchRenderer) Objects() []fyne.CanvasObject {
 	for _, t := range r.names {
 		objs = append(objs, t)
 	}
-	return append(objs, r.price)
+	return append(objs, r.price, r.star)
 }
 
 func (r *swatchRenderer) Destroy() {}
