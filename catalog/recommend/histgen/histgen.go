@@ -1,0 +1,645 @@
+// Package histgen generates realistic configuration histories — what a
+// dealer's saved and ordered designs look like — for training and
+// evaluating the recommenders of catalog/recommend.
+//
+// A history is drawn from latent customer types (Type): each configuration
+// belongs to one type, drawn by its share, and the type's tastes decide the
+// values: a weight per option, peaks over a number's grid, a chance per
+// option of a multi feature, pairwise couplings between features (the legs
+// follow the cover), a price sensitivity (a penalty on catalog.Option.Price
+// relative to the product's base price), the manufacturer's
+// Option.Popularity as a mild base rate, and noise (a per-customer jitter of
+// every weight and an occasional whim).
+//
+// The rules are respected: Generate decides the features in a random order
+// and each time draws only among the values the configuration engine
+// (catalog/rules) still allows, so it never reaches a dead end, and checks
+// every finished configuration. BenchmarkHistory, for a large table-only
+// product where an engine call per decision would take hours, propagates
+// the tables itself (fast.go) and checks every configuration with the
+// catalog's own rule check.
+//
+// Everything is deterministic in the seed.
+package histgen
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/catalog/recommend"
+	"github.com/atelier-app/atelier/catalog/rules"
+)
+
+// Type is a latent customer type: what such customers tend to choose.
+type Type struct {
+	Name string
+	// Share is how common the type is, relative to the other types.
+	Share float64
+	// PriceSensitivity penalises option prices: an option's weight is
+	// multiplied by exp(-PriceSensitivity × price / base price).
+	PriceSensitivity float64
+	// Ordered is the chance that a design of this type was ordered (0:
+	// DefaultOrdered).
+	Ordered float64
+	// Choice gives, per choice feature, a weight per option id (an option
+	// not listed weighs 1).
+	Choice map[string]map[string]float64
+	// Include gives, per multi feature, the chance of including each
+	// option (an option not listed: DefaultInclude), before prices and
+	// couplings.
+	Include map[string]map[string]float64
+	// Number gives, per number feature, the peaks of the preferred values
+	// (none listed: uniform over the grid).
+	Number map[string][]Peak
+	// Text gives, per text feature, the chance of deciding it and the
+	// texts to draw from (none: left undecided, the usual case).
+	Text map[string]TextPref
+	// Pairs couple two features.
+	Pairs []Pair
+}
+
+// Peak is one mode of a number preference: a normal bump at At with
+// standard deviation Spread, weighing Weight among the feature's peaks.
+type Peak struct{ At, Spread, Weight float64 }
+
+// TextPref is how a type fills in a text feature.
+type TextPref struct {
+	Chance float64
+	Texts  []string
+}
+
+// Pair couples features A and B: Factor(a, b) multiplies the weight of the
+// combination of value a of A and value b of B (values as
+// catalog.Value.String writes them; for a multi feature, b is one option id
+// and the factor applies when that option is included). Whichever of the
+// two is decided second is drawn with the factor of the first's value.
+type Pair struct {
+	A, B   string
+	Factor func(a, b string) float64
+}
+
+// Defaults of a Type's fields.
+const (
+	DefaultOrdered = 0.2
+	DefaultInclude = 0.1
+)
+
+// Options tune the noise of a generation. Zero fields take the defaults.
+type Options struct {
+	// Jitter is the standard deviation of the log-normal factor each
+	// configuration puts on every weight (default 0.35).
+	Jitter float64
+	// Whim is the chance that a feature is drawn uniformly among its
+	// allowed values instead of by taste (default 0.04).
+	Whim float64
+	// PopularityExponent is how strongly Option.Popularity counts: the
+	// weight is multiplied by (popularity / mean popularity)^exponent
+	// (default 0.5; negative: not at all).
+	PopularityExponent float64
+}
+
+func (o Options) withDefaults() Options {
+	if o.Jitter == 0 {
+		o.Jitter = 0.35
+	}
+	if o.Whim == 0 {
+		o.Whim = 0.04
+	}
+	if o.PopularityExponent == 0 {
+		o.PopularityExponent = 0.5
+	}
+	return o
+}
+
+// Config is one generated configuration with the type it came from.
+type Config struct {
+	Type    int // index into the types
+	Example recommend.Example
+}
+
+// Stats count what a generation did.
+type Stats struct {
+	DomainsCalls int // engine Domains calls
+	Checks       int // engine Consistent calls (multi sets, texts, final checks)
+	Forced       int // features decided because only one value remained
+	MultiRepairs int // multi selections the rules made the generator change
+	Restarts     int // configurations begun again after a dead end (BenchmarkHistory only)
+}
+
+// Generator draws configurations of one product.
+type Generator struct {
+	Product *catalog.Product
+	Types   []Type
+	Options Options
+	Stats   Stats
+
+	sess    *rules.Session
+	texts   *rules.Session // for decisions with texts: they empty sess's pool of solutions
+	r       *rand.Rand
+	base    float64
+	shares  []float64
+	popMean map[string]float64
+}
+
+// New makes a generator of product with the given types, deterministic in seed.
+func New(p *catalog.Product, types []Type, seed uint64, opt Options) (*Generator, error) {
+	if len(types) == 0 {
+		return nil, errors.New("histgen: no customer types")
+	}
+	m, err := rules.Compile(p)
+	if err != nil {
+		return nil, fmt.Errorf("histgen: compile %s: %w", p.ID, err)
+	}
+	g := &Generator{Product: p, Types: types, Options: opt.withDefaults(),
+		sess: m.NewSession(), texts: m.NewSession(),
+		r: rand.New(rand.NewPCG(seed, 0x68697374)), popMean: map[string]float64{}}
+	g.sess.SetWorkers(1)
+	g.texts.SetWorkers(1)
+	g.base = p.BasePrice.InexactFloat64()
+	if g.base <= 0 {
+		g.base = 1000
+	}
+	for _, t := range types {
+		g.shares = append(g.shares, max(t.Share, 0))
+	}
+	for _, f := range p.Features {
+		sum, n := 0.0, 0
+		for _, o := range f.Options {
+			if o.Popularity > 0 {
+				sum += o.Popularity
+				n++
+			}
+		}
+		if n > 0 {
+			g.popMean[f.ID] = sum / float64(n)
+		}
+	}
+	return g, nil
+}
+
+// Generate draws n configurations of p (see New).
+func Generate(p *catalog.Product, types []Type, n int, seed uint64) ([]Config, Stats, error) {
+	g, err := New(p, types, seed, Options{})
+	if err != nil {
+		return nil, Stats{}, err
+	}
+	out := make([]Config, 0, n)
+	for range n {
+		c, err := g.Next()
+		if err != nil {
+			return nil, g.Stats, err
+		}
+		out = append(out, c)
+	}
+	return out, g.Stats, nil
+}
+
+// Examples drops the types.
+func Examples(cs []Config) []recommend.Example {
+	out := make([]recommend.Example, len(cs))
+	for i, c := range cs {
+		out[i] = c.Example
+	}
+	return out
+}
+
+// draw picks an index by weight (all zero: uniformly).
+func draw(r *rand.Rand, w []float64) int {
+	sum := 0.0
+	for _, x := range w {
+		sum += x
+	}
+	if sum <= 0 || math.IsNaN(sum) || math.IsInf(sum, 0) {
+		return r.IntN(len(w))
+	}
+	x := r.Float64() * sum
+	for i, v := range w {
+		x -= v
+		if x < 0 {
+			return i
+		}
+	}
+	return len(w) - 1
+}
+
+// customer is one configuration being drawn.
+type customer struct {
+	t      *Type
+	values map[string]string // decided so far, as Value.String writes them
+	dec    rules.Decisions
+}
+
+// Next draws one configuration.
+func (g *Generator) Next() (Config, error) {
+	ti := draw(g.r, g.shares)
+	c := &customer{t: &g.Types[ti], values: map[string]string{}, dec: rules.Decisions{}}
+	p := g.Product
+	var open, texts []*catalog.Feature
+	for _, f := range p.Features {
+		if f.Kind == catalog.Textual {
+			texts = append(texts, f)
+		} else {
+			open = append(open, f)
+		}
+	}
+	g.r.Shuffle(len(open), func(i, j int) { open[i], open[j] = open[j], open[i] })
+	for len(open) > 0 {
+		d, err := g.sess.Domains(c.dec)
+		g.Stats.DomainsCalls++
+		if err != nil {
+			return Config{}, fmt.Errorf("histgen: %s: domains of %s: %w", p.ID, c.dec, err)
+		}
+		if !d.Consistent {
+			return Config{}, fmt.Errorf("histgen: %s: the decisions %s lost their configurations", p.ID, c.dec)
+		}
+		// A feature down to one value is decided at once: every
+		// configuration has that value, so deciding it changes no domain.
+		rest := open[:0]
+		for _, f := range open {
+			if v, ok := only(d.Feature(f.ID)); ok {
+				g.decide(c, f, v)
+				g.Stats.Forced++
+				continue
+			}
+			rest = append(rest, f)
+		}
+		open = rest
+		if len(open) == 0 {
+			break
+		}
+		f := open[0]
+		open = open[1:]
+		if err := g.sample(c, f, d.Feature(f.ID)); err != nil {
+			return Config{}, err
+		}
+	}
+	for _, f := range texts {
+		if err := g.sampleText(c, f); err != nil {
+			return Config{}, err
+		}
+	}
+	sess := g.sess
+	if hasText(p, c.dec) {
+		sess = g.texts
+	}
+	ok, err := sess.Consistent(c.dec)
+	g.Stats.Checks++
+	if err != nil {
+		return Config{}, fmt.Errorf("histgen: %s: check %s: %w", p.ID, c.dec, err)
+	}
+	if !ok {
+		return Config{}, fmt.Errorf("histgen: %s: generated an invalid configuration %s", p.ID, c.dec)
+	}
+	ordered := c.t.Ordered
+	if ordered == 0 {
+		ordered = DefaultOrdered
+	}
+	w := 1.0
+	if g.r.Float64() < ordered {
+		w = recommend.OrderedWeight
+	}
+	return Config{Type: ti, Example: recommend.Example{Values: c.values, Weight: w}}, nil
+}
+
+func hasText(p *catalog.Product, dec rules.Decisions) bool {
+	for id := range dec {
+		if f := p.Feature(id); f != nil && f.Kind == catalog.Textual {
+			return true
+		}
+	}
+	return false
+}
+
+// only returns a choice or number feature's value when its domain holds one.
+func only(fd *rules.FeatureDomain) (catalog.Value, bool) {
+	f := fd.Feature
+	switch f.Kind {
+	case catalog.Choice:
+		idx := -1
+		for i, a := range fd.Available {
+			if a {
+				if idx >= 0 {
+					return catalog.Value{}, false
+				}
+				idx = i
+			}
+		}
+		if idx >= 0 {
+			return catalog.Value{Kind: catalog.Choice, Str: f.Options[idx].ID}, true
+		}
+	case catalog.Number:
+		if len(fd.Allowed) == 1 && fd.Allowed[0].Min.Equal(fd.Allowed[0].Max) {
+			return catalog.Value{Kind: catalog.Number, Num: fd.Allowed[0].Min}, true
+		}
+	}
+	return catalog.Value{}, false
+}
+
+func (g *Generator) decide(c *customer, f *catalog.Feature, v catalog.Value) {
+	c.dec[f.ID] = v
+	c.values[f.ID] = v.String()
+}
+
+// noise is the per-value jitter.
+func (g *Generator) noise() float64 {
+	return math.Exp(g.Options.Jitter * g.r.NormFloat64())
+}
+
+// priceFactor is the type's penalty on a price.
+func (g *Generator) priceFactor(t *Type, price decimal.Decimal) float64 {
+	return math.Exp(-t.PriceSensitivity * price.InexactFloat64() / g.base)
+}
+
+// popularity is the manufacturer's base rate of an option.
+func (g *Generator) popularity(f *catalog.Feature, o *catalog.Option) float64 {
+	mean, ok := g.popMean[f.ID]
+	if !ok || g.Options.PopularityExponent < 0 {
+		return 1
+	}
+	pop := o.Popularity
+	if pop <= 0 {
+		pop = mean / 4 // not said: rare
+	}
+	return math.Pow(pop/mean, g.Options.PopularityExponent)
+}
+
+// coupling is the product of the pair factors for value val of feature f
+// (as Value.String writes it, or one option id of a multi feature) with the
+// features decided so far.
+func coupling(c *customer, f *catalog.Feature, val string, p *catalog.Product) float64 {
+	w := 1.0
+	for _, pr := range c.t.Pairs {
+		var other, a, b string
+		switch f.ID {
+		case pr.A:
+			other = pr.B
+		case pr.B:
+			other = pr.A
+		default:
+			continue
+		}
+		ov, ok := c.values[other]
+		if !ok {
+			continue
+		}
+		if f.ID == pr.A {
+			a = val
+			if of := p.Feature(other); of != nil && of.Kind == catalog.Multi {
+				// B is a multi feature: a factor per included option.
+				for _, id := range splitSet(ov) {
+					w *= pr.Factor(a, id)
+				}
+				continue
+			}
+			b = ov
+		} else {
+			a, b = ov, val
+		}
+		w *= pr.Factor(a, b)
+	}
+	return w
+}
+
+func splitSet(s string) []string {
+	if s == "" {
+		return nil
+	}
+	var out []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ',' {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return out
+}
+
+// sample decides one open feature among the values its domain allows.
+func (g *Generator) sample(c *customer, f *catalog.Feature, fd *rules.FeatureDomain) error {
+	whim := g.r.Float64() < g.Options.Whim
+	switch f.Kind {
+	case catalog.Choice:
+		var idx []int
+		var w []float64
+		for i, o := range f.Options {
+			if !fd.Available[i] {
+				continue
+			}
+			x := 1.0
+			if !whim {
+				x = g.choiceWeight(c, f, o)
+			}
+			idx = append(idx, i)
+			w = append(w, x)
+		}
+		if len(idx) == 0 {
+			return fmt.Errorf("histgen: %s: %s has no value left with %s", g.Product.ID, f.ID, c.dec)
+		}
+		g.decide(c, f, catalog.Value{Kind: catalog.Choice, Str: f.Options[idx[draw(g.r, w)]].ID})
+	case catalog.Number:
+		var vals []decimal.Decimal
+		var w []float64
+		for x := f.Min; x.LessThanOrEqual(f.Max); x = x.Add(f.Step) {
+			if !fd.AllowsNumber(x) {
+				continue
+			}
+			weight := 1.0
+			if !whim {
+				weight = numberWeight(c.t.Number[f.ID], x.InexactFloat64(), f) * coupling(c, f, x.String(), g.Product)
+			}
+			vals = append(vals, x)
+			w = append(w, weight)
+		}
+		if len(vals) == 0 {
+			return fmt.Errorf("histgen: %s: %s has no value left with %s", g.Product.ID, f.ID, c.dec)
+		}
+		g.decide(c, f, catalog.Value{Kind: catalog.Number, Num: vals[draw(g.r, w)]})
+	case catalog.Multi:
+		return g.sampleMulti(c, f, fd, whim)
+	}
+	return nil
+}
+
+func (g *Generator) choiceWeight(c *customer, f *catalog.Feature, o *catalog.Option) float64 {
+	x := 1.0
+	if w, ok := c.t.Choice[f.ID][o.ID]; ok {
+		x = w
+	}
+	return x * g.priceFactor(c.t, o.Price) * g.popularity(f, o) * coupling(c, f, o.ID, g.Product) * g.noise()
+}
+
+// numberWeight is the preference for x: the peaks' mixture (uniform when
+// there are none), never quite zero so that any allowed value may happen.
+func numberWeight(peaks []Peak, x float64, f *catalog.Feature) float64 {
+	if len(peaks) == 0 {
+		return 1
+	}
+	w := 0.0
+	for _, p := range peaks {
+		s := p.Spread
+		if s <= 0 {
+			s = f.Step.InexactFloat64()
+		}
+		z := (x - p.At) / s
+		w += p.Weight * math.Exp(-z*z/2) / s
+	}
+	return w + 1e-9
+}
+
+// sampleMulti draws a selection: each allowed option in by the type's chance
+// (its odds scaled by price, couplings and noise), at most MaxSelected, at
+// least MinSelected; a selection the rules refuse as a whole is changed
+// (an option dropped, else the engine's completion) — every result checked.
+func (g *Generator) sampleMulti(c *customer, f *catalog.Feature, fd *rules.FeatureDomain, whim bool) error {
+	type cand struct {
+		id   string
+		odds float64
+		in   bool
+	}
+	var cs []cand
+	for i, o := range f.Options {
+		if !fd.Available[i] {
+			continue
+		}
+		p := DefaultInclude
+		if x, ok := c.t.Include[f.ID][o.ID]; ok {
+			p = x
+		}
+		p = min(max(p, 1e-6), 1-1e-6)
+		odds := p / (1 - p)
+		if whim {
+			odds = 1
+		} else {
+			odds *= g.priceFactor(c.t, o.Price) * g.popularity(f, o) * coupling(c, f, o.ID, g.Product) * g.noise()
+		}
+		cs = append(cs, cand{id: o.ID, odds: odds, in: g.r.Float64() < odds/(1+odds)})
+	}
+	// The most wanted first, for the bounds.
+	byWant := slices.Clone(cs)
+	slices.SortStableFunc(byWant, func(a, b cand) int {
+		switch {
+		case a.odds > b.odds:
+			return -1
+		case a.odds < b.odds:
+			return 1
+		}
+		return 0
+	})
+	in := map[string]bool{}
+	n := 0
+	for _, x := range byWant {
+		if x.in && (f.MaxSelected <= 0 || n < f.MaxSelected) {
+			in[x.id] = true
+			n++
+		}
+	}
+	for _, x := range byWant {
+		if n >= f.MinSelected {
+			break
+		}
+		if !in[x.id] {
+			in[x.id] = true
+			n++
+		}
+	}
+	set := func(in map[string]bool) catalog.Value {
+		v := catalog.Value{Kind: catalog.Multi, Set: []string{}}
+		for _, o := range f.Options { // in the feature's order
+			if in[o.ID] {
+				v.Set = append(v.Set, o.ID)
+			}
+		}
+		return v
+	}
+	try := func(v catalog.Value) (bool, error) {
+		next := c.dec.Clone()
+		next[f.ID] = v
+		g.Stats.Checks++
+		return g.sess.Consistent(next)
+	}
+	want := set(in)
+	if ok, err := try(want); err != nil || ok {
+		if ok {
+			g.decide(c, f, want)
+		}
+		return err
+	}
+	g.Stats.MultiRepairs++
+	// Drop the least wanted option that makes it fit, if one does.
+	for i := len(byWant) - 1; i >= 0; i-- {
+		id := byWant[i].id
+		if !in[id] || n-1 < f.MinSelected {
+			continue
+		}
+		in[id] = false
+		v := set(in)
+		in[id] = true
+		ok, err := try(v)
+		if err != nil {
+			return err
+		}
+		if ok {
+			g.decide(c, f, v)
+			return nil
+		}
+	}
+	// Add the most wanted option that makes it fit (a rule that asks for one).
+	for _, x := range byWant {
+		if in[x.id] || (f.MaxSelected > 0 && n+1 > f.MaxSelected) {
+			continue
+		}
+		in[x.id] = true
+		v := set(in)
+		in[x.id] = false
+		ok, err := try(v)
+		if err != nil {
+			return err
+		}
+		if ok {
+			g.decide(c, f, v)
+			return nil
+		}
+	}
+	// The engine's completion holds a selection that fits.
+	done, err := g.sess.Complete(c.dec)
+	g.Stats.Checks++
+	if err != nil {
+		return err
+	}
+	if done == nil {
+		return fmt.Errorf("histgen: %s: the decisions %s lost their configurations", g.Product.ID, c.dec)
+	}
+	g.decide(c, f, done[f.ID])
+	return nil
+}
+
+// sampleText decides a text feature with the type's chance, when the rules
+// allow the text (checked on the session kept for texts).
+func (g *Generator) sampleText(c *customer, f *catalog.Feature) error {
+	tp, ok := c.t.Text[f.ID]
+	if !ok || len(tp.Texts) == 0 || g.r.Float64() >= tp.Chance {
+		return nil
+	}
+	v := catalog.Value{Kind: catalog.Textual, Str: tp.Texts[g.r.IntN(len(tp.Texts))]}
+	if f.CheckText(v.Str) != nil {
+		return nil
+	}
+	next := c.dec.Clone()
+	next[f.ID] = v
+	g.Stats.Checks++
+	fits, err := g.texts.Consistent(next)
+	if err != nil {
+		return err
+	}
+	if fits {
+		g.decide(c, f, v)
+	}
+	return nil
+}
