@@ -26,12 +26,17 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/catalog/expr"
 	"github.com/atelier-app/atelier/catalog/recommend"
 	"github.com/atelier-app/atelier/catalog/rules"
 )
@@ -139,6 +144,7 @@ type Generator struct {
 	Options Options
 	Stats   Stats
 
+	shared  *shared
 	sess    *rules.Session
 	texts   *rules.Session // for decisions with texts: they empty sess's pool of solutions
 	r       *rand.Rand
@@ -149,16 +155,20 @@ type Generator struct {
 
 // New makes a generator of product with the given types, deterministic in seed.
 func New(p *catalog.Product, types []Type, seed uint64, opt Options) (*Generator, error) {
+	sh, err := newShared(p)
+	if err != nil {
+		return nil, err
+	}
+	return newGenerator(sh, p, types, seed, 0, opt)
+}
+
+func newGenerator(sh *shared, p *catalog.Product, types []Type, seed, stream uint64, opt Options) (*Generator, error) {
 	if len(types) == 0 {
 		return nil, errors.New("histgen: no customer types")
 	}
-	m, err := rules.Compile(p)
-	if err != nil {
-		return nil, fmt.Errorf("histgen: compile %s: %w", p.ID, err)
-	}
-	g := &Generator{Product: p, Types: types, Options: opt.withDefaults(),
-		sess: m.NewSession(), texts: m.NewSession(),
-		r: rand.New(rand.NewPCG(seed, 0x68697374)), popMean: map[string]float64{}}
+	g := &Generator{Product: p, Types: types, Options: opt.withDefaults(), shared: sh,
+		sess: sh.model.NewSession(), texts: sh.model.NewSession(),
+		r: rand.New(rand.NewPCG(seed, 0x68697374+stream)), popMean: map[string]float64{}}
 	g.sess.SetWorkers(1)
 	g.texts.SetWorkers(1)
 	g.base = p.BasePrice.InexactFloat64()
@@ -183,21 +193,72 @@ func New(p *catalog.Product, types []Type, seed uint64, opt Options) (*Generator
 	return g, nil
 }
 
-// Generate draws n configurations of p (see New).
+// chunk is how many configurations one generator draws in Generate: each
+// chunk has its own random stream (from the seed and its index) and
+// session, so the chunks can be drawn on several cores and the result is
+// the same bytes however they are scheduled.
+const chunk = 250
+
+// Generate draws n configurations of p, on all cores, deterministic in seed.
 func Generate(p *catalog.Product, types []Type, n int, seed uint64) ([]Config, Stats, error) {
-	g, err := New(p, types, seed, Options{})
+	return GenerateWith(p, types, n, seed, Options{})
+}
+
+// GenerateWith is Generate with options.
+func GenerateWith(p *catalog.Product, types []Type, n int, seed uint64, opt Options) ([]Config, Stats, error) {
+	sh, err := newShared(p)
 	if err != nil {
 		return nil, Stats{}, err
 	}
-	out := make([]Config, 0, n)
-	for range n {
-		c, err := g.Next()
-		if err != nil {
-			return nil, g.Stats, err
-		}
-		out = append(out, c)
+	chunks := (n + chunk - 1) / chunk
+	out := make([]Config, n)
+	stats := make([]Stats, chunks)
+	errs := make([]error, chunks)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(chunks, 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= chunks {
+					return
+				}
+				g, err := newGenerator(sh, p, types, seed, uint64(k), opt)
+				if err != nil {
+					errs[k] = err
+					return
+				}
+				for i := k * chunk; i < min(n, (k+1)*chunk); i++ {
+					c, err := g.Next()
+					if err != nil {
+						errs[k] = err
+						break
+					}
+					out[i] = c
+				}
+				stats[k] = g.Stats
+			}
+		}()
 	}
-	return out, g.Stats, nil
+	wg.Wait()
+	var st Stats
+	for k := range chunks {
+		if errs[k] != nil {
+			return nil, st, errs[k]
+		}
+		st.add(stats[k])
+	}
+	return out, st, nil
+}
+
+func (s *Stats) add(o Stats) {
+	s.DomainsCalls += o.DomainsCalls
+	s.Checks += o.Checks
+	s.Forced += o.Forced
+	s.MultiRepairs += o.MultiRepairs
+	s.Restarts += o.Restarts
 }
 
 // Examples drops the types.
@@ -250,13 +311,9 @@ func (g *Generator) Next() (Config, error) {
 	}
 	g.r.Shuffle(len(open), func(i, j int) { open[i], open[j] = open[j], open[i] })
 	for len(open) > 0 {
-		d, err := g.sess.Domains(c.dec)
-		g.Stats.DomainsCalls++
+		d, err := g.domains(c.dec)
 		if err != nil {
-			return Config{}, fmt.Errorf("histgen: %s: domains of %s: %w", p.ID, c.dec, err)
-		}
-		if !d.Consistent {
-			return Config{}, fmt.Errorf("histgen: %s: the decisions %s lost their configurations", p.ID, c.dec)
+			return Config{}, err
 		}
 		// A feature down to one value is decided at once: every
 		// configuration has that value, so deciding it changes no domain.
@@ -270,14 +327,26 @@ func (g *Generator) Next() (Config, error) {
 			rest = append(rest, f)
 		}
 		open = rest
-		if len(open) == 0 {
-			break
+		// One decision in each group of open features that no rule links
+		// (through open features): the configurations are the product of
+		// the groups' own, so a decision in one changes no domain in
+		// another, and one engine call serves them all. In the random
+		// order, the first open feature of each group.
+		group := g.groups(open, c.dec)
+		done := map[int]bool{}
+		rest = open[:0]
+		for _, f := range open {
+			k := group[f.ID]
+			if done[k] {
+				rest = append(rest, f)
+				continue
+			}
+			done[k] = true
+			if err := g.sample(c, f, d.Feature(f.ID)); err != nil {
+				return Config{}, err
+			}
 		}
-		f := open[0]
-		open = open[1:]
-		if err := g.sample(c, f, d.Feature(f.ID)); err != nil {
-			return Config{}, err
-		}
+		open = rest
 	}
 	for _, f := range texts {
 		if err := g.sampleText(c, f); err != nil {
@@ -314,6 +383,115 @@ func hasText(p *catalog.Product, dec rules.Decisions) bool {
 		}
 	}
 	return false
+}
+
+// domains asks the engine, or the memory of its earlier answers (exact:
+// the same decisions, the same domains).
+func (g *Generator) domains(dec rules.Decisions) (*rules.Domains, error) {
+	key := dec.String()
+	if d := g.shared.get(key); d != nil {
+		return d, nil
+	}
+	d, err := g.sess.Domains(dec)
+	g.Stats.DomainsCalls++
+	if err != nil {
+		return nil, fmt.Errorf("histgen: %s: domains of %s: %w", g.Product.ID, dec, err)
+	}
+	if !d.Consistent {
+		return nil, fmt.Errorf("histgen: %s: the decisions %s lost their configurations", g.Product.ID, dec)
+	}
+	g.shared.put(key, d)
+	return d, nil
+}
+
+// groups numbers the open features so that two features share a number
+// when a rule links them through open features (texts, undecided until
+// the end, are constants of the rules meanwhile).
+func (g *Generator) groups(open []*catalog.Feature, dec rules.Decisions) map[string]int {
+	parent := map[string]string{}
+	for _, f := range open {
+		parent[f.ID] = f.ID
+	}
+	var find func(string) string
+	find = func(x string) string {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for _, fs := range g.shared.ruleFeatures {
+		first := ""
+		for _, id := range fs {
+			if _, ok := parent[id]; !ok {
+				continue // decided, or a text
+			}
+			if first == "" {
+				first = id
+				continue
+			}
+			parent[find(id)] = find(first)
+		}
+	}
+	out := map[string]int{}
+	num := map[string]int{}
+	for _, f := range open {
+		r := find(f.ID)
+		if _, ok := num[r]; !ok {
+			num[r] = len(num)
+		}
+		out[f.ID] = num[r]
+	}
+	return out
+}
+
+// shared is what the generators of one product share: the compiled model,
+// the features of each rule and the engine's answers so far.
+type shared struct {
+	model        *rules.Model
+	ruleFeatures [][]string
+	mu           sync.Mutex
+	memo         map[string]*rules.Domains
+}
+
+// memoSize bounds the domains remembered.
+const memoSize = 50000
+
+func (s *shared) get(key string) *rules.Domains {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.memo[key]
+}
+
+func (s *shared) put(key string, d *rules.Domains) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.memo) < memoSize {
+		s.memo[key] = d
+	}
+}
+
+func newShared(p *catalog.Product) (*shared, error) {
+	m, err := rules.Compile(p)
+	if err != nil {
+		return nil, fmt.Errorf("histgen: compile %s: %w", p.ID, err)
+	}
+	s := &shared{model: m, memo: map[string]*rules.Domains{}}
+	for _, r := range p.Rules {
+		var ids []string
+		switch r.Kind {
+		case catalog.Table:
+			ids = slices.Clone(r.Features)
+		default:
+			for _, e := range []*catalog.Expr{r.When, r.Then, r.Expr} {
+				if e != nil && e.Root != nil {
+					ids = append(ids, expr.Idents(e.Root)...)
+				}
+			}
+		}
+		s.ruleFeatures = append(s.ruleFeatures, ids)
+	}
+	return s, nil
 }
 
 // only returns a choice or number feature's value when its domain holds one.
@@ -607,17 +785,45 @@ func (g *Generator) sampleMulti(c *customer, f *catalog.Feature, fd *rules.Featu
 			return nil
 		}
 	}
-	// The engine's completion holds a selection that fits.
-	done, err := g.sess.Complete(c.dec)
-	g.Stats.Checks++
-	if err != nil {
-		return err
+	// The selection that fits closest to the wanted one (fewest options
+	// changed, the most wanted kept): one exists, since the decisions
+	// admit a configuration and all its options are available.
+	k := min(len(byWant), 16)
+	masks := make([]int, 0, 1<<k)
+	for m := range 1 << k {
+		masks = append(masks, m)
 	}
-	if done == nil {
-		return fmt.Errorf("histgen: %s: the decisions %s lost their configurations", g.Product.ID, c.dec)
+	wantMask := 0
+	for i := range k {
+		if in[byWant[i].id] {
+			wantMask |= 1 << i
+		}
 	}
-	g.decide(c, f, done[f.ID])
-	return nil
+	slices.SortStableFunc(masks, func(a, b int) int {
+		return bits.OnesCount(uint(a^wantMask)) - bits.OnesCount(uint(b^wantMask))
+	})
+	for _, m := range masks {
+		n := bits.OnesCount(uint(m))
+		if n < f.MinSelected || (f.MaxSelected > 0 && n > f.MaxSelected) {
+			continue
+		}
+		sel := map[string]bool{}
+		for i := range k {
+			if m&(1<<i) != 0 {
+				sel[byWant[i].id] = true
+			}
+		}
+		v := set(sel)
+		ok, err := try(v)
+		if err != nil {
+			return err
+		}
+		if ok {
+			g.decide(c, f, v)
+			return nil
+		}
+	}
+	return fmt.Errorf("histgen: %s: no selection of %s fits %s", g.Product.ID, f.ID, c.dec)
 }
 
 // sampleText decides a text feature with the type's chance, when the rules

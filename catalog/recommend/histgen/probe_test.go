@@ -14,7 +14,7 @@ func TestProbe(t *testing.T) {
 	}
 	for _, p := range c.Products {
 		start := time.Now()
-		cs, st, err := Generate(p, DemoTypes(p.ID), 500, 1)
+		cs, st, err := Generate(p, DemoTypes(p.ID), 5000, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
