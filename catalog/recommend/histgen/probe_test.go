@@ -1,6 +1,7 @@
 package histgen
 
 import (
+	"os"
 	"testing"
 	"time"
 
@@ -13,6 +14,9 @@ func TestProbe(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range c.Products {
+		if os.Getenv("ONLY") != "" && p.ID != os.Getenv("ONLY") {
+			continue
+		}
 		start := time.Now()
 		cs, st, err := Generate(p, DemoTypes(p.ID), 5000, 1)
 		if err != nil {
