@@ -23,8 +23,11 @@
 package histgen
 
 import (
+	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/bits"
 	"math/rand/v2"
@@ -151,6 +154,8 @@ type Generator struct {
 	base    float64
 	shares  []float64
 	popMean map[string]float64
+	price   map[*catalog.Option]float64
+	pairsOf []map[string][]*Pair // per type: the pairs of each feature
 }
 
 // New makes a generator of product with the given types, deterministic in seed.
@@ -167,17 +172,29 @@ func newGenerator(sh *shared, p *catalog.Product, types []Type, seed, stream uin
 		return nil, errors.New("histgen: no customer types")
 	}
 	g := &Generator{Product: p, Types: types, Options: opt.withDefaults(), shared: sh,
-		sess: sh.model.NewSession(), texts: sh.model.NewSession(),
 		r: rand.New(rand.NewPCG(seed, 0x68697374+stream)), popMean: map[string]float64{}}
-	g.sess.SetWorkers(1)
-	g.texts.SetWorkers(1)
+	if sh != nil { // nil: no engine (fast.go)
+		g.sess, g.texts = sh.model.NewSession(), sh.model.NewSession()
+		g.sess.SetWorkers(1)
+		g.texts.SetWorkers(1)
+	}
 	g.base = p.BasePrice.InexactFloat64()
 	if g.base <= 0 {
 		g.base = 1000
 	}
-	for _, t := range types {
-		g.shares = append(g.shares, max(t.Share, 0))
+	for i := range types {
+		g.shares = append(g.shares, max(types[i].Share, 0))
+		by := map[string][]*Pair{}
+		for j := range types[i].Pairs {
+			pr := &types[i].Pairs[j]
+			by[pr.A] = append(by[pr.A], pr)
+			if pr.B != pr.A {
+				by[pr.B] = append(by[pr.B], pr)
+			}
+		}
+		g.pairsOf = append(g.pairsOf, by)
 	}
+	g.price = map[*catalog.Option]float64{}
 	for _, f := range p.Features {
 		sum, n := 0.0, 0
 		for _, o := range f.Options {
@@ -188,6 +205,9 @@ func newGenerator(sh *shared, p *catalog.Product, types []Type, seed, stream uin
 		}
 		if n > 0 {
 			g.popMean[f.ID] = sum / float64(n)
+		}
+		for _, o := range f.Options {
+			g.price[o] = o.Price.InexactFloat64()
 		}
 	}
 	return g, nil
@@ -210,6 +230,18 @@ func GenerateWith(p *catalog.Product, types []Type, n int, seed uint64, opt Opti
 	if err != nil {
 		return nil, Stats{}, err
 	}
+	return inChunks(n, func(k int) (func() (Config, error), *Stats, error) {
+		g, err := newGenerator(sh, p, types, seed, uint64(k), opt)
+		if err != nil {
+			return nil, nil, err
+		}
+		return g.Next, &g.Stats, nil
+	})
+}
+
+// inChunks draws n configurations in chunks (see chunk) on all cores: start
+// gives chunk k's drawing function and its counters.
+func inChunks(n int, start func(k int) (func() (Config, error), *Stats, error)) ([]Config, Stats, error) {
 	chunks := (n + chunk - 1) / chunk
 	out := make([]Config, n)
 	stats := make([]Stats, chunks)
@@ -225,20 +257,20 @@ func GenerateWith(p *catalog.Product, types []Type, n int, seed uint64, opt Opti
 				if k >= chunks {
 					return
 				}
-				g, err := newGenerator(sh, p, types, seed, uint64(k), opt)
+				draw, st, err := start(k)
 				if err != nil {
 					errs[k] = err
-					return
+					continue
 				}
 				for i := k * chunk; i < min(n, (k+1)*chunk); i++ {
-					c, err := g.Next()
+					c, err := draw()
 					if err != nil {
 						errs[k] = err
 						break
 					}
 					out[i] = c
 				}
-				stats[k] = g.Stats
+				stats[k] = *st
 			}
 		}()
 	}
@@ -292,6 +324,7 @@ func draw(r *rand.Rand, w []float64) int {
 // customer is one configuration being drawn.
 type customer struct {
 	t      *Type
+	pairs  map[string][]*Pair // the type's pairs by feature
 	values map[string]string // decided so far, as Value.String writes them
 	dec    rules.Decisions
 }
@@ -299,7 +332,7 @@ type customer struct {
 // Next draws one configuration.
 func (g *Generator) Next() (Config, error) {
 	ti := draw(g.r, g.shares)
-	c := &customer{t: &g.Types[ti], values: map[string]string{}, dec: rules.Decisions{}}
+	c := &customer{t: &g.Types[ti], pairs: g.pairsOf[ti], values: map[string]string{}, dec: rules.Decisions{}}
 	p := g.Product
 	var open, texts []*catalog.Feature
 	for _, f := range p.Features {
@@ -428,9 +461,9 @@ func (g *Generator) noise() float64 {
 	return math.Exp(g.Options.Jitter * g.r.NormFloat64())
 }
 
-// priceFactor is the type's penalty on a price.
-func (g *Generator) priceFactor(t *Type, price decimal.Decimal) float64 {
-	return math.Exp(-t.PriceSensitivity * price.InexactFloat64() / g.base)
+// priceFactor is the type's penalty on an option's price.
+func (g *Generator) priceFactor(t *Type, o *catalog.Option) float64 {
+	return math.Exp(-t.PriceSensitivity * g.price[o] / g.base)
 }
 
 // popularity is the manufacturer's base rate of an option.
@@ -451,7 +484,7 @@ func (g *Generator) popularity(f *catalog.Feature, o *catalog.Option) float64 {
 // features decided so far.
 func coupling(c *customer, f *catalog.Feature, val string, p *catalog.Product) float64 {
 	w := 1.0
-	for _, pr := range c.t.Pairs {
+	for _, pr := range c.pairs[f.ID] {
 		var other, a, b string
 		switch f.ID {
 		case pr.A:
@@ -593,7 +626,7 @@ func (g *Generator) candidates(c *customer, f *catalog.Feature, fd *rules.Featur
 				if !whim {
 					x := lo + float64(i)*step
 					weight = numberWeight(c.t.Number[f.ID], x, f)
-					if len(c.t.Pairs) > 0 {
+					if len(c.pairs[f.ID]) > 0 {
 						weight *= coupling(c, f, strconv.FormatFloat(x, 'f', -1, 64), g.Product)
 					}
 				}
@@ -610,7 +643,7 @@ func (g *Generator) choiceWeight(c *customer, f *catalog.Feature, o *catalog.Opt
 	if w, ok := c.t.Choice[f.ID][o.ID]; ok {
 		x = w
 	}
-	return x * g.priceFactor(c.t, o.Price) * g.popularity(f, o) * coupling(c, f, o.ID, g.Product) * g.noise()
+	return x * g.priceFactor(c.t, o) * g.popularity(f, o) * coupling(c, f, o.ID, g.Product) * g.noise()
 }
 
 // numberWeight is the preference for x: the peaks' mixture (uniform when
@@ -655,7 +688,7 @@ func (g *Generator) sampleMulti(c *customer, f *catalog.Feature, fd *rules.Featu
 		if whim {
 			odds = 1
 		} else {
-			odds *= g.priceFactor(c.t, o.Price) * g.popularity(f, o) * coupling(c, f, o.ID, g.Product) * g.noise()
+			odds *= g.priceFactor(c.t, o) * g.popularity(f, o) * coupling(c, f, o.ID, g.Product) * g.noise()
 		}
 		cs = append(cs, cand{id: o.ID, odds: odds, in: g.r.Float64() < odds/(1+odds)})
 	}
@@ -809,3 +842,40 @@ func (g *Generator) sampleText(c *customer, f *catalog.Feature) error {
 	}
 	return nil
 }
+
+// Gzip writes a history file (recommend.WriteHistory) gzipped, the same
+// bytes for the same history.
+func Gzip(h []recommend.Example) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if err := recommend.WriteHistory(zw, h); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// ReadGzip reads a gzipped history file.
+func ReadGzip(r io.Reader) ([]recommend.Example, error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	return recommend.ReadHistory(zr)
+}
+
+// HistoryFile is the name of a product's committed history in
+// catalog/recommend/testdata.
+func HistoryFile(productID string) string { return productID + ".history.jsonl.gz" }
+
+// DemoSeed and DemoSize are those of the committed demo histories.
+const (
+	DemoSeed = 1
+	DemoSize = 5000
+)
