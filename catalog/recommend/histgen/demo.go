@@ -73,7 +73,7 @@ func deskTypes() []Type {
 				"height": {{At: 730, Spread: 15, Weight: 3}, {At: 760, Spread: 20, Weight: 1}},
 			},
 			Pairs: []Pair{frameByTop, depthByWidth}},
-		{Name: "two-screen professional", Share: 0.25, PriceSensitivity: 0.3, Ordered: 0.3,
+		{Name: "two-screen professional", Share: 0.25, PriceSensitivity: 0.3, Ordered: 0.25,
 			Choice: map[string]map[string]float64{
 				"top":   {"oak": 2, "walnut": 1.5, "laminate": 0.6, "glass": 0.2},
 				"edge":  {"soft": 1.5, "round": 1.5},
@@ -102,7 +102,7 @@ func deskTypes() []Type {
 			},
 			Text:  engraving,
 			Pairs: []Pair{frameByTop, depthByWidth}},
-		{Name: "budget", Share: 0.2, PriceSensitivity: 3, Ordered: 0.25,
+		{Name: "budget", Share: 0.2, PriceSensitivity: 3, Ordered: 0.2,
 			Choice: map[string]map[string]float64{
 				"top":   {"laminate": 3, "linoleum": 1},
 				"edge":  {"square": 1.5, "soft": 1.5},
@@ -116,7 +116,7 @@ func deskTypes() []Type {
 				"height": {{At: 720, Spread: 20, Weight: 1}},
 			},
 			Pairs: []Pair{frameByTop, depthByWidth}},
-		{Name: "office fit-out", Share: 0.15, PriceSensitivity: 1.5, Ordered: 0.35,
+		{Name: "office fit-out", Share: 0.15, PriceSensitivity: 1.5, Ordered: 0.25,
 			Choice: map[string]map[string]float64{
 				"top":   {"laminate": 2, "oak": 2, "linoleum": 0.5, "walnut": 0.2, "glass": 0.1},
 				"edge":  {"soft": 3},

@@ -106,6 +106,10 @@ type Options struct {
 	// Whim is the chance that a feature is drawn uniformly among its
 	// allowed values instead of by taste (default 0.04).
 	Whim float64
+	// Taste is how strongly a type's option weights (Type.Choice) count:
+	// each is raised to this power (default 2; negative: 1, the weights
+	// as written).
+	Taste float64
 	// PopularityExponent is how strongly Option.Popularity counts: the
 	// weight is multiplied by (popularity / mean popularity)^exponent
 	// (default 0.5; negative: not at all).
@@ -118,6 +122,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Whim == 0 {
 		o.Whim = 0.04
+	}
+	if o.Taste == 0 {
+		o.Taste = 2
+	}
+	if o.Taste < 0 {
+		o.Taste = 1
 	}
 	if o.PopularityExponent == 0 {
 		o.PopularityExponent = 0.5
@@ -325,7 +335,7 @@ func draw(r *rand.Rand, w []float64) int {
 type customer struct {
 	t      *Type
 	pairs  map[string][]*Pair // the type's pairs by feature
-	values map[string]string // decided so far, as Value.String writes them
+	values map[string]string  // decided so far, as Value.String writes them
 	dec    rules.Decisions
 }
 
@@ -641,7 +651,7 @@ func (g *Generator) candidates(c *customer, f *catalog.Feature, fd *rules.Featur
 func (g *Generator) choiceWeight(c *customer, f *catalog.Feature, o *catalog.Option) float64 {
 	x := 1.0
 	if w, ok := c.t.Choice[f.ID][o.ID]; ok {
-		x = w
+		x = math.Pow(w, g.Options.Taste)
 	}
 	return x * g.priceFactor(c.t, o) * g.popularity(f, o) * coupling(c, f, o.ID, g.Product) * g.noise()
 }
