@@ -17,6 +17,7 @@ import (
 	"github.com/atelier-app/atelier/catalog"
 	"github.com/atelier-app/atelier/catalog/recommend"
 	"github.com/atelier-app/atelier/catalog/rules"
+	"github.com/atelier-app/atelier/internal/racecheck"
 )
 
 var update = flag.Bool("update", false, "regenerate the committed histories in catalog/recommend/testdata")
@@ -171,7 +172,7 @@ func TestCommittedHistories(t *testing.T) {
 func TestDeterministic(t *testing.T) {
 	p := demo(t).Product("klar-window")
 	gen := func(seed uint64) []byte {
-		cs, _, err := Generate(p, DemoTypes(p.ID), 600, seed)
+		cs, _, err := Generate(p, DemoTypes(p.ID), 300, seed) // two chunks
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -363,11 +364,12 @@ func TestHistoryStatistics(t *testing.T) {
 
 // TestBenchmarkHistory: the 200-feature benchmark product's history is
 // valid (a sample checked with the engine), deterministic, and carries
-// its types' tastes; its cost is logged (-short: 2,000 configurations).
+// its types' tastes; its cost is logged (-short or under the race
+// detector: 1,000 configurations).
 func TestBenchmarkHistory(t *testing.T) {
 	n := 10000
-	if testing.Short() {
-		n = 2000
+	if testing.Short() || racecheck.Enabled {
+		n = 1000
 	}
 	start := time.Now()
 	p, h := BenchmarkHistory(n)
