@@ -65,34 +65,50 @@ func domainValues(fd *rules.FeatureDomain) []string {
 			}
 		}
 	case catalog.Multi:
-		var ids []string
-		for i, o := range f.Options {
-			if i < len(fd.Available) && fd.Available[i] {
-				ids = append(ids, o.ID)
-			}
-		}
-		sort.Strings(ids)
 		most := f.MaxSelected
-		if len(ids) > MaxMultiOptions {
+		if countTrue(fd.Available) > MaxMultiOptions {
 			most = min(most, 2)
 		}
-		var sets []string
-		var pick func(from int, chosen []string)
-		pick = func(from int, chosen []string) {
-			if len(chosen) >= f.MinSelected {
-				sets = append(sets, strings.Join(chosen, ","))
-			}
-			if len(chosen) == most {
-				return
-			}
-			for i := from; i < len(ids); i++ {
-				pick(i+1, append(chosen, ids[i]))
-			}
-		}
-		pick(0, nil)
-		out = sets
+		out = selections(f, fd.Available, most)
 	}
 	return out
+}
+
+func countTrue(b []bool) int {
+	n := 0
+	for _, x := range b {
+		if x {
+			n++
+		}
+	}
+	return n
+}
+
+// selections lists the selections of f's options marked in available with
+// MinSelected to most options: sorted ids, comma-separated.
+func selections(f *catalog.Feature, available []bool, most int) []string {
+	var ids []string
+	for i, o := range f.Options {
+		if i < len(available) && available[i] {
+			ids = append(ids, o.ID)
+		}
+	}
+	sort.Strings(ids)
+	var sets []string
+	var pick func(from int, chosen []string)
+	pick = func(from int, chosen []string) {
+		if len(chosen) >= f.MinSelected {
+			sets = append(sets, strings.Join(chosen, ","))
+		}
+		if len(chosen) >= most {
+			return
+		}
+		for i := from; i < len(ids); i++ {
+			pick(i+1, append(chosen, ids[i]))
+		}
+	}
+	pick(0, nil)
+	return sets
 }
 
 // Strings writes decisions as --set writes them, the model's form.

@@ -79,6 +79,11 @@ const Laplace = 1.0
 // thin and fades as the history grows.
 const PriorWeight = 20.0
 
+// DefaultWeight is how many configurations the feature's default counts as
+// (the manufacturer's suggestion: it decides among values nothing else
+// tells apart).
+const DefaultWeight = 1.0
+
 // KNNNeighbours is the least number of past configurations that vote.
 const KNNNeighbours = 20
 
@@ -139,10 +144,15 @@ func newData(p *catalog.Product, h []Example, pairs bool) *data {
 		d.feats = append(d.feats, f)
 		voc := map[string]int32{}
 		var vals []string
-		if f.Kind == catalog.Choice {
-			for _, o := range f.Options {
-				voc[o.ID] = int32(len(vals))
-				vals = append(vals, o.ID)
+		for _, v := range knownValues(f) {
+			voc[v] = int32(len(vals))
+			vals = append(vals, v)
+		}
+		if def := f.Default.String(); f.Default.Kind == f.Kind && def != "" {
+			def = canonical(f, def)
+			if _, ok := voc[def]; !ok {
+				voc[def] = int32(len(vals))
+				vals = append(vals, def)
 			}
 		}
 		d.vocab = append(d.vocab, voc)
@@ -192,6 +202,8 @@ func newData(p *catalog.Product, h []Example, pairs bool) *data {
 			for _, o := range feat.Options {
 				d.prior[f][d.vocab[f][o.ID]] = PriorWeight * max(0, o.Popularity) / total
 			}
+		} else if x, ok := d.vocab[f][canonical(feat, feat.Default.String())]; ok && feat.Default.Kind == feat.Kind {
+			d.prior[f][x] += DefaultWeight
 		}
 	}
 	if pairs {
@@ -226,6 +238,44 @@ func newData(p *catalog.Product, h []Example, pairs bool) *data {
 		}
 	}
 	return d
+}
+
+// MaxKnownValues bounds the values of a number or multi feature that a
+// model knows before it sees them (their smoothed counts are not zero):
+// a finer grid's values are known once the history has them.
+const MaxKnownValues = 1000
+
+// knownValues are the values of f a model knows whatever the history: a
+// choice's options, a number's grid, a multi feature's selections (when
+// not too many).
+func knownValues(f *catalog.Feature) []string {
+	switch f.Kind {
+	case catalog.Choice:
+		out := make([]string, len(f.Options))
+		for i, o := range f.Options {
+			out[i] = o.ID
+		}
+		return out
+	case catalog.Number:
+		if !f.Step.IsPositive() || f.Max.Sub(f.Min).Div(f.Step).IntPart() >= MaxKnownValues {
+			return nil
+		}
+		var out []string
+		for x := f.Min; !x.GreaterThan(f.Max); x = x.Add(f.Step) {
+			out = append(out, x.String())
+		}
+		return out
+	case catalog.Multi:
+		if len(f.Options) > 8 {
+			return nil
+		}
+		all := make([]bool, len(f.Options))
+		for i := range all {
+			all[i] = true
+		}
+		return selections(f, all, f.MaxSelected)
+	}
+	return nil
 }
 
 func weight(e Example) float64 {
