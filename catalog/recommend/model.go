@@ -215,24 +215,24 @@ func newData(p *catalog.Product, h []Example, pairs bool) *data {
 				}
 			}
 		}
-		row := make([]int32, n)
-		for i := range h {
-			for f := range n {
-				row[f] = d.cols[f][i]
-			}
-			w := d.w[i]
-			for f := range n {
-				a := row[f]
-				if a < 0 {
-					continue
-				}
-				for g := f + 1; g < n; g++ {
-					b := row[g]
-					if b < 0 {
-						continue
+		// Pair by pair down the columns: each pair's table stays in the
+		// cache.
+		for f := range n {
+			kf := len(d.values[f])
+			for g := f + 1; g < n; g++ {
+				kg := len(d.values[g])
+				fg := d.pair[f*n+g]
+				cf, cg := d.cols[f], d.cols[g]
+				for i, a := range cf {
+					if b := cg[i]; a >= 0 && b >= 0 {
+						fg[int(a)*kg+int(b)] += d.w[i]
 					}
-					d.pair[f*n+g][int(a)*len(d.values[g])+int(b)] += w
-					d.pair[g*n+f][int(b)*len(d.values[f])+int(a)] += w
+				}
+				gf := d.pair[g*n+f]
+				for a := range kf {
+					for b := range kg {
+						gf[b*kf+a] = fg[a*kg+b]
+					}
 				}
 			}
 		}
