@@ -36,7 +36,7 @@ var Methods = []Method{Popular, NaiveBayes, KNN, BayesNet}
 
 // Chosen is the method the app and the CLI use (see docs/recommendations.md
 // for the figures it was chosen by).
-const Chosen = BayesNet
+const Chosen = NaiveBayes
 
 // ParseMethod reads a method's name.
 func ParseMethod(s string) (Method, error) {
