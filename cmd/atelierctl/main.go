@@ -18,6 +18,7 @@ import (
 
 	"github.com/alecthomas/kong"
 	"github.com/atelier-app/atelier/catalog"
+	"github.com/atelier-app/atelier/catalog/recommend"
 )
 
 // version is set by the build (-ldflags "-X main.version=...").
@@ -48,6 +49,7 @@ type CLI struct {
 	Key       KeyCmd           `cmd:"" help:"Make signing keys."`
 	Configure ConfigureCmd     `cmd:"" help:"Show what remains possible after some decisions, and why the rest is not."`
 	Render    RenderCmd        `cmd:"" help:"Render a product preview to a PNG file."`
+	Recommend RecommendCmd     `cmd:"" help:"Propose the values customers most likely want, learned from past configurations; measure the methods."`
 	Shop      ShopCmd          `cmd:"" help:"A shop of several machines kept in step through its PostgreSQL: set up, pair, revoke."`
 	Sync      SyncCmd          `cmd:"" help:"Send this library's changes to its shop and take in the other machines'."`
 	Outbox    OutboxCmd        `cmd:"" help:"Orders sent to the manufacturer: their state, delivery, and this library's SSH key."`
@@ -90,7 +92,7 @@ func run(args []string, env Env) (code int) {
 	parser, err := kong.New(&cli,
 		kong.Name("atelierctl"),
 		kong.Description("Atelier's headless tool: catalogs, previews, designs and orders."),
-		kong.Vars{"version": version},
+		kong.Vars{"version": version, "recommendMethod": string(recommend.Chosen)},
 		kong.Writers(env.Stdout, env.Stderr),
 		kong.Exit(func(code int) { panic(exitPanic{code}) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
