@@ -368,8 +368,7 @@ func (l *library) attach(db *storage.DB) {
 		}
 		l.d.SetHost(h)
 		l.d.SetStore(db, rec.ID)
-		// RECOMMENDER HOOK: the stand-in (recommender.go) until the
-		// orchestrator wires catalog/recommend's trained model here.
+		// Recommendations learned from this library (recommender.go).
 		l.d.SetRecommender(newLibraryRecommender(db))
 		l.d.ExportsRecovered(recovered)
 		if !l.chosen {
