@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"compress/gzip"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -23,8 +25,7 @@ type RecommendCmd struct {
 }
 
 // historySource gives the past configurations of a product a recommender
-// learns from. Today a history file (--history); the library's saved
-// designs plug in here.
+// learns from: a history file (--history) or the library's designs.
 type historySource func(p *catalog.Product) ([]recommend.Example, error)
 
 // fileHistory reads a history file (JSON lines, gzip'ed or not); no path:
@@ -70,7 +71,7 @@ type RecommendShowCmd struct {
 	Catalog string   `help:"Catalog file, folder or .zip (default: the embedded demo)." type:"path"`
 	Product string   `required:"" help:"Product id."`
 	Set     []string `sep:"none" help:"A decision FEATURE=VALUE (repeatable; as for configure)." placeholder:"FEATURE=VALUE"`
-	History string   `help:"History file to learn from: JSON lines, one past configuration each, gzip'ed or not (default: none, the catalog's popularity alone)." type:"path"`
+	History string   `help:"History file to learn from: JSON lines, one past configuration each, gzip'ed or not (default: the library's own designs of the product, as the app learns)." type:"path"`
 	Method  string   `default:"${recommendMethod}" help:"Method: popular, naive-bayes, knn or bayes-net." enum:"popular,naive-bayes,knn,bayes-net"`
 	JSON    bool     `name:"json" help:"Print one JSON object."`
 }
@@ -83,9 +84,42 @@ type recommendJSON struct {
 	Recommendations []recommend.Recommendation `json:"recommendations"`
 }
 
-// Run trains on the history and prints a recommendation per open feature.
-func (c *RecommendShowCmd) Run(env *Env) error {
-	return c.run(env, fileHistory(c.History))
+// Run trains on the history (--history, else the library's own designs)
+// and prints a recommendation per open feature.
+func (c *RecommendShowCmd) Run(env *Env, cli *CLI) error {
+	if c.History != "" {
+		return c.run(env, fileHistory(c.History))
+	}
+	return c.run(env, libraryHistory(dbPath(cli.DB)))
+}
+
+// libraryHistory is what a library teaches: its designs of the product
+// (storage.ProductHistory: newest revisions, ordered ones weighing more,
+// forgotten customers' left out). A library not made yet teaches nothing
+// (and is not made by asking).
+func libraryHistory(path string) historySource {
+	return func(p *catalog.Product) ([]recommend.Example, error) {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		db, err := openDB(path)
+		if err != nil {
+			return nil, err
+		}
+		defer db.Close()
+		h, err := db.ProductHistory(context.Background(), p.ID)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]recommend.Example, len(h))
+		for i, l := range h {
+			out[i] = recommend.Example{Values: l.Decisions, Weight: 1}
+			if l.Ordered {
+				out[i].Weight = recommend.OrderedWeight
+			}
+		}
+		return out, nil
+	}
 }
 
 func (c *RecommendShowCmd) run(env *Env, source historySource) error {

@@ -3,6 +3,7 @@ package main
 import (
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,5 +124,43 @@ func TestRecommendEvaluate(t *testing.T) {
 	}
 	if len(ev.Results) != 1 || ev.Results[0].Method != recommend.KNN || ev.Replayed != 9 || ev.Steps == 0 {
 		t.Errorf("evaluation %+v: want knn alone, 9 replayed", ev)
+	}
+}
+
+// Without --history the CLI learns as the app does: from the library's
+// own designs of the product.
+func TestRecommendLearnsFromTheLibrary(t *testing.T) {
+	db := []string{"--db", filepath.Join(t.TempDir(), "atelier.db")}
+	if code, out, _ := runCLI(t, append(db, "recommend", "--product", "kolme-sofa", "--set", "cover=velvet", "--json")...); code != 0 || !strings.Contains(out, `"examples": 0`) {
+		t.Fatalf("an empty library: %d %s", code, out)
+	}
+	for i := range 5 {
+		args := append(db, "design", "save", "--product", "kolme-sofa", "--set", "cover=velvet", "--set", "legs=brass", "--name", fmt.Sprint("S", i))
+		if code, _, errOut := runCLI(t, args...); code != 0 {
+			t.Fatal(errOut)
+		}
+	}
+	code, out, errOut := runCLI(t, append(db, "recommend", "--product", "kolme-sofa", "--set", "cover=velvet", "--json")...)
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	var got struct {
+		Examples        int `json:"examples"`
+		Recommendations []struct {
+			Feature, Value string
+			Confidence     float64
+		} `json:"recommendations"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	legs := ""
+	for _, r := range got.Recommendations {
+		if r.Feature == "legs" {
+			legs = r.Value
+		}
+	}
+	if got.Examples != 5 || legs != "brass" {
+		t.Errorf("examples %d, legs %q; want 5 and brass:\n%s", got.Examples, legs, out)
 	}
 }
