@@ -29,10 +29,14 @@ const (
 	// of the strongest mutual information) and infers the open feature
 	// from the evidence exactly.
 	BayesNet Method = "bayes-net"
+	// Mixture learns a few latent kinds of customer and their tastes (a
+	// latent class model, by expectation–maximization) and infers the
+	// customer's kind from the decisions.
+	Mixture Method = "mixture"
 )
 
 // Methods lists every method, the baseline first.
-var Methods = []Method{Popular, NaiveBayes, KNN, BayesNet}
+var Methods = []Method{Popular, NaiveBayes, KNN, BayesNet, Mixture}
 
 // Chosen is the method the app and the CLI use (see docs/recommendations.md
 // for the figures it was chosen by).
@@ -111,6 +115,8 @@ func Train(p *catalog.Product, h []Example, m Method) (Model, error) {
 		s = knn{d}
 	case BayesNet:
 		s = newTree(d)
+	case Mixture:
+		s = newMixture(d)
 	}
 	return &model{d: d, s: s}, nil
 }

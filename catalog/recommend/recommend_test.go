@@ -102,7 +102,7 @@ func TestPlantedDependency(t *testing.T) {
 	if ev.Steps == 0 || ev.Forced == 0 {
 		t.Errorf("steps %d, forced %d: want both (size 3 forces the frame)", ev.Steps, ev.Forced)
 	}
-	for _, m := range []Method{NaiveBayes, KNN, BayesNet} {
+	for _, m := range []Method{NaiveBayes, KNN, BayesNet, Mixture} {
 		if got, base := rate[m], rate[Popular]; got < base+0.15 {
 			t.Errorf("%s: %.1f%%, want at least 15 points above popular's %.1f%%", m, 100*got, 100*base)
 		}
@@ -170,7 +170,7 @@ func num(t *testing.T, p *catalog.Product, f, v string) catalog.Value {
 func TestPlantedRecommendation(t *testing.T) {
 	p, m := toyProduct(t)
 	h := toyHistory(400, 3)
-	for _, meth := range []Method{NaiveBayes, KNN, BayesNet} {
+	for _, meth := range []Method{NaiveBayes, KNN, BayesNet, Mixture} {
 		mod, err := Train(p, h, meth)
 		if err != nil {
 			t.Fatal(err)

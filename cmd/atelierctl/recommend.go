@@ -72,7 +72,7 @@ type RecommendShowCmd struct {
 	Product string   `required:"" help:"Product id."`
 	Set     []string `sep:"none" help:"A decision FEATURE=VALUE (repeatable; as for configure)." placeholder:"FEATURE=VALUE"`
 	History string   `help:"History file to learn from: JSON lines, one past configuration each, gzip'ed or not (default: the library's own designs of the product, as the app learns)." type:"path"`
-	Method  string   `default:"${recommendMethod}" help:"Method: popular, naive-bayes, knn or bayes-net." enum:"popular,naive-bayes,knn,bayes-net"`
+	Method  string   `default:"${recommendMethod}" help:"Method: popular, naive-bayes, knn, bayes-net or mixture." enum:"popular,naive-bayes,knn,bayes-net,mixture"`
 	JSON    bool     `name:"json" help:"Print one JSON object."`
 }
 

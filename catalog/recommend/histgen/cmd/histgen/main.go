@@ -22,14 +22,16 @@ func main() {
 	n := flag.Int("n", histgen.DemoSize, "configurations per product")
 	seed := flag.Uint64("seed", histgen.DemoSeed, "random seed")
 	only := flag.String("product", "", "one product id (default: every demo product)")
+	taste := flag.Float64("taste", 0, "how strongly the customer types' tastes count (histgen.Options.Taste; default 2)")
+	jitter := flag.Float64("jitter", 0, "the noise on every weight (histgen.Options.Jitter; default 0.35)")
 	flag.Parse()
-	if err := run(*out, *n, *seed, *only); err != nil {
+	if err := run(*out, *n, *seed, *only, histgen.Options{Taste: *taste, Jitter: *jitter}); err != nil {
 		fmt.Fprintln(os.Stderr, "histgen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out string, n int, seed uint64, only string) error {
+func run(out string, n int, seed uint64, only string, opt histgen.Options) error {
 	cat, err := assets.DemoCatalog()
 	if err != nil {
 		return err
@@ -46,7 +48,7 @@ func run(out string, n int, seed uint64, only string) error {
 			return fmt.Errorf("no customer types for %s", p.ID)
 		}
 		start := time.Now()
-		cs, st, err := histgen.Generate(p, types, n, seed)
+		cs, st, err := histgen.GenerateWith(p, types, n, seed, opt)
 		if err != nil {
 			return err
 		}
