@@ -194,7 +194,7 @@ type RecommendEvaluateCmd struct {
 	History string `required:"" help:"History file: JSON lines, one past configuration each, gzip'ed or not." type:"path"`
 	Catalog string `help:"Catalog file, folder or .zip (default: the embedded demo)." type:"path"`
 	Product string `required:"" help:"Product id."`
-	Methods string `default:"popular,naive-bayes,knn,bayes-net" help:"Methods to compare, comma-separated."`
+	Methods string `default:"popular,naive-bayes,knn,bayes-net,mixture" help:"Methods to compare, comma-separated."`
 	Folds   int    `default:"10" help:"Folds of the cross-validation."`
 	Orders  int    `default:"10" help:"Random orders each test configuration is replayed in."`
 	Limit   int    `help:"Replay only this many test configurations in all (0: every one)."`
