@@ -55,10 +55,7 @@ func (r *libraryRecommender) model(ctx context.Context, p *catalog.Product) (rec
 	}
 	examples := make([]recommend.Example, len(history))
 	for i, h := range history {
-		examples[i] = recommend.Example{Values: h.Decisions, Weight: 1}
-		if h.Ordered {
-			examples[i].Weight = recommend.OrderedWeight
-		}
+		examples[i] = recommend.Example{Values: h.Decisions, Weight: h.Weight()}
 	}
 	m, err := recommend.Train(p, examples, recommend.Chosen)
 	if err != nil {

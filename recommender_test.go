@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/atelier-app/atelier/assets"
+	"github.com/atelier-app/atelier/catalog/recommend"
 	"github.com/atelier-app/atelier/catalog/rules"
 	"github.com/atelier-app/atelier/storage"
 )
@@ -83,5 +84,13 @@ func TestTheAppLearnsFromTheLibrary(t *testing.T) {
 	}
 	if v, _ := legs(); v == "brass" {
 		t.Errorf("after Anna was forgotten her designs still teach brass legs")
+	}
+}
+
+// The library's weights are the recommender's: an ordered design counts
+// recommend.OrderedWeight times.
+func TestOrderedWeightAgrees(t *testing.T) {
+	if w := (storage.Learned{Ordered: true}).Weight(); w != recommend.OrderedWeight {
+		t.Errorf("an ordered design weighs %v in storage, %v in recommend", w, recommend.OrderedWeight)
 	}
 }

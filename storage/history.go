@@ -13,6 +13,15 @@ type Learned struct {
 	Ordered   bool
 }
 
+// Weight is how much a design counts: an ordered one three times a saved
+// one (recommend.OrderedWeight).
+func (l Learned) Weight() float64 {
+	if l.Ordered {
+		return 3
+	}
+	return 1
+}
+
 // MaxLearned bounds how many designs of a product the recommender reads:
 // the newest ones.
 const MaxLearned = 20000

@@ -113,10 +113,7 @@ func libraryHistory(path string) historySource {
 		}
 		out := make([]recommend.Example, len(h))
 		for i, l := range h {
-			out[i] = recommend.Example{Values: l.Decisions, Weight: 1}
-			if l.Ordered {
-				out[i].Weight = recommend.OrderedWeight
-			}
+			out[i] = recommend.Example{Values: l.Decisions, Weight: l.Weight()}
 		}
 		return out, nil
 	}
