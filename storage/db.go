@@ -136,6 +136,13 @@ var (
 // library (see Tidy).
 func Open(ctx context.Context, path string) (*DB, error) {
 	d, err := openLibrary(ctx, path)
+	// On Windows another program (atelierctl restoring, a virus scanner)
+	// may hold one of the files for a moment without sharing it: wait a
+	// little, as safefile does, before saying so.
+	for deadline := time.Now().Add(openPatience); err != nil && sharingViolation(err) && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		d, err = openLibrary(ctx, path)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -321,6 +328,17 @@ func classify(err error) error {
 
 // isWindowsDiskFull recognises ERROR_HANDLE_DISK_FULL (39) and
 // ERROR_DISK_FULL (112).
+// openPatience is how long Open waits for a file another program holds.
+const openPatience = 3 * time.Second
+
+// sharingViolation reports whether err is Windows' ERROR_SHARING_VIOLATION
+// or ERROR_LOCK_VIOLATION: another program has the file open without
+// sharing it.
+func sharingViolation(err error) bool {
+	var errno syscall.Errno
+	return runtime.GOOS == "windows" && errors.As(err, &errno) && (errno == 32 || errno == 33)
+}
+
 func isWindowsDiskFull(err error) bool {
 	var errno syscall.Errno
 	return runtime.GOOS == "windows" && errors.As(err, &errno) && (errno == 39 || errno == 112)
