@@ -214,6 +214,32 @@ type route struct {
 	dealer string
 }
 
+// routed are the items of one inbox and dealer.
+type routed struct {
+	route route
+	items []storage.OutboxItem
+}
+
+// byRoute groups items by inbox and dealer, in the order they come.
+func byRoute(items []storage.OutboxItem) ([]routed, error) {
+	var out []routed
+	at := map[route]int{}
+	for _, it := range items {
+		r, err := routeOf(it)
+		if err != nil {
+			return nil, err
+		}
+		i, ok := at[r]
+		if !ok {
+			i = len(out)
+			at[r] = i
+			out = append(out, routed{route: r})
+		}
+		out[i].items = append(out[i].items, it)
+	}
+	return out, nil
+}
+
 func routeOf(it storage.OutboxItem) (route, error) {
 	var a transport.Address
 	if err := json.Unmarshal(it.Address, &a); err != nil {
@@ -237,19 +263,12 @@ func (s *Sender) Deliver(ctx context.Context) (Delivered, error) {
 	if err != nil {
 		return out, err
 	}
-	groups, order := map[route][]storage.OutboxItem{}, []route{}
-	for _, it := range due {
-		r, err := routeOf(it)
-		if err != nil {
-			return out, err
-		}
-		if _, ok := groups[r]; !ok {
-			order = append(order, r)
-		}
-		groups[r] = append(groups[r], it)
+	groups, err := byRoute(due)
+	if err != nil {
+		return out, err
 	}
-	for _, r := range order {
-		items := groups[r]
+	for _, g := range groups {
+		r, items := g.route, g.items
 		fail := func(it storage.OutboxItem, err error) error {
 			out.Failed++
 			return s.DB.OutboxFailed(ctx, it.ID, plain(err), s.now().Add(Backoff(it.Attempts+1)))
@@ -317,19 +336,12 @@ func (s *Sender) Collect(ctx context.Context) (Answered, error) {
 	// A queued item may have reached the inbox before its delivery was
 	// recorded (the app was killed): its answer counts too.
 	waiting = append(waiting, queued...)
-	groups, order := map[route][]storage.OutboxItem{}, []route{}
-	for _, it := range waiting {
-		r, err := routeOf(it)
-		if err != nil {
-			return out, err
-		}
-		if _, ok := groups[r]; !ok {
-			order = append(order, r)
-		}
-		groups[r] = append(groups[r], it)
+	groups, err := byRoute(waiting)
+	if err != nil {
+		return out, err
 	}
-	for _, r := range order {
-		items := groups[r]
+	for _, g := range groups {
+		r, items := g.route, g.items
 		onlyQueued := true
 		for _, it := range items {
 			onlyQueued = onlyQueued && it.State == storage.OutboxQueued
